@@ -1,0 +1,2 @@
+/** JMH benchmarks, run outside the test suite; see docs/benchmarks.md. */
+package org.slapgrid.benchmarks;

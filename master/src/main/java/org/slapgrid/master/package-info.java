@@ -1,0 +1,2 @@
+/** The master: HTTP API, allocation, store and web UI. */
+package org.slapgrid.master;

@@ -1,0 +1,2 @@
+/** The standard recipes (Recipe SPI implementations, found with ServiceLoader). */
+package org.slapgrid.recipes;

@@ -1,0 +1,2 @@
+/** The node: format, software releases, instance convergence, supervision, promises, bangs. */
+package org.slapgrid.node;
