@@ -37,6 +37,13 @@ public interface Options {
     void put(String option, String value);
 
     /**
+     * Sets a value that other sections can substitute but that is neither part of the part's
+     * signature nor saved in {@code .installed.cfg} (which is readable by anyone who can read the
+     * partition): for secrets such as generated passwords, as SlapOS's "volatile" options.
+     */
+    void putVolatile(String option, String value);
+
+    /**
      * Sets a structured value (a Map, List, Set, Number or Boolean), as SlapOS's buildout allows
      * for recipes such as slapconfiguration. {@link #get} renders it as JSON text.
      */
