@@ -1,0 +1,49 @@
+package org.slapgrid.node.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A node's configuration, read from {@code slapos.cfg} (see {@link NodeConfigLoader}).
+ *
+ * @param file              where it was read from (null when built in code)
+ * @param masterUrl         the master's base URL
+ * @param nodeId            this node's id at the master
+ * @param credentialsFile   the node's secret (mode 0600), written by {@code slapos node register}
+ * @param softwareRoot      where releases are built, one directory per md5 of the URL
+ * @param instanceRoot      where partitions live; also holds {@code etc/} and {@code var/} of the node
+ * @param partitionCount    how many partitions {@code slapos node format} creates
+ * @param ipv4Network       the loopback network partitions take their address from (CIDR)
+ * @param periodicity       how often an unchanged partition is re-converged anyway
+ * @param partitionTimeout  the longest one partition's convergence may take
+ * @param parallelism       how many partitions converge at once
+ * @param multiUser         true when running as root: one Unix user per partition
+ */
+public record NodeConfig(
+        Path file,
+        String masterUrl,
+        String nodeId,
+        Path credentialsFile,
+        Path softwareRoot,
+        Path instanceRoot,
+        int partitionCount,
+        String ipv4Network,
+        Duration periodicity,
+        Duration partitionTimeout,
+        int parallelism,
+        boolean multiUser) {
+
+    /** The node's own root-owned state, outside every partition. */
+    public Path stateDirectory() {
+        return instanceRoot.resolve("var");
+    }
+
+    /** The generated supervisord configuration's directory. */
+    public Path supervisorConfigDirectory() {
+        return instanceRoot.resolve("etc");
+    }
+
+    public Path partitionDirectory(String partitionId) {
+        return instanceRoot.resolve(partitionId);
+    }
+}

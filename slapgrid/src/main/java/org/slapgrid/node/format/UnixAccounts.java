@@ -1,0 +1,83 @@
+package org.slapgrid.node.format;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.zeroturnaround.exec.InvalidExitValueException;
+import org.zeroturnaround.exec.ProcessExecutor;
+
+/**
+ * Multi-user mode (root): partition N belongs to the system user {@code slapuserN} and its own
+ * group, created with {@code useradd} when missing, with a locked password, no login shell and
+ * the partition as home directory.
+ */
+public final class UnixAccounts implements PartitionAccounts {
+
+    private final String prefix;
+
+    public UnixAccounts() {
+        this("slapuser");
+    }
+
+    public UnixAccounts(String prefix) {
+        this.prefix = prefix;
+    }
+
+    @Override
+    public String ensureUser(int partitionIndex, Path home) throws IOException {
+        String user = prefix + partitionIndex;
+        if (!exists(user)) {
+            run("useradd", "--system", "--user-group", "--no-create-home", "--home-dir", home.toString(),
+                    "--shell", "/usr/sbin/nologin", user);
+        }
+        return user;
+    }
+
+    @Override
+    public void giveTo(Path path, String user) throws IOException {
+        UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
+        PosixFileAttributeView view = Files.getFileAttributeView(path, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        GroupPrincipal group = lookup.lookupPrincipalByGroupName(user);
+        var owner = lookup.lookupPrincipalByName(user);
+        if (!view.getOwner().equals(owner)) {
+            view.setOwner(owner);
+        }
+        if (!view.readAttributes().group().equals(group)) {
+            view.setGroup(group);
+        }
+    }
+
+    private static boolean exists(String user) {
+        try {
+            java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(user);
+            return true;
+        } catch (UserPrincipalNotFoundException e) {
+            return false;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot look up user " + user + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void run(String... command) throws IOException {
+        try {
+            new ProcessExecutor().command(command).readOutput(true).exitValueNormal()
+                    .timeout(60, TimeUnit.SECONDS).execute();
+        } catch (InvalidExitValueException e) {
+            throw new IOException(String.join(" ", command) + " failed (exit " + e.getExitValue() + "): "
+                    + e.getResult().outputUTF8().strip(), e);
+        } catch (TimeoutException e) {
+            throw new IOException(String.join(" ", command) + " did not finish within 60 s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running " + command[0], e);
+        }
+    }
+}

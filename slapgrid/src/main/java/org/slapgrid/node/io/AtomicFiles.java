@@ -1,0 +1,57 @@
+package org.slapgrid.node.io;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Writes state files so that a crash at any moment leaves either the old or the new content:
+ * write a temporary file in the same directory, fsync it, then rename it over the target.
+ */
+public final class AtomicFiles {
+
+    private AtomicFiles() {
+    }
+
+    public static void write(Path target, String content, String mode) throws IOException {
+        write(target, content.getBytes(StandardCharsets.UTF_8), mode);
+    }
+
+    /** Writes {@code bytes} to {@code target} atomically, with the given mode ("rw-------"). */
+    public static void write(Path target, byte[] bytes, String mode) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Set<PosixFilePermission> perms = PosixFilePermissions.fromString(mode);
+        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp",
+                PosixFilePermissions.asFileAttribute(perms));
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(java.nio.ByteBuffer.wrap(bytes));
+                ch.force(true);
+            }
+            Files.setPosixFilePermissions(tmp, perms); // createTempFile's attribute is subject to the umask
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** True when the file exists and holds exactly {@code content}: lets callers skip rewrites. */
+    public static boolean hasContent(Path target, String content) throws IOException {
+        return Files.isRegularFile(target)
+                && Files.size(target) == content.getBytes(StandardCharsets.UTF_8).length
+                && Files.readString(target).equals(content);
+    }
+}
