@@ -1,0 +1,21 @@
+package org.slapgrid.cli.node;
+
+import picocli.CommandLine.Command;
+
+/** {@code slapos node ...}: what runs on a node. */
+@Command(name = "node",
+        mixinStandardHelpOptions = true,
+        description = "Commands run on a node: format its partitions, build its software, converge its instances.",
+        subcommands = {
+                NodeFormatCommand.class,
+        })
+public final class NodeCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,57 @@
+package org.slapgrid.cli.node;
+
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import org.slapgrid.cli.Main;
+import org.slapgrid.node.config.NodeConfig;
+import org.slapgrid.node.config.NodeConfigException;
+import org.slapgrid.node.format.CurrentUserAccounts;
+import org.slapgrid.node.format.NodeFormatter;
+import org.slapgrid.node.format.Partition;
+import org.slapgrid.node.format.UnixAccounts;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code slapos node format}: creates the partitions (users, directories, addresses). */
+@Command(name = "format", mixinStandardHelpOptions = true,
+        description = {"Create the node's partitions slappart0..N-1: as root a Unix user slapuserN per partition,",
+                "a directory with mode 0750 owned by it, and its own loopback address. Safe to run again:",
+                "it changes only what is missing and never touches an instance's data."})
+public final class NodeFormatCommand implements Callable<Integer> {
+
+    @Mixin
+    NodeConfigOption configOption;
+
+    @Option(names = "--json", description = "Print the partitions as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        NodeConfig config;
+        try {
+            config = configOption.load();
+        } catch (NodeConfigException e) {
+            System.err.println("slapos node format: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
+        var accounts = config.multiUser() ? new UnixAccounts() : new CurrentUserAccounts();
+        NodeFormatter.Result result = new NodeFormatter(config, accounts).format();
+        if (json) {
+            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(result.partitions()));
+            return Main.EXIT_OK;
+        }
+        result.changes().forEach(c -> System.out.println("  " + c));
+        System.out.printf("%-12s %-16s %-12s %s%n", "PARTITION", "ADDRESS", "USER", "DIRECTORY");
+        for (Partition p : result.partitions()) {
+            System.out.printf("%-12s %-16s %-12s %s%n", p.id(), p.ipv4(), p.user(), p.directory());
+        }
+        System.out.println(result.changes().isEmpty() ? "Nothing to change: the node was already formatted."
+                : "Formatted " + result.partitions().size() + " partitions.");
+        return Main.EXIT_OK;
+    }
+}
