@@ -1,0 +1,63 @@
+package org.slapgrid.node.promise;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import org.slapgrid.node.io.AtomicFiles;
+
+/**
+ * The last promise results of one partition, kept in the node's own state directory (never in
+ * the partition, which its user controls), for {@code slapos node status} and to tell a promise
+ * that breaks from one that recovers.
+ */
+public final class PromiseState {
+
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .enable(SerializationFeature.INDENT_OUTPUT).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    /** A promise whose state changed since the previous run. */
+    public record Change(String name, boolean nowKept, PromiseResult result) {
+        public String describe() {
+            return (nowKept ? "promise " + name + " recovered" : "promise " + name + " broke: " + result.describe());
+        }
+    }
+
+    private final Path file;
+
+    public PromiseState(Path file) {
+        this.file = file;
+    }
+
+    public List<PromiseResult> load() throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        return JSON.readValue(file.toFile(), new TypeReference<List<PromiseResult>>() { });
+    }
+
+    /** Saves the new results and returns what changed: broken ones (new or newly broken) and recovered ones. */
+    public List<Change> record(List<PromiseResult> results) throws IOException {
+        Map<String, PromiseResult> before = load().stream().collect(Collectors.toMap(PromiseResult::name, Function.identity()));
+        List<Change> changes = new ArrayList<>();
+        for (PromiseResult r : results) {
+            PromiseResult old = before.get(r.name());
+            boolean wasKept = old == null || old.kept();
+            if (r.kept() != wasKept) {
+                changes.add(new Change(r.name(), r.kept(), r));
+            }
+        }
+        AtomicFiles.write(file, JSON.writeValueAsString(results), "rw-------");
+        return changes;
+    }
+}
