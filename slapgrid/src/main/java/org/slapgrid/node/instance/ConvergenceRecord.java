@@ -1,0 +1,54 @@
+package org.slapgrid.node.instance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import org.slapgrid.node.io.AtomicFiles;
+
+/**
+ * The last successful convergence of a partition: the hash of its inputs and when it happened.
+ * Written only after full success (promises kept), so a partition that failed is retried on the
+ * next run, as SlapOS does with its {@code .timestamp}.
+ */
+public record ConvergenceRecord(String inputsHash, Instant convergedAt) {
+
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    /** Why a partition must be converged now, or null when it can be skipped. */
+    public static String reasonToConverge(ConvergenceRecord last, String inputsHash, Instant now,
+                                          Duration periodicity, boolean force) {
+        if (force) {
+            return "forced";
+        }
+        if (last == null) {
+            return "never converged";
+        }
+        if (!last.inputsHash().equals(inputsHash)) {
+            return "inputs changed";
+        }
+        if (!periodicity.isZero() && !now.isBefore(last.convergedAt().plus(periodicity))) {
+            return "periodicity elapsed";
+        }
+        return null;
+    }
+
+    public static ConvergenceRecord load(Path file) {
+        try {
+            return Files.isRegularFile(file) ? JSON.readValue(file.toFile(), ConvergenceRecord.class) : null;
+        } catch (IOException e) {
+            return null; // unreadable: converge again, which rewrites it
+        }
+    }
+
+    public void save(Path file) throws IOException {
+        AtomicFiles.write(file, JSON.writeValueAsString(this) + "\n", "rw-------");
+    }
+}
