@@ -1,0 +1,296 @@
+package org.slapgrid.buildout.engine;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+import org.slapgrid.buildout.InstallReport;
+import org.slapgrid.buildout.InstallReport.Outcome;
+import org.slapgrid.buildout.InstallReport.PartResult;
+import org.slapgrid.buildout.spi.BuildoutException;
+import org.slapgrid.buildout.spi.Recipe;
+import org.slapgrid.buildout.spi.RecipeFactory;
+
+/**
+ * The part lifecycle (reference §2.1-2.7): constructor phase for every part, then uninstalls
+ * (removed or changed parts, newest first), then install or update in order. The state file
+ * is rewritten after every part that changed it, so a failure or a kill keeps the record of
+ * every part that succeeded and the next run resumes from there.
+ */
+public final class Installer {
+
+    /**
+     * Our {@code __buildout_signature__}: the normalised recipe name, the factory class and
+     * its implementation version, and this format's version. A recipe implementation change
+     * (a new release of the recipes jar) therefore reinstalls its parts, as an egg upgrade does.
+     */
+    static final String SIGNATURE_FORMAT = "slapgrid-1";
+
+    private final Resolver resolver;
+    private List<String> lastSavedParts = List.of();
+
+    public Installer(Resolver resolver) {
+        this.resolver = resolver;
+    }
+
+    public InstallReport install() {
+        Section buildout = resolver.section("buildout");
+        String installedOption = buildout.get("installed", "");
+        Path dbFile = installedOption.isEmpty() ? null : Path.of(installedOption);
+        InstalledDatabase.State old = dbFile == null ? InstalledDatabase.State.empty() : InstalledDatabase.read(dbFile);
+
+        // Constructor phase: every recipe is created before anything is touched.
+        for (String part : buildout.get("parts", "").split("\\s+")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            Section s = resolver.section(part, "buildout", "parts", buildout.locationOf("parts"));
+            if (s.recipe() == null) {
+                throw BuildoutException.configuration(buildout.locationOf("parts"), part, "recipe",
+                        "Missing option: " + part + ":recipe");
+            }
+        }
+        List<String> installParts = new ArrayList<>(resolver.parts());
+        Map<String, Map<String, String>> newOptions = new LinkedHashMap<>();
+        for (String part : installParts) {
+            Section s = resolver.initialized(part);
+            Map<String, String> o = new TreeMap<>(s.signatureOptions());
+            o.put(InstalledDatabase.SIGNATURE, signature(s));
+            newOptions.put(part, o);
+        }
+
+        createDirectories(buildout);
+
+        List<String> installed = new ArrayList<>(old.parts());
+        lastSavedParts = List.copyOf(old.parts());
+        Map<String, Map<String, String>> saved = new LinkedHashMap<>(old.options());
+        List<PartResult> results = new ArrayList<>();
+        Set<String> reinstall = new LinkedHashSet<>();
+
+        // Uninstall phase, newest first.
+        List<String> reversed = new ArrayList<>(old.parts());
+        java.util.Collections.reverse(reversed);
+        for (String part : reversed) {
+            Map<String, String> before = old.options().get(part);
+            if (installParts.contains(part)) {
+                if (unchanged(before, newOptions.get(part))) {
+                    continue;
+                }
+                reinstall.add(part);
+            }
+            resolver.engineLog("Uninstalling " + part + ".");
+            uninstall(part, before);
+            installed.remove(part);
+            saved.remove(part);
+            save(dbFile, installed, saved);
+            if (!installParts.contains(part)) {
+                results.add(new PartResult(part, Outcome.UNINSTALLED));
+            }
+        }
+
+        // Install phase, in install order.
+        for (String part : installParts) {
+            Section s = resolver.initialized(part);
+            Recipe recipe = s.recipe();
+            Map<String, String> options = newOptions.get(part);
+            if (installed.contains(part)) {
+                resolver.engineLog("Updating " + part + ".");
+                List<String> recorded = paths(saved.get(part).get(InstalledDatabase.INSTALLED));
+                Collection<Path> more;
+                try {
+                    more = recipe.update();
+                } catch (Exception | LinkageError e) {
+                    installed.remove(part);
+                    removePaths(recorded);
+                    saved.remove(part);
+                    save(dbFile, installed, saved);
+                    throw failure(part, "update", e);
+                }
+                List<String> added = new ArrayList<>();
+                for (String p : strings(more)) {
+                    if (!recorded.contains(p) && !added.contains(p)) {
+                        added.add(p);
+                    }
+                }
+                results.add(new PartResult(part, Outcome.UPDATED));
+                installed.remove(part);   // as buildout: the part moves to the end of the install record
+                installed.add(part);
+                if (!added.isEmpty()) {
+                    List<String> all = new ArrayList<>(recorded);
+                    all.addAll(added);
+                    Map<String, String> o = new TreeMap<>(options);
+                    o.put(InstalledDatabase.INSTALLED, String.join("\n", all));
+                    saved.put(part, o);
+                    save(dbFile, installed, saved);
+                }
+            } else {
+                resolver.engineLog("Installing " + part + ".");
+                Collection<Path> created;
+                try {
+                    created = recipe.install();
+                } catch (Exception | LinkageError e) {
+                    throw failure(part, "install", e);
+                }
+                Map<String, String> o = new TreeMap<>(options);
+                o.put(InstalledDatabase.INSTALLED, String.join("\n", strings(created)));
+                saved.put(part, o);
+                installed.add(part);
+                save(dbFile, installed, saved);
+                results.add(new PartResult(part, reinstall.contains(part) ? Outcome.REINSTALLED : Outcome.INSTALLED));
+            }
+        }
+        if (dbFile != null && !installed.equals(lastSavedParts)) {
+            save(dbFile, installed, saved);   // only the order changed; an unchanged run writes nothing
+        }
+        return new InstallReport(results);
+    }
+
+    private static BuildoutException failure(String part, String phase, Throwable e) {
+        if (e instanceof BuildoutException be) {
+            return be.kind() == BuildoutException.Kind.FAILURE ? be
+                    : new BuildoutException(BuildoutException.Kind.FAILURE, be.location(), part, be.option(),
+                    phase + " failed: " + be.detail(), be);
+        }
+        String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return BuildoutException.failure(part, phase + " failed: " + msg, e);
+    }
+
+    /** Same options (recorded paths aside) and every recorded path still there. */
+    private boolean unchanged(Map<String, String> before, Map<String, String> now) {
+        Map<String, String> b = new TreeMap<>(before);
+        String recorded = b.remove(InstalledDatabase.INSTALLED);
+        if (!b.equals(now)) {
+            return false;
+        }
+        for (String p : paths(recorded)) {
+            if (!Files.exists(resolve(p), LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void uninstall(String part, Map<String, String> savedOptions) {
+        String recipe = savedOptions.get("recipe");
+        if (recipe != null) {
+            RecipeFactory factory = resolver.registry().find(recipe).orElse(null);
+            if (factory != null) {
+                Map<String, String> opts = new TreeMap<>(savedOptions);
+                try {
+                    factory.uninstall(part, opts, resolver.directory());
+                } catch (Exception e) {
+                    throw failure(part, "uninstall", e);
+                }
+            }
+        }
+        removePaths(paths(savedOptions.get(InstalledDatabase.INSTALLED)));
+    }
+
+    private void removePaths(List<String> paths) {
+        for (String p : paths) {
+            Path path = resolve(p);
+            try {
+                deleteRecursively(path);
+            } catch (IOException e) {
+                throw BuildoutException.failure(null, "cannot remove " + path + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    static void deleteRecursively(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+            Files.walkFileTree(path, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } else {
+            Files.deleteIfExists(path);
+        }
+    }
+
+    private Path resolve(String p) {
+        return resolver.directory().resolve(p);
+    }
+
+    private static List<String> paths(String recorded) {
+        List<String> out = new ArrayList<>();
+        if (recorded != null) {
+            for (String p : recorded.split("\n")) {
+                if (!p.isBlank()) {
+                    out.add(p.strip());
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<String> strings(Collection<Path> paths) {
+        List<String> out = new ArrayList<>();
+        if (paths != null) {
+            for (Path p : paths) {
+                if (p != null) {
+                    out.add(p.toString());
+                }
+            }
+        }
+        return out;
+    }
+
+    private void save(Path dbFile, List<String> installed, Map<String, Map<String, String>> saved) {
+        lastSavedParts = List.copyOf(installed);
+        if (dbFile == null) {
+            return;
+        }
+        Map<String, Map<String, String>> opts = new LinkedHashMap<>();
+        for (String p : installed) {
+            opts.put(p, Objects.requireNonNull(saved.get(p)));
+        }
+        InstalledDatabase.write(dbFile, new InstalledDatabase.State(List.copyOf(installed), opts));
+    }
+
+    private void createDirectories(Section buildout) {
+        for (String name : List.of("bin-directory", "parts-directory")) {
+            Path d = Path.of(buildout.get(name));
+            if (!Files.isDirectory(d)) {
+                try {
+                    Files.createDirectories(d);
+                    resolver.engineLog("Creating directory '" + d + "'.");
+                } catch (IOException e) {
+                    throw BuildoutException.failure(null, "cannot create " + d + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    static String signature(Section s) {
+        RecipeFactory f = s.factory();
+        String version = f.getClass().getPackage() == null ? null : f.getClass().getPackage().getImplementationVersion();
+        return RecipeRegistry.normalise(s.recipeName()).replace(' ', '_') + " " + f.getClass().getName() + "-"
+                + (version == null ? "dev" : version) + " " + SIGNATURE_FORMAT;
+    }
+}
