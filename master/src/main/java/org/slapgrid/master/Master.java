@@ -1,0 +1,151 @@
+package org.slapgrid.master;
+
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slapgrid.master.api.ChangeNotifier;
+import org.slapgrid.master.api.MasterApi;
+import org.slapgrid.master.service.CredentialStore;
+import org.slapgrid.master.service.InstanceService;
+import org.slapgrid.master.service.NodeService;
+import org.slapgrid.master.store.Database;
+
+/**
+ * A running master: database (migrated), services and the HTTP server. On the first start
+ * against an empty database it creates the admin's API token and writes it, mode 0600, to
+ * {@code <dataDir>/admin-token}.
+ */
+public final class Master implements AutoCloseable {
+    private final MasterConfig config;
+    private final Database db;
+    private final Javalin app;
+    private final MasterApi api;
+    private final CredentialStore credentials;
+    private final Optional<Path> createdAdminToken;
+
+    private Master(MasterConfig config, Database db, Javalin app, MasterApi api, CredentialStore credentials,
+                   Optional<Path> createdAdminToken) {
+        this.config = config;
+        this.db = db;
+        this.app = app;
+        this.api = api;
+        this.credentials = credentials;
+        this.createdAdminToken = createdAdminToken;
+    }
+
+    public static Master start(MasterConfig config) {
+        Database db = Database.open(config.effectiveDbUrl());
+        try {
+            CredentialStore credentials = new CredentialStore(db);
+            Optional<Path> adminToken = bootstrapAdmin(config, credentials);
+            ChangeNotifier notifier = new ChangeNotifier();
+            MasterApi api = new MasterApi(new NodeService(db, notifier), new InstanceService(db, notifier), credentials,
+                    notifier, config.recheckInterval(), config.authCacheTtl(), config.maxBodyBytes());
+            Javalin app = Javalin.create(c -> {
+                c.showJavalinBanner = false;
+                c.http.maxRequestSize = config.maxBodyBytes();
+                c.jetty.defaultHost = config.host();
+                if (config.tlsKeystore() != null) {
+                    c.jetty.addConnector((server, httpConfig) -> tlsConnector(server, httpConfig, config));
+                }
+            });
+            api.install(app);
+            app.start(config.host(), config.port());
+            return new Master(config, db, app, api, credentials, adminToken);
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    private static ServerConnector tlsConnector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
+                                                MasterConfig config) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(config.tlsKeystore().toString());
+        ssl.setKeyStoreType("PKCS12");
+        ssl.setKeyStorePassword(new String(config.tlsPassword()));
+        HttpConfiguration https = new HttpConfiguration(httpConfig);
+        SecureRequestCustomizer src = new SecureRequestCustomizer();
+        src.setSniHostCheck(false); // clients reach a test master by IP, not by the certificate's name
+        https.addCustomizer(src);
+        ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+                new HttpConnectionFactory(https));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        return connector;
+    }
+
+    /** First start: one admin token, written atomically with mode 0600 before the file is visible. */
+    private static Optional<Path> bootstrapAdmin(MasterConfig config, CredentialStore credentials) {
+        if (credentials.anyUser()) {
+            return Optional.empty();
+        }
+        Path file = config.adminTokenFile();
+        String token = credentials.createUserToken("admin", true);
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            try {
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException | FileAlreadyExistsException e) {
+                throw new IOException("cannot create " + tmp + " with mode 0600", e);
+            }
+            Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write the admin token to " + file + ": " + e.getMessage(), e);
+        }
+        return Optional.of(file);
+    }
+
+    /** The actual port (useful with port 0). */
+    public int port() {
+        return app.port();
+    }
+
+    public URI url() {
+        String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
+        if ("0.0.0.0".equals(host)) {
+            host = "127.0.0.1";
+        }
+        return URI.create((config.tlsKeystore() != null ? "https" : "http") + "://" + host + ":" + port() + "/");
+    }
+
+    /** The admin token file written by this start, if this start created it. */
+    public Optional<Path> createdAdminToken() {
+        return createdAdminToken;
+    }
+
+    public CredentialStore credentials() {
+        return credentials;
+    }
+
+    public Database database() {
+        return db;
+    }
+
+    public MasterConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        api.close();
+        db.close();
+    }
+}

@@ -1,0 +1,63 @@
+package org.slapgrid.master;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * How to run a master. {@code dataDir} holds the default SQLite file ({@code master.db}) and the
+ * admin token file ({@code admin-token}); {@code dbUrl} null means that SQLite file.
+ * {@code tlsKeystore} (PKCS#12) with its password turns on HTTPS.
+ */
+public record MasterConfig(
+        String dbUrl,
+        String host,
+        int port,
+        Path dataDir,
+        Path tlsKeystore,
+        char[] tlsPassword,
+        Duration recheckInterval,
+        Duration authCacheTtl,
+        long maxBodyBytes) {
+
+    public static final int DEFAULT_PORT = 5080;
+
+    /** 127.0.0.1:5080, SQLite under {@code dataDir}, no TLS. */
+    public static MasterConfig defaults(Path dataDir) {
+        return new MasterConfig(null, "127.0.0.1", DEFAULT_PORT, dataDir, null, null,
+                Duration.ofSeconds(1), Duration.ofSeconds(2), 1 << 20);
+    }
+
+    public MasterConfig withDb(String url) {
+        return new MasterConfig(url, host, port, dataDir, tlsKeystore, tlsPassword, recheckInterval, authCacheTtl, maxBodyBytes);
+    }
+
+    public MasterConfig withListen(String h, int p) {
+        return new MasterConfig(dbUrl, h, p, dataDir, tlsKeystore, tlsPassword, recheckInterval, authCacheTtl, maxBodyBytes);
+    }
+
+    public MasterConfig withTls(Path keystore, char[] password) {
+        return new MasterConfig(dbUrl, host, port, dataDir, keystore, password, recheckInterval, authCacheTtl, maxBodyBytes);
+    }
+
+    public MasterConfig withAuthCacheTtl(Duration ttl) {
+        return new MasterConfig(dbUrl, host, port, dataDir, tlsKeystore, tlsPassword, recheckInterval, ttl, maxBodyBytes);
+    }
+
+    public MasterConfig withRecheckInterval(Duration d) {
+        return new MasterConfig(dbUrl, host, port, dataDir, tlsKeystore, tlsPassword, d, authCacheTtl, maxBodyBytes);
+    }
+
+    public String effectiveDbUrl() {
+        return dbUrl != null ? dbUrl : "jdbc:sqlite:" + dataDir.resolve("master.db");
+    }
+
+    public Path adminTokenFile() {
+        return dataDir.resolve("admin-token");
+    }
+
+    @Override
+    public String toString() {
+        return "MasterConfig[db=" + effectiveDbUrl().replaceAll("(?i)(password=)[^&]*", "$1***") + ", listen=" + host + ":" + port
+                + ", tls=" + (tlsKeystore != null) + "]";
+    }
+}

@@ -1,0 +1,292 @@
+package org.slapgrid.master.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slapgrid.master.auth.Principal;
+import org.slapgrid.master.service.ApiException;
+import org.slapgrid.master.service.CredentialStore;
+import org.slapgrid.master.service.InstanceService;
+import org.slapgrid.master.service.NodeService;
+import org.slapgrid.master.store.StoreException;
+import org.slapgrid.slap.Json;
+import org.slapgrid.slap.model.ApiError;
+import org.slapgrid.slap.model.BangReport;
+import org.slapgrid.slap.model.ConnectionParameters;
+import org.slapgrid.slap.model.FormatReport;
+import org.slapgrid.slap.model.InstanceReport;
+import org.slapgrid.slap.model.InstanceRequest;
+import org.slapgrid.slap.model.NodeRegistration;
+import org.slapgrid.slap.model.SoftwareReport;
+import org.slapgrid.slap.model.SupplyRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP routes of docs/protocol.md. Every route under /api/v1 is authenticated; handlers only
+ * translate HTTP to service calls, so any number of masters can serve one database.
+ */
+public final class MasterApi {
+    private static final Logger LOG = LoggerFactory.getLogger(MasterApi.class);
+    static final String PRINCIPAL = "slapgrid.principal";
+    /** Longest long-poll a node may ask for, in seconds. */
+    static final int MAX_WAIT_SECONDS = 60;
+
+    private final NodeService nodes;
+    private final InstanceService instances;
+    private final Authenticator auth;
+    private final LongPoll longPoll;
+    private final ExecutorService pollExecutor;
+    private final ObjectMapper reader = Json.strict();
+    private final ObjectMapper writer = Json.lenient();
+    private final long maxBody;
+
+    public MasterApi(NodeService nodes, InstanceService instances, CredentialStore credentials, ChangeNotifier notifier,
+                     Duration recheck, Duration authCacheTtl, long maxBodyBytes) {
+        this.nodes = nodes;
+        this.instances = instances;
+        this.auth = new Authenticator(credentials, authCacheTtl);
+        this.pollExecutor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "slapgrid-longpoll");
+            t.setDaemon(true);
+            return t;
+        });
+        this.longPoll = new LongPoll(notifier, recheck, pollExecutor);
+        this.maxBody = maxBodyBytes;
+    }
+
+    /** Adds the routes and error handling to {@code app}. */
+    public void install(Javalin app) {
+        app.before("/api/*", ctx -> ctx.attribute(PRINCIPAL, auth.authenticate(ctx.header("Authorization"))));
+
+        app.post("/api/v1/nodes", ctx -> created(ctx, nodes.register(who(ctx), body(ctx, NodeRegistration.class))));
+        app.get("/api/v1/nodes", ctx -> json(ctx, nodes.list(who(ctx))));
+        app.get("/api/v1/nodes/{node}", this::nodeInfo);
+        app.put("/api/v1/nodes/{node}/partitions", ctx -> {
+            nodes.reportFormat(who(ctx), ctx.pathParam("node"), body(ctx, FormatReport.class).partitions());
+            ctx.status(204);
+        });
+        app.post("/api/v1/nodes/{node}/software", ctx -> {
+            nodes.reportSoftware(who(ctx), ctx.pathParam("node"), body(ctx, SoftwareReport.class));
+            ctx.status(204);
+        });
+        app.post("/api/v1/nodes/{node}/partitions/{partition}/state", ctx -> {
+            instances.report(who(ctx), ctx.pathParam("node"), ctx.pathParam("partition"), body(ctx, InstanceReport.class));
+            ctx.status(204);
+        });
+        app.put("/api/v1/nodes/{node}/partitions/{partition}/connection", ctx -> {
+            instances.publish(who(ctx), ctx.pathParam("node"), ctx.pathParam("partition"),
+                    body(ctx, ConnectionParameters.class).parameters());
+            ctx.status(204);
+        });
+        app.post("/api/v1/nodes/{node}/partitions/{partition}/bang", ctx -> {
+            instances.bang(who(ctx), ctx.pathParam("node"), ctx.pathParam("partition"), body(ctx, BangReport.class).message());
+            ctx.status(204);
+        });
+        app.post("/api/v1/nodes/{node}/partitions/{partition}/secret",
+                ctx -> json(ctx, instances.issueSecret(who(ctx), ctx.pathParam("node"), ctx.pathParam("partition"))));
+
+        app.get("/api/v1/instance", ctx -> json(ctx, instances.self(who(ctx))));
+        app.post("/api/v1/instance/children", this::request);
+        app.put("/api/v1/instance/connection", ctx -> {
+            instances.publishSelf(who(ctx), body(ctx, ConnectionParameters.class).parameters());
+            ctx.status(204);
+        });
+        app.post("/api/v1/instance/bang", ctx -> {
+            instances.bangSelf(who(ctx), body(ctx, BangReport.class).message());
+            ctx.status(204);
+        });
+
+        app.post("/api/v1/supplies", ctx -> {
+            nodes.supply(who(ctx), body(ctx, SupplyRequest.class));
+            ctx.status(204);
+        });
+        app.post("/api/v1/instances", this::request);
+        app.get("/api/v1/instances", ctx -> json(ctx, instances.list(who(ctx))));
+        app.get("/api/v1/instances/{name}", ctx -> json(ctx, instances.info(who(ctx), ctx.pathParam("name"))));
+        app.delete("/api/v1/instances/{name}", ctx -> json(ctx, instances.remove(who(ctx), ctx.pathParam("name"))));
+
+        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
+                e.getStatus() == 413 ? "too_large" : "http_" + e.getStatus(), e.getMessage()));
+        app.exception(StoreException.class, (e, ctx) -> {
+            LOG.error("store failure on {} {}", ctx.method(), ctx.path(), e);
+            error(ctx, 500, "store_error", "the master's database failed; see the master's log");
+        });
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+            error(ctx, 500, "internal_error", "unexpected failure; see the master's log");
+        });
+        app.error(404, ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                error(ctx, 404, "no_route", "no such API route: " + ctx.method() + " " + ctx.path());
+            }
+        });
+        app.error(405, ctx -> error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
+    }
+
+    /** Stops the long-poll workers. */
+    public void close() {
+        pollExecutor.shutdownNow();
+    }
+
+    private void request(Context ctx) {
+        InstanceService.RequestResult r = instances.request(who(ctx), body(ctx, InstanceRequest.class));
+        ctx.status(r.created() ? 201 : 200);
+        write(ctx, r.instance());
+    }
+
+    /**
+     * Node information with an ETag. With {@code If-None-Match} equal to the current version and
+     * {@code wait=N}, the answer waits up to N seconds for a change (304 if none).
+     */
+    private void nodeInfo(Context ctx) {
+        Principal who = who(ctx);
+        String node = ctx.pathParam("node");
+        int wait = parseWait(ctx.queryParam("wait"));
+        OptionalLong known = parseEtag(ctx.header("If-None-Match"));
+        nodes.info(who, node); // authorises and checks the node exists before any waiting
+        long current = nodes.version(node).orElseThrow();
+        if (known.isEmpty() || known.getAsLong() != current || wait == 0) {
+            answerNode(ctx, who, node, known);
+            return;
+        }
+        ctx.future(() -> longPoll.await(node, known.getAsLong(), Duration.ofSeconds(wait), () -> nodes.version(node))
+                .thenAccept(v -> answerNode(ctx, who, node, known)));
+    }
+
+    private void answerNode(Context ctx, Principal who, String node, OptionalLong known) {
+        var info = nodes.info(who, node);
+        ctx.header("ETag", "\"" + info.version() + "\"");
+        ctx.header("Cache-Control", "no-cache");
+        if (known.isPresent() && known.getAsLong() == info.version()) {
+            ctx.status(304);
+        } else {
+            write(ctx, info);
+        }
+    }
+
+    static int parseWait(String s) {
+        if (s == null || s.isEmpty()) {
+            return 0;
+        }
+        try {
+            int w = Integer.parseInt(s);
+            if (w < 0) {
+                throw new NumberFormatException();
+            }
+            return Math.min(w, MAX_WAIT_SECONDS);
+        } catch (NumberFormatException e) {
+            throw new ApiException(400, "invalid_request", "wait must be a number of seconds (0-" + MAX_WAIT_SECONDS + ")");
+        }
+    }
+
+    static OptionalLong parseEtag(String s) {
+        if (s == null) {
+            return OptionalLong.empty();
+        }
+        String v = s.trim();
+        if (v.startsWith("W/")) {
+            v = v.substring(2);
+        }
+        v = v.replace("\"", "");
+        try {
+            return OptionalLong.of(Long.parseLong(v));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty(); // an ETag we never issued: answer in full
+        }
+    }
+
+    private static Principal who(Context ctx) {
+        return ctx.attribute(PRINCIPAL);
+    }
+
+    private void created(Context ctx, Object value) {
+        ctx.status(201);
+        write(ctx, value);
+    }
+
+    private void json(Context ctx, Object value) {
+        write(ctx, value);
+    }
+
+    private void write(Context ctx, Object value) {
+        try {
+            ctx.contentType("application/json").result(writer.writeValueAsBytes(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode the answer", e);
+        }
+    }
+
+    private void error(Context ctx, int status, String code, String message) {
+        ctx.status(status);
+        if (status == 401) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"slapgrid\"");
+        }
+        write(ctx, new ApiError(code, message));
+    }
+
+    /** Reads a JSON body of at most {@code maxBody} bytes into {@code type}, refusing unknown fields. */
+    private <T> T body(Context ctx, Class<T> type) {
+        if (ctx.contentLength() > maxBody) {
+            throw new ApiException(413, "too_large", "the request body is larger than " + maxBody + " bytes");
+        }
+        byte[] bytes;
+        try (InputStream in = ctx.req().getInputStream()) {
+            bytes = in.readNBytes((int) maxBody + 1);
+        } catch (IOException e) {
+            throw new ApiException(400, "bad_body", "cannot read the request body: " + e.getMessage());
+        }
+        if (bytes.length > maxBody) {
+            throw new ApiException(413, "too_large", "the request body is larger than " + maxBody + " bytes");
+        }
+        if (bytes.length == 0) {
+            throw new ApiException(400, "bad_json", "a JSON body is required");
+        }
+        try {
+            T value = reader.readValue(bytes, type);
+            if (value == null) {
+                throw new ApiException(400, "bad_json", "a JSON object is required, not null");
+            }
+            return value;
+        } catch (UnrecognizedPropertyException e) {
+            throw new ApiException(400, "bad_json", "unknown field '" + e.getPropertyName() + "' (line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        } catch (InvalidFormatException e) {
+            throw new ApiException(400, "bad_json", "field " + path(e) + ": " + e.getOriginalMessage());
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")";
+            throw new ApiException(400, "bad_json", "the body is not valid JSON for this call: "
+                    + firstLine(e.getOriginalMessage()) + where);
+        } catch (IOException e) {
+            throw new ApiException(400, "bad_json", "cannot read the request body: " + e.getMessage());
+        }
+    }
+
+    private static String path(com.fasterxml.jackson.databind.JsonMappingException e) {
+        StringBuilder sb = new StringBuilder();
+        for (var r : e.getPath()) {
+            sb.append(r.getFieldName() != null ? (sb.length() > 0 ? "." : "") + r.getFieldName() : "[" + r.getIndex() + "]");
+        }
+        return sb.length() == 0 ? "(root)" : sb.toString();
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+}

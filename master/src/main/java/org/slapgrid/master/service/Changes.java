@@ -1,0 +1,45 @@
+package org.slapgrid.master.service;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.slapgrid.master.store.Database;
+import org.slapgrid.master.store.Sql;
+
+/**
+ * The nodes a transaction changed. Before commit their versions are bumped (in the same
+ * transaction, so a version never announces data that is not there); after commit the
+ * in-process notifier wakes their long-polls.
+ */
+final class Changes {
+    private final Set<String> nodes = new LinkedHashSet<>();
+
+    void touch(String nodeId) {
+        if (nodeId != null) {
+            nodes.add(nodeId);
+        }
+    }
+
+    Set<String> nodes() {
+        return nodes;
+    }
+
+    void bumpVersions(Connection c) throws SQLException {
+        for (String n : nodes) {
+            Sql.update(c, "UPDATE node SET version = version + 1 WHERE id = ?", n);
+        }
+    }
+
+    /** Runs a write, bumps the touched nodes' versions in its transaction, and tells the listener after commit. */
+    static void write(Database db, ChangeListener listener, Database.Work<Changes> work) {
+        Changes changes = db.transaction(c -> {
+            Changes ch = work.run(c);
+            ch.bumpVersions(c);
+            return ch;
+        });
+        if (!changes.nodes().isEmpty()) {
+            listener.changed(changes.nodes());
+        }
+    }
+}

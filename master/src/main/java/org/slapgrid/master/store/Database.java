@@ -1,0 +1,150 @@
+package org.slapgrid.master.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The master's database: an embedded SQLite file or a PostgreSQL server, behind one connection
+ * pool, migrated by Flyway on open. Write transactions on SQLite start IMMEDIATE (they take the
+ * write lock first), so two concurrent writers queue on the busy timeout instead of failing
+ * when one upgrades a read lock.
+ */
+public final class Database implements AutoCloseable {
+
+    /** Runs SQL on a connection; may throw SQLException. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    private final HikariDataSource pool;
+    private final boolean sqlite;
+
+    private Database(HikariDataSource pool, boolean sqlite) {
+        this.pool = pool;
+        this.sqlite = sqlite;
+    }
+
+    /** Opens (creating the SQLite file's directory if needed) and migrates the schema. */
+    public static Database open(String jdbcUrl) {
+        return open(jdbcUrl, null, null);
+    }
+
+    public static Database open(String jdbcUrl, String user, String password) {
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("slapgrid-master");
+        boolean sqlite = jdbcUrl.startsWith("jdbc:sqlite:");
+        if (sqlite) {
+            String file = jdbcUrl.substring("jdbc:sqlite:".length());
+            int q = file.indexOf('?');
+            if (q >= 0) {
+                file = file.substring(0, q);
+            }
+            if (!file.isEmpty() && !file.startsWith(":memory:") && !file.startsWith("file:")) {
+                Path parent = Path.of(file).toAbsolutePath().getParent();
+                try {
+                    Files.createDirectories(parent);
+                } catch (java.io.IOException e) {
+                    throw new StoreException("cannot create the directory of " + file + ": " + e.getMessage(), e);
+                }
+            }
+            SQLiteConfig cfg = new SQLiteConfig();
+            cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            cfg.setBusyTimeout(30_000);
+            cfg.enforceForeignKeys(true);
+            cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+            SQLiteDataSource ds = new SQLiteDataSource(cfg);
+            ds.setUrl(jdbcUrl);
+            hc.setDataSource(ds);
+            hc.setMaximumPoolSize(4);
+        } else if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            hc.setJdbcUrl(jdbcUrl);
+            if (user != null) {
+                hc.setUsername(user);
+            }
+            if (password != null) {
+                hc.setPassword(password);
+            }
+            hc.setMaximumPoolSize(10);
+        } else {
+            throw new StoreException("unsupported database URL (expected jdbc:sqlite:FILE or jdbc:postgresql://...): "
+                    + redact(jdbcUrl), null);
+        }
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot connect to " + redact(jdbcUrl) + ": " + e.getMessage(), e);
+        }
+        try {
+            migrate(pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw new StoreException("cannot migrate the schema of " + redact(jdbcUrl) + ": " + e.getMessage(), e);
+        }
+        return new Database(pool, sqlite);
+    }
+
+    private static void migrate(DataSource ds) {
+        Flyway.configure()
+                .dataSource(ds)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+    }
+
+    /** A JDBC URL without its password parameter, for error messages. */
+    static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+
+    public boolean isSqlite() {
+        return sqlite;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T transaction(Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("database error: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs read-only {@code work} in autocommit mode (no write lock on SQLite). */
+    public <T> T read(Work<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            throw new StoreException("database error: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

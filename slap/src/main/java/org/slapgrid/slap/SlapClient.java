@@ -1,0 +1,296 @@
+package org.slapgrid.slap;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import org.slapgrid.slap.model.ApiError;
+import org.slapgrid.slap.model.BangReport;
+import org.slapgrid.slap.model.ConnectionParameters;
+import org.slapgrid.slap.model.FormatReport;
+import org.slapgrid.slap.model.Instance;
+import org.slapgrid.slap.model.InstanceReport;
+import org.slapgrid.slap.model.InstanceRequest;
+import org.slapgrid.slap.model.InstanceSecret;
+import org.slapgrid.slap.model.InstanceState;
+import org.slapgrid.slap.model.NodeCredentials;
+import org.slapgrid.slap.model.NodeInfo;
+import org.slapgrid.slap.model.NodeRegistration;
+import org.slapgrid.slap.model.NodeSummary;
+import org.slapgrid.slap.model.SoftwareReport;
+import org.slapgrid.slap.model.SoftwareState;
+import org.slapgrid.slap.model.SupplyRequest;
+import org.slapgrid.slap.model.SupplyState;
+
+/**
+ * The Java client of the slap protocol (docs/protocol.md), for the three kinds of caller:
+ * a node (with its node secret), an instance (with its instance secret), and a user (with an API
+ * token). One client holds one credential; the master refuses calls that credential may not make.
+ * Thread-safe. Errors are {@link SlapException}s carrying the master's error code.
+ */
+public final class SlapClient {
+    private static final String JSON = "application/json";
+
+    private final URI base;
+    private final String token;
+    private final HttpClient http;
+    private final Duration timeout;
+    private final ObjectMapper json = Json.lenient();
+
+    private SlapClient(Builder b) {
+        String u = b.masterUrl.toString();
+        this.base = URI.create(u.endsWith("/") ? u : u + "/");
+        this.token = b.token;
+        this.timeout = b.timeout;
+        HttpClient.Builder hb = HttpClient.newBuilder().connectTimeout(b.timeout);
+        if (b.sslContext != null) {
+            hb.sslContext(b.sslContext);
+        }
+        this.http = hb.build();
+    }
+
+    public static Builder builder(URI masterUrl) {
+        return new Builder(masterUrl);
+    }
+
+    /** Options of a client: the master URL, the credential, TLS trust and the per-call timeout. */
+    public static final class Builder {
+        private final URI masterUrl;
+        private String token;
+        private SSLContext sslContext;
+        private Duration timeout = Duration.ofSeconds(60);
+
+        private Builder(URI masterUrl) {
+            this.masterUrl = Objects.requireNonNull(masterUrl, "masterUrl");
+        }
+
+        /** The node secret, instance secret or user API token sent as {@code Authorization: Bearer}. */
+        public Builder token(String token) {
+            this.token = token;
+            return this;
+        }
+
+        /** Trust these certificates (PEM/DER file or PKCS#12 truststore) instead of the JVM's CAs. */
+        public Builder trust(java.nio.file.Path caFile, char[] password) {
+            this.sslContext = Tls.trusting(caFile, password);
+            return this;
+        }
+
+        public Builder sslContext(SSLContext ctx) {
+            this.sslContext = ctx;
+            return this;
+        }
+
+        /** Timeout of an ordinary call; a long-poll adds its wait to it. */
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        public SlapClient build() {
+            return new SlapClient(this);
+        }
+    }
+
+    // ---------------------------------------------------------------- nodes (node secret)
+
+    /** Registers a node (user or admin token); the answer holds the node secret, shown once. */
+    public NodeCredentials registerNode(String nodeId, List<String> partitions) {
+        return call("POST", "api/v1/nodes", new NodeRegistration(nodeId, partitions), NodeCredentials.class);
+    }
+
+    /** Everything the node must converge, now. */
+    public NodeInfo nodeInfo(String nodeId) {
+        return call("GET", "api/v1/nodes/" + seg(nodeId), null, NodeInfo.class);
+    }
+
+    /**
+     * Long-poll: returns the node information as soon as its version differs from
+     * {@code knownVersion}, or empty when nothing changed within {@code wait} (at most 60 s).
+     * Pass {@code knownVersion} -1 to get it at once.
+     */
+    public Optional<NodeInfo> nodeInfo(String nodeId, long knownVersion, Duration wait) {
+        HttpRequest.Builder rb = request("api/v1/nodes/" + seg(nodeId) + "?wait=" + wait.toSeconds())
+                .timeout(timeout.plus(wait))
+                .GET();
+        if (knownVersion >= 0) {
+            rb.header("If-None-Match", "\"" + knownVersion + "\"");
+        }
+        HttpResponse<String> r = send(rb.build());
+        if (r.statusCode() == 304) {
+            return Optional.empty();
+        }
+        return Optional.of(read(r, json.constructType(NodeInfo.class)));
+    }
+
+    /** Declares the node's partitions (after format); new ones become free partitions. */
+    public void reportFormat(String nodeId, List<String> partitions) {
+        call("PUT", "api/v1/nodes/" + seg(nodeId) + "/partitions", new FormatReport(partitions), Void.class);
+    }
+
+    /** Reports the state of a supplied software release (building, available, error with log, destroyed). */
+    public void reportSoftware(String nodeId, String url, SoftwareState state, String log) {
+        call("POST", "api/v1/nodes/" + seg(nodeId) + "/software", new SoftwareReport(url, state, log), Void.class);
+    }
+
+    /** Reports the state of a partition's instance; destroyed frees the partition. */
+    public void reportInstance(String nodeId, String partition, InstanceState state, String log) {
+        call("POST", partitionPath(nodeId, partition) + "/state", new InstanceReport(state, log), Void.class);
+    }
+
+    /** Publishes connection parameters on behalf of the partition's instance. */
+    public void publishConnection(String nodeId, String partition, Map<String, Object> parameters) {
+        call("PUT", partitionPath(nodeId, partition) + "/connection", new ConnectionParameters(parameters), Void.class);
+    }
+
+    /** Reports a bang (a crashed service, a broken promise) for the partition's instance. */
+    public void bang(String nodeId, String partition, String message) {
+        call("POST", partitionPath(nodeId, partition) + "/bang", new BangReport(message), Void.class);
+    }
+
+    /** Issues a fresh secret for the partition's instance (revoking the previous one). */
+    public InstanceSecret issueInstanceSecret(String nodeId, String partition) {
+        return call("POST", partitionPath(nodeId, partition) + "/secret", Map.of(), InstanceSecret.class);
+    }
+
+    // ---------------------------------------------------------------- instances (instance secret)
+
+    /** The calling instance itself: its parameters, state and connection parameters. */
+    public Instance self() {
+        return call("GET", "api/v1/instance", null, Instance.class);
+    }
+
+    /** Requests (or updates) a child of the calling instance; idempotent by name. */
+    public Instance requestChild(InstanceRequest request) {
+        return call("POST", "api/v1/instance/children", request, Instance.class);
+    }
+
+    /** Publishes the calling instance's connection parameters. */
+    public void publish(Map<String, Object> parameters) {
+        call("PUT", "api/v1/instance/connection", new ConnectionParameters(parameters), Void.class);
+    }
+
+    /** Bangs the calling instance's tree. */
+    public void bangSelf(String message) {
+        call("POST", "api/v1/instance/bang", new BangReport(message), Void.class);
+    }
+
+    // ---------------------------------------------------------------- users (API token)
+
+    /** Asks {@code node} to install ({@code available}) or remove ({@code destroyed}) a release. */
+    public void supply(String url, String node, SupplyState state) {
+        call("POST", "api/v1/supplies", new SupplyRequest(url, node, state), Void.class);
+    }
+
+    /** Requests (or updates) one of the caller's instances; idempotent by name. */
+    public Instance request(InstanceRequest request) {
+        return call("POST", "api/v1/instances", request, Instance.class);
+    }
+
+    /** The caller's instances and their descendants (an admin sees every instance). */
+    public List<Instance> list() {
+        return call("GET", "api/v1/instances", null, new TypeReference<List<Instance>>() { });
+    }
+
+    /** One of the caller's instances, by name. */
+    public Instance info(String name) {
+        return call("GET", "api/v1/instances/" + seg(name), null, Instance.class);
+    }
+
+    /** Asks for the destruction of one of the caller's instances (and, by the nodes, of its children). */
+    public Instance remove(String name) {
+        return call("DELETE", "api/v1/instances/" + seg(name), null, Instance.class);
+    }
+
+    /** The nodes, with their free partitions. */
+    public List<NodeSummary> nodes() {
+        return call("GET", "api/v1/nodes", null, new TypeReference<List<NodeSummary>>() { });
+    }
+
+    // ---------------------------------------------------------------- transport
+
+    private static String partitionPath(String nodeId, String partition) {
+        return "api/v1/nodes/" + seg(nodeId) + "/partitions/" + seg(partition);
+    }
+
+    /** One URL path segment, percent-encoded (names may hold spaces or slashes). */
+    static String seg(String s) {
+        return URLEncoder.encode(Objects.requireNonNull(s), StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private <T> T call(String method, String path, Object body, Class<T> type) {
+        return call(method, path, body, json.constructType(type));
+    }
+
+    private <T> T call(String method, String path, Object body, TypeReference<T> type) {
+        return call(method, path, body, json.constructType(type));
+    }
+
+    private <T> T call(String method, String path, Object body, JavaType type) {
+        HttpRequest.BodyPublisher publisher;
+        try {
+            publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot encode request: " + e.getOriginalMessage(), e);
+        }
+        HttpRequest.Builder rb = request(path).timeout(timeout).method(method, publisher);
+        if (body != null) {
+            rb.header("Content-Type", JSON);
+        }
+        return read(send(rb.build()), type);
+    }
+
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder rb = HttpRequest.newBuilder(base.resolve(path)).header("Accept", JSON);
+        if (token != null) {
+            rb.header("Authorization", "Bearer " + token);
+        }
+        return rb;
+    }
+
+    private HttpResponse<String> send(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new SlapException("cannot reach the master at " + base + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SlapException("interrupted while calling the master", e);
+        }
+    }
+
+    private <T> T read(HttpResponse<String> r, JavaType type) {
+        int status = r.statusCode();
+        if (status >= 400) {
+            ApiError err;
+            try {
+                err = json.readValue(r.body(), ApiError.class);
+            } catch (IOException e) {
+                err = new ApiError("http_" + status, "HTTP " + status + " from " + r.uri());
+            }
+            throw new SlapException(status, err.code(), err.message());
+        }
+        if (type.getRawClass() == Void.class || r.body() == null || r.body().isEmpty()) {
+            return null;
+        }
+        try {
+            return json.readValue(r.body(), type);
+        } catch (IOException e) {
+            throw new SlapException(status, "bad_answer", "the master's answer to " + r.uri() + " is not the expected JSON: " + e.getMessage());
+        }
+    }
+}

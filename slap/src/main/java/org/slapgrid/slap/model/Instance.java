@@ -1,0 +1,33 @@
+package org.slapgrid.slap.model;
+
+import java.util.Map;
+
+/**
+ * An instance as the master knows it. {@code timestamp} (microseconds) is bumped on every change
+ * the node must act on: parameters, state, a bang on its tree. {@code requester} is
+ * {@code user:NAME} or {@code instance:ID}; {@code root} and {@code parent} are instance ids
+ * ({@code parent} null for a user's instance). {@code node} and {@code partition} are null until
+ * allocated (and for a shared instance, which lives in its {@code host}'s partition).
+ */
+public record Instance(
+        String id,
+        String name,
+        String requester,
+        String owner,
+        String root,
+        String rootName,
+        String parent,
+        String softwareUrl,
+        String softwareType,
+        Map<String, Object> parameters,
+        RequestedState requestedState,
+        boolean shared,
+        Map<String, String> filter,
+        String node,
+        String partition,
+        String host,
+        InstanceState reportedState,
+        Map<String, Object> connectionParameters,
+        String errorLog,
+        long timestamp) {
+}

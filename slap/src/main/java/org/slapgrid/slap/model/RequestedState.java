@@ -1,0 +1,19 @@
+package org.slapgrid.slap.model;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** What a requester wants an instance to be. */
+public enum RequestedState {
+    STARTED, STOPPED, DESTROYED;
+
+    @JsonValue
+    public String json() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    @JsonCreator
+    public static RequestedState parse(String s) {
+        return Enums.parse(RequestedState.class, s);
+    }
+}
