@@ -1,0 +1,14 @@
+package org.slapgrid.node.supervisor;
+
+/**
+ * Receives the crashes the {@link CrashWatcher} sees, already rate-limited; the node turns them
+ * into bangs to the master. Called on the watcher's thread: hand slow work (HTTP) to another
+ * thread or keep it short, since polling waits meanwhile. Exceptions are logged and ignored.
+ */
+public interface CrashListener {
+    /** A program crashed (reported at most {@link CrashRateLimit#maxReports()} times per window). */
+    void crashed(CrashReport report);
+
+    /** The crashes beyond the limit during a window, once that window is over. */
+    void crashesSuppressed(CrashSummary summary);
+}

@@ -1,0 +1,12 @@
+package org.slapgrid.node.supervisor;
+
+/** Anything that went wrong while generating, starting or driving supervisord. */
+public class SupervisorException extends RuntimeException {
+    public SupervisorException(String message) {
+        super(message);
+    }
+
+    public SupervisorException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,233 @@
+package org.slapgrid.node.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.slapgrid.node.supervisor.PartitionPrograms.DesiredState.STARTED;
+import static org.slapgrid.node.supervisor.PartitionPrograms.DesiredState.STOPPED;
+import static org.slapgrid.node.supervisor.SupervisordFixture.script;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The supervisor layer against a real supervisord, one per test, in a temporary directory. */
+class RealSupervisordTest {
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    @TempDir
+    Path tmp;
+    Supervisor supervisor;
+    CrashWatcher watcher;
+    SupervisordFixture.Recorder recorder = new SupervisordFixture.Recorder();
+    Path part0;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        SupervisordFixture.requireSupervisord();
+        supervisor = new Supervisor(SupervisordFixture.settings(tmp.resolve("node")));
+        part0 = tmp.resolve("slappart0");
+        Files.createDirectories(part0);
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (supervisor != null) {
+            supervisor.shutdown(); // stops every program: no stray processes
+        }
+    }
+
+    private void watch(RestartPolicy policy, CrashRateLimit limit) {
+        watcher = new CrashWatcher(supervisor, recorder, WatchSettings.defaults()
+                .withPollInterval(Duration.ofMillis(100)).withRestartPolicy(policy).withRateLimit(limit));
+        watcher.start();
+    }
+
+    private void watch() {
+        watch(new RestartPolicy(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(60)),
+                CrashRateLimit.defaults());
+    }
+
+    private ProcessInfo info(String program) {
+        return supervisor.client().getProcessInfo(program + ":" + program);
+    }
+
+    private int runningPid(String program) {
+        await().atMost(WAIT).until(() -> info(program).state() == ProcessState.RUNNING);
+        return info(program).pid();
+    }
+
+    @Test
+    void startsOneSupervisordOnAPrivateSocketAndNeverASecond() throws Exception {
+        assertThat(supervisor.ensureRunning()).isEqualTo(Supervisor.StartOutcome.STARTED);
+        int pid = supervisor.client().getPID();
+
+        assertThat(supervisor.ensureRunning()).isEqualTo(Supervisor.StartOutcome.ALREADY_RUNNING);
+        Supervisor other = new Supervisor(SupervisordFixture.settings(tmp.resolve("node")));
+        assertThat(other.ensureRunning()).isEqualTo(Supervisor.StartOutcome.ALREADY_RUNNING);
+        assertThat(supervisor.client().getPID()).isEqualTo(pid);
+
+        Path socket = supervisor.settings().layout().socket();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket.getParent())))
+                .isEqualTo("rwx------");
+        assertThat(supervisor.client().getState()).isEqualTo(new SupervisorClient.DaemonState(1, "RUNNING"));
+    }
+
+    @Test
+    void generatedConfigurationIsAcceptedBySupervisordAtStartup() throws Exception {
+        script(part0, "service", "web", "exec sleep 1000");
+        supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+        runningPid("slappart0_web");
+        supervisor.shutdown();
+
+        // supervisord -c now reads the partition file from its [include] at startup.
+        assertThat(supervisor.ensureRunning()).isEqualTo(Supervisor.StartOutcome.STARTED);
+        runningPid("slappart0_web");
+        assertThat(info("slappart0_web").stdoutLogfile())
+                .isEqualTo(part0.resolve("var/log/slappart0_web.log").toString());
+    }
+
+    @Test
+    void changingOneServiceRestartsOnlyIt() throws Exception {
+        watch();
+        script(part0, "service", "a", "exec sleep 1000");
+        script(part0, "service", "b", "exec sleep 1001");
+        ApplyResult first = supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+        assertThat(first.added()).containsExactly("slappart0_a", "slappart0_b");
+        int pidA = runningPid("slappart0_a");
+        int pidB = runningPid("slappart0_b");
+
+        ApplyResult same = supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+        assertThat(same.changedNothing()).isTrue();
+
+        script(part0, "service", "b", "exec sleep 1002");
+        ApplyResult second = supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+        assertThat(second.changed()).containsExactly("slappart0_b");
+        assertThat(second.added()).isEmpty();
+
+        await().atMost(WAIT).until(() -> info("slappart0_b").state() == ProcessState.RUNNING
+                && info("slappart0_b").pid() != pidB);
+        assertThat(info("slappart0_a").pid()).isEqualTo(pidA);
+        assertThat(info("slappart0_a").state()).isEqualTo(ProcessState.RUNNING);
+        assertThat(recorder.crashes).isEmpty();
+    }
+
+    @Test
+    void stoppedPartitionHasItsProgramsStoppedAndRemovedPartitionIsGone() throws Exception {
+        watch();
+        script(part0, "service", "a", "exec sleep 1000");
+        supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+        int pid = runningPid("slappart0_a");
+
+        supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STOPPED)));
+        assertThat(info("slappart0_a").state()).isEqualTo(ProcessState.STOPPED);
+        assertThat(ProcFs.isAlive(pid)).isFalse();
+
+        supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+        runningPid("slappart0_a");
+
+        ApplyResult removal = supervisor.apply(List.of());
+        assertThat(removal.removed()).containsExactly("slappart0_a");
+        assertThat(supervisor.client().getAllProcessInfo()).isEmpty();
+        assertThat(supervisor.settings().layout().partitionFile("slappart0")).doesNotExist();
+        assertThat(recorder.crashes).isEmpty();
+    }
+
+    @Test
+    void killedServiceIsRestartedAndItsCrashReportedWithStatusAndLogTail() throws Exception {
+        watch();
+        script(part0, "service", "db", "echo \"db starting\"\nexec sleep 1000");
+        supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+        int pid = runningPid("slappart0_db");
+
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL
+
+        await().atMost(WAIT).until(() -> !recorder.of("slappart0_db").isEmpty());
+        CrashReport crash = recorder.of("slappart0_db").get(0);
+        assertThat(crash.partitionId()).isEqualTo("slappart0");
+        assertThat(crash.kind()).isEqualTo(ProgramSpec.Kind.WATCHED);
+        assertThat(crash.exitStatus()).isEqualTo(-1); // supervisord's status for "killed by a signal"
+        assertThat(crash.logTail()).contains("db starting");
+        assertThat(crash.restartIn()).isEqualTo(Duration.ofMillis(200));
+        await().atMost(WAIT).until(() -> info("slappart0_db").state() == ProcessState.RUNNING
+                && info("slappart0_db").pid() != pid);
+    }
+
+    @Test
+    void crashLoopYieldsABoundedNumberOfReportsAndASummary() throws Exception {
+        watch(new RestartPolicy(Duration.ofMillis(20), Duration.ofMillis(80), Duration.ofSeconds(60)),
+                new CrashRateLimit(2, Duration.ofSeconds(2)));
+        Path runs = tmp.resolve("runs");
+        script(part0, "service", "flaky", "echo run >> " + runs + "\necho 'flaky failing'\nexit 3");
+        supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+
+        await().atMost(WAIT).until(() -> Files.exists(runs) && Files.readAllLines(runs).size() >= 6);
+        await().atMost(WAIT).until(() -> !recorder.summaries.isEmpty());
+
+        assertThat(watcher.consecutiveCrashes("slappart0_flaky")).isGreaterThanOrEqualTo(5);
+        CrashSummary summary = recorder.summaries.get(0);
+        assertThat(summary.program()).isEqualTo("slappart0_flaky");
+        assertThat(summary.suppressed()).isGreaterThanOrEqualTo(3);
+        assertThat(summary.last().exitStatus()).isEqualTo(3);
+        // Reports within the first window: exactly the limit, each with its status and log.
+        List<CrashReport> firstWindow = recorder.of("slappart0_flaky").stream()
+                .filter(c -> c.at().isBefore(summary.windowEnd())).toList();
+        assertThat(firstWindow).hasSize(2);
+        assertThat(firstWindow).allSatisfy(c -> {
+            assertThat(c.exitStatus()).isEqualTo(3);
+            assertThat(c.logTail()).contains("flaky failing");
+        });
+        // Backoff grows: the delays announced double up to the cap.
+        assertThat(recorder.of("slappart0_flaky").get(1).restartIn()).isEqualTo(Duration.ofMillis(40));
+    }
+
+    @Test
+    void runOnceScriptExitingZeroIsNotACrashButAFailingOneIs() throws Exception {
+        watch();
+        script(part0, "run", "init", "echo initialised");
+        script(part0, "run", "broken", "echo 'cannot migrate'\nexit 4");
+        supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+
+        await().atMost(WAIT).until(() -> info("slappart0_init").state() == ProcessState.EXITED
+                && info("slappart0_broken").state() == ProcessState.EXITED);
+        long pollsAfterBothExited = watcher.polls();
+        await().atMost(WAIT).until(() -> watcher.polls() >= pollsAfterBothExited + 2);
+
+        assertThat(recorder.of("slappart0_init")).isEmpty();
+        assertThat(recorder.of("slappart0_broken")).singleElement().satisfies(c -> {
+            assertThat(c.kind()).isEqualTo(ProgramSpec.Kind.RUN_ONCE);
+            assertThat(c.exitStatus()).isEqualTo(4);
+            assertThat(c.restartIn()).isNull();
+            assertThat(c.logTail()).contains("cannot migrate");
+        });
+        assertThat(info("slappart0_init").exitStatus()).isZero();
+        assertThat(info("slappart0_broken").state()).isEqualTo(ProcessState.EXITED); // not restarted
+    }
+
+    @Test
+    void supervisordKilledIsRestartedWithoutLeavingItsOldProgramsRunning() throws Exception {
+        script(part0, "service", "web", "exec sleep 1000");
+        supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+        int oldProgram = runningPid("slappart0_web");
+        long oldSupervisord = supervisor.client().getPID();
+
+        ProcessHandle.of(oldSupervisord).orElseThrow().destroyForcibly();
+        await().atMost(WAIT).until(() -> !ProcFs.isAlive(oldSupervisord));
+        assertThat(supervisor.client().isRunning()).isFalse();
+
+        assertThat(supervisor.ensureRunning()).isEqualTo(Supervisor.StartOutcome.RESTARTED_AFTER_DEATH);
+        assertThat(supervisor.client().getPID()).isNotEqualTo(oldSupervisord);
+        await().atMost(WAIT).until(() -> !ProcFs.isAlive(oldProgram));
+        int newProgram = runningPid("slappart0_web");
+        assertThat(newProgram).isNotEqualTo(oldProgram);
+    }
+}

@@ -1,0 +1,64 @@
+package org.slapgrid.node.supervisor;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Test helpers around a real supervisord in a temporary directory. */
+final class SupervisordFixture {
+    private SupervisordFixture() {
+    }
+
+    /** Skips when Debian's supervisor is not installed, except under CI where it must be. */
+    static void requireSupervisord() {
+        boolean present = Optional.ofNullable(System.getenv("PATH")).stream()
+                .flatMap(p -> List.of(p.split(":")).stream())
+                .anyMatch(dir -> Files.isExecutable(Path.of(dir, "supervisord")));
+        if (!present && "true".equals(System.getenv("CI"))) {
+            fail("supervisord is not installed, and CI=true requires it (apt-get install supervisor)");
+        }
+        assumeTrue(present, "supervisord is not installed (Debian package 'supervisor'): skipping");
+    }
+
+    static SupervisorSettings settings(Path root) {
+        // Short stop timeout: test programs are sleeps that die on SIGTERM at once anyway.
+        return SupervisorSettings.defaults(SupervisorLayout.under(root), "testnode")
+                .withStopTimeout(Duration.ofSeconds(3));
+    }
+
+    static Path script(Path partition, String dir, String name, String body) throws IOException {
+        Path file = partition.resolve("etc").resolve(dir).resolve(name);
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return file;
+    }
+
+    /** Records what a CrashWatcher reports. */
+    static final class Recorder implements CrashListener {
+        final List<CrashReport> crashes = new CopyOnWriteArrayList<>();
+        final List<CrashSummary> summaries = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void crashed(CrashReport report) {
+            crashes.add(report);
+        }
+
+        @Override
+        public void crashesSuppressed(CrashSummary summary) {
+            summaries.add(summary);
+        }
+
+        List<CrashReport> of(String program) {
+            return crashes.stream().filter(c -> c.program().equals(program)).toList();
+        }
+    }
+}
