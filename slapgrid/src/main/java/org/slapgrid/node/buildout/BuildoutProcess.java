@@ -1,0 +1,57 @@
+package org.slapgrid.node.buildout;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.slapgrid.node.exec.ExecResult;
+import org.slapgrid.node.exec.PartitionExecutor;
+import org.slapgrid.node.exec.RunAs;
+
+/**
+ * Runs a buildout in a child JVM with the privileges of the partition (or of the software
+ * build user), so that nothing a profile or its recipes do ever runs as root, and so that a
+ * timeout can kill the whole of it. The child is {@code BuildoutMain}.
+ */
+public final class BuildoutProcess {
+
+    /** The child's entry point ({@code BuildoutMain}), by name: it runs in another JVM. */
+    static final String MAIN_CLASS = "org.slapgrid.node.buildout.BuildoutMain";
+
+    /** Child JVM flags chosen for short runs: fast start, small heap. */
+    private static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-Xshare:auto", "-Xmx256m");
+
+    private final NodeRuntime runtime;
+    private final PartitionExecutor executor;
+
+    public BuildoutProcess(NodeRuntime runtime, PartitionExecutor executor) {
+        this.runtime = runtime;
+        this.executor = executor;
+    }
+
+    /**
+     * Runs {@code slapos buildout -c profile directory=...} as {@code who}.
+     *
+     * @param profile     the buildout file (in the node's state directory)
+     * @param directory   {@code buildout:directory}: the partition or the release directory
+     * @param assignments further {@code section:option=value} assignments
+     */
+    public ExecResult run(Path profile, Path directory, List<String> assignments, RunAs who, Duration timeout)
+            throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(runtime.java().toString());
+        cmd.addAll(JVM_FLAGS);
+        cmd.add("-cp");
+        cmd.add(runtime.classpathString());
+        cmd.add(MAIN_CLASS);
+        cmd.add("-c");
+        cmd.add(profile.toString());
+        cmd.add("buildout:directory=" + directory);
+        cmd.addAll(assignments);
+        return executor.run(cmd, who, Map.of(), timeout);
+    }
+}
