@@ -1,0 +1,59 @@
+package org.slapgrid.recipes.cookbook;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import org.slapgrid.buildout.spi.BuildoutContext;
+import org.slapgrid.buildout.spi.Options;
+import org.slapgrid.buildout.spi.Recipe;
+import org.slapgrid.recipes.support.AtomicFiles;
+import org.slapgrid.recipes.support.NamedFactory;
+import org.slapgrid.recipes.support.OptionValues;
+
+/**
+ * {@code slapos.cookbook:check_port_listening}: writes {@code path} (mode 0700), a promise that
+ * {@code hostname}:{@code port} accepts TCP connections within {@code timeout} seconds
+ * (default 20).
+ */
+public final class CheckPortListeningRecipe implements Recipe {
+
+    public static final class Factory extends NamedFactory {
+        public Factory() {
+            super("slapos.cookbook:check_port_listening");
+        }
+
+        @Override
+        public Recipe create(BuildoutContext buildout, String name, Options options) {
+            return new CheckPortListeningRecipe(buildout, options);
+        }
+    }
+
+    private final Path path;
+    private final String script;
+
+    CheckPortListeningRecipe(BuildoutContext buildout, Options options) {
+        this.path = OptionValues.requiredPath(buildout, options, "path");
+        String host = options.required("hostname").strip();
+        if (!host.matches("[A-Za-z0-9.:_\\[\\]-]+")) {
+            throw options.error("hostname", "not a host name or address: '" + host + "'");
+        }
+        if (options.get("port", "").isBlank()) {
+            throw options.error("port", "missing mandatory option 'port'");
+        }
+        int port = OptionValues.integer(options, "port", 0, 1, 65535);
+        int timeout = OptionValues.integer(options, "timeout", 20, 1, 3600);
+        this.script = PromiseScripts.portListening(host, port, timeout);
+    }
+
+    @Override
+    public Collection<Path> install() throws Exception {
+        AtomicFiles.write(path, script, 0700);
+        return List.of(path);
+    }
+
+    @Override
+    public Collection<Path> update() throws Exception {
+        AtomicFiles.write(path, script, 0700);
+        return List.of();
+    }
+}
