@@ -38,9 +38,10 @@ public final class BuildoutProcess {
      *
      * @param profile     the buildout file (in the node's state directory)
      * @param directory   {@code buildout:directory}: the partition or the release directory
-     * @param assignments further {@code section:option=value} assignments
+     * @param arguments   further arguments of {@code BuildoutMain}: options such as
+     *                    {@code --master URL}, and {@code section:option=value} assignments
      */
-    public ExecResult run(Path profile, Path directory, List<String> assignments, RunAs who, Duration timeout)
+    public ExecResult run(Path profile, Path directory, List<String> arguments, RunAs who, Duration timeout)
             throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(runtime.java().toString());
@@ -51,7 +52,7 @@ public final class BuildoutProcess {
         cmd.add("-c");
         cmd.add(profile.toString());
         cmd.add("buildout:directory=" + directory);
-        cmd.addAll(assignments);
+        cmd.addAll(arguments);
         return executor.run(cmd, who, Map.of(), timeout);
     }
 }

@@ -1,0 +1,328 @@
+package org.slapgrid.node.instance;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import org.slapgrid.node.buildout.BuildoutProcess;
+import org.slapgrid.node.config.NodeConfig;
+import org.slapgrid.node.drain.Drain;
+import org.slapgrid.node.drain.DrainResult;
+import org.slapgrid.node.exec.ExecResult;
+import org.slapgrid.node.exec.PartitionExecutor;
+import org.slapgrid.node.exec.RunAs;
+import org.slapgrid.node.format.Partition;
+import org.slapgrid.node.promise.PromiseResult;
+import org.slapgrid.node.promise.PromiseRunner;
+import org.slapgrid.node.promise.PromiseState;
+import org.slapgrid.node.software.SoftwareUrl;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.Instance;
+import org.slapgrid.slap.model.InstanceState;
+import org.slapgrid.slap.model.NodeInfo;
+import org.slapgrid.slap.model.PartitionInfo;
+import org.slapgrid.slap.model.RequestedState;
+
+/**
+ * {@code slapos node instance}: brings every partition that hosts an instance to what the
+ * master asks, level-triggered. For each partition, in parallel (bounded by the node's
+ * parallelism): work out its inputs; skip it when they did not change and its periodicity has
+ * not elapsed (only its promises run); otherwise write its profile, run its buildout as the
+ * partition's user (with a timeout), put its services under the supervisor, run its promises
+ * and report the outcome to the master. A failure in one partition never touches another.
+ */
+public final class InstanceConverger {
+
+    /** The instance parameter that sets how long its prerm scripts may take, in seconds. */
+    public static final String DRAIN_TIMEOUT_PARAMETER = "slapgrid-drain-timeout";
+    private static final int REPORT_TAIL = 4000;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    private final NodeConfig config;
+    private final SlapClient master;
+    private final PartitionServices services;
+    private final BuildoutProcess buildout;
+    private final PromiseRunner promises;
+    private final Drain drain;
+    private final PartitionExecutor executor;
+    private final Clock clock;
+    private final Consumer<String> log;
+
+    public InstanceConverger(NodeConfig config, SlapClient master, PartitionServices services, BuildoutProcess buildout,
+                             PromiseRunner promises, Drain drain, PartitionExecutor executor, Clock clock,
+                             Consumer<String> log) {
+        this.config = config;
+        this.master = master;
+        this.services = services;
+        this.buildout = buildout;
+        this.promises = promises;
+        this.drain = drain;
+        this.executor = executor;
+        this.clock = clock;
+        this.log = log;
+    }
+
+    /** Which partitions, and whether to ignore the skip rule. */
+    public record Selection(boolean force, String onlyPartition) {
+        public static Selection all() {
+            return new Selection(false, null);
+        }
+    }
+
+    /** Converges the partitions of {@code info}; returns one outcome per partition hosting an instance. */
+    public List<PartitionOutcome> converge(NodeInfo info, List<Partition> formatted, Selection selection) {
+        Map<String, Partition> byId = formatted.stream().collect(Collectors.toMap(Partition::id, Function.identity()));
+        List<PartitionInfo> todo = info.partitions().stream()
+                .filter(p -> p.instance() != null)
+                .filter(p -> selection.onlyPartition() == null || selection.onlyPartition().equals(p.id()))
+                .toList();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(config.parallelism(), todo.size())));
+        try {
+            List<Future<PartitionOutcome>> running = new ArrayList<>();
+            for (PartitionInfo p : todo) {
+                running.add(pool.submit(() -> convergeSafely(p, byId.get(p.id()), selection.force())));
+            }
+            List<PartitionOutcome> out = new ArrayList<>();
+            for (Future<PartitionOutcome> f : running) {
+                try {
+                    out.add(f.get());
+                } catch (Exception e) {
+                    throw new IllegalStateException("partition worker failed: " + e, e);
+                }
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private PartitionOutcome convergeSafely(PartitionInfo p, Partition partition, boolean force) {
+        if (partition == null) {
+            String msg = "partition " + p.id() + " is not formatted on this node: run `slapos node format`";
+            report(p.id(), InstanceState.ERROR, msg);
+            return new PartitionOutcome(p.id(), PartitionOutcome.Kind.FAILED, msg);
+        }
+        try {
+            return p.instance().requestedState() == RequestedState.DESTROYED
+                    ? destroy(p.instance(), partition)
+                    : converge(p.instance(), partition, force);
+        } catch (IOException | RuntimeException e) {
+            String msg = "node error while converging: " + e.getMessage();
+            log.accept(p.id() + ": " + msg);
+            report(p.id(), InstanceState.ERROR, msg);
+            return new PartitionOutcome(p.id(), PartitionOutcome.Kind.FAILED, msg);
+        }
+    }
+
+    private PartitionOutcome converge(Instance instance, Partition partition, boolean force) throws IOException {
+        String id = partition.id();
+        PartitionStateDirectory state = stateOf(partition);
+        Path release = config.softwareRoot().resolve(SoftwareUrl.parse(instance.softwareUrl()).directoryName());
+        Path completed = release.resolve(".completed");
+        Path instanceProfile = findInstanceProfile(release);
+        if (!Files.isRegularFile(completed) || instanceProfile == null) {
+            String msg = !Files.isRegularFile(completed)
+                    ? "software release " + instance.softwareUrl() + " is not built on this node yet"
+                    : "software release " + instance.softwareUrl() + " has no instance profile (instance.cfg) in " + release;
+            report(id, InstanceState.ERROR, msg);
+            return new PartitionOutcome(id, PartitionOutcome.Kind.FAILED, msg);
+        }
+        boolean started = instance.requestedState() == RequestedState.STARTED;
+        String profile = PartitionProfile.render(new PartitionProfile.Inputs(instanceProfile, partition.directory(),
+                config.nodeId(), id, config.masterUrl(), instance.softwareUrl(), instance.softwareType(),
+                instance.requestedState().json(), partition.ipv4(), state.instanceFile()));
+        String instanceJson = instanceJson(instance, partition);
+        String digest = PartitionInputs.digest(Files.readString(instanceProfile) + "\n" + Files.readString(completed));
+        PartitionInputs inputs = new PartitionInputs(instance.softwareUrl(), instance.softwareType(),
+                instance.parameters() == null ? Map.of() : instance.parameters(), instance.requestedState().json(),
+                digest, profile + instanceJson + instance.id());
+
+        String reason = ConvergenceRecord.reasonToConverge(ConvergenceRecord.load(state.convergedFile()), inputs.hash(),
+                clock.instant(), config.periodicity(), force);
+        if (reason == null) {
+            return started ? checkPromises(partition, state, PartitionOutcome.Kind.SKIPPED)
+                    : new PartitionOutcome(id, PartitionOutcome.Kind.SKIPPED, "unchanged");
+        }
+
+        log.accept(id + ": converging (" + reason + ")");
+        state.create();
+        state.writeReadable(state.profile(), profile);
+        state.writeReadable(state.instanceFile(), instanceJson);
+        ensureInstanceSecret(instance, partition, state);
+        ExecResult r = buildout.run(state.profile(), partition.directory(), List.of(
+                "--master", config.masterUrl(),
+                "--secret-file", state.credentialFile().toString(),
+                "--instance-file", state.instanceFile().toString()), who(partition), config.partitionTimeout());
+        state.writePrivate(state.logFile(), r.output());
+        if (!r.succeeded()) {
+            String msg = "buildout " + r.summary() + "\n" + tail(r.output());
+            report(id, InstanceState.ERROR, msg);
+            log.accept(id + ": buildout failed (" + r.summary() + "), log in " + state.logFile());
+            return new PartitionOutcome(id, PartitionOutcome.Kind.FAILED, "buildout " + r.summary());
+        }
+        services.apply(id, partition.directory(), partition.user(), started);
+        if (started) {
+            PartitionOutcome checked = checkPromises(partition, state, PartitionOutcome.Kind.CONVERGED);
+            if (checked.kind() == PartitionOutcome.Kind.PROMISE_BROKEN) {
+                return checked; // no record: the next run tries again, as SlapOS does
+            }
+        }
+        report(id, started ? InstanceState.STARTED : InstanceState.STOPPED, "");
+        new ConvergenceRecord(inputs.hash(), clock.instant()).save(state.convergedFile());
+        return new PartitionOutcome(id, PartitionOutcome.Kind.CONVERGED, reason);
+    }
+
+    /** Runs the promises; reports an error when one is broken, and a recovery when all are kept again. */
+    private PartitionOutcome checkPromises(Partition partition, PartitionStateDirectory state, PartitionOutcome.Kind ifKept)
+            throws IOException {
+        List<PromiseResult> results = promises.run(partition.directory(), who(partition));
+        state.create();
+        List<PromiseState.Change> changes = new PromiseState(state.promisesFile()).record(results);
+        List<PromiseResult> broken = results.stream().filter(r -> !r.kept()).toList();
+        changes.forEach(c -> log.accept(partition.id() + ": " + c.describe()));
+        if (!broken.isEmpty()) {
+            String msg = broken.stream().map(b -> "promise " + b.name() + " " + b.describe() + "\n" + tail(b.output()))
+                    .collect(Collectors.joining("\n"));
+            if (!changes.isEmpty() || ifKept == PartitionOutcome.Kind.CONVERGED) {
+                report(partition.id(), InstanceState.ERROR, msg);
+            }
+            return new PartitionOutcome(partition.id(), PartitionOutcome.Kind.PROMISE_BROKEN,
+                    broken.stream().map(PromiseResult::name).collect(Collectors.joining(", ")));
+        }
+        if (ifKept == PartitionOutcome.Kind.SKIPPED && changes.stream().anyMatch(PromiseState.Change::nowKept)) {
+            report(partition.id(), InstanceState.STARTED, "");
+        }
+        return new PartitionOutcome(partition.id(), ifKept, ifKept == PartitionOutcome.Kind.SKIPPED ? "unchanged" : "");
+    }
+
+    private PartitionOutcome destroy(Instance instance, Partition partition) throws IOException {
+        String id = partition.id();
+        PartitionStateDirectory state = stateOf(partition);
+        services.remove(id);
+        DrainResult drained = drain.run(partition.directory(), who(partition), drainTimeout(instance));
+        drained.describe().forEach(line -> log.accept(id + ": " + line));
+        if (drained.timedOut()) {
+            log.accept(id + ": prerm scripts did not finish in time; destroying anyway");
+        }
+        if (Files.isRegularFile(state.profile())) {
+            // Uninstall every part, so recipes' uninstall steps run before the data goes.
+            ExecResult r = buildout.run(state.profile(), partition.directory(), List.of("buildout:parts="),
+                    who(partition), config.partitionTimeout());
+            if (!r.succeeded()) {
+                log.accept(id + ": uninstalling the parts failed (" + r.summary() + "); wiping anyway");
+            }
+        }
+        wipe(partition);
+        deleteTree(state.path());
+        String summary = String.join("\n", drained.describe()) + (drained.timedOut() ? "\nprerm timed out" : "");
+        report(id, InstanceState.DESTROYED, summary);
+        return new PartitionOutcome(id, PartitionOutcome.Kind.DESTROYED, drained.clean() ? "" : "drain not clean");
+    }
+
+    /** Empties the partition as its own user (so no path it controls is followed as root). */
+    private void wipe(Partition partition) throws IOException {
+        ExecResult r = executor.run(List.of("find", partition.directory().toString(), "-mindepth", "1", "-delete"),
+                who(partition), Map.of(), Duration.ofMinutes(10));
+        if (!r.succeeded()) {
+            throw new IOException("cannot empty " + partition.directory() + ": " + r.summary() + " " + tail(r.output()));
+        }
+    }
+
+    private void ensureInstanceSecret(Instance instance, Partition partition, PartitionStateDirectory state) throws IOException {
+        Path owner = state.path().resolve("instance.secret.owner");
+        boolean current = Files.isRegularFile(state.credentialFile()) && Files.isRegularFile(owner)
+                && Files.readString(owner).equals(instance.id());
+        if (!current) {
+            var secret = master.issueInstanceSecret(config.nodeId(), partition.id());
+            state.writeReadable(state.credentialFile(), secret.secret());
+            state.writePrivate(owner, instance.id());
+        }
+    }
+
+    private String instanceJson(Instance instance, Partition partition) throws IOException {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("nodeId", config.nodeId());
+        c.put("partitionId", partition.id());
+        c.put("softwareReleaseUrl", instance.softwareUrl());
+        c.put("softwareType", instance.softwareType());
+        c.put("requestedState", instance.requestedState().json());
+        c.put("parameters", instance.parameters() == null ? Map.of() : instance.parameters());
+        c.put("ipv4", List.of(partition.ipv4()));
+        c.put("ipv6", List.of());
+        c.put("instanceTitle", instance.name());
+        c.put("rootInstanceTitle", instance.rootName() == null ? instance.name() : instance.rootName());
+        c.put("instanceGuid", instance.id());
+        c.put("sharedInstances", List.of());
+        return JSON.writeValueAsString(c) + "\n";
+    }
+
+    private Duration drainTimeout(Instance instance) {
+        Object v = instance.parameters() == null ? null : instance.parameters().get(DRAIN_TIMEOUT_PARAMETER);
+        if (v != null) {
+            try {
+                return Duration.ofSeconds(Long.parseLong(v.toString().strip()));
+            } catch (NumberFormatException e) {
+                log.accept(instance.name() + ": parameter " + DRAIN_TIMEOUT_PARAMETER + " is not a number of seconds ('"
+                        + v + "'); using the default");
+            }
+        }
+        return Drain.DEFAULT_TIMEOUT;
+    }
+
+    private static Path findInstanceProfile(Path release) {
+        for (String name : new String[] {"instance.cfg", "template.cfg"}) {
+            Path p = release.resolve(name);
+            if (Files.isRegularFile(p)) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private PartitionStateDirectory stateOf(Partition partition) {
+        return new PartitionStateDirectory(config.stateDirectory(), partition.id(), config.multiUser() ? partition.user() : null);
+    }
+
+    private RunAs who(Partition partition) {
+        return config.multiUser() ? new RunAs(partition.user(), partition.directory()) : RunAs.currentUser(partition.directory());
+    }
+
+    private void report(String partition, InstanceState state, String message) {
+        try {
+            master.reportInstance(config.nodeId(), partition, state, message);
+        } catch (RuntimeException e) {
+            log.accept(partition + ": could not report " + state.json() + " to the master: " + e.getMessage());
+        }
+    }
+
+    private static String tail(String s) {
+        return s.length() <= REPORT_TAIL ? s : "..." + s.substring(s.length() - REPORT_TAIL);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
