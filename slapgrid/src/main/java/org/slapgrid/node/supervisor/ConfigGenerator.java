@@ -61,27 +61,24 @@ public final class ConfigGenerator {
         String user = partitionUser(partition);
         boolean autostart = partition.state() == PartitionPrograms.DesiredState.STARTED;
 
-        // Name every program first, so that collisions can be resolved whatever the order.
-        Map<String, List<String[]>> byBase = new TreeMap<>();
-        for (String s : partition.services()) {
-            byBase.computeIfAbsent(ProgramNames.baseName(partition.partitionId(), s), k -> new ArrayList<>())
-                    .add(new String[] {"service", s});
-        }
-        for (String s : partition.runScripts()) {
-            byBase.computeIfAbsent(ProgramNames.baseName(partition.partitionId(), s), k -> new ArrayList<>())
-                    .add(new String[] {"run", s});
-        }
+        // Services claim their plain names first: adding a run script of the same name must not
+        // rename (and so restart) a running service. A run script then takes _run, or a hash.
         Map<String, ProgramSpec> specs = new TreeMap<>();
-        for (Map.Entry<String, List<String[]>> e : byBase.entrySet()) {
-            for (String[] origin : e.getValue()) {
-                String name = e.getValue().size() == 1 ? e.getKey()
-                        : ProgramNames.disambiguated(e.getKey(), origin[0] + "/" + origin[1]);
-                boolean watched = origin[0].equals("service");
-                Path dir = watched ? partition.serviceDir() : partition.runDir();
-                specs.put(name, new ProgramSpec(name, partition.partitionId(), origin[1],
-                        watched ? ProgramSpec.Kind.WATCHED : ProgramSpec.Kind.RUN_ONCE,
-                        dir.resolve(origin[1]), partition.logDir().resolve(name + ".log"), autostart));
+        for (String script : partition.services()) {
+            String name = ProgramNames.baseName(partition.partitionId(), script);
+            if (specs.containsKey(name)) {
+                name = ProgramNames.disambiguated(name, "service/" + script);
             }
+            specs.put(name, new ProgramSpec(name, partition.partitionId(), script, ProgramSpec.Kind.WATCHED,
+                    partition.serviceDir().resolve(script), partition.logDir().resolve(name + ".log"), autostart));
+        }
+        for (String script : partition.runScripts()) {
+            String base = ProgramNames.baseName(partition.partitionId(), script);
+            String name = !specs.containsKey(base) ? base
+                    : !specs.containsKey(base + "_run") ? base + "_run"
+                    : ProgramNames.disambiguated(base, "run/" + script);
+            specs.put(name, new ProgramSpec(name, partition.partitionId(), script, ProgramSpec.Kind.RUN_ONCE,
+                    partition.runDir().resolve(script), partition.logDir().resolve(name + ".log"), autostart));
         }
 
         List<Map<String, Object>> programs = new ArrayList<>();

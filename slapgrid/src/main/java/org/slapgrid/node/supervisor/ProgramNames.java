@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
  * Node-unique supervisord program names: {@code <partition>_<executable>}, e.g.
  * {@code slappart0_mariadb}. supervisord splits names on ':' and the config on whitespace and
  * comment characters, so only {@code [A-Za-z0-9_.-]} is kept; when the file name had to be
- * altered, or when a run script and a service share a name, a short hash of the original makes
- * the result unique again, the same on every run.
+ * altered, a short hash of the original keeps it unique, the same on every run (the generator
+ * also resolves a run script named like a service: see ConfigGenerator).
  */
 final class ProgramNames {
     private static final Pattern PARTITION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]*");

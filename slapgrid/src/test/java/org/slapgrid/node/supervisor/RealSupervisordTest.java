@@ -230,4 +230,52 @@ class RealSupervisordTest {
         int newProgram = runningPid("slappart0_web");
         assertThat(newProgram).isNotEqualTo(oldProgram);
     }
+
+    @Test
+    void aRestartedNodeTakesOverRunningProgramsWithoutRestartingThem() throws Exception {
+        script(part0, "service", "a", "exec sleep 1000");
+        script(part0, "run", "init", "echo once");
+        supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+        int pid = runningPid("slappart0_a");
+        await().atMost(WAIT).until(() -> info("slappart0_init").state() == ProcessState.EXITED);
+
+        // A new node process: fresh objects, same files, same supervisord.
+        Supervisor restarted = new Supervisor(SupervisordFixture.settings(tmp.resolve("node")));
+        assertThat(restarted.ensureRunning()).isEqualTo(Supervisor.StartOutcome.ALREADY_RUNNING);
+        ApplyResult result = restarted.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+
+        assertThat(result.changedNothing()).isTrue();
+        assertThat(restarted.managedPrograms()).containsOnlyKeys("slappart0_a", "slappart0_init");
+        assertThat(info("slappart0_a").pid()).isEqualTo(pid);
+        assertThat(info("slappart0_init").state()).isEqualTo(ProcessState.EXITED); // not run again
+    }
+
+    @Test
+    void theWatcherStartsSupervisordAgainWhenItDies() throws Exception {
+        watch();
+        script(part0, "service", "web", "exec sleep 1000");
+        supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+        runningPid("slappart0_web");
+        long old = supervisor.client().getPID();
+
+        ProcessHandle.of(old).orElseThrow().destroyForcibly();
+
+        await().atMost(WAIT).until(() -> supervisor.client().isRunning() && supervisor.client().getPID() != old);
+        runningPid("slappart0_web");
+        assertThat(recorder.crashes).isEmpty();
+    }
+
+    @Test
+    void programsRunAsThePartitionUserWhenTheNodeIsRoot() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "needs root: supervisord can only switch to the partition user when it runs as root");
+        for (Path p = part0; p != null && p.startsWith(tmp.getParent()); p = p.getParent()) {
+            Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        script(part0, "service", "who", "id -un\nexec sleep 1000");
+        supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, "nobody", STARTED)));
+        runningPid("slappart0_who");
+        await().atMost(WAIT).until(() -> supervisor.client().tailProcessStdoutLog("slappart0_who:slappart0_who", 100)
+                .contains("nobody"));
+    }
 }
