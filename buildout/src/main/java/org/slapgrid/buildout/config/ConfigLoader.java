@@ -67,7 +67,7 @@ public final class ConfigLoader {
     static final Map<String, String> DEFAULT_VERSIONS = Map.of("zc.buildout", ">=3.0.1", "zc.recipe.egg", ">=2.0.6");
 
     private final ConfigParser parser;
-    private final HttpClient http;
+    private HttpClient http;   // created on the first remote extends: it starts threads
     private final Map<String, String> downloaded = new HashMap<>();   // in-run cache of remote files
     private boolean offline;
     private boolean newest = true;
@@ -76,8 +76,6 @@ public final class ConfigLoader {
 
     public ConfigLoader(ConfigParser parser) {
         this.parser = parser;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
     }
 
     public static boolean isUrl(String s) {
@@ -345,6 +343,10 @@ public final class ConfigLoader {
 
     private String fetch(String url, Path cached, SourceLocation where) {
         try {
+            if (http == null) {
+                http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(30))
+                        .followRedirects(HttpClient.Redirect.NORMAL).build();
+            }
             HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60)).GET().build();
             HttpResponse<String> resp = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (resp.statusCode() / 100 != 2) {

@@ -24,7 +24,8 @@ import org.slapgrid.buildout.spi.RecipeFactory;
  *     update rewrites it only if the content differs and returns nothing;</li>
  * <li>{@code test.recipes:data} ({@code path}): creates a directory and returns nothing (kept on uninstall);</li>
  * <li>{@code test.recipes:computed}: sets {@code computed = <section>-computed} and a volatile {@code secret};</li>
- * <li>{@code test.recipes:fail}: install fails when {@code fail-install = true}, update when {@code fail-update = true}.</li>
+ * <li>{@code test.recipes:fail}: install fails when {@code fail-install = true}, update when {@code fail-update = true}
+ *     or when the file {@code fail-update.flag} exists in the buildout directory.</li>
  * </ul>
  * Every call is appended to {@link #EVENTS} as "install part", "update part", "uninstall part".
  */
@@ -92,7 +93,8 @@ public final class TestRecipes implements RecipeFactory {
                 @Override
                 public Collection<Path> update() throws IOException {
                     EVENTS.add("update " + part);
-                    if (options.get("fail-update", "false").equals("true")) {
+                    if (options.get("fail-update", "false").equals("true")
+                            || Files.exists(buildout.directory().resolve("fail-update.flag"))) {
                         throw new IOException("asked to fail on update");
                     }
                     return List.of();
