@@ -117,8 +117,12 @@ public final class MasterApi {
         app.delete("/api/v1/instances/{name}", ctx -> json(ctx, instances.remove(who(ctx), ctx.pathParam("name"))));
 
         app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
-        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
-                e.getStatus() == 413 ? "too_large" : "http_" + e.getStatus(), e.getMessage()));
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), switch (e.getStatus()) {
+            case 404 -> "no_route";
+            case 405 -> "method_not_allowed";
+            case 413 -> "too_large";
+            default -> "http_" + e.getStatus();
+        }, e.getMessage()));
         app.exception(StoreException.class, (e, ctx) -> {
             LOG.error("store failure on {} {}", ctx.method(), ctx.path(), e);
             error(ctx, 500, "store_error", "the master's database failed; see the master's log");
@@ -127,12 +131,6 @@ public final class MasterApi {
             LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
             error(ctx, 500, "internal_error", "unexpected failure; see the master's log");
         });
-        app.error(404, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) {
-                error(ctx, 404, "no_route", "no such API route: " + ctx.method() + " " + ctx.path());
-            }
-        });
-        app.error(405, ctx -> error(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
     }
 
     /** Stops the long-poll workers. */
