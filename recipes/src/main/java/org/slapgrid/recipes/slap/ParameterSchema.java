@@ -93,9 +93,10 @@ final class ParameterSchema {
 
     private static String describe(ValidationMessage message) {
         String location = message.getInstanceLocation().toString();
-        String name = location.startsWith("$.") ? location.substring(2) : location;
+        String name = location.startsWith("$.") ? location.substring(2)
+                : location.startsWith("/") ? location.substring(1) : location;
         String property = message.getProperty();
-        if ((name.equals("$") || name.isEmpty()) && property != null) {
+        if ((name.equals("$") || name.isEmpty()) && property != null && !property.isEmpty()) {
             name = property;
         }
         return "parameter '" + name + "': " + message.getMessage();

@@ -55,20 +55,24 @@ public final class SlapConfigurationRecipe implements Recipe {
         if (recipeName.endsWith(".serialised")) {
             parameters = deserialise(options, parameters);
         }
+        // An absent, null or empty parameter counts as no value (the profile default applies).
+        Map<String, Object> given = new LinkedHashMap<>();
+        parameters.forEach((key, value) -> {
+            if (value != null && !"".equals(value)) {
+                given.put(key, value);
+            }
+        });
+        if (recipeName.endsWith(".jsonschema")) {
+            // What the requester sent is validated; the profile's own defaults are the author's.
+            ParameterSchema.fromOptions(buildout, options, config.softwareType()).apply(options, given);
+        }
         Map<String, Object> configuration = new LinkedHashMap<>();
         for (String key : new TreeSet<>(options.keys())) {
             if (key.startsWith(PREFIX) && key.length() > PREFIX.length()) {
                 configuration.put(key.substring(PREFIX.length()), options.get(key));
             }
         }
-        parameters.forEach((key, value) -> {
-            if (value != null && !"".equals(value)) {
-                configuration.put(key, value);
-            }
-        });
-        if (recipeName.endsWith(".jsonschema")) {
-            ParameterSchema.fromOptions(buildout, options, config.softwareType()).apply(options, configuration);
-        }
+        configuration.putAll(given);
 
         options.putObject("configuration", configuration);
         configuration.forEach((key, value) -> {
