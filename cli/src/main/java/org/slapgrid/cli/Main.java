@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "slapgrid: deploy buildout-style instance profiles on a fleet of nodes, under supervisord, driven by a master.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                org.slapgrid.cli.buildout.BuildoutCommand.class,
                 org.slapgrid.cli.node.NodeCommand.class,
         })
 public final class Main implements Runnable {

@@ -1,0 +1,167 @@
+package org.slapgrid.cli.buildout;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.slapgrid.buildout.Buildout;
+import org.slapgrid.buildout.spi.BuildoutException;
+import org.slapgrid.cli.Main;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code slapos buildout [-c FILE] [-o] [-v] [-N] [section:option=value ...] [install|resolve|annotate]}:
+ * the buildout engine on one profile. Without a command it installs, as {@code buildout} does.
+ */
+@Command(name = "buildout",
+        mixinStandardHelpOptions = true,
+        description = "Run the buildout engine on a profile: install its parts (default), or show the resolved configuration.",
+        subcommands = {
+                BuildoutCommand.Install.class,
+                BuildoutCommand.Resolve.class,
+                BuildoutCommand.Annotate.class,
+        })
+public final class BuildoutCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "-c", paramLabel = "FILE", scope = ScopeType.INHERIT,
+            description = "The profile, a path or URL (default: buildout.cfg in the current directory).")
+    String config = "buildout.cfg";
+
+    @Option(names = "-o", scope = ScopeType.INHERIT, description = "Offline: buildout:offline=true.")
+    boolean offline;
+
+    @Option(names = "-N", scope = ScopeType.INHERIT, description = "Not newest: buildout:newest=false.")
+    boolean notNewest;
+
+    @Option(names = "-v", scope = ScopeType.INHERIT, description = "Verbose: details on errors; verbose annotate.")
+    boolean verbose;
+
+    @Parameters(paramLabel = "section:option=value", arity = "0..*",
+            description = "Assignments that override the profile (+= and -= too).")
+    List<String> assignments = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        return install(assignments);
+    }
+
+    int install(List<String> words) {
+        PrintWriter out = spec.commandLine().getOut();
+        return guarded(() -> {
+            Buildout b = builder(words).log(line -> {
+                out.println(line);
+                out.flush();
+            }).build();
+            b.install();
+            return Main.EXIT_OK;
+        });
+    }
+
+    Buildout.Builder builder(List<String> words) {
+        Buildout.Builder b = Buildout.builder(config).offline(offline).newest(!notNewest);
+        for (String w : assignments) {
+            b.assign(w);
+        }
+        if (words != assignments) {
+            for (String w : words) {
+                b.assign(w);
+            }
+        }
+        return b;
+    }
+
+    /** Runs {@code action}; an engine error becomes one message on stderr and its exit status. */
+    int guarded(Callable<Integer> action) {
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return action.call();
+        } catch (BuildoutException e) {
+            err.println("Error: " + oneMessage(e));
+            if (verbose && e.getCause() != null) {
+                e.getCause().printStackTrace(err);
+            }
+            err.flush();
+            return e.exitStatus();
+        } catch (Exception e) {
+            err.println("Error: " + e);
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return Main.EXIT_FAILURE;
+        }
+    }
+
+    /** buildout's messages may span lines; keep them on one, except a list of syntax errors. */
+    static String oneMessage(BuildoutException e) {
+        return e.getMessage().replaceAll("\n(?!\t)", " ");
+    }
+
+    @Command(name = "install", mixinStandardHelpOptions = true, description = "Install the profile's parts (the default).")
+    static final class Install implements Callable<Integer> {
+        @picocli.CommandLine.ParentCommand
+        BuildoutCommand parent;
+
+        @Parameters(paramLabel = "section:option=value", arity = "0..*")
+        List<String> words = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            return parent.install(words);
+        }
+    }
+
+    @Command(name = "resolve", mixinStandardHelpOptions = true,
+            description = "Print every section after extends, conditions, macros and substitution as one JSON object.")
+    static final class Resolve implements Callable<Integer> {
+        @picocli.CommandLine.ParentCommand
+        BuildoutCommand parent;
+
+        @Option(names = "--json", description = "JSON output (the only format).")
+        boolean json = true;
+
+        @Parameters(paramLabel = "section:option=value", arity = "0..*")
+        List<String> words = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            PrintWriter out = parent.spec.commandLine().getOut();
+            return parent.guarded(() -> {
+                var all = parent.builder(words).build().resolveAll();
+                out.println(JsonOutput.sorted(all));
+                out.flush();
+                return Main.EXIT_OK;
+            });
+        }
+    }
+
+    @Command(name = "annotate", mixinStandardHelpOptions = true,
+            description = "Print the merged configuration with the file each value came from, as buildout annotate.")
+    static final class Annotate implements Callable<Integer> {
+        @picocli.CommandLine.ParentCommand
+        BuildoutCommand parent;
+
+        @Parameters(paramLabel = "section:option=value", arity = "0..*")
+        List<String> words = new ArrayList<>();
+
+        @Override
+        public Integer call() {
+            PrintWriter out = parent.spec.commandLine().getOut();
+            return parent.guarded(() -> {
+                out.print(parent.builder(words).build().annotate(parent.verbose));
+                out.flush();
+                return Main.EXIT_OK;
+            });
+        }
+    }
+}
