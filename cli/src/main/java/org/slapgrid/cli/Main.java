@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "slapgrid: deploy buildout-style instance profiles on a fleet of nodes, under supervisord, driven by a master.",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                org.slapgrid.cli.master.MasterCommand.class, org.slapgrid.cli.console.SupplyCommand.class, org.slapgrid.cli.console.RequestCommand.class, org.slapgrid.cli.console.RemoveCommand.class, org.slapgrid.cli.console.ListCommand.class, org.slapgrid.cli.console.InfoCommand.class, org.slapgrid.cli.console.ConsoleCommand.class,
                 org.slapgrid.cli.buildout.BuildoutCommand.class,
                 org.slapgrid.cli.node.NodeCommand.class,
         })

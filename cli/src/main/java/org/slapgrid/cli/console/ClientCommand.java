@@ -1,0 +1,114 @@
+package org.slapgrid.cli.console;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import org.slapgrid.cli.Main;
+import org.slapgrid.slap.Json;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.SlapException;
+import org.slapgrid.slap.model.Instance;
+import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+
+/**
+ * A verb that talks to the master with the user's token: resolves the settings, runs, and turns
+ * the master's refusals into a message on stderr and an exit status (2 for bad input, 1 otherwise).
+ */
+abstract class ClientCommand implements Callable<Integer> {
+    /** Options of an enclosing {@code slapos console}, inherited by the verbs it runs. */
+    static final ThreadLocal<ConsoleOptions> SESSION = new ThreadLocal<>();
+
+    @Mixin
+    ConsoleOptions options = new ConsoleOptions();
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private final ObjectMapper json = Json.lenient().copy().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Runs the verb; returns the exit status. */
+    abstract int run(SlapClient client) throws Exception;
+
+    @Override
+    public final Integer call() throws Exception {
+        options.inherit(SESSION.get());
+        SlapClient client;
+        try {
+            client = ClientSettings.resolve(options, System.getenv(), Path.of(System.getProperty("user.home"))).client();
+        } catch (ClientSettings.BadSettings e) {
+            err().println(spec.qualifiedName() + ": " + e.getMessage());
+            err().flush();
+            return Main.EXIT_USAGE;
+        }
+        try {
+            return run(client);
+        } catch (SlapException e) {
+            err().println(spec.qualifiedName() + ": " + e.getMessage() + (e.status() > 0 ? " [" + e.code() + ", HTTP " + e.status() + "]" : ""));
+            err().flush();
+            return e.status() == 400 || e.status() == 413 ? Main.EXIT_USAGE : Main.EXIT_FAILURE;
+        }
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    boolean json() {
+        return options.json;
+    }
+
+    void printJson(Object value) throws JsonProcessingException {
+        out().println(json.writeValueAsString(value));
+        out().flush();
+    }
+
+    static String state(Instance i) {
+        String requested = i.requestedState() == null ? "?" : i.requestedState().json();
+        return i.reportedState() == null ? requested + " (not reported)" : requested + " / " + i.reportedState().json();
+    }
+
+    static String where(Instance i) {
+        if (i.host() != null) {
+            return "shared in " + i.host();
+        }
+        return i.node() == null ? null : i.node() + "/" + i.partition();
+    }
+
+    /** Prints one instance as "key  value" lines, parameters and connection parameters included. */
+    void printInstance(Instance i) throws JsonProcessingException {
+        if (json()) {
+            printJson(i);
+            return;
+        }
+        Table t = new Table("FIELD", "VALUE")
+                .row("name", i.name())
+                .row("id", i.id())
+                .row("software", i.softwareUrl())
+                .row("type", i.softwareType())
+                .row("state", state(i))
+                .row("partition", where(i))
+                .row("requester", i.requester())
+                .row("root", i.rootName());
+        if (i.errorLog() != null) {
+            t.row("error", i.errorLog());
+        }
+        for (Map.Entry<String, Object> p : new TreeMap<>(i.parameters()).entrySet()) {
+            t.row("parameter." + p.getKey(), p.getValue());
+        }
+        for (Map.Entry<String, Object> p : new TreeMap<>(i.connectionParameters()).entrySet()) {
+            t.row("connection." + p.getKey(), p.getValue());
+        }
+        t.print(out());
+    }
+}

@@ -1,0 +1,27 @@
+package org.slapgrid.cli.console;
+
+import java.util.List;
+import org.slapgrid.cli.Main;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.Instance;
+import picocli.CommandLine.Command;
+
+/** {@code slapos list}: your instances and their children. */
+@Command(name = "list", mixinStandardHelpOptions = true, description = "List your instances (with the instances they requested).")
+public final class ListCommand extends ClientCommand {
+    @Override
+    int run(SlapClient client) throws Exception {
+        List<Instance> all = client.list();
+        if (json()) {
+            printJson(all);
+            return Main.EXIT_OK;
+        }
+        Table t = new Table("NAME", "STATE", "PARTITION", "TYPE", "SOFTWARE", "REQUESTED BY");
+        for (Instance i : all) {
+            t.row(i.name(), state(i), where(i), i.softwareType(), i.softwareUrl(),
+                    i.parent() == null ? i.requester() : "instance " + i.parent());
+        }
+        t.print(out());
+        return Main.EXIT_OK;
+    }
+}

@@ -1,0 +1,27 @@
+package org.slapgrid.cli.console;
+
+import org.slapgrid.cli.Main;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.Instance;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code slapos remove NAME}: ask for the destruction of an instance and its children. */
+@Command(name = "remove", mixinStandardHelpOptions = true,
+        description = "Destroy instance NAME (and its children); its partition is freed once its node has destroyed it.")
+public final class RemoveCommand extends ClientCommand {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Override
+    int run(SlapClient client) throws Exception {
+        Instance i = client.remove(name);
+        if (json()) {
+            printJson(i);
+        } else {
+            out().println("destruction of " + name + " requested" + (where(i) == null ? "" : " (" + where(i) + ")"));
+            out().flush();
+        }
+        return Main.EXIT_OK;
+    }
+}

@@ -1,0 +1,128 @@
+package org.slapgrid.cli.console;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slapgrid.cli.Main;
+import org.slapgrid.slap.Json;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.Instance;
+import org.slapgrid.slap.model.InstanceRequest;
+import org.slapgrid.slap.model.RequestedState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code slapos request NAME URL}: request (or update) an instance. Requesting again with other
+ * parameters updates it. With {@code --wait}, shows a spinner on stderr until the instance
+ * publishes connection parameters, then prints them.
+ */
+@Command(name = "request", mixinStandardHelpOptions = true,
+        description = "Request instance NAME of the software release URL (again: update it).")
+public final class RequestCommand extends ClientCommand {
+    private static final char[] SPIN = {'|', '/', '-', '\\'};
+
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "URL", description = "the software release")
+    String url;
+
+    @Option(names = "--type", paramLabel = "T", description = "software type (default: default)")
+    String type;
+
+    @Option(names = "--param", paramLabel = "KEY=VALUE", description = "an instance parameter (repeatable; wins over --params-file)")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--params-file", paramLabel = "F.json", description = "instance parameters as one JSON object")
+    Path paramsFile;
+
+    @Option(names = "--node", paramLabel = "N", description = "allocate on this node")
+    String node;
+
+    @Option(names = "--state", paramLabel = "S", description = "started (default), stopped or destroyed")
+    String state;
+
+    @Option(names = "--shared", description = "a shared instance, hosted by an existing instance of the release")
+    boolean shared;
+
+    @Option(names = "--wait", description = "wait until the instance publishes its connection parameters, then print them")
+    boolean await;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600", description = "how long --wait waits (default: ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+
+    @Override
+    int run(SlapClient client) throws Exception {
+        Map<String, Object> parameters = new LinkedHashMap<>();
+        RequestedState requested;
+        try {
+            if (paramsFile != null) {
+                parameters.putAll(readParams(paramsFile));
+            }
+            requested = state == null ? RequestedState.STARTED : RequestedState.parse(state);
+        } catch (IllegalArgumentException e) {
+            err().println("slapos request: " + e.getMessage());
+            err().flush();
+            return Main.EXIT_USAGE;
+        }
+        parameters.putAll(params);
+        Instance i = client.request(new InstanceRequest(name, url, type, parameters, requested, shared,
+                node == null ? Map.of() : Map.of("node", node)));
+        if (!await) {
+            printInstance(i);
+            return Main.EXIT_OK;
+        }
+        Instance ready = waitForConnection(client, i);
+        if (ready == null) {
+            err().println("slapos request: no connection parameters from " + name + " after " + timeoutSeconds + " s");
+            err().flush();
+            return Main.EXIT_FAILURE;
+        }
+        if (json()) {
+            printJson(ready.connectionParameters());
+        } else {
+            Table t = new Table("PARAMETER", "VALUE");
+            new TreeMap<>(ready.connectionParameters()).forEach(t::row);
+            t.print(out());
+        }
+        return Main.EXIT_OK;
+    }
+
+    /** Polls the instance until it has connection parameters, spinning on stderr; null on timeout. */
+    private Instance waitForConnection(SlapClient client, Instance first) throws InterruptedException {
+        PrintWriter err = err();
+        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        Instance i = first;
+        int frame = 0;
+        try {
+            while (i.connectionParameters() == null || i.connectionParameters().isEmpty()) {
+                if (System.nanoTime() - deadline > 0) {
+                    return null;
+                }
+                err.print("\r" + SPIN[frame++ % SPIN.length] + " waiting for " + name + " to publish its connection parameters ("
+                        + state(i) + ")   ");
+                err.flush();
+                Thread.sleep(250); // a human-facing poll interval, not a test synchronisation
+                i = client.info(name);
+            }
+            return i;
+        } finally {
+            err.print("\r\033[K");
+            err.flush();
+        }
+    }
+
+    private static Map<String, Object> readParams(Path file) {
+        try {
+            return Json.strict().readValue(file.toFile(), new TypeReference<Map<String, Object>>() { });
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--params-file " + file + ": not a JSON object: " + e.getMessage().split("\n")[0]);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package org.slapgrid.cli.console;
+
+import org.slapgrid.cli.Main;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.SupplyState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code slapos supply URL NODE}: ask a node to install (or, with --destroy, remove) a software release. */
+@Command(name = "supply", mixinStandardHelpOptions = true, description = "Ask NODE to install the software release URL.")
+public final class SupplyCommand extends ClientCommand {
+    @Parameters(index = "0", paramLabel = "URL", description = "the software release (software.cfg URL or path)")
+    String url;
+
+    @Parameters(index = "1", paramLabel = "NODE", description = "the node id")
+    String node;
+
+    @Option(names = "--destroy", description = "ask the node to remove the release instead")
+    boolean destroy;
+
+    @Override
+    int run(SlapClient client) throws Exception {
+        SupplyState state = destroy ? SupplyState.DESTROYED : SupplyState.AVAILABLE;
+        client.supply(url, node, state);
+        if (json()) {
+            printJson(java.util.Map.of("url", url, "node", node, "state", state.json()));
+        } else {
+            out().println((destroy ? "removal of " : "supplied ") + url + (destroy ? " asked on " : " to ") + node);
+            out().flush();
+        }
+        return Main.EXIT_OK;
+    }
+}

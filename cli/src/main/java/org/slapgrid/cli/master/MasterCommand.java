@@ -1,0 +1,122 @@
+package org.slapgrid.cli.master;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slapgrid.cli.Main;
+import org.slapgrid.master.Master;
+import org.slapgrid.master.MasterConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code slapos master}: runs the master in the foreground until interrupted. */
+@Command(name = "master", mixinStandardHelpOptions = true,
+        description = {"Run the master: the HTTP API for nodes, instances and users (docs/protocol.md).",
+                "On the first start it creates an admin API token in DATA_DIR/admin-token (mode 0600)."})
+public final class MasterCommand implements Callable<Integer> {
+
+    @Option(names = "--db", paramLabel = "JDBC_URL",
+            description = "jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB?user=U&password=P (default: SQLite DATA_DIR/master.db)")
+    String db;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:" + MasterConfig.DEFAULT_PORT,
+            description = "address to listen on (default: ${DEFAULT-VALUE})")
+    String listen;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "default database and admin token (default: ~/.slapos/master)")
+    Path dataDir;
+
+    @Option(names = "--tls-keystore", paramLabel = "FILE.p12", description = "serve HTTPS with this PKCS#12 keystore")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-password-file", paramLabel = "FILE", description = "file holding the keystore password")
+    Path tlsPasswordFile;
+
+    /** Set by tests to stop a running master; the command returns when it is counted down. */
+    CountDownLatch stop = new CountDownLatch(1);
+    volatile Master running;
+
+    @Override
+    public Integer call() {
+        MasterConfig config;
+        try {
+            config = config();
+        } catch (IllegalArgumentException e) {
+            System.err.println("slapos master: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
+        Master master;
+        try {
+            master = Master.start(config);
+        } catch (RuntimeException e) {
+            System.err.println("slapos master: cannot start: " + e.getMessage());
+            return Main.EXIT_FAILURE;
+        }
+        running = master;
+        Thread hook = new Thread(stop::countDown, "slapos-master-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        System.out.println("slapos master: listening on " + master.url() + " (database " + redact(config.effectiveDbUrl()) + ")");
+        master.createdAdminToken().ifPresentOrElse(
+                f -> System.out.println("slapos master: created the admin API token in " + f + " (mode 0600)"),
+                () -> System.out.println("slapos master: admin API token in " + config.adminTokenFile() + " (if you kept it there)"));
+        try {
+            stop.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            master.close();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down
+            }
+        }
+        return Main.EXIT_OK;
+    }
+
+    MasterConfig config() {
+        Path dir = dataDir != null ? dataDir : Path.of(System.getProperty("user.home"), ".slapos", "master");
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--listen must be HOST:PORT, not '" + listen + "'");
+        }
+        String host = listen.substring(0, colon).replace("[", "").replace("]", "");
+        int port;
+        try {
+            port = Integer.parseInt(listen.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--listen: '" + listen.substring(colon + 1) + "' is not a port number");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("--listen: port " + port + " is out of range");
+        }
+        MasterConfig config = MasterConfig.defaults(dir).withListen(host, port);
+        if (db != null) {
+            if (!db.startsWith("jdbc:sqlite:") && !db.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("--db must be a jdbc:sqlite: or jdbc:postgresql: URL");
+            }
+            config = config.withDb(db);
+        }
+        if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
+            throw new IllegalArgumentException("--tls-keystore and --tls-password-file go together");
+        }
+        if (tlsKeystore != null) {
+            if (!Files.isReadable(tlsKeystore)) {
+                throw new IllegalArgumentException("--tls-keystore: cannot read " + tlsKeystore);
+            }
+            try {
+                config = config.withTls(tlsKeystore, Files.readString(tlsPasswordFile, StandardCharsets.UTF_8).strip().toCharArray());
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--tls-password-file: cannot read " + tlsPasswordFile + ": " + e.getMessage());
+            }
+        }
+        return config;
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
+    }
+}
