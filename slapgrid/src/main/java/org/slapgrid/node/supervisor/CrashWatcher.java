@@ -166,8 +166,12 @@ public final class CrashWatcher implements AutoCloseable {
                 track.restartAt = now.plus(restartIn);
             }
         }
-        CrashReport report = new CrashReport(spec.name(), spec.partitionId(), spec.scriptName(), spec.kind(),
-                neverStarted ? null : info.exitStatus(), info.spawnError(), logTail(info), ranFor, restartIn, now);
+        report(new CrashReport(spec.name(), spec.partitionId(), spec.scriptName(), spec.kind(),
+                neverStarted ? null : info.exitStatus(), info.spawnError(), logTail(info.spec()), ranFor, restartIn,
+                now));
+    }
+
+    private void report(CrashReport report) {
         boolean[] reported = {false};
         for (CrashSummary s : limiter.onCrash(report, reported)) {
             deliver(s);
@@ -177,7 +181,7 @@ public final class CrashWatcher implements AutoCloseable {
             try {
                 listener.crashed(report);
             } catch (RuntimeException e) {
-                LOG.error("crash listener failed on {}", spec.name(), e);
+                LOG.error("crash listener failed on {}", report.program(), e);
             }
         } else {
             LOG.debug("crash (not reported, rate limit): {}", report.summary());
@@ -195,23 +199,43 @@ public final class CrashWatcher implements AutoCloseable {
             if (m == null || m.partitionState() != PartitionPrograms.DesiredState.STARTED) {
                 continue;
             }
+            long[] previousExit = track.handledExit;
             track.handledExit = null; // whatever ends next is a new exit, even within the same second
             try {
                 supervisor.client().startProcess(m.spec().spec(), false);
             } catch (XmlRpcFault f) {
-                // SPAWN_ERROR: the next poll sees it FATAL and handles it as a new crash;
-                // ALREADY_STARTED: someone started it meanwhile; BAD_NAME: removed meanwhile.
-                LOG.debug("restart of {}: {}", m.spec().name(), f.faultString());
+                switch (f.faultCode()) {
+                    // SPAWN_ERROR: it was spawned and failed; the next poll sees that new exit.
+                    // ALREADY_STARTED: started meanwhile; BAD_NAME: removed meanwhile.
+                    case XmlRpcFault.SPAWN_ERROR, XmlRpcFault.ALREADY_STARTED, XmlRpcFault.BAD_NAME ->
+                            LOG.debug("restart of {}: {}", m.spec().name(), f.faultString());
+                    default -> {
+                        // NO_FILE, NOT_EXECUTABLE...: refused before spawning, the state did not
+                        // change, so no poll will see it: it is a crash of its own.
+                        track.handledExit = previousExit;
+                        failedStart(m, track, now, f.faultString());
+                    }
+                }
             }
         }
     }
 
-    private String logTail(ProcessInfo info) {
+    /** A restart supervisord refused outright: reported, and retried after the next backoff delay. */
+    private void failedStart(Supervisor.Managed m, Track track, Instant now, String reason) {
+        ProgramSpec spec = m.spec();
+        track.consecutiveCrashes++;
+        Duration restartIn = settings.restartPolicy().delayAfter(track.consecutiveCrashes);
+        track.restartAt = now.plus(restartIn);
+        report(new CrashReport(spec.name(), spec.partitionId(), spec.scriptName(), spec.kind(), null, reason,
+                logTail(spec.spec()), Duration.ZERO, restartIn, now));
+    }
+
+    private String logTail(String processSpec) {
         if (settings.logTailBytes() == 0) {
             return "";
         }
         try {
-            return supervisor.client().tailProcessStdoutLog(info.spec(), settings.logTailBytes());
+            return supervisor.client().tailProcessStdoutLog(processSpec, settings.logTailBytes());
         } catch (SupervisorException e) {
             return "";
         }

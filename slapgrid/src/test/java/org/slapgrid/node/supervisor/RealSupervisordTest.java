@@ -278,4 +278,64 @@ class RealSupervisordTest {
         await().atMost(WAIT).until(() -> supervisor.client().tailProcessStdoutLog("slappart0_who:slappart0_who", 100)
                 .contains("nobody"));
     }
+
+    @Test
+    void updatingOnePartitionLeavesTheOthersAloneAndBadInputChangesNothing() throws Exception {
+        Path part1 = tmp.resolve("slappart1");
+        script(part0, "service", "a", "exec sleep 1000");
+        script(part1, "service", "b", "exec sleep 1000");
+        supervisor.update(PartitionPrograms.scan("slappart0", part0, null, STARTED));
+        supervisor.update(PartitionPrograms.scan("slappart1", part1, null, STARTED));
+        int pidA = runningPid("slappart0_a");
+        runningPid("slappart1_b");
+        Path file0 = supervisor.settings().layout().partitionFile("slappart0");
+        String before = Files.readString(file0);
+
+        script(part0, "service", "a", "exec sleep 2000"); // would change slappart0_a...
+        List<PartitionPrograms> withBadOne = List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED),
+                new PartitionPrograms("slappart1", part1, "no such user!", STARTED, List.of("b"), List.of()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> supervisor.apply(withBadOne))
+                .hasMessageContaining("partition slappart1: user name 'no such user!'");
+        assertThat(Files.readString(file0)).isEqualTo(before); // ...but nothing was touched
+        assertThat(info("slappart0_a").pid()).isEqualTo(pidA);
+
+        ApplyResult removed = supervisor.remove("slappart1");
+        assertThat(removed.removed()).containsExactly("slappart1_b");
+        assertThat(info("slappart0_a").pid()).isEqualTo(pidA);
+        assertThat(supervisor.managedPrograms()).containsOnlyKeys("slappart0_a");
+    }
+
+    @Test
+    void aServiceThatCannotStartAnyMoreIsReportedWithItsSpawnError() throws Exception {
+        watch();
+        Path exe = script(part0, "service", "gone", "exec sleep 1000");
+        supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+        int pid = runningPid("slappart0_gone");
+        Files.delete(exe);
+
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+        await().atMost(WAIT).until(() -> recorder.of("slappart0_gone").stream().anyMatch(c -> c.exitStatus() == null));
+        CrashReport failedStart = recorder.of("slappart0_gone").stream().filter(c -> c.exitStatus() == null)
+                .findFirst().orElseThrow();
+        assertThat(failedStart.reason()).contains("NO_FILE").contains("can't find command");
+        assertThat(failedStart.restartIn()).isEqualTo(Duration.ofMillis(400)); // second crash in a row
+        // supervisord refused before spawning (the state stays EXITED), and the node keeps trying.
+        await().atMost(WAIT).until(() -> recorder.of("slappart0_gone").size() >= 3);
+        assertThat(recorder.of("slappart0_gone").get(2).restartIn()).isEqualTo(Duration.ofMillis(800));
+        assertThat(info("slappart0_gone").state()).isEqualTo(ProcessState.EXITED);
+    }
+
+    @Test
+    void backoffStartsAgainFromTheInitialDelayAfterAServiceRanLongEnough() throws Exception {
+        // resetAfter 0: every run counts as long enough, so the delay never grows.
+        watch(new RestartPolicy(Duration.ofMillis(30), Duration.ofSeconds(5), Duration.ZERO),
+                new CrashRateLimit(4, Duration.ofMinutes(1)));
+        script(part0, "service", "flaky", "exit 3");
+        supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+
+        await().atMost(WAIT).until(() -> recorder.of("slappart0_flaky").size() >= 4);
+        assertThat(recorder.of("slappart0_flaky")).extracting(CrashReport::restartIn)
+                .containsOnly(Duration.ofMillis(30));
+    }
 }
