@@ -29,9 +29,36 @@ public record NodeRuntime(Path java, List<Path> classpath) {
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (!entry.isBlank()) {
                 cp.add(Path.of(entry).toAbsolutePath());
+                cp.addAll(manifestClassPath(Path.of(entry).toAbsolutePath()));
             }
         }
         return new NodeRuntime(java, List.copyOf(cp));
+    }
+
+    /**
+     * The entries a jar's manifest adds to the classpath. Test runners start the JVM with one
+     * "manifest-only" jar whose Class-Path names everything; a copy of that jar alone would
+     * leave a partition's user with references it cannot read.
+     */
+    static List<Path> manifestClassPath(Path entry) {
+        if (!entry.toString().endsWith(".jar") || !Files.isRegularFile(entry)) {
+            return List.of();
+        }
+        try (var jar = new java.util.jar.JarFile(entry.toFile())) {
+            var manifest = jar.getManifest();
+            String cp = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+            if (cp == null || cp.isBlank()) {
+                return List.of();
+            }
+            List<Path> out = new ArrayList<>();
+            for (String ref : cp.trim().split("\\s+")) {
+                java.net.URI uri = entry.getParent().toUri().resolve(ref);
+                out.add(Path.of(uri));
+            }
+            return out;
+        } catch (IOException | IllegalArgumentException e) {
+            return List.of();
+        }
     }
 
     public String classpathString() {

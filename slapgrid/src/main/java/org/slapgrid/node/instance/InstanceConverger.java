@@ -255,20 +255,21 @@ public final class InstanceConverger {
         }
     }
 
+    /** The instance file in the format the recipes read (LocalSlapInstance). */
     private String instanceJson(Instance instance, Partition partition) throws IOException {
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("nodeId", config.nodeId());
-        c.put("partitionId", partition.id());
-        c.put("softwareReleaseUrl", instance.softwareUrl());
-        c.put("softwareType", instance.softwareType());
-        c.put("requestedState", instance.requestedState().json());
+        c.put("node-id", config.nodeId());
+        c.put("partition-id", partition.id());
+        c.put("software-release-url", instance.softwareUrl());
+        c.put("software-type", instance.softwareType());
+        c.put("requested-state", instance.requestedState().json());
         c.put("parameters", instance.parameters() == null ? Map.of() : instance.parameters());
         c.put("ipv4", List.of(partition.ipv4()));
         c.put("ipv6", List.of());
-        c.put("instanceTitle", instance.name());
-        c.put("rootInstanceTitle", instance.rootName() == null ? instance.name() : instance.rootName());
-        c.put("instanceGuid", instance.id());
-        c.put("sharedInstances", List.of());
+        c.put("instance-title", instance.name());
+        c.put("root-instance-title", instance.rootName() == null ? instance.name() : instance.rootName());
+        c.put("instance-guid", instance.id());
+        c.put("shared-instances", List.of());
         return JSON.writeValueAsString(c) + "\n";
     }
 

@@ -1,0 +1,70 @@
+package org.slapgrid.node.buildout;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.slapgrid.recipes.slap.ChildInstance;
+import org.slapgrid.recipes.slap.ChildRequest;
+import org.slapgrid.recipes.slap.InstanceConfiguration;
+import org.slapgrid.recipes.slap.SlapException;
+import org.slapgrid.recipes.slap.SlapInstance;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.Instance;
+import org.slapgrid.slap.model.InstanceRequest;
+import org.slapgrid.slap.model.RequestedState;
+
+/**
+ * The instance's own link to the master, used by the publish and request recipes inside a
+ * partition's buildout. It speaks with the instance's own secret, so an instance can act only
+ * on itself and its children, whatever its profile tries.
+ */
+final class MasterSlapInstance implements SlapInstance {
+
+    private final SlapClient client;
+    private final InstanceConfiguration configuration;
+
+    MasterSlapInstance(SlapClient client, InstanceConfiguration configuration) {
+        this.client = client;
+        this.configuration = configuration;
+    }
+
+    @Override
+    public InstanceConfiguration configuration() {
+        return configuration;
+    }
+
+    @Override
+    public void publish(Map<String, String> connection) {
+        try {
+            client.publish(new HashMap<>(connection));
+        } catch (RuntimeException e) {
+            throw new SlapException("publishing connection parameters to the master failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public ChildInstance request(ChildRequest r) {
+        RequestedState state;
+        try {
+            state = RequestedState.parse(r.state());
+        } catch (IllegalArgumentException e) {
+            throw new SlapException("child '" + r.name() + "': state " + e.getMessage());
+        }
+        Map<String, String> filter = new LinkedHashMap<>();
+        // SlapOS profiles say sla-computer_guid; this master calls the same filter "node".
+        r.sla().forEach((k, v) -> filter.put("computer_guid".equals(k) ? "node" : k, v));
+        try {
+            Instance child = client.requestChild(new InstanceRequest(r.name(), r.softwareUrl(), r.softwareType(),
+                    r.parameters(), state, r.shared(), filter));
+            Map<String, String> connection = new LinkedHashMap<>();
+            if (child.connectionParameters() != null) {
+                child.connectionParameters().forEach((k, v) -> connection.put(k, v == null ? "" : String.valueOf(v)));
+            }
+            String known = child.reportedState() != null ? child.reportedState().json() : child.requestedState().json();
+            return new ChildInstance(child.name(), known, child.id(), connection);
+        } catch (RuntimeException e) {
+            throw new SlapException("requesting child '" + r.name() + "' from the master failed: " + e.getMessage(), e);
+        }
+    }
+}
