@@ -1,0 +1,44 @@
+package org.slapgrid.recipes.build;
+
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Serves byte arrays over HTTP on 127.0.0.1, counting requests. */
+final class FileServer implements AutoCloseable {
+
+    private final HttpServer server;
+    final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    final AtomicInteger requests = new AtomicInteger();
+
+    FileServer() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            byte[] data = files.get(exchange.getRequestURI().getPath());
+            if (data == null) {
+                exchange.sendResponseHeaders(404, -1);
+            } else {
+                exchange.sendResponseHeaders(200, data.length);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    out.write(data);
+                }
+            }
+            exchange.close();
+        });
+        server.start();
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
