@@ -1,0 +1,170 @@
+package org.slapgrid.node;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.slapgrid.master.Master;
+import org.slapgrid.master.MasterConfig;
+import org.slapgrid.node.buildout.BuildoutProcess;
+import org.slapgrid.node.buildout.NodeRuntime;
+import org.slapgrid.node.config.NodeConfig;
+import org.slapgrid.node.drain.Drain;
+import org.slapgrid.node.exec.PartitionExecutor;
+import org.slapgrid.node.exec.RunAs;
+import org.slapgrid.node.format.CurrentUserAccounts;
+import org.slapgrid.node.format.NodeFormatter;
+import org.slapgrid.node.format.Partition;
+import org.slapgrid.node.format.UnixAccounts;
+import org.slapgrid.node.instance.InstanceConverger;
+import org.slapgrid.node.instance.PartitionOutcome;
+import org.slapgrid.node.instance.SupervisedServices;
+import org.slapgrid.node.promise.PromiseRunner;
+import org.slapgrid.node.software.SoftwareInstaller;
+import org.slapgrid.node.supervisor.Supervisor;
+import org.slapgrid.node.supervisor.SupervisorLayout;
+import org.slapgrid.node.supervisor.SupervisorSettings;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.InstanceRequest;
+import org.slapgrid.slap.model.RequestedState;
+import org.zeroturnaround.exec.ProcessExecutor;
+
+/**
+ * A whole node for tests, with real parts: a master on 127.0.0.1 (SQLite in the temp dir), a
+ * node registered with it and formatted (as root: real users {@code <prefix>N}), a real
+ * supervisord, the software installer and the instance converger. Close it to stop
+ * supervisord and its programs, the master, and to delete the test users.
+ *
+ * <pre>
+ * try (NodeFixture n = NodeFixture.start(tmp, "node-x", "sgx", 2)) {
+ *     n.supplyAndBuild(releaseDir.resolve("software.cfg").toString());
+ *     n.admin().request(n.request("db", url, Map.of()));
+ *     n.convergeUntilSettled();
+ * }
+ * </pre>
+ */
+public final class NodeFixture implements AutoCloseable {
+
+    public static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+
+    private final String nodeId;
+    private final String userPrefix;
+    private final int partitionCount;
+    private final Master master;
+    private final SlapClient admin;
+    private final SlapClient node;
+    private final NodeConfig config;
+    private final Supervisor supervisor;
+    private final List<Partition> partitions;
+    private final SoftwareInstaller software;
+    private final InstanceConverger converger;
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+
+    private NodeFixture(Path tmp, String nodeId, String userPrefix, int partitionCount) throws Exception {
+        this.nodeId = nodeId;
+        this.userPrefix = userPrefix;
+        this.partitionCount = partitionCount;
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        MasterConfig mc = MasterConfig.defaults(tmp.resolve("master")).withListen("127.0.0.1", 0)
+                .withAuthCacheTtl(Duration.ZERO).withRecheckInterval(Duration.ofMillis(200));
+        master = Master.start(mc);
+        admin = SlapClient.builder(master.url()).token(Files.readString(mc.adminTokenFile()).strip())
+                .timeout(Duration.ofSeconds(20)).build();
+        var credentials = admin.registerNode(nodeId, List.of());
+        node = SlapClient.builder(master.url()).token(credentials.secret()).timeout(Duration.ofSeconds(20)).build();
+        config = new NodeConfig(null, master.url().toString(), nodeId, tmp.resolve("node.secret"), tmp.resolve("opt"),
+                tmp.resolve("srv"), partitionCount, "127.1.0.0/16", Duration.ofDays(1), Duration.ofMinutes(10), 2, ROOT);
+        supervisor = new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(tmp.resolve("srv/sup")), nodeId));
+        var accounts = ROOT ? new UnixAccounts(userPrefix) : new CurrentUserAccounts();
+        partitions = new NodeFormatter(config, accounts).format().partitions();
+        node.reportFormat(nodeId, partitions.stream().map(Partition::id).toList());
+        NodeRuntime runtime = ROOT ? NodeRuntime.current().readableCopy(config.stateDirectory().resolve("lib"))
+                : NodeRuntime.current();
+        PartitionExecutor executor = new PartitionExecutor();
+        BuildoutProcess buildout = new BuildoutProcess(runtime, executor);
+        RunAs builder = ROOT ? new RunAs("nobody", config.softwareRoot()) : RunAs.currentUser(config.softwareRoot());
+        software = new SoftwareInstaller(config, node, buildout, builder, Duration.ofMinutes(10), log::add);
+        converger = new InstanceConverger(config, node, new SupervisedServices(supervisor), buildout,
+                PromiseRunner.withOwnPool(Duration.ofSeconds(10)), new Drain(executor), executor, Clock.systemUTC(), log::add);
+    }
+
+    /** Starts a master and a node of {@code partitionCount} partitions; {@code userPrefix} names the test users. */
+    public static NodeFixture start(Path tmp, String nodeId, String userPrefix, int partitionCount) throws Exception {
+        return new NodeFixture(tmp, nodeId, userPrefix, partitionCount);
+    }
+
+    public String nodeId() { return nodeId; }
+    public Master master() { return master; }
+    /** The admin user's client (supply, request, info, remove). */
+    public SlapClient admin() { return admin; }
+    /** The node's client. */
+    public SlapClient node() { return node; }
+    public NodeConfig config() { return config; }
+    public Supervisor supervisor() { return supervisor; }
+    public List<Partition> partitions() { return partitions; }
+    public SoftwareInstaller software() { return software; }
+    public InstanceConverger converger() { return converger; }
+    /** What the node logged, for assertion messages. */
+    public String log() { synchronized (log) { return String.join("\n", log); } }
+
+    public Partition partition(String id) {
+        return partitions.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    /** Supplies the release to this node and builds it. */
+    public void supplyAndBuild(String url) {
+        admin.supply(url, nodeId, org.slapgrid.slap.model.SupplyState.AVAILABLE);
+        software.install(node.nodeInfo(nodeId).software(), false);
+    }
+
+    /** A started, non-shared request placed on this node. */
+    public InstanceRequest request(String name, String url, Map<String, Object> parameters) {
+        return new InstanceRequest(name, url, "default", parameters, RequestedState.STARTED, false, Map.of("node", nodeId));
+    }
+
+    /** One node instance run over every partition. */
+    public List<PartitionOutcome> converge() {
+        return converger.converge(node.nodeInfo(nodeId), partitions, InstanceConverger.Selection.all());
+    }
+
+    /**
+     * Runs the node until every instance is converged (or skipped as unchanged) with its
+     * promises kept: services may need a few seconds to come up.
+     */
+    public void convergeUntilSettled(Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            List<PartitionOutcome> outcomes = converge();
+            org.assertj.core.api.Assertions.assertThat(outcomes).as(log()).extracting(PartitionOutcome::kind)
+                    .allSatisfy(k -> org.assertj.core.api.Assertions.assertThat(k)
+                            .isIn(PartitionOutcome.Kind.CONVERGED, PartitionOutcome.Kind.SKIPPED, PartitionOutcome.Kind.DESTROYED));
+        });
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        try {
+            supervisor.shutdown();
+        } finally {
+            master.close();
+            if (ROOT) {
+                for (int i = 0; i < partitionCount; i++) {
+                    try {
+                        new ProcessExecutor().command("userdel", userPrefix + i).timeout(30, TimeUnit.SECONDS).execute();
+                    } catch (Exception e) {
+                        // best effort: a leftover test user is harmless
+                    }
+                }
+            }
+        }
+    }
+}
