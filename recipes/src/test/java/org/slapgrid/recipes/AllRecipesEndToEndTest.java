@@ -1,6 +1,7 @@
 package org.slapgrid.recipes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.buildout.Buildout;
 import org.slapgrid.buildout.InstallReport;
+import org.slapgrid.buildout.spi.BuildoutException;
 import org.slapgrid.recipes.build.TestArchives;
 import org.slapgrid.recipes.slap.LocalSlapInstance;
 import org.slapgrid.recipes.support.Checksum;
@@ -94,6 +96,53 @@ class AllRecipesEndToEndTest {
         assertThat(serviceName(partition)).isNotEqualTo(oldService);
         assertThat(slap.requested().get("child").toString()).contains("greeting=Joe");
         assertThat(passwordIn(partition.resolve("srv/passwords/admin"))).isEqualTo(password);
+
+        // Fourth run: only the directories remain in parts. Everything the other parts returned
+        // is removed; data (directories, the stored password, the chosen port) stays.
+        Files.writeString(profile, Files.readString(profile).replaceFirst(
+                "parts = [^\\n]*\\n(  [^\\n]*\\n)*", "parts = directory\n"));
+        InstallReport fourth = Buildout.builder(profile).workingDirectory(partition).build().install();
+        assertThat(fourth.outcome("publish")).contains(InstallReport.Outcome.UNINSTALLED);
+        assertThat(fourth.outcome("directory")).contains(InstallReport.Outcome.UPDATED);
+        for (String gone : List.of("etc/app.cfg", "etc/app.json", "etc/run/hello", "bin/hello", "parts/hello-build",
+                "parts/data-archive", "parts/single-file", "parts/checkout", "etc/promise/port", "etc/promise/check-command")) {
+            assertThat(partition.resolve(gone)).as(gone).doesNotExist();
+        }
+        try (Stream<Path> services = Files.list(partition.resolve("etc/service"))) {
+            assertThat(services).isEmpty();
+        }
+        assertThat(passwordIn(partition.resolve("srv/passwords/admin"))).isEqualTo(password);
+        assertThat(partition.resolve("var/command-ran")).exists();
+        assertThat(partition.resolve("parts/port.port.json")).exists();
+    }
+
+    @Test
+    void badOptionsAndUnknownRecipesNameSectionAndOptionThroughTheEngine() throws Exception {
+        Path profile = root.resolve("buildout.cfg");
+        Files.writeString(profile, """
+                [buildout]
+                parts = web
+
+                [web]
+                recipe = slapos.cookbook:wrapper
+                wrapper-path = ${buildout:directory}/w
+                """);
+        assertThatThrownBy(() -> Buildout.builder(profile).workingDirectory(root).build().install())
+                .isInstanceOf(BuildoutException.class)
+                .hasMessageContaining("[web] command-line")
+                .satisfies(e -> assertThat(((BuildoutException) e).exitStatus()).isEqualTo(2));
+        Files.writeString(profile, """
+                [buildout]
+                parts = web
+
+                [web]
+                recipe = slapos.cookbook:no-such-recipe
+                """);
+        assertThatThrownBy(() -> Buildout.builder(profile).workingDirectory(root).build().install())
+                .isInstanceOf(BuildoutException.class)
+                .hasMessageContaining("[web] recipe")
+                .hasMessageContaining("no-such-recipe");
+        assertThat(root.resolve("w")).doesNotExist();
     }
 
     @SuppressWarnings("unchecked")
