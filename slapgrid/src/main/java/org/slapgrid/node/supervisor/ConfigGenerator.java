@@ -30,6 +30,7 @@ public final class ConfigGenerator {
     private final Jinjava jinjava;
     private final String mainTemplate;
     private final String partitionTemplate;
+    private final Map<String, Rendered> lastRendered = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ConfigGenerator(SupervisorSettings settings) {
         this.settings = settings;
@@ -102,7 +103,7 @@ public final class ConfigGenerator {
         Map<String, Object> ctx = new HashMap<>();
         ctx.put("partition", partition.partitionId());
         ctx.put("programs", programs);
-        String text = render(PARTITION_TEMPLATE, partitionTemplate, ctx);
+        String text = renderCached(partition.partitionId(), ctx);
         return new GeneratedPartition(partition.partitionId(), text, List.copyOf(specs.values()));
     }
 
@@ -142,6 +143,23 @@ public final class ConfigGenerator {
                     .append('"');
         }
         return out.toString();
+    }
+
+    /**
+     * Jinjava parses the template on every render (milliseconds); an unchanged partition, the
+     * common case of every convergence, has the same context as last time: reuse that text.
+     */
+    private String renderCached(String partitionId, Map<String, Object> ctx) {
+        Rendered last = lastRendered.get(partitionId);
+        if (last != null && last.context().equals(ctx)) {
+            return last.text();
+        }
+        String text = render(PARTITION_TEMPLATE, partitionTemplate, ctx);
+        lastRendered.put(partitionId, new Rendered(ctx, text));
+        return text;
+    }
+
+    private record Rendered(Map<String, Object> context, String text) {
     }
 
     private String render(String name, String template, Map<String, Object> ctx) {

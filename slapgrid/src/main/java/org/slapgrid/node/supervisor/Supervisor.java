@@ -51,6 +51,12 @@ public final class Supervisor {
     /** The programs of the last applied configuration, by program name, with their partition. */
     private volatile Map<String, Managed> managed = Map.of();
     private final List<Consumer<Set<String>>> resetListeners = new CopyOnWriteArrayList<>();
+    /**
+     * The supervisord pid under which the files on disk were last fully applied (-1: never by
+     * this object). While it is unchanged and no file changes, reloadConfig (a re-parse of every
+     * file, ~100 ms) would find nothing, so an unchanged partition costs one cheap call.
+     */
+    private long appliedUnderPid = -1;
 
     /** A program this node manages, and the state its partition should be in. */
     public record Managed(ProgramSpec spec, PartitionPrograms.DesiredState partitionState) {
@@ -285,13 +291,18 @@ public final class Supervisor {
             for (PartitionPrograms p : upserts) {
                 ensureLogDir(p);
             }
+            long trustedPid = appliedUnderPid;
+            appliedUnderPid = -1; // until this change is fully applied: a failure below means reload next time
+            boolean filesChanged = false;
             for (ConfigGenerator.GeneratedPartition g : generated.values()) {
-                AtomicFiles.writeIfChanged(layout.partitionFile(g.partitionId()), g.text());
+                filesChanged |= AtomicFiles.writeIfChanged(layout.partitionFile(g.partitionId()), g.text());
             }
             for (String id : removals) {
-                Files.deleteIfExists(layout.partitionFile(id));
+                filesChanged |= Files.deleteIfExists(layout.partitionFile(id));
             }
-            SupervisorClient.ConfigDiff diff = client.reloadConfig();
+            long pid = client.getPID();
+            SupervisorClient.ConfigDiff diff = filesChanged || pid != trustedPid ? client.reloadConfig()
+                    : new SupervisorClient.ConfigDiff(List.of(), List.of(), List.of());
             for (String name : diff.removed()) {
                 stopQuietly(name);
                 removeGroup(name);
@@ -321,6 +332,7 @@ public final class Supervisor {
             List<String> started = new ArrayList<>();
             List<String> stopped = new ArrayList<>();
             enforceStates(byId.keySet(), started, stopped);
+            appliedUnderPid = pid;
             ApplyResult result = new ApplyResult(diff.added(), diff.changed(), diff.removed(), started, stopped);
             if (!result.changedNothing()) {
                 LOG.info("supervisord updated: {}", result);

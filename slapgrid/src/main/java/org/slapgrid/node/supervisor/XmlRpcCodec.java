@@ -115,7 +115,30 @@ final class XmlRpcCodec {
         return decodeValue(requireChild(param, "value", method));
     }
 
-    private static Document parse(String method, byte[] body) {
+    /**
+     * One parser per thread: DocumentBuilderFactory.newInstance() does a service lookup over
+     * the whole classpath (milliseconds per call), and builders are not thread-safe.
+     */
+    private static final ThreadLocal<DocumentBuilder> PARSER = ThreadLocal.withInitial(XmlRpcCodec::newParser);
+
+    /** Errors become exceptions, without the default handler's "[Fatal Error]" line on stderr. */
+    private static final org.xml.sax.ErrorHandler SILENT = new org.xml.sax.ErrorHandler() {
+        @Override
+        public void warning(org.xml.sax.SAXParseException e) {
+        }
+
+        @Override
+        public void error(org.xml.sax.SAXParseException e) throws org.xml.sax.SAXParseException {
+            throw e;
+        }
+
+        @Override
+        public void fatalError(org.xml.sax.SAXParseException e) throws org.xml.sax.SAXParseException {
+            throw e;
+        }
+    };
+
+    private static DocumentBuilder newParser() {
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
             // The answer comes from a local daemon, but refuse DTDs and entities anyway (XXE).
@@ -124,10 +147,22 @@ final class XmlRpcCodec {
             factory.setExpandEntityReferences(false);
             factory.setNamespaceAware(false);
             DocumentBuilder builder = factory.newDocumentBuilder();
-            builder.setErrorHandler(null);
+            builder.setErrorHandler(SILENT);
+            return builder;
+        } catch (Exception e) {
+            throw new IllegalStateException("no usable XML parser in this JDK", e);
+        }
+    }
+
+    private static Document parse(String method, byte[] body) {
+        DocumentBuilder builder = PARSER.get();
+        try {
             return builder.parse(new ByteArrayInputStream(body));
         } catch (Exception e) {
             throw new SupervisorException("XML-RPC " + method + ": unreadable response: " + e.getMessage(), e);
+        } finally {
+            builder.reset();
+            builder.setErrorHandler(SILENT);
         }
     }
 
