@@ -39,11 +39,11 @@ import org.slapgrid.buildout.spi.RecipeFactory;
 public final class Buildout {
 
     private final LoadedConfig config;
-    private final RecipeRegistry registry;
+    private final java.util.function.Supplier<RecipeRegistry> registry;
     private final Map<Class<?>, Object> services;
     private final Consumer<String> log;
 
-    private Buildout(LoadedConfig config, RecipeRegistry registry, Map<Class<?>, Object> services, Consumer<String> log) {
+    private Buildout(LoadedConfig config, java.util.function.Supplier<RecipeRegistry> registry, Map<Class<?>, Object> services, Consumer<String> log) {
         this.config = config;
         this.registry = registry;
         this.services = services;
@@ -62,7 +62,7 @@ public final class Buildout {
 
     /** Every section after extends, conditions, macros and substitution, sorted; recipes are not run. */
     public Map<String, Map<String, String>> resolveAll() {
-        Resolver resolver = new Resolver(config, registry, false, services, log);
+        Resolver resolver = new Resolver(config, new RecipeRegistry(), false, services, log);
         Map<String, Map<String, String>> out = new TreeMap<>();
         for (String name : resolver.sectionNames()) {
             out.put(name, resolver.section(name).asMap());
@@ -82,7 +82,7 @@ public final class Buildout {
 
     /** Runs the part lifecycle and returns what happened to each part. */
     public InstallReport install() {
-        Resolver resolver = new Resolver(config, registry, true, services, log);
+        Resolver resolver = new Resolver(config, registry.get(), true, services, log);
         return new Installer(resolver).install();
     }
 
@@ -173,10 +173,14 @@ public final class Buildout {
             }
             all.addAll(assignments);
             LoadedConfig loaded = new ConfigLoader(new ConfigParser()).load(config, all, offline, workingDirectory);
-            RecipeRegistry registry = new RecipeRegistry();
-            factories.forEach(registry::register);
-            RecipeRegistry found = classLoader == null ? RecipeRegistry.load() : RecipeRegistry.load(classLoader);
-            found.copyInto(registry);
+            List<RecipeFactory> extra = List.copyOf(factories);
+            ClassLoader loader = classLoader;
+            java.util.function.Supplier<RecipeRegistry> registry = () -> {   // only install needs recipes
+                RecipeRegistry r = new RecipeRegistry();
+                extra.forEach(r::register);
+                (loader == null ? RecipeRegistry.load() : RecipeRegistry.load(loader)).copyInto(r);
+                return r;
+            };
             return new Buildout(loaded, registry, Map.copyOf(services), log);
         }
     }

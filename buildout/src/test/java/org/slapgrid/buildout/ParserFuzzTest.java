@@ -54,7 +54,7 @@ class ParserFuzzTest {
         return Arbitraries.strings().all().ofMaxLength(200);
     }
 
-    @Property(tries = 400)
+    @Property(tries = 200)
     void onlyBuildoutExceptionsEscapeTheEngine(@ForAll("profiles") String text) throws IOException {
         Path cfg = dir.resolve("buildout.cfg");
         Files.writeString(cfg, text);
@@ -67,7 +67,7 @@ class ParserFuzzTest {
         }
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void onlyBuildoutExceptionsEscapeTheParserOnArbitraryText(@ForAll("noise") String text) {
         try {
             new ConfigParser().parse(text, "fuzz.cfg", "/base");

@@ -37,6 +37,18 @@ public final class ConditionEvaluator {
         this.globals = globals;
     }
 
+    private static volatile ConditionEvaluator shared;
+
+    /** The standard evaluator, built once (its globals are immutable). */
+    public static ConditionEvaluator shared() {
+        ConditionEvaluator e = shared;
+        if (e == null) {
+            e = standard();
+            shared = e;
+        }
+        return e;
+    }
+
     /** Globals of buildout's {@code _default_globals()} for Python 3.11 on this machine. */
     public static ConditionEvaluator standard() {
         return new ConditionEvaluator(defaultGlobals(machine(), System.getProperty("os.name", "Linux")));

@@ -25,7 +25,6 @@ public final class ConfigParser {
 
     private static final Pattern SECTION_HEADER = Pattern.compile(
             "\\[\\s*([^\\s#\\[\\]:;{}]+)\\s*(?::([^#;]*))?\\s*\\]\\s*(?:[#;].*)?");
-    private static final Pattern OPTION = Pattern.compile("([^\\s{}\\[\\]=:]+\\s*[-+]?)=(.*)");
 
     private final ConditionEvaluator conditions;
 
@@ -34,7 +33,7 @@ public final class ConfigParser {
     }
 
     public ConfigParser() {
-        this(ConditionEvaluator.standard());
+        this(ConditionEvaluator.shared());
     }
 
     /** Mutable per-file state: the parser's cursor. */
@@ -87,8 +86,8 @@ public final class ConfigParser {
             st.section.put(st.option, new RawValue(old.value() + "\n" + piece, old.location()));
             return;
         }
-        Matcher header = SECTION_HEADER.matcher(line);
-        if (header.matches()) {
+        Matcher header = first == '[' ? SECTION_HEADER.matcher(line) : null;
+        if (header != null && header.matches()) {
             startSection(header, lineNo, file, sections, st);
             return;
         }
@@ -100,9 +99,9 @@ public final class ConfigParser {
                     "File contains no section headers: " + pyRepr(line));
         }
         String optionLine = line.startsWith("=>") ? "<part-dependencies> = " + line.substring(2) : line;
-        Matcher option = OPTION.matcher(optionLine);
-        if (option.matches()) {
-            startOption(option, lineNo, file, st);
+        int eq = optionEquals(optionLine);
+        if (eq > 0) {
+            startOption(optionLine.substring(0, eq), optionLine.substring(eq + 1), lineNo, file, st);
             return;
         }
         if (st.option == null && line.isBlank()) {
@@ -133,9 +132,40 @@ public final class ConfigParser {
         }
     }
 
-    private void startOption(Matcher option, int lineNo, String file, State st) {
-        String key = stripTrailing(option.group(1));
-        String value = option.group(2).strip();
+    /**
+     * The index of the '=' that ends an option name, or -1: buildout's option regex
+     * {@code ([^\s{}[\]=:]+\s*[-+]?)=(.*)} written as a scan (same matches, no backtracking).
+     */
+    static int optionEquals(String line) {
+        int i = 0;
+        int n = line.length();
+        while (i < n && isNameChar(line.charAt(i))) {
+            i++;
+        }
+        if (i == 0) {
+            return -1;
+        }
+        while (i < n && isRegexSpace(line.charAt(i))) {
+            i++;
+        }
+        if (i < n && (line.charAt(i) == '+' || line.charAt(i) == '-')) {
+            i++;
+        }
+        return i < n && line.charAt(i) == '=' ? i : -1;
+    }
+
+    private static boolean isNameChar(char c) {
+        return !isRegexSpace(c) && c != '{' && c != '}' && c != '[' && c != ']' && c != '=' && c != ':';
+    }
+
+    /** Python's {@code \s} for str patterns. */
+    private static boolean isRegexSpace(char c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c) || c == '\u001c' || c == '\u001d' || c == '\u001e' || c == '\u001f';
+    }
+
+    private void startOption(String rawKey, String rawValue, int lineNo, String file, State st) {
+        String key = stripTrailing(rawKey);
+        String value = rawValue.strip();
         SourceLocation where = new SourceLocation(file, lineNo);
         Map<String, RawValue> section = st.section;
         if (key.endsWith("+") || key.endsWith("-")) {

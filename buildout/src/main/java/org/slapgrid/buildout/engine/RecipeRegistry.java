@@ -15,11 +15,24 @@ public final class RecipeRegistry {
 
     private final Map<String, RecipeFactory> byName = new HashMap<>();
 
+    /** Found factories per class loader: scanning a large class path on every run would dominate a re-run. */
+    private static final Map<ClassLoader, RecipeRegistry> FOUND = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
     public static RecipeRegistry load(ClassLoader loader) {
-        RecipeRegistry r = new RecipeRegistry();
-        for (RecipeFactory f : ServiceLoader.load(RecipeFactory.class, loader)) {
-            r.register(f);
+        RecipeRegistry cached = FOUND.get(loader);
+        if (cached != null) {
+            return cached;
         }
+        RecipeRegistry r = new RecipeRegistry();
+        try {
+            for (RecipeFactory f : ServiceLoader.load(RecipeFactory.class, loader)) {
+                r.register(f);
+            }
+        } catch (java.util.ServiceConfigurationError e) {
+            throw new org.slapgrid.buildout.spi.BuildoutException(org.slapgrid.buildout.spi.BuildoutException.Kind.CONFIGURATION,
+                    null, null, null, "cannot load the recipes: " + e.getMessage(), e);
+        }
+        FOUND.put(loader, r);
         return r;
     }
 
