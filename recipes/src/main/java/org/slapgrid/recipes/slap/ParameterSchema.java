@@ -27,6 +27,10 @@ import org.slapgrid.recipes.support.OptionValues;
  */
 final class ParameterSchema {
 
+    /** Draft 7 unless the schema says otherwise ($schema); SlapOS's software.cfg.json schemas are draft 7. */
+    private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7,
+            builder -> builder.defaultMetaSchemaIri(SpecVersion.VersionFlag.V7.getId()));
+
     private final Path file;
     private final JsonNode schema;
     private final boolean setDefault;
@@ -77,10 +81,7 @@ final class ParameterSchema {
         if (!validate) {
             return;
         }
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().build();
-        JsonSchema compiled = JsonSchemaFactory
-                .getInstance(SpecVersion.VersionFlag.V7, builder -> builder.defaultMetaSchemaIri(SpecVersion.VersionFlag.V7.getId()))
-                .getSchema(file.toUri(), schema, config);
+        JsonSchema compiled = FACTORY.getSchema(file.toUri(), schema, SchemaValidatorsConfig.builder().build());
         Set<ValidationMessage> errors = compiled.validate(Json.MAPPER.valueToTree(configuration));
         if (!errors.isEmpty()) {
             String detail = errors.stream()

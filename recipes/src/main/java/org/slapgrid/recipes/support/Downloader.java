@@ -60,8 +60,14 @@ public final class Downloader {
             Optional<Path> cached = cachedFile(url);
             if (cached.isPresent() && Files.isRegularFile(cached.get())) {
                 buildout.log(section, "Using cached download of " + url);
-                copyVerified(url, Files.newInputStream(cached.get()), checksum, target);
-                return;
+                try {
+                    copyVerified(url, Files.newInputStream(cached.get()), checksum, target);
+                    return;
+                } catch (BuildoutException corrupt) {
+                    // A cache entry that no longer matches is dropped and fetched again.
+                    Files.deleteIfExists(cached.get());
+                    buildout.log(section, "Cached download of " + url + " does not match its checksum: dropped");
+                }
             }
             if (isRemote(url)) {
                 if (buildout.offline()) {

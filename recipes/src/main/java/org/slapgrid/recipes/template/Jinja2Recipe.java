@@ -189,8 +189,15 @@ public final class Jinja2Recipe implements Recipe {
         return imports;
     }
 
-    private static String render(Options options, TemplateSource source, Map<String, Object> context, Map<String, Path> imports) {
-        String delimiter = options.get("import-delimiter", "/");
+    /**
+     * One Jinjava for every render: building one costs milliseconds and a partition re-run must
+     * stay fast. The import-list differs per part, so the locator reads it from the rendering
+     * thread.
+     */
+    private static final ThreadLocal<ImportLocator> IMPORTS = new ThreadLocal<>();
+    private static final Jinjava JINJAVA = createJinjava();
+
+    private static Jinjava createJinjava() {
         JinjavaConfig config = JinjavaConfig.newBuilder()
                 // Jinjava's strict mode also rejects void calls such as {% do d.update(x) %},
                 // which SlapOS templates use, so undefined names render empty as in Jinja2's default.
@@ -198,10 +205,27 @@ public final class Jinja2Recipe implements Recipe {
                 .withCharset(StandardCharsets.UTF_8)
                 .build();
         Jinjava jinjava = new Jinjava(config);
-        jinjava.setResourceLocator(new ImportLocator(imports, delimiter));
+        jinjava.setResourceLocator((name, encoding, interpreter) -> {
+            ImportLocator locator = IMPORTS.get();
+            if (locator == null) {
+                throw new ResourceNotFoundException("no template '" + name + "' in import-list");
+            }
+            return locator.getString(name, encoding, interpreter);
+        });
+        return jinjava;
+    }
+
+    private static String render(Options options, TemplateSource source, Map<String, Object> context, Map<String, Path> imports) {
+        String delimiter = options.get("import-delimiter", "/");
         Map<String, Object> bindings = new HashMap<>();
         context.forEach((k, v) -> bindings.put(k, pythonic(v)));
-        RenderResult result = jinjava.renderForResult(source.text(), bindings);
+        RenderResult result;
+        IMPORTS.set(new ImportLocator(imports, delimiter));
+        try {
+            result = JINJAVA.renderForResult(source.text(), bindings);
+        } finally {
+            IMPORTS.remove();
+        }
         List<TemplateError> errors = result.getErrors().stream()
                 .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
                 .toList();

@@ -161,6 +161,22 @@ class DownloadRecipesTest {
     }
 
     @Test
+    void aCorruptCacheEntryIsDroppedAndFetchedAgain() throws Exception {
+        byte[] data = Archives.tarGz(TREE);
+        server.files.put("/p.tgz", data);
+        String url = server.url("/p.tgz");
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        Path entry = cache.resolve(Checksum.hex("SHA-256", url.getBytes(StandardCharsets.UTF_8)));
+        Files.writeString(entry, "garbage");
+        buildout.section("buildout").put("download-cache", cache.toString());
+        buildout.section("u", "recipe", "slapos.recipe.build:download-unpacked", "url", url, "md5sum", md5(data));
+        buildout.install("u");
+        assertThat(dir.resolve("parts/u/README")).hasContent("hello");
+        assertThat(Files.readAllBytes(entry)).isEqualTo(data);
+        assertThat(server.requests.get()).isEqualTo(1);
+    }
+
+    @Test
     void plainDownloadFromFileUrlAndPathWithMode() throws Exception {
         Path source = dir.resolve("src.bin");
         Files.write(source, "payload".getBytes(StandardCharsets.UTF_8));
