@@ -282,7 +282,9 @@ public final class Supervisor {
         Map<String, ConfigGenerator.GeneratedPartition> generated = new TreeMap<>();
         Map<String, PartitionPrograms> byId = new HashMap<>();
         for (PartitionPrograms p : upserts) {
-            generated.put(p.partitionId(), generator.partition(p));
+            ConfigGenerator.GeneratedPartition g = generator.partition(p);
+            refuseSymlinkedLogs(p, g.programs());
+            generated.put(p.partitionId(), g);
             byId.put(p.partitionId(), p);
         }
         changes.lock();
@@ -431,6 +433,26 @@ public final class Supervisor {
             throw new UncheckedIOException("cannot list " + layout.includeDir(), e);
         }
         return ids;
+    }
+
+    /**
+     * supervisord opens program logs as root: a log path the partition user turned into a
+     * symbolic link would make it append to any file of the system. (A user racing the check
+     * can still swap it; logs outside the partition would close that, see the README.)
+     */
+    private static void refuseSymlinkedLogs(PartitionPrograms p, List<ProgramSpec> programs) {
+        for (Path dir : List.of(p.directory().resolve("var"), p.logDir())) {
+            if (Files.isSymbolicLink(dir)) {
+                throw new SupervisorException("partition " + p.partitionId() + ": " + dir
+                        + " is a symbolic link; refusing to let supervisord write program logs through it");
+            }
+        }
+        for (ProgramSpec spec : programs) {
+            if (Files.isSymbolicLink(spec.logFile())) {
+                throw new SupervisorException("partition " + p.partitionId() + ": program log " + spec.logFile()
+                        + " is a symbolic link; refusing to let supervisord write through it");
+            }
+        }
     }
 
     /**
