@@ -26,6 +26,7 @@ import org.slapgrid.slap.model.ConnectionParameters;
 import org.slapgrid.slap.model.FormatReport;
 import org.slapgrid.slap.model.InstanceReport;
 import org.slapgrid.slap.model.InstanceRequest;
+import org.slapgrid.slap.model.NodeInfo;
 import org.slapgrid.slap.model.NodeRegistration;
 import org.slapgrid.slap.model.SoftwareReport;
 import org.slapgrid.slap.model.SupplyRequest;
@@ -153,9 +154,13 @@ public final class MasterApi {
         String node = ctx.pathParam("node");
         int wait = parseWait(ctx.queryParam("wait"));
         OptionalLong known = parseEtag(ctx.header("If-None-Match"));
-        nodes.info(who, node); // authorises and checks the node exists before any waiting
-        long current = nodes.version(node).orElseThrow();
-        if (known.isEmpty() || known.getAsLong() != current || wait == 0) {
+        if (known.isEmpty() || wait == 0) {
+            answerNode(ctx, who, node, known);
+            return;
+        }
+        NodeService.requireNode(who, node); // authorise before any waiting
+        long current = nodes.version(node).orElseThrow(() -> new ApiException(404, "unknown_node", "no node '" + node + "'"));
+        if (known.getAsLong() != current) {
             answerNode(ctx, who, node, known);
             return;
         }
@@ -169,10 +174,25 @@ public final class MasterApi {
         ctx.header("Cache-Control", "no-cache");
         if (known.isPresent() && known.getAsLong() == info.version()) {
             ctx.status(304);
-        } else {
-            write(ctx, info);
+            return;
         }
+        // Polls far outnumber changes: keep the encoded answer of each node's current version.
+        Rendered r = rendered.get(node);
+        if (r == null || r.info() != info) {
+            try {
+                r = new Rendered(info, writer.writeValueAsBytes(info));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot encode the node information", e);
+            }
+            rendered.put(node, r);
+        }
+        ctx.contentType("application/json").result(r.json());
     }
+
+    private record Rendered(NodeInfo info, byte[] json) {
+    }
+
+    private final java.util.Map<String, Rendered> rendered = new java.util.concurrent.ConcurrentHashMap<>();
 
     static int parseWait(String s) {
         if (s == null || s.isEmpty()) {

@@ -196,6 +196,9 @@ public final class InstanceService {
             sql += " AND id = ?";
             args.add(wantPartition);
         }
+        // A bounded candidate list keeps a request cheap on a big fleet; a few hundred candidates
+        // are plenty to survive concurrent claims.
+        sql += " ORDER BY node_id, id LIMIT 256";
         List<String[]> free = Sql.list(c, sql, rs -> new String[] {rs.getString(1), rs.getString(2)}, args.toArray());
         free.sort((a, b) -> a[0].equals(b[0]) ? NodeService.naturalOrder(a[1], b[1]) : a[0].compareTo(b[0]));
         for (String[] slot : free) {

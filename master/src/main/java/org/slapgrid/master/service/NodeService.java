@@ -236,7 +236,8 @@ public final class NodeService {
         Changes.write(db, listener, work);
     }
 
-    static void requireNode(Principal who, String nodeId) {
+    /** Refuses unless {@code who} is node {@code nodeId} itself. */
+    public static void requireNode(Principal who, String nodeId) {
         if (who.kind() != Principal.Kind.NODE) {
             throw ApiException.forbidden("this call needs the credential of node '" + nodeId + "'");
         }
