@@ -7,7 +7,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Commands run on a node: format its partitions, build its software, converge its instances.",
         subcommands = {
+                NodeRegisterCommand.class,
                 NodeFormatCommand.class,
+                NodeSoftwareCommand.class,
+                NodeInstanceCommand.class,
+                NodeDaemonCommand.class,
+                NodeStatusCommand.class,
+                NodeBangCommand.class,
         })
 public final class NodeCommand implements Runnable {
 

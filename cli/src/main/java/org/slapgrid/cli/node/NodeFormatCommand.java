@@ -29,6 +29,20 @@ public final class NodeFormatCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the partitions as JSON.")
     boolean json;
 
+    /** Tells the master about the partitions when the node is registered; says what happened. */
+    private static String reportToMaster(NodeConfig config, NodeFormatter.Result result) {
+        if (!java.nio.file.Files.isRegularFile(config.credentialsFile())) {
+            return "Not reported to the master: the node is not registered yet (slapos node register).";
+        }
+        try {
+            org.slapgrid.node.Node.open(config, line -> { }).master().reportFormat(config.nodeId(),
+                    result.partitions().stream().map(Partition::id).toList());
+            return "Reported " + result.partitions().size() + " partitions to the master.";
+        } catch (java.io.IOException | RuntimeException e) {
+            return "Could not report the partitions to the master (run format again later): " + e.getMessage();
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         NodeConfig config;
@@ -40,7 +54,9 @@ public final class NodeFormatCommand implements Callable<Integer> {
         }
         var accounts = config.multiUser() ? new UnixAccounts() : new CurrentUserAccounts();
         NodeFormatter.Result result = new NodeFormatter(config, accounts).format();
+        String reported = reportToMaster(config, result);
         if (json) {
+            System.err.println(reported);
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(result.partitions()));
             return Main.EXIT_OK;
@@ -50,6 +66,7 @@ public final class NodeFormatCommand implements Callable<Integer> {
         for (Partition p : result.partitions()) {
             System.out.printf("%-12s %-16s %-12s %s%n", p.id(), p.ipv4(), p.user(), p.directory());
         }
+        System.out.println(reported);
         System.out.println(result.changes().isEmpty() ? "Nothing to change: the node was already formatted."
                 : "Formatted " + result.partitions().size() + " partitions.");
         return Main.EXIT_OK;

@@ -33,7 +33,11 @@ public final class UnixAccounts implements PartitionAccounts {
 
     @Override
     public String ensureUser(int partitionIndex, Path home) throws IOException {
-        String user = prefix + partitionIndex;
+        return ensureNamedUser(prefix + partitionIndex, home);
+    }
+
+    /** Makes sure a system user of that name (and its own group) exists, e.g. the software build user. */
+    public static String ensureNamedUser(String user, Path home) throws IOException {
         if (!exists(user)) {
             run("useradd", "--system", "--user-group", "--no-create-home", "--home-dir", home.toString(),
                     "--shell", "/usr/sbin/nologin", user);

@@ -1,0 +1,42 @@
+package org.slapgrid.cli.node;
+
+import java.util.List;
+
+import org.slapgrid.cli.Main;
+import org.slapgrid.node.Node;
+import org.slapgrid.node.config.NodeConfig;
+import org.slapgrid.node.instance.InstanceConverger;
+import org.slapgrid.node.instance.PartitionOutcome;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code slapos node instance}: converges the partitions once. */
+@Command(name = "instance", mixinStandardHelpOptions = true,
+        description = {"Converge every partition that hosts an instance to what the master asks: run its profile",
+                "as the partition's user, put its services under supervisord, run its promises, report.",
+                "Unchanged partitions are skipped (only their promises run) until their periodicity elapses.",
+                "Exit 0 when all converged, 1 when one failed, 2 when one has a broken promise."})
+final class NodeInstanceCommand extends NodeVerb {
+
+    @Option(names = "--force", description = "Converge even the partitions whose inputs did not change.")
+    boolean force;
+
+    @Option(names = "--only", paramLabel = "PARTITION", description = "Converge only this partition (e.g. slappart3).")
+    String only;
+
+    @Override
+    int run(NodeConfig config) throws Exception {
+        Node node = open(config);
+        List<PartitionOutcome> out = node.instance(node.master().nodeInfo(config.nodeId()),
+                new InstanceConverger.Selection(force, only));
+        out.forEach(o -> System.out.println(o));
+        if (out.isEmpty()) {
+            System.out.println(only == null ? "No instance is allocated on node " + config.nodeId() + "."
+                    : "Partition " + only + " hosts no instance.");
+        }
+        if (out.stream().anyMatch(o -> o.kind() == PartitionOutcome.Kind.FAILED)) {
+            return Main.EXIT_FAILURE;
+        }
+        return out.stream().anyMatch(o -> o.kind() == PartitionOutcome.Kind.PROMISE_BROKEN) ? 2 : Main.EXIT_OK;
+    }
+}

@@ -1,0 +1,72 @@
+package org.slapgrid.cli.node;
+
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+import org.slapgrid.cli.Main;
+import org.slapgrid.node.config.NodeConfig;
+import org.slapgrid.node.promise.PromiseResult;
+import org.slapgrid.node.status.NodeStatus;
+import org.slapgrid.node.supervisor.Supervisor;
+import org.slapgrid.node.supervisor.SupervisorLayout;
+import org.slapgrid.node.supervisor.SupervisorSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code slapos node status}: a tree per partition, from the node's own state and supervisord. */
+@Command(name = "status", mixinStandardHelpOptions = true,
+        description = {"Show each partition: its instance, every service with its process state, pid and uptime,",
+                "every promise with its last result, and an overall state (up, warn, down, stopped, free).",
+                "Reads the node's own state and supervisord; needs no master."})
+final class NodeStatusCommand extends NodeVerb {
+
+    @Option(names = "--json", description = "Print the status as JSON.")
+    boolean json;
+
+    @Override
+    int run(NodeConfig config) throws Exception {
+        Supervisor supervisor = new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(config.instanceRoot()),
+                config.nodeId()));
+        NodeStatus.Status s = NodeStatus.collect(config, supervisor);
+        if (json) {
+            System.out.println(new ObjectMapper().registerModule(new JavaTimeModule())
+                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(s));
+            return Main.EXIT_OK;
+        }
+        System.out.println("node " + s.nodeId() + "  " + s.overall()
+                + (s.supervisorRunning() ? "" : "  (supervisord is not running: no service runs)"));
+        List<NodeStatus.PartitionStatus> parts = s.partitions();
+        for (int i = 0; i < parts.size(); i++) {
+            NodeStatus.PartitionStatus p = parts.get(i);
+            boolean lastPartition = i == parts.size() - 1;
+            String head = (lastPartition ? "└─ " : "├─ ") + pad(p.id(), 11) + pad(p.overall(), 8) + pad(p.ipv4(), 15);
+            System.out.println(head + (p.instance() == null ? "" : "instance " + p.instance() + " (" + p.requestedState() + ")"
+                    + (p.convergedAt() == null ? ", not converged yet" : ", converged " + p.convergedAt())));
+            String indent = lastPartition ? "   " : "│  ";
+            int rows = p.services().size() + p.promises().size();
+            int row = 0;
+            for (NodeStatus.Service svc : p.services()) {
+                System.out.println(indent + (++row == rows ? "└─ " : "├─ ") + "service " + pad(svc.name(), 20) + pad(svc.state(), 9)
+                        + (svc.pid() > 0 ? "pid " + pad(Integer.toString(svc.pid()), 8) + "up " + uptime(svc.uptime()) : ""));
+            }
+            for (PromiseResult pr : p.promises()) {
+                System.out.println(indent + (++row == rows ? "└─ " : "├─ ") + "promise " + pad(pr.name(), 20) + pr.describe());
+            }
+        }
+        return Main.EXIT_OK;
+    }
+
+    private static String pad(String s, int width) {
+        String v = s == null ? "" : s;
+        return v.length() >= width ? v + " " : v + " ".repeat(width - v.length());
+    }
+
+    private static String uptime(Duration d) {
+        return String.format("%d:%02d:%02d", d.toHours(), d.toMinutesPart(), d.toSecondsPart());
+    }
+}

@@ -1,0 +1,45 @@
+package org.slapgrid.cli.node;
+
+import java.util.concurrent.Callable;
+
+import org.slapgrid.cli.Main;
+import org.slapgrid.node.Node;
+import org.slapgrid.node.config.NodeConfig;
+import org.slapgrid.node.config.NodeConfigException;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * What every {@code slapos node} verb shares: the {@code --config} option, loading the node, and
+ * turning errors into one clear line and an exit status (2 for bad configuration, 1 otherwise).
+ */
+abstract class NodeVerb implements Callable<Integer> {
+
+    @Mixin
+    NodeConfigOption configOption;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The verb's work, with the configuration loaded. */
+    abstract int run(NodeConfig config) throws Exception;
+
+    @Override
+    public final Integer call() {
+        String name = "slapos node " + spec.name();
+        try {
+            return run(configOption.load());
+        } catch (NodeConfigException e) {
+            System.err.println(name + ": " + e.getMessage());
+            return Main.EXIT_USAGE;
+        } catch (Exception e) {
+            System.err.println(name + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+            return Main.EXIT_FAILURE;
+        }
+    }
+
+    static Node open(NodeConfig config) throws java.io.IOException {
+        return Node.open(config, line -> System.out.println(line));
+    }
+}

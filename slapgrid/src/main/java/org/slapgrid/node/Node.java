@@ -1,0 +1,138 @@
+package org.slapgrid.node;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.slapgrid.node.buildout.BuildoutProcess;
+import org.slapgrid.node.buildout.NodeRuntime;
+import org.slapgrid.node.config.NodeConfig;
+import org.slapgrid.node.config.NodeConfigException;
+import org.slapgrid.node.drain.Drain;
+import org.slapgrid.node.exec.PartitionExecutor;
+import org.slapgrid.node.exec.RunAs;
+import org.slapgrid.node.format.NodeFormatter;
+import org.slapgrid.node.format.Partition;
+import org.slapgrid.node.format.UnixAccounts;
+import org.slapgrid.node.instance.InstanceConverger;
+import org.slapgrid.node.instance.PartitionOutcome;
+import org.slapgrid.node.instance.SupervisedServices;
+import org.slapgrid.node.promise.PromiseRunner;
+import org.slapgrid.node.software.SoftwareInstaller;
+import org.slapgrid.node.software.SoftwareOutcome;
+import org.slapgrid.node.supervisor.CrashListener;
+import org.slapgrid.node.supervisor.CrashReport;
+import org.slapgrid.node.supervisor.CrashSummary;
+import org.slapgrid.node.supervisor.CrashWatcher;
+import org.slapgrid.node.supervisor.Supervisor;
+import org.slapgrid.node.supervisor.SupervisorLayout;
+import org.slapgrid.node.supervisor.SupervisorSettings;
+import org.slapgrid.node.supervisor.WatchSettings;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.NodeInfo;
+
+/**
+ * A node assembled from its configuration: the master client (with the node's own secret),
+ * its supervisord, the software installer and the instance converger. Every
+ * {@code slapos node} command and the daemon go through it.
+ */
+public final class Node {
+
+    /** The user that builds software releases when the node runs as root. */
+    public static final String SOFTWARE_USER = "slapsoft";
+
+    private final NodeConfig config;
+    private final SlapClient master;
+    private final Supervisor supervisor;
+    private final SoftwareInstaller software;
+    private final InstanceConverger converger;
+    private final Consumer<String> log;
+
+    private Node(NodeConfig config, SlapClient master, Supervisor supervisor, SoftwareInstaller software,
+                 InstanceConverger converger, Consumer<String> log) {
+        this.config = config;
+        this.master = master;
+        this.supervisor = supervisor;
+        this.software = software;
+        this.converger = converger;
+        this.log = log;
+    }
+
+    /** Assembles the node; the node's secret must have been written by {@code slapos node register}. */
+    public static Node open(NodeConfig config, Consumer<String> log) throws IOException {
+        if (!Files.isRegularFile(config.credentialsFile())) {
+            throw new NodeConfigException(config.credentialsFile() + ": the node's secret is missing; run `slapos node register` first");
+        }
+        String secret = Files.readString(config.credentialsFile()).strip();
+        SlapClient master = SlapClient.builder(URI.create(config.masterUrl())).token(secret).timeout(Duration.ofSeconds(30)).build();
+        Supervisor supervisor = new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(config.instanceRoot()),
+                config.nodeId()));
+        NodeRuntime runtime = NodeRuntime.current();
+        RunAs builder = RunAs.currentUser(config.softwareRoot());
+        if (config.multiUser()) {
+            runtime = runtime.readableCopy(config.stateDirectory().resolve("lib"));
+            UnixAccounts.ensureNamedUser(SOFTWARE_USER, config.softwareRoot());
+            builder = new RunAs(SOFTWARE_USER, config.softwareRoot());
+        }
+        PartitionExecutor executor = new PartitionExecutor();
+        BuildoutProcess buildout = new BuildoutProcess(runtime, executor);
+        SoftwareInstaller software = new SoftwareInstaller(config, master, buildout, builder, Duration.ofHours(2), log);
+        InstanceConverger converger = new InstanceConverger(config, master, new SupervisedServices(supervisor), buildout,
+                PromiseRunner.withOwnPool(PromiseRunner.DEFAULT_TIMEOUT), new Drain(executor), executor,
+                Clock.systemUTC(), log);
+        return new Node(config, master, supervisor, software, converger, log);
+    }
+
+    public NodeConfig config() { return config; }
+    public SlapClient master() { return master; }
+    public Supervisor supervisor() { return supervisor; }
+
+    /** The partitions as last formatted. */
+    public List<Partition> partitions() throws IOException {
+        List<Partition> p = NodeFormatter.formatted(config);
+        if (p.isEmpty()) {
+            throw new NodeConfigException("the node has no partitions yet: run `slapos node format`");
+        }
+        return p;
+    }
+
+    public List<SoftwareOutcome> software(NodeInfo info, boolean force) {
+        return software.install(info.software(), force);
+    }
+
+    public List<PartitionOutcome> instance(NodeInfo info, InstanceConverger.Selection selection) throws IOException {
+        supervisor.ensureRunning();
+        return converger.converge(info, partitions(), selection);
+    }
+
+    /** Watches the services: every crash becomes a bang at the master (rate-limited by the watcher). */
+    public CrashWatcher watchCrashes() {
+        CrashWatcher watcher = new CrashWatcher(supervisor, new CrashListener() {
+            @Override
+            public void crashed(CrashReport r) {
+                String message = r.summary() + (r.logTail() == null || r.logTail().isBlank() ? "" : "\n" + r.logTail());
+                bang(r.partitionId(), message);
+            }
+
+            @Override
+            public void crashesSuppressed(CrashSummary s) {
+                bang(s.partitionId(), s.summary());
+            }
+        }, WatchSettings.defaults());
+        watcher.start();
+        return watcher;
+    }
+
+    private void bang(String partition, String message) {
+        try {
+            master.bang(config.nodeId(), partition, message);
+            log.accept(partition + ": bang: " + message.lines().findFirst().orElse(""));
+        } catch (RuntimeException e) {
+            log.accept(partition + ": could not send a bang to the master: " + e.getMessage());
+        }
+    }
+}

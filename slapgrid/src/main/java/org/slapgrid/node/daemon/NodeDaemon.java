@@ -1,0 +1,120 @@
+package org.slapgrid.node.daemon;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.slapgrid.node.Node;
+import org.slapgrid.node.instance.InstanceConverger;
+import org.slapgrid.node.instance.PartitionOutcome;
+import org.slapgrid.node.software.SoftwareOutcome;
+import org.slapgrid.node.supervisor.CrashWatcher;
+import org.slapgrid.slap.model.NodeInfo;
+
+/**
+ * {@code slapos node daemon}: software and instances, continuously. It long-polls the master, so
+ * a requested change starts converging as soon as the master has it; after every poll (at most
+ * {@code pollWait} apart) it converges, which skips unchanged partitions but runs their promises
+ * and honours each partition's periodicity. When the master cannot be reached it keeps the
+ * services running, says so, and retries with a capped exponential backoff. {@link #stop()}
+ * (SIGTERM) ends it between two steps and leaves the services to supervisord, so a restarted
+ * daemon takes them over without restarting them.
+ */
+public final class NodeDaemon {
+
+    private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+
+    private final Node node;
+    private final Duration pollWait;
+    private final Consumer<String> log;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Thread worker;
+    private volatile long iterations;
+
+    public NodeDaemon(Node node, Duration pollWait, Consumer<String> log) {
+        this.node = node;
+        this.pollWait = pollWait;
+        this.log = log;
+    }
+
+    /** How many convergence rounds have completed (for status and tests). */
+    public long iterations() {
+        return iterations;
+    }
+
+    /** Runs until {@link #stop()}. */
+    public void run() {
+        worker = Thread.currentThread();
+        String nodeId = node.config().nodeId();
+        log.accept("node " + nodeId + ": daemon started, master " + node.config().masterUrl());
+        NodeInfo last = null;
+        Duration backoff = Duration.ofSeconds(1);
+        boolean unreachable = false;
+        try (CrashWatcher ignored = node.watchCrashes()) {
+            while (stopped.getCount() > 0) {
+                try {
+                    Optional<NodeInfo> changed = node.master().nodeInfo(nodeId, last == null ? -1 : last.version(),
+                            last == null ? Duration.ZERO : pollWait);
+                    if (unreachable) {
+                        log.accept("node " + nodeId + ": the master answers again");
+                        unreachable = false;
+                    }
+                    backoff = Duration.ofSeconds(1);
+                    if (changed.isPresent()) {
+                        last = changed.get();
+                    }
+                    if (stopped.getCount() == 0 || last == null) {
+                        break;
+                    }
+                    converge(last, changed.isPresent());
+                    iterations++;
+                } catch (RuntimeException e) {
+                    if (stopped.getCount() == 0) {
+                        break;
+                    }
+                    unreachable = true;
+                    log.accept("node " + nodeId + ": " + e.getMessage() + "; services keep running; retrying in "
+                            + backoff.toSeconds() + " s");
+                    if (await(backoff)) {
+                        break;
+                    }
+                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+                }
+            }
+        }
+        log.accept("node " + nodeId + ": daemon stopped; services left running under supervisord");
+    }
+
+    private void converge(NodeInfo info, boolean changed) {
+        try {
+            List<SoftwareOutcome> sw = node.software(info, false);
+            sw.stream().filter(o -> o.kind() != SoftwareOutcome.Kind.ALREADY_BUILT).forEach(o -> log.accept(o.toString()));
+            List<PartitionOutcome> out = node.instance(info, InstanceConverger.Selection.all());
+            out.stream().filter(o -> changed || o.kind() != PartitionOutcome.Kind.SKIPPED).forEach(o -> log.accept(o.toString()));
+        } catch (java.io.IOException e) {
+            log.accept("node " + node.config().nodeId() + ": " + e.getMessage());
+        }
+    }
+
+    /** Waits, or returns true at once when stopped meanwhile. */
+    private boolean await(Duration d) {
+        try {
+            return stopped.await(d.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /** Asks the daemon to stop; a long-poll in progress is interrupted. */
+    public void stop() {
+        stopped.countDown();
+        Thread w = worker;
+        if (w != null) {
+            w.interrupt();
+        }
+    }
+}
