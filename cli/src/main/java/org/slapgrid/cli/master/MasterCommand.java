@@ -35,9 +35,18 @@ public final class MasterCommand implements Callable<Integer> {
     @Option(names = "--tls-password-file", paramLabel = "FILE", description = "file holding the keystore password")
     Path tlsPasswordFile;
 
-    /** Set by tests to stop a running master; the command returns when it is counted down. */
-    CountDownLatch stop = new CountDownLatch(1);
-    volatile Master running;
+    private final CountDownLatch stop = new CountDownLatch(1);
+    private volatile Master running;
+
+    /** The running master, once started (null before). */
+    public Master running() {
+        return running;
+    }
+
+    /** Stops the master and lets {@link #call()} return (what Ctrl-C does). */
+    public void stop() {
+        stop.countDown();
+    }
 
     @Override
     public Integer call() {
