@@ -75,11 +75,13 @@ public final class CrashWatcher implements AutoCloseable {
         });
         scheduler.scheduleWithFixedDelay(this::pollSafely, 0, settings.pollInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
+        supervisor.crashWatcherRunning(true);
     }
 
     @Override
     public synchronized void close() {
         if (scheduler != null) {
+            supervisor.crashWatcherRunning(false);
             scheduler.shutdownNow();
             try {
                 scheduler.awaitTermination(10, TimeUnit.SECONDS);

@@ -89,6 +89,13 @@ public final class Supervisor {
         return managed;
     }
 
+    /** True while a started {@link CrashWatcher} restarts crashed services (with its backoff). */
+    private volatile boolean crashWatcherRunning;
+
+    void crashWatcherRunning(boolean running) {
+        crashWatcherRunning = running;
+    }
+
     /** Called with the names of programs that were re-created or removed (their history is void). */
     void onProgramsReset(Consumer<Set<String>> listener) {
         resetListeners.add(listener);
@@ -350,7 +357,8 @@ public final class Supervisor {
     /**
      * Starts the watched programs of started partitions that are STOPPED (never started, or
      * stopped by hand), and stops every program of stopped partitions. Programs that EXITED or
-     * are FATAL are left to the crash watcher, which restarts them with backoff.
+     * are FATAL are left to the crash watcher when one runs (it restarts them with backoff and
+     * reports them); without one (a one-shot node run) they are started here, as SlapOS does.
      */
     private void enforceStates(Set<String> partitionIds, List<String> started, List<String> stopped) {
         if (partitionIds.isEmpty()) {
@@ -363,7 +371,9 @@ public final class Supervisor {
                 continue;
             }
             if (m.partitionState() == PartitionPrograms.DesiredState.STARTED) {
-                if (m.spec().kind() == ProgramSpec.Kind.WATCHED && info.state() == ProcessState.STOPPED) {
+                boolean down = info.state() == ProcessState.STOPPED
+                        || (info.state().isEnded() && !crashWatcherRunning);
+                if (m.spec().kind() == ProgramSpec.Kind.WATCHED && down) {
                     try {
                         client.startProcess(m.spec().spec(), false);
                         started.add(m.spec().name());

@@ -338,4 +338,20 @@ class RealSupervisordTest {
         assertThat(recorder.of("slappart0_flaky")).extracting(CrashReport::restartIn)
                 .containsOnly(Duration.ofMillis(30));
     }
+
+    @Test
+    void withoutAWatcherAnApplyStartsCrashedServicesAgain() throws Exception {
+        script(part0, "service", "db", "exec sleep 1000");
+        PartitionPrograms p = PartitionPrograms.scan("slappart0", part0, null, STARTED);
+        supervisor.apply(List.of(p));
+        int pid = runningPid("slappart0_db");
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        await().atMost(WAIT).until(() -> info("slappart0_db").state() == ProcessState.EXITED);
+
+        ApplyResult result = supervisor.apply(List.of(p)); // a one-shot node run: nothing else restarts it
+
+        assertThat(result.started()).containsExactly("slappart0_db");
+        await().atMost(WAIT).until(() -> info("slappart0_db").state() == ProcessState.RUNNING
+                && info("slappart0_db").pid() != pid);
+    }
 }
