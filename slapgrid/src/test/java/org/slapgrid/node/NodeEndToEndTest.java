@@ -37,6 +37,9 @@ import org.zeroturnaround.exec.ProcessExecutor;
  */
 class NodeEndToEndTest {
 
+    /** Maven runs the tests with the module as working directory. */
+    static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
+
     @TempDir
     Path tmp;
 
@@ -45,7 +48,8 @@ class NodeEndToEndTest {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/supervisord")) || "true".equals(System.getenv("CI")),
                 "needs Debian's supervisor package (installed by .ci/run)");
         try (NodeFixture n = NodeFixture.start(tmp, "node-e2e", "sge2e", 2)) {
-            String url = copyRelease().resolve("software.cfg").toString();
+            // The release shipped in software-releases/hello, as users get it.
+            String url = ReleaseCopy.of(REPOSITORY, "hello", tmp.resolve("repo")).toString();
             n.admin().supply(url, n.nodeId(), SupplyState.AVAILABLE);
             assertThat(n.software().install(n.node().nodeInfo(n.nodeId()).software(), false))
                     .singleElement().satisfies(o -> assertThat(o.kind()).as(n.log()).isEqualTo(SoftwareOutcome.Kind.BUILT));
@@ -103,17 +107,6 @@ class NodeEndToEndTest {
                     .allSatisfy(p -> assertThat(p.instance()).isNull());
             assertThat(get(urlB)).isEqualTo("b, updated");
         }
-    }
-
-    private Path copyRelease() throws IOException {
-        Path dir = tmp.resolve("release");
-        Files.createDirectories(dir);
-        for (String f : List.of("software.cfg", "instance.cfg.in")) {
-            try (var in = getClass().getResourceAsStream("/e2e-release/" + f)) {
-                Files.copy(in, dir.resolve(f));
-            }
-        }
-        return dir;
     }
 
     private static String get(String url) throws Exception {
