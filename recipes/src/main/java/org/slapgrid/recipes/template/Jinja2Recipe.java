@@ -215,8 +215,55 @@ public final class Jinja2Recipe implements Recipe {
         return jinjava;
     }
 
+    /**
+     * Rendered outputs by digest of (template, context), for templates without import-list:
+     * Jinjava builds its filter and function tables for every scope, which makes a render cost
+     * milliseconds, and a partition re-run renders the same templates with the same values.
+     * Templates are deterministic functions of their context, so the cache cannot go stale.
+     */
+    private static final Map<String, String> RENDERED = java.util.Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > 256;
+                }
+            });
+
     private static String render(Options options, TemplateSource source, Map<String, Object> context, Map<String, Path> imports) {
         String delimiter = options.get("import-delimiter", "/");
+        String key = imports.isEmpty() ? cacheKey(source.text(), context) : null;
+        if (key != null) {
+            String cached = RENDERED.get(key);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        String output = renderNow(options, source, context, imports, delimiter);
+        if (key != null) {
+            RENDERED.put(key, output);
+        }
+        return output;
+    }
+
+    /** SHA-256 over the template and the context as JSON; null when a value has no JSON form. */
+    private static String cacheKey(String template, Map<String, Object> context) {
+        Map<String, Object> described = new TreeMap<>();
+        for (Map.Entry<String, Object> e : context.entrySet()) {
+            Object value = e.getValue();
+            described.put(e.getKey(), value instanceof JsonModule ? Map.of("module", "json")
+                    : Map.of("class", value == null ? "null" : value.getClass().getName(), "value", value == null ? "" : value));
+        }
+        try {
+            String json = Json.MAPPER.writeValueAsString(described);
+            return org.slapgrid.recipes.support.Checksum.hex("SHA-256",
+                    (template.length() + "\n" + template + json).getBytes(StandardCharsets.UTF_8));
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static String renderNow(Options options, TemplateSource source, Map<String, Object> context,
+                                    Map<String, Path> imports, String delimiter) {
         Map<String, Object> bindings = new HashMap<>();
         context.forEach((k, v) -> bindings.put(k, pythonic(v)));
         RenderResult result;

@@ -95,6 +95,19 @@ class SmallRecipesTest {
     }
 
     @Test
+    void freePortRangeChangeRepicksOnlyWhenTheKeptPortFallsOutside() throws Exception {
+        buildout.section("p", "recipe", "slapos.cookbook:free_port", "minimum", "22000", "maximum", "22100");
+        buildout.install("p");
+        int port = Integer.parseInt(buildout.section("p").get("port"));
+        buildout.section("p").put("maximum", "22200");
+        buildout.install("p");
+        assertThat(buildout.section("p").get("port")).as("still in range: kept").isEqualTo(String.valueOf(port));
+        buildout.section("p").put("minimum", String.valueOf(port + 1));
+        buildout.install("p");
+        assertThat(Integer.parseInt(buildout.section("p").get("port"))).isGreaterThan(port);
+    }
+
+    @Test
     void freePortSkipsPortsInUseAndRejectsBadRanges() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             int busy = taken.getLocalPort();

@@ -121,6 +121,20 @@ class TemplateRecipesTest {
     }
 
     @Test
+    void jinja2FollowsChangedContextValues() throws Exception {
+        buildout.section("j", "recipe", "slapos.recipe.template:jinja2", "inline", "port={{ port }}",
+                "context", "key port site:port", "output", "o");
+        buildout.install("j");
+        assertThat(dir.resolve("o")).hasContent("port=8080");
+        buildout.section("site").put("port", "9090");
+        buildout.update("j");
+        assertThat(dir.resolve("o")).hasContent("port=9090");
+        buildout.section("site").put("port", "8080");
+        buildout.update("j");
+        assertThat(dir.resolve("o")).hasContent("port=8080");
+    }
+
+    @Test
     void jinja2OnceMarkerSkipsRendering() throws Exception {
         Files.writeString(dir.resolve("done"), "");
         buildout.section("j", "recipe", "slapos.recipe.template:jinja2", "inline", "{{ undefined_thing }}",
