@@ -63,8 +63,8 @@ public final class Section implements Options {
         if (name.equals("buildout")) {
             return;   // [buildout] is never a part
         }
-        String deps = find("<part-dependencies>").orElse("");
-        for (String dep : deps.split("\\s+")) {
+        String deps = raw.containsKey("<part-dependencies>") ? get("<part-dependencies>") : "";
+        for (String dep : deps.isBlank() ? new String[0] : deps.strip().split("\\s+")) {
             if (!dep.isEmpty()) {
                 resolver.section(dep, name, "<part-dependencies>", locationOf("<part-dependencies>"));
             }
