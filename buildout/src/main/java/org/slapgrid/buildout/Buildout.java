@@ -62,10 +62,20 @@ public final class Buildout {
 
     /** Every section after extends, conditions, macros and substitution, sorted; recipes are not run. */
     public Map<String, Map<String, String>> resolveAll() {
-        Resolver resolver = new Resolver(config, new RecipeRegistry(), false, services, log);
+        return resolveAll(false);
+    }
+
+    /**
+     * Every section, sorted. With {@code runRecipeConstructors}, sections with a recipe are
+     * initialized as {@link #install()} would (the recipe's constructor phase runs and the
+     * options it computes are shown; volatile ones are not), but nothing is installed.
+     */
+    public Map<String, Map<String, String>> resolveAll(boolean runRecipeConstructors) {
+        Resolver resolver = new Resolver(config, runRecipeConstructors ? registry.get() : new RecipeRegistry(),
+                runRecipeConstructors, services, log);
         Map<String, Map<String, String>> out = new TreeMap<>();
         for (String name : resolver.sectionNames()) {
-            out.put(name, resolver.section(name).asMap());
+            out.put(name, resolver.section(name).visibleOptions());
         }
         return out;
     }

@@ -137,6 +137,11 @@ public final class Section implements Options {
         return recipeName;
     }
 
+    /** Every option, substituted, except volatile ones (secrets): what .installed.cfg records. */
+    public Map<String, String> visibleOptions() {
+        return signatureOptions();
+    }
+
     /** Every option, substituted, except volatile ones: what .installed.cfg records. */
     Map<String, String> signatureOptions() {
         Map<String, String> out = new TreeMap<>();
