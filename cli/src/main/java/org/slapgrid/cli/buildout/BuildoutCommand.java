@@ -130,6 +130,9 @@ public final class BuildoutCommand implements Callable<Integer> {
         @Option(names = "--json", description = "JSON output (the only format).")
         boolean json = true;
 
+        @Option(names = "--recipes", description = "Also run the recipes' constructor phase (as install does) and show the options they compute.")
+        boolean recipes;
+
         @Parameters(paramLabel = "section:option=value", arity = "0..*")
         List<String> words = new ArrayList<>();
 
@@ -137,7 +140,7 @@ public final class BuildoutCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = parent.spec.commandLine().getOut();
             return parent.guarded(() -> {
-                var all = parent.builder(words).build().resolveAll();
+                var all = parent.builder(words).build().resolveAll(recipes);
                 out.println(JsonOutput.sorted(all));
                 out.flush();
                 return Main.EXIT_OK;
