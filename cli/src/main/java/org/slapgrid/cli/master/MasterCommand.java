@@ -22,6 +22,10 @@ public final class MasterCommand implements Callable<Integer> {
             description = "jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB?user=U&password=P (default: SQLite DATA_DIR/master.db)")
     String db;
 
+    @Option(names = "--db-password-file", paramLabel = "FILE",
+            description = "file holding the database password (keeps it out of the command line)")
+    Path dbPasswordFile;
+
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:" + MasterConfig.DEFAULT_PORT,
             description = "address to listen on (default: ${DEFAULT-VALUE})")
     String listen;
@@ -107,7 +111,18 @@ public final class MasterCommand implements Callable<Integer> {
             if (!db.startsWith("jdbc:sqlite:") && !db.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("--db must be a jdbc:sqlite: or jdbc:postgresql: URL");
             }
-            config = config.withDb(db);
+            String url = db;
+            if (dbPasswordFile != null) {
+                try {
+                    String pw = Files.readString(dbPasswordFile, StandardCharsets.UTF_8).strip();
+                    url += (url.contains("?") ? "&" : "?") + "password=" + java.net.URLEncoder.encode(pw, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("--db-password-file: cannot read " + dbPasswordFile + ": " + e.getMessage());
+                }
+            }
+            config = config.withDb(url);
+        } else if (dbPasswordFile != null) {
+            throw new IllegalArgumentException("--db-password-file needs --db");
         }
         if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
             throw new IllegalArgumentException("--tls-keystore and --tls-password-file go together");
