@@ -66,7 +66,8 @@ public final class SlapConfigurationRecipe implements Recipe {
             // What the requester sent is validated; the profile's own defaults are the author's.
             ParameterSchema.fromOptions(buildout, options, config.softwareType()).apply(options, given);
         }
-        Map<String, Object> configuration = new LinkedHashMap<>();
+        // Sorted, so the same parameters always give the same option text (and signature).
+        Map<String, Object> configuration = new java.util.TreeMap<>();
         for (String key : new TreeSet<>(options.keys())) {
             if (key.startsWith(PREFIX) && key.length() > PREFIX.length()) {
                 configuration.put(key.substring(PREFIX.length()), options.get(key));

@@ -126,6 +126,26 @@ class SlapRecipesTest {
     }
 
     @Test
+    void jsonschemaFollowsRelativeReferences() throws Exception {
+        Files.createDirectories(dir.resolve("schemas"));
+        Files.writeString(dir.resolve("schemas/common.json"), """
+                {"definitions": {"size": {"type": "integer", "minimum": 1}}}
+                """);
+        Files.writeString(dir.resolve("schemas/input.json"), """
+                {"type": "object", "required": ["size"],
+                 "properties": {"size": {"$ref": "common.json#/definitions/size"}}}
+                """);
+        writeInstance(Map.of("size", 0));
+        buildout.section("c", "recipe", "slapos.cookbook:slapconfiguration.jsonschema", "jsonschema", "schemas/input.json");
+        assertThatThrownBy(() -> buildout.create("c")).hasMessageContaining("parameter 'size'").hasMessageContaining("minimum");
+        writeInstance(Map.of());
+        assertThatThrownBy(() -> buildout.create("c")).hasMessageContaining("'size'").hasMessageContaining("required");
+        writeInstance(Map.of("size", 3));
+        buildout.create("c");
+        assertThat(buildout.section("c").get("configuration.size")).isEqualTo("3");
+    }
+
+    @Test
     void withoutANodeServiceOrInstanceFileTheErrorNamesTheSection() {
         FakeBuildout bare = new FakeBuildout(dir);
         bare.section("c", "recipe", "slapos.cookbook:slapconfiguration");
