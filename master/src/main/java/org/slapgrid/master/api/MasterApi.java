@@ -98,7 +98,7 @@ public final class MasterApi {
                 ctx -> json(ctx, instances.issueSecret(who(ctx), ctx.pathParam("node"), ctx.pathParam("partition"))));
 
         app.get("/api/v1/instance", ctx -> json(ctx, instances.self(who(ctx))));
-        app.post("/api/v1/instance/children", this::request);
+        app.post("/api/v1/instance/children", ctx -> request(ctx, Principal.Kind.INSTANCE));
         app.put("/api/v1/instance/connection", ctx -> {
             instances.publishSelf(who(ctx), body(ctx, ConnectionParameters.class).parameters());
             ctx.status(204);
@@ -112,7 +112,7 @@ public final class MasterApi {
             nodes.supply(who(ctx), body(ctx, SupplyRequest.class));
             ctx.status(204);
         });
-        app.post("/api/v1/instances", this::request);
+        app.post("/api/v1/instances", ctx -> request(ctx, Principal.Kind.USER));
         app.get("/api/v1/instances", ctx -> json(ctx, instances.list(who(ctx))));
         app.get("/api/v1/instances/{name}", ctx -> json(ctx, instances.info(who(ctx), ctx.pathParam("name"))));
         app.delete("/api/v1/instances/{name}", ctx -> json(ctx, instances.remove(who(ctx), ctx.pathParam("name"))));
@@ -139,7 +139,12 @@ public final class MasterApi {
         pollExecutor.shutdownNow();
     }
 
-    private void request(Context ctx) {
+    /** A user's request (/instances) or an instance's request for a child (/instance/children). */
+    private void request(Context ctx, Principal.Kind kind) {
+        if (who(ctx).kind() != kind) {
+            throw ApiException.forbidden(kind == Principal.Kind.USER ? "this call needs a user's API token"
+                    : "this call needs an instance's secret");
+        }
         InstanceService.RequestResult r = instances.request(who(ctx), body(ctx, InstanceRequest.class));
         ctx.status(r.created() ? 201 : 200);
         write(ctx, r.instance());

@@ -75,6 +75,7 @@ public final class Database implements AutoCloseable {
                 hc.setPassword(password);
             }
             hc.setMaximumPoolSize(10);
+            hc.setMinimumIdle(2); // each PostgreSQL connection is a server process: open more only under load
         } else {
             throw new StoreException("unsupported database URL (expected jdbc:sqlite:FILE or jdbc:postgresql://...): "
                     + redact(jdbcUrl), null);

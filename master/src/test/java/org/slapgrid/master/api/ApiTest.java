@@ -141,6 +141,10 @@ class ApiTest {
 
         // An instance may act only on itself and its children.
         assertThatThrownBy(() -> childClient.list()).isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(403));
+        assertThatThrownBy(() -> childClient.request(InstanceRequest.of("sneaky", SR, Map.of())))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(403));
+        assertThatThrownBy(() -> admin.requestChild(InstanceRequest.of("sneaky", SR, Map.of())))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(403));
         assertThatThrownBy(() -> childClient.nodeInfo("n2")).isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(403));
         assertThatThrownBy(() -> childClient.bang("n1", root.partition(), "not mine"))
                 .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(403));
