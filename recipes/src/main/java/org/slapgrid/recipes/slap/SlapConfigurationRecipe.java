@@ -73,7 +73,7 @@ public final class SlapConfigurationRecipe implements Recipe {
                 configuration.put(key.substring(PREFIX.length()), options.get(key));
             }
         }
-        configuration.putAll(given);
+        given.forEach((key, value) -> configuration.put(key, sorted(value)));
 
         options.putObject("configuration", configuration);
         configuration.forEach((key, value) -> {
@@ -95,6 +95,19 @@ public final class SlapConfigurationRecipe implements Recipe {
         config.ipv4().stream().sorted().findFirst().ifPresent(ip -> options.put("ipv4-random", ip));
         config.ipv6().stream().sorted().findFirst().ifPresent(ip -> options.put("ipv6-random", ip));
         options.putObject("slave-instance-list", config.sharedInstances());
+    }
+
+    /** Nested maps sorted too, for the same reason. */
+    private static Object sorted(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> result = new java.util.TreeMap<>();
+            map.forEach((k, v) -> result.put(String.valueOf(k), sorted(v)));
+            return result;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(SlapConfigurationRecipe::sorted).toList();
+        }
+        return value;
     }
 
     /** {@code .serialised}: the parameters are JSON text under the key {@code _}. */
