@@ -40,6 +40,7 @@ public final class CrashWatcher implements AutoCloseable {
     private final CrashRateLimiter limiter;
     private final Map<String, Track> tracks = new ConcurrentHashMap<>();
     private final AtomicLong polls = new AtomicLong();
+    private volatile boolean closing;
     private ScheduledExecutorService scheduler;
 
     /** What the watcher remembers of one program between polls. */
@@ -73,6 +74,7 @@ public final class CrashWatcher implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        closing = false;
         scheduler.scheduleWithFixedDelay(this::pollSafely, 0, settings.pollInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
         supervisor.crashWatcherRunning(true);
@@ -80,6 +82,7 @@ public final class CrashWatcher implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closing = true; // an RPC interrupted by the shutdown must not look like a dead supervisord
         if (scheduler != null) {
             supervisor.crashWatcherRunning(false);
             scheduler.shutdownNow();
@@ -96,8 +99,11 @@ public final class CrashWatcher implements AutoCloseable {
         try {
             pollOnce();
         } catch (SupervisorUnreachable e) {
+            if (closing || Thread.currentThread().isInterrupted()) {
+                return;
+            }
             if (settings.reviveSupervisord()) {
-                LOG.warn("supervisord does not answer ({}); starting it again", e.getMessage());
+                LOG.warn("supervisord does not answer ({}); starting it", e.getMessage());
                 try {
                     supervisor.ensureRunning();
                 } catch (RuntimeException again) {

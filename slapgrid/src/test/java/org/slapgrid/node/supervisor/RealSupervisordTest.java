@@ -350,7 +350,8 @@ class RealSupervisordTest {
 
         ApplyResult result = supervisor.apply(List.of(p)); // a one-shot node run: nothing else restarts it
 
-        assertThat(result.started()).containsExactly("slappart0_db");
+        assertThat(result.started()).as("started by the apply; state now %s", info("slappart0_db"))
+                .containsExactly("slappart0_db");
         await().atMost(WAIT).until(() -> info("slappart0_db").state() == ProcessState.RUNNING
                 && info("slappart0_db").pid() != pid);
     }
