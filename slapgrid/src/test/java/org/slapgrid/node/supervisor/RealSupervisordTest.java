@@ -355,4 +355,35 @@ class RealSupervisordTest {
         await().atMost(WAIT).until(() -> info("slappart0_db").state() == ProcessState.RUNNING
                 && info("slappart0_db").pid() != pid);
     }
+
+    @Test
+    void clientSpeaksXmlRpcOnTheSocketAndTurnsFaultsIntoExceptions() throws Exception {
+        script(part0, "service", "echo", "echo hello from echo\nexec sleep 1000");
+        supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+        int pid = runningPid("slappart0_echo");
+        SupervisorClient client = supervisor.client();
+        String spec = "slappart0_echo:slappart0_echo";
+
+        assertThat(client.getPID()).isEqualTo(Integer.parseInt(
+                Files.readString(supervisor.settings().layout().pidFile()).strip()));
+        assertThat(client.getAllProcessInfo()).extracting(ProcessInfo::name).containsExactly("slappart0_echo");
+        await().atMost(WAIT).until(() -> client.readProcessStdoutLog(spec, 0, 100).contains("hello from echo"));
+        assertThat(client.tailProcessStdoutLog(spec, 6)).isEqualTo(" echo\n"); // the last 6 bytes
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.startProcess(spec, false))
+                .isInstanceOfSatisfying(XmlRpcFault.class,
+                        f -> assertThat(f.faultCode()).isEqualTo(XmlRpcFault.ALREADY_STARTED));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.getProcessInfo("nope"))
+                .isInstanceOfSatisfying(XmlRpcFault.class, f -> {
+                    assertThat(f.faultCode()).isEqualTo(XmlRpcFault.BAD_NAME);
+                    assertThat(f.faultString()).isEqualTo("BAD_NAME: nope");
+                });
+
+        assertThat(client.signalProcess(spec, "TERM")).isTrue();
+        await().atMost(WAIT).until(() -> info("slappart0_echo").state() == ProcessState.EXITED);
+        assertThat(ProcFs.isAlive(pid)).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.stopProcess(spec, true))
+                .isInstanceOfSatisfying(XmlRpcFault.class,
+                        f -> assertThat(f.faultCode()).isEqualTo(XmlRpcFault.NOT_RUNNING));
+    }
 }
