@@ -250,4 +250,13 @@ class LifecycleTest {
         assertThat(events()).isEmpty();
         assertThat(db().parts()).containsExactly("a", "c", "b");
     }
+
+    @Test
+    void valuesThatTheFileFormatCannotKeepExactlyDoNotReinstallForever() {
+        String profile = "[buildout]\nparts = t\n[t]\nrecipe = test.recipes:file\npath = t.txt\n"
+                + "content =\n\tfirst\n\t\ttab-indented\n  \n\tlast  \n";
+        assertThat(run(profile).outcome("t")).contains(Outcome.INSTALLED);
+        assertThat(run(profile).outcome("t")).contains(Outcome.UPDATED);
+        assertThat(run(profile.replace("last", "changed")).outcome("t")).contains(Outcome.REINSTALLED);
+    }
 }

@@ -169,6 +169,13 @@ public final class InstalledDatabase {
         return v;
     }
 
+    /** The value as it reads back after being written to the file. */
+    static String roundTrip(String value) {
+        ParsedFile parsed = new ConfigParser().parse("[x]\nv = " + encode(value) + "\n", "round-trip", null);
+        RawValue v = parsed.sections().get("x").get("v");
+        return v == null ? null : decode(v.value());
+    }
+
     static String decode(String value) {
         if (!value.contains("%(")) {
             return value;

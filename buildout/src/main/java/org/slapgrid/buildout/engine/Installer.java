@@ -172,8 +172,16 @@ public final class Installer {
     private boolean unchanged(Map<String, String> before, Map<String, String> now) {
         Map<String, String> b = new TreeMap<>(before);
         String recorded = b.remove(InstalledDatabase.INSTALLED);
-        if (!b.equals(now)) {
+        if (!b.keySet().equals(now.keySet())) {
             return false;
+        }
+        for (Map.Entry<String, String> e : now.entrySet()) {
+            String saved = b.get(e.getKey());
+            // buildout's file format loses some blanks (a tab starting a line): compare with
+            // what the new value would read back as, or such a part would reinstall forever
+            if (!saved.equals(e.getValue()) && !saved.equals(InstalledDatabase.roundTrip(e.getValue()))) {
+                return false;
+            }
         }
         for (String p : paths(recorded)) {
             if (!Files.exists(resolve(p), LinkOption.NOFOLLOW_LINKS)) {
