@@ -39,6 +39,9 @@ public final class GitCloneRecipe implements Recipe {
         }
     }
 
+    /** A stalled remote must not hold the partition forever. */
+    private static final int NETWORK_TIMEOUT_SECONDS = 300;
+
     private final BuildoutContext buildout;
     private final String section;
     private final String repository;
@@ -80,7 +83,7 @@ public final class GitCloneRecipe implements Recipe {
         try {
             buildout.log(section, "Cloning " + repository + (revision.isEmpty() ? " (" + branch + ")" : " at " + revision));
             try (Git git = Git.cloneRepository().setURI(uri()).setDirectory(work.toFile())
-                    .setBranch(branch).setCloneAllBranches(false).call()) {
+                    .setBranch(branch).setCloneAllBranches(false).setTimeout(NETWORK_TIMEOUT_SECONDS).call()) {
                 if (!revision.isEmpty()) {
                     checkoutRevision(git);
                 }
@@ -110,7 +113,7 @@ public final class GitCloneRecipe implements Recipe {
                 ObjectId wanted = repo.resolve(revision);
                 if (wanted == null || !wanted.equals(head)) {
                     if (wanted == null && !buildout.offline()) {
-                        git.fetch().call();
+                        git.fetch().setTimeout(NETWORK_TIMEOUT_SECONDS).call();
                     }
                     checkoutRevision(git);
                 }
@@ -119,7 +122,7 @@ public final class GitCloneRecipe implements Recipe {
             if (buildout.offline()) {
                 return List.of();
             }
-            git.fetch().setRemote("origin").call();
+            git.fetch().setRemote("origin").setTimeout(NETWORK_TIMEOUT_SECONDS).call();
             ObjectId remote = repo.resolve("refs/remotes/origin/" + branch);
             if (remote != null && !remote.equals(head)) {
                 buildout.log(section, "Moving " + branch + " to " + remote.getName());

@@ -14,7 +14,9 @@ final class PromiseScripts {
 
     /** Something accepts TCP connections on host:port (bash's /dev/tcp, no extra tool needed). */
     static String portListening(String host, int port, int timeoutSeconds) {
-        String target = "/dev/tcp/" + host + "/" + port;
+        // bash's /dev/tcp takes a bare IPv6 address, not the bracketed URL form.
+        String bare = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        String target = "/dev/tcp/" + bare + "/" + port;
         return "#!/bin/sh\n"
                 + "# Promise: " + host + " port " + port + " accepts connections (timeout " + timeoutSeconds + "s)\n"
                 + "if timeout " + timeoutSeconds + " bash -c " + Shell.quote("exec 3<>" + target) + " 2>/dev/null; then\n"

@@ -60,6 +60,24 @@ class PromiseRecipesTest {
     }
 
     @Test
+    void portPromiseWorksOnIpv6Loopback() throws Exception {
+        java.net.InetAddress loopback6;
+        try {
+            loopback6 = java.net.InetAddress.getByName("::1");
+            new ServerSocket(0, 1, loopback6).close();
+        } catch (java.io.IOException e) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no IPv6 loopback on this machine");
+            return;
+        }
+        try (ServerSocket server = new ServerSocket(0, 50, loopback6)) {
+            buildout.section("c", "recipe", "slapos.cookbook:check_port_listening", "path", "p6",
+                    "hostname", "[::1]", "port", String.valueOf(server.getLocalPort()));
+            buildout.install("c");
+            assertThat(run(dir.resolve("p6"))).isZero();
+        }
+    }
+
+    @Test
     void urlPromiseChecksTheStatusCode() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/ok", exchange -> {
