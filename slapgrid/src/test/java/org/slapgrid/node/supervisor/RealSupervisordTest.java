@@ -41,7 +41,7 @@ class RealSupervisordTest {
             watcher.close();
         }
         if (supervisor != null) {
-            supervisor.shutdown(); // stops every program: no stray processes
+            SupervisordFixture.stopSupervisord(supervisor); // stops every program: no stray processes
         }
     }
 

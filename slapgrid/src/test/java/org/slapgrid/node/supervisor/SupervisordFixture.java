@@ -28,6 +28,27 @@ final class SupervisordFixture {
         assumeTrue(present, "supervisord is not installed (Debian package 'supervisor'): skipping");
     }
 
+    /**
+     * Stops the supervisord of {@code root} however the library fared: a clean shutdown, else
+     * SIGTERM to the pid in its pid file (supervisord then stops its programs), so that a failed
+     * test leaves no process behind.
+     */
+    static void stopSupervisord(Supervisor supervisor) {
+        try {
+            supervisor.shutdown();
+        } catch (RuntimeException | LinkageError e) {
+            Path pidFile = supervisor.settings().layout().pidFile();
+            try {
+                long pid = Long.parseLong(Files.readString(pidFile).strip());
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> !ProcFs.isAlive(pid));
+            } catch (IOException | NumberFormatException ignored) {
+                // no pid file: it was not started
+            }
+            throw e;
+        }
+    }
+
     static SupervisorSettings settings(Path root) {
         // Short stop timeout: test programs are sleeps that die on SIGTERM at once anyway.
         return SupervisorSettings.defaults(SupervisorLayout.under(root), "testnode")
