@@ -150,7 +150,7 @@ public final class ConfigLoader {
         return v == null ? null : v.value();
     }
 
-    /** Path options of [buildout] made absolute, as zc.buildout does before substitution. */
+    /** download-cache, eggs-directory and extends-cache made absolute, as zc.buildout does while loading. */
     private void normalisePaths(Map<String, MergedValue> b, Path directory) {
         MergedValue dirValue = b.get("directory");
         Path dir = directory;
@@ -181,16 +181,8 @@ public final class ConfigLoader {
                 b.put(name, v.directory(p.normalize().toString()));
             }
         }
-        for (String name : List.of("bin-directory", "parts-directory", "develop-eggs-directory", "installed")) {
-            MergedValue v = b.get(name);
-            if (v == null || v.value().contains("${") || (name.equals("installed") && v.value().isEmpty())) {
-                continue;
-            }
-            String abs = dir.resolve(v.value()).normalize().toString();
-            if (!abs.equals(v.value())) {
-                b.put(name, v.directory(abs));
-            }
-        }
+        // bin-, parts-, develop-eggs-directory and installed are made absolute by the engine when it
+        // starts (Resolver), not here: buildout's annotate shows them as written.
     }
 
     private static String expandUser(String p) {

@@ -40,7 +40,7 @@ public final class Resolver implements BuildoutContext {
 
     public Resolver(LoadedConfig config, RecipeRegistry registry, boolean recipesEnabled,
                     Map<Class<?>, Object> services, Consumer<String> log) {
-        this.raw = config.data();
+        this.raw = withAbsoluteDirectories(config.data());
         this.registry = registry;
         this.recipesEnabled = recipesEnabled;
         this.services = Map.copyOf(services);
@@ -48,11 +48,34 @@ public final class Resolver implements BuildoutContext {
         initializeBuildout();
     }
 
-    /** [buildout] first, as zc.buildout does: directories made absolute, booleans checked. */
+    /**
+     * zc.buildout joins the standard directories to {@code directory} before substitution (so
+     * that [buildout] itself sees absolute values), unless they contain a substitution.
+     */
+    private static Map<String, Map<String, MergedValue>> withAbsoluteDirectories(Map<String, Map<String, MergedValue>> data) {
+        Map<String, MergedValue> b = data.get("buildout");
+        MergedValue dir = b == null ? null : b.get("directory");
+        if (dir == null || dir.value().contains("${")) {
+            return data;
+        }
+        Map<String, Map<String, MergedValue>> copy = new LinkedHashMap<>(data);
+        Map<String, MergedValue> nb = new LinkedHashMap<>(b);
+        Path base = Path.of(dir.value());
+        for (String name : List.of("bin-directory", "parts-directory", "eggs-directory", "develop-eggs-directory")) {
+            MergedValue v = nb.get(name);
+            if (v != null && !v.value().contains("${")) {
+                nb.put(name, v.directory(base.resolve(v.value()).normalize().toString()));
+            }
+        }
+        copy.put("buildout", nb);
+        return copy;
+    }
+
+    /** [buildout] first, as zc.buildout does: directories made absolute (again, after substitution), booleans checked. */
     private void initializeBuildout() {
         Section b = section("buildout");
         directory = Path.of(b.get("directory")).toAbsolutePath().normalize();
-        for (String name : List.of("bin-directory", "parts-directory", "develop-eggs-directory")) {
+        for (String name : List.of("bin-directory", "parts-directory", "eggs-directory", "develop-eggs-directory")) {
             String v = b.get(name);
             String abs = directory.resolve(v).normalize().toString();
             if (!abs.equals(v)) {
