@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 org.slapgrid.cli.master.MasterCommand.class, org.slapgrid.cli.console.SupplyCommand.class, org.slapgrid.cli.console.RequestCommand.class, org.slapgrid.cli.console.RemoveCommand.class, org.slapgrid.cli.console.ListCommand.class, org.slapgrid.cli.console.InfoCommand.class, org.slapgrid.cli.console.ConsoleCommand.class,
                 org.slapgrid.cli.buildout.BuildoutCommand.class,
                 org.slapgrid.cli.node.NodeCommand.class,
+                org.slapgrid.cli.demo.DemoCommand.class,
         })
 public final class Main implements Runnable {
 

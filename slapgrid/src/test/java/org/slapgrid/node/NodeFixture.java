@@ -83,7 +83,7 @@ public final class NodeFixture implements AutoCloseable {
         var credentials = admin.registerNode(nodeId, List.of());
         node = SlapClient.builder(master.url()).token(credentials.secret()).timeout(Duration.ofSeconds(20)).build();
         config = new NodeConfig(null, master.url().toString(), nodeId, tmp.resolve("node.secret"), tmp.resolve("opt"),
-                tmp.resolve("srv"), partitionCount, "127.1.0.0/16", Duration.ofDays(1), Duration.ofMinutes(10), 2, ROOT);
+                tmp.resolve("srv"), partitionCount, uniqueNetwork(), Duration.ofDays(1), Duration.ofMinutes(10), 2, ROOT);
         supervisor = new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(tmp.resolve("srv/sup")), nodeId));
         var accounts = ROOT ? new UnixAccounts(userPrefix) : new CurrentUserAccounts();
         partitions = new NodeFormatter(config, accounts).format().partitions();
@@ -96,6 +96,14 @@ public final class NodeFixture implements AutoCloseable {
         software = new SoftwareInstaller(config, node, buildout, builder, Duration.ofMinutes(10), log::add);
         converger = new InstanceConverger(config, node, new SupervisedServices(supervisor), buildout,
                 PromiseRunner.withOwnPool(Duration.ofSeconds(10)), new Drain(executor), executor, Clock.systemUTC(), log::add);
+    }
+
+    /**
+     * A loopback network of its own for each fixture (127.100.0.0/16 to 127.249.0.0/16), so that
+     * a test node never meets the servers of another node on this machine (a demo, another test).
+     */
+    private static String uniqueNetwork() {
+        return "127." + (100 + java.util.concurrent.ThreadLocalRandom.current().nextInt(150)) + ".0.0/16";
     }
 
     /** Starts a master and a node of {@code partitionCount} partitions; {@code userPrefix} names the test users. */

@@ -41,6 +41,10 @@ final class NodeRegisterCommand implements Callable<Integer> {
     @Option(names = "--software-root", paramLabel = "DIR", description = "Where releases are built (default from the layout).")
     Path softwareRoot;
 
+    @Option(names = "--ipv4-network", paramLabel = "CIDR", description = "The loopback network partitions take their"
+            + " addresses from (default 127.1.0.0/16); give each node on one machine its own.")
+    String ipv4Network;
+
     @Option(names = "--force", description = "Overwrite an existing configuration.")
     boolean force;
 
@@ -77,6 +81,9 @@ final class NodeRegisterCommand implements Callable<Integer> {
                 .append("partition_amount = ").append(partitions).append('\n');
         if (instanceRoot != null) {
             cfg.append("instance_root = ").append(instanceRoot.toAbsolutePath()).append('\n');
+        }
+        if (ipv4Network != null) {
+            cfg.append("ipv4_network = ").append(ipv4Network).append('\n');
         }
         if (softwareRoot != null) {
             cfg.append("software_root = ").append(softwareRoot.toAbsolutePath()).append('\n');

@@ -1,4 +1,4 @@
-package org.slapgrid.node;
+package org.slapgrid.node.software;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

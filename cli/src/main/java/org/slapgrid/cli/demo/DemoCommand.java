@@ -1,0 +1,330 @@
+package org.slapgrid.cli.demo;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import org.slapgrid.cli.Main;
+import org.slapgrid.node.buildout.NodeRuntime;
+import org.slapgrid.node.supervisor.Supervisor;
+import org.slapgrid.node.supervisor.SupervisorLayout;
+import org.slapgrid.node.supervisor.SupervisorSettings;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.Instance;
+import org.slapgrid.slap.model.InstanceRequest;
+import org.slapgrid.slap.model.InstanceState;
+import org.slapgrid.slap.model.RequestedState;
+import org.slapgrid.slap.model.SoftwareState;
+import org.slapgrid.slap.model.SupplyState;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code slapos demo}: the whole product on one machine, in one command. Installs what is
+ * missing (as root, with apt), starts a master (the console's defaults: 127.0.0.1:5080 and
+ * ~/.slapos/master) and a node daemon in the background, registers and formats the node,
+ * supplies a release from this repository, requests an instance, waits for its connection
+ * parameters, proves they work, and shows the node's status. A second run reuses all of it.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Set up and run the whole product on this machine: a master, a node daemon under",
+                "supervisord, a software release built and an instance deployed from it; then print its",
+                "connection parameters and how to explore. Run it again to reuse everything; --stop stops it."})
+public final class DemoCommand implements Callable<Integer> {
+
+    static final int PORT = 5080;
+    static final String NODE_ID = "demo";
+    /** The demo node's own loopback network, apart from the default one other nodes on this machine use. */
+    static final String NETWORK = "127.42.0.0/16";
+
+    @Option(names = "--release", paramLabel = "NAME", description = "The release of software-releases/ to deploy"
+            + " (default: mariadb when present, else hello).")
+    String release;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Where the demo node lives (default: /srv/slapgrid-demo as root,"
+            + " ~/.slapos/demo otherwise).")
+    Path dir;
+
+    @Option(names = "--stop", description = "Stop the demo: its node daemon, its services and its master.")
+    boolean stop;
+
+    @Option(names = "--reset", description = "Stop the demo and delete its node directory and the master's data"
+            + " (~/.slapos/master), to start from scratch.")
+    boolean reset;
+
+    private final Progress progress = new Progress();
+
+    @Override
+    public Integer call() throws Exception {
+        DemoPlace place = DemoPlace.resolve(dir);
+        if (stop || reset) {
+            int status = stopAll(place);
+            if (reset) {
+                for (Path p : List.of(place.directory(), place.masterData())) {
+                    deleteTree(p);
+                    System.out.println("Deleted " + p);
+                }
+            }
+            return status;
+        }
+        String name = release != null ? release
+                : Files.isRegularFile(place.repository().resolve("software-releases/mariadb/software.cfg")) ? "mariadb" : "hello";
+        if (!Files.isRegularFile(place.repository().resolve("software-releases").resolve(name).resolve("software.cfg"))) {
+            System.err.println("slapos demo: no release '" + name + "' in " + place.repository().resolve("software-releases"));
+            return Main.EXIT_USAGE;
+        }
+        long start = System.nanoTime();
+
+        progress.step("Checking system packages");
+        if (!SystemPackages.ensure(name, progress)) {
+            return Main.EXIT_FAILURE;
+        }
+
+        progress.step("Starting the master on 127.0.0.1:" + PORT);
+        BackgroundProcesses processes = new BackgroundProcesses(place.directory(), NodeRuntime.current());
+        SlapClient admin = ensureMaster(place, processes);
+        if (admin == null) {
+            return Main.EXIT_FAILURE;
+        }
+
+        progress.step("Registering and formatting node '" + NODE_ID + "'");
+        if (!ensureNode(place)) {
+            return Main.EXIT_FAILURE;
+        }
+
+        progress.step("Starting the node daemon");
+        processes.ensure("daemon", List.of("node", "daemon", "--config", place.nodeConfig().toString(), "--poll-wait", "10"));
+
+        String url = place.copyRelease(name).toString();
+        progress.step("Supplying " + name + " and requesting instance demo-" + name);
+        admin.supply(url, NODE_ID, SupplyState.AVAILABLE);
+        Instance requested = admin.request(new InstanceRequest("demo-" + name, url, "default", Map.of(), RequestedState.STARTED,
+                false, Map.of("node", NODE_ID)));
+
+        Instance ready = waitForConnection(admin, url, requested.name(), place);
+        if (ready == null) {
+            return Main.EXIT_FAILURE;
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("%nInstance %s is ready (%.1f s). Connection parameters:%n", ready.name(), seconds);
+        ready.connectionParameters().forEach((k, v) -> System.out.println("  " + k + " = " + v));
+        System.out.println();
+        boolean proven = Proof.check(name, ready.connectionParameters(), progress);
+
+        System.out.println();
+        Main.run("node", "status", "--config", place.nodeConfig().toString());
+        printTour(place, name);
+        return proven ? Main.EXIT_OK : Main.EXIT_FAILURE;
+    }
+
+    private SlapClient ensureMaster(DemoPlace place, BackgroundProcesses processes) throws IOException, InterruptedException {
+        Path tokenFile = place.masterData().resolve("admin-token");
+        if (!answers(tokenFile)) {
+            processes.ensure("master", List.of("master", "--listen", "127.0.0.1:" + PORT, "--data-dir", place.masterData().toString()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!answers(tokenFile)) {
+                if (System.nanoTime() > deadline || !processes.alive("master")) {
+                    System.err.println("slapos demo: the master did not start; its log: " + processes.log("master"));
+                    System.err.println(processes.tail("master"));
+                    return null;
+                }
+                Thread.sleep(200);
+            }
+        }
+        return client(Files.readString(tokenFile).strip());
+    }
+
+    private static boolean answers(Path tokenFile) {
+        if (!Files.isRegularFile(tokenFile)) {
+            return false;
+        }
+        try {
+            client(Files.readString(tokenFile).strip()).list();
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    static SlapClient client(String token) {
+        return SlapClient.builder(URI.create("http://127.0.0.1:" + PORT + "/")).token(token).timeout(Duration.ofSeconds(20)).build();
+    }
+
+    private boolean ensureNode(DemoPlace place) throws IOException {
+        Path cfg = place.nodeConfig();
+        boolean registered = Files.isRegularFile(cfg) && nodeAnswers(place);
+        if (!registered) {
+            List<String> args = new ArrayList<>(List.of("node", "register", "--config", cfg.toString(),
+                    "--master", "http://127.0.0.1:" + PORT, "--node-id", NODE_ID, "--partitions", "4",
+                    "--token-file", place.masterData().resolve("admin-token").toString(),
+                    "--instance-root", place.directory().resolve("srv").toString(),
+                    "--software-root", place.directory().resolve("opt").toString(),
+                    "--ipv4-network", NETWORK, "--force"));
+            if (Main.run(args.toArray(String[]::new)) != 0) {
+                System.err.println("slapos demo: if node '" + NODE_ID + "' is registered but its secret in " + place.directory()
+                        + " is gone, start over with: bin/slapos demo --reset");
+                return false;
+            }
+        }
+        return Main.run("node", "format", "--config", cfg.toString()) == 0;
+    }
+
+    /** True when the node's secret is still valid at this master (it may have been recreated). */
+    private static boolean nodeAnswers(DemoPlace place) {
+        try {
+            String secret = Files.readString(place.directory().resolve("etc/node.secret")).strip();
+            client(secret).nodeInfo(NODE_ID);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private Instance waitForConnection(SlapClient admin, String url, String name, DemoPlace place) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+        while (System.nanoTime() < deadline) {
+            Instance i = admin.info(name);
+            if (i.connectionParameters() != null && !i.connectionParameters().isEmpty()
+                    && i.reportedState() == InstanceState.STARTED) {
+                progress.done();
+                return i;
+            }
+            var supply = admin.nodes().isEmpty() ? null : softwareState(admin, url);
+            if (supply == SoftwareState.ERROR) {
+                progress.done();
+                System.err.println("slapos demo: the release failed to build; see " + place.directory().resolve("daemon.log"));
+                return null;
+            }
+            String what = supply != SoftwareState.AVAILABLE ? "building the release"
+                    : i.reportedState() == InstanceState.ERROR ? "converging (last run: error, retrying)"
+                    : "deploying the instance";
+            progress.spin(what);
+            Thread.sleep(250);
+        }
+        progress.done();
+        System.err.println("slapos demo: no connection parameters after 15 minutes; see " + place.directory().resolve("daemon.log"));
+        return null;
+    }
+
+    private static SoftwareState softwareState(SlapClient admin, String url) {
+        try {
+            String secret = Files.readString(DemoPlace.resolve(null).directory().resolve("etc/node.secret")).strip();
+            return client(secret).nodeInfo(NODE_ID).software().stream().filter(s -> s.url().equals(url))
+                    .map(s -> s.reportedState()).findFirst().orElse(null);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private void printTour(DemoPlace place, String name) {
+        String cfg = place.nodeConfig().toString();
+        System.out.println();
+        System.out.println("Explore:");
+        System.out.println("  bin/slapos list                       your instances (the console finds this master by default)");
+        System.out.println("  bin/slapos info demo-" + name + "             parameters and connection parameters");
+        System.out.println("  bin/slapos console                    an interactive shell: supply, request, remove, list, info");
+        System.out.println("  bin/slapos request demo-" + name + " <release> --param key=value    change a parameter");
+        System.out.println("  bin/slapos node status --config " + cfg);
+        System.out.println("  tail -f " + place.directory().resolve("daemon.log"));
+        System.out.println("Stop it all:  bin/slapos demo --stop        (run `bin/slapos demo` again to restart; it reuses everything)");
+    }
+
+    private int stopAll(DemoPlace place) throws Exception {
+        BackgroundProcesses processes = new BackgroundProcesses(place.directory(), NodeRuntime.current());
+        progress.step("Stopping the node daemon");
+        processes.stop("daemon");
+        progress.step("Stopping the services (supervisord)");
+        Path instanceRoot = place.directory().resolve("srv");
+        if (Files.isDirectory(instanceRoot)) {
+            new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(instanceRoot), NODE_ID)).shutdown();
+        }
+        progress.step("Stopping the master");
+        processes.stop("master");
+        System.out.println("Stopped. Data is kept in " + place.directory() + " and " + place.masterData() + ".");
+        return Main.EXIT_OK;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Step lines and a spinner on standard error. */
+    static final class Progress {
+        private static final char[] SPIN = {'|', '/', '-', '\\'};
+        private int tick;
+        private boolean spinning;
+
+        void step(String what) {
+            done();
+            System.out.println("==> " + what);
+        }
+
+        void spin(String what) {
+            spinning = true;
+            System.err.print("\r    " + SPIN[tick++ % SPIN.length] + " " + what + "...                    ");
+            System.err.flush();
+        }
+
+        void done() {
+            if (spinning) {
+                System.err.print("\r" + " ".repeat(70) + "\r");
+                spinning = false;
+            }
+        }
+
+        void info(String line) {
+            done();
+            System.out.println("    " + line);
+        }
+    }
+
+    /** Shows that the connection parameters work, with a real client. */
+    static final class Proof {
+        private Proof() {
+        }
+
+        static boolean check(String release, Map<String, Object> connection, Progress progress) {
+            Object url = connection.get("url");
+            if (url == null) {
+                progress.info("(no url published: nothing to check)");
+                return true;
+            }
+            String u = url.toString();
+            try {
+                if (u.startsWith("http")) {
+                    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(u))
+                            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                    progress.info("GET " + u + " -> " + r.statusCode() + ": " + r.body().strip());
+                    return r.statusCode() == 200;
+                }
+                if (u.startsWith("mysql://")) {
+                    return MysqlProof.query(URI.create(u), progress);
+                }
+            } catch (IOException | RuntimeException e) {
+                progress.info("could not use " + u + ": " + e.getMessage());
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            progress.info("(" + u + ": no check for this kind of URL)");
+            return true;
+        }
+    }
+}
