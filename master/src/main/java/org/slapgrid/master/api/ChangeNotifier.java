@@ -9,21 +9,42 @@ import org.slapgrid.master.service.ChangeListener;
 /**
  * Wakes the long-polls of a node in this process when one of its changes commits. Other masters
  * sharing the database are not told: their long-polls find the change on their periodic re-check.
+ * Each waiter registers its own future and forgets it when done, so an idle node's repeated
+ * polls leave nothing behind.
  */
 public final class ChangeNotifier implements ChangeListener {
-    private final ConcurrentMap<String, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
 
     /** A future completed at the next change of {@code nodeId}. Subscribe before checking the version. */
-    public CompletableFuture<Void> next(String nodeId) {
-        return waiting.computeIfAbsent(nodeId, k -> new CompletableFuture<>());
+    public CompletableFuture<Void> subscribe(String nodeId) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        waiting.compute(nodeId, (k, set) -> {
+            Set<CompletableFuture<Void>> s = set != null ? set : ConcurrentHashMap.newKeySet();
+            s.add(f);
+            return s;
+        });
+        return f;
+    }
+
+    /** Drops a waiter that no longer waits (it timed out, or was answered). */
+    public void forget(String nodeId, CompletableFuture<Void> f) {
+        waiting.computeIfPresent(nodeId, (k, set) -> {
+            set.remove(f);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** How many waiters are registered (for tests and monitoring). */
+    public int waiters() {
+        return waiting.values().stream().mapToInt(Set::size).sum();
     }
 
     @Override
     public void changed(Set<String> nodeIds) {
         for (String id : nodeIds) {
-            CompletableFuture<Void> f = waiting.remove(id);
-            if (f != null) {
-                f.complete(null);
+            Set<CompletableFuture<Void>> s = waiting.remove(id);
+            if (s != null) {
+                s.forEach(f -> f.complete(null));
             }
         }
     }

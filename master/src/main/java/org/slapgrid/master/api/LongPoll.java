@@ -32,18 +32,22 @@ final class LongPoll {
     }
 
     private void step(String nodeId, long known, long deadline, Supplier<OptionalLong> version, CompletableFuture<Long> result) {
+        CompletableFuture<Void> woken = notifier.subscribe(nodeId);
         try {
-            CompletableFuture<Void> woken = notifier.next(nodeId);
             long now = version.get().orElse(known);
             long left = deadline - System.nanoTime();
             if (now != known || left <= 0) {
+                notifier.forget(nodeId, woken);
                 result.complete(now);
                 return;
             }
-            woken.copy()
-                    .completeOnTimeout(null, Math.min(left, recheck.toNanos()), TimeUnit.NANOSECONDS)
-                    .whenCompleteAsync((v, e) -> step(nodeId, known, deadline, version, result), executor);
+            woken.completeOnTimeout(null, Math.min(left, recheck.toNanos()), TimeUnit.NANOSECONDS)
+                    .whenCompleteAsync((v, e) -> {
+                        notifier.forget(nodeId, woken);
+                        step(nodeId, known, deadline, version, result);
+                    }, executor);
         } catch (RuntimeException e) {
+            notifier.forget(nodeId, woken);
             result.completeExceptionally(e);
         }
     }

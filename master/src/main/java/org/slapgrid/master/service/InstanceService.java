@@ -311,13 +311,22 @@ public final class InstanceService {
         return InstanceRows.byId(c, slot.get()).orElseThrow();
     }
 
+    private static boolean isFree(Connection c, Principal who, String nodeId, String partition) throws SQLException {
+        NodeService.requireNode(who, nodeId);
+        return Sql.one(c, "SELECT 1 FROM node_partition WHERE node_id = ? AND id = ? AND instance_id IS NULL",
+                rs -> true, nodeId, partition).isPresent();
+    }
+
     /** A node reports the state of a partition's instance; destroyed (when asked for) frees the partition. */
     public void report(Principal who, String nodeId, String partition, InstanceReport report) {
         Validate.present("body", report);
         InstanceState state = Validate.present("state", report.state());
         Changes.write(db, listener, c -> {
-            Instance i = inPartition(c, who, nodeId, partition);
             Changes changes = new Changes();
+            if (state == InstanceState.DESTROYED && isFree(c, who, nodeId, partition)) {
+                return changes; // already destroyed and freed: a node repeating its report after a crash is fine
+            }
+            Instance i = inPartition(c, who, nodeId, partition);
             if (state == InstanceState.DESTROYED) {
                 if (i.requestedState() != RequestedState.DESTROYED) {
                     throw ApiException.conflict("not_destroyed", "instance '" + i.name() + "' in " + partition

@@ -203,10 +203,13 @@ public final class NodeService {
         String url = Validate.text("url", report.url(), 2048);
         SoftwareState state = Validate.present("state", report.state());
         write(who, c -> {
-            String requested = Sql.one(c, "SELECT requested_state FROM supply WHERE node_id = ? AND url = ?",
-                    rs -> rs.getString(1), nodeId, url)
-                    .orElseThrow(() -> ApiException.notFound("unknown_supply", "'" + url + "' is not supplied to node '" + nodeId + "'"));
             Changes changes = new Changes();
+            var row = Sql.one(c, "SELECT requested_state FROM supply WHERE node_id = ? AND url = ?", rs -> rs.getString(1), nodeId, url);
+            if (row.isEmpty() && state == SoftwareState.DESTROYED) {
+                return changes; // already removed: a repeated report is fine
+            }
+            String requested = row.orElseThrow(() -> ApiException.notFound("unknown_supply",
+                    "'" + url + "' is not supplied to node '" + nodeId + "'"));
             changes.touch(nodeId);
             if (state == SoftwareState.DESTROYED && requested.equals(SupplyState.DESTROYED.json())) {
                 Sql.update(c, "DELETE FROM supply WHERE node_id = ? AND url = ?", nodeId, url);

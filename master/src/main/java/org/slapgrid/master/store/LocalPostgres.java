@@ -84,9 +84,15 @@ public final class LocalPostgres implements AutoCloseable {
 
     /** Creates an empty database and returns its JDBC URL. */
     public String createDatabase(String name) throws SQLException {
+        return createDatabase(name, null);
+    }
+
+    /** Creates a database as a copy of {@code template} (a file copy: faster than migrating again). */
+    public String createDatabase(String name, String template) throws SQLException {
         try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), "postgres", "");
              Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE \"" + name.replace("\"", "") + "\"");
+            s.execute("CREATE DATABASE \"" + name.replace("\"", "") + "\""
+                    + (template == null ? "" : " TEMPLATE \"" + template.replace("\"", "") + "\""));
         }
         return jdbcUrl(name);
     }

@@ -178,6 +178,9 @@ abstract class StoreContractTest {
 
         instances.report(n2, "n2", i.partition(), new InstanceReport(InstanceState.DESTROYED, null));
         assertThat(nodes.info(n2, "n2").partitions().get(0).instance()).isNull();
+        instances.report(n2, "n2", i.partition(), new InstanceReport(InstanceState.DESTROYED, null)); // repeated: harmless
+        assertThatThrownBy(() -> instances.report(n2, "n2", i.partition(), new InstanceReport(InstanceState.STARTED, null)))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("no_instance"));
         assertThat(instances.list(alice)).isEmpty();
         assertThat(instances.request(alice, new InstanceRequest("other", SR, null, null, null, false, Map.of("node", "n2")))
                 .instance().partition()).isEqualTo("slappart0");
@@ -254,6 +257,7 @@ abstract class StoreContractTest {
         assertThat(nodes.info(n1, "n1").software().get(0).requestedState()).isEqualTo(SupplyState.DESTROYED);
         nodes.reportSoftware(n1, "n1", new SoftwareReport(SR, SoftwareState.DESTROYED, null));
         assertThat(nodes.info(n1, "n1").software()).isEmpty();
+        nodes.reportSoftware(n1, "n1", new SoftwareReport(SR, SoftwareState.DESTROYED, null)); // repeated: harmless
         assertThatThrownBy(() -> nodes.reportSoftware(n1, "n1", new SoftwareReport(SR, SoftwareState.AVAILABLE, null)))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("unknown_supply"));
     }
