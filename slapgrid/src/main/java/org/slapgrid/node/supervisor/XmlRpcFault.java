@@ -5,6 +5,8 @@ package org.slapgrid.node.supervisor;
  * The codes are supervisord's {@code xmlrpc.Faults}; the common ones are constants here.
  */
 public final class XmlRpcFault extends SupervisorException {
+    private static final long serialVersionUID = 1L;
+
     public static final int BAD_NAME = 10;
     public static final int NO_FILE = 20;
     public static final int NOT_EXECUTABLE = 21;
