@@ -292,9 +292,11 @@ public final class Jinja2Recipe implements Recipe {
      */
     private static Object pythonic(Object value) {
         if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            map.forEach((k, v) -> copy.put(String.valueOf(k), pythonic(v)));
-            return new PyMap(copy);
+            // Keys sorted: iteration order must not vary between runs (Map.of's does), or the
+            // output would change and be rewritten with nothing changed.
+            Map<String, Object> sorted = new TreeMap<>();
+            map.forEach((k, v) -> sorted.put(String.valueOf(k), pythonic(v)));
+            return new PythonDict(new LinkedHashMap<>(sorted));
         }
         if (value instanceof Collection<?> list) {
             List<Object> copy = new java.util.ArrayList<>();

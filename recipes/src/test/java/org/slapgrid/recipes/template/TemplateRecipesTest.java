@@ -121,6 +121,17 @@ class TemplateRecipesTest {
     }
 
     @Test
+    void jinja2DictsSupportPythonIdiomsOfSlapOSTemplates() throws Exception {
+        buildout.section("conf").putObject("configuration", Map.of("ram", 1024, "sub", Map.of("y", "z")));
+        buildout.section("j", "recipe", "slapos.recipe.template:jinja2",
+                "inline", "{{ p.get('ram', 1) }} {{ p.get('cpu', 2) }} {{ p.get('sub', {}).get('y', 'n') }} "
+                        + "{{ p.setdefault('disk', 10) }} {{ p.disk }} {{ 'ram' in p }} {{ p | tojson }}",
+                "context", "key p conf:configuration", "output", "o");
+        buildout.install("j");
+        assertThat(dir.resolve("o")).hasContent("1024 2 z 10 10 true {\"ram\":1024,\"sub\":{\"y\":\"z\"},\"disk\":10}");
+    }
+
+    @Test
     void jinja2FollowsChangedContextValues() throws Exception {
         buildout.section("j", "recipe", "slapos.recipe.template:jinja2", "inline", "port={{ port }}",
                 "context", "key port site:port", "output", "o");
