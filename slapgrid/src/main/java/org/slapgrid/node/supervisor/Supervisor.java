@@ -86,7 +86,31 @@ public final class Supervisor {
      * first apply fills it again without restarting anything that did not change.
      */
     public Map<String, Managed> managedPrograms() {
+        adoptGeneratedFiles();
         return managed;
+    }
+
+    private volatile boolean adopted;
+
+    /**
+     * Once per Supervisor object: knows the programs of the partition files already on disk,
+     * written by an earlier node process, until their partitions are applied again.
+     */
+    private void adoptGeneratedFiles() {
+        if (adopted) {
+            return;
+        }
+        changes.lock();
+        try {
+            if (!adopted) {
+                Map<String, Managed> found = new LinkedHashMap<>(GeneratedFiles.read(layout.includeDir()));
+                found.putAll(managed);
+                managed = Map.copyOf(found);
+                adopted = true;
+            }
+        } finally {
+            changes.unlock();
+        }
     }
 
     /** True while a started {@link CrashWatcher} restarts crashed services (with its backoff). */
@@ -294,6 +318,7 @@ public final class Supervisor {
             generated.put(p.partitionId(), g);
             byId.put(p.partitionId(), p);
         }
+        adoptGeneratedFiles();
         changes.lock();
         try {
             ensureRunning();

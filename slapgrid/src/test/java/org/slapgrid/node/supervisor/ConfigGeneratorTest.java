@@ -210,4 +210,18 @@ class ConfigGeneratorTest {
         Path deep = Path.of("/" + "d".repeat(120));
         assertThatThrownBy(() -> SupervisorLayout.under(deep)).hasMessageContaining("must fit in 107 bytes");
     }
+
+    @Test
+    void generatedFilesReadBackToTheSamePrograms() throws Exception {
+        script(part, "service", "my service!", "exec sleep 1");
+        script(part, "service", "50%", "exec sleep 1");
+        script(part, "run", "mariadb", "exit 0");
+        ConfigGenerator.GeneratedPartition g = new ConfigGenerator(asRoot)
+                .partition(PartitionPrograms.scan("slappart0", part, "slapuser0", STOPPED));
+
+        List<Supervisor.Managed> back = GeneratedFiles.parse("slappart0", g.text().lines().toList());
+
+        assertThat(back).extracting(Supervisor.Managed::spec).containsExactlyElementsOf(g.programs());
+        assertThat(back).extracting(Supervisor.Managed::partitionState).containsOnly(STOPPED);
+    }
 }

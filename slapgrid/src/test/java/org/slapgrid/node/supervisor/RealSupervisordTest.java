@@ -242,12 +242,32 @@ class RealSupervisordTest {
         // A new node process: fresh objects, same files, same supervisord.
         Supervisor restarted = new Supervisor(SupervisordFixture.settings(tmp.resolve("node")));
         assertThat(restarted.ensureRunning()).isEqualTo(Supervisor.StartOutcome.ALREADY_RUNNING);
+        // It knows the programs from the files on disk before applying anything...
+        assertThat(restarted.managedPrograms()).isEqualTo(supervisor.managedPrograms());
+        assertThat(restarted.managedPrograms().get("slappart0_a").spec().kind()).isEqualTo(ProgramSpec.Kind.WATCHED);
         ApplyResult result = restarted.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
 
+        // ...and applying the same partition changes nothing.
         assertThat(result.changedNothing()).isTrue();
         assertThat(restarted.managedPrograms()).containsOnlyKeys("slappart0_a", "slappart0_init");
         assertThat(info("slappart0_a").pid()).isEqualTo(pid);
         assertThat(info("slappart0_init").state()).isEqualTo(ProcessState.EXITED); // not run again
+    }
+
+    @Test
+    void aRestartedNodeWatchesProgramsOfPartitionsItHasNotAppliedYet() throws Exception {
+        script(part0, "service", "db", "echo db up\nexec sleep 1000");
+        supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+        int pid = runningPid("slappart0_db");
+
+        supervisor = new Supervisor(SupervisordFixture.settings(tmp.resolve("node"))); // the node restarted
+        watch();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+        await().atMost(WAIT).until(() -> !recorder.of("slappart0_db").isEmpty());
+        assertThat(recorder.of("slappart0_db").get(0).logTail()).contains("db up");
+        await().atMost(WAIT).until(() -> info("slappart0_db").state() == ProcessState.RUNNING
+                && info("slappart0_db").pid() != pid);
     }
 
     @Test

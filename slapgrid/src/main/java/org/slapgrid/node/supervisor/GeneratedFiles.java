@@ -1,0 +1,103 @@
+package org.slapgrid.node.supervisor;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads back the partition files the generator wrote, so that a restarted node knows (and
+ * watches) the programs supervisord runs before it converges each partition again: an
+ * unchanged partition may not be converged for a whole periodicity. Only the node's own output
+ * is parsed: {@code [program:x]}, the origin comment, {@code command}, {@code stdout_logfile}
+ * and {@code autostart}.
+ */
+final class GeneratedFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(GeneratedFiles.class);
+    private static final String WATCHED = "; watched service etc/service/";
+    private static final String RUN_ONCE = "; run once etc/run/";
+
+    private GeneratedFiles() {
+    }
+
+    /** The programs defined by {@code <includeDir>/*.conf}, by name. Unreadable files are skipped. */
+    static Map<String, Supervisor.Managed> read(Path includeDir) {
+        Map<String, Supervisor.Managed> programs = new LinkedHashMap<>();
+        if (!Files.isDirectory(includeDir)) {
+            return programs;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(includeDir, "*.conf")) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                String partitionId = name.substring(0, name.length() - ".conf".length());
+                try {
+                    for (Supervisor.Managed m : parse(partitionId, Files.readAllLines(file, StandardCharsets.UTF_8))) {
+                        programs.put(m.spec().name(), m);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("cannot read back {}: {}", file, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot list {}: {}", includeDir, e.getMessage());
+        }
+        return programs;
+    }
+
+    static List<Supervisor.Managed> parse(String partitionId, List<String> lines) {
+        List<Supervisor.Managed> out = new ArrayList<>();
+        Map<String, String> section = null;
+        String program = null;
+        for (String line : lines) {
+            if (line.startsWith("[program:") && line.endsWith("]")) {
+                addIfComplete(out, partitionId, program, section);
+                program = line.substring("[program:".length(), line.length() - 1);
+                section = new LinkedHashMap<>();
+            } else if (section != null && line.startsWith(";")) {
+                section.putIfAbsent("origin", line);
+            } else if (section != null && line.indexOf('=') > 0) {
+                section.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+        }
+        addIfComplete(out, partitionId, program, section);
+        return out;
+    }
+
+    private static void addIfComplete(List<Supervisor.Managed> out, String partitionId, String program,
+                                      Map<String, String> s) {
+        if (program == null || s == null || !s.containsKey("command") || !s.containsKey("origin")) {
+            return;
+        }
+        String origin = s.get("origin");
+        ProgramSpec.Kind kind;
+        String script;
+        if (origin.startsWith(WATCHED)) {
+            kind = ProgramSpec.Kind.WATCHED;
+            script = origin.substring(WATCHED.length());
+        } else if (origin.startsWith(RUN_ONCE)) {
+            kind = ProgramSpec.Kind.RUN_ONCE;
+            script = origin.substring(RUN_ONCE.length());
+        } else {
+            return;
+        }
+        boolean autostart = "true".equals(s.get("autostart"));
+        ProgramSpec spec = new ProgramSpec(program, partitionId, script, kind, Path.of(unquote(s.get("command"))),
+                Path.of(unquote(s.getOrDefault("stdout_logfile", ""))), autostart);
+        out.add(new Supervisor.Managed(spec, autostart ? PartitionPrograms.DesiredState.STARTED
+                : PartitionPrograms.DesiredState.STOPPED));
+    }
+
+    /** Undoes the generator's escaping: single quotes around a command, doubled '%'. */
+    private static String unquote(String value) {
+        String v = value.length() >= 2 && value.startsWith("'") && value.endsWith("'")
+                ? value.substring(1, value.length() - 1) : value;
+        return v.replace("%%", "%");
+    }
+}
