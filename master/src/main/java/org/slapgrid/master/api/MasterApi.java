@@ -305,11 +305,13 @@ public final class MasterApi {
         return sb.length() == 0 ? "(root)" : sb.toString();
     }
 
+    /** Jackson's first message line, without its "[Source: ...]" noise. */
     private static String firstLine(String s) {
         if (s == null) {
             return "";
         }
         int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        String line = nl < 0 ? s : s.substring(0, nl);
+        return line.replaceAll("\\s*\\(start marker at \\[Source: [^;]*; line: (\\d+), column: (\\d+)\\]\\)", " (opened at line $1, column $2)");
     }
 }

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.SQLException;
 import javax.sql.DataSource;
@@ -49,9 +50,9 @@ public final class Database implements AutoCloseable {
                 file = file.substring(0, q);
             }
             if (!file.isEmpty() && !file.startsWith(":memory:") && !file.startsWith("file:")) {
-                Path parent = Path.of(file).toAbsolutePath().getParent();
+                Path path = Path.of(file).toAbsolutePath();
                 try {
-                    Files.createDirectories(parent);
+                    createPrivately(path);
                 } catch (java.io.IOException e) {
                     throw new StoreException("cannot create the directory of " + file + ": " + e.getMessage(), e);
                 }
@@ -93,6 +94,21 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot migrate the schema of " + redact(jdbcUrl) + ": " + e.getMessage(), e);
         }
         return new Database(pool, sqlite);
+    }
+
+    /**
+     * The database holds instance parameters and connection parameters (passwords among them):
+     * a new file is created mode 0600 (SQLite gives its -wal and -shm files the same mode) in a
+     * directory created mode 0700.
+     */
+    private static void createPrivately(Path path) throws java.io.IOException {
+        Path parent = path.getParent();
+        if (!Files.isDirectory(parent)) {
+            Files.createDirectories(parent, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        }
+        if (!Files.exists(path)) {
+            Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        }
     }
 
     private static void migrate(DataSource ds) {

@@ -64,6 +64,8 @@ class ApiTest {
         Path file = m.master.config().adminTokenFile();
         assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
         assertThat(m.master.createdAdminToken()).contains(file);
+        assertThat(Files.getPosixFilePermissions(tmp.resolve("master.db"))).as("parameters hold passwords")
+                .isEqualTo(PosixFilePermissions.fromString("rw-------"));
         m.close();
         m = new MasterFixture(tmp);
         assertThat(m.master.createdAdminToken()).isEmpty();
