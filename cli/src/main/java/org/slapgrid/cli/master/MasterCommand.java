@@ -40,6 +40,7 @@ public final class MasterCommand implements Callable<Integer> {
     Path tlsPasswordFile;
 
     private final CountDownLatch stop = new CountDownLatch(1);
+    private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Master running;
 
     /** The running master, once started (null before). */
@@ -69,7 +70,15 @@ public final class MasterCommand implements Callable<Integer> {
             return Main.EXIT_FAILURE;
         }
         running = master;
-        Thread hook = new Thread(stop::countDown, "slapos-master-shutdown");
+        // On Ctrl-C / SIGTERM: ask the main thread to stop, and hold the JVM until the master is closed.
+        Thread hook = new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "slapos-master-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         System.out.println("slapos master: listening on " + master.url() + " (database " + redact(config.effectiveDbUrl()) + ")");
         master.createdAdminToken().ifPresentOrElse(
@@ -81,6 +90,8 @@ public final class MasterCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         } finally {
             master.close();
+            closed.countDown();
+            System.out.println("slapos master: stopped");
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException ignored) {
