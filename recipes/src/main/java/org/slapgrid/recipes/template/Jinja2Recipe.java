@@ -7,8 +7,6 @@ import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.loader.ResourceLocator;
 import com.hubspot.jinjava.loader.ResourceNotFoundException;
-import com.hubspot.jinjava.objects.collections.PyList;
-import com.hubspot.jinjava.objects.collections.PyMap;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
@@ -301,7 +299,7 @@ public final class Jinja2Recipe implements Recipe {
         if (value instanceof Collection<?> list) {
             List<Object> copy = new java.util.ArrayList<>();
             list.forEach(v -> copy.add(pythonic(v)));
-            return new PyList(copy);
+            return new PythonList(copy);
         }
         return value;
     }

@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * A map as Jinja2 templates expect a Python dict. Jinjava's {@link PyMap} has no two-argument
  * {@code get}, yet {@code parameter_dict.get('key', default)} is the most common idiom of SlapOS
- * templates; {@code setdefault} is added for the same reason.
+ * templates; {@code setdefault} is added for the same reason, and it renders as Python's repr.
  */
 public final class PythonDict extends PyMap {
 
@@ -17,6 +17,11 @@ public final class PythonDict extends PyMap {
     /** Python's {@code dict.get(key, default)}. */
     public Object get(Object key, Object defaultValue) {
         return containsKey(key) ? get(key) : defaultValue;
+    }
+
+    @Override
+    public String toString() {
+        return PythonRepr.of(this);
     }
 
     /** Python's {@code dict.setdefault(key, default)}. */

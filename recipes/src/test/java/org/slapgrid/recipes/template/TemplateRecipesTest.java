@@ -132,6 +132,14 @@ class TemplateRecipesTest {
     }
 
     @Test
+    void jinja2RendersStructuresAsPythonRepr() throws Exception {
+        buildout.section("j", "recipe", "slapos.recipe.template:jinja2", "inline", "{{ d }} {{ d.l }}",
+                "context", "json d {\"b\": true, \"a\": [\"x\", 1, null], \"l\": [\"it's\"]}", "output", "o");
+        buildout.install("j");
+        assertThat(dir.resolve("o")).hasContent("{'a': ['x', 1, None], 'b': True, 'l': [\"it's\"]} [\"it's\"]");
+    }
+
+    @Test
     void jinja2FollowsChangedContextValues() throws Exception {
         buildout.section("j", "recipe", "slapos.recipe.template:jinja2", "inline", "port={{ port }}",
                 "context", "key port site:port", "output", "o");
