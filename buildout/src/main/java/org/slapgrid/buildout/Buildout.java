@@ -74,10 +74,20 @@ public final class Buildout {
         Resolver resolver = new Resolver(config, runRecipeConstructors ? registry.get() : new RecipeRegistry(),
                 runRecipeConstructors, services, log);
         Map<String, Map<String, String>> out = new TreeMap<>();
-        for (String name : resolver.sectionNames()) {
-            out.put(name, resolver.section(name).visibleOptions());
+        try {
+            for (String name : resolver.sectionNames()) {
+                out.put(name, resolver.section(name).visibleOptions());
+            }
+        } catch (StackOverflowError e) {
+            throw tooDeep(e);
         }
         return out;
+    }
+
+    /** Sections are initialized recursively, as in buildout; an absurdly long reference chain ends here. */
+    private static BuildoutException tooDeep(StackOverflowError e) {
+        return new BuildoutException(BuildoutException.Kind.CONFIGURATION, null, null, null,
+                "references between sections are nested too deeply", e);
     }
 
     /** The output of {@code buildout annotate} (terse form). */
@@ -92,8 +102,12 @@ public final class Buildout {
 
     /** Runs the part lifecycle and returns what happened to each part. */
     public InstallReport install() {
-        Resolver resolver = new Resolver(config, registry.get(), true, services, log);
-        return new Installer(resolver).install();
+        try {
+            Resolver resolver = new Resolver(config, registry.get(), true, services, log);
+            return new Installer(resolver).install();
+        } catch (StackOverflowError e) {
+            throw tooDeep(e);
+        }
     }
 
     /** The merged configuration before macros and substitution. */

@@ -178,4 +178,32 @@ class MacroAndSubstitutionTest {
         assertThat(all.get("a")).containsEntry("<part-dependencies>", "b");
         assertThat(errorOf("[a]\n=> nope\n").getMessage()).contains("[a] <part-dependencies>: The referenced section, 'nope'");
     }
+
+    @Test
+    void longReferenceChainsResolveAndAbsurdOnesAreAConfigurationError() {
+        StringBuilder b = new StringBuilder("[s0]\nv = 0\n");
+        for (int i = 1; i < 300; i++) {
+            b.append("[s").append(i).append("]\nv = ${s").append(i - 1).append(":v}\n");
+        }
+        assertThat(resolveText(b.toString()).get("s299")).containsEntry("v", "0");
+        StringBuilder deep = new StringBuilder("[s0]\nv = 0\n");
+        for (int i = 1; i < 20_000; i++) {
+            deep.append("[s").append(i).append("]\nv = ${s").append(i - 1).append(":v}\n");
+        }
+        Path p = write(dir, "buildout.cfg", deep.toString());
+        Buildout deepProfile = Buildout.builder(p).build();
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread small = new Thread(null, () -> {   // a small stack makes the chain "absurd" cheaply
+            try {
+                deepProfile.resolveAll();
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }, "small-stack", 256 * 1024);
+        small.start();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofMinutes(1)).until(() -> !small.isAlive());
+        assertThat(thrown.get()).isInstanceOf(BuildoutException.class).hasMessageContaining("nested too deeply");
+        BuildoutException e = (BuildoutException) thrown.get();
+        assertThat(e.exitStatus()).isEqualTo(2);
+    }
 }
