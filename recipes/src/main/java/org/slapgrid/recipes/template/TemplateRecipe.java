@@ -18,7 +18,7 @@ public final class TemplateRecipe implements Recipe {
 
     public static final class Factory extends NamedFactory {
         public Factory() {
-            super("slapos.recipe.template", "slapos.recipe.template:default");
+            super("slapos.recipe.template", "slapos.recipe.template:default", "collective.recipe.template");
         }
 
         @Override

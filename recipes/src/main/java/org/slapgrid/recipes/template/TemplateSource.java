@@ -7,7 +7,7 @@ import org.slapgrid.recipes.support.Checksum;
 import org.slapgrid.recipes.support.Downloader;
 
 /**
- * Where a template comes from: {@code url} (path, file:// or http(s), checked against
+ * Where a template comes from: {@code url} ({@code input} for collective.recipe.template; path, file:// or http(s), checked against
  * {@code md5sum}) or {@code inline}; the deprecated {@code template} option is accepted too,
  * {@code inline:} prefix included.
  *
@@ -18,7 +18,8 @@ import org.slapgrid.recipes.support.Downloader;
 record TemplateSource(String text, String name, boolean fromUrl) {
 
     static TemplateSource read(BuildoutContext buildout, Options options) {
-        Optional<String> url = options.find("url");
+        // collective.recipe.template calls it 'input'.
+        Optional<String> url = options.find("url").or(() -> options.find("input"));
         Optional<String> inline = options.find("inline");
         Optional<String> template = options.find("template");
         int given = (url.isPresent() ? 1 : 0) + (inline.isPresent() ? 1 : 0) + (template.isPresent() ? 1 : 0);
@@ -28,7 +29,7 @@ record TemplateSource(String text, String name, boolean fromUrl) {
         if (inline.isPresent()) {
             return new TemplateSource(stripFirstNewline(inline.get()), "[" + options.sectionName() + "] inline", false);
         }
-        String option = url.isPresent() ? "url" : "template";
+        String option = options.has("url") ? "url" : options.has("input") ? "input" : "template";
         String location = url.or(() -> template).orElseThrow(() ->
                 options.error(null, "missing mandatory option 'url' (or 'inline')")).strip();
         if (location.startsWith("inline:")) {

@@ -42,6 +42,16 @@ class TemplateRecipesTest {
     }
 
     @Test
+    void collectiveRecipeTemplateReadsInput() throws Exception {
+        Files.writeString(dir.resolve("c.in"), "port ${site:port}\n");
+        buildout.section("c", "recipe", "collective.recipe.template", "input", "c.in", "output", "c.out");
+        buildout.install("c");
+        assertThat(dir.resolve("c.out")).hasContent("port 8080");
+        buildout.section("d", "recipe", "collective.recipe.template", "input", "none.in", "output", "d.out");
+        assertThatThrownBy(() -> buildout.create("d")).hasMessageContaining("[d] input");
+    }
+
+    @Test
     void updateWithSameOptionsRewritesNothingAndChangedOptionsRewrite() throws Exception {
         buildout.section("t", "recipe", "slapos.recipe.template", "inline", "\n#!/bin/sh\necho ${site:name}\n", "output", "run");
         buildout.install("t");
