@@ -406,4 +406,20 @@ class RealSupervisordTest {
                 .isInstanceOfSatisfying(XmlRpcFault.class,
                         f -> assertThat(f.faultCode()).isEqualTo(XmlRpcFault.NOT_RUNNING));
     }
+
+    @Test
+    void executablesWithSpacesAndPercentSignsInTheirNamesRun() throws Exception {
+        script(part0, "service", "my service", "echo spaced\nexec sleep 1000");
+        script(part0, "service", "50%", "echo percent\nexec sleep 1000");
+        List<ProgramSpec> programs = supervisor.generator()
+                .partition(PartitionPrograms.scan("slappart0", part0, null, STARTED)).programs();
+        supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+
+        for (ProgramSpec p : programs) {
+            runningPid(p.name());
+            String expected = p.scriptName().equals("50%") ? "percent" : "spaced";
+            await().atMost(WAIT).until(() -> supervisor.client().tailProcessStdoutLog(p.spec(), 100).contains(expected));
+        }
+        assertThat(programs).hasSize(2);
+    }
 }
