@@ -34,6 +34,8 @@ import org.slapgrid.slap.model.SoftwareReport;
 import org.slapgrid.slap.model.SoftwareState;
 import org.slapgrid.slap.model.SupplyRequest;
 import org.slapgrid.slap.model.SupplyState;
+import org.slapgrid.slap.model.TokenRequest;
+import org.slapgrid.slap.model.UserToken;
 
 /**
  * The Java client of the slap protocol (docs/protocol.md), for the three kinds of caller:
@@ -213,6 +215,11 @@ public final class SlapClient {
     /** Asks for the destruction of one of the caller's instances (and, by the nodes, of its children). */
     public Instance remove(String name) {
         return call("DELETE", "api/v1/instances/" + seg(name), null, Instance.class);
+    }
+
+    /** Admin only: a new API token for user {@code name} (created on first use), shown once. */
+    public UserToken createUserToken(String name, boolean admin) {
+        return call("POST", "api/v1/users/" + seg(name) + "/tokens", new TokenRequest(admin), UserToken.class);
     }
 
     /** The nodes, with their free partitions. */

@@ -30,6 +30,8 @@ import org.slapgrid.slap.model.NodeInfo;
 import org.slapgrid.slap.model.NodeRegistration;
 import org.slapgrid.slap.model.SoftwareReport;
 import org.slapgrid.slap.model.SupplyRequest;
+import org.slapgrid.slap.model.TokenRequest;
+import org.slapgrid.slap.model.UserToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +48,7 @@ public final class MasterApi {
     private final NodeService nodes;
     private final InstanceService instances;
     private final Authenticator auth;
+    private final CredentialStore credentials;
     private final LongPoll longPoll;
     private final ExecutorService pollExecutor;
     private final ObjectMapper reader = Json.strict();
@@ -56,6 +59,7 @@ public final class MasterApi {
                      Duration recheck, Duration authCacheTtl, long maxBodyBytes) {
         this.nodes = nodes;
         this.instances = instances;
+        this.credentials = credentials;
         this.auth = new Authenticator(credentials, authCacheTtl);
         this.pollExecutor = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "slapgrid-longpoll");
@@ -108,6 +112,11 @@ public final class MasterApi {
             ctx.status(204);
         });
 
+        app.post("/api/v1/users/{name}/tokens", ctx -> {
+            boolean asAdmin = body(ctx, TokenRequest.class).admin();
+            String name = ctx.pathParam("name");
+            created(ctx, new UserToken(name, asAdmin, credentials.createUserToken(who(ctx), name, asAdmin)));
+        });
         app.post("/api/v1/supplies", ctx -> {
             nodes.supply(who(ctx), body(ctx, SupplyRequest.class));
             ctx.status(204);

@@ -38,6 +38,21 @@ public final class CredentialStore {
         return token;
     }
 
+    /** An admin creates a token for a user (the user exists through its tokens). */
+    public String createUserToken(Principal who, String name, boolean admin) {
+        if (!who.isUser() || !who.admin()) {
+            throw ApiException.forbidden("only an admin can create API tokens");
+        }
+        Validate.id("user name", name);
+        String token = Secrets.newToken("sgu_");
+        db.transaction(c -> {
+            insert(c, token, Principal.user(name, admin));
+            AuditLog.record(c, who, "token.create", "user:" + name, admin ? "admin" : null);
+            return null;
+        });
+        return token;
+    }
+
     /** Whether any user credential exists (the first start creates the admin's). */
     public boolean anyUser() {
         return db.read(c -> Sql.one(c, "SELECT 1 FROM credential WHERE kind = 'user'", rs -> true).isPresent());

@@ -218,7 +218,7 @@ class ApiTest {
 
     @Test
     void aRegularUserSeesOnlyItsOwnInstancesAndNodes() {
-        String bobToken = m.master.credentials().createUserToken("bob", false);
+        String bobToken = admin.createUserToken("bob", false).token();
         SlapClient bob = m.client(bobToken);
         admin.request(InstanceRequest.of("admins", SR, Map.of()));
         assertThat(bob.list()).isEmpty();
@@ -227,6 +227,8 @@ class ApiTest {
         assertThatThrownBy(() -> bob.supply(SR, "n1", SupplyState.AVAILABLE))
                 .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(403));
         assertThatThrownBy(() -> bob.remove("admins")).isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
+        assertThatThrownBy(() -> bob.createUserToken("mallory", true))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(403));
         bob.request(InstanceRequest.of("bobs", SR, Map.of()));
         assertThat(bob.list()).extracting(Instance::name).containsExactly("bobs");
         assertThat(admin.list()).extracting(Instance::name).containsExactlyInAnyOrder("admins", "bobs");
