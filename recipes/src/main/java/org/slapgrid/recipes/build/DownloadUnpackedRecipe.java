@@ -24,7 +24,7 @@ public final class DownloadUnpackedRecipe implements Recipe {
 
     public static final class Factory extends NamedFactory {
         public Factory() {
-            super("slapos.recipe.build:download-unpacked", "hexagonit.recipe.download");
+            super("slapos.recipe.build:download-unpacked");
         }
 
         @Override
