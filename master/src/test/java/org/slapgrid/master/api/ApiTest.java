@@ -96,6 +96,9 @@ class ApiTest {
         assertThat(shown.reportedState()).isEqualTo(InstanceState.STARTED);
         assertThat(shown.connectionParameters()).containsEntry("url", "http://127.0.0.1:8080");
         assertThat(admin.list()).extracting(Instance::name).containsExactly("web");
+        assertThat(admin.nodes()).satisfiesExactly(
+                n -> assertThat(n.lastContact()).as("n1 polled").isNotNull(),
+                n -> assertThat(n.lastContact()).as("n2 never polled").isNull());
     }
 
     @Test
