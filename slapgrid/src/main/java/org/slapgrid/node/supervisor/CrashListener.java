@@ -2,8 +2,9 @@ package org.slapgrid.node.supervisor;
 
 /**
  * Receives the crashes the {@link CrashWatcher} sees, already rate-limited; the node turns them
- * into bangs to the master. Called on the watcher's thread: hand slow work (HTTP) to another
- * thread or keep it short, since polling waits meanwhile. Exceptions are logged and ignored.
+ * into bangs to the master. Called on one dedicated thread, in order, so a slow call (HTTP to
+ * the master) delays later reports but never the detection and restart of crashes.
+ * Exceptions are logged and ignored.
  */
 public interface CrashListener {
     /** A program crashed (reported at most {@link CrashRateLimit#maxReports()} times per window). */

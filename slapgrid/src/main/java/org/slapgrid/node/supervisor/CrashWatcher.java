@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,11 @@ public final class CrashWatcher implements AutoCloseable {
     private final AtomicLong polls = new AtomicLong();
     private volatile boolean closing;
     private ScheduledExecutorService scheduler;
+    /**
+     * Reports go out on their own thread, in order: a listener that calls an unreachable master
+     * must not hold up the polls and restarts. The rate limit bounds what can queue up.
+     */
+    private ExecutorService delivery;
 
     /** What the watcher remembers of one program between polls. */
     private static final class Track {
@@ -75,6 +81,11 @@ public final class CrashWatcher implements AutoCloseable {
             return t;
         });
         closing = false;
+        delivery = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "supervisor-crash-reports");
+            t.setDaemon(true);
+            return t;
+        });
         scheduler.scheduleWithFixedDelay(this::pollSafely, 0, settings.pollInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
         supervisor.crashWatcherRunning(true);
@@ -92,6 +103,13 @@ public final class CrashWatcher implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
             scheduler = null;
+            delivery.shutdown(); // reports already queued still go out
+            try {
+                delivery.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            delivery = null;
         }
     }
 
@@ -186,11 +204,7 @@ public final class CrashWatcher implements AutoCloseable {
         }
         if (reported[0]) {
             LOG.warn("crash: {}", report.summary());
-            try {
-                listener.crashed(report);
-            } catch (RuntimeException e) {
-                LOG.error("crash listener failed on {}", report.program(), e);
-            }
+            hand(() -> listener.crashed(report), report.program());
         } else {
             LOG.debug("crash (not reported, rate limit): {}", report.summary());
         }
@@ -251,10 +265,27 @@ public final class CrashWatcher implements AutoCloseable {
 
     private void deliver(CrashSummary summary) {
         LOG.warn("crashes not reported one by one: {}", summary.summary());
-        try {
-            listener.crashesSuppressed(summary);
-        } catch (RuntimeException e) {
-            LOG.error("crash listener failed on summary of {}", summary.program(), e);
+        hand(() -> listener.crashesSuppressed(summary), summary.program());
+    }
+
+    /** Runs a listener call on the delivery thread (inline when polled by hand, in tests). */
+    private void hand(Runnable call, String program) {
+        Runnable safe = () -> {
+            try {
+                call.run();
+            } catch (RuntimeException e) {
+                LOG.error("crash listener failed on {}", program, e);
+            }
+        };
+        ExecutorService d = delivery;
+        if (d == null) {
+            safe.run();
+        } else {
+            try {
+                d.execute(safe);
+            } catch (java.util.concurrent.RejectedExecutionException closed) {
+                safe.run();
+            }
         }
     }
 

@@ -422,4 +422,37 @@ class RealSupervisordTest {
         }
         assertThat(programs).hasSize(2);
     }
+
+    @Test
+    void aSlowListenerDoesNotDelayTheRestart() throws Exception {
+        java.util.concurrent.CountDownLatch masterDown = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        watcher = new CrashWatcher(supervisor, new CrashListener() {
+            @Override
+            public void crashed(CrashReport report) {
+                calls.incrementAndGet();
+                try {
+                    masterDown.await(); // a bang to a master that does not answer
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void crashesSuppressed(CrashSummary summary) {
+            }
+        }, WatchSettings.defaults().withPollInterval(Duration.ofMillis(100))
+                .withRestartPolicy(new RestartPolicy(Duration.ofMillis(100), Duration.ofSeconds(1), Duration.ofMinutes(1))));
+        watcher.start();
+        script(part0, "service", "db", "exec sleep 1000");
+        supervisor.apply(List.of(PartitionPrograms.scan("slappart0", part0, null, STARTED)));
+        int pid = runningPid("slappart0_db");
+
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+
+        await().atMost(WAIT).until(() -> calls.get() == 1);
+        await().atMost(WAIT).until(() -> info("slappart0_db").state() == ProcessState.RUNNING
+                && info("slappart0_db").pid() != pid); // restarted while the listener is still stuck
+        masterDown.countDown();
+    }
 }
