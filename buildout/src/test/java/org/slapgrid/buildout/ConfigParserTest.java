@@ -149,4 +149,10 @@ class ConfigParserTest {
     void crLfLineEndingsAreAccepted() {
         assertThat(section("[s]\r\na = 1\r\n  2\r\n", "s")).containsEntry("a", "1\n2");
     }
+
+    @Test
+    void repeatedBlockIncrementsCombineWithoutEmptyLines() {
+        assertThat(section("[s]\na +=\n    x\na +=\n    y\n    z\n", "s")).containsEntry("a +", "x\ny\nz");
+        assertThat(section("[s]\na += x\na +=\n    y\n    z\n", "s")).containsEntry("a +", "x\ny\nz");
+    }
 }

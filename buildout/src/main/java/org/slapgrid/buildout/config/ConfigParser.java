@@ -177,10 +177,12 @@ public final class ConfigParser {
             // its lines to the first instead of replacing it.
             if (earlier != null) {
                 section.remove(canonical);
-                String joined = value.isEmpty() ? earlier.value() + "\n" : earlier.value() + "\n" + value;
+                // an empty value starts a block: its continuation lines append themselves
+                String joined = value.isEmpty() ? earlier.value() : earlier.value() + "\n" + value;
                 section.put(canonical, new RawValue(joined, earlier.location()));
                 st.option = canonical;
-                st.blockMode = value.isEmpty();
+                // block lines keep their indentation only if the whole value is a block (dedented at the end)
+                st.blockMode = value.isEmpty() && (earlier.value().isEmpty() || Character.isWhitespace(earlier.value().charAt(0)));
                 return;
             }
             section.put(canonical, new RawValue(value, where));
