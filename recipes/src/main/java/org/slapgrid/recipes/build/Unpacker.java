@@ -96,7 +96,8 @@ final class Unpacker {
                     Files.copy(source, path);
                 } else if (entry.isFile()) {
                     Files.createDirectories(path.getParent());
-                    Files.copy(tar, path);
+                    // A later entry of the same name wins, as with tar; a link there is replaced, not followed.
+                    Files.copy(tar, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                     Modes.set(path, entry.getMode() & 0777);
                 }
                 // Devices, FIFOs and the like have no place in a software archive: skipped.

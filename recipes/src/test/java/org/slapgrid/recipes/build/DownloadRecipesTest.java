@@ -132,6 +132,13 @@ class DownloadRecipesTest {
             assertThatThrownBy(() -> buildout.install("z")).as(e.getKey())
                     .isInstanceOf(BuildoutException.class).hasMessageContaining("[z] url").hasMessageContaining("refusing");
         }
+        // A nested link pointing outside is refused too.
+        Map<String, String> relink = new LinkedHashMap<>();
+        relink.put("d/", null);
+        relink.put("d/l", "->../../../outside");
+        server.files.put("/relink.tgz", Archives.tarGz(relink));
+        buildout.section("z").put("url", server.url("/relink.tgz"));
+        assertThatThrownBy(() -> buildout.install("z")).hasMessageContaining("refusing");
         server.files.put("/zipslip.zip", Archives.zip(Map.of("../zipslip", "x")));
         buildout.section("z").put("url", server.url("/zipslip.zip"));
         assertThatThrownBy(() -> buildout.install("z")).hasMessageContaining("refusing");
