@@ -18,6 +18,7 @@ import org.slapgrid.buildout.spi.BuildoutException;
 import org.slapgrid.recipes.support.Checksum;
 import org.slapgrid.recipes.support.Modes;
 import org.slapgrid.recipes.testing.FakeBuildout;
+import org.slapgrid.recipes.testing.Tools;
 
 /** slapos.recipe.cmmi, plone.recipe.command and slapos.recipe.build:gitclone. */
 class BuildRecipesTest {
@@ -70,6 +71,7 @@ class BuildRecipesTest {
 
     @Test
     void cmmiConfiguresMakesAndInstallsWithOptionsEnvironmentAndPatches() throws Exception {
+        Tools.assumeInstalled("gcc", "make", "patch");
         Path archive = dir.resolve("hello-1.0.tar.gz");
         Files.write(archive, Archives.tarGz(project("hi")));
         Path patch = dir.resolve("exclaim.patch");
@@ -107,6 +109,7 @@ class BuildRecipesTest {
 
     @Test
     void cmmiFailureRemovesTheHalfInstalledLocationAndNamesTheStep() throws Exception {
+        Tools.assumeInstalled("make");
         Path src = dir.resolve("src");
         for (Map.Entry<String, String> e : project("x").entrySet()) {
             Path file = src.resolve(e.getKey().substring("hello-1.0/".length()));

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.recipes.support.Modes;
 import org.slapgrid.recipes.testing.FakeBuildout;
+import org.slapgrid.recipes.testing.Tools;
 
 class PromiseRecipesTest {
 
@@ -43,6 +44,7 @@ class PromiseRecipesTest {
 
     @Test
     void checkPortListeningIsKeptOnlyWhileSomethingListens() throws Exception {
+        Tools.assumeInstalled("bash", "timeout");
         try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             buildout.section("c", "recipe", "slapos.cookbook:check_port_listening", "path", "etc/promise/port",
                     "hostname", "127.0.0.1", "port", String.valueOf(server.getLocalPort()), "timeout", "5");
@@ -79,6 +81,7 @@ class PromiseRecipesTest {
 
     @Test
     void urlPromiseChecksTheStatusCode() throws Exception {
+        Tools.assumeInstalled("curl");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/ok", exchange -> {
             exchange.sendResponseHeaders(200, -1);
