@@ -1,5 +1,6 @@
 package org.slapgrid.buildout;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -80,8 +81,16 @@ public final class Buildout {
             }
         } catch (StackOverflowError e) {
             throw tooDeep(e);
+        } catch (InvalidPathException e) {
+            throw invalidPath(e);
         }
         return out;
+    }
+
+    /** A value used as a path that no file system accepts (a NUL byte...). */
+    static BuildoutException invalidPath(InvalidPathException e) {
+        return new BuildoutException(BuildoutException.Kind.CONFIGURATION, null, null, null,
+                "invalid path '" + e.getInput().replace("\0", "\\0") + "': " + e.getReason(), e);
     }
 
     /** Sections are initialized recursively, as in buildout; an absurdly long reference chain ends here. */
@@ -107,6 +116,8 @@ public final class Buildout {
             return new Installer(resolver).install();
         } catch (StackOverflowError e) {
             throw tooDeep(e);
+        } catch (InvalidPathException e) {
+            throw invalidPath(e);
         }
     }
 
@@ -196,7 +207,12 @@ public final class Buildout {
                 all.add(new Assignment("buildout", "offline", "true"));
             }
             all.addAll(assignments);
-            LoadedConfig loaded = new ConfigLoader(new ConfigParser()).load(config, all, offline, workingDirectory);
+            LoadedConfig loaded;
+            try {
+                loaded = new ConfigLoader(new ConfigParser()).load(config, all, offline, workingDirectory);
+            } catch (InvalidPathException e) {
+                throw invalidPath(e);
+            }
             List<RecipeFactory> extra = List.copyOf(factories);
             ClassLoader loader = classLoader;
             java.util.function.Supplier<RecipeRegistry> registry = () -> {   // only install needs recipes

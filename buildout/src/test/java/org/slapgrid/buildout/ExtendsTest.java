@@ -229,4 +229,13 @@ class ExtendsTest {
         assertThatThrownBy(() -> resolve(root)).isInstanceOf(BuildoutException.class)
                 .hasMessageContaining("buildout.cfg:2").hasMessageContaining("Invalid value for 'offline' option: 'yes'");
     }
+
+    @Test
+    void pathsNoFileSystemAcceptsAreConfigurationErrors() {
+        Path root = write(dir, "buildout.cfg", "[buildout]\nextends = a\u0000b.cfg\n");
+        assertThatThrownBy(() -> resolve(root)).isInstanceOf(BuildoutException.class).hasMessageContaining("invalid path");
+        Path dirNul = write(dir, "buildout.cfg", "[buildout]\nparts-directory = p\u0000q\n");
+        assertThatThrownBy(() -> Buildout.builder(dirNul).build().install()).isInstanceOf(BuildoutException.class)
+                .hasMessageContaining("invalid path");
+    }
 }

@@ -28,7 +28,8 @@ class ParserFuzzTest {
             "${:b}", "${t:a}", "$$", "$", "\n", "\n", "\n", " ", "  ", "\t", "#", ";", "a", "b", "a = ", "b = ",
             "python3", "python2", " and ", " or ", "not ", "(", ")", "'x'", "\"y\"", "==", "<", " in ",
             "sys.version_info", "platform.machine()", "os.name", "1", ",", ".", "extends", "recipe", "\\x23",
-            "_profile_base_location_", "_buildout_section_name_", "{", "é", "\r\n", "directory", "installed");
+            "_profile_base_location_", "_buildout_section_name_", "{", "é", "\r\n", "directory", "installed",
+            "\u0000", "/", "..", "extends = ", "parts-directory");
 
     private static Path dir;
 
