@@ -27,10 +27,13 @@ import org.slapgrid.buildout.spi.BuildoutException;
  */
 public final class Downloader {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .connectTimeout(Duration.ofSeconds(30))
-            .build();
+    /** Created on first remote download only: an HttpClient starts a thread, local files need none. */
+    private static final class Http {
+        static final HttpClient CLIENT = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .connectTimeout(Duration.ofSeconds(30))
+                .build();
+    }
 
     private final BuildoutContext buildout;
     private final String section;
@@ -144,7 +147,7 @@ public final class Downloader {
     private InputStream openHttp(String url) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(30)).GET().build();
         try {
-            HttpResponse<InputStream> response = HTTP.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> response = Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() != 200) {
                 response.body().close();
                 throw Failures.of(section, urlOption, "cannot download " + url + ": HTTP status " + response.statusCode());
