@@ -158,6 +158,15 @@ class MariaDbReleaseTest {
                         .allSatisfy(p -> assertThat(p.instance()).isNull());
                 assertThat(sql(urlB, "SELECT DATABASE()")).isEqualTo("shop");
 
+                // the node stops services before it drains; on a server still running, the drain
+                // stops writes, flushes and shuts it down cleanly (the watcher then restarts it)
+                ProcessResult drained = asPartitionUser(pb, pb.directory().resolve("etc/prerm/mariadb-drain").toString());
+                assertThat(drained.getExitValue()).as(drained.outputUTF8()).isZero();
+                assertThat(drained.outputUTF8()).contains("writes stopped, tables flushed, server shut down");
+                assertThat(serviceLog(pb)).contains("Shutdown complete");
+                await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                        .untilAsserted(() -> assertThat(sql(urlB, "SELECT DATABASE()")).isEqualTo("shop"));
+
                 // a parameter the schema refuses fails the run with a message naming it
                 n.admin().request(n.request("db-bad", url, Map.of("port", 80)));
                 assertThat(n.converge()).filteredOn(o -> o.partition().equals(pa.id())).extracting(PartitionOutcome::kind)
@@ -249,6 +258,22 @@ class MariaDbReleaseTest {
             }
         }
         return logs;
+    }
+
+    private static ProcessResult asPartitionUser(Partition p, String command) throws Exception {
+        List<String> argv = NodeFixture.ROOT ? List.of("runuser", "-u", p.user(), "--", command) : List.of(command);
+        return new ProcessExecutor().command(argv).directory(p.directory().toFile()).readOutput(true)
+                .timeout(60, TimeUnit.SECONDS).execute();
+    }
+
+    private static String serviceLog(Partition p) throws IOException {
+        StringBuilder all = new StringBuilder();
+        try (Stream<Path> files = Files.list(p.directory().resolve("var/log"))) {
+            for (Path f : files.filter(f -> f.getFileName().toString().contains("_mariadbd-")).toList()) {
+                all.append(Files.readString(f));
+            }
+        }
+        return all.toString();
     }
 
     private static boolean listening(String host, int port) {
