@@ -46,6 +46,10 @@ public final class BuildoutCommand implements Callable<Integer> {
     @Option(names = "-v", scope = ScopeType.INHERIT, description = "Verbose: details on errors; verbose annotate.")
     boolean verbose;
 
+    @Option(names = "-U", scope = ScopeType.INHERIT,
+            description = "Ignore user defaults (accepted for compatibility: ~/.buildout/default.cfg is never read).")
+    boolean noUserDefaults;
+
     @Parameters(paramLabel = "section:option=value", arity = "0..*",
             description = "Assignments that override the profile (+= and -= too).")
     List<String> assignments = new ArrayList<>();

@@ -127,7 +127,7 @@ class BuildoutCommandTest {
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("Installing one.\n", "Installing two.\n");
         assertThat(Files.readString(dir.resolve("two.txt"))).isEqualTo("one.txt");
-        Result again = slapos("buildout", "-c", main.toString(), "-o", "install");
+        Result again = slapos("buildout", "-U", "-c", main.toString(), "-oN", "install");
         assertThat(again.status()).isZero();
         assertThat(again.out()).contains("Updating one.\n", "Updating two.\n");
         Result changed = slapos("buildout", "-c", main.toString(), "two:content=x");
