@@ -57,6 +57,7 @@ public final class Master implements AutoCloseable {
             Javalin app = Javalin.create(c -> {
                 c.showJavalinBanner = false;
                 c.http.maxRequestSize = config.maxBodyBytes();
+                c.http.asyncTimeout = 120_000; // bounds a long-poll (at most 60 s) even if its waiter misbehaves
                 c.jetty.defaultHost = config.host();
                 if (config.tlsKeystore() != null) {
                     c.jetty.addConnector((server, httpConfig) -> tlsConnector(server, httpConfig, config));
