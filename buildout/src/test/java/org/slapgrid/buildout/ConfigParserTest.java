@@ -143,6 +143,8 @@ class ConfigParserTest {
         ParsedFile f = new ConfigParser().parse("[s]\nurl = ${:_profile_base_location_}/x.in\n", "/a/b/c.cfg", "/a/b");
         assertThat(f.sections().get("s").get("url").value()).isEqualTo("/a/b/x.in");
         assertThat(f.sections().get("s").get("_profile_base_location_").value()).isEqualTo("/a/b");
+        ParsedFile escaped = new ConfigParser().parse("[s]\nt = $${:_profile_base_location_} $$${:_profile_base_location_}\n", "/a/b/c.cfg", "/a/b");
+        assertThat(escaped.sections().get("s").get("t").value()).isEqualTo("$${:_profile_base_location_} $$/a/b");
     }
 
     @Test

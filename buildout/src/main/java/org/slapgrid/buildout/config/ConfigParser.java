@@ -208,7 +208,7 @@ public final class ConfigParser {
                     value = removeLeadingBlankLines(dedent(stripTrailing(value)));
                 }
                 if (base != null && value.contains(PROFILE_BASE_REF)) {
-                    value = value.replace(PROFILE_BASE_REF, base);
+                    value = replaceProfileBase(value, base);
                 }
                 if (!value.equals(v.value())) {
                     e.setValue(new RawValue(value, v.location()));
@@ -219,6 +219,23 @@ public final class ConfigParser {
                 section.put(PROFILE_BASE, new RawValue(base, SourceLocation.COMPUTED));
             }
         }
+    }
+
+    /** Replaces the reference, except where it is escaped ({@code $${:_profile_base_location_}} stays text). */
+    static String replaceProfileBase(String value, String base) {
+        StringBuilder b = new StringBuilder(value.length() + base.length());
+        int from = 0;
+        int at;
+        while ((at = value.indexOf(PROFILE_BASE_REF, from)) >= 0) {
+            int dollars = 0;
+            while (at - dollars - 1 >= 0 && value.charAt(at - dollars - 1) == '$') {
+                dollars++;
+            }
+            b.append(value, from, at);
+            b.append(dollars % 2 == 1 ? PROFILE_BASE_REF : base);
+            from = at + PROFILE_BASE_REF.length();
+        }
+        return b.append(value, from, value.length()).toString();
     }
 
     /** Lines as Python's text-mode iteration gives them, without their newline. */
