@@ -78,17 +78,28 @@ public final class Node {
             UnixAccounts.ensureNamedUser(SOFTWARE_USER, config.softwareRoot());
             builder = new RunAs(SOFTWARE_USER, config.softwareRoot());
         }
+        return assemble(config, master, supervisor, runtime, builder, PromiseRunner.DEFAULT_TIMEOUT, log);
+    }
+
+    /**
+     * Assembles a node from its parts (tests give their own supervisor layout and build user).
+     *
+     * @param builder who builds software releases
+     */
+    public static Node assemble(NodeConfig config, SlapClient master, Supervisor supervisor, NodeRuntime runtime,
+                                RunAs builder, Duration promiseTimeout, Consumer<String> log) {
         PartitionExecutor executor = new PartitionExecutor();
         BuildoutProcess buildout = new BuildoutProcess(runtime, executor);
         SoftwareInstaller software = new SoftwareInstaller(config, master, buildout, builder, Duration.ofHours(2), log);
         InstanceConverger converger = new InstanceConverger(config, master, new SupervisedServices(supervisor), buildout,
-                PromiseRunner.withOwnPool(PromiseRunner.DEFAULT_TIMEOUT), new Drain(executor), executor,
-                Clock.systemUTC(), log);
+                PromiseRunner.withOwnPool(promiseTimeout), new Drain(executor), executor, Clock.systemUTC(), log);
         return new Node(config, master, supervisor, software, converger, log);
     }
 
     public NodeConfig config() { return config; }
     public SlapClient master() { return master; }
+    public SoftwareInstaller softwareInstaller() { return software; }
+    public InstanceConverger converger() { return converger; }
     public Supervisor supervisor() { return supervisor; }
 
     /** The partitions as last formatted. */
@@ -111,6 +122,11 @@ public final class Node {
 
     /** Watches the services: every crash becomes a bang at the master (rate-limited by the watcher). */
     public CrashWatcher watchCrashes() {
+        return watchCrashes(WatchSettings.defaults());
+    }
+
+    /** The same, with its own restart policy and rate limit. */
+    public CrashWatcher watchCrashes(WatchSettings settings) {
         CrashWatcher watcher = new CrashWatcher(supervisor, new CrashListener() {
             @Override
             public void crashed(CrashReport r) {
@@ -122,7 +138,7 @@ public final class Node {
             public void crashesSuppressed(CrashSummary s) {
                 bang(s.partitionId(), s.summary());
             }
-        }, WatchSettings.defaults());
+        }, settings);
         watcher.start();
         return watcher;
     }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,11 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 import org.slapgrid.master.Master;
 import org.slapgrid.master.MasterConfig;
-import org.slapgrid.node.buildout.BuildoutProcess;
 import org.slapgrid.node.buildout.NodeRuntime;
 import org.slapgrid.node.config.NodeConfig;
-import org.slapgrid.node.drain.Drain;
-import org.slapgrid.node.exec.PartitionExecutor;
 import org.slapgrid.node.exec.RunAs;
 import org.slapgrid.node.format.CurrentUserAccounts;
 import org.slapgrid.node.format.NodeFormatter;
@@ -28,8 +24,6 @@ import org.slapgrid.node.format.Partition;
 import org.slapgrid.node.format.UnixAccounts;
 import org.slapgrid.node.instance.InstanceConverger;
 import org.slapgrid.node.instance.PartitionOutcome;
-import org.slapgrid.node.instance.SupervisedServices;
-import org.slapgrid.node.promise.PromiseRunner;
 import org.slapgrid.node.software.SoftwareInstaller;
 import org.slapgrid.node.supervisor.Supervisor;
 import org.slapgrid.node.supervisor.SupervisorLayout;
@@ -69,6 +63,10 @@ public final class NodeFixture implements AutoCloseable {
     private final SoftwareInstaller software;
     private final InstanceConverger converger;
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    private final Node assembled;
+    private final Path supervisorRoot;
+    private final NodeRuntime runtime;
+    private final RunAs builder;
 
     private NodeFixture(Path tmp, String nodeId, String userPrefix, int partitionCount) throws Exception {
         this.nodeId = nodeId;
@@ -84,18 +82,17 @@ public final class NodeFixture implements AutoCloseable {
         node = SlapClient.builder(master.url()).token(credentials.secret()).timeout(Duration.ofSeconds(20)).build();
         config = new NodeConfig(null, master.url().toString(), nodeId, tmp.resolve("node.secret"), tmp.resolve("opt"),
                 tmp.resolve("srv"), partitionCount, uniqueNetwork(), Duration.ofDays(1), Duration.ofMinutes(10), 2, ROOT);
-        supervisor = new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(tmp.resolve("srv/sup")), nodeId));
+        supervisorRoot = tmp.resolve("srv/sup");
+        supervisor = new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(supervisorRoot), nodeId));
         var accounts = ROOT ? new UnixAccounts(userPrefix) : new CurrentUserAccounts();
         partitions = new NodeFormatter(config, accounts).format().partitions();
         node.reportFormat(nodeId, partitions.stream().map(Partition::id).toList());
-        NodeRuntime runtime = ROOT ? NodeRuntime.current().readableCopy(config.stateDirectory().resolve("lib"))
+        runtime = ROOT ? NodeRuntime.current().readableCopy(config.stateDirectory().resolve("lib"))
                 : NodeRuntime.current();
-        PartitionExecutor executor = new PartitionExecutor();
-        BuildoutProcess buildout = new BuildoutProcess(runtime, executor);
-        RunAs builder = ROOT ? new RunAs("nobody", config.softwareRoot()) : RunAs.currentUser(config.softwareRoot());
-        software = new SoftwareInstaller(config, node, buildout, builder, Duration.ofMinutes(10), log::add);
-        converger = new InstanceConverger(config, node, new SupervisedServices(supervisor), buildout,
-                PromiseRunner.withOwnPool(Duration.ofSeconds(10)), new Drain(executor), executor, Clock.systemUTC(), log::add);
+        builder = ROOT ? new RunAs("nobody", config.softwareRoot()) : RunAs.currentUser(config.softwareRoot());
+        assembled = Node.assemble(config, node, supervisor, runtime, builder, Duration.ofSeconds(10), log::add);
+        software = assembled.softwareInstaller();
+        converger = assembled.converger();
     }
 
     /**
@@ -122,11 +119,26 @@ public final class NodeFixture implements AutoCloseable {
     public List<Partition> partitions() { return partitions; }
     public SoftwareInstaller software() { return software; }
     public InstanceConverger converger() { return converger; }
+    /** The node as its commands and daemon see it (crash watching, bangs). */
+    public Node assembled() { return assembled; }
     /** What the node logged, for assertion messages. */
     public String log() { synchronized (log) { return String.join("\n", log); } }
 
     public Partition partition(String id) {
         return partitions.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    /** The node as a restarted daemon sees it: new objects on the same files, supervisord and master. */
+    public record Restarted(Node node) implements AutoCloseable {
+        @Override
+        public void close() {
+            // nothing of its own to stop: supervisord and its programs belong to the fixture
+        }
+    }
+
+    public Restarted restartNode() {
+        Supervisor fresh = new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(supervisorRoot), nodeId));
+        return new Restarted(Node.assemble(config, node, fresh, runtime, builder, Duration.ofSeconds(10), log::add));
     }
 
     /** Supplies the release to this node and builds it. */

@@ -1,0 +1,150 @@
+package org.slapgrid.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.node.format.Partition;
+import org.slapgrid.node.instance.PartitionOutcome;
+import org.slapgrid.node.supervisor.CrashRateLimit;
+import org.slapgrid.node.supervisor.CrashWatcher;
+import org.slapgrid.node.supervisor.ProcessState;
+import org.slapgrid.node.supervisor.RestartPolicy;
+import org.slapgrid.node.supervisor.WatchSettings;
+import org.slapgrid.slap.model.Instance;
+import org.slapgrid.slap.model.InstanceState;
+
+/**
+ * Supervision with real parts (master, supervisord, users as root): a service killed with
+ * SIGKILL is restarted and its bang recorded at the master; a crash loop produces a bounded
+ * number of bangs; a broken promise turns the instance to error at the master and its recovery
+ * back to started; a node that restarts takes the services over without restarting them;
+ * destruction runs the prerm script first and honours its timeout.
+ */
+class SupervisionEndToEndTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void crashesBangsPromisesTakeoverAndDrain() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/supervisord")) || "true".equals(System.getenv("CI")),
+                "needs Debian's supervisor package (installed by .ci/run)");
+        Path markers = tmp.resolve("markers");
+        Files.createDirectories(markers);
+        Files.setPosixFilePermissions(markers, PosixFilePermissions.fromString("rwxrwxrwx"));
+        try (NodeFixture n = NodeFixture.start(tmp, "node-sup", "sgsup", 2)) {
+            String url = copyRelease().toString();
+            n.supplyAndBuild(url);
+            n.admin().request(n.request("svc", url, Map.of("marker-dir", markers.toString())));
+            n.convergeUntilSettled(Duration.ofSeconds(90));
+            Instance svc = n.admin().info("svc");
+            Partition partition = n.partition(svc.partition());
+            String program = partition.id() + "_worker";
+
+            // a killed service is restarted and reported
+            WatchSettings fast = WatchSettings.defaults()
+                    .withRestartPolicy(new RestartPolicy(Duration.ofMillis(100), Duration.ofMillis(400), Duration.ofSeconds(60)))
+                    .withRateLimit(new CrashRateLimit(3, Duration.ofMinutes(10)));
+            try (CrashWatcher watcher = n.assembled().watchCrashes(fast)) {
+                int pid = n.supervisor().client().getProcessInfo(program).pid();
+                long killedAt = System.nanoTime();
+                ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+                await().atMost(Duration.ofSeconds(10)).until(() -> bangs(n, svc.id()).size() == 1);
+                long tookMs = (System.nanoTime() - killedAt) / 1_000_000;
+                System.out.println("service crash to bang recorded at the master: " + tookMs + " ms");
+                assertThat(bangs(n, svc.id()).get(0)).contains(program).contains("signal");
+                await().atMost(Duration.ofSeconds(10)).until(() -> {
+                    var info = n.supervisor().client().getProcessInfo(program);
+                    return info.state() == ProcessState.RUNNING && info.pid() != pid;
+                });
+
+                // a crash loop: bounded bangs
+                n.admin().request(n.request("svc", url, Map.of("marker-dir", markers.toString(), "command", "sh -c 'exit 3'")));
+                n.converge();
+                await().atMost(Duration.ofSeconds(30)).until(() -> watcher.consecutiveCrashes(program) >= 6);
+                List<String> loop = bangs(n, svc.id());
+                assertThat(loop).as("1 kill + at most 3 crash reports in the window").hasSizeLessThanOrEqualTo(1 + 3);
+                assertThat(loop.subList(1, loop.size())).allSatisfy(m -> assertThat(m).contains("exit status 3"));
+                n.admin().request(n.request("svc", url, Map.of("marker-dir", markers.toString())));
+                n.convergeUntilSettled(Duration.ofSeconds(60));
+            }
+
+            // a broken promise: error at the master; recovered: started
+            Path flag = partition.directory().resolve("broken");
+            Files.writeString(flag, "x");
+            assertThat(n.converge()).extracting(PartitionOutcome::kind).containsExactly(PartitionOutcome.Kind.PROMISE_BROKEN);
+            assertThat(n.admin().info("svc").reportedState()).isEqualTo(InstanceState.ERROR);
+            assertThat(n.admin().info("svc").errorLog()).contains("the broken flag is set");
+            Files.delete(flag);
+            n.converge();
+            assertThat(n.admin().info("svc").reportedState()).isEqualTo(InstanceState.STARTED);
+
+            // a restarted node takes the services over without restarting them
+            int before = n.supervisor().client().getProcessInfo(program).pid();
+            try (NodeFixture.Restarted again = n.restartNode()) {
+                again.node().converger().converge(n.node().nodeInfo(n.nodeId()), n.partitions(),
+                        new org.slapgrid.node.instance.InstanceConverger.Selection(true, null));
+                assertThat(n.supervisor().client().getProcessInfo(program).pid()).isEqualTo(before);
+            }
+
+            // destruction drains first
+            n.admin().remove("svc");
+            assertThat(n.converge()).extracting(PartitionOutcome::kind).contains(PartitionOutcome.Kind.DESTROYED);
+            assertThat(markers.resolve("drained-" + partition.id())).hasContent("drained");
+            Files.delete(markers.resolve("drained-" + partition.id())); // the partition may host the next instance
+
+            // a drain that takes too long is cut at the instance's timeout, and destruction goes on
+            n.admin().request(n.request("slow", url, Map.of("marker-dir", markers.toString(), "prerm-sleep", "60",
+                    "slapgrid-drain-timeout", "1")));
+            n.convergeUntilSettled(Duration.ofSeconds(60));
+            String slowPartition = n.admin().info("slow").partition();
+            n.admin().remove("slow");
+            assertThat(n.converge()).filteredOn(o -> o.partition().equals(slowPartition))
+                    .extracting(PartitionOutcome::kind, PartitionOutcome::detail)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(PartitionOutcome.Kind.DESTROYED, "drain not clean"));
+            assertThat(n.log()).contains("prerm scripts did not finish in time; destroying anyway");
+            assertThat(markers.resolve("drained-" + slowPartition)).doesNotExist();
+        }
+    }
+
+    private static List<String> bangs(NodeFixture n, String instanceId) throws SQLException {
+        try (Connection c = n.master().database().dataSource().getConnection();
+             PreparedStatement s = c.prepareStatement("SELECT message FROM bang WHERE instance_id = ? ORDER BY at")) {
+            s.setString(1, instanceId);
+            List<String> out = new ArrayList<>();
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(r.getString(1));
+                }
+            }
+            return out;
+        }
+    }
+
+    private Path copyRelease() throws IOException {
+        Path dir = tmp.resolve("release");
+        Files.createDirectories(dir);
+        for (String f : List.of("software.cfg", "instance.cfg.in")) {
+            try (var in = getClass().getResourceAsStream("/supervised-release/" + f)) {
+                Files.copy(in, dir.resolve(f));
+            }
+        }
+        return dir.resolve("software.cfg");
+    }
+}
