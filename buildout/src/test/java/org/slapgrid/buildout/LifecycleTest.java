@@ -259,4 +259,23 @@ class LifecycleTest {
         assertThat(run(profile).outcome("t")).contains(Outcome.UPDATED);
         assertThat(run(profile.replace("last", "changed")).outcome("t")).contains(Outcome.REINSTALLED);
     }
+
+    @Test
+    void independentBuildoutsRunInParallel() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<InstallReport>> runs = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Path partition = dir.resolve("slappart" + i);
+                Path cfg = write(partition, "buildout.cfg", TWO_PARTS.replace("content = A", "content = A" + i));
+                runs.add(pool.submit(() -> Buildout.builder(cfg).build().install()));
+            }
+            for (int i = 0; i < runs.size(); i++) {
+                assertThat(runs.get(i).get().parts()).hasSize(3);
+                assertThat(Files.readString(dir.resolve("slappart" + i + "/a.txt"))).isEqualTo("A" + i);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
