@@ -92,6 +92,8 @@ class MariaDbReleaseTest {
                 assertThat(password(urlA)).matches("[A-Za-z0-9]{24}").isNotEqualTo(password(urlB));
                 assertThat(a.connectionParameters()).containsEntry("database", "main").containsEntry("user", "user");
 
+                assertThat(pa.directory().resolve("etc/promise")).isDirectoryContaining("glob:**/mariadb-port-listening")
+                        .isDirectoryContaining("glob:**/mariadb-socket-ping").isDirectoryContaining("glob:**/mariadb-sql-query");
                 // the parameters reached each server, on its own address
                 assertThat(sql(urlB, "SELECT @@character_set_server, @@innodb_buffer_pool_size, DATABASE(), @@bind_address"))
                         .isEqualTo("latin1\t" + 64 * 1024 * 1024 + "\tshop\t" + pb.ipv4());
