@@ -121,6 +121,11 @@ public final class Buildout {
         }
     }
 
+    /** {@code buildout [-v] annotate section...}: only the named sections (all when none). */
+    public String annotate(boolean verbose, java.util.Set<String> sections) {
+        return Annotator.annotate(config, verbose, sections);
+    }
+
     /** The merged configuration before macros and substitution. */
     public LoadedConfig config() {
         return config;

@@ -16,10 +16,18 @@ public final class Annotator {
     }
 
     public static String annotate(LoadedConfig config, boolean verbose) {
+        return annotate(config, verbose, java.util.Set.of());
+    }
+
+    /** Only the {@code chosen} sections (all when empty), as {@code buildout annotate s1 s2}. */
+    public static String annotate(LoadedConfig config, boolean verbose, java.util.Set<String> chosen) {
         StringBuilder out = new StringBuilder();
         out.append('\n').append("Annotated sections\n").append("==================\n");
         String basedir = config.directory().toString();
         for (Map.Entry<String, Map<String, MergedValue>> s : new TreeMap<>(config.data()).entrySet()) {
+            if (!chosen.isEmpty() && !chosen.contains(s.getKey())) {
+                continue;
+            }
             out.append('\n').append('[').append(s.getKey()).append("]\n");
             for (Map.Entry<String, MergedValue> e : new TreeMap<>(s.getValue()).entrySet()) {
                 keyAndValue(out, e.getKey(), e.getValue().value());

@@ -158,14 +158,17 @@ public final class BuildoutCommand implements Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         BuildoutCommand parent;
 
-        @Parameters(paramLabel = "section:option=value", arity = "0..*")
+        @Parameters(paramLabel = "section:option=value|section", arity = "0..*",
+                description = "Assignments, and the sections to show (all when none is named).")
         List<String> words = new ArrayList<>();
 
         @Override
         public Integer call() {
             PrintWriter out = parent.spec.commandLine().getOut();
+            List<String> assignments = words.stream().filter(w -> w.contains("=")).toList();
+            java.util.Set<String> sections = new java.util.LinkedHashSet<>(words.stream().filter(w -> !w.contains("=")).toList());
             return parent.guarded(() -> {
-                out.print(parent.builder(words).build().annotate(parent.verbose));
+                out.print(parent.builder(assignments).build().annotate(parent.verbose, sections));
                 out.flush();
                 return Main.EXIT_OK;
             });

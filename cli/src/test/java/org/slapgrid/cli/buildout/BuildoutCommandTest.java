@@ -115,6 +115,9 @@ class BuildoutCommandTest {
         assertThat(r.status()).isZero();
         assertThat(r.out()).startsWith("\nAnnotated sections\n==================\n\n[buildout]\n")
                 .contains("[s]\n_profile_base_location_= " + dir + "\n    buildout.cfg\nl= a\nb\n    base.cfg\n+=  buildout.cfg\n");
+        Result only = slapos("buildout", "annotate", "-c", main.toString(), "s", "s:x=1");
+        assertThat(only.out()).isEqualTo("\nAnnotated sections\n==================\n\n[s]\n_profile_base_location_= " + dir
+                + "\n    buildout.cfg\nl= a\nb\n    base.cfg\n+=  buildout.cfg\nx= 1\n    COMMAND_LINE_VALUE\n");
         Result v = slapos("buildout", "-v", "annotate", "-c", main.toString());
         assertThat(v.out()).contains("l= a\nb\n\n   IN buildout.cfg\n".replace("buildout.cfg", main.toString()));
     }
