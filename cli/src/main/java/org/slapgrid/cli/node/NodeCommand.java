@@ -14,6 +14,11 @@ import picocli.CommandLine.Command;
                 NodeDaemonCommand.class,
                 NodeStatusCommand.class,
                 NodeBangCommand.class,
+                NodeServiceCommands.Supervisorctl.class,
+                NodeServiceCommands.Start.class,
+                NodeServiceCommands.Stop.class,
+                NodeServiceCommands.Restart.class,
+                NodeServiceCommands.Tail.class,
         })
 public final class NodeCommand implements Runnable {
 

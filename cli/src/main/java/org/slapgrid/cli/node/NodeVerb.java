@@ -30,7 +30,7 @@ abstract class NodeVerb implements Callable<Integer> {
         String name = "slapos node " + spec.name();
         try {
             return run(configOption.load());
-        } catch (NodeConfigException e) {
+        } catch (NodeConfigException | IllegalArgumentException e) {
             System.err.println(name + ": " + e.getMessage());
             return Main.EXIT_USAGE;
         } catch (Exception e) {

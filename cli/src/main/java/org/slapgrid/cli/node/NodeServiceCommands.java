@@ -1,0 +1,137 @@
+package org.slapgrid.cli.node;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.slapgrid.cli.Main;
+import org.slapgrid.node.config.NodeConfig;
+import org.slapgrid.node.supervisor.ProcessInfo;
+import org.slapgrid.node.supervisor.Supervisor;
+import org.slapgrid.node.supervisor.SupervisorLayout;
+import org.slapgrid.node.supervisor.SupervisorSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * The node's services by hand: {@code start|stop|restart|tail [PARTITION[:SERVICE]]} over the
+ * node's supervisord, and {@code supervisorctl ...} for anything else. A service stopped here
+ * stays stopped until the next convergence of its partition or a start.
+ */
+final class NodeServiceCommands {
+
+    private NodeServiceCommands() {
+    }
+
+    /** What the verbs share: the target and the resolution of program names. */
+    abstract static class ServiceVerb extends NodeVerb {
+
+        @Parameters(arity = "0..1", paramLabel = "PARTITION[:SERVICE]",
+                description = "A partition (all its services) or one service of it; default: every service.")
+        String target;
+
+        Supervisor supervisor(NodeConfig config) {
+            return new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(config.instanceRoot()), config.nodeId()));
+        }
+
+        /** The supervisord programs the target names; an unknown target is an error naming it. */
+        List<String> programs(Supervisor supervisor) {
+            List<String> names = new ArrayList<>();
+            String partition = target == null ? null : target.split(":", 2)[0];
+            String service = target != null && target.contains(":") ? target.split(":", 2)[1] : null;
+            for (ProcessInfo p : supervisor.client().getAllProcessInfo()) {
+                boolean inPartition = partition == null || p.name().startsWith(partition + "_");
+                boolean isService = service == null || p.name().equals(partition + "_" + service);
+                if (inPartition && isService) {
+                    names.add(p.name());
+                }
+            }
+            if (names.isEmpty()) {
+                throw new IllegalArgumentException(target == null ? "supervisord runs no program"
+                        : "no service matches '" + target + "' (see `slapos node status`)");
+            }
+            return names;
+        }
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, description = "Start services of the node.")
+    static final class Start extends ServiceVerb {
+        @Override
+        int run(NodeConfig config) {
+            Supervisor s = supervisor(config);
+            s.ensureRunning();
+            for (String p : programs(s)) {
+                ProcessInfo info = s.client().getProcessInfo(p);
+                if (!info.state().isRunningState()) {
+                    s.client().startProcess(p, true);
+                }
+                System.out.println(p + ": started");
+            }
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop services of the node.")
+    static final class Stop extends ServiceVerb {
+        @Override
+        int run(NodeConfig config) {
+            Supervisor s = supervisor(config);
+            for (String p : programs(s)) {
+                if (s.client().getProcessInfo(p).state().isRunningState()) {
+                    s.client().stopProcess(p, true);
+                }
+                System.out.println(p + ": stopped");
+            }
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "restart", mixinStandardHelpOptions = true, description = "Restart services of the node.")
+    static final class Restart extends ServiceVerb {
+        @Override
+        int run(NodeConfig config) {
+            Supervisor s = supervisor(config);
+            s.ensureRunning();
+            for (String p : programs(s)) {
+                if (s.client().getProcessInfo(p).state().isRunningState()) {
+                    s.client().stopProcess(p, true);
+                }
+                s.client().startProcess(p, true);
+                System.out.println(p + ": restarted (pid " + s.client().getProcessInfo(p).pid() + ")");
+            }
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "tail", mixinStandardHelpOptions = true, description = "Print the end of services' logs.")
+    static final class Tail extends ServiceVerb {
+        @Option(names = {"-n", "--bytes"}, defaultValue = "4000", description = "How much of each log (default: ${DEFAULT-VALUE} bytes).")
+        int bytes;
+
+        @Override
+        int run(NodeConfig config) {
+            Supervisor s = supervisor(config);
+            for (String p : programs(s)) {
+                System.out.println("==> " + p + " <==");
+                System.out.print(s.client().tailProcessStdoutLog(p, bytes));
+                System.out.println();
+            }
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "supervisorctl", mixinStandardHelpOptions = false,
+            description = "Run supervisorctl on the node's supervisord, e.g. `slapos node supervisorctl status`.")
+    static final class Supervisorctl extends NodeVerb {
+        @Parameters(arity = "0..*", paramLabel = "ARG", description = "supervisorctl's arguments.")
+        List<String> args = new ArrayList<>();
+
+        @Override
+        int run(NodeConfig config) throws Exception {
+            List<String> cmd = new ArrayList<>(List.of("supervisorctl", "-c",
+                    SupervisorLayout.under(config.instanceRoot()).configFile().toString()));
+            cmd.addAll(args);
+            return new ProcessBuilder(cmd).inheritIO().start().waitFor();
+        }
+    }
+}
