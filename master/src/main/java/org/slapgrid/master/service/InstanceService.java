@@ -122,7 +122,7 @@ public final class InstanceService {
         if (!old.softwareType().equals(r.type())) {
             changed.add("softwareType");
         }
-        if (!InstanceRows.json(old.parameters()).equals(InstanceRows.json(r.params()))) {
+        if (!old.parameters().equals(r.params())) { // Map equality: the order of keys does not matter
             changed.add("parameters");
         }
         if (old.requestedState() != r.state()) {
@@ -367,10 +367,10 @@ public final class InstanceService {
 
     private static Changes publish(Connection c, Principal who, Instance i, Map<String, Object> params) throws SQLException {
         Changes changes = new Changes();
-        String json = InstanceRows.json(new LinkedHashMap<>(params));
-        if (InstanceRows.json(i.connectionParameters()).equals(json)) {
-            return changes; // unchanged: no write, no wake-up
+        if (i.connectionParameters().equals(params)) {
+            return changes; // unchanged (in any key order): no write, no wake-up
         }
+        String json = InstanceRows.json(new LinkedHashMap<>(params));
         Sql.update(c, "UPDATE instance SET connection_params = ? WHERE id = ?", json, i.id());
         if (i.parent() != null) {
             // The requester reads its children's connection parameters when it converges: make it converge again.

@@ -117,8 +117,17 @@ abstract class StoreContractTest {
     @Test
     void reRequestIsIdempotentAndUpdatesParametersAndState() {
         twoNodesWithRelease();
+        java.util.LinkedHashMap<String, Object> ab = new java.util.LinkedHashMap<>();
+        ab.put("a", "1");
+        ab.put("b", 2);
+        java.util.LinkedHashMap<String, Object> ba = new java.util.LinkedHashMap<>();
+        ba.put("b", 2);
+        ba.put("a", "1");
+        Instance ordered = instances.request(alice, InstanceRequest.of("keys", SR, ab)).instance();
+        assertThat(instances.request(alice, InstanceRequest.of("keys", SR, ba)).instance().timestamp())
+                .as("the same parameters in another order change nothing").isEqualTo(ordered.timestamp());
         Instance first = instances.request(alice, InstanceRequest.of("db", SR, Map.of("size", "10"))).instance();
-        var same = instances.request(alice, InstanceRequest.of("db", SR, Map.of("size", "10")));
+        var same = instances.request(alice, InstanceRequest.of("db", SR, new java.util.LinkedHashMap<>(Map.of("size", "10"))));
         assertThat(same.created()).isFalse();
         assertThat(same.instance().id()).isEqualTo(first.id());
         assertThat(same.instance().timestamp()).isEqualTo(first.timestamp());
@@ -133,7 +142,7 @@ abstract class StoreContractTest {
                 RequestedState.STOPPED, false, Map.of())).instance();
         assertThat(stopped.requestedState()).isEqualTo(RequestedState.STOPPED);
         assertThat(stopped.timestamp()).isGreaterThan(updated.timestamp());
-        assertThat(instances.list(alice)).hasSize(1);
+        assertThat(instances.list(alice)).hasSize(2);
     }
 
     @Test
