@@ -1,16 +1,11 @@
 package org.slapgrid.buildout.config;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
-import java.util.function.Function;
 
+import org.slapgrid.buildout.config.PythonValues.EvalError;
+import org.slapgrid.buildout.config.PythonValues.PyFunction;
 import org.slapgrid.buildout.spi.BuildoutException;
 import org.slapgrid.buildout.spi.SourceLocation;
 
@@ -25,11 +20,6 @@ import org.slapgrid.buildout.spi.SourceLocation;
  * <p>The engine answers as the Python 3.11 that SlapOS runs would.
  */
 public final class ConditionEvaluator {
-
-    /** The Python that the conditions are evaluated for. */
-    static final int PY_MAJOR = 3;
-    static final int PY_MINOR = 11;
-    static final int PY_MICRO = 2;
 
     private final Map<String, Object> globals;
 
@@ -51,176 +41,7 @@ public final class ConditionEvaluator {
 
     /** Globals of buildout's {@code _default_globals()} for Python 3.11 on this machine. */
     public static ConditionEvaluator standard() {
-        return new ConditionEvaluator(defaultGlobals(machine(), System.getProperty("os.name", "Linux")));
-    }
-
-    /** A string from a PEP 508 marker variable: compared as a version when both sides are versions. */
-    record MarkerString(String value) {
-        @Override
-        public String toString() {
-            return value;
-        }
-    }
-
-    /** A Python function of the subset. */
-    @FunctionalInterface
-    interface PyFunction extends Function<List<Object>, Object> {
-    }
-
-    static String machine() {
-        String arch = System.getProperty("os.arch", "");
-        return switch (arch) {
-            case "amd64", "x86_64" -> "x86_64";
-            case "aarch64", "arm64" -> "aarch64";
-            case "x86", "i386", "i686" -> "i686";
-            case "arm" -> "armv7l";
-            default -> arch;
-        };
-    }
-
-    private static Map<String, Object> defaultGlobals(String machine, String osName) {
-        boolean linux = osName.toLowerCase().contains("linux");
-        boolean windows = osName.toLowerCase().contains("windows");
-        boolean mac = osName.toLowerCase().contains("mac");
-        Map<String, Object> g = new HashMap<>();
-        g.put("True", Boolean.TRUE);
-        g.put("False", Boolean.FALSE);
-        g.put("None", null);
-        g.put("python2", false);
-        g.put("python3", true);
-        for (int minor = 4; minor <= 9; minor++) {
-            g.put("python2" + minor, false);
-            g.put("python3" + minor, PY_MINOR == minor);
-        }
-        for (int minor = 10; minor <= 15; minor++) {
-            g.put("python3" + minor, PY_MINOR == minor);
-        }
-        g.put("cpython", true);
-        g.put("pypy", false);
-        g.put("jython", false);
-        g.put("ironpython", false);
-        g.put("linux", linux);
-        g.put("windows", windows);
-        g.put("cygwin", false);
-        g.put("solaris", osName.toLowerCase().contains("sunos"));
-        g.put("macosx", mac);
-        g.put("posix", !windows);
-        boolean bits64 = !"32".equals(System.getProperty("sun.arch.data.model"));
-        g.put("bits32", !bits64);
-        g.put("bits64", bits64);
-        g.put("little_endian", java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN);
-        g.put("big_endian", java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.BIG_ENDIAN);
-        String platform = linux ? "linux" : windows ? "win32" : mac ? "darwin" : osName.toLowerCase();
-        String system = linux ? "Linux" : windows ? "Windows" : mac ? "Darwin" : osName;
-        String fullVersion = PY_MAJOR + "." + PY_MINOR + "." + PY_MICRO;
-
-        Map<String, Object> sys = new HashMap<>();
-        sys.put("version_info", List.of((long) PY_MAJOR, (long) PY_MINOR, (long) PY_MICRO, "final", 0L));
-        sys.put("platform", platform);
-        sys.put("byteorder", g.get("little_endian").equals(true) ? "little" : "big");
-        sys.put("maxsize", bits64 ? Long.MAX_VALUE : (long) Integer.MAX_VALUE);
-        sys.put("version", fullVersion);
-        g.put("sys", sys);
-
-        Map<String, Object> path = new HashMap<>();
-        path.put("isdir", (PyFunction) a -> Files.isDirectory(Path.of(str(a, 0))));
-        path.put("isfile", (PyFunction) a -> Files.isRegularFile(Path.of(str(a, 0))));
-        path.put("exists", (PyFunction) a -> Files.exists(Path.of(str(a, 0))));
-        path.put("islink", (PyFunction) a -> Files.isSymbolicLink(Path.of(str(a, 0))));
-        path.put("join", (PyFunction) a -> {
-            Path p = Path.of(str(a, 0));
-            for (int i = 1; i < a.size(); i++) {
-                p = p.resolve(str(a, i));
-            }
-            return p.toString();
-        });
-        Map<String, Object> os = new HashMap<>();
-        os.put("name", windows ? "nt" : "posix");
-        os.put("sep", windows ? "\\" : "/");
-        os.put("path", path);
-        os.put("F_OK", 0L);
-        os.put("X_OK", 1L);
-        os.put("W_OK", 2L);
-        os.put("R_OK", 4L);
-        os.put("access", (PyFunction) a -> {
-            Path p = Path.of(str(a, 0));
-            long mode = a.size() > 1 && a.get(1) instanceof Long l ? l : 0L;
-            if (!Files.exists(p)) {
-                return false;
-            }
-            return ((mode & 4) == 0 || Files.isReadable(p)) && ((mode & 2) == 0 || Files.isWritable(p))
-                    && ((mode & 1) == 0 || Files.isExecutable(p));
-        });
-        g.put("os", os);
-
-        Map<String, Object> plat = new HashMap<>();
-        plat.put("machine", (PyFunction) a -> machine);
-        plat.put("system", (PyFunction) a -> system);
-        plat.put("python_version", (PyFunction) a -> fullVersion);
-        plat.put("python_implementation", (PyFunction) a -> "CPython");
-        g.put("platform", plat);
-
-        g.put("open", (PyFunction) a -> {
-            Path p = Path.of(str(a, 0));
-            Map<String, Object> file = new HashMap<>();
-            file.put("read", (PyFunction) b -> {
-                try {
-                    return Files.readString(p, StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    throw new EvalError("cannot read " + p + ": " + e.getMessage());
-                }
-            });
-            return file;
-        });
-
-        // PEP 508 marker variables.
-        g.put("python_version", new MarkerString(PY_MAJOR + "." + PY_MINOR));
-        g.put("python_full_version", new MarkerString(fullVersion));
-        g.put("implementation_version", new MarkerString(fullVersion));
-        g.put("implementation_name", new MarkerString("cpython"));
-        g.put("platform_python_implementation", new MarkerString("CPython"));
-        g.put("platform_machine", new MarkerString(machine));
-        g.put("platform_system", new MarkerString(system));
-        g.put("sys_platform", new MarkerString(platform));
-        g.put("os_name", new MarkerString(windows ? "nt" : "posix"));
-        g.put("platform_release", new MarkerString(System.getProperty("os.version", "")));
-        return Map.copyOf(withNulls(g));
-    }
-
-    private static Map<String, Object> withNulls(Map<String, Object> g) {
-        g.put("None", NONE);
-        return g;
-    }
-
-    /** Python's None (Map.copyOf refuses null values). */
-    static final Object NONE = new Object() {
-        @Override
-        public String toString() {
-            return "None";
-        }
-    };
-
-    /** An error while evaluating: reported with the file and line of the header. */
-    static final class EvalError extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        EvalError(String message) {
-            super(message);
-        }
-    }
-
-    private static String str(List<Object> args, int i) {
-        if (args.size() <= i) {
-            throw new EvalError("missing argument");
-        }
-        Object o = args.get(i);
-        if (o instanceof String s) {
-            return s;
-        }
-        if (o instanceof MarkerString m) {
-            return m.value();
-        }
-        throw new EvalError("expected a string, got " + repr(o));
+        return new ConditionEvaluator(PythonGlobals.standard());
     }
 
     /** Evaluates a condition; errors name the file and line of the section header. */
@@ -229,7 +50,7 @@ public final class ConditionEvaluator {
             Parser p = new Parser(expression);
             Node n = p.parseExpression();
             p.expectEnd();
-            return truthy(n.eval());
+            return PythonValues.truthy(n.eval());
         } catch (EvalError e) {
             throw BuildoutException.configuration(where,
                     "cannot evaluate section condition '" + expression.strip() + "': " + e.getMessage());
@@ -243,129 +64,6 @@ public final class ConditionEvaluator {
 
     interface Node {
         Object eval();
-    }
-
-    static boolean truthy(Object o) {
-        if (o == null || o == NONE) {
-            return false;
-        }
-        if (o instanceof Boolean b) {
-            return b;
-        }
-        if (o instanceof Long l) {
-            return l != 0;
-        }
-        if (o instanceof String s) {
-            return !s.isEmpty();
-        }
-        if (o instanceof MarkerString m) {
-            return !m.value().isEmpty();
-        }
-        if (o instanceof List<?> l) {
-            return !l.isEmpty();
-        }
-        if (o instanceof Map<?, ?> m) {
-            return !m.isEmpty();
-        }
-        return true;
-    }
-
-    private static Object plain(Object o) {
-        if (o instanceof MarkerString m) {
-            return m.value();
-        }
-        if (o instanceof Boolean b) {
-            return b ? 1L : 0L;   // Python: True == 1
-        }
-        return o;
-    }
-
-    static boolean equal(Object a, Object b) {
-        return Objects.equals(plain(a), plain(b));
-    }
-
-    static int compare(Object a, Object b) {
-        if ((a instanceof MarkerString || b instanceof MarkerString) && isVersion(a) && isVersion(b)) {
-            return compareVersions(plain(a).toString(), plain(b).toString());
-        }
-        Object x = plain(a);
-        Object y = plain(b);
-        if (x instanceof Long l && y instanceof Long m) {
-            return Long.compare(l, m);
-        }
-        if (x instanceof String s && y instanceof String t) {
-            return s.compareTo(t);
-        }
-        if (x instanceof List<?> l && y instanceof List<?> m) {
-            for (int i = 0; i < Math.min(l.size(), m.size()); i++) {
-                if (!equal(l.get(i), m.get(i))) {
-                    return compare(l.get(i), m.get(i));
-                }
-            }
-            return Integer.compare(l.size(), m.size());
-        }
-        throw new EvalError("cannot compare " + repr(a) + " and " + repr(b));
-    }
-
-    private static boolean isVersion(Object o) {
-        Object p = plain(o);
-        return p instanceof String s && s.matches("\\d+(\\.\\d+)*");
-    }
-
-    private static int compareVersions(String a, String b) {
-        String[] x = a.split("\\.");
-        String[] y = b.split("\\.");
-        for (int i = 0; i < Math.max(x.length, y.length); i++) {
-            long u = i < x.length ? Long.parseLong(x[i]) : 0;
-            long v = i < y.length ? Long.parseLong(y[i]) : 0;
-            if (u != v) {
-                return Long.compare(u, v);
-            }
-        }
-        return 0;
-    }
-
-    static boolean contains(Object container, Object item) {
-        Object c = plain(container);
-        if (c instanceof String s) {
-            if (!(plain(item) instanceof String t)) {
-                throw new EvalError("'in <string>' requires string as left operand");
-            }
-            return s.contains(t);
-        }
-        if (c instanceof List<?> l) {
-            return l.stream().anyMatch(e -> equal(e, item));
-        }
-        if (c instanceof Map<?, ?> m) {
-            return m.containsKey(plain(item));
-        }
-        throw new EvalError("argument of type " + typeName(container) + " is not iterable");
-    }
-
-    static String typeName(Object o) {
-        if (o instanceof String || o instanceof MarkerString) {
-            return "str";
-        }
-        if (o instanceof Long) {
-            return "int";
-        }
-        if (o instanceof Boolean) {
-            return "bool";
-        }
-        if (o instanceof List) {
-            return "tuple";
-        }
-        if (o instanceof PyFunction) {
-            return "function";
-        }
-        return o == NONE || o == null ? "NoneType" : "module";
-    }
-
-    static String repr(Object o) {
-        if (o instanceof String || o instanceof MarkerString) {
-            return "'" + o + "'";
-        }
-        return String.valueOf(o);
     }
 
     // ----------------------------------------------------------------------------- parsing
@@ -419,7 +117,7 @@ public final class ConditionEvaluator {
                 Node r = parseAnd();
                 left = () -> {
                     Object v = l.eval();
-                    return truthy(v) ? v : r.eval();
+                    return PythonValues.truthy(v) ? v : r.eval();
                 };
             }
             return left;
@@ -432,7 +130,7 @@ public final class ConditionEvaluator {
                 Node r = parseNot();
                 left = () -> {
                     Object v = l.eval();
-                    return truthy(v) ? r.eval() : v;
+                    return PythonValues.truthy(v) ? r.eval() : v;
                 };
             }
             return left;
@@ -441,7 +139,7 @@ public final class ConditionEvaluator {
         Node parseNot() {
             if (accept("not")) {
                 Node inner = parseNot();
-                return () -> !truthy(inner.eval());
+                return () -> !PythonValues.truthy(inner.eval());
             }
             return parseComparison();
         }
@@ -466,7 +164,7 @@ public final class ConditionEvaluator {
                 Object left = operands.get(0).eval();
                 for (int i = 0; i < ops.size(); i++) {
                     Object right = operands.get(i + 1).eval();
-                    if (!applyComparison(ops.get(i), left, right)) {
+                    if (!PythonValues.applyComparison(ops.get(i), left, right)) {
                         return false;
                     }
                     left = right;
@@ -501,7 +199,7 @@ public final class ConditionEvaluator {
                     }
                     pos++;
                     Node target = node;
-                    node = () -> attribute(target.eval(), name.text);
+                    node = () -> PythonValues.attribute(target.eval(), name.text);
                 } else if (accept("(")) {
                     List<Node> args = new ArrayList<>();
                     if (!accept(")")) {
@@ -518,11 +216,11 @@ public final class ConditionEvaluator {
                     if (accept(":")) {
                         Node upper = peek().text.equals("]") ? null : parseExpression();
                         expect("]");
-                        node = () -> slice(target.eval(), index == null ? null : index.eval(),
+                        node = () -> PythonValues.slice(target.eval(), index == null ? null : index.eval(),
                                 upper == null ? null : upper.eval());
                     } else {
                         expect("]");
-                        node = () -> index(target.eval(), index.eval());
+                        node = () -> PythonValues.index(target.eval(), index.eval());
                     }
                 } else {
                     return node;
@@ -595,93 +293,15 @@ public final class ConditionEvaluator {
         }
     }
 
-    private static boolean applyComparison(String op, Object l, Object r) {
-        return switch (op) {
-            case "==" -> equal(l, r);
-            case "!=" -> !equal(l, r);
-            case "<" -> compare(l, r) < 0;
-            case "<=" -> compare(l, r) <= 0;
-            case ">" -> compare(l, r) > 0;
-            case ">=" -> compare(l, r) >= 0;
-            case "in" -> contains(r, l);
-            case "not in" -> !contains(r, l);
-            case "is" -> l == r || (l instanceof Boolean && l.equals(r));
-            case "is not" -> !(l == r || (l instanceof Boolean && l.equals(r)));
-            default -> throw new EvalError("unsupported operator " + op);
-        };
-    }
-
-    private static Object attribute(Object target, String name) {
-        if (target instanceof Map<?, ?> m && m.containsKey(name)) {
-            return m.get(name);
-        }
-        if ((target instanceof String || target instanceof MarkerString) && name.equals("startswith")) {
-            String s = target.toString();
-            return (PyFunction) a -> s.startsWith(str(a, 0));
-        }
-        if ((target instanceof String || target instanceof MarkerString) && name.equals("endswith")) {
-            String s = target.toString();
-            return (PyFunction) a -> s.endsWith(str(a, 0));
-        }
-        throw new EvalError(typeName(target) + " has no attribute '" + name + "' (not supported here)");
-    }
-
     private static Object call(Object target, List<Node> args) {
         if (!(target instanceof PyFunction f)) {
-            throw new EvalError("'" + typeName(target) + "' object is not callable");
+            throw new EvalError("'" + PythonValues.typeName(target) + "' object is not callable");
         }
         List<Object> values = new ArrayList<>();
         for (Node a : args) {
             values.add(a.eval());
         }
         return f.apply(values);
-    }
-
-    private static Object index(Object target, Object index) {
-        if (!(index instanceof Long i)) {
-            throw new EvalError("indices must be integers");
-        }
-        if (target instanceof List<?> l) {
-            int k = (int) (i < 0 ? l.size() + i : i);
-            if (k < 0 || k >= l.size()) {
-                throw new EvalError("tuple index out of range");
-            }
-            return l.get(k);
-        }
-        if (target instanceof String || target instanceof MarkerString) {
-            String s = target.toString();
-            int k = (int) (i < 0 ? s.length() + i : i);
-            if (k < 0 || k >= s.length()) {
-                throw new EvalError("string index out of range");
-            }
-            return String.valueOf(s.charAt(k));
-        }
-        throw new EvalError("'" + typeName(target) + "' object is not subscriptable");
-    }
-
-    private static Object slice(Object target, Object lower, Object upper) {
-        int size;
-        if (target instanceof List<?> l) {
-            size = l.size();
-        } else if (target instanceof String || target instanceof MarkerString) {
-            size = target.toString().length();
-        } else {
-            throw new EvalError("'" + typeName(target) + "' object is not subscriptable");
-        }
-        int lo = bound(lower, 0, size);
-        int hi = Math.max(lo, bound(upper, size, size));
-        return target instanceof List<?> l ? List.copyOf(l.subList(lo, hi)) : target.toString().substring(lo, hi);
-    }
-
-    private static int bound(Object value, int dflt, int size) {
-        if (value == null) {
-            return dflt;
-        }
-        if (!(value instanceof Long l)) {
-            throw new EvalError("slice indices must be integers");
-        }
-        long v = l < 0 ? size + l : l;
-        return (int) Math.max(0, Math.min(size, v));
     }
 
     private static List<Token> tokenize(String s) {
