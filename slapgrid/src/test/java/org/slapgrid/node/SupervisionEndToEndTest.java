@@ -106,7 +106,8 @@ class SupervisionEndToEndTest {
             // destruction drains first
             n.admin().remove("svc");
             assertThat(n.converge()).extracting(PartitionOutcome::kind).contains(PartitionOutcome.Kind.DESTROYED);
-            assertThat(markers.resolve("drained-" + partition.id())).hasContent("drained");
+            assertThat(markers.resolve("drained-" + partition.id())).as("prerm runs while the services still run")
+                    .hasContent("drained service-running");
             Files.delete(markers.resolve("drained-" + partition.id())); // the partition may host the next instance
 
             // a drain that takes too long is cut at the instance's timeout, and destruction goes on

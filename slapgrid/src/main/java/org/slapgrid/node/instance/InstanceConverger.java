@@ -233,12 +233,14 @@ public final class InstanceConverger {
     private PartitionOutcome destroy(Instance instance, Partition partition) throws IOException {
         String id = partition.id();
         PartitionStateDirectory state = stateOf(partition);
-        services.remove(id);
+        // Drain while the services still run: that is what prerm scripts are for (flush, stop
+        // taking writes, hand work over). Only then are the services stopped.
         DrainResult drained = drain.run(partition.directory(), who(partition), drainTimeout(instance));
         drained.describe().forEach(line -> log.accept(id + ": " + line));
         if (drained.timedOut()) {
             log.accept(id + ": prerm scripts did not finish in time; destroying anyway");
         }
+        services.remove(id);
         if (Files.isRegularFile(state.profile())) {
             // Uninstall every part, so recipes' uninstall steps run before the data goes.
             ExecResult r = buildout.run(state.profile(), partition.directory(), List.of("buildout:parts="),
