@@ -19,7 +19,7 @@ import org.slapgrid.recipes.support.OptionValues;
 /**
  * {@code slapos.recipe.build:download}: downloads {@code url} to {@code parts/<section>/<filename>}
  * ({@code filename} defaults to the section name) or to {@code destination}; {@code md5sum} or
- * {@code sha256} checked while streaming; optional {@code mode}. Output {@code target} (the file)
+ * {@code sha256} checked while streaming; {@code mode} (default 0644: instances read it). Output {@code target} (the file)
  * and {@code location}. Update does nothing when a checksum pins the content; otherwise it
  * downloads again and replaces the file only if the content changed.
  */
@@ -52,7 +52,8 @@ public final class DownloadRecipe implements Recipe {
             throw options.error("url", "must not be empty");
         }
         this.checksum = Checksum.fromOptions(options);
-        this.mode = Modes.option(options, "mode", null);
+        // A downloaded file of a release is read by the instances (other users): 0644 unless told.
+        this.mode = Modes.option(options, "mode", 0644);
         String destination = options.get("destination", "").strip();
         String filename = options.get("filename", "").strip();
         if (!destination.isEmpty() && !filename.isEmpty()) {

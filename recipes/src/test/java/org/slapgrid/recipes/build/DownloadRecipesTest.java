@@ -200,6 +200,7 @@ class DownloadRecipesTest {
 
         buildout.section("e", "recipe", "slapos.recipe.build:download", "url", "src.bin", "destination", "out/file");
         assertThat(buildout.install("e")).containsExactly(dir.resolve("out/file"));
+        assertThat(Modes.get(dir.resolve("out/file"))).as("readable by the instances by default").isEqualTo(0644);
         Files.setLastModifiedTime(dir.resolve("out/file"), FileTime.fromMillis(1_000_000_000L));
         buildout.update("e");
         assertThat(Files.getLastModifiedTime(dir.resolve("out/file")).toMillis())
