@@ -62,8 +62,9 @@ public final class ConfigParser {
             parseLine(lines.get(i), i + 1, name, sections, st);
         }
         if (!st.errors.isEmpty()) {
-            throw BuildoutException.configuration(st.firstError,
-                    "File contains parsing errors: " + name + String.join("", st.errors));
+            // one bad line gives a one-line message; several are listed one per line, as buildout does
+            String listed = st.errors.size() == 1 ? " " + st.errors.get(0).strip() : String.join("", st.errors);
+            throw BuildoutException.configuration(st.firstError, "File contains parsing errors: " + name + listed);
         }
         finish(sections, base);
         return new ParsedFile(name, base, sections);

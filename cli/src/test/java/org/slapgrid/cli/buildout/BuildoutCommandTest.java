@@ -165,7 +165,8 @@ class BuildoutCommandTest {
         write("buildout.cfg", "[buildout]\nparts = one\n[one]\nrecipe: cli.test:touch\n");
         Result syntax = slapos("buildout", "-c", main.toString());
         assertThat(syntax.status()).isEqualTo(2);
-        assertThat(syntax.err()).startsWith("Error: " + main + ":4: File contains parsing errors");
+        assertThat(syntax.err()).isEqualTo("Error: " + main + ":4: File contains parsing errors: " + main
+                + " [line  4]: 'recipe: cli.test:touch\\n'\n");
 
         write("buildout.cfg", "[buildout]\nparts = one\n[one]\nrecipe = cli.test:touch\npath = ${:a}\na = ${:path}\n");
         Result cycle = slapos("buildout", "resolve", "-c", main.toString());
