@@ -34,7 +34,8 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit status (tests call this rather than main). */
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
-        cl.setExitCodeExceptionMapper(t -> EXIT_FAILURE);
+        // Bad usage (unknown option, missing parameter) is 2, as for bad input; anything else 1.
+        cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILURE);
         return cl.execute(args);
     }
 

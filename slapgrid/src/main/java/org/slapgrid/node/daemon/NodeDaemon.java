@@ -26,6 +26,13 @@ import org.slapgrid.slap.model.NodeInfo;
 public final class NodeDaemon {
 
     private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
+    /**
+     * After a round in which something failed, the next round waits this long, doubling up to
+     * {@link #MAX_FAILURE_BACKOFF}: a failure is reported to the master, which changes the node's
+     * data, which would end the next long-poll at once and retry in a hot loop.
+     */
+    private static final Duration FIRST_FAILURE_BACKOFF = Duration.ofSeconds(5);
+    private static final Duration MAX_FAILURE_BACKOFF = Duration.ofMinutes(5);
 
     private final Node node;
     private final Duration pollWait;
@@ -52,6 +59,7 @@ public final class NodeDaemon {
         log.accept("node " + nodeId + ": daemon started, master " + node.config().masterUrl());
         NodeInfo last = null;
         Duration backoff = Duration.ofSeconds(1);
+        Duration failureBackoff = FIRST_FAILURE_BACKOFF;
         boolean unreachable = false;
         try (CrashWatcher ignored = node.watchCrashes()) {
             while (stopped.getCount() > 0) {
@@ -69,8 +77,18 @@ public final class NodeDaemon {
                     if (stopped.getCount() == 0 || last == null) {
                         break;
                     }
-                    converge(last, changed.isPresent());
+                    boolean failed = converge(last, changed.isPresent());
                     iterations++;
+                    if (failed) {
+                        log.accept("node " + nodeId + ": something failed; next attempt in " + failureBackoff.toSeconds() + " s");
+                        if (await(failureBackoff)) {
+                            break;
+                        }
+                        failureBackoff = failureBackoff.multipliedBy(2).compareTo(MAX_FAILURE_BACKOFF) > 0
+                                ? MAX_FAILURE_BACKOFF : failureBackoff.multipliedBy(2);
+                    } else {
+                        failureBackoff = FIRST_FAILURE_BACKOFF;
+                    }
                 } catch (RuntimeException e) {
                     if (stopped.getCount() == 0) {
                         break;
@@ -88,14 +106,18 @@ public final class NodeDaemon {
         log.accept("node " + nodeId + ": daemon stopped; services left running under supervisord");
     }
 
-    private void converge(NodeInfo info, boolean changed) {
+    /** One round of software and instances; true when something failed. */
+    private boolean converge(NodeInfo info, boolean changed) {
         try {
             List<SoftwareOutcome> sw = node.software(info, false);
             sw.stream().filter(o -> o.kind() != SoftwareOutcome.Kind.ALREADY_BUILT).forEach(o -> log.accept(o.toString()));
             List<PartitionOutcome> out = node.instance(info, InstanceConverger.Selection.all());
             out.stream().filter(o -> changed || o.kind() != PartitionOutcome.Kind.SKIPPED).forEach(o -> log.accept(o.toString()));
+            return sw.stream().anyMatch(o -> o.kind() == SoftwareOutcome.Kind.FAILED)
+                    || out.stream().anyMatch(o -> o.kind() == PartitionOutcome.Kind.FAILED);
         } catch (java.io.IOException e) {
             log.accept("node " + node.config().nodeId() + ": " + e.getMessage());
+            return true;
         }
     }
 
