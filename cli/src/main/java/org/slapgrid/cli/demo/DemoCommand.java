@@ -191,6 +191,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     private Instance waitForConnection(SlapClient admin, String url, String name, DemoPlace place) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+        boolean sawBuild = false; // an error reported before this run's build attempt is stale: the daemon retries
         while (System.nanoTime() < deadline) {
             Instance i = admin.info(name);
             if (i.connectionParameters() != null && !i.connectionParameters().isEmpty()
@@ -199,7 +200,8 @@ public final class DemoCommand implements Callable<Integer> {
                 return i;
             }
             var supply = admin.nodes().isEmpty() ? null : softwareState(admin, url);
-            if (supply == SoftwareState.ERROR) {
+            sawBuild |= supply == SoftwareState.BUILDING || supply == SoftwareState.AVAILABLE;
+            if (supply == SoftwareState.ERROR && sawBuild) {
                 progress.done();
                 System.err.println("slapos demo: the release failed to build; see " + place.directory().resolve("daemon.log"));
                 return null;

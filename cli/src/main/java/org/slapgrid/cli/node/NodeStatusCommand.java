@@ -51,8 +51,10 @@ final class NodeStatusCommand extends NodeVerb {
             int rows = p.services().size() + p.promises().size();
             int row = 0;
             for (NodeStatus.Service svc : p.services()) {
-                System.out.println(indent + (++row == rows ? "└─ " : "├─ ") + "service " + pad(svc.name(), 20) + pad(svc.state(), 9)
-                        + (svc.pid() > 0 ? "pid " + pad(Integer.toString(svc.pid()), 8) + "up " + uptime(svc.uptime()) : ""));
+                String detail = svc.pid() > 0 ? "pid " + pad(Integer.toString(svc.pid()), 8) + "up " + uptime(svc.uptime())
+                        : svc.state().equals("EXITED") ? "exit status " + svc.exitStatus() : "";
+                System.out.println(indent + (++row == rows ? "└─ " : "├─ ") + (svc.runOnce() ? "run     " : "service ")
+                        + pad(svc.name(), 20) + pad(svc.state(), 9) + detail);
             }
             for (PromiseResult pr : p.promises()) {
                 System.out.println(indent + (++row == rows ? "└─ " : "├─ ") + "promise " + pad(pr.name(), 20) + pr.describe());

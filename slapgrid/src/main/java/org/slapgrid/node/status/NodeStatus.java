@@ -19,6 +19,7 @@ import org.slapgrid.node.instance.PartitionStateDirectory;
 import org.slapgrid.node.promise.PromiseResult;
 import org.slapgrid.node.promise.PromiseState;
 import org.slapgrid.node.supervisor.ProcessInfo;
+import org.slapgrid.node.supervisor.ProgramSpec;
 import org.slapgrid.node.supervisor.Supervisor;
 
 /**
@@ -32,7 +33,16 @@ public final class NodeStatus {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public record Service(String name, String state, int pid, Duration uptime) {
+    /**
+     * A program of a partition: a watched service ({@code etc/service}) or a run-once script
+     * ({@code etc/run}), which is healthy once it has exited with status 0.
+     */
+    public record Service(String name, boolean runOnce, String state, int pid, Duration uptime, int exitStatus) {
+
+        public boolean healthy() {
+            return runOnce ? state.equals("RUNNING") || state.equals("STARTING") || (state.equals("EXITED") && exitStatus == 0)
+                    : state.equals("RUNNING");
+        }
     }
 
     public record PartitionStatus(String id, String ipv4, String user, String instance, String requestedState,
@@ -52,6 +62,7 @@ public final class NodeStatus {
         if (running) {
             processes = supervisor.client().getAllProcessInfo();
         }
+        var managed = supervisor.managedPrograms();
         List<PartitionStatus> out = new ArrayList<>();
         for (Partition p : NodeFormatter.formatted(config)) {
             PartitionStateDirectory state = new PartitionStateDirectory(config.stateDirectory(), p.id(), null);
@@ -68,7 +79,10 @@ public final class NodeStatus {
                 if (info.name().startsWith(p.id() + "_")) {
                     Duration up = info.state().isRunningState() && info.start() > 0
                             ? Duration.ofSeconds(Math.max(0, Instant.now().getEpochSecond() - info.start())) : Duration.ZERO;
-                    services.add(new Service(info.name().substring(p.id().length() + 1), info.state().name(), info.pid(), up));
+                    var spec = managed.get(info.name());
+                    boolean runOnce = spec != null && spec.spec().kind() == ProgramSpec.Kind.RUN_ONCE;
+                    String name = spec != null ? spec.spec().scriptName() : info.name().substring(p.id().length() + 1);
+                    services.add(new Service(name, runOnce, info.state().name(), info.pid(), up, info.exitStatus()));
                 }
             }
             List<PromiseResult> promises = new PromiseState(state.promisesFile()).load();
@@ -86,11 +100,12 @@ public final class NodeStatus {
         if ("stopped".equals(requested)) {
             return "stopped";
         }
-        long runningCount = services.stream().filter(s -> s.state().equals("RUNNING")).count();
+        List<Service> watched = services.stream().filter(s -> !s.runOnce()).toList();
+        long runningCount = watched.stream().filter(Service::healthy).count();
         boolean promisesKept = promises.stream().allMatch(PromiseResult::kept);
-        if (!services.isEmpty() && runningCount == 0) {
+        if (!watched.isEmpty() && runningCount == 0) {
             return "down";
         }
-        return runningCount == services.size() && promisesKept ? "up" : "warn";
+        return services.stream().allMatch(Service::healthy) && promisesKept ? "up" : "warn";
     }
 }
