@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 import org.slapgrid.node.buildout.BuildoutProcess;
+import org.slapgrid.node.buildout.ClassDataArchive;
 import org.slapgrid.node.buildout.NodeRuntime;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.config.NodeConfigException;
@@ -89,7 +90,8 @@ public final class Node {
     public static Node assemble(NodeConfig config, SlapClient master, Supervisor supervisor, NodeRuntime runtime,
                                 RunAs builder, Duration promiseTimeout, Consumer<String> log) {
         PartitionExecutor executor = new PartitionExecutor();
-        BuildoutProcess buildout = new BuildoutProcess(runtime, executor);
+        BuildoutProcess buildout = new BuildoutProcess(runtime, executor,
+                new ClassDataArchive(runtime, config.stateDirectory().resolve("lib")));
         SoftwareInstaller software = new SoftwareInstaller(config, master, buildout, builder, Duration.ofHours(2), log);
         InstanceConverger converger = new InstanceConverger(config, master, new SupervisedServices(supervisor), buildout,
                 PromiseRunner.withOwnPool(promiseTimeout), new Drain(executor), executor, Clock.systemUTC(), log);
