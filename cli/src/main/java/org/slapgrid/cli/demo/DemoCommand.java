@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.slapgrid.cli.Main;
+import org.slapgrid.node.io.AtomicFiles;
 import org.slapgrid.node.buildout.NodeRuntime;
 import org.slapgrid.node.supervisor.Supervisor;
 import org.slapgrid.node.supervisor.SupervisorLayout;
@@ -70,7 +71,7 @@ public final class DemoCommand implements Callable<Integer> {
             int status = stopAll(place);
             if (reset) {
                 for (Path p : List.of(place.directory(), place.masterData())) {
-                    deleteTree(p);
+                    AtomicFiles.deleteTree(p);
                     System.out.println("Deleted " + p);
                 }
             }
@@ -253,17 +254,6 @@ public final class DemoCommand implements Callable<Integer> {
         processes.stop("master");
         System.out.println("Stopped. Data is kept in " + place.directory() + " and " + place.masterData() + ".");
         return Main.EXIT_OK;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /** Step lines and a spinner on standard error. */

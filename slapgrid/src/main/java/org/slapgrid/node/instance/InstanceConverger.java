@@ -27,6 +27,7 @@ import org.slapgrid.node.exec.ExecResult;
 import org.slapgrid.node.exec.PartitionExecutor;
 import org.slapgrid.node.exec.RunAs;
 import org.slapgrid.node.format.Partition;
+import org.slapgrid.node.io.AtomicFiles;
 import org.slapgrid.node.promise.PromiseResult;
 import org.slapgrid.node.promise.PromiseRunner;
 import org.slapgrid.node.promise.PromiseState;
@@ -250,7 +251,7 @@ public final class InstanceConverger {
             }
         }
         wipe(partition);
-        deleteTree(state.path());
+        AtomicFiles.deleteTree(state.path());
         String summary = String.join("\n", drained.describe()) + (drained.timedOut() ? "\nprerm timed out" : "");
         report(id, InstanceState.DESTROYED, summary);
         return new PartitionOutcome(id, PartitionOutcome.Kind.DESTROYED, drained.clean() ? "" : "drain not clean");
@@ -337,14 +338,4 @@ public final class InstanceConverger {
         return s.length() <= REPORT_TAIL ? s : "..." + s.substring(s.length() - REPORT_TAIL);
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -48,6 +48,30 @@ public final class AtomicFiles {
         }
     }
 
+    /** Writes {@code content} unless the file already holds exactly it; returns whether it wrote. */
+    public static boolean writeIfChanged(Path target, String content, String mode) throws IOException {
+        if (hasContent(target, content)) {
+            return false;
+        }
+        write(target, content, mode);
+        return true;
+    }
+
+    /**
+     * Deletes a file or a directory tree, links included but never followed (a link planted in
+     * the tree is removed, not what it points to). An absent path is fine.
+     */
+    public static void deleteTree(Path path) throws IOException {
+        if (!Files.exists(path, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(path)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     /** True when the file exists and holds exactly {@code content}: lets callers skip rewrites. */
     public static boolean hasContent(Path target, String content) throws IOException {
         return Files.isRegularFile(target)

@@ -78,8 +78,8 @@ public final class SoftwareInstaller {
         try {
             if (supply.requestedState() == SupplyState.DESTROYED) {
                 boolean existed = Files.exists(dir);
-                deleteTree(dir);
-                deleteTree(stateDir(parsed));
+                AtomicFiles.deleteTree(dir);
+                AtomicFiles.deleteTree(stateDir(parsed));
                 if (supply.reportedState() != SoftwareState.DESTROYED || existed) {
                     report(url, SoftwareState.DESTROYED, "");
                 }
@@ -175,14 +175,4 @@ public final class SoftwareInstaller {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -169,7 +169,7 @@ public final class Supervisor {
             OrphanReaper.reap(recorded.get(), settings.stopTimeout());
             Files.deleteIfExists(layout.pidFile());
         }
-        AtomicFiles.writeIfChanged(layout.configFile(), generator.mainConfig());
+        writeIfChanged(layout.configFile(), generator.mainConfig());
         launch();
         if (!awaitAnswer()) {
             throw new SupervisorException("supervisord started with " + layout.configFile()
@@ -329,7 +329,7 @@ public final class Supervisor {
             appliedUnderPid = -1; // until this change is fully applied: a failure below means reload next time
             boolean filesChanged = false;
             for (ConfigGenerator.GeneratedPartition g : generated.values()) {
-                filesChanged |= AtomicFiles.writeIfChanged(layout.partitionFile(g.partitionId()), g.text());
+                filesChanged |= writeIfChanged(layout.partitionFile(g.partitionId()), g.text());
             }
             for (String id : removals) {
                 filesChanged |= Files.deleteIfExists(layout.partitionFile(id));
@@ -523,6 +523,15 @@ public final class Supervisor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SupervisorException("interrupted", e);
+        }
+    }
+
+    /** Whole-file writes supervisord never sees half done (temp file, fsync, rename). */
+    private static boolean writeIfChanged(Path file, String text) {
+        try {
+            return org.slapgrid.node.io.AtomicFiles.writeIfChanged(file, text, "rw-r--r--");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file, e);
         }
     }
 }
