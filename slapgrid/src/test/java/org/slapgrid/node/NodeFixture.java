@@ -64,6 +64,8 @@ public final class NodeFixture implements AutoCloseable {
     private final InstanceConverger converger;
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
     private final Node assembled;
+    private final String secret;
+    private final Path tmp;
     private final Path supervisorRoot;
     private final NodeRuntime runtime;
     private final RunAs builder;
@@ -79,10 +81,12 @@ public final class NodeFixture implements AutoCloseable {
         admin = SlapClient.builder(master.url()).token(Files.readString(mc.adminTokenFile()).strip())
                 .timeout(Duration.ofSeconds(20)).build();
         var credentials = admin.registerNode(nodeId, List.of());
+        this.secret = credentials.secret();
+        this.tmp = tmp;
         node = SlapClient.builder(master.url()).token(credentials.secret()).timeout(Duration.ofSeconds(20)).build();
         config = new NodeConfig(null, master.url().toString(), nodeId, tmp.resolve("node.secret"), tmp.resolve("opt"),
                 tmp.resolve("srv"), partitionCount, uniqueNetwork(), Duration.ofDays(1), Duration.ofMinutes(10), 2, ROOT);
-        supervisorRoot = tmp.resolve("srv/sup");
+        supervisorRoot = tmp.resolve("srv"); // the instance root, as Node.open lays it out
         supervisor = new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(supervisorRoot), nodeId));
         var accounts = ROOT ? new UnixAccounts(userPrefix) : new CurrentUserAccounts();
         partitions = new NodeFormatter(config, accounts).format().partitions();
@@ -126,6 +130,23 @@ public final class NodeFixture implements AutoCloseable {
 
     public Partition partition(String id) {
         return partitions.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    /**
+     * Writes this node's slapos.cfg and secret (mode 0600), as `slapos node register` does, so
+     * that a separate process (a daemon) can open the same node.
+     */
+    public Path writeConfigFile() throws IOException {
+        Path etc = Files.createDirectories(tmp.resolve("etc"));
+        Path secretFile = etc.resolve("node.secret");
+        Files.writeString(secretFile, secret);
+        Files.setPosixFilePermissions(secretFile, PosixFilePermissions.fromString("rw-------"));
+        Path cfg = etc.resolve("slapos.cfg");
+        Files.writeString(cfg, "[slapos]\nmaster_url = " + config.masterUrl() + "\nnode_id = " + nodeId
+                + "\ncredentials_file = " + secretFile + "\nsoftware_root = " + config.softwareRoot()
+                + "\ninstance_root = " + config.instanceRoot() + "\npartition_amount = " + partitionCount
+                + "\nipv4_network = " + config.ipv4Network() + "\n");
+        return cfg;
     }
 
     /** The node as a restarted daemon sees it: new objects on the same files, supervisord and master. */
