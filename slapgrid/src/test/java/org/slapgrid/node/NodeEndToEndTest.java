@@ -1,6 +1,7 @@
 package org.slapgrid.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -107,6 +108,55 @@ class NodeEndToEndTest {
             assertThat(n.node().nodeInfo(n.nodeId()).partitions()).filteredOn(p -> p.id().equals(pa.id()))
                     .allSatisfy(p -> assertThat(p.instance()).isNull());
             assertThat(get(urlB)).isEqualTo("b, updated");
+        }
+    }
+
+    @Test
+    void aFailingProfileIsReportedAndTouchesNoOtherPartitionAndADestroyedReleaseIsRemoved() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/supervisord")) || "true".equals(System.getenv("CI")),
+                "needs Debian's supervisor package (installed by .ci/run)");
+        try (NodeFixture n = NodeFixture.start(tmp, "node-fail", "sgfail", 2)) {
+            String hello = ReleaseCopy.of(REPOSITORY, "hello", tmp.resolve("repo")).toString();
+            Path broken = Files.createDirectories(tmp.resolve("broken"));
+            Files.writeString(broken.resolve("software.cfg"), "[buildout]\nparts = instance-profile\n\n[instance-profile]\n"
+                    + "recipe = slapos.recipe.template:jinja2\nurl = ${:_profile_base_location_}/instance.cfg.in\n"
+                    + "output = ${buildout:directory}/instance.cfg\n");
+            Files.writeString(broken.resolve("instance.cfg.in"), "[buildout]\nparts = fail\n\n[fail]\n"
+                    + "recipe = plone.recipe.command\ncommand = echo 'cannot start: the disk is full' >&2; exit 1\n"
+                    + "stop-on-error = true\n");
+            String brokenUrl = broken.resolve("software.cfg").toString();
+            n.supplyAndBuild(hello);
+            n.supplyAndBuild(brokenUrl);
+            n.admin().request(n.request("good", hello, Map.of("greeting", "still fine")));
+            n.admin().request(n.request("bad", brokenUrl, Map.of()));
+
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
+                    assertThat(n.converge()).extracting(PartitionOutcome::kind)
+                            .containsExactlyInAnyOrder(PartitionOutcome.Kind.FAILED,
+                                    n.admin().info("good").reportedState() == InstanceState.STARTED
+                                            ? PartitionOutcome.Kind.SKIPPED : PartitionOutcome.Kind.CONVERGED));
+            Instance bad = n.admin().info("bad");
+            assertThat(bad.reportedState()).isEqualTo(InstanceState.ERROR);
+            assertThat(bad.errorLog()).contains("cannot start: the disk is full");
+            Instance good = n.admin().info("good");
+            assertThat(get((String) good.connectionParameters().get("url"))).isEqualTo("still fine");
+
+            // the failing partition is retried on every run; the good one is not touched
+            Partition goodPartition = n.partition(good.partition());
+            Map<Path, FileTime> before = mtimes(goodPartition.directory());
+            assertThat(n.converge()).filteredOn(o -> o.partition().equals(bad.partition())).extracting(PartitionOutcome::kind)
+                    .containsExactly(PartitionOutcome.Kind.FAILED);
+            assertThat(mtimes(goodPartition.directory())).isEqualTo(before);
+
+            // a release the master marks destroyed is removed from the node
+            n.admin().remove("bad");
+            n.converge();
+            n.admin().supply(brokenUrl, n.nodeId(), SupplyState.DESTROYED);
+            assertThat(n.software().install(n.node().nodeInfo(n.nodeId()).software(), false))
+                    .filteredOn(o -> o.url().equals(brokenUrl)).extracting(SoftwareOutcome::kind)
+                    .containsExactly(SoftwareOutcome.Kind.REMOVED);
+            assertThat(n.software().directoryOf(brokenUrl)).doesNotExist();
+            assertThat(n.software().directoryOf(hello).resolve(".completed")).exists();
         }
     }
 
