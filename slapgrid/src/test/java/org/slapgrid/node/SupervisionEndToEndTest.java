@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.node.format.Partition;
 import org.slapgrid.node.instance.PartitionOutcome;
+import org.slapgrid.node.status.NodeStatus;
 import org.slapgrid.node.supervisor.CrashRateLimit;
 import org.slapgrid.node.supervisor.CrashWatcher;
 import org.slapgrid.node.supervisor.ProcessState;
@@ -91,9 +92,23 @@ class SupervisionEndToEndTest {
             assertThat(n.converge()).extracting(PartitionOutcome::kind).containsExactly(PartitionOutcome.Kind.PROMISE_BROKEN);
             assertThat(n.admin().info("svc").reportedState()).isEqualTo(InstanceState.ERROR);
             assertThat(n.admin().info("svc").errorLog()).contains("the broken flag is set");
+            NodeStatus.PartitionStatus broken = status(n, partition.id());
+            assertThat(broken.overall()).isEqualTo("warn");
+            assertThat(broken.instance()).isEqualTo("svc");
+            assertThat(broken.promises()).singleElement().satisfies(pr -> {
+                assertThat(pr.name()).isEqualTo("healthy");
+                assertThat(pr.kept()).isFalse();
+                assertThat(pr.output()).contains("the broken flag is set");
+            });
+            assertThat(broken.services()).singleElement().satisfies(svcStatus -> {
+                assertThat(svcStatus.name()).isEqualTo("worker");
+                assertThat(svcStatus.state()).isEqualTo("RUNNING");
+                assertThat(svcStatus.pid()).isEqualTo(n.supervisor().client().getProcessInfo(program).pid());
+            });
             Files.delete(flag);
             n.converge();
             assertThat(n.admin().info("svc").reportedState()).isEqualTo(InstanceState.STARTED);
+            assertThat(status(n, partition.id()).overall()).isEqualTo("up");
 
             // a restarted node takes the services over without restarting them
             int before = n.supervisor().client().getProcessInfo(program).pid();
@@ -122,6 +137,11 @@ class SupervisionEndToEndTest {
             assertThat(n.log()).contains("prerm scripts did not finish in time; destroying anyway");
             assertThat(markers.resolve("drained-" + slowPartition)).doesNotExist();
         }
+    }
+
+    private static NodeStatus.PartitionStatus status(NodeFixture n, String partition) throws IOException {
+        return NodeStatus.collect(n.config(), n.supervisor()).partitions().stream()
+                .filter(p -> p.id().equals(partition)).findFirst().orElseThrow();
     }
 
     private static List<String> bangs(NodeFixture n, String instanceId) throws SQLException {
