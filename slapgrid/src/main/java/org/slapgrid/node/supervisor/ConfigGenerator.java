@@ -71,7 +71,7 @@ public final class ConfigGenerator {
                 name = ProgramNames.disambiguated(name, "service/" + script);
             }
             specs.put(name, new ProgramSpec(name, partition.partitionId(), script, ProgramSpec.Kind.WATCHED,
-                    partition.serviceDir().resolve(script), partition.logDir().resolve(name + ".log"), autostart));
+                    partition.serviceDir().resolve(script), settings.layout().partitionLogDir(partition.partitionId()).resolve(name + ".log"), autostart));
         }
         for (String script : partition.runScripts()) {
             String base = ProgramNames.baseName(partition.partitionId(), script);
@@ -79,7 +79,7 @@ public final class ConfigGenerator {
                     : !specs.containsKey(base + "_run") ? base + "_run"
                     : ProgramNames.disambiguated(base, "run/" + script);
             specs.put(name, new ProgramSpec(name, partition.partitionId(), script, ProgramSpec.Kind.RUN_ONCE,
-                    partition.runDir().resolve(script), partition.logDir().resolve(name + ".log"), autostart));
+                    partition.runDir().resolve(script), settings.layout().partitionLogDir(partition.partitionId()).resolve(name + ".log"), autostart));
         }
 
         List<Map<String, Object>> programs = new ArrayList<>();

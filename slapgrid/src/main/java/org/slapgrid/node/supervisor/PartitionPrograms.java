@@ -43,10 +43,6 @@ public record PartitionPrograms(String partitionId, Path directory, String user,
         return directory.resolve("etc/run");
     }
 
-    public Path logDir() {
-        return directory.resolve("var/log");
-    }
-
     /** Regular executable files, hidden ones (editor/temp files) left out, sorted by name. */
     static List<String> executables(Path dir) {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {

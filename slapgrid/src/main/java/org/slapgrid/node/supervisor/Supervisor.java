@@ -314,7 +314,6 @@ public final class Supervisor {
         Map<String, PartitionPrograms> byId = new HashMap<>();
         for (PartitionPrograms p : upserts) {
             ConfigGenerator.GeneratedPartition g = generator.partition(p);
-            refuseSymlinkedLogs(p, g.programs());
             generated.put(p.partitionId(), g);
             byId.put(p.partitionId(), p);
         }
@@ -471,49 +470,25 @@ public final class Supervisor {
     }
 
     /**
-     * supervisord opens program logs as root: a log path the partition user turned into a
-     * symbolic link would make it append to any file of the system. (A user racing the check
-     * can still swap it; logs outside the partition would close that, see the README.)
-     */
-    private static void refuseSymlinkedLogs(PartitionPrograms p, List<ProgramSpec> programs) {
-        for (Path dir : List.of(p.directory().resolve("var"), p.logDir())) {
-            if (Files.isSymbolicLink(dir)) {
-                throw new SupervisorException("partition " + p.partitionId() + ": " + dir
-                        + " is a symbolic link; refusing to let supervisord write program logs through it");
-            }
-        }
-        for (ProgramSpec spec : programs) {
-            if (Files.isSymbolicLink(spec.logFile())) {
-                throw new SupervisorException("partition " + p.partitionId() + ": program log " + spec.logFile()
-                        + " is a symbolic link; refusing to let supervisord write through it");
-            }
-        }
-    }
-
-    /**
-     * supervisord opens program logs in the partition's var/log and fails to spawn without it.
-     * Created here only when missing, refusing symlinks (the partition user controls that tree),
-     * and given to the partition's owner.
+     * The partition's log directory, in the node's own var/log: created when missing, owned by
+     * the node, readable by the partition's group (mode 0750), so the partition can read its
+     * logs but nothing it controls lies on the path supervisord writes.
      */
     private void ensureLogDir(PartitionPrograms p) throws IOException {
-        Path logDir = p.logDir();
-        if (Files.isDirectory(logDir, LinkOption.NOFOLLOW_LINKS)) {
-            return;
+        Path logDir = layout.partitionLogDir(p.partitionId());
+        if (Files.isSymbolicLink(logDir)) {
+            throw new SupervisorException("partition " + p.partitionId() + ": " + logDir + " is a symbolic link");
         }
-        if (!Files.isDirectory(p.directory(), LinkOption.NOFOLLOW_LINKS)) {
-            throw new SupervisorException("partition " + p.partitionId() + ": directory " + p.directory()
-                    + " does not exist");
+        if (!Files.isDirectory(logDir, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(logDir);
         }
-        UserPrincipal owner = Files.getOwner(p.directory(), LinkOption.NOFOLLOW_LINKS);
-        for (Path dir : List.of(p.directory().resolve("var"), logDir)) {
-            if (Files.isSymbolicLink(dir)) {
-                throw new SupervisorException("partition " + p.partitionId() + ": " + dir
-                        + " is a symbolic link; refusing to create program logs through it");
-            }
-            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectory(dir);
-                Files.setOwner(dir, owner);
-            }
+        Files.setPosixFilePermissions(logDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x---"));
+        if (Files.isDirectory(p.directory(), LinkOption.NOFOLLOW_LINKS)) {
+            // the partition's own group, as format set it on the partition directory
+            var group = Files.readAttributes(p.directory(), java.nio.file.attribute.PosixFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS).group();
+            Files.getFileAttributeView(logDir, java.nio.file.attribute.PosixFileAttributeView.class,
+                    LinkOption.NOFOLLOW_LINKS).setGroup(group);
         }
     }
 

@@ -35,6 +35,16 @@ public record SupervisorLayout(Path configFile, Path includeDir, Path socket, Pa
                 r.resolve("var/log/supervisord.log"), r.resolve("var/log"));
     }
 
+    /**
+     * Where supervisord writes the programs' logs of a partition: below the node's own var/log,
+     * never in the partition. supervisord opens them as root, so a path the partition's user
+     * controls could be turned (a symbolic link swapped in at the right moment) into a write to
+     * any file of the system.
+     */
+    public Path partitionLogDir(String partitionId) {
+        return childLogDir.resolve(partitionId);
+    }
+
     /** The per-partition file supervisord includes. */
     public Path partitionFile(String partitionId) {
         return includeDir.resolve(partitionId + ".conf");

@@ -165,7 +165,7 @@ class MariaDbReleaseTest {
                 ProcessResult drained = asPartitionUser(pb, pb.directory().resolve("etc/prerm/mariadb-drain").toString());
                 assertThat(drained.getExitValue()).as(drained.outputUTF8()).isZero();
                 assertThat(drained.outputUTF8()).contains("writes stopped, tables flushed, server shut down");
-                assertThat(serviceLog(pb)).contains("Shutdown complete");
+                assertThat(serviceLog(n, pb)).contains("Shutdown complete");
                 await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                         .untilAsserted(() -> assertThat(sql(urlB, "SELECT DATABASE()")).isEqualTo("shop"));
 
@@ -253,9 +253,15 @@ class MariaDbReleaseTest {
         List<String> logs = new java.util.ArrayList<>(List.of(n.log()));
         for (Partition p : partitions) {
             logs.add(Files.readString(n.config().stateDirectory().resolve("partitions").resolve(p.id()).resolve("instance.log")));
-            try (Stream<Path> files = Files.list(p.directory().resolve("var/log"))) {
-                for (Path f : files.toList()) {
-                    logs.add(Files.readString(f));
+            // the partition's own logs, and its services' logs that supervisord keeps in the node's var/log
+            for (Path dir : List.of(p.directory().resolve("var/log"), n.config().instanceRoot().resolve("var/log").resolve(p.id()))) {
+                if (!Files.isDirectory(dir)) {
+                    continue;
+                }
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path f : files.filter(Files::isRegularFile).toList()) {
+                        logs.add(Files.readString(f));
+                    }
                 }
             }
         }
@@ -268,9 +274,9 @@ class MariaDbReleaseTest {
                 .timeout(60, TimeUnit.SECONDS).execute();
     }
 
-    private static String serviceLog(Partition p) throws IOException {
+    private static String serviceLog(NodeFixture n, Partition p) throws IOException {
         StringBuilder all = new StringBuilder();
-        try (Stream<Path> files = Files.list(p.directory().resolve("var/log"))) {
+        try (Stream<Path> files = Files.list(n.config().instanceRoot().resolve("var/log").resolve(p.id()))) {
             for (Path f : files.filter(f -> f.getFileName().toString().contains("_mariadbd-")).toList()) {
                 all.append(Files.readString(f));
             }

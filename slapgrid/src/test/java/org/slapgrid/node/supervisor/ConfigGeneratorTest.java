@@ -80,7 +80,7 @@ class ConfigGeneratorTest {
                 stopasgroup=true
                 killasgroup=true
                 redirect_stderr=true
-                stdout_logfile={P}/var/log/slappart0_init.log
+                stdout_logfile=/srv/slapgrid/var/log/slappart0/slappart0_init.log
                 stdout_logfile_maxbytes=5MB
                 stdout_logfile_backups=1
 
@@ -100,7 +100,7 @@ class ConfigGeneratorTest {
                 stopasgroup=true
                 killasgroup=true
                 redirect_stderr=true
-                stdout_logfile={P}/var/log/slappart0_mariadb.log
+                stdout_logfile=/srv/slapgrid/var/log/slappart0/slappart0_mariadb.log
                 stdout_logfile_maxbytes=5MB
                 stdout_logfile_backups=1
                 """.replace("{P}", part.toString());

@@ -93,7 +93,7 @@ class RealSupervisordTest {
         assertThat(supervisor.ensureRunning()).isEqualTo(Supervisor.StartOutcome.STARTED);
         runningPid("slappart0_web");
         assertThat(info("slappart0_web").stdoutLogfile())
-                .isEqualTo(part0.resolve("var/log/slappart0_web.log").toString());
+                .isEqualTo(supervisor.settings().layout().partitionLogDir("slappart0").resolve("slappart0_web.log").toString());
     }
 
     @Test
