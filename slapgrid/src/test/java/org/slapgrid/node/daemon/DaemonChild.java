@@ -9,8 +9,9 @@ import org.slapgrid.node.config.NodeConfigLoader;
 import org.slapgrid.node.config.NodeLayout;
 
 /**
- * A node daemon in its own JVM, as `slapos node daemon --config FILE` runs it (that command is
- * this, in the cli module): for tests that kill it.
+ * A node in its own JVM, for tests that kill it: {@code DaemonChild CONFIG} runs the daemon as
+ * `slapos node daemon --config FILE` does (that command is this, in the cli module);
+ * {@code DaemonChild CONFIG once} runs one forced round, as `slapos node instance --force`.
  */
 public final class DaemonChild {
 
@@ -19,6 +20,12 @@ public final class DaemonChild {
 
     public static void main(String[] args) throws Exception {
         NodeConfig config = new NodeConfigLoader(NodeLayout.forCurrentUser()).load(Path.of(args[0]));
+        if (args.length > 1 && args[1].equals("once")) {
+            Node node = Node.open(config, System.out::println);
+            node.instance(node.master().nodeInfo(config.nodeId()), new org.slapgrid.node.instance.InstanceConverger.Selection(true, null))
+                    .forEach(System.out::println);
+            return;
+        }
         NodeDaemon daemon = new NodeDaemon(Node.open(config, System.out::println), Duration.ofSeconds(5), line -> {
             System.out.println(line);
             System.out.flush();
