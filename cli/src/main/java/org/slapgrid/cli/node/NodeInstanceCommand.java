@@ -5,6 +5,7 @@ import java.util.List;
 import org.slapgrid.cli.Main;
 import org.slapgrid.node.Node;
 import org.slapgrid.node.config.NodeConfig;
+import org.slapgrid.node.daemon.ControlSocket;
 import org.slapgrid.node.instance.InstanceConverger;
 import org.slapgrid.node.instance.PartitionOutcome;
 import picocli.CommandLine.Command;
@@ -15,6 +16,7 @@ import picocli.CommandLine.Option;
         description = {"Converge every partition that hosts an instance to what the master asks: run its profile",
                 "as the partition's user, put its services under supervisord, run its promises, report.",
                 "Unchanged partitions are skipped (only their promises run) until their periodicity elapses.",
+                "When a node daemon runs, it does the round (it is warm); --no-daemon runs it here.",
                 "Exit 0 when all converged, 1 when one failed, 2 when one has a broken promise."})
 final class NodeInstanceCommand extends NodeVerb {
 
@@ -24,11 +26,19 @@ final class NodeInstanceCommand extends NodeVerb {
     @Option(names = "--only", paramLabel = "PARTITION", description = "Converge only this partition (e.g. slappart3).")
     String only;
 
+    @Option(names = "--no-daemon", description = "Run the round in this process even when a node daemon is running.")
+    boolean noDaemon;
+
     @Override
     int run(NodeConfig config) throws Exception {
-        Node node = open(config);
-        List<PartitionOutcome> out = node.instance(node.master().nodeInfo(config.nodeId()),
-                new InstanceConverger.Selection(force, only));
+        InstanceConverger.Selection selection = new InstanceConverger.Selection(force, only);
+        // A running daemon is warm and serialises rounds: let it do the work.
+        List<PartitionOutcome> out = noDaemon ? null
+                : ControlSocket.ask(ControlSocket.pathFor(config), selection).orElse(null);
+        if (out == null) {
+            Node node = open(config);
+            out = node.instance(node.master().nodeInfo(config.nodeId()), selection);
+        }
         out.forEach(o -> System.out.println(o));
         if (out.isEmpty()) {
             System.out.println(only == null ? "No instance is allocated on node " + config.nodeId() + "."

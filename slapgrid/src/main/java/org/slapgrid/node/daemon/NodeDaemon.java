@@ -38,6 +38,8 @@ public final class NodeDaemon {
     private final Duration pollWait;
     private final Consumer<String> log;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** One round at a time: the loop's and those asked through the control socket. */
+    private final Object rounds = new Object();
     private volatile Thread worker;
     private volatile long iterations;
 
@@ -61,7 +63,8 @@ public final class NodeDaemon {
         Duration backoff = Duration.ofSeconds(1);
         Duration failureBackoff = FIRST_FAILURE_BACKOFF;
         boolean unreachable = false;
-        try (CrashWatcher ignored = node.watchCrashes()) {
+        try (CrashWatcher ignored = node.watchCrashes();
+             ControlSocket control = ControlSocket.listen(ControlSocket.pathFor(node.config()), this::askedRound, log)) {
             while (stopped.getCount() > 0) {
                 try {
                     Optional<NodeInfo> changed = node.master().nodeInfo(nodeId, last == null ? -1 : last.version(),
@@ -102,12 +105,32 @@ public final class NodeDaemon {
                     backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
                 }
             }
+        } catch (java.io.IOException e) {
+            log.accept("node " + nodeId + ": cannot open the control socket: " + e.getMessage());
         }
         log.accept("node " + nodeId + ": daemon stopped; services left running under supervisord");
     }
 
+    /** A round asked for by `slapos node instance` through the control socket. */
+    private List<PartitionOutcome> askedRound(ControlSocket.Request request) {
+        synchronized (rounds) {
+            try {
+                return node.instance(node.master().nodeInfo(node.config().nodeId()),
+                        new InstanceConverger.Selection(request.force(), request.only()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
     /** One round of software and instances; true when something failed. */
     private boolean converge(NodeInfo info, boolean changed) {
+        synchronized (rounds) {
+            return convergeLocked(info, changed);
+        }
+    }
+
+    private boolean convergeLocked(NodeInfo info, boolean changed) {
         try {
             List<SoftwareOutcome> sw = node.software(info, false);
             sw.stream().filter(o -> o.kind() != SoftwareOutcome.Kind.ALREADY_BUILT).forEach(o -> log.accept(o.toString()));

@@ -65,9 +65,22 @@ class DaemonEndToEndTest {
                         && Files.readString(log2).contains(partition + ": skipped"));
                 assertThat(n.supervisor().client().getProcessInfo(program).pid()).as("taken over, not restarted").isEqualTo(pid);
 
+                // `slapos node instance` hands its round to the running daemon through the control socket
+                Path socket = ControlSocket.pathFor(n.config());
+                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)))
+                        .isEqualTo("rw-------");
+                var asked = ControlSocket.ask(socket, org.slapgrid.node.instance.InstanceConverger.Selection.all());
+                assertThat(asked).isPresent();
+                assertThat(asked.get()).singleElement().satisfies(o -> {
+                    assertThat(o.partition()).isEqualTo(partition);
+                    assertThat(o.kind()).isEqualTo(org.slapgrid.node.instance.PartitionOutcome.Kind.SKIPPED);
+                });
+
                 second.destroy(); // SIGTERM
                 assertThat(second.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
                 assertThat(Files.readString(log2)).contains("daemon stopped; services left running under supervisord");
+                assertThat(socket).as("the control socket goes with the daemon").doesNotExist();
+                assertThat(ControlSocket.ask(socket, org.slapgrid.node.instance.InstanceConverger.Selection.all())).isEmpty();
                 assertThat(n.supervisor().client().getProcessInfo(program).pid()).isEqualTo(pid);
             } finally {
                 started.forEach(Process::destroyForcibly);
