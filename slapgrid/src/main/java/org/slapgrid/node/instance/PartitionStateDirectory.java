@@ -64,6 +64,10 @@ public final class PartitionStateDirectory {
     }
 
     public void create() throws IOException {
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                && PosixFilePermissions.toString(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS)).equals("rwxr-x---")) {
+            return; // already made: no group lookup (a read of /etc/group) on every round
+        }
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
         shareWithGroup(dir);

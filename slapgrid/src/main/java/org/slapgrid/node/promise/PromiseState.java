@@ -46,9 +46,14 @@ public final class PromiseState {
         return JSON.readValue(file.toFile(), new TypeReference<List<PromiseResult>>() { });
     }
 
-    /** Saves the new results and returns what changed: broken ones (new or newly broken) and recovered ones. */
+    /**
+     * Saves the new results and returns what changed: broken ones (new or newly broken) and
+     * recovered ones. The file is rewritten only when a result changed (not just its time): an
+     * unchanged node writes nothing, for each partition on every round.
+     */
     public List<Change> record(List<PromiseResult> results) throws IOException {
-        Map<String, PromiseResult> before = load().stream().collect(Collectors.toMap(PromiseResult::name, Function.identity()));
+        List<PromiseResult> previous = load();
+        Map<String, PromiseResult> before = previous.stream().collect(Collectors.toMap(PromiseResult::name, Function.identity()));
         List<Change> changes = new ArrayList<>();
         for (PromiseResult r : results) {
             PromiseResult old = before.get(r.name());
@@ -57,7 +62,25 @@ public final class PromiseState {
                 changes.add(new Change(r.name(), r.kept(), r));
             }
         }
-        AtomicFiles.write(file, JSON.writeValueAsString(results), "rw-------");
+        if (!Files.isRegularFile(file) || !sameOutcomes(previous, results)) {
+            AtomicFiles.write(file, JSON.writeValueAsString(results), "rw-------");
+        }
         return changes;
+    }
+
+    /** Same promises with the same verdicts, exit codes and output; times aside. */
+    private static boolean sameOutcomes(List<PromiseResult> a, List<PromiseResult> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            PromiseResult x = a.get(i);
+            PromiseResult y = b.get(i);
+            if (!x.name().equals(y.name()) || x.kept() != y.kept() || x.exitCode() != y.exitCode()
+                    || x.timedOut() != y.timedOut() || !x.output().equals(y.output())) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -48,6 +48,11 @@ class PromiseRunnerTest {
         PromiseRunner runner = PromiseRunner.withOwnPool(Duration.ofSeconds(10));
 
         assertThat(state.record(runner.run(partition, RunAs.currentUser(partition)))).isEmpty();
+        Path file = partition.resolve("state/promises.json");
+        java.nio.file.Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000L));
+        state.record(runner.run(partition, RunAs.currentUser(partition)));
+        assertThat(java.nio.file.Files.getLastModifiedTime(file).toMillis()).as("same results: not rewritten")
+                .isEqualTo(1_000_000_000L);
 
         Scripts.write(promise, "echo down; exit 2");
         List<PromiseState.Change> broke = state.record(runner.run(partition, RunAs.currentUser(partition)));
