@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 
 /** {@code slapos node bang}: tells the master that something broke, so it re-converges. */
 @Command(name = "bang", mixinStandardHelpOptions = true,
-        description = {"Report a problem to the master as a bang: it bumps the instance tree, so the nodes",
+        description = {"Report a problem to the master, so it re-converges the instance.",
+                "Report a problem to the master as a bang: it bumps the instance tree, so the nodes",
                 "re-converge it. Without --partition, every instance on this node is banged."})
 final class NodeBangCommand extends NodeVerb {
 

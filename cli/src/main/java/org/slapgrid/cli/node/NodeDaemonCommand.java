@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
 
 /** {@code slapos node daemon}: software and instances, continuously. */
 @Command(name = "daemon", mixinStandardHelpOptions = true,
-        description = {"Run software installation and instance convergence continuously: long-poll the master",
+        description = {"Run software and instance convergence continuously.",
+                "Run software installation and instance convergence continuously: long-poll the master",
                 "and act on a change at once, re-converge each partition at least once per periodicity,",
                 "run promises after every poll, report service crashes as bangs, survive an unreachable",
                 "master. SIGTERM stops it cleanly and leaves the services running under supervisord."})

@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 
 /** {@code slapos node format}: creates the partitions (users, directories, addresses). */
 @Command(name = "format", mixinStandardHelpOptions = true,
-        description = {"Create the node's partitions slappart0..N-1: as root a Unix user slapuserN per partition,",
+        description = {"Create the node's partitions (users, directories, addresses).",
+                "Create the node's partitions slappart0..N-1: as root a Unix user slapuserN per partition,",
                 "a directory with mode 0750 owned by it, and its own loopback address. Safe to run again:",
                 "it changes only what is missing and never touches an instance's data."})
 public final class NodeFormatCommand implements Callable<Integer> {

@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 /** {@code slapos node instance}: converges the partitions once. */
 @Command(name = "instance", mixinStandardHelpOptions = true,
-        description = {"Converge every partition that hosts an instance to what the master asks: run its profile",
+        description = {"Converge the partitions once (or have the running daemon do it).",
+                "Converge every partition that hosts an instance to what the master asks: run its profile",
                 "as the partition's user, put its services under supervisord, run its promises, report.",
                 "Unchanged partitions are skipped (only their promises run) until their periodicity elapses.",
                 "When a node daemon runs, it does the round (it is warm); --no-daemon runs it here.",

@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
 
 /** {@code slapos node register}: declares this node to the master and writes its configuration. */
 @Command(name = "register", mixinStandardHelpOptions = true,
-        description = {"Register this machine as a node at the master and write its configuration (slapos.cfg)",
+        description = {"Register this node at the master and write its configuration.",
+                "Register this machine as a node at the master and write its configuration (slapos.cfg)",
                 "and its secret (mode 0600). Needs a user API token ($SLAPOS_TOKEN or --token-file).",
                 "Then run `slapos node format`."})
 final class NodeRegisterCommand implements Callable<Integer> {

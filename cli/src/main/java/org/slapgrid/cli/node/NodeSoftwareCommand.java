@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 
 /** {@code slapos node software}: builds the releases supplied to this node. */
 @Command(name = "software", mixinStandardHelpOptions = true,
-        description = {"Build every software release the master supplies to this node, into",
+        description = {"Build the software releases supplied to this node.",
+                "Build every software release the master supplies to this node, into",
                 "<software_root>/<md5 of the URL>/, and remove the ones it marks destroyed.",
                 "A release already built costs nothing. Exit 0 when all are available, 1 otherwise."})
 final class NodeSoftwareCommand extends NodeVerb {

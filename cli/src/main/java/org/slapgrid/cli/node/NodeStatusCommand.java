@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
 
 /** {@code slapos node status}: a tree per partition, from the node's own state and supervisord. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = {"Show each partition: its instance, every service with its process state, pid and uptime,",
+        description = {"Show partitions, services, promises and overall state.",
+                "Show each partition: its instance, every service with its process state, pid and uptime,",
                 "every promise with its last result, and an overall state (up, warn, down, stopped, free).",
                 "Reads the node's own state and supervisord; needs no master."})
 final class NodeStatusCommand extends NodeVerb {
