@@ -115,11 +115,29 @@ public final class DemoCommand implements Callable<Integer> {
         if (ready == null) {
             return Main.EXIT_FAILURE;
         }
+        // The master may still hold connection parameters from before a --stop: the instance is
+        // ready only when they really work, so the check is retried until then.
+        boolean proven = false;
+        long proofDeadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        Progress quiet = new Progress(true);
+        while (!proven && System.nanoTime() < proofDeadline) {
+            proven = Proof.check(name, admin.info(ready.name()).connectionParameters(), quiet);
+            if (!proven) {
+                progress.spin("waiting for the instance to answer");
+                Thread.sleep(500);
+            }
+        }
+        progress.done();
+        ready = admin.info(ready.name());
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("%nInstance %s is ready (%.1f s). Connection parameters:%n", ready.name(), seconds);
+        System.out.printf("%nInstance %s is %s (%.1f s). Connection parameters:%n", ready.name(),
+                proven ? "ready" : "NOT answering", seconds);
         ready.connectionParameters().forEach((k, v) -> System.out.println("  " + k + " = " + v));
         System.out.println();
-        boolean proven = Proof.check(name, ready.connectionParameters(), progress);
+        Proof.check(name, ready.connectionParameters(), progress);
+        if (!proven) {
+            System.err.println("slapos demo: the instance does not answer; see " + place.directory().resolve("daemon.log"));
+        }
 
         System.out.println();
         Main.run("node", "status", "--config", place.nodeConfig().toString());
@@ -259,8 +277,18 @@ public final class DemoCommand implements Callable<Integer> {
     /** Step lines and a spinner on standard error. */
     static final class Progress {
         private static final char[] SPIN = {'|', '/', '-', '\\'};
+        private final boolean silent;
         private int tick;
         private boolean spinning;
+
+        Progress() {
+            this(false);
+        }
+
+        /** A silent progress prints nothing: for checks that are retried. */
+        Progress(boolean silent) {
+            this.silent = silent;
+        }
 
         void step(String what) {
             done();
@@ -281,6 +309,9 @@ public final class DemoCommand implements Callable<Integer> {
         }
 
         void info(String line) {
+            if (silent) {
+                return;
+            }
             done();
             System.out.println("    " + line);
         }
