@@ -108,8 +108,14 @@ public final class DemoCommand implements Callable<Integer> {
         String url = place.copyRelease(name).toString();
         progress.step("Supplying " + name + " and requesting instance demo-" + name);
         admin.supply(url, NODE_ID, SupplyState.AVAILABLE);
-        Instance requested = admin.request(new InstanceRequest("demo-" + name, url, "default", Map.of(), RequestedState.STARTED,
-                false, Map.of("node", NODE_ID)));
+        Instance requested = existing(admin, "demo-" + name);
+        if (requested == null) {
+            requested = admin.request(new InstanceRequest("demo-" + name, url, "default", Map.of(), RequestedState.STARTED,
+                    false, Map.of("node", NODE_ID)));
+        } else {
+            // Reused as it is: requesting again would reset the parameters the user changed since.
+            progress.info("instance demo-" + name + " exists: reusing it with its parameters");
+        }
 
         Instance ready = waitForConnection(admin, url, requested.name(), place);
         if (ready == null) {
@@ -234,6 +240,13 @@ public final class DemoCommand implements Callable<Integer> {
         progress.done();
         System.err.println("slapos demo: no connection parameters after 15 minutes; see " + place.directory().resolve("daemon.log"));
         return null;
+    }
+
+    /** The user's instance of that name, or null when there is none (or it is being destroyed). */
+    private static Instance existing(SlapClient admin, String name) {
+        return admin.list().stream()
+                .filter(i -> i.name().equals(name) && i.requestedState() != RequestedState.DESTROYED)
+                .findFirst().orElse(null);
     }
 
     private static SoftwareState softwareState(SlapClient admin, String url) {
