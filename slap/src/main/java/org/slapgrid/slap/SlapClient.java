@@ -153,6 +153,11 @@ public final class SlapClient {
         call("POST", partitionPath(nodeId, partition) + "/state", new InstanceReport(state, log), Void.class);
     }
 
+    /** The same, saying which instance timestamp (version of the request) the report answers. */
+    public void reportInstance(String nodeId, String partition, InstanceState state, String log, long timestamp) {
+        call("POST", partitionPath(nodeId, partition) + "/state", new InstanceReport(state, log, timestamp), Void.class);
+    }
+
     /** Publishes connection parameters on behalf of the partition's instance. */
     public void publishConnection(String nodeId, String partition, Map<String, Object> parameters) {
         call("PUT", partitionPath(nodeId, partition) + "/connection", new ConnectionParameters(parameters), Void.class);

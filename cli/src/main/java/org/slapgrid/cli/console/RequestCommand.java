@@ -12,6 +12,7 @@ import org.slapgrid.slap.Json;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceRequest;
+import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.slap.model.RequestedState;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,7 +52,8 @@ public final class RequestCommand extends ClientCommand {
     @Option(names = "--shared", description = "a shared instance, hosted by an existing instance of the release")
     boolean shared;
 
-    @Option(names = "--wait", description = "wait until the instance publishes its connection parameters, then print them")
+    @Option(names = "--wait", description = "wait until the node has applied this request and the instance has published"
+            + " its connection parameters, then print them (exit 1 when the node reports an error)")
     boolean await;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "600", description = "how long --wait waits (default: ${DEFAULT-VALUE})")
@@ -84,6 +86,11 @@ public final class RequestCommand extends ClientCommand {
             err().flush();
             return Main.EXIT_FAILURE;
         }
+        if (ready.reportedState() == InstanceState.ERROR) {
+            err().println("slapos request: " + name + " failed on its node:\n" + (ready.errorLog() == null ? "" : ready.errorLog()));
+            err().flush();
+            return Main.EXIT_FAILURE;
+        }
         if (json()) {
             printJson(ready.connectionParameters());
         } else {
@@ -101,7 +108,11 @@ public final class RequestCommand extends ClientCommand {
         Instance i = first;
         int frame = 0;
         try {
-            while (i.connectionParameters() == null || i.connectionParameters().isEmpty()) {
+            // Ready when the node has reported on this very version of the request (so an update
+            // is applied, not merely an older state present) and the instance has published.
+            long version = first.timestamp();
+            while (!(answers(i, version) && i.reportedState() == InstanceState.ERROR)
+                    && (i.connectionParameters() == null || i.connectionParameters().isEmpty() || !answers(i, version))) {
                 if (System.nanoTime() - deadline > 0) {
                     return null;
                 }
@@ -116,6 +127,11 @@ public final class RequestCommand extends ClientCommand {
             err.print("\r\033[K");
             err.flush();
         }
+    }
+
+    /** True when the node's last report is on this version of the request (or later). */
+    private static boolean answers(Instance i, long version) {
+        return i.reportedTimestamp() != null ? i.reportedTimestamp() >= version : i.reportedState() != null;
     }
 
     private static Map<String, Object> readParams(Path file) {

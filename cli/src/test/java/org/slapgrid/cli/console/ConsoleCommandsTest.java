@@ -21,6 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.cli.Main;
+import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.master.Master;
 import org.slapgrid.master.MasterConfig;
 import org.slapgrid.slap.SlapClient;
@@ -134,10 +135,32 @@ class ConsoleCommandsTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> !node.nodeInfo("n1").partitions().stream()
                 .allMatch(p -> p.instance() == null));
         node.publishConnection("n1", "slappart0", Map.of("password", "s3cret", "url", "postgresql://10.0.0.1"));
+        long first = node.nodeInfo("n1").partitions().get(0).instance().timestamp();
+        node.reportInstance("n1", "slappart0", InstanceState.STARTED, "", first); // as a node does once converged
         await().atMost(Duration.ofSeconds(20)).until(waiting::isDone);
         assertThat(waiting.join()).isZero();
         assertThat(takeOut()).contains("PARAMETER").contains("postgresql://10.0.0.1").contains("s3cret");
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("waiting for db");
+
+        // an update waits until the node has applied it, not merely for the old parameters
+        CompletableFuture<Integer> update = CompletableFuture.supplyAsync(() ->
+                slapos("request", "db", SR, "--param", "size=2", "--wait", "--timeout", "60"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> node.nodeInfo("n1").partitions().get(0).instance().timestamp() > first);
+        await().during(Duration.ofMillis(800)).atMost(Duration.ofSeconds(5)).until(() -> !update.isDone());
+        long second = node.nodeInfo("n1").partitions().get(0).instance().timestamp();
+        node.reportInstance("n1", "slappart0", InstanceState.STARTED, "", second);
+        await().atMost(Duration.ofSeconds(20)).until(update::isDone);
+        assertThat(update.join()).isZero();
+
+        // an error reported on the awaited version ends the wait with the node's message
+        CompletableFuture<Integer> failing = CompletableFuture.supplyAsync(() ->
+                slapos("request", "db", SR, "--param", "size=3", "--wait", "--timeout", "60"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> node.nodeInfo("n1").partitions().get(0).instance().timestamp() > second);
+        long third = node.nodeInfo("n1").partitions().get(0).instance().timestamp();
+        node.reportInstance("n1", "slappart0", InstanceState.ERROR, "disk full", third);
+        await().atMost(Duration.ofSeconds(20)).until(failing::isDone);
+        assertThat(failing.join()).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("failed on its node").contains("disk full");
     }
 
     @Test

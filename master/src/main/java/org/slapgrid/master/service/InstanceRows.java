@@ -22,7 +22,7 @@ final class InstanceRows {
     /** Every instance column plus the root's name; append a WHERE on alias {@code i}. */
     static final String SELECT = "SELECT i.id, i.requester, i.name, i.owner, i.root_id, r.name, i.parent_id,"
             + " i.software_url, i.software_type, i.parameters, i.requested_state, i.shared, i.node_filter,"
-            + " i.node_id, i.partition_id, i.host_id, i.reported_state, i.connection_params, i.error_log, i.ts"
+            + " i.node_id, i.partition_id, i.host_id, i.reported_state, i.connection_params, i.error_log, i.ts, i.reported_ts"
             + " FROM instance i LEFT JOIN instance r ON r.id = i.root_id ";
 
     private InstanceRows() {
@@ -35,7 +35,8 @@ final class InstanceRows {
                 RequestedState.parse(rs.getString(11)), rs.getBoolean(12), stringMap(rs.getString(13)),
                 rs.getString(14), rs.getString(15), rs.getString(16),
                 reported == null ? null : InstanceState.parse(reported),
-                objectMap(rs.getString(18)), rs.getString(19), rs.getLong(20));
+                objectMap(rs.getString(18)), rs.getString(19), rs.getLong(20),
+                rs.getObject(21) == null ? null : rs.getLong(21));
     }
 
     static Optional<Instance> byId(Connection c, String id) throws SQLException {

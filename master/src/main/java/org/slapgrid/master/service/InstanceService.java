@@ -342,9 +342,11 @@ public final class InstanceService {
                 return changes;
             }
             String log = state == InstanceState.ERROR ? report.log() : null;
-            if (state != i.reportedState() || !Objects.equals(log, i.errorLog())) {
+            Long answered = report.timestamp() == null ? i.reportedTimestamp() : report.timestamp();
+            if (state != i.reportedState() || !Objects.equals(log, i.errorLog()) || !Objects.equals(answered, i.reportedTimestamp())) {
                 // A report is not desired state: the node's version is not bumped (it would only wake its own poll).
-                Sql.update(c, "UPDATE instance SET reported_state = ?, error_log = ? WHERE id = ?", state.json(), log, i.id());
+                Sql.update(c, "UPDATE instance SET reported_state = ?, error_log = ?, reported_ts = ? WHERE id = ?",
+                        state.json(), log, answered, i.id());
                 AuditLog.record(c, who, "instance." + state.json(), "instance:" + i.id(), i.name());
             }
             return changes;

@@ -196,6 +196,28 @@ abstract class StoreContractTest {
     }
 
     @Test
+    void aReportSaysWhichVersionOfTheRequestItAnswers() {
+        twoNodesWithRelease();
+        Instance i = instances.request(alice, new InstanceRequest("db", SR, null, Map.of("a", 1), null, false,
+                Map.of("node", "n2"))).instance();
+        assertThat(i.reportedTimestamp()).isNull();
+
+        instances.report(n2, "n2", i.partition(), new InstanceReport(InstanceState.STARTED, null, i.timestamp()));
+        Instance applied = instances.info(alice, "db");
+        assertThat(applied.reportedTimestamp()).isEqualTo(applied.timestamp());
+
+        Instance changed = instances.request(alice, new InstanceRequest("db", SR, null, Map.of("a", 2), null, false,
+                Map.of("node", "n2"))).instance();
+        assertThat(changed.timestamp()).isGreaterThan(applied.timestamp());
+        assertThat(instances.info(alice, "db").reportedTimestamp()).as("not applied yet").isLessThan(changed.timestamp());
+
+        instances.report(n2, "n2", i.partition(), new InstanceReport(InstanceState.STARTED, null)); // an older node: no timestamp
+        assertThat(instances.info(alice, "db").reportedTimestamp()).as("kept").isEqualTo(applied.timestamp());
+        instances.report(n2, "n2", i.partition(), new InstanceReport(InstanceState.STARTED, null, changed.timestamp()));
+        assertThat(instances.info(alice, "db").reportedTimestamp()).isEqualTo(changed.timestamp());
+    }
+
+    @Test
     void aNodeCannotDestroyAnInstanceThatIsWanted() {
         twoNodesWithRelease();
         Instance i = instances.request(alice, InstanceRequest.of("db", SR, Map.of())).instance();

@@ -8,6 +8,8 @@ import java.util.Map;
  * {@code user:NAME} or {@code instance:ID}; {@code root} and {@code parent} are instance ids
  * ({@code parent} null for a user's instance). {@code node} and {@code partition} are null until
  * allocated (and for a shared instance, which lives in its {@code host}'s partition).
+ * {@code reportedTimestamp} is the {@code timestamp} its node last reported on (null before): the
+ * node has applied the latest change when it equals {@code timestamp}.
  */
 public record Instance(
         String id,
@@ -29,5 +31,6 @@ public record Instance(
         InstanceState reportedState,
         Map<String, Object> connectionParameters,
         String errorLog,
-        long timestamp) {
+        long timestamp,
+        Long reportedTimestamp) {
 }

@@ -123,7 +123,7 @@ public final class InstanceConverger {
     private PartitionOutcome convergeSafely(PartitionInfo p, Partition partition, boolean force) {
         if (partition == null) {
             String msg = "partition " + p.id() + " is not formatted on this node: run `slapos node format`";
-            report(p.id(), InstanceState.ERROR, msg);
+            report(p.id(), p.instance(), InstanceState.ERROR, msg);
             return new PartitionOutcome(p.id(), PartitionOutcome.Kind.FAILED, msg);
         }
         try {
@@ -133,7 +133,7 @@ public final class InstanceConverger {
         } catch (IOException | RuntimeException e) {
             String msg = "node error while converging: " + e.getMessage();
             log.accept(p.id() + ": " + msg);
-            report(p.id(), InstanceState.ERROR, msg);
+            report(p.id(), p.instance(), InstanceState.ERROR, msg);
             return new PartitionOutcome(p.id(), PartitionOutcome.Kind.FAILED, msg);
         }
     }
@@ -148,7 +148,7 @@ public final class InstanceConverger {
             String msg = !Files.isRegularFile(completed)
                     ? "software release " + instance.softwareUrl() + " is not built on this node yet"
                     : "software release " + instance.softwareUrl() + " has no instance profile (instance.cfg) in " + release;
-            report(id, InstanceState.ERROR, msg);
+            report(id, instance, InstanceState.ERROR, msg);
             return new PartitionOutcome(id, PartitionOutcome.Kind.FAILED, msg);
         }
         boolean started = instance.requestedState() == RequestedState.STARTED;
@@ -164,7 +164,10 @@ public final class InstanceConverger {
         String reason = ConvergenceRecord.reasonToConverge(ConvergenceRecord.load(state.convergedFile()), inputs.hash(),
                 clock.instant(), config.periodicity(), force);
         if (reason == null) {
-            return started ? checkPromises(partition, state, PartitionOutcome.Kind.SKIPPED)
+            if (!started && !answered(instance)) {
+                report(id, instance, InstanceState.STOPPED, "");
+            }
+            return started ? checkPromises(instance, partition, state, PartitionOutcome.Kind.SKIPPED)
                     : new PartitionOutcome(id, PartitionOutcome.Kind.SKIPPED, "unchanged");
         }
 
@@ -180,25 +183,25 @@ public final class InstanceConverger {
         state.writePrivate(state.logFile(), r.output());
         if (!r.succeeded()) {
             String msg = "buildout " + r.summary() + "\n" + tail(r.output());
-            report(id, InstanceState.ERROR, msg);
+            report(id, instance, InstanceState.ERROR, msg);
             log.accept(id + ": buildout failed (" + r.summary() + "), log in " + state.logFile());
             return new PartitionOutcome(id, PartitionOutcome.Kind.FAILED, "buildout " + r.summary());
         }
         services.apply(id, partition.directory(), partition.user(), started);
         if (started) {
-            PartitionOutcome checked = checkPromises(partition, state, PartitionOutcome.Kind.CONVERGED);
+            PartitionOutcome checked = checkPromises(instance, partition, state, PartitionOutcome.Kind.CONVERGED);
             if (checked.kind() == PartitionOutcome.Kind.PROMISE_BROKEN) {
                 return checked; // no record: the next run tries again, as SlapOS does
             }
         }
-        report(id, started ? InstanceState.STARTED : InstanceState.STOPPED, "");
+        report(id, instance, started ? InstanceState.STARTED : InstanceState.STOPPED, "");
         new ConvergenceRecord(inputs.hash(), clock.instant()).save(state.convergedFile());
         return new PartitionOutcome(id, PartitionOutcome.Kind.CONVERGED, reason);
     }
 
     /** Runs the promises; reports an error when one is broken, and a recovery when all are kept again. */
-    private PartitionOutcome checkPromises(Partition partition, PartitionStateDirectory state, PartitionOutcome.Kind ifKept)
-            throws IOException {
+    private PartitionOutcome checkPromises(Instance instance, Partition partition, PartitionStateDirectory state,
+                                           PartitionOutcome.Kind ifKept) throws IOException {
         List<PromiseResult> results = promises.run(partition.directory(), who(partition));
         if (ifKept == PartitionOutcome.Kind.CONVERGED) {
             long deadline = System.nanoTime() + PROMISE_GRACE.toNanos();
@@ -219,14 +222,15 @@ public final class InstanceConverger {
         if (!broken.isEmpty()) {
             String msg = broken.stream().map(b -> "promise " + b.name() + " " + b.describe() + "\n" + tail(b.output()))
                     .collect(Collectors.joining("\n"));
-            if (!changes.isEmpty() || ifKept == PartitionOutcome.Kind.CONVERGED) {
-                report(partition.id(), InstanceState.ERROR, msg);
+            if (!changes.isEmpty() || ifKept == PartitionOutcome.Kind.CONVERGED || !answered(instance)) {
+                report(partition.id(), instance, InstanceState.ERROR, msg);
             }
             return new PartitionOutcome(partition.id(), PartitionOutcome.Kind.PROMISE_BROKEN,
                     broken.stream().map(PromiseResult::name).collect(Collectors.joining(", ")));
         }
-        if (ifKept == PartitionOutcome.Kind.SKIPPED && changes.stream().anyMatch(PromiseState.Change::nowKept)) {
-            report(partition.id(), InstanceState.STARTED, "");
+        if (ifKept == PartitionOutcome.Kind.SKIPPED && (changes.stream().anyMatch(PromiseState.Change::nowKept)
+                || !answered(instance))) {
+            report(partition.id(), instance, InstanceState.STARTED, "");
         }
         return new PartitionOutcome(partition.id(), ifKept, ifKept == PartitionOutcome.Kind.SKIPPED ? "unchanged" : "");
     }
@@ -253,7 +257,7 @@ public final class InstanceConverger {
         wipe(partition);
         AtomicFiles.deleteTree(state.path());
         String summary = String.join("\n", drained.describe()) + (drained.timedOut() ? "\nprerm timed out" : "");
-        report(id, InstanceState.DESTROYED, summary);
+        report(id, instance, InstanceState.DESTROYED, summary);
         return new PartitionOutcome(id, PartitionOutcome.Kind.DESTROYED, drained.clean() ? "" : "drain not clean");
     }
 
@@ -308,6 +312,15 @@ public final class InstanceConverger {
         return Drain.DEFAULT_TIMEOUT;
     }
 
+    /**
+     * True when the master already has a report on this very version of the instance. Its
+     * timestamp moves without its inputs changing on a bang or a request repeating the same
+     * parameters: the skipped partition must still answer it, or someone waiting would wait on.
+     */
+    private static boolean answered(Instance instance) {
+        return instance.reportedTimestamp() != null && instance.reportedTimestamp() >= instance.timestamp();
+    }
+
     private static Path findInstanceProfile(Path release) {
         for (String name : new String[] {"instance.cfg", "template.cfg"}) {
             Path p = release.resolve(name);
@@ -326,9 +339,10 @@ public final class InstanceConverger {
         return config.multiUser() ? new RunAs(partition.user(), partition.directory()) : RunAs.currentUser(partition.directory());
     }
 
-    private void report(String partition, InstanceState state, String message) {
+    /** Reports on the instance as the master last described it: the report answers its timestamp. */
+    private void report(String partition, Instance instance, InstanceState state, String message) {
         try {
-            master.reportInstance(config.nodeId(), partition, state, message);
+            master.reportInstance(config.nodeId(), partition, state, message, instance.timestamp());
         } catch (RuntimeException e) {
             log.accept(partition + ": could not report " + state.json() + " to the master: " + e.getMessage());
         }
