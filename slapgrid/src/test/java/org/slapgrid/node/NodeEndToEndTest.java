@@ -96,6 +96,8 @@ class NodeEndToEndTest {
             assertThat(afterChange).filteredOn(o -> o.partition().equals(pb.id())).extracting(PartitionOutcome::kind)
                     .containsExactly(PartitionOutcome.Kind.CONVERGED);
             assertThat(get(urlB)).isEqualTo("b, updated");
+            Instance updated = n.admin().info("web-b");
+            assertThat(updated.reportedTimestamp()).as("the node reported on this very version").isEqualTo(updated.timestamp());
 
             // destruction empties the partition and frees it at the master
             n.admin().remove("web-a");
