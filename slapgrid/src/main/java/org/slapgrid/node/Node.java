@@ -65,13 +65,8 @@ public final class Node {
 
     /** Assembles the node; the node's secret must have been written by {@code slapos node register}. */
     public static Node open(NodeConfig config, Consumer<String> log) throws IOException {
-        if (!Files.isRegularFile(config.credentialsFile())) {
-            throw new NodeConfigException(config.credentialsFile() + ": the node's secret is missing; run `slapos node register` first");
-        }
-        String secret = Files.readString(config.credentialsFile()).strip();
-        SlapClient master = SlapClient.builder(URI.create(config.masterUrl())).token(secret).timeout(Duration.ofSeconds(30)).build();
-        Supervisor supervisor = new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(config.instanceRoot()),
-                config.nodeId()));
+        SlapClient master = masterClient(config);
+        Supervisor supervisor = supervisorOf(config);
         NodeRuntime runtime = NodeRuntime.current();
         RunAs builder = RunAs.currentUser(config.softwareRoot());
         if (config.multiUser()) {
@@ -80,6 +75,24 @@ public final class Node {
             builder = new RunAs(SOFTWARE_USER, config.softwareRoot());
         }
         return assemble(config, master, supervisor, runtime, builder, PromiseRunner.DEFAULT_TIMEOUT, log);
+    }
+
+    /** The node's client for the master, with the node's own secret; nothing else is set up. */
+    public static SlapClient masterClient(NodeConfig config) throws IOException {
+        if (!Files.isRegularFile(config.credentialsFile())) {
+            throw new NodeConfigException(config.credentialsFile() + ": the node's secret is missing; run `slapos node register` first");
+        }
+        String secret = Files.readString(config.credentialsFile()).strip();
+        return SlapClient.builder(URI.create(config.masterUrl())).token(secret).timeout(Duration.ofSeconds(30)).build();
+    }
+
+    /** The node's supervisord, in the layout of design section 5 below its instance root. */
+    public static Supervisor supervisorOf(NodeConfig config) {
+        return supervisorOf(config.instanceRoot(), config.nodeId());
+    }
+
+    public static Supervisor supervisorOf(java.nio.file.Path instanceRoot, String nodeId) {
+        return new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(instanceRoot), nodeId));
     }
 
     /**

@@ -16,9 +16,6 @@ import java.util.concurrent.Callable;
 import org.slapgrid.cli.Main;
 import org.slapgrid.node.io.AtomicFiles;
 import org.slapgrid.node.buildout.NodeRuntime;
-import org.slapgrid.node.supervisor.Supervisor;
-import org.slapgrid.node.supervisor.SupervisorLayout;
-import org.slapgrid.node.supervisor.SupervisorSettings;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceRequest;
@@ -224,7 +221,7 @@ public final class DemoCommand implements Callable<Integer> {
                 progress.done();
                 return i;
             }
-            var supply = admin.nodes().isEmpty() ? null : softwareState(admin, url);
+            var supply = softwareState(place, url);
             sawBuild |= supply == SoftwareState.BUILDING || supply == SoftwareState.AVAILABLE;
             if (supply == SoftwareState.ERROR && sawBuild) {
                 progress.done();
@@ -249,9 +246,10 @@ public final class DemoCommand implements Callable<Integer> {
                 .findFirst().orElse(null);
     }
 
-    private static SoftwareState softwareState(SlapClient admin, String url) {
+    /** The release's state as the node reported it (read with the node's secret of this demo place). */
+    private static SoftwareState softwareState(DemoPlace place, String url) {
         try {
-            String secret = Files.readString(DemoPlace.resolve(null).directory().resolve("etc/node.secret")).strip();
+            String secret = Files.readString(place.directory().resolve("etc/node.secret")).strip();
             return client(secret).nodeInfo(NODE_ID).software().stream().filter(s -> s.url().equals(url))
                     .map(s -> s.reportedState()).findFirst().orElse(null);
         } catch (IOException | RuntimeException e) {
@@ -279,7 +277,7 @@ public final class DemoCommand implements Callable<Integer> {
         progress.step("Stopping the services (supervisord)");
         Path instanceRoot = place.directory().resolve("srv");
         if (Files.isDirectory(instanceRoot)) {
-            new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(instanceRoot), NODE_ID)).shutdown();
+            org.slapgrid.node.Node.supervisorOf(instanceRoot, NODE_ID).shutdown();
         }
         progress.step("Stopping the master");
         processes.stop("master");

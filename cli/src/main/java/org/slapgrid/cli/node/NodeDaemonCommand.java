@@ -25,16 +25,7 @@ final class NodeDaemonCommand extends NodeVerb {
     int run(NodeConfig config) throws Exception {
         NodeDaemon daemon = new NodeDaemon(open(config), Duration.ofSeconds(Math.max(1, Math.min(60, pollWait))),
                 line -> System.out.println(java.time.Instant.now() + " " + line));
-        Thread main = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.stop();
-            try {
-                main.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "sigterm"));
-        daemon.run();
+        daemon.stopOnShutdown().run();
         return Main.EXIT_OK;
     }
 }

@@ -36,7 +36,7 @@ public final class NodeFormatCommand implements Callable<Integer> {
             return "Not reported to the master: the node is not registered yet (slapos node register).";
         }
         try {
-            org.slapgrid.node.Node.open(config, line -> { }).master().reportFormat(config.nodeId(),
+            org.slapgrid.node.Node.masterClient(config).reportFormat(config.nodeId(),
                     result.partitions().stream().map(Partition::id).toList());
             return "Reported " + result.partitions().size() + " partitions to the master.";
         } catch (java.io.IOException | RuntimeException e) {

@@ -8,7 +8,6 @@ import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.supervisor.ProcessInfo;
 import org.slapgrid.node.supervisor.Supervisor;
 import org.slapgrid.node.supervisor.SupervisorLayout;
-import org.slapgrid.node.supervisor.SupervisorSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,7 +30,7 @@ final class NodeServiceCommands {
         String target;
 
         Supervisor supervisor(NodeConfig config) {
-            return new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(config.instanceRoot()), config.nodeId()));
+            return org.slapgrid.node.Node.supervisorOf(config);
         }
 
         /** The supervisord programs the target names; an unknown target is an error naming it. */

@@ -12,8 +12,6 @@ import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.promise.PromiseResult;
 import org.slapgrid.node.status.NodeStatus;
 import org.slapgrid.node.supervisor.Supervisor;
-import org.slapgrid.node.supervisor.SupervisorLayout;
-import org.slapgrid.node.supervisor.SupervisorSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,8 +28,7 @@ final class NodeStatusCommand extends NodeVerb {
 
     @Override
     int run(NodeConfig config) throws Exception {
-        Supervisor supervisor = new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(config.instanceRoot()),
-                config.nodeId()));
+        Supervisor supervisor = org.slapgrid.node.Node.supervisorOf(config);
         NodeStatus.Status s = NodeStatus.collect(config, supervisor);
         if (json) {
             System.out.println(new ObjectMapper().registerModule(new JavaTimeModule())

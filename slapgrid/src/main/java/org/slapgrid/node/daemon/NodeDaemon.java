@@ -154,6 +154,23 @@ public final class NodeDaemon {
         }
     }
 
+    /**
+     * Makes SIGTERM (JVM shutdown) stop the daemon cleanly: {@link #run()}, called next on this
+     * thread, returns and the JVM waits up to 30 s for it, leaving the services to supervisord.
+     */
+    public NodeDaemon stopOnShutdown() {
+        Thread runner = Thread.currentThread();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stop();
+            try {
+                runner.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "sigterm"));
+        return this;
+    }
+
     /** Asks the daemon to stop; a long-poll in progress is interrupted. */
     public void stop() {
         stopped.countDown();

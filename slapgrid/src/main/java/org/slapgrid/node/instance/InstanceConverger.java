@@ -100,11 +100,13 @@ public final class InstanceConverger {
                 .filter(p -> p.instance() != null)
                 .filter(p -> selection.onlyPartition() == null || selection.onlyPartition().equals(p.id()))
                 .toList();
+        // A release's instance profile and build stamp, read once per round, not once per partition.
+        Map<Path, String> releases = new java.util.concurrent.ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(config.parallelism(), todo.size())));
         try {
             List<Future<PartitionOutcome>> running = new ArrayList<>();
             for (PartitionInfo p : todo) {
-                running.add(pool.submit(() -> convergeSafely(p, byId.get(p.id()), selection.force())));
+                running.add(pool.submit(() -> convergeSafely(p, byId.get(p.id()), selection.force(), releases)));
             }
             List<PartitionOutcome> out = new ArrayList<>();
             for (Future<PartitionOutcome> f : running) {
@@ -120,7 +122,7 @@ public final class InstanceConverger {
         }
     }
 
-    private PartitionOutcome convergeSafely(PartitionInfo p, Partition partition, boolean force) {
+    private PartitionOutcome convergeSafely(PartitionInfo p, Partition partition, boolean force, Map<Path, String> releases) {
         if (partition == null) {
             String msg = "partition " + p.id() + " is not formatted on this node: run `slapos node format`";
             report(p.id(), p.instance(), InstanceState.ERROR, msg);
@@ -129,7 +131,7 @@ public final class InstanceConverger {
         try {
             return p.instance().requestedState() == RequestedState.DESTROYED
                     ? destroy(p.instance(), partition)
-                    : converge(p.instance(), partition, force);
+                    : converge(p.instance(), partition, force, releases);
         } catch (IOException | RuntimeException e) {
             String msg = "node error while converging: " + e.getMessage();
             log.accept(p.id() + ": " + msg);
@@ -138,7 +140,8 @@ public final class InstanceConverger {
         }
     }
 
-    private PartitionOutcome converge(Instance instance, Partition partition, boolean force) throws IOException {
+    private PartitionOutcome converge(Instance instance, Partition partition, boolean force, Map<Path, String> releases)
+            throws IOException {
         String id = partition.id();
         PartitionStateDirectory state = stateOf(partition);
         Path release = config.softwareRoot().resolve(SoftwareUrl.parse(instance.softwareUrl()).directoryName());
@@ -156,7 +159,7 @@ public final class InstanceConverger {
                 config.nodeId(), id, config.masterUrl(), instance.softwareUrl(), instance.softwareType(),
                 instance.requestedState().json(), partition.ipv4(), state.instanceFile()));
         String instanceJson = instanceJson(instance, partition);
-        String digest = PartitionInputs.digest(Files.readString(instanceProfile) + "\n" + Files.readString(completed));
+        String digest = releaseDigest(releases, instanceProfile, completed);
         PartitionInputs inputs = new PartitionInputs(instance.softwareUrl(), instance.softwareType(),
                 instance.parameters() == null ? Map.of() : instance.parameters(), instance.requestedState().json(),
                 digest, profile + instanceJson + instance.id());
@@ -310,6 +313,21 @@ public final class InstanceConverger {
             }
         }
         return Drain.DEFAULT_TIMEOUT;
+    }
+
+    /** The digest of a release's instance profile and build stamp, computed once per round. */
+    private static String releaseDigest(Map<Path, String> releases, Path instanceProfile, Path completed) throws IOException {
+        try {
+            return releases.computeIfAbsent(instanceProfile, p -> {
+                try {
+                    return PartitionInputs.digest(Files.readString(p) + "\n" + Files.readString(completed));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /**

@@ -30,15 +30,6 @@ public final class DaemonChild {
             System.out.println(line);
             System.out.flush();
         });
-        Thread main = Thread.currentThread();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            daemon.stop();
-            try {
-                main.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }));
-        daemon.run();
+        daemon.stopOnShutdown().run();
     }
 }
