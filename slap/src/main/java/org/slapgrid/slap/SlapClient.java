@@ -278,7 +278,9 @@ public final class SlapClient {
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new SlapException("cannot reach the master at " + base + ": " + e.getMessage(), e);
+            throw new SlapException("cannot reach the master at " + base + ": " + (e.getMessage() != null ? e.getMessage()
+                    : e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+                    : "connection refused or closed (" + e.getClass().getSimpleName() + ")"), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SlapException("interrupted while calling the master", e);
