@@ -31,7 +31,7 @@ import org.slapgrid.node.io.AtomicFiles;
 import org.slapgrid.node.promise.PromiseResult;
 import org.slapgrid.node.promise.PromiseRunner;
 import org.slapgrid.node.promise.PromiseState;
-import org.slapgrid.node.software.SoftwareUrl;
+import org.slapgrid.slap.SoftwareUrl;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceState;

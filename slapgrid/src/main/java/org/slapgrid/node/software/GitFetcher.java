@@ -1,5 +1,6 @@
 package org.slapgrid.node.software;
 
+import org.slapgrid.slap.SoftwareUrl;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package org.slapgrid.node.software;
 
+import org.slapgrid.slap.SoftwareUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

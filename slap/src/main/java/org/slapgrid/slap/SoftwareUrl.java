@@ -1,4 +1,4 @@
-package org.slapgrid.node.software;
+package org.slapgrid.slap;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +17,9 @@ import java.util.HexFormat;
  *       the remote's HEAD and the path to {@code software.cfg}. A git ref cannot contain
  *       {@code :}, so the form is unambiguous.</li>
  * </ul>
- * The release is built in {@code <software-root>/<md5 of the URL as given>}.
+ * The release is built in {@code <software-root>/<md5 of the URL as given>}. The one owner of
+ * these rules: the node parses a release with it, and the master refuses at supply (and request)
+ * time a URL the node could not parse.
  */
 public record SoftwareUrl(String url, Kind kind, String repository, String ref, String path) {
 
