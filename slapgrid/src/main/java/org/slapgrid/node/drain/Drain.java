@@ -13,12 +13,11 @@ import org.slapgrid.node.exec.RunAs;
 /**
  * The lifecycle hook before removal: runs the scripts in a partition's {@code etc/prerm/} as
  * its user and waits for them, so the instance can flush, stop taking writes or hand its work
- * over. All scripts share one deadline (default 5 minutes, settable per instance); a script
+ * over. All scripts share one deadline (instance parameter {@code slapgrid-drain-timeout}, see
+ * {@link org.slapgrid.node.instance.NodeParameters}); a script
  * still running at the deadline is killed, and the removal proceeds, saying so.
  */
 public final class Drain {
-
-    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
     private final PartitionExecutor executor;
 

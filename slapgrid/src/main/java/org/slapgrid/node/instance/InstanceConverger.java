@@ -49,8 +49,6 @@ import org.slapgrid.slap.model.RequestedState;
  */
 public final class InstanceConverger {
 
-    /** The instance parameter that sets how long its prerm scripts may take, in seconds. */
-    public static final String DRAIN_TIMEOUT_PARAMETER = "slapgrid-drain-timeout";
     private static final int REPORT_TAIL = 4000;
     /**
      * Right after its services were (re)started, an instance gets this long for its promises to
@@ -154,6 +152,13 @@ public final class InstanceConverger {
             report(id, instance, InstanceState.ERROR, msg);
             return new PartitionOutcome(id, PartitionOutcome.Kind.FAILED, msg);
         }
+        List<String> badParameters = new NodeParameters(instance.parameters()).problems();
+        if (!badParameters.isEmpty()) {
+            // refused before anything runs: the requester learns it now, not when destruction would hang
+            String msg = String.join("\n", badParameters);
+            report(id, instance, InstanceState.ERROR, msg);
+            return new PartitionOutcome(id, PartitionOutcome.Kind.FAILED, msg);
+        }
         boolean started = instance.requestedState() == RequestedState.STARTED;
         String profile = PartitionProfile.render(new PartitionProfile.Inputs(instanceProfile, partition.directory(),
                 config.nodeId(), id, config.masterUrl(), instance.softwareUrl(), instance.softwareType(),
@@ -243,7 +248,8 @@ public final class InstanceConverger {
         PartitionStateDirectory state = stateOf(partition);
         // Drain while the services still run: that is what prerm scripts are for (flush, stop
         // taking writes, hand work over). Only then are the services stopped.
-        DrainResult drained = drain.run(partition.directory(), who(partition), drainTimeout(instance));
+        List<String> notes = new ArrayList<>();
+        DrainResult drained = drain.run(partition.directory(), who(partition), drainTimeout(instance, notes));
         drained.describe().forEach(line -> log.accept(id + ": " + line));
         if (drained.timedOut()) {
             log.accept(id + ": prerm scripts did not finish in time; destroying anyway");
@@ -259,7 +265,8 @@ public final class InstanceConverger {
         }
         wipe(partition);
         AtomicFiles.deleteTree(state.path());
-        String summary = String.join("\n", drained.describe()) + (drained.timedOut() ? "\nprerm timed out" : "");
+        notes.addAll(drained.describe());
+        String summary = String.join("\n", notes) + (drained.timedOut() ? "\nprerm timed out" : "");
         report(id, instance, InstanceState.DESTROYED, summary);
         return new PartitionOutcome(id, PartitionOutcome.Kind.DESTROYED, drained.clean() ? "" : "drain not clean");
     }
@@ -302,17 +309,16 @@ public final class InstanceConverger {
         return JSON.writeValueAsString(c) + "\n";
     }
 
-    private Duration drainTimeout(Instance instance) {
-        Object v = instance.parameters() == null ? null : instance.parameters().get(DRAIN_TIMEOUT_PARAMETER);
-        if (v != null) {
-            try {
-                return Duration.ofSeconds(Long.parseLong(v.toString().strip()));
-            } catch (NumberFormatException e) {
-                log.accept(instance.name() + ": parameter " + DRAIN_TIMEOUT_PARAMETER + " is not a number of seconds ('"
-                        + v + "'); using the default");
-            }
+    /** A bad value never blocks a destruction: the default is used, and the report says why. */
+    private Duration drainTimeout(Instance instance, List<String> notes) {
+        try {
+            return new NodeParameters(instance.parameters()).drainTimeout();
+        } catch (NodeParameters.OutOfRange e) {
+            String note = e.getMessage() + "; drained with the default of " + NodeParameters.DRAIN_TIMEOUT.defaultValue() + " s";
+            log.accept(instance.name() + ": " + note);
+            notes.add(note);
+            return Duration.ofSeconds(NodeParameters.DRAIN_TIMEOUT.defaultValue());
         }
-        return Drain.DEFAULT_TIMEOUT;
     }
 
     /** The digest of a release's instance profile and build stamp, computed once per round. */
