@@ -128,7 +128,7 @@ public final class ConfigGenerator {
     private String environment(PartitionPrograms partition, String user, ProgramSpec spec) {
         Map<String, String> env = new TreeMap<>();
         env.put("HOME", partition.directory().toString());
-        env.put("SLAPGRID_PROGRAM_DIGEST", ProgramDigest.of(spec.command()));
+        env.put("SLAPGRID_PROGRAM_DIGEST", ProgramDigest.of(partition.directory(), spec.command()));
         if (user != null) {
             env.put("LOGNAME", user);
             env.put("USER", user);

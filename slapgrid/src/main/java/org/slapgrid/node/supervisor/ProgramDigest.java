@@ -1,42 +1,46 @@
 package org.slapgrid.node.supervisor;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
+import org.slapgrid.node.io.UntrustedFile;
+
 /**
  * A short digest of a program's executable, written into its configuration so that changing
- * the executable changes the configuration (and restarts that program only). A symbolic link
- * is digested by its target's name, not followed: the partition user controls these files and
- * the node, as root, must not read through them.
+ * the executable changes the configuration (and restarts that program only). The partition
+ * user controls these files and the node runs as root, so they are read through
+ * {@link UntrustedFile}: no link is followed (a link is digested by its target's name), a FIFO
+ * or device is never opened for reading, and only files up to {@link #CONTENT_LIMIT} are read;
+ * a larger one (no wrapper is that big) is digested by its size and modification time.
  */
 final class ProgramDigest {
+
+    /** Wrappers are a few hundred bytes; a 1 MiB executable is read, a 50 GB sparse file is not. */
+    static final int CONTENT_LIMIT = 1 << 20;
+
     private ProgramDigest() {
     }
 
-    static String of(Path executable) {
+    static String of(Path partitionDirectory, Path executable) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            if (Files.isSymbolicLink(executable)) {
-                sha.update(("symlink:" + Files.readSymbolicLink(executable)).getBytes(StandardCharsets.UTF_8));
-            } else if (Files.isRegularFile(executable, LinkOption.NOFOLLOW_LINKS)) {
-                try (InputStream in = Files.newInputStream(executable, LinkOption.NOFOLLOW_LINKS)) {
-                    byte[] buf = new byte[8192];
-                    for (int n; (n = in.read(buf)) > 0; ) {
-                        sha.update(buf, 0, n);
-                    }
-                }
-            } else {
-                sha.update("missing".getBytes(StandardCharsets.UTF_8));
+            UntrustedFile.Read r = UntrustedFile.read(partitionDirectory, partitionDirectory.relativize(executable),
+                    CONTENT_LIMIT);
+            switch (r.kind()) {
+                case REGULAR -> sha.update(r.content());
+                case SYMLINK -> sha.update(("symlink:" + r.linkTarget()).getBytes(StandardCharsets.UTF_8));
+                case TOO_LARGE, UNSUPPORTED_PLATFORM -> sha.update(("size:" + r.size() + " modified:" + r.modifiedMillis())
+                        .getBytes(StandardCharsets.UTF_8));
+                case NOT_REGULAR -> sha.update("not a regular file".getBytes(StandardCharsets.UTF_8));
+                case MISSING -> sha.update("missing".getBytes(StandardCharsets.UTF_8));
+                default -> throw new IllegalStateException(r.kind().name());
             }
             return HexFormat.of().formatHex(sha.digest(), 0, 8);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return "unreadable";
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
