@@ -55,15 +55,16 @@ public final class Master implements AutoCloseable {
             MasterApi api = new MasterApi(new NodeService(db, notifier), new InstanceService(db, notifier), credentials,
                     notifier, config.recheckInterval(), config.authCacheTtl(), config.maxBodyBytes());
             Javalin app = Javalin.create(c -> {
-                c.showJavalinBanner = false;
+                c.startup.showJavalinBanner = false;
+                c.startup.showOldJavalinVersionWarning = false; // the version is pinned in the parent POM
                 c.http.maxRequestSize = config.maxBodyBytes();
                 c.http.asyncTimeout = 120_000; // bounds a long-poll (at most 60 s) even if its waiter misbehaves
-                c.jetty.defaultHost = config.host();
+                c.jetty.host = config.host();
                 if (config.tlsKeystore() != null) {
                     c.jetty.addConnector((server, httpConfig) -> tlsConnector(server, httpConfig, config));
                 }
+                api.install(c.routes);
             });
-            api.install(app);
             app.start(config.host(), config.port());
             return new Master(config, db, app, api, credentials, adminToken);
         } catch (RuntimeException e) {

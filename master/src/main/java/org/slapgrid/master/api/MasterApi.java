@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
@@ -70,8 +70,11 @@ public final class MasterApi {
         this.maxBody = maxBodyBytes;
     }
 
-    /** Adds the routes and error handling to {@code app}. */
-    public void install(Javalin app) {
+    /**
+     * Adds the routes and error handling to a Javalin configuration (Javalin 7 takes every route
+     * up front, in {@code Javalin.create(c -> api.install(c.routes))}).
+     */
+    public void install(RoutesConfig app) {
         app.before("/api/*", ctx -> ctx.attribute(PRINCIPAL, auth.authenticate(ctx.header("Authorization"))));
 
         app.post("/api/v1/nodes", ctx -> created(ctx, nodes.register(who(ctx), body(ctx, NodeRegistration.class))));
