@@ -15,21 +15,36 @@ import java.util.concurrent.TimeUnit;
  * Runs a partition's executables (promises, prerm scripts, its buildout) with that partition's
  * privileges: as root, through {@code runuser -u USER --}, so nothing a partition provides ever
  * runs as root; always with a clean environment (the node's own variables, secrets included,
- * never leak into a partition), the partition as working directory, and a timeout after which
- * the whole process tree is killed.
+ * never leak into a partition), the partition as working directory, and a deadline.
  *
- * <p>Written on the JDK's ProcessBuilder rather than zt-exec because killing the descendants
- * on timeout needs {@link ProcessHandle#descendants()} on the very process it started.
+ * <p>Each run is a session of its own ({@code setsid}), and when the executable has ended, or
+ * at the deadline, every process left in that session is killed: a promise cannot leave a
+ * background child behind. The output is read without a reader thread and without ever
+ * blocking: only what the pipe holds is read, and reading stops when the executable has ended
+ * (or was killed). A grandchild that left the session and keeps the output open cannot hold
+ * the node: nothing waits for the end of its output (the pipe is closed under it).
+ *
+ * <p>Written on the JDK's ProcessBuilder rather than zt-exec because zt-exec pumps the output
+ * with a thread that waits for its end, which is exactly what a hostile grandchild exploits.
  */
 public final class PartitionExecutor {
 
     /** How much of an executable's output is kept: the tail, where errors usually are. */
     public static final int OUTPUT_TAIL_BYTES = 16 * 1024;
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+    /** How often the output is drained while the executable runs: a pipe holds 64 KiB. */
+    private static final long POLL_MILLIS = 20;
+    /** Enough rounds of SIGKILL for a forking loop: each round kills what the previous one missed. */
+    private static final int KILL_ROUNDS = 100;
 
     public ExecResult run(List<String> command, RunAs who, Map<String, String> extraEnvironment, Duration timeout)
             throws IOException {
         List<String> argv = new ArrayList<>();
+        boolean ownSession = Files.isExecutable(SETSID);
+        if (ownSession) {
+            argv.add(SETSID.toString()); // not a group leader: setsid() then exec, same pid
+        }
         if (who.switchesUser()) {
             argv.addAll(List.of("runuser", "-u", who.user(), "--"));
         }
@@ -48,30 +63,58 @@ public final class PartitionExecutor {
         env.putAll(extraEnvironment);
 
         long start = System.nanoTime();
+        // a duration of years must not overflow into the past
+        long budget = timeout.compareTo(Duration.ofDays(3650)) > 0 ? Duration.ofDays(3650).toNanos() : timeout.toNanos();
         Process p = pb.start();
-        OutputTail tail = new OutputTail(p.getInputStream(), OUTPUT_TAIL_BYTES);
-        Thread reader = new Thread(tail, "output-" + p.pid());
-        reader.setDaemon(true);
-        reader.start();
-        boolean finished;
+        InputStream out = p.getInputStream();
+        OutputTail tail = new OutputTail(OUTPUT_TAIL_BYTES);
+        boolean finished = false;
         try {
-            finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!finished) {
-                killTree(p);
+            while (true) {
+                tail.drain(out);
+                if (p.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                    finished = true;
+                    break;
+                }
+                if (System.nanoTime() - start >= budget) {
+                    break;
+                }
             }
-            reader.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
-            killTree(p);
+            kill(p, ownSession);
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while running " + command.get(0), e);
+        } finally {
+            if (!finished) {
+                kill(p, ownSession);
+            }
+        }
+        if (ownSession) {
+            ProcessTable.kill(ProcessTable.inSession(p.pid())); // what it left running in the background
+        }
+        tail.drain(out); // what it wrote before it ended; nothing written after is waited for
+        try {
+            out.close();
+        } catch (IOException e) {
+            // nothing more to read anyway
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         return new ExecResult(finished ? p.exitValue() : -1, tail.text(), !finished, took);
     }
 
-    private static void killTree(Process p) {
+    /** Kills the executable and everything in its session (or, without setsid, its descendants). */
+    private static void kill(Process p, boolean ownSession) {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
+        if (ownSession) {
+            for (int i = 0; i < KILL_ROUNDS; i++) {
+                List<Long> left = ProcessTable.inSession(p.pid());
+                if (left.isEmpty()) {
+                    break;
+                }
+                ProcessTable.kill(left);
+            }
+        }
         try {
             p.waitFor(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -79,35 +122,34 @@ public final class PartitionExecutor {
         }
     }
 
-    /** Reads a stream to its end, keeping only the last {@code limit} bytes. */
-    private static final class OutputTail implements Runnable {
-        private final InputStream in;
+    /** The last {@code limit} bytes of a stream, read only as far as it can be without blocking. */
+    private static final class OutputTail {
         private final byte[] ring;
+        private final byte[] buf = new byte[8192];
         private long total;
 
-        OutputTail(InputStream in, int limit) {
-            this.in = in;
+        OutputTail(int limit) {
             this.ring = new byte[limit];
         }
 
-        @Override
-        public void run() {
-            byte[] buf = new byte[8192];
-            try (in) {
+        void drain(InputStream in) {
+            try {
                 int n;
-                while ((n = in.read(buf)) > 0) {
-                    synchronized (this) {
-                        for (int i = 0; i < n; i++) {
-                            ring[(int) (total++ % ring.length)] = buf[i];
-                        }
+                while ((n = in.available()) > 0) {
+                    int r = in.read(buf, 0, Math.min(n, buf.length)); // at most what is there: never blocks
+                    if (r <= 0) {
+                        return;
+                    }
+                    for (int i = 0; i < r; i++) {
+                        ring[(int) (total++ % ring.length)] = buf[i];
                     }
                 }
             } catch (IOException e) {
-                // the process was killed: keep what was read
+                // closed under us (the process ended and its pipe was reclaimed): keep what was read
             }
         }
 
-        synchronized String text() {
+        String text() {
             if (total <= ring.length) {
                 return new String(ring, 0, (int) total, StandardCharsets.UTF_8);
             }

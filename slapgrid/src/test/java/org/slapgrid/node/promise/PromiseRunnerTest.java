@@ -36,6 +36,48 @@ class PromiseRunnerTest {
         assertThat(results.get(2).timedOut()).isTrue();
     }
 
+    /**
+     * Issue 10, finding 5, as the attack: a promise that leaves a background child holding its
+     * output open, one in its session and one that left it (setsid). The old runner waited for
+     * the end of that output with a thread per run (and the JDK's process reaper behind it):
+     * 37 -> 61 threads in 3 minutes on the demo. Now every round ends when the promise ends, the
+     * child left in the session is killed, and the number of threads stays flat.
+     */
+    @Test
+    void aPromiseWhoseBackgroundChildKeepsItsOutputOpenLeaksNoThreadAndNoProcess() throws Exception {
+        Path pids = java.nio.file.Files.createDirectories(partition.resolve("pids"));
+        java.nio.file.Files.setPosixFilePermissions(partition, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        java.nio.file.Files.setPosixFilePermissions(pids, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Scripts.write(partition.resolve("etc/promise/leaky"), "sleep 300 & echo $! >> " + pids.resolve("in-session") + "\n"
+                + "setsid sh -c 'echo $$ >> " + pids.resolve("escaped") + "; exec sleep 300' &\n"
+                + "echo kept");
+        RunAs who = Scripts.isRoot() ? new RunAs("nobody", partition) : RunAs.currentUser(partition);
+        PromiseRunner runner = PromiseRunner.withOwnPool(Duration.ofSeconds(10));
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        try {
+            runner.run(partition, who); // warm up: the pool's thread, the JDK's reaper
+            int before = threads.getThreadCount();
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                for (int round = 0; round < 25; round++) {
+                    assertThat(runner.run(partition, who)).singleElement().satisfies(r -> {
+                        assertThat(r.kept()).as(r.output()).isTrue();
+                        assertThat(r.output()).contains("kept");
+                    });
+                }
+            }, "a promise's background child made the runner wait for the end of its output");
+            assertThat(threads.getThreadCount()).as("threads after 25 rounds").isLessThanOrEqualTo(before + 6); // the timeout thread, idle reapers; a leak is one or two per round
+            List<Long> inSession = java.nio.file.Files.readAllLines(pids.resolve("in-session")).stream().map(Long::parseLong).toList();
+            assertThat(inSession).hasSize(26);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(inSession).noneMatch(org.slapgrid.node.exec.ProcessTable::isAlive));
+        } finally {
+            if (java.nio.file.Files.exists(pids.resolve("escaped"))) {
+                org.slapgrid.node.exec.ProcessTable.kill(java.nio.file.Files.readAllLines(pids.resolve("escaped")).stream()
+                        .map(Long::parseLong).toList());
+            }
+        }
+    }
+
     @Test
     void aPartitionWithoutPromisesHasNone() throws IOException {
         assertThat(PromiseRunner.withOwnPool(Duration.ofSeconds(1)).run(partition, RunAs.currentUser(partition))).isEmpty();
