@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 CommandLine.HelpCommand.class,
                 org.slapgrid.cli.master.MasterCommand.class, org.slapgrid.cli.console.SupplyCommand.class, org.slapgrid.cli.console.RequestCommand.class, org.slapgrid.cli.console.RemoveCommand.class, org.slapgrid.cli.console.ListCommand.class, org.slapgrid.cli.console.InfoCommand.class, org.slapgrid.cli.console.ConsoleCommand.class,
+                org.slapgrid.cli.console.TokenCommand.class, org.slapgrid.cli.console.UserCommand.class,
                 org.slapgrid.cli.buildout.BuildoutCommand.class,
                 org.slapgrid.cli.node.NodeCommand.class,
                 org.slapgrid.cli.demo.DemoCommand.class,

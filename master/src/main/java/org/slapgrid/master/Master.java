@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -18,9 +21,12 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slapgrid.master.api.ChangeNotifier;
 import org.slapgrid.master.api.MasterApi;
+import org.slapgrid.master.service.AccountService;
 import org.slapgrid.master.service.CredentialStore;
 import org.slapgrid.master.service.InstanceService;
+import org.slapgrid.master.service.Limits;
 import org.slapgrid.master.service.NodeService;
+import org.slapgrid.master.service.Retention;
 import org.slapgrid.master.store.Database;
 
 /**
@@ -29,15 +35,18 @@ import org.slapgrid.master.store.Database;
  * {@code <dataDir>/admin-token}.
  */
 public final class Master implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Master.class);
     private final MasterConfig config;
     private final Database db;
     private final Javalin app;
     private final MasterApi api;
     private final CredentialStore credentials;
     private final Optional<Path> createdAdminToken;
+    private final ScheduledExecutorService retention;
 
     private Master(MasterConfig config, Database db, Javalin app, MasterApi api, CredentialStore credentials,
-                   Optional<Path> createdAdminToken) {
+                   Optional<Path> createdAdminToken, ScheduledExecutorService retention) {
+        this.retention = retention;
         this.config = config;
         this.db = db;
         this.app = app;
@@ -52,8 +61,10 @@ public final class Master implements AutoCloseable {
             CredentialStore credentials = new CredentialStore(db);
             Optional<Path> adminToken = bootstrapAdmin(config, credentials);
             ChangeNotifier notifier = new ChangeNotifier();
-            MasterApi api = new MasterApi(new NodeService(db, notifier), new InstanceService(db, notifier), credentials,
-                    notifier, config.recheckInterval(), config.authCacheTtl(), config.maxBodyBytes());
+            Limits limits = config.limits();
+            MasterApi api = new MasterApi(new NodeService(db, notifier, limits), new InstanceService(db, notifier, limits),
+                    new AccountService(db, limits), credentials, notifier, config.recheckInterval(), config.authCacheTtl(),
+                    config.maxBodyBytes());
             Javalin app = Javalin.create(c -> {
                 c.startup.showJavalinBanner = false;
                 c.startup.showOldJavalinVersionWarning = false; // the version is pinned in the parent POM
@@ -66,11 +77,30 @@ public final class Master implements AutoCloseable {
                 api.install(c.routes);
             });
             app.start(config.host(), config.port());
-            return new Master(config, db, app, api, credentials, adminToken);
+            return new Master(config, db, app, api, credentials, adminToken, startRetention(db, limits));
         } catch (RuntimeException e) {
             db.close();
             throw e;
         }
+    }
+
+    /** Prunes bangs and the audit log now and every {@code pruneInterval} (a failure is logged, never fatal). */
+    private static ScheduledExecutorService startRetention(Database db, Limits limits) {
+        Retention r = new Retention(db, limits);
+        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, "slapgrid-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = limits.pruneInterval().toMillis();
+        s.scheduleWithFixedDelay(() -> {
+            try {
+                r.prune();
+            } catch (RuntimeException e) {
+                LOG.warn("retention failed (tried again in {} ms): {}", every, e.getMessage());
+            }
+        }, 0, every, TimeUnit.MILLISECONDS);
+        return s;
     }
 
     private static ServerConnector tlsConnector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
@@ -146,6 +176,7 @@ public final class Master implements AutoCloseable {
 
     @Override
     public void close() {
+        retention.shutdownNow();
         app.stop();
         api.close();
         db.close();

@@ -2,11 +2,13 @@ package org.slapgrid.master;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.slapgrid.master.service.Limits;
 
 /**
  * How to run a master. {@code dataDir} holds the default SQLite file ({@code master.db}) and the
  * admin token file ({@code admin-token}); {@code dbUrl} null means that SQLite file.
- * {@code tlsKeystore} (PKCS#12) with its password turns on HTTPS.
+ * {@code tlsKeystore} (PKCS#12) with its password turns on HTTPS; {@code limits} bounds input,
+ * rates, quotas and history.
  */
 public record MasterConfig(
         String dbUrl,
@@ -17,34 +19,40 @@ public record MasterConfig(
         char[] tlsPassword,
         Duration recheckInterval,
         Duration authCacheTtl,
-        long maxBodyBytes) {
+        long maxBodyBytes,
+        Limits limits) {
 
     public static final int DEFAULT_PORT = 5080;
 
     /** 127.0.0.1:5080, SQLite under {@code dataDir}, no TLS. */
     public static MasterConfig defaults(Path dataDir) {
         return new MasterConfig(null, "127.0.0.1", DEFAULT_PORT, dataDir, null, null,
-                Duration.ofSeconds(1), Duration.ofSeconds(2), 1 << 20);
+                Duration.ofSeconds(1), Duration.ofSeconds(2), 1 << 20, Limits.defaults());
     }
 
     public MasterConfig withDb(String url) {
-        return new MasterConfig(url, host, port, dataDir, tlsKeystore, tlsPassword, recheckInterval, authCacheTtl, maxBodyBytes);
+        return new MasterConfig(url, host, port, dataDir, tlsKeystore, tlsPassword, recheckInterval, authCacheTtl, maxBodyBytes, limits);
     }
 
     public MasterConfig withListen(String h, int p) {
-        return new MasterConfig(dbUrl, h, p, dataDir, tlsKeystore, tlsPassword, recheckInterval, authCacheTtl, maxBodyBytes);
+        return new MasterConfig(dbUrl, h, p, dataDir, tlsKeystore, tlsPassword, recheckInterval, authCacheTtl, maxBodyBytes, limits);
     }
 
     public MasterConfig withTls(Path keystore, char[] password) {
-        return new MasterConfig(dbUrl, host, port, dataDir, keystore, password, recheckInterval, authCacheTtl, maxBodyBytes);
+        return new MasterConfig(dbUrl, host, port, dataDir, keystore, password, recheckInterval, authCacheTtl, maxBodyBytes, limits);
     }
 
     public MasterConfig withAuthCacheTtl(Duration ttl) {
-        return new MasterConfig(dbUrl, host, port, dataDir, tlsKeystore, tlsPassword, recheckInterval, ttl, maxBodyBytes);
+        return new MasterConfig(dbUrl, host, port, dataDir, tlsKeystore, tlsPassword, recheckInterval, ttl, maxBodyBytes, limits);
     }
 
     public MasterConfig withRecheckInterval(Duration d) {
-        return new MasterConfig(dbUrl, host, port, dataDir, tlsKeystore, tlsPassword, d, authCacheTtl, maxBodyBytes);
+        return new MasterConfig(dbUrl, host, port, dataDir, tlsKeystore, tlsPassword, d, authCacheTtl, maxBodyBytes, limits);
+    }
+
+    /** The bounds of input, rates, quotas and retention (docs/security.md). */
+    public MasterConfig withLimits(Limits l) {
+        return new MasterConfig(dbUrl, host, port, dataDir, tlsKeystore, tlsPassword, recheckInterval, authCacheTtl, maxBodyBytes, l);
     }
 
     public String effectiveDbUrl() {

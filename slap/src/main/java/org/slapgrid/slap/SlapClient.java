@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
+import org.slapgrid.slap.model.AccountUpdate;
 import org.slapgrid.slap.model.ApiError;
 import org.slapgrid.slap.model.BangReport;
 import org.slapgrid.slap.model.ConnectionParameters;
@@ -27,14 +28,18 @@ import org.slapgrid.slap.model.InstanceRequest;
 import org.slapgrid.slap.model.InstanceSecret;
 import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.slap.model.NodeCredentials;
+import org.slapgrid.slap.model.NodeDeletion;
 import org.slapgrid.slap.model.NodeInfo;
 import org.slapgrid.slap.model.NodeRegistration;
 import org.slapgrid.slap.model.NodeSummary;
+import org.slapgrid.slap.model.NodeUpdate;
 import org.slapgrid.slap.model.SoftwareReport;
 import org.slapgrid.slap.model.SoftwareState;
 import org.slapgrid.slap.model.SupplyRequest;
 import org.slapgrid.slap.model.SupplyState;
+import org.slapgrid.slap.model.TokenInfo;
 import org.slapgrid.slap.model.TokenRequest;
+import org.slapgrid.slap.model.UserAccount;
 import org.slapgrid.slap.model.UserToken;
 
 /**
@@ -227,9 +232,50 @@ public final class SlapClient {
         return call("POST", "api/v1/users/" + seg(name) + "/tokens", new TokenRequest(admin), UserToken.class);
     }
 
-    /** The nodes, with their free partitions. */
+    /** The nodes, with their free partitions: every node for an admin, else those the caller owns or may use. */
     public List<NodeSummary> nodes() {
         return call("GET", "api/v1/nodes", null, new TypeReference<List<NodeSummary>>() { });
+    }
+
+    /** Admin or owner: a disabled node gets no new instances (what it hosts stays). */
+    public NodeSummary setNodeDisabled(String node, boolean disabled) {
+        return call("PATCH", "api/v1/nodes/" + seg(node), new NodeUpdate(disabled), NodeSummary.class);
+    }
+
+    /** Admin or owner: lets {@code user} ({@code "*"}: every user) allocate on {@code node}. */
+    public void shareNode(String node, String user) {
+        call("PUT", "api/v1/nodes/" + seg(node) + "/shares/" + seg(user), Map.of(), Void.class);
+    }
+
+    /** Admin or owner: withdraws a share (instances already there stay). */
+    public void unshareNode(String node, String user) {
+        call("DELETE", "api/v1/nodes/" + seg(node) + "/shares/" + seg(user), null, Void.class);
+    }
+
+    /** Admin: forgets a node, its supplies and partitions, the instances it hosts (their children elsewhere are destroyed) and its secret. */
+    public NodeDeletion deleteNode(String node) {
+        return call("DELETE", "api/v1/nodes/" + seg(node), null, NodeDeletion.class);
+    }
+
+    /** Admin: every credential (never the token itself); a user: its own API tokens. {@code kind} null for all kinds. */
+    public List<TokenInfo> tokens(String kind) {
+        return call("GET", "api/v1/tokens" + (kind == null ? "" : "?kind=" + seg(kind)), null,
+                new TypeReference<List<TokenInfo>>() { });
+    }
+
+    /** Admin (or the user for its own API token): the token stops working at once on this master. */
+    public void revokeToken(String id) {
+        call("DELETE", "api/v1/tokens/" + seg(id), null, Void.class);
+    }
+
+    /** Admin: what user {@code name} may do; null fields are left unchanged. */
+    public UserAccount updateUser(String name, AccountUpdate update) {
+        return call("PUT", "api/v1/users/" + seg(name), update, UserAccount.class);
+    }
+
+    /** Admin, or the user itself: what the user may do and how many partitions it holds. */
+    public UserAccount user(String name) {
+        return call("GET", "api/v1/users/" + seg(name), null, UserAccount.class);
     }
 
     // ---------------------------------------------------------------- transport

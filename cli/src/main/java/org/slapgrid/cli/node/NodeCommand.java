@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 /** {@code slapos node ...}: what runs on a node. */
 @Command(name = "node",
         mixinStandardHelpOptions = true,
-        description = "Commands run on a node: format its partitions, build its software, converge its instances.",
+        description = {"Commands run on a node: format its partitions, build its software, converge its instances;",
+                "and the master's view of the nodes: list, disable, enable, share, unshare, delete."},
         subcommands = {
                 NodeRegisterCommand.class,
                 NodeFormatCommand.class,
@@ -19,6 +20,12 @@ import picocli.CommandLine.Command;
                 NodeServiceCommands.Stop.class,
                 NodeServiceCommands.Restart.class,
                 NodeServiceCommands.Tail.class,
+                org.slapgrid.cli.console.NodeAdminCommands.ListNodes.class,
+                org.slapgrid.cli.console.NodeAdminCommands.Disable.class,
+                org.slapgrid.cli.console.NodeAdminCommands.Enable.class,
+                org.slapgrid.cli.console.NodeAdminCommands.Share.class,
+                org.slapgrid.cli.console.NodeAdminCommands.Unshare.class,
+                org.slapgrid.cli.console.NodeAdminCommands.Delete.class,
         })
 public final class NodeCommand implements Runnable {
 

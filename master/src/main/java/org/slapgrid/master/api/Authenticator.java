@@ -27,6 +27,11 @@ final class Authenticator {
         this.ttlNanos = ttl.toNanos();
     }
 
+    /** After a revocation: every credential is looked up again on its next use. */
+    void forgetAll() {
+        cache.clear();
+    }
+
     Principal authenticate(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new ApiException(401, "unauthenticated", "an Authorization: Bearer token is required");

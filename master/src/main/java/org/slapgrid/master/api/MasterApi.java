@@ -1,6 +1,7 @@
 package org.slapgrid.master.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -14,12 +15,14 @@ import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slapgrid.master.auth.Principal;
+import org.slapgrid.master.service.AccountService;
 import org.slapgrid.master.service.ApiException;
 import org.slapgrid.master.service.CredentialStore;
 import org.slapgrid.master.service.InstanceService;
 import org.slapgrid.master.service.NodeService;
 import org.slapgrid.master.store.StoreException;
 import org.slapgrid.slap.Json;
+import org.slapgrid.slap.model.AccountUpdate;
 import org.slapgrid.slap.model.ApiError;
 import org.slapgrid.slap.model.BangReport;
 import org.slapgrid.slap.model.ConnectionParameters;
@@ -28,6 +31,7 @@ import org.slapgrid.slap.model.InstanceReport;
 import org.slapgrid.slap.model.InstanceRequest;
 import org.slapgrid.slap.model.NodeInfo;
 import org.slapgrid.slap.model.NodeRegistration;
+import org.slapgrid.slap.model.NodeUpdate;
 import org.slapgrid.slap.model.SoftwareReport;
 import org.slapgrid.slap.model.SupplyRequest;
 import org.slapgrid.slap.model.TokenRequest;
@@ -47,6 +51,7 @@ public final class MasterApi {
 
     private final NodeService nodes;
     private final InstanceService instances;
+    private final AccountService accounts;
     private final Authenticator auth;
     private final CredentialStore credentials;
     private final LongPoll longPoll;
@@ -55,10 +60,11 @@ public final class MasterApi {
     private final ObjectMapper writer = Json.lenient();
     private final long maxBody;
 
-    public MasterApi(NodeService nodes, InstanceService instances, CredentialStore credentials, ChangeNotifier notifier,
-                     Duration recheck, Duration authCacheTtl, long maxBodyBytes) {
+    public MasterApi(NodeService nodes, InstanceService instances, AccountService accounts, CredentialStore credentials,
+                     ChangeNotifier notifier, Duration recheck, Duration authCacheTtl, long maxBodyBytes) {
         this.nodes = nodes;
         this.instances = instances;
+        this.accounts = accounts;
         this.credentials = credentials;
         this.auth = new Authenticator(credentials, authCacheTtl);
         this.pollExecutor = Executors.newFixedThreadPool(4, r -> {
@@ -80,6 +86,19 @@ public final class MasterApi {
         app.post("/api/v1/nodes", ctx -> created(ctx, nodes.register(who(ctx), body(ctx, NodeRegistration.class))));
         app.get("/api/v1/nodes", ctx -> json(ctx, nodes.list(who(ctx))));
         app.get("/api/v1/nodes/{node}", this::nodeInfo);
+        app.patch("/api/v1/nodes/{node}", ctx -> json(ctx, nodes.update(who(ctx), ctx.pathParam("node"), body(ctx, NodeUpdate.class))));
+        app.delete("/api/v1/nodes/{node}", ctx -> {
+            json(ctx, nodes.delete(who(ctx), ctx.pathParam("node")));
+            auth.forgetAll(); // its secret and its instances' secrets stop working at once
+        });
+        app.put("/api/v1/nodes/{node}/shares/{user}", ctx -> {
+            nodes.share(who(ctx), ctx.pathParam("node"), ctx.pathParam("user"), true);
+            ctx.status(204);
+        });
+        app.delete("/api/v1/nodes/{node}/shares/{user}", ctx -> {
+            nodes.share(who(ctx), ctx.pathParam("node"), ctx.pathParam("user"), false);
+            ctx.status(204);
+        });
         app.put("/api/v1/nodes/{node}/partitions", ctx -> {
             nodes.reportFormat(who(ctx), ctx.pathParam("node"), body(ctx, FormatReport.class).partitions());
             ctx.status(204);
@@ -118,7 +137,17 @@ public final class MasterApi {
         app.post("/api/v1/users/{name}/tokens", ctx -> {
             boolean asAdmin = body(ctx, TokenRequest.class).admin();
             String name = ctx.pathParam("name");
-            created(ctx, new UserToken(name, asAdmin, credentials.createUserToken(who(ctx), name, asAdmin)));
+            String token = credentials.createUserToken(who(ctx), name, asAdmin);
+            created(ctx, new UserToken(CredentialStore.idOf(token), name, asAdmin, token));
+        });
+        app.get("/api/v1/users/{name}", ctx -> json(ctx, accounts.get(who(ctx), ctx.pathParam("name"))));
+        app.put("/api/v1/users/{name}", ctx -> json(ctx, accounts.update(who(ctx), ctx.pathParam("name"),
+                body(ctx, AccountUpdate.class))));
+        app.get("/api/v1/tokens", ctx -> json(ctx, credentials.list(who(ctx), ctx.queryParam("kind"))));
+        app.delete("/api/v1/tokens/{id}", ctx -> {
+            credentials.revoke(who(ctx), ctx.pathParam("id"));
+            auth.forgetAll(); // the revoked token fails from the next call on, not after the cache's ttl
+            ctx.status(204);
         });
         app.post("/api/v1/supplies", ctx -> {
             nodes.supply(who(ctx), body(ctx, SupplyRequest.class));
@@ -129,7 +158,12 @@ public final class MasterApi {
         app.get("/api/v1/instances/{name}", ctx -> json(ctx, instances.info(who(ctx), ctx.pathParam("name"))));
         app.delete("/api/v1/instances/{name}", ctx -> json(ctx, instances.remove(who(ctx), ctx.pathParam("name"))));
 
-        app.exception(ApiException.class, (e, ctx) -> error(ctx, e.status(), e.code(), e.getMessage()));
+        app.exception(ApiException.class, (e, ctx) -> {
+            if (e.retryAfterSeconds() > 0) {
+                ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+            }
+            error(ctx, e.status(), e.code(), e.getMessage());
+        });
         app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), switch (e.getStatus()) {
             case 404 -> "no_route";
             case 405 -> "method_not_allowed";
@@ -300,6 +334,12 @@ public final class MasterApi {
         } catch (InvalidFormatException e) {
             throw new ApiException(400, "bad_json", "field " + path(e) + ": " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof StreamConstraintsException limit) {
+                    throw new ApiException(422, "limit_exceeded", "the body is past a limit of the JSON reader: "
+                            + firstLine(limit.getOriginalMessage()));
+                }
+            }
             String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                     + e.getLocation().getColumnNr() + ")";
             throw new ApiException(400, "bad_json", "the body is not valid JSON for this call: "

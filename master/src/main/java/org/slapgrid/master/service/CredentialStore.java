@@ -2,11 +2,14 @@ package org.slapgrid.master.service;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.slapgrid.master.auth.Principal;
 import org.slapgrid.master.auth.Secrets;
 import org.slapgrid.master.store.Database;
 import org.slapgrid.master.store.Sql;
+import org.slapgrid.slap.model.TokenInfo;
 
 /** Credentials of users, nodes and instances, stored as hashes. */
 public final class CredentialStore {
@@ -36,6 +39,55 @@ public final class CredentialStore {
             return null;
         });
         return token;
+    }
+
+    /** The id of a token as listed and revoked: the first 16 hex digits of its hash (its hash is no secret). */
+    public static String idOf(String token) {
+        return Secrets.hash(token).substring(0, ID_LENGTH);
+    }
+
+    private static final int ID_LENGTH = 16;
+
+    /** Credentials (never tokens): all of them for an admin, its own API tokens for a user. */
+    public List<TokenInfo> list(Principal who, String kind) {
+        NodeService.requireUser(who);
+        if (kind != null && !List.of("user", "node", "instance").contains(kind)) {
+            throw ApiException.badRequest("kind must be user, node or instance (got '" + Validate.clip(kind) + "')");
+        }
+        StringBuilder sql = new StringBuilder("SELECT token_hash, kind, subject, admin, created_at FROM credential WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (!who.admin()) {
+            sql.append(" AND kind = 'user' AND subject = ?");
+            args.add(who.subject());
+        }
+        if (kind != null) {
+            sql.append(" AND kind = ?");
+            args.add(kind);
+        }
+        sql.append(" ORDER BY kind, subject, created_at");
+        return db.read(c -> Sql.list(c, sql.toString(), rs -> new TokenInfo(rs.getString(1).substring(0, ID_LENGTH),
+                rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getLong(5)), args.toArray()));
+    }
+
+    /**
+     * Revokes the credential with id {@code id}: any one for the admin, one of its own API tokens
+     * for a user. The caller's authentication cache must forget it too.
+     */
+    public TokenInfo revoke(Principal who, String id) {
+        NodeService.requireUser(who);
+        if (id == null || !id.matches("[0-9a-f]{" + ID_LENGTH + "}")) {
+            throw ApiException.badRequest("a token id is " + ID_LENGTH + " lower-case hex digits (slapos token list shows them)");
+        }
+        return db.transaction(c -> {
+            List<TokenInfo> found = Sql.list(c, "SELECT token_hash, kind, subject, admin, created_at FROM credential"
+                            + " WHERE token_hash LIKE ?", rs -> new TokenInfo(rs.getString(1), rs.getString(2), rs.getString(3),
+                            rs.getBoolean(4), rs.getLong(5)), id + "%");
+            TokenInfo t = found.stream().filter(f -> who.admin() || (f.kind().equals("user") && f.subject().equals(who.subject())))
+                    .findFirst().orElseThrow(() -> ApiException.notFound("unknown_token", "no token with id " + id));
+            Sql.update(c, "DELETE FROM credential WHERE token_hash = ?", t.id());
+            AuditLog.record(c, who, "token.revoke", t.kind() + ":" + t.subject(), id);
+            return new TokenInfo(id, t.kind(), t.subject(), t.admin(), t.createdAt());
+        });
     }
 
     /** An admin creates a token for a user (the user exists through its tokens). */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,9 +15,12 @@ import org.slapgrid.slap.Json;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.slap.model.RequestedState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Reading instance rows into protocol records, and the JSON columns. */
 final class InstanceRows {
+    private static final Logger LOG = LoggerFactory.getLogger(InstanceRows.class);
     static final ObjectMapper JSON = Json.lenient();
 
     /** Every instance column plus the root's name; append a WHERE on alias {@code i}. */
@@ -28,15 +32,72 @@ final class InstanceRows {
     private InstanceRows() {
     }
 
+    /**
+     * Deeper than this, a stored map is treated as damaged: the node document that carries it
+     * (a few levels more) must stay well within Jackson's nesting limit of 1000. New maps are
+     * bounded far lower ({@link Limits#maxDepth()}); this guards rows stored before that bound.
+     */
+    static final int READABLE_DEPTH = 200;
+
+    /**
+     * One row as an instance. A row the master cannot read whole (a JSON column that does not
+     * parse or nests too deep, an unknown state) is still answered, so one bad row never breaks a
+     * list or a node's document: the unreadable part is empty (a state: stopped, error) and the
+     * {@code errorLog} says what was wrong. The row itself is kept (and can be removed).
+     */
     static Instance map(ResultSet rs) throws SQLException {
+        List<String> damage = new ArrayList<>();
+        String id = rs.getString(1);
+        Map<String, Object> parameters = readMap("parameters", rs.getString(10), damage);
+        Map<String, Object> connection = readMap("connection parameters", rs.getString(18), damage);
+        Map<String, String> filter;
+        try {
+            filter = stringMap(rs.getString(13));
+        } catch (RuntimeException e) {
+            damage.add("filter (" + e.getMessage() + ")");
+            filter = Map.of();
+        }
+        RequestedState requested;
+        try {
+            requested = RequestedState.parse(rs.getString(11));
+        } catch (RuntimeException e) {
+            damage.add("requested state (" + e.getMessage() + ")");
+            requested = RequestedState.STOPPED;
+        }
         String reported = rs.getString(17);
-        return new Instance(rs.getString(1), rs.getString(3), rs.getString(2), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), objectMap(rs.getString(10)),
-                RequestedState.parse(rs.getString(11)), rs.getBoolean(12), stringMap(rs.getString(13)),
+        InstanceState reportedState;
+        try {
+            reportedState = reported == null ? null : InstanceState.parse(reported);
+        } catch (RuntimeException e) {
+            damage.add("reported state (" + e.getMessage() + ")");
+            reportedState = InstanceState.ERROR;
+        }
+        String errorLog = rs.getString(19);
+        if (!damage.isEmpty()) {
+            LOG.error("instance {}: stored {} unreadable; answered without them", id, String.join(", ", damage));
+            errorLog = "the master cannot read this instance's stored " + String.join(", ", damage)
+                    + (errorLog == null ? "" : "\n" + errorLog);
+        }
+        return new Instance(id, rs.getString(3), rs.getString(2), rs.getString(4), rs.getString(5),
+                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), parameters,
+                requested, rs.getBoolean(12), filter,
                 rs.getString(14), rs.getString(15), rs.getString(16),
-                reported == null ? null : InstanceState.parse(reported),
-                objectMap(rs.getString(18)), rs.getString(19), rs.getLong(20),
+                reportedState, connection, errorLog, rs.getLong(20),
                 rs.getObject(21) == null ? null : rs.getLong(21));
+    }
+
+    private static Map<String, Object> readMap(String what, String json, List<String> damage) {
+        try {
+            Map<String, Object> m = objectMap(json);
+            if (ParameterCheck.depth(m, READABLE_DEPTH + 1) > READABLE_DEPTH) {
+                damage.add(what + " (nested more than " + READABLE_DEPTH + " levels)");
+                return Map.of();
+            }
+            return m;
+        } catch (RuntimeException e) {
+            damage.add(what + " (" + Validate.clip(String.valueOf(e.getMessage())) + ")");
+            return Map.of();
+        }
     }
 
     static Optional<Instance> byId(Connection c, String id) throws SQLException {

@@ -33,10 +33,20 @@ public final class InstanceService {
 
     private final Database db;
     private final ChangeListener listener;
+    private final Limits limits;
+    private final RateLimiter bangs;
+    private final RateLimiter publishes;
 
     public InstanceService(Database db, ChangeListener listener) {
+        this(db, listener, Limits.defaults());
+    }
+
+    public InstanceService(Database db, ChangeListener listener, Limits limits) {
         this.db = db;
         this.listener = listener;
+        this.limits = limits;
+        this.bangs = new RateLimiter(limits.bangRate(), "bangs");
+        this.publishes = new RateLimiter(limits.publishRate(), "changes of connection parameters");
     }
 
     /** The answer to a request: the instance, and whether it was created (201) or found (200). */
@@ -49,7 +59,7 @@ public final class InstanceService {
             throw ApiException.forbidden("a node cannot request instances; use the instance's own secret");
         }
         Validate.present("body", req);
-        Checked r = check(req);
+        Checked r = check(req, limits);
         try {
             return attempt(who, r);
         } catch (StoreException e) {
@@ -66,7 +76,7 @@ public final class InstanceService {
                            boolean shared, Map<String, String> filter) {
     }
 
-    private static Checked check(InstanceRequest req) {
+    private static Checked check(InstanceRequest req, Limits limits) {
         String name = Validate.text("name", req.name(), 255);
         String url = Validate.text("softwareUrl", req.softwareUrl(), 2048);
         String type = req.softwareType() == null ? "default" : Validate.text("softwareType", req.softwareType(), 255);
@@ -77,7 +87,9 @@ public final class InstanceService {
             }
             Validate.id("filter." + f.getKey(), f.getValue());
         }
-        return new Checked(name, url, type, req.parameters() == null ? Map.of() : req.parameters(),
+        Map<String, Object> params = req.parameters() == null ? Map.of() : req.parameters();
+        ParameterCheck.check("parameters", params, limits, limits.maxParametersBytes());
+        return new Checked(name, url, type, params,
                 req.state() == null ? RequestedState.STARTED : req.state(), req.shared(), filter);
     }
 
@@ -152,11 +164,12 @@ public final class InstanceService {
         String partitionId = null;
         String hostId = null;
         if (r.shared()) {
-            Instance host = findHost(c, r);
+            Instance host = findHost(c, r, owner);
             hostId = host.id();
             nodeId = host.node();
         } else {
-            String[] slot = allocate(c, id, r);
+            NodeAccess.requireQuota(c, owner, limits);
+            String[] slot = allocate(c, id, r, owner);
             nodeId = slot[0];
             partitionId = slot[1];
         }
@@ -174,21 +187,32 @@ public final class InstanceService {
         return InstanceRows.byId(c, id).orElseThrow();
     }
 
-    /** Claims a free partition on a node that has the release supplied and passes the filter: {node, partition}. */
-    private static String[] allocate(Connection c, String instanceId, Checked r) throws SQLException {
+    /**
+     * Claims a free partition on a node that {@code owner} may use, that has the release supplied and
+     * passes the filter: {node, partition}. Nodes the owner may not use are never candidates, and
+     * a filter naming one is answered as naming no node (their names are not the owner's business).
+     */
+    private static String[] allocate(Connection c, String instanceId, Checked r, String owner) throws SQLException {
         String wantNode = r.filter().get("node");
         String wantPartition = r.filter().get("partition");
-        if (wantNode != null && Sql.one(c, "SELECT 1 FROM node WHERE id = ?", rs -> true, wantNode).isEmpty()) {
-            throw new ApiException(400, "bad_filter", "filter.node: there is no node '" + wantNode + "'");
+        List<Object> usableArgs = new ArrayList<>(NodeAccess.usableArgs(owner));
+        if (wantNode != null) {
+            usableArgs.add(0, wantNode);
+            if (Sql.one(c, "SELECT 1 FROM node n WHERE n.id = ? AND " + NodeAccess.usable("n"), rs -> true,
+                    usableArgs.toArray()).isEmpty()) {
+                throw new ApiException(400, "bad_filter", "filter.node: there is no node '" + wantNode + "' that "
+                        + owner + " may use (enabled, owned by " + owner + " or shared with it)");
+            }
         }
-        List<String> nodes = wantNode == null
-                ? Sql.list(c, "SELECT node_id FROM supply WHERE url = ? AND requested_state = 'available' ORDER BY node_id",
-                rs -> rs.getString(1), r.url())
-                : Sql.list(c, "SELECT node_id FROM supply WHERE url = ? AND requested_state = 'available' AND node_id = ?",
-                rs -> rs.getString(1), r.url(), wantNode);
+        List<Object> supplyArgs = new ArrayList<>(List.of(r.url()));
+        supplyArgs.addAll(usableArgs);
+        List<String> nodes = Sql.list(c, "SELECT s.node_id FROM supply s JOIN node n ON n.id = s.node_id"
+                        + " WHERE s.url = ? AND s.requested_state = 'available'" + (wantNode == null ? "" : " AND n.id = ?")
+                        + " AND " + NodeAccess.usable("n") + " ORDER BY s.node_id",
+                rs -> rs.getString(1), supplyArgs.toArray());
         if (nodes.isEmpty()) {
             throw ApiException.notFound("unknown_release", "software release '" + r.url() + "' is not supplied to "
-                    + (wantNode == null ? "any node" : "node '" + wantNode + "'") + "; supply it first");
+                    + (wantNode == null ? "any node " + owner + " may use" : "node '" + wantNode + "'") + "; supply it first");
         }
         List<Object> args = new ArrayList<>(nodes);
         String sql = "SELECT node_id, id FROM node_partition WHERE instance_id IS NULL AND node_id IN (" + Sql.marks(nodes.size()) + ")";
@@ -213,13 +237,18 @@ public final class InstanceService {
                 + (wantPartition == null ? "" : " (partition '" + wantPartition + "')"));
     }
 
-    /** A shared instance lives in an allocated, non-shared instance of the same release and type. */
-    private static Instance findHost(Connection c, Checked r) throws SQLException {
+    /**
+     * A shared instance lives in an allocated, non-shared instance of the same release and type,
+     * on a node its owner may use (its parameters reach that node and no other).
+     */
+    private static Instance findHost(Connection c, Checked r, String owner) throws SQLException {
         String wantNode = r.filter().get("node");
+        Set<String> usable = Set.copyOf(NodeAccess.usableNodes(c, owner));
         List<Instance> hosts = InstanceRows.where(c, "WHERE i.shared = ? AND i.software_url = ? AND i.software_type = ?"
                         + " AND i.requested_state <> 'destroyed' AND i.partition_id IS NOT NULL ORDER BY i.created_at, i.id",
                 false, r.url(), r.type());
-        return hosts.stream().filter(h -> wantNode == null || wantNode.equals(h.node())).findFirst()
+        return hosts.stream().filter(h -> usable.contains(h.node()) && (wantNode == null || wantNode.equals(h.node())))
+                .findFirst()
                 .orElseThrow(() -> ApiException.conflict("no_host", "no instance of '" + r.url() + "' (type " + r.type()
                         + ") can host shared instance '" + r.name() + "'"));
     }
@@ -243,7 +272,7 @@ public final class InstanceService {
      * Marks {@code top} and its descendants destroyed. An allocated instance keeps its partition
      * until its node reports it destroyed; one without a partition (shared) goes at once.
      */
-    private static void destroyTree(Connection c, Principal who, Instance top, Changes changes) throws SQLException {
+    static void destroyTree(Connection c, Principal who, Instance top, Changes changes) throws SQLException {
         Deque<Instance> todo = new ArrayDeque<>(List.of(top));
         while (!todo.isEmpty()) {
             Instance i = todo.pop();
@@ -259,8 +288,9 @@ public final class InstanceService {
         }
     }
 
-    private static void deleteInstance(Connection c, Instance i) throws SQLException {
+    static void deleteInstance(Connection c, Instance i) throws SQLException {
         CredentialStore.revoke(c, Principal.Kind.INSTANCE, i.id());
+        Sql.update(c, "DELETE FROM bang WHERE instance_id = ?", i.id());
         Sql.update(c, "DELETE FROM instance WHERE id = ?", i.id());
     }
 
@@ -341,7 +371,7 @@ public final class InstanceService {
                 AuditLog.record(c, who, "instance.destroyed", "instance:" + i.id(), i.name() + " freed " + nodeId + "/" + partition);
                 return changes;
             }
-            String log = state == InstanceState.ERROR ? report.log() : null;
+            String log = state == InstanceState.ERROR ? Validate.tail(report.log(), limits.maxLogChars()) : null;
             Long answered = report.timestamp() == null ? i.reportedTimestamp() : report.timestamp();
             if (state != i.reportedState() || !Objects.equals(log, i.errorLog()) || !Objects.equals(answered, i.reportedTimestamp())) {
                 // A report is not desired state: the node's version is not bumped (it would only wake its own poll).
@@ -356,6 +386,7 @@ public final class InstanceService {
     /** Connection parameters, published by the partition's node. */
     public void publish(Principal who, String nodeId, String partition, Map<String, Object> params) {
         Validate.present("parameters", params);
+        ParameterCheck.check("parameters", params, limits, limits.maxConnectionBytes());
         Changes.write(db, listener, c -> publish(c, who, inPartition(c, who, nodeId, partition), params));
     }
 
@@ -363,15 +394,17 @@ public final class InstanceService {
     public void publishSelf(Principal who, Map<String, Object> params) {
         requireInstance(who);
         Validate.present("parameters", params);
+        ParameterCheck.check("parameters", params, limits, limits.maxConnectionBytes());
         Changes.write(db, listener, c -> publish(c, who, InstanceRows.byId(c, who.subject())
                 .orElseThrow(() -> ApiException.notFound("unknown_instance", "this instance no longer exists")), params));
     }
 
-    private static Changes publish(Connection c, Principal who, Instance i, Map<String, Object> params) throws SQLException {
+    private Changes publish(Connection c, Principal who, Instance i, Map<String, Object> params) throws SQLException {
         Changes changes = new Changes();
         if (i.connectionParameters().equals(params)) {
-            return changes; // unchanged (in any key order): no write, no wake-up
+            return changes; // unchanged (in any key order): no write, no wake-up, not counted
         }
+        publishes.acquire(i.id());
         String json = InstanceRows.json(new LinkedHashMap<>(params));
         Sql.update(c, "UPDATE instance SET connection_params = ? WHERE id = ?", json, i.id());
         if (i.parent() != null) {
@@ -382,7 +415,7 @@ public final class InstanceService {
                 changes.touch(parent.get().node());
             }
         }
-        AuditLog.record(c, who, "instance.publish", "instance:" + i.id(), String.join(",", params.keySet()));
+        AuditLog.record(c, who, "instance.publish", "instance:" + i.id(), Validate.clip(String.join(",", params.keySet())));
         return changes;
     }
 
@@ -399,13 +432,12 @@ public final class InstanceService {
     }
 
     /** Records the bang and bumps the timestamp of every instance of the tree, so each node re-converges its part. */
-    private static Changes bang(Connection c, Principal who, Instance i, String message) throws SQLException {
-        String msg = message == null ? "" : message;
-        if (msg.length() > 65_536) {
-            msg = msg.substring(msg.length() - 65_536);
-        }
+    private Changes bang(Connection c, Principal who, Instance i, String message) throws SQLException {
+        bangs.acquire(i.id());
+        String msg = Validate.tail(message == null ? "" : message, limits.maxMessageChars());
         Sql.update(c, "INSERT INTO bang (id, at, instance_id, actor, message) VALUES (?, ?, ?, ?, ?)",
                 Ids.next("b"), System.currentTimeMillis(), i.id(), who.actor(), msg);
+        Retention.keepNewestBangs(c, i.id(), limits.bangsPerInstance());
         long maxTs = Sql.one(c, "SELECT MAX(ts) FROM instance WHERE root_id = ?", rs -> rs.getLong(1), i.root()).orElse(0L);
         Sql.update(c, "UPDATE instance SET ts = ? WHERE root_id = ?", InstanceRows.nextTimestamp(maxTs), i.root());
         Changes changes = new Changes();

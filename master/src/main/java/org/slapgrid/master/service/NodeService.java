@@ -15,10 +15,13 @@ import org.slapgrid.master.auth.Secrets;
 import org.slapgrid.master.store.Database;
 import org.slapgrid.master.store.Sql;
 import org.slapgrid.slap.model.Instance;
+import org.slapgrid.slap.SoftwareUrl;
 import org.slapgrid.slap.model.NodeCredentials;
+import org.slapgrid.slap.model.NodeDeletion;
 import org.slapgrid.slap.model.NodeInfo;
 import org.slapgrid.slap.model.NodeRegistration;
 import org.slapgrid.slap.model.NodeSummary;
+import org.slapgrid.slap.model.NodeUpdate;
 import org.slapgrid.slap.model.PartitionInfo;
 import org.slapgrid.slap.model.SoftwareReport;
 import org.slapgrid.slap.model.SoftwareState;
@@ -33,15 +36,22 @@ public final class NodeService {
 
     private final Database db;
     private final ChangeListener listener;
+    private final Limits limits;
     private final Map<String, Long> contactWritten = new ConcurrentHashMap<>();
     /** Node information by node, valid for the version it was built at (any change bumps it). */
     private final Map<String, NodeInfo> infoCache = new ConcurrentHashMap<>();
 
     public NodeService(Database db, ChangeListener listener) {
-        this.db = db;
-        this.listener = listener;
+        this(db, listener, Limits.defaults());
     }
 
+    public NodeService(Database db, ChangeListener listener, Limits limits) {
+        this.db = db;
+        this.listener = listener;
+        this.limits = limits;
+    }
+
+    /** Registers a node owned by the caller: the admin, or a user the admin allowed to. */
     public NodeCredentials register(Principal who, NodeRegistration reg) {
         requireUser(who);
         Validate.present("body", reg);
@@ -50,6 +60,7 @@ public final class NodeService {
         partitions.forEach(p -> Validate.id("partitions[]", p));
         String secret = Secrets.newToken("sgn_");
         db.transaction(c -> {
+            NodeAccess.requireMayRegister(c, who);
             if (Sql.one(c, "SELECT 1 FROM node WHERE id = ?", rs -> true, id).isPresent()) {
                 throw ApiException.conflict("node_exists", "node '" + id + "' is already registered");
             }
@@ -169,6 +180,14 @@ public final class NodeService {
         String url = Validate.text("url", req.url(), 2048);
         String nodeId = Validate.id("node", req.node());
         SupplyState state = req.state() == null ? SupplyState.AVAILABLE : req.state();
+        if (state == SupplyState.AVAILABLE) {
+            // Refused here rather than failing on the node; a removal is never refused for its URL.
+            try {
+                SoftwareUrl.parse(url);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("url: the node cannot use it: " + e.getMessage());
+            }
+        }
         write(who, c -> {
             String owner = Sql.one(c, "SELECT owner FROM node WHERE id = ?", rs -> rs.getString(1), nodeId)
                     .orElseThrow(() -> ApiException.notFound("unknown_node", "no node '" + nodeId + "'"));
@@ -215,24 +234,123 @@ public final class NodeService {
                 Sql.update(c, "DELETE FROM supply WHERE node_id = ? AND url = ?", nodeId, url);
             } else {
                 Sql.update(c, "UPDATE supply SET reported_state = ?, error_log = ?, updated_at = ? WHERE node_id = ? AND url = ?",
-                        state.json(), state == SoftwareState.ERROR ? report.log() : null, System.currentTimeMillis(), nodeId, url);
+                        state.json(), state == SoftwareState.ERROR ? Validate.tail(report.log(), limits.maxLogChars()) : null,
+                        System.currentTimeMillis(), nodeId, url);
             }
             AuditLog.record(c, who, "software." + state.json(), "node:" + nodeId, url);
             return changes;
         });
     }
 
+    /** Every node for an admin; for a user, the nodes it owns or that are shared with it. */
     public List<NodeSummary> list(Principal who) {
         requireUser(who);
-        String sql = "SELECT n.id, n.last_contact, COUNT(p.id), SUM(CASE WHEN p.id IS NOT NULL AND p.instance_id IS NULL THEN 1 ELSE 0 END)"
+        String sql = "SELECT n.id, n.owner, n.disabled, n.last_contact, COUNT(p.id),"
+                + " SUM(CASE WHEN p.id IS NOT NULL AND p.instance_id IS NULL THEN 1 ELSE 0 END)"
                 + " FROM node n LEFT JOIN node_partition p ON p.node_id = n.id "
-                + (who.admin() ? "" : "WHERE n.owner = ? ") + "GROUP BY n.id, n.last_contact ORDER BY n.id";
-        Object[] args = who.admin() ? new Object[0] : new Object[] {who.subject()};
-        return db.read(c -> Sql.list(c, sql, rs -> {
-            long last = rs.getLong(2);
-            Long lastContact = rs.wasNull() ? null : last;
-            return new NodeSummary(rs.getString(1), rs.getInt(3), rs.getInt(4), lastContact);
-        }, args));
+                + (who.admin() ? "" : "WHERE n.owner = ? OR EXISTS (SELECT 1 FROM node_share s WHERE s.node_id = n.id"
+                + " AND (s.grantee = ? OR s.grantee = ?)) ")
+                + "GROUP BY n.id, n.owner, n.disabled, n.last_contact ORDER BY n.id";
+        Object[] args = who.admin() ? new Object[0] : new Object[] {who.subject(), who.subject(), NodeAccess.EVERYONE};
+        return db.read(c -> {
+            Map<String, List<String>> shares = new HashMap<>();
+            for (String[] s : Sql.list(c, "SELECT node_id, grantee FROM node_share ORDER BY grantee",
+                    rs -> new String[] {rs.getString(1), rs.getString(2)})) {
+                shares.computeIfAbsent(s[0], k -> new ArrayList<>()).add(s[1]);
+            }
+            return Sql.list(c, sql, rs -> summary(rs, shares), args);
+        });
+    }
+
+    private static NodeSummary summary(java.sql.ResultSet rs, Map<String, List<String>> shares) throws SQLException {
+        long last = rs.getLong(4);
+        Long lastContact = rs.wasNull() ? null : last;
+        String id = rs.getString(1);
+        return new NodeSummary(id, rs.getString(2), rs.getBoolean(3), shares.getOrDefault(id, List.of()), rs.getInt(5),
+                rs.getInt(6), lastContact);
+    }
+
+    private NodeSummary summary(String nodeId) {
+        return db.read(c -> {
+            List<String> shared = Sql.list(c, "SELECT grantee FROM node_share WHERE node_id = ? ORDER BY grantee",
+                    rs -> rs.getString(1), nodeId);
+            return Sql.one(c, "SELECT n.id, n.owner, n.disabled, n.last_contact, COUNT(p.id),"
+                    + " SUM(CASE WHEN p.id IS NOT NULL AND p.instance_id IS NULL THEN 1 ELSE 0 END)"
+                    + " FROM node n LEFT JOIN node_partition p ON p.node_id = n.id WHERE n.id = ?"
+                    + " GROUP BY n.id, n.owner, n.disabled, n.last_contact", rs -> summary(rs, Map.of(nodeId, shared)), nodeId)
+                    .orElseThrow(() -> ApiException.notFound("unknown_node", "no node '" + nodeId + "'"));
+        });
+    }
+
+    /** The admin or the node's owner: a disabled node gets no new instances; what it hosts stays. */
+    public NodeSummary update(Principal who, String nodeId, NodeUpdate update) {
+        Validate.present("body", update);
+        db.transaction(c -> {
+            NodeAccess.requireManager(c, who, nodeId);
+            if (update.disabled() != null) {
+                Sql.update(c, "UPDATE node SET disabled = ? WHERE id = ?", update.disabled(), nodeId);
+                AuditLog.record(c, who, update.disabled() ? "node.disable" : "node.enable", "node:" + nodeId, null);
+            }
+            return null;
+        });
+        return summary(nodeId);
+    }
+
+    /** The admin or the node's owner lets {@code grantee} (a user, or {@code *} for every user) allocate on the node. */
+    public void share(Principal who, String nodeId, String grantee, boolean shared) {
+        String user = NodeAccess.EVERYONE.equals(grantee) ? grantee : Validate.id("user", grantee);
+        db.transaction(c -> {
+            NodeAccess.requireManager(c, who, nodeId);
+            boolean exists = Sql.one(c, "SELECT 1 FROM node_share WHERE node_id = ? AND grantee = ?", rs -> true, nodeId, user)
+                    .isPresent();
+            if (shared && !exists) {
+                Sql.update(c, "INSERT INTO node_share (node_id, grantee) VALUES (?, ?)", nodeId, user);
+                AuditLog.record(c, who, "node.share", "node:" + nodeId, user);
+            } else if (!shared && exists) {
+                Sql.update(c, "DELETE FROM node_share WHERE node_id = ? AND grantee = ?", nodeId, user);
+                AuditLog.record(c, who, "node.unshare", "node:" + nodeId, user);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The admin forgets a node: its supplies, partitions and shares, the instances it hosts (with
+     * their credentials and bangs; their descendants on other nodes are destroyed as by a removal)
+     * and its secret. For a node that is gone for good: nothing is asked of it any more.
+     */
+    public NodeDeletion delete(Principal who, String nodeId) {
+        requireUser(who);
+        if (!who.admin()) {
+            throw ApiException.forbidden("only the admin deletes nodes");
+        }
+        int[] count = new int[1];
+        write(who, c -> {
+            NodeAccess.requireManager(c, who, nodeId);
+            Changes changes = new Changes();
+            List<Instance> hosted = InstanceRows.where(c, "WHERE i.node_id = ?", nodeId);
+            for (Instance h : hosted) {
+                for (Instance child : InstanceRows.where(c, "WHERE i.parent_id = ?", h.id())) {
+                    if (!nodeId.equals(child.node())) {
+                        InstanceService.destroyTree(c, who, child, changes);
+                    }
+                }
+            }
+            for (Instance h : hosted) {
+                InstanceService.deleteInstance(c, h);
+            }
+            count[0] = hosted.size();
+            Sql.update(c, "DELETE FROM node_partition WHERE node_id = ?", nodeId);
+            Sql.update(c, "DELETE FROM supply WHERE node_id = ?", nodeId);
+            Sql.update(c, "DELETE FROM node_share WHERE node_id = ?", nodeId);
+            CredentialStore.revoke(c, Principal.Kind.NODE, nodeId);
+            Sql.update(c, "DELETE FROM node WHERE id = ?", nodeId);
+            AuditLog.record(c, who, "node.delete", "node:" + nodeId, hosted.size() + " instances");
+            return changes;
+        });
+        infoCache.remove(nodeId);
+        contactWritten.remove(nodeId);
+        return new NodeDeletion(nodeId, count[0]);
     }
 
     private void write(Principal who, Database.Work<Changes> work) {

@@ -37,6 +37,15 @@ final class Validate {
         return value;
     }
 
+    /** The last {@code max} characters of {@code s} (a log's newest lines), marked as cut; null stays null. */
+    static String tail(String s, int max) {
+        if (s == null || s.length() <= max) {
+            return s;
+        }
+        String marker = "[... " + (s.length() - max) + " characters cut]\n";
+        return marker + s.substring(s.length() - Math.max(0, max - marker.length()));
+    }
+
     static String clip(String s) {
         return s.length() > 60 ? s.substring(0, 60) + "..." : s;
     }

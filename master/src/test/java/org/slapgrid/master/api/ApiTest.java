@@ -241,6 +241,11 @@ class ApiTest {
         assertThatThrownBy(() -> bob.remove("admins")).isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
         assertThatThrownBy(() -> bob.createUserToken("mallory", true))
                 .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(403));
+        assertThatThrownBy(() -> bob.request(InstanceRequest.of("bobs", SR, Map.of())))
+                .as("the admin's nodes are private until shared")
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.code()).isEqualTo("unknown_release"));
+        admin.shareNode("n2", "bob");
+        assertThat(bob.nodes()).extracting(n -> n.id()).containsExactly("n2");
         bob.request(InstanceRequest.of("bobs", SR, Map.of()));
         assertThat(bob.list()).extracting(Instance::name).containsExactly("bobs");
         assertThat(admin.list()).extracting(Instance::name).containsExactlyInAnyOrder("admins", "bobs");

@@ -68,6 +68,8 @@ abstract class StoreContractTest {
         nodes.register(admin, new NodeRegistration("n2", List.of("slappart0")));
         nodes.supply(admin, new SupplyRequest(SR, "n1", SupplyState.AVAILABLE));
         nodes.supply(admin, new SupplyRequest(SR, "n2", SupplyState.AVAILABLE));
+        nodes.share(admin, "n1", "alice", true);
+        nodes.share(admin, "n2", "alice", true);
     }
 
     @Test
@@ -319,6 +321,7 @@ abstract class StoreContractTest {
     void concurrentRequestsNeverShareAPartition() throws Exception {
         nodes.register(admin, new NodeRegistration("big", java.util.stream.IntStream.range(0, 12).mapToObj(i -> "slappart" + i).toList()));
         nodes.supply(admin, new SupplyRequest(SR, "big", SupplyState.AVAILABLE));
+        nodes.share(admin, "big", "*", true);
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
             List<Future<Instance>> futures = new ArrayList<>();

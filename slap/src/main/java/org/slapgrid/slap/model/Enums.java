@@ -4,7 +4,10 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** Lower-case JSON names for the protocol's enumerations, with an error that lists the valid ones. */
+/**
+ * Lower-case JSON names for the protocol's enumerations, with an error that lists the valid ones.
+ * Case-sensitive, as the protocol says: "Started" is refused, not read as "started".
+ */
 final class Enums {
     private Enums() {
     }
@@ -14,7 +17,7 @@ final class Enums {
             return null;
         }
         for (E e : type.getEnumConstants()) {
-            if (e.name().equalsIgnoreCase(s)) {
+            if (e.name().toLowerCase(Locale.ROOT).equals(s)) {
                 return e;
             }
         }

@@ -1,5 +1,12 @@
 package org.slapgrid.slap.model;
 
-/** A node in the users' list: its partitions, how many are free, and its last contact (epoch ms, null if never). */
-public record NodeSummary(String id, int partitions, int freePartitions, Long lastContact) {
+import java.util.List;
+
+/**
+ * A node in the users' list: its owner, whether it is disabled (no new instances), whom its owner
+ * or the admin shared it with ({@code "*"}: every user), its partitions, how many are free, and
+ * its last contact (epoch ms, null if never).
+ */
+public record NodeSummary(String id, String owner, boolean disabled, List<String> sharedWith, int partitions,
+                          int freePartitions, Long lastContact) {
 }

@@ -1,0 +1,130 @@
+package org.slapgrid.cli.console;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slapgrid.cli.Main;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.NodeDeletion;
+import org.slapgrid.slap.model.NodeSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code slapos node list|disable|enable|share|unshare|delete}: the master's view of the nodes,
+ * with the user's token (the admin, or a node's owner for disable/enable/share; delete is the
+ * admin's alone).
+ */
+public final class NodeAdminCommands {
+    private NodeAdminCommands() {
+    }
+
+    static void printNodes(ClientCommand cmd, List<NodeSummary> nodes) throws Exception {
+        if (cmd.json()) {
+            cmd.printJson(nodes);
+            return;
+        }
+        Table t = new Table("NODE", "OWNER", "STATE", "SHARED WITH", "PARTITIONS", "FREE", "LAST CONTACT");
+        for (NodeSummary n : nodes) {
+            t.row(n.id(), n.owner(), n.disabled() ? "disabled" : "enabled",
+                    n.sharedWith().isEmpty() ? null : String.join(",", n.sharedWith()), n.partitions(), n.freePartitions(),
+                    n.lastContact() == null ? "never" : Instant.ofEpochMilli(n.lastContact()).toString());
+        }
+        t.print(cmd.out());
+        cmd.out().flush();
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the nodes at the master: every node for the admin, else yours and those shared with you.")
+    public static final class ListNodes extends ClientCommand {
+        @Override
+        int run(SlapClient client) throws Exception {
+            printNodes(this, client.nodes());
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true,
+            description = "Give NODE no new instance (what it hosts stays). The admin or the node's owner.")
+    public static final class Disable extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "NODE", description = "the node id")
+        String node;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            printNodes(this, List.of(client.setNodeDisabled(node, true)));
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true,
+            description = "Let NODE take new instances again. The admin or the node's owner.")
+    public static final class Enable extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "NODE", description = "the node id")
+        String node;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            printNodes(this, List.of(client.setNodeDisabled(node, false)));
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "share", mixinStandardHelpOptions = true,
+            description = "Let USER (or '*': every user) request instances on NODE. The admin or the node's owner.")
+    public static final class Share extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "NODE", description = "the node id")
+        String node;
+
+        @Parameters(index = "1", paramLabel = "USER", description = "a user name, or '*' for every user")
+        String user;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            client.shareNode(node, user);
+            report(this, Map.of("node", node, "sharedWith", user), node + " shared with " + user);
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "unshare", mixinStandardHelpOptions = true,
+            description = "Withdraw a share of NODE (instances already there stay).")
+    public static final class Unshare extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "NODE", description = "the node id")
+        String node;
+
+        @Parameters(index = "1", paramLabel = "USER", description = "a user name, or '*'")
+        String user;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            client.unshareNode(node, user);
+            report(this, Map.of("node", node, "unsharedWith", user), node + " no longer shared with " + user);
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = {"Forget NODE at the master (admin only): its supplies, partitions, the instances it hosts",
+                    "(their children on other nodes are destroyed) and its secret. For a node gone for good."})
+    public static final class Delete extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "NODE", description = "the node id")
+        String node;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            NodeDeletion d = client.deleteNode(node);
+            report(this, d, "deleted node " + d.node() + " and the " + d.instances() + " instances it hosted");
+            return Main.EXIT_OK;
+        }
+    }
+
+    static void report(ClientCommand cmd, Object json, String text) throws Exception {
+        if (cmd.json()) {
+            cmd.printJson(json);
+        } else {
+            cmd.out().println(text);
+            cmd.out().flush();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.slapgrid.cli.console;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.slapgrid.cli.Main;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.TokenInfo;
+import org.slapgrid.slap.model.UserToken;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code slapos token list|create|revoke}: the master's credentials (tokens are shown once, at creation). */
+@Command(name = "token", mixinStandardHelpOptions = true,
+        description = "List, create and revoke the master's API tokens and secrets.",
+        subcommands = {TokenCommand.ListTokens.class, TokenCommand.Create.class, TokenCommand.Revoke.class})
+public final class TokenCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List credentials by id (never the token): all for the admin, your own API tokens otherwise.")
+    public static final class ListTokens extends ClientCommand {
+        @Option(names = "--kind", paramLabel = "KIND", description = "only user, node or instance credentials")
+        String kind;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            List<TokenInfo> tokens = client.tokens(kind);
+            if (json()) {
+                printJson(tokens);
+                return Main.EXIT_OK;
+            }
+            Table t = new Table("ID", "KIND", "SUBJECT", "ADMIN", "CREATED");
+            for (TokenInfo i : tokens) {
+                t.row(i.id(), i.kind(), i.subject(), i.admin() ? "yes" : "no", Instant.ofEpochMilli(i.createdAt()));
+            }
+            t.print(out());
+            out().flush();
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create an API token for USER (admin only); it is printed once, keep it mode 0600.")
+    public static final class Create extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "USER", description = "the user (created by its first token)")
+        String user;
+
+        @Option(names = "--admin", description = "an admin's token")
+        boolean admin;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            UserToken t = client.createUserToken(user, admin);
+            if (json()) {
+                printJson(Map.of("id", t.id(), "user", t.user(), "admin", t.admin(), "token", t.token()));
+            } else {
+                out().println(t.token());
+                err().println("token " + t.id() + " for " + t.user() + (t.admin() ? " (admin)" : "") + ": shown once");
+                out().flush();
+                err().flush();
+            }
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true,
+            description = "Revoke the credential ID (from `slapos token list`): it fails from the next call on.")
+    public static final class Revoke extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID", description = "the token's id")
+        String id;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            client.revokeToken(id);
+            NodeAdminCommands.report(this, Map.of("revoked", id), "revoked " + id);
+            return Main.EXIT_OK;
+        }
+    }
+}
