@@ -121,8 +121,10 @@ class SlapClientTest {
         Path bad = tmp.resolve("ca.pem");
         Files.writeString(bad, "not a certificate");
         assertThatThrownBy(() -> Tls.trusting(bad, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad.toString());
-        assertThat(List.of(RequestedState.parse("STARTED"), RequestedState.parse("stopped")))
+        assertThat(List.of(RequestedState.parse("started"), RequestedState.parse("stopped")))
                 .containsExactly(RequestedState.STARTED, RequestedState.STOPPED);
+        assertThatThrownBy(() -> RequestedState.parse("STARTED")).as("enumerations are case-sensitive")
+                .hasMessageContaining("'STARTED' is not one of started, stopped, destroyed");
         assertThatThrownBy(() -> RequestedState.parse("sleeping")).hasMessageContaining("started, stopped, destroyed");
     }
 }
