@@ -1,14 +1,7 @@
 package org.slapgrid.recipes.template;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.hubspot.jinjava.Jinjava;
-import com.hubspot.jinjava.JinjavaConfig;
-import com.hubspot.jinjava.interpret.RenderResult;
-import com.hubspot.jinjava.interpret.TemplateError;
-import com.hubspot.jinjava.loader.ResourceLocator;
-import com.hubspot.jinjava.loader.ResourceNotFoundException;
 import java.io.IOException;
-import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,13 +20,16 @@ import org.slapgrid.buildout.spi.SourceLocation;
 import org.slapgrid.recipes.support.Json;
 import org.slapgrid.recipes.support.NamedFactory;
 import org.slapgrid.recipes.support.OptionValues;
+import org.slapgrid.recipes.template.jinja.Jinja2;
+import org.slapgrid.recipes.template.jinja.TemplateError;
 
 /**
- * {@code slapos.recipe.template:jinja2}: renders a Jinja2 template with Jinjava. The context
- * ({@code context} lines {@code key|section|raw|json|jsonkey|import NAME VALUE}) is read and the
- * template rendered when the part is created, so referenced sections become dependencies and
- * template errors are configuration errors; install and update write the output only if it
- * differs. Undefined names render empty (Jinja2's default); syntax errors name the line.
+ * {@code slapos.recipe.template:jinja2}: renders a Jinja2 template as slapos.recipe.template does
+ * (see {@link Jinja2}). The context ({@code context} lines
+ * {@code key|section|raw|json|jsonkey|import NAME VALUE}) is read and the template rendered when
+ * the part is created, so referenced sections become dependencies and template errors are
+ * configuration errors naming the template (or part and option), line and construct; install
+ * and update write the output only if it differs.
  */
 public final class Jinja2Recipe implements Recipe {
 
@@ -49,8 +45,8 @@ public final class Jinja2Recipe implements Recipe {
     }
 
     /**
-     * Extensions SlapOS profiles name. Jinjava has {@code do} and {@code with} built in; it has no
-     * {@code break}/{@code continue}, so a template using them fails with a clear syntax error.
+     * Extensions SlapOS profiles name: {@code do} and {@code break}/{@code continue} are always on
+     * (slapos.recipe.template enables them), {@code with} is built into Jinja2 3, autoescape is off.
      */
     private static final Set<String> BUILT_IN_EXTENSIONS = Set.of(
             "jinja2.ext.do", "jinja2.ext.loopcontrols", "jinja2.ext.with_", "jinja2.ext.autoescape");
@@ -130,11 +126,14 @@ public final class Jinja2Recipe implements Recipe {
                     }
                     yield map;
                 }
-                case "import" -> switch (value.strip()) {
-                    case "json" -> new JsonModule();
-                    default -> throw options.error("context", "cannot import module '" + value.strip()
-                            + "' (available: json) in '" + line + "'");
-                };
+                case "import" -> {
+                    Object module = Jinja2.module(value.strip());
+                    if (module == null) {
+                        throw options.error("context", "cannot import module '" + value.strip()
+                                + "' (available: " + new java.util.TreeSet<>(Jinja2.modules()) + ") in '" + line + "'");
+                    }
+                    yield module;
+                }
                 default -> throw options.error("context", "unknown context type '" + type
                         + "' (expected key, section, raw, json, jsonkey or import) in '" + line + "'");
             });
@@ -187,128 +186,21 @@ public final class Jinja2Recipe implements Recipe {
         return imports;
     }
 
-    /**
-     * One Jinjava for every render: building one costs milliseconds and a partition re-run must
-     * stay fast. The import-list differs per part, so the locator reads it from the rendering
-     * thread.
-     */
-    private static final ThreadLocal<ImportLocator> IMPORTS = new ThreadLocal<>();
-    private static final Jinjava JINJAVA = createJinjava();
-
-    private static Jinjava createJinjava() {
-        JinjavaConfig config = JinjavaConfig.newBuilder()
-                // Jinjava's strict mode also rejects void calls such as {% do d.update(x) %},
-                // which SlapOS templates use, so undefined names render empty as in Jinja2's default.
-                .withFailOnUnknownTokens(false)
-                .withCharset(StandardCharsets.UTF_8)
-                .build();
-        Jinjava jinjava = new Jinjava(config);
-        jinjava.setResourceLocator((name, encoding, interpreter) -> {
-            ImportLocator locator = IMPORTS.get();
-            if (locator == null) {
-                throw new ResourceNotFoundException("no template '" + name + "' in import-list");
-            }
-            return locator.getString(name, encoding, interpreter);
-        });
-        return jinjava;
-    }
-
-    /**
-     * Rendered outputs by digest of (template, context), for templates without import-list:
-     * Jinjava builds its filter and function tables for every scope, which makes a render cost
-     * milliseconds, and a partition re-run renders the same templates with the same values.
-     * Templates are deterministic functions of their context, so the cache cannot go stale.
-     */
-    private static final Map<String, String> RENDERED = java.util.Collections.synchronizedMap(
-            new LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-                    return size() > 256;
-                }
-            });
-
     private static String render(Options options, TemplateSource source, Map<String, Object> context, Map<String, Path> imports) {
-        String delimiter = options.get("import-delimiter", "/");
-        String key = imports.isEmpty() ? cacheKey(source.text(), context) : null;
-        if (key != null) {
-            String cached = RENDERED.get(key);
-            if (cached != null) {
-                return cached;
-            }
-        }
-        String output = renderNow(options, source, context, imports, delimiter);
-        if (key != null) {
-            RENDERED.put(key, output);
-        }
-        return output;
-    }
-
-    /** SHA-256 over the template and the context as JSON; null when a value has no JSON form. */
-    private static String cacheKey(String template, Map<String, Object> context) {
-        Map<String, Object> described = new TreeMap<>();
-        for (Map.Entry<String, Object> e : context.entrySet()) {
-            Object value = e.getValue();
-            described.put(e.getKey(), value instanceof JsonModule ? Map.of("module", "json")
-                    : Map.of("class", value == null ? "null" : value.getClass().getName(), "value", value == null ? "" : value));
-        }
+        ImportLocator locator = new ImportLocator(imports, options.get("import-delimiter", "/"));
         try {
-            String json = Json.MAPPER.writeValueAsString(described);
-            return org.slapgrid.recipes.support.Checksum.hex("SHA-256",
-                    (template.length() + "\n" + template + json).getBytes(StandardCharsets.UTF_8));
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private static String renderNow(Options options, TemplateSource source, Map<String, Object> context,
-                                    Map<String, Path> imports, String delimiter) {
-        Map<String, Object> bindings = new HashMap<>();
-        context.forEach((k, v) -> bindings.put(k, pythonic(v)));
-        RenderResult result;
-        IMPORTS.set(new ImportLocator(imports, delimiter));
-        try {
-            result = JINJAVA.renderForResult(source.text(), bindings);
-        } finally {
-            IMPORTS.remove();
-        }
-        List<TemplateError> errors = result.getErrors().stream()
-                .filter(e -> e.getSeverity() == TemplateError.ErrorType.FATAL)
-                .toList();
-        if (!errors.isEmpty()) {
-            TemplateError first = errors.get(0);
-            String where = source.fromUrl() ? "" : " (line " + first.getLineno() + ")";
+            return Jinja2.slapos().render(source.name(), source.text(), context, locator);
+        } catch (TemplateError e) {
             throw BuildoutException.configuration(
-                    source.fromUrl() ? new SourceLocation(source.name(), Math.max(first.getLineno(), 0)) : null,
-                    options.sectionName(), source.fromUrl() ? "url" : "inline", "Jinja2 error" + where + ": " + first.getMessage());
+                    source.fromUrl() && source.name().equals(e.template()) ? new SourceLocation(source.name(), Math.max(e.line(), 0)) : null,
+                    options.sectionName(), source.fromUrl() ? "url" : "inline", "Jinja2 error: " + e.getMessage());
         }
-        return result.getOutput();
-    }
-
-    /**
-     * Wraps maps and lists in Jinjava's Python-like collections, so templates written for Jinja2
-     * can call {@code dict.update}, {@code list.append} and the like.
-     */
-    private static Object pythonic(Object value) {
-        if (value instanceof Map<?, ?> map) {
-            // Keys sorted: iteration order must not vary between runs (Map.of's does), or the
-            // output would change and be rewritten with nothing changed.
-            Map<String, Object> sorted = new TreeMap<>();
-            map.forEach((k, v) -> sorted.put(String.valueOf(k), pythonic(v)));
-            return new PythonDict(new LinkedHashMap<>(sorted));
-        }
-        if (value instanceof Collection<?> list) {
-            List<Object> copy = new java.util.ArrayList<>();
-            list.forEach(v -> copy.add(pythonic(v)));
-            return new PythonList(copy);
-        }
-        return value;
     }
 
     /** Serves {@code {% import "NAME" %}} and {@code "NAME/file"} from the import-list. */
-    private record ImportLocator(Map<String, Path> imports, String delimiter) implements ResourceLocator {
+    private record ImportLocator(Map<String, Path> imports, String delimiter) implements Jinja2.Loader {
         @Override
-        public String getString(String fullName, Charset encoding, com.hubspot.jinjava.interpret.JinjavaInterpreter interpreter)
-                throws IOException {
+        public String load(String fullName) {
             Path file = imports.get(fullName);
             if (file == null) {
                 int cut = fullName.indexOf(delimiter);
@@ -323,9 +215,13 @@ public final class Jinja2Recipe implements Recipe {
                 }
             }
             if (file == null || !Files.isRegularFile(file)) {
-                throw new ResourceNotFoundException("no template '" + fullName + "' in import-list");
+                return null;
             }
-            return Files.readString(file, encoding);
+            try {
+                return Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
     }
 }

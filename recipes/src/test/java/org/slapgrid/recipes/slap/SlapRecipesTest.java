@@ -265,4 +265,17 @@ class SlapRecipesTest {
         buildout.section("e", "recipe", "slapos.cookbook:request", "name", "e", "software-url", "sr", "shared", "perhaps");
         assertThatThrownBy(() -> buildout.create("e")).hasMessageContaining("[e] shared");
     }
+
+    @Test
+    void aRequestedParameterIsRenderedAsItIsNeverAsTemplateCode() throws Exception {
+        writeInstance(Map.of("greeting", "{{ 7*7 }}", "cmd", "{% for x in range(3) %}x{% endfor %}"));
+        buildout.section("slap-configuration", "recipe", "slapos.cookbook:slapconfiguration");
+        buildout.install("slap-configuration");
+        buildout.section("profile", "recipe", "slapos.recipe.template:jinja2",
+                "inline", "greeting = {{ slapparameter_dict['greeting'] }}\ncmd = {{ slapparameter_dict.cmd }}\n",
+                "context", "key slapparameter_dict slap-configuration:configuration", "output", "instance.cfg");
+        buildout.install("profile");
+        assertThat(Files.readString(dir.resolve("instance.cfg")))
+                .isEqualTo("greeting = {{ 7*7 }}\ncmd = {% for x in range(3) %}x{% endfor %}");
+    }
 }

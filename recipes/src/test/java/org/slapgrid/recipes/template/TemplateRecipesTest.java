@@ -113,7 +113,7 @@ class TemplateRecipesTest {
                 "output", "j.txt");
         buildout.install("j");
         assertThat(Files.readString(dir.resolve("j.txt")))
-                .isEqualTo("Hello there 1024 ab world:8080 [1, 2] {\"k\":[1,2]} mine ${keep:this}1");
+                .isEqualTo("Hello there 1024 ab world:8080 [1, 2] {\"k\": [1, 2]} mine ${keep:this}1");
     }
 
     @Test
@@ -138,7 +138,7 @@ class TemplateRecipesTest {
                         + "{{ p.setdefault('disk', 10) }} {{ p.disk }} {{ 'ram' in p }} {{ p | tojson }}",
                 "context", "key p conf:configuration", "output", "o");
         buildout.install("j");
-        assertThat(dir.resolve("o")).hasContent("1024 2 z 10 10 true {\"ram\":1024,\"sub\":{\"y\":\"z\"},\"disk\":10}");
+        assertThat(dir.resolve("o")).hasContent("1024 2 z 10 10 True {\"disk\": 10, \"ram\": 1024, \"sub\": {\"y\": \"z\"}}");
     }
 
     @Test
@@ -146,7 +146,7 @@ class TemplateRecipesTest {
         buildout.section("j", "recipe", "slapos.recipe.template:jinja2", "inline", "{{ d }} {{ d.l }}",
                 "context", "json d {\"b\": true, \"a\": [\"x\", 1, null], \"l\": [\"it's\"]}", "output", "o");
         buildout.install("j");
-        assertThat(dir.resolve("o")).hasContent("{'a': ['x', 1, None], 'b': True, 'l': [\"it's\"]} [\"it's\"]");
+        assertThat(dir.resolve("o")).hasContent("{'b': True, 'a': ['x', 1, None], 'l': [\"it's\"]} [\"it's\"]");
     }
 
     @Test
@@ -185,5 +185,41 @@ class TemplateRecipesTest {
         assertThatThrownBy(() -> buildout.create("e")).hasMessageContaining("[e] extensions");
         buildout.section("s", "recipe", "slapos.recipe.template:jinja2", "inline", "{% for %}", "output", "o");
         assertThatThrownBy(() -> buildout.create("s")).isInstanceOf(BuildoutException.class).hasMessageContaining("[s]");
+    }
+
+    @Test
+    void jinja2ErrorsNameTemplateLineAndConstruct() throws Exception {
+        Files.writeString(dir.resolve("tpl.j2"), "[s]\nport = {{ slapparameter_dict['port'] }}\n{{ missing }}\n");
+        buildout.section("j", "recipe", "slapos.recipe.template:jinja2", "url", "tpl.j2", "output", "o",
+                "context", "json slapparameter_dict {\"port\": 80}");
+        assertThatThrownBy(() -> buildout.create("j")).isInstanceOf(BuildoutException.class)
+                .hasMessageContaining("tpl.j2:3").hasMessageContaining("UndefinedError: 'missing' is undefined")
+                .hasMessageContaining("(in {{ missing }})");
+        buildout.section("i", "recipe", "slapos.recipe.template:jinja2", "inline", "ok\n{% for x in 1 %}{% endfor %}",
+                "output", "o");
+        assertThatThrownBy(() -> buildout.create("i")).isInstanceOf(BuildoutException.class)
+                .hasMessageContaining("[i] inline").hasMessageContaining("line 2")
+                .hasMessageContaining("TypeError: 'int' object is not iterable (in {% for %})");
+    }
+
+    @Test
+    void jinja2NeverReinterpretsValues() throws Exception {
+        buildout.section("params").put("value", "{{ 7*7 }} {% if true %}x{% endif %}");
+        buildout.section("j", "recipe", "slapos.recipe.template:jinja2", "inline", "v = {{ v }}\n",
+                "context", "key v params:value", "output", "o");
+        buildout.install("j");
+        assertThat(dir.resolve("o")).hasContent("v = {{ 7*7 }} {% if true %}x{% endif %}");
+    }
+
+    @Test
+    void jinja2HasPythonBuiltinsModulesAndLoopControls() throws Exception {
+        buildout.section("j", "recipe", "slapos.recipe.template:jinja2",
+                "inline", "{% for d in dirs.split() %}{% if d == 'x' %}{% break %}{% endif %}{{ d }} {% endfor %}"
+                        + "{{ sorted(dirs.split()) }} {{ len(dirs) }} {{ itertools.chain([1], [2]) | list }} "
+                        + "{{ dumps('plain') }} {{ dumps({'a': 1}) }}\n",
+                "context", "raw dirs etc var x srv\nimport itertools itertools",
+                "extensions", "jinja2.ext.do jinja2.ext.loopcontrols", "output", "o");
+        buildout.install("j");
+        assertThat(dir.resolve("o")).hasContent("etc var ['etc', 'srv', 'var', 'x'] 13 [1, 2] plain \\{'a': 1}");
     }
 }

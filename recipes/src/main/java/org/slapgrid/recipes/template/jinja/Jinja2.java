@@ -1,0 +1,138 @@
+package org.slapgrid.recipes.template.jinja;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slapgrid.recipes.template.jinja.Nodes.Stmt;
+import org.slapgrid.recipes.template.jinja.Values.PyList;
+
+/**
+ * A Jinja2 3.1 renderer with slapos.recipe.template's environment: StrictUndefined (an undefined
+ * name fails, naming the template and line), keep_trailing_newline off, the {@code do} and
+ * {@code loopcontrols} extensions, no autoescape, Python's builtins in the context. Values follow
+ * Python's semantics (repr of lists and dicts, True/None, floor division, str vs int refused), and
+ * output is never interpreted again: a value containing {@code {{ }}} prints as it is.
+ *
+ * <p>Hand-written, not Jinjava: Jinjava's expressions are Java EL with Java semantics (its
+ * comparisons, arithmetic, truth and printing of lists, dicts, None and booleans differ from
+ * Python's), it has no {@code break}/{@code continue}, and its nested interpretation re-evaluates
+ * rendered values; the differential tests against the real Jinja2 (Jinja2DifferentialTest) are
+ * the yardstick. Parsed templates are cached by (name, text), so a re-run only evaluates.
+ */
+public final class Jinja2 {
+
+    /** Where {@code {% include %}} and {@code {% import %}} find templates: the text, or null when absent. */
+    public interface Loader {
+        String load(String name);
+    }
+
+    record Template(String name, List<Stmt> body) {
+    }
+
+    private static final Jinja2 SLAPOS = new Jinja2();
+
+    private final Map<String, Template> cache = new ConcurrentHashMap<>();
+    private final Scope globals = new Scope(null, Builtins.GLOBALS);
+
+    private Jinja2() {
+    }
+
+    /** The environment of slapos.recipe.template:jinja2. */
+    public static Jinja2 slapos() {
+        return SLAPOS;
+    }
+
+    Scope globalsScope() {
+        return globals;
+    }
+
+    Template parse(String name, String source) {
+        String key = name + "\u0000" + source;
+        Template t = cache.get(key);
+        if (t == null) {
+            t = new Template(name, Parser.parse(name, source));
+            if (cache.size() > 512) {
+                cache.clear();
+            }
+            cache.put(key, t);
+        }
+        return t;
+    }
+
+    /** Fails with a {@link TemplateError} (TemplateSyntaxError) if the text is not a valid template. */
+    public void check(String name, String source) {
+        parse(name, source);
+    }
+
+    /**
+     * Renders {@code source}; context values are converted with {@link #fromJava}.
+     *
+     * @throws TemplateError naming the template, the line and the construct
+     */
+    public String render(String name, String source, Map<String, ?> context, Loader loader) {
+        Template t = parse(name, source);
+        Map<String, Object> vars = new java.util.HashMap<>();
+        context.forEach((k, v) -> vars.put(k, fromJava(v)));
+        Scope top = new Scope(new Scope(globals, vars));
+        StringBuilder out = new StringBuilder();
+        new Renderer(this, loader, name).execute(t.body(), top, out);
+        return out.toString();
+    }
+
+    /** A Python module for an {@code import NAME module} context line, or null if not provided. */
+    public static Object module(String name) {
+        return Builtins.MODULES.contains(name) ? Builtins.module(name) : null;
+    }
+
+    public static Set<String> modules() {
+        return Builtins.MODULES;
+    }
+
+    /**
+     * Java values as Python's: maps become insertion-ordered dicts (unordered Java maps are
+     * sorted by key first, so the output is the same on every run), lists lists, sets sets,
+     * Integer/Short Long, Float Double. Values already converted pass through.
+     */
+    public static Object fromJava(Object v) {
+        if (v instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            boolean ordered = m instanceof LinkedHashMap || m instanceof SortedMap;
+            Map<?, ?> source = ordered ? m : new java.util.TreeMap<>(m.entrySet().stream()
+                    .collect(java.util.stream.Collectors.toMap(e -> String.valueOf(e.getKey()), Map.Entry::getValue, (a, b) -> a)));
+            source.forEach((k, x) -> out.put(Py.key(fromJava(k)), fromJava(x)));
+            return out;
+        }
+        if (v instanceof Values.PyTuple) {
+            return v;
+        }
+        if (v instanceof List<?> l) {
+            PyList out = new PyList();
+            l.forEach(x -> out.add(fromJava(x)));
+            return out;
+        }
+        if (v instanceof Set<?> s) {
+            Set<Object> out = new LinkedHashSet<>();
+            Collection<?> items = s instanceof java.util.SortedSet || s instanceof LinkedHashSet ? s : new java.util.TreeSet<>(s);
+            items.forEach(x -> out.add(fromJava(x)));
+            return out;
+        }
+        if (v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            return ((Number) v).longValue();
+        }
+        if (v instanceof Float f) {
+            return f.doubleValue();
+        }
+        if (v instanceof java.math.BigInteger b) {
+            return b.longValue();
+        }
+        if (v instanceof java.math.BigDecimal d) {
+            return d.doubleValue();
+        }
+        return v;
+    }
+}

@@ -1,0 +1,81 @@
+package org.slapgrid.recipes.template.jinja;
+
+import java.util.List;
+import java.util.Map;
+import org.slapgrid.recipes.template.jinja.Nodes.Expr;
+import org.slapgrid.recipes.template.jinja.Nodes.Stmt;
+import org.slapgrid.recipes.template.jinja.Values.HasAttributes;
+import org.slapgrid.recipes.template.jinja.Values.PyCallable;
+import org.slapgrid.recipes.template.jinja.Values.PyList;
+import org.slapgrid.recipes.template.jinja.Values.PyTuple;
+
+/** A {@code {% macro %}} (or the {@code caller} of a {@code {% call %}}): called, it renders its body in a new scope. */
+final class Macro implements PyCallable, HasAttributes {
+
+    final String name;
+    final List<String> params;
+    final List<Expr> defaults;
+    final List<Stmt> body;
+    final Scope closure;
+    final Renderer renderer;
+
+    Macro(String name, List<String> params, List<Expr> defaults, List<Stmt> body, Scope closure, Renderer renderer) {
+        this.name = name;
+        this.params = params;
+        this.defaults = defaults;
+        this.body = body;
+        this.closure = closure;
+        this.renderer = renderer;
+    }
+
+    @Override
+    public Object call(List<Object> args, Map<String, Object> kwargs) {
+        return invoke(args, kwargs, null);
+    }
+
+    Object invoke(List<Object> args, Map<String, Object> kwargs, Macro caller) {
+        Scope scope = new Scope(closure);
+        int firstDefault = params.size() - defaults.size();
+        Map<String, Object> extraKw = new java.util.LinkedHashMap<>(kwargs);
+        for (int i = 0; i < params.size(); i++) {
+            String p = params.get(i);
+            Object value;
+            if (i < args.size()) {
+                value = args.get(i);
+                if (extraKw.containsKey(p)) {
+                    throw PyException.type("macro '" + name + "' got multiple values for argument '" + p + "'");
+                }
+            } else if (extraKw.containsKey(p)) {
+                value = extraKw.remove(p);
+            } else if (i >= firstDefault) {
+                value = defaults.get(i - firstDefault).eval(scope, renderer);
+            } else {
+                value = Values.Undefined.name(p);
+                value = new Values.Undefined("parameter '" + p + "' was not provided");
+            }
+            scope.set(p, value);
+        }
+        scope.set("varargs", new PyTuple(args.size() > params.size() ? args.subList(params.size(), args.size()) : List.of()));
+        Map<Object, Object> kw = new java.util.LinkedHashMap<>(extraKw);
+        extraKw.remove("caller");
+        scope.set("kwargs", kw);
+        if (caller != null) {
+            scope.set("caller", caller);
+        } else if (kwargs.containsKey("caller")) {
+            scope.set("caller", kwargs.get("caller"));
+            kw.remove("caller");
+        }
+        StringBuilder out = new StringBuilder();
+        renderer.execute(body, scope, out);
+        return out.toString();
+    }
+
+    @Override
+    public Object attribute(String attr) {
+        return switch (attr) {
+            case "name" -> name;
+            case "arguments" -> new PyTuple(new PyList(params));
+            default -> Values.MISSING;
+        };
+    }
+}

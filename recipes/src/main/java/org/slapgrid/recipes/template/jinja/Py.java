@@ -1,0 +1,823 @@
+package org.slapgrid.recipes.template.jinja;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slapgrid.recipes.template.jinja.Values.BoundMethod;
+import org.slapgrid.recipes.template.jinja.Values.Builtin;
+import org.slapgrid.recipes.template.jinja.Values.DictView;
+import org.slapgrid.recipes.template.jinja.Values.HasAttributes;
+import org.slapgrid.recipes.template.jinja.Values.Markup;
+import org.slapgrid.recipes.template.jinja.Values.PyList;
+import org.slapgrid.recipes.template.jinja.Values.PyModule;
+import org.slapgrid.recipes.template.jinja.Values.PyRange;
+import org.slapgrid.recipes.template.jinja.Values.PySlice;
+import org.slapgrid.recipes.template.jinja.Values.PyTuple;
+import org.slapgrid.recipes.template.jinja.Values.PyType;
+import org.slapgrid.recipes.template.jinja.Values.Undefined;
+
+/**
+ * Python's value semantics over Java values: None is null, bool Boolean, int Long, float Double,
+ * str String, list {@link PyList}, tuple {@link PyTuple}, dict an insertion-ordered Map, set a Set.
+ * str(), repr(), truth, ==, ordering (str vs int refused), arithmetic (floor division, modulo
+ * with the sign of the divisor), membership, iteration, attribute and item lookup as Jinja2 does
+ * them ({@code getattr} then item for {@code a.b}, item then attribute for {@code a['b']}).
+ */
+final class Py {
+
+    private Py() {
+    }
+
+    static Object parseInt(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException e) {
+            throw PyException.value("integer too large: " + digits);
+        }
+    }
+
+    static Object check(Object value) {
+        if (value instanceof Undefined u) {
+            throw u.fail();
+        }
+        return value;
+    }
+
+    static String typeName(Object v) {
+        if (v == null) {
+            return "NoneType";
+        }
+        if (v instanceof String || v instanceof Markup) {
+            return "str";
+        }
+        if (v instanceof Boolean) {
+            return "bool";
+        }
+        if (v instanceof Long || v instanceof Integer) {
+            return "int";
+        }
+        if (v instanceof Double) {
+            return "float";
+        }
+        if (v instanceof PyTuple) {
+            return "tuple";
+        }
+        if (v instanceof List) {
+            return "list";
+        }
+        if (v instanceof Map) {
+            return "dict";
+        }
+        if (v instanceof Set) {
+            return "set";
+        }
+        if (v instanceof PyRange) {
+            return "range";
+        }
+        if (v instanceof DictView d) {
+            return "dict_" + d.kind();
+        }
+        if (v instanceof PyModule) {
+            return "module";
+        }
+        if (v instanceof PyType) {
+            return "type";
+        }
+        if (v instanceof Builtin) {
+            return "builtin_function_or_method";
+        }
+        if (v instanceof BoundMethod) {
+            return "builtin_function_or_method";
+        }
+        if (v instanceof Undefined) {
+            return "StrictUndefined";
+        }
+        if (v instanceof Macro) {
+            return "Macro";
+        }
+        return v.getClass().getSimpleName();
+    }
+
+    /** Jinja2's object_type_repr, used in undefined messages: {@code 'dict object'}, {@code None}. */
+    static String objectTypeRepr(Object v) {
+        if (v == null) {
+            return "None";
+        }
+        String name = typeName(v);
+        return "'" + (v instanceof Macro ? "jinja2.runtime.Macro" : name) + " object'";
+    }
+
+    // ---- truth, str, repr ----
+
+    static boolean truthy(Object v) {
+        if (v == null) {
+            return false;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof Long l) {
+            return l != 0;
+        }
+        if (v instanceof Double d) {
+            return d != 0.0;
+        }
+        if (v instanceof String s) {
+            return !s.isEmpty();
+        }
+        if (v instanceof Markup m) {
+            return !m.text().isEmpty();
+        }
+        if (v instanceof Collection<?> c) {
+            return !c.isEmpty();
+        }
+        if (v instanceof Map<?, ?> m) {
+            return !m.isEmpty();
+        }
+        if (v instanceof PyRange r) {
+            return r.length() > 0;
+        }
+        if (v instanceof DictView d) {
+            return !d.map().isEmpty();
+        }
+        if (v instanceof Undefined u) {
+            if (u.lenient) {
+                return false;
+            }
+            throw u.fail();
+        }
+        return true;
+    }
+
+    static String str(Object v) {
+        if (v instanceof String s) {
+            return s;
+        }
+        if (v instanceof Markup m) {
+            return m.text();
+        }
+        if (v instanceof Undefined u) {
+            if (u.lenient) {
+                return "";
+            }
+            throw u.fail();
+        }
+        return repr(v);
+    }
+
+    static String repr(Object v) {
+        StringBuilder out = new StringBuilder();
+        repr(v, out);
+        return out.toString();
+    }
+
+    private static void repr(Object v, StringBuilder out) {
+        if (v == null) {
+            out.append("None");
+        } else if (v instanceof Boolean b) {
+            out.append(b ? "True" : "False");
+        } else if (v instanceof Long || v instanceof Integer) {
+            out.append(v);
+        } else if (v instanceof Double d) {
+            out.append(floatRepr(d));
+        } else if (v instanceof String s) {
+            stringRepr(s, out);
+        } else if (v instanceof Markup m) {
+            out.append("Markup(");
+            stringRepr(m.text(), out);
+            out.append(')');
+        } else if (v instanceof PyTuple t) {
+            out.append('(');
+            for (int i = 0; i < t.size(); i++) {
+                if (i > 0) {
+                    out.append(", ");
+                }
+                repr(t.get(i), out);
+            }
+            out.append(t.size() == 1 ? ",)" : ")");
+        } else if (v instanceof List<?> l) {
+            out.append('[');
+            for (int i = 0; i < l.size(); i++) {
+                if (i > 0) {
+                    out.append(", ");
+                }
+                repr(l.get(i), out);
+            }
+            out.append(']');
+        } else if (v instanceof Map<?, ?> m) {
+            out.append('{');
+            boolean first = true;
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!first) {
+                    out.append(", ");
+                }
+                first = false;
+                repr(e.getKey(), out);
+                out.append(": ");
+                repr(e.getValue(), out);
+            }
+            out.append('}');
+        } else if (v instanceof Set<?> s) {
+            if (s.isEmpty()) {
+                out.append("set()");
+                return;
+            }
+            out.append('{');
+            boolean first = true;
+            for (Object o : s) {
+                if (!first) {
+                    out.append(", ");
+                }
+                first = false;
+                repr(o, out);
+            }
+            out.append('}');
+        } else if (v instanceof PyRange r) {
+            out.append("range(").append(r.start()).append(", ").append(r.stop());
+            if (r.step() != 1) {
+                out.append(", ").append(r.step());
+            }
+            out.append(')');
+        } else if (v instanceof DictView d) {
+            out.append("dict_").append(d.kind()).append('(');
+            repr(toList(d), out);
+            out.append(')');
+        } else if (v instanceof PyModule m) {
+            out.append("<module '").append(m.name()).append("'>");
+        } else if (v instanceof PyType t) {
+            out.append("<class '").append(t.name()).append("'>");
+        } else if (v instanceof Builtin b) {
+            out.append("<built-in function ").append(b.name()).append('>');
+        } else if (v instanceof Undefined u) {
+            throw u.fail();
+        } else {
+            out.append(v);
+        }
+    }
+
+    static void stringRepr(String s, StringBuilder out) {
+        char quote = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
+        out.append(quote);
+        for (int i = 0; i < s.length(); ) {
+            int c = s.codePointAt(i);
+            i += Character.charCount(c);
+            if (c == quote || c == '\\') {
+                out.append('\\').append((char) c);
+            } else if (c == '\n') {
+                out.append("\\n");
+            } else if (c == '\r') {
+                out.append("\\r");
+            } else if (c == '\t') {
+                out.append("\\t");
+            } else if (c < 0x20 || c == 0x7f) {
+                out.append(String.format("\\x%02x", c));
+            } else if (c >= 0x80 && !isPrintable(c)) {
+                out.append(c <= 0xff ? String.format("\\x%02x", c) : c <= 0xffff ? String.format("\\u%04x", c) : String.format("\\U%08x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        }
+        out.append(quote);
+    }
+
+    private static boolean isPrintable(int c) {
+        int type = Character.getType(c);
+        return !(type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
+                || type == Character.PRIVATE_USE || type == Character.UNASSIGNED
+                || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR
+                || (type == Character.SPACE_SEPARATOR && c != ' '));
+    }
+
+    /** Python's repr of a float: shortest round-trip digits, exponent form outside [1e-4, 1e16). */
+    static String floatRepr(double d) {
+        if (Double.isNaN(d)) {
+            return "nan";
+        }
+        if (Double.isInfinite(d)) {
+            return d > 0 ? "inf" : "-inf";
+        }
+        if (d == 0) {
+            return (1 / d < 0) ? "-0.0" : "0.0";
+        }
+        BigDecimal exact = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        String digits = exact.unscaledValue().abs().toString();
+        int exponent = digits.length() - 1 - exact.scale(); // position of the first digit
+        String sign = d < 0 ? "-" : "";
+        if (exponent >= -4 && exponent < 16) {
+            BigDecimal plain = exact.abs();
+            String text = plain.toPlainString();
+            if (!text.contains(".")) {
+                text += ".0";
+            }
+            return sign + text;
+        }
+        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
+    }
+
+    // ---- numbers ----
+
+    static boolean isInt(Object v) {
+        return v instanceof Long || v instanceof Boolean || v instanceof Integer;
+    }
+
+    static boolean isNumber(Object v) {
+        return isInt(v) || v instanceof Double;
+    }
+
+    static long toLong(Object v) {
+        if (v instanceof Long l) {
+            return l;
+        }
+        if (v instanceof Boolean b) {
+            return b ? 1 : 0;
+        }
+        if (v instanceof Integer i) {
+            return i;
+        }
+        throw PyException.type("'" + typeName(v) + "' object cannot be interpreted as an integer");
+    }
+
+    static double toDouble(Object v) {
+        if (v instanceof Double d) {
+            return d;
+        }
+        return toLong(v);
+    }
+
+    private static PyException unsupported(String op, Object a, Object b) {
+        return PyException.type("unsupported operand type(s) for " + op + ": '" + typeName(a) + "' and '" + typeName(b) + "'");
+    }
+
+    static Object add(Object a, Object b) {
+        check(a);
+        check(b);
+        if (isInt(a) && isInt(b)) {
+            return Math.addExact(toLong(a), toLong(b));
+        }
+        if (isNumber(a) && isNumber(b)) {
+            return toDouble(a) + toDouble(b);
+        }
+        if (isStr(a) && isStr(b)) {
+            return str(a) + str(b);
+        }
+        if (isStr(a)) {
+            throw PyException.type("can only concatenate str (not \"" + typeName(b) + "\") to str");
+        }
+        if (a instanceof PyTuple t && b instanceof PyTuple u) {
+            List<Object> all = new ArrayList<>(t);
+            all.addAll(u);
+            return new PyTuple(all);
+        }
+        if (a instanceof List<?> l && !(a instanceof PyTuple) && b instanceof List<?> m && !(b instanceof PyTuple)) {
+            PyList all = new PyList(l);
+            all.addAll(m);
+            return all;
+        }
+        if (a instanceof List<?> && !(a instanceof PyTuple)) {
+            throw PyException.type("can only concatenate list (not \"" + typeName(b) + "\") to list");
+        }
+        throw unsupported("+", a, b);
+    }
+
+    static boolean isStr(Object v) {
+        return v instanceof String || v instanceof Markup;
+    }
+
+    static Object sub(Object a, Object b) {
+        check(a);
+        check(b);
+        if (isInt(a) && isInt(b)) {
+            return Math.subtractExact(toLong(a), toLong(b));
+        }
+        if (isNumber(a) && isNumber(b)) {
+            return toDouble(a) - toDouble(b);
+        }
+        if (a instanceof Set<?> s && b instanceof Set<?> t) {
+            Set<Object> out = new java.util.LinkedHashSet<>(s);
+            out.removeAll(t);
+            return out;
+        }
+        throw unsupported("-", a, b);
+    }
+
+    static Object mul(Object a, Object b) {
+        check(a);
+        check(b);
+        if (isInt(a) && isInt(b)) {
+            return Math.multiplyExact(toLong(a), toLong(b));
+        }
+        if (isNumber(a) && isNumber(b)) {
+            return toDouble(a) * toDouble(b);
+        }
+        if (isStr(a) && isInt(b)) {
+            return str(a).repeat((int) Math.max(0, toLong(b)));
+        }
+        if (isInt(a) && isStr(b)) {
+            return str(b).repeat((int) Math.max(0, toLong(a)));
+        }
+        if (a instanceof List<?> l && isInt(b) || isInt(a) && b instanceof List<?>) {
+            List<?> list = a instanceof List<?> la ? la : (List<?>) b;
+            long n = toLong(a instanceof List<?> ? b : a);
+            List<Object> out = new ArrayList<>();
+            for (long i = 0; i < n; i++) {
+                out.addAll(list);
+            }
+            return list instanceof PyTuple ? new PyTuple(out) : new PyList(out);
+        }
+        throw PyException.type("can't multiply sequence by non-int of type '" + typeName(isStr(a) || a instanceof List ? b : a) + "'");
+    }
+
+    static Object truediv(Object a, Object b) {
+        check(a);
+        check(b);
+        if (!isNumber(a) || !isNumber(b)) {
+            throw unsupported("/", a, b);
+        }
+        double d = toDouble(b);
+        if (d == 0) {
+            throw new PyException("ZeroDivisionError", isInt(a) && isInt(b) ? "division by zero" : "float division by zero");
+        }
+        return toDouble(a) / d;
+    }
+
+    static Object floordiv(Object a, Object b) {
+        check(a);
+        check(b);
+        if (isInt(a) && isInt(b)) {
+            long d = toLong(b);
+            if (d == 0) {
+                throw new PyException("ZeroDivisionError", "integer division or modulo by zero");
+            }
+            return Math.floorDiv(toLong(a), d);
+        }
+        if (isNumber(a) && isNumber(b)) {
+            double d = toDouble(b);
+            if (d == 0) {
+                throw new PyException("ZeroDivisionError", "float floor division by zero");
+            }
+            return Math.floor(toDouble(a) / d);
+        }
+        throw unsupported("//", a, b);
+    }
+
+    static Object mod(Object a, Object b) {
+        check(a);
+        check(b);
+        if (isStr(a)) {
+            return Format.percent(str(a), b);
+        }
+        if (isInt(a) && isInt(b)) {
+            long d = toLong(b);
+            if (d == 0) {
+                throw new PyException("ZeroDivisionError", "integer division or modulo by zero");
+            }
+            return Math.floorMod(toLong(a), d);
+        }
+        if (isNumber(a) && isNumber(b)) {
+            double x = toDouble(a);
+            double y = toDouble(b);
+            if (y == 0) {
+                throw new PyException("ZeroDivisionError", "float modulo");
+            }
+            double r = x % y;
+            if (r != 0 && (r < 0) != (y < 0)) {
+                r += y;
+            }
+            return r;
+        }
+        throw unsupported("%", a, b);
+    }
+
+    static Object pow(Object a, Object b) {
+        check(a);
+        check(b);
+        if (isInt(a) && isInt(b) && toLong(b) >= 0) {
+            long base = toLong(a);
+            long e = toLong(b);
+            long result = 1;
+            for (long i = 0; i < e; i++) {
+                result = Math.multiplyExact(result, base);
+            }
+            return result;
+        }
+        if (isNumber(a) && isNumber(b)) {
+            return Math.pow(toDouble(a), toDouble(b));
+        }
+        throw unsupported("** or pow()", a, b);
+    }
+
+    static Object neg(Object a) {
+        check(a);
+        if (isInt(a)) {
+            return -toLong(a);
+        }
+        if (a instanceof Double d) {
+            return -d;
+        }
+        throw PyException.type("bad operand type for unary -: '" + typeName(a) + "'");
+    }
+
+    static Object pos(Object a) {
+        check(a);
+        if (isInt(a)) {
+            return toLong(a);
+        }
+        if (a instanceof Double) {
+            return a;
+        }
+        throw PyException.type("bad operand type for unary +: '" + typeName(a) + "'");
+    }
+
+    // ---- comparison ----
+
+    static boolean eq(Object a, Object b) {
+        check(a);
+        check(b);
+        if (a == b) {
+            return true;
+        }
+        if (a == null || b == null) {
+            return false;
+        }
+        if (isNumber(a) && isNumber(b)) {
+            if (isInt(a) && isInt(b)) {
+                return toLong(a) == toLong(b);
+            }
+            return toDouble(a) == toDouble(b);
+        }
+        if (isStr(a) && isStr(b)) {
+            return str(a).equals(str(b));
+        }
+        if (a instanceof PyTuple != b instanceof PyTuple) {
+            return false;
+        }
+        if (a instanceof List<?> l && b instanceof List<?> m) {
+            if (l.size() != m.size()) {
+                return false;
+            }
+            for (int i = 0; i < l.size(); i++) {
+                if (!eq(l.get(i), m.get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a instanceof Map<?, ?> m && b instanceof Map<?, ?> n) {
+            if (m.size() != n.size()) {
+                return false;
+            }
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (!n.containsKey(e.getKey()) || !eq(e.getValue(), n.get(e.getKey()))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a instanceof Set<?> s && b instanceof Set<?> t) {
+            return s.equals(t);
+        }
+        return a.equals(b);
+    }
+
+    /** Python's ordering: numbers with numbers, str with str, sequences item by item; else TypeError. */
+    static int compare(Object a, Object b, String op) {
+        check(a);
+        check(b);
+        if (isNumber(a) && isNumber(b)) {
+            if (isInt(a) && isInt(b)) {
+                return Long.compare(toLong(a), toLong(b));
+            }
+            return Double.compare(toDouble(a), toDouble(b));
+        }
+        if (isStr(a) && isStr(b)) {
+            return compareCodePoints(str(a), str(b));
+        }
+        if (a instanceof List<?> l && b instanceof List<?> m && (a instanceof PyTuple == b instanceof PyTuple)) {
+            for (int i = 0; i < Math.min(l.size(), m.size()); i++) {
+                if (!eq(l.get(i), m.get(i))) {
+                    return compare(l.get(i), m.get(i), op);
+                }
+            }
+            return Integer.compare(l.size(), m.size());
+        }
+        throw PyException.type("'" + op + "' not supported between instances of '" + typeName(a) + "' and '" + typeName(b) + "'");
+    }
+
+    private static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int c = a.codePointAt(i);
+            int d = b.codePointAt(j);
+            if (c != d) {
+                return Integer.compare(c, d);
+            }
+            i += Character.charCount(c);
+            j += Character.charCount(d);
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
+    }
+
+    static boolean contains(Object container, Object item) {
+        check(container);
+        check(item);
+        if (isStr(container)) {
+            if (!isStr(item)) {
+                throw PyException.type("'in <string>' requires string as left operand, not " + typeName(item));
+            }
+            return str(container).contains(str(item));
+        }
+        if (container instanceof Map<?, ?> m) {
+            return m.containsKey(key(item));
+        }
+        if (container instanceof DictView d && d.kind().equals("keys")) {
+            return d.map().containsKey(key(item));
+        }
+        if (container instanceof Set<?> s) {
+            return s.contains(key(item));
+        }
+        if (container instanceof PyRange || container instanceof Collection || container instanceof DictView) {
+            for (Object o : iterate(container)) {
+                if (eq(o, item)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        throw PyException.type("argument of type '" + typeName(container) + "' is not iterable");
+    }
+
+    /** A value as a dict key: ints normalised to Long so 1 and 1 hash alike. */
+    static Object key(Object k) {
+        if (k instanceof Integer i) {
+            return (long) i;
+        }
+        if (k instanceof Markup m) {
+            return m.text();
+        }
+        if (k instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)) {
+            return (long) (double) d;
+        }
+        if (k instanceof List<?> && !(k instanceof PyTuple)) {
+            throw PyException.type("unhashable type: 'list'");
+        }
+        if (k instanceof Map) {
+            throw PyException.type("unhashable type: 'dict'");
+        }
+        return k;
+    }
+
+    // ---- iteration, length ----
+
+    @SuppressWarnings("unchecked")
+    static Iterable<Object> iterate(Object v) {
+        check(v);
+        if (v instanceof String s) {
+            return () -> s.codePoints().mapToObj(c -> (Object) new String(Character.toChars(c))).iterator();
+        }
+        if (v instanceof Markup m) {
+            return iterate(m.text());
+        }
+        if (v instanceof Map<?, ?> m) {
+            return (Iterable<Object>) (Iterable<?>) m.keySet();
+        }
+        if (v instanceof Iterable<?> i) {
+            return (Iterable<Object>) i;
+        }
+        if (v instanceof Iterator<?> it) {
+            return () -> (Iterator<Object>) it;
+        }
+        throw PyException.type("'" + typeName(v) + "' object is not iterable");
+    }
+
+    static PyList toList(Object v) {
+        PyList out = new PyList();
+        for (Object o : iterate(v)) {
+            out.add(o);
+        }
+        return out;
+    }
+
+    static long len(Object v) {
+        check(v);
+        if (v instanceof String s) {
+            return s.codePointCount(0, s.length());
+        }
+        if (v instanceof Markup m) {
+            return len(m.text());
+        }
+        if (v instanceof Collection<?> c) {
+            return c.size();
+        }
+        if (v instanceof Map<?, ?> m) {
+            return m.size();
+        }
+        if (v instanceof PyRange r) {
+            return r.length();
+        }
+        if (v instanceof DictView d) {
+            return d.map().size();
+        }
+        throw PyException.type("object of type '" + typeName(v) + "' has no len()");
+    }
+
+    // ---- attribute and item lookup (Jinja2's Environment.getattr / getitem) ----
+
+    static Object getattr(Object obj, String name) {
+        check(obj);
+        if (obj instanceof HasAttributes h) {
+            Object v = h.attribute(name);
+            if (v != Values.MISSING) {
+                return v;
+            }
+            return Undefined.attribute(obj, name);
+        }
+        if (Methods.has(obj, name)) {
+            return new BoundMethod(obj, name);
+        }
+        if (obj instanceof Map<?, ?> m) {
+            Object k = name;
+            if (m.containsKey(k)) {
+                return m.get(k);
+            }
+        }
+        return Undefined.attribute(obj, name);
+    }
+
+    static Object getitem(Object obj, Object key) {
+        check(obj);
+        check(key);
+        if (key instanceof PySlice s) {
+            return slice(obj, s);
+        }
+        if (obj instanceof Map<?, ?> m) {
+            Object k = key(key);
+            if (m.containsKey(k)) {
+                return m.get(k);
+            }
+        } else if ((obj instanceof List<?> || isStr(obj) || obj instanceof PyRange) && isInt(key)) {
+            long n = len(obj);
+            long i = toLong(key);
+            if (i < 0) {
+                i += n;
+            }
+            if (i >= 0 && i < n) {
+                if (obj instanceof List<?> l) {
+                    return l.get((int) i);
+                }
+                if (obj instanceof PyRange r) {
+                    return r.at(i);
+                }
+                String s = str(obj);
+                int at = s.offsetByCodePoints(0, (int) i);
+                return new String(Character.toChars(s.codePointAt(at)));
+            }
+        } else if (obj instanceof HasAttributes && isStr(key)) {
+            return getattr(obj, str(key));
+        }
+        if (isStr(key)) {
+            return getattr(obj, str(key));
+        }
+        return Undefined.element(obj, key);
+    }
+
+    static Object slice(Object obj, PySlice s) {
+        long n = len(obj);
+        long step = s.step() == null ? 1 : toLong(s.step());
+        if (step == 0) {
+            throw PyException.value("slice step cannot be zero");
+        }
+        long start;
+        long stop;
+        if (step > 0) {
+            start = s.start() == null ? 0 : clamp(toLong(s.start()), n, 0, n);
+            stop = s.stop() == null ? n : clamp(toLong(s.stop()), n, 0, n);
+        } else {
+            start = s.start() == null ? n - 1 : clamp(toLong(s.start()), n, -1, n - 1);
+            stop = s.stop() == null ? -1 : clamp(toLong(s.stop()), n, -1, n - 1);
+        }
+        List<Object> items = new ArrayList<>();
+        List<Object> all = obj instanceof List<?> l ? new ArrayList<>(l) : toList(obj);
+        for (long i = start; step > 0 ? i < stop : i > stop; i += step) {
+            items.add(all.get((int) i));
+        }
+        if (isStr(obj)) {
+            StringBuilder b = new StringBuilder();
+            items.forEach(c -> b.append((String) c));
+            return b.toString();
+        }
+        return obj instanceof PyTuple ? new PyTuple(items) : new PyList(items);
+    }
+
+    private static long clamp(long i, long n, long low, long high) {
+        if (i < 0) {
+            i += n;
+        }
+        return Math.max(low, Math.min(high, i));
+    }
+}
