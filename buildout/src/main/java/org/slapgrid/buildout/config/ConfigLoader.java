@@ -35,7 +35,11 @@ public final class ConfigLoader {
 
     private static final Pattern URL = Pattern.compile("^[a-zA-Z0-9+.-]+://.*", Pattern.DOTALL);
 
-    /** zc.buildout's {@code _buildout_default_options}, without {@code executable} (no Python here). */
+    /**
+     * zc.buildout's {@code _buildout_default_options}. {@code executable} is Python's
+     * {@code sys.executable} there: here the Python a Debian python3-zc.buildout would run
+     * with, {@code /usr/bin/python3}, or the first {@code python3} on PATH.
+     */
     static final Map<String, String> DEFAULTS;
 
     static {
@@ -46,6 +50,7 @@ public final class ConfigLoader {
         d.put("bin-directory", "bin");
         d.put("develop-eggs-directory", "develop-eggs");
         d.put("eggs-directory", "eggs");
+        d.put("executable", python());
         d.put("find-links", "");
         d.put("install-from-cache", "false");
         d.put("installed", ".installed.cfg");
@@ -61,6 +66,18 @@ public final class ConfigLoader {
         d.put("update-versions-file", "");
         d.put("use-dependency-links", "true");
         DEFAULTS = Map.copyOf(d);
+    }
+
+    private static String python() {
+        if (java.nio.file.Files.isExecutable(Path.of("/usr/bin/python3"))) {
+            return "/usr/bin/python3";
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (!dir.isEmpty() && java.nio.file.Files.isExecutable(Path.of(dir, "python3"))) {
+                return Path.of(dir, "python3").toString();
+            }
+        }
+        return "python3";
     }
 
     /** Pins buildout adds to {@code [versions]} unless the profile pins them. */
