@@ -18,6 +18,8 @@ import org.slapgrid.master.auth.Principal;
 import org.slapgrid.master.service.ApiException;
 import org.slapgrid.master.service.CredentialStore;
 import org.slapgrid.master.service.InstanceService;
+import org.slapgrid.master.service.Limits;
+import org.slapgrid.master.service.Retention;
 import org.slapgrid.master.service.NodeService;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceReport;
@@ -347,5 +349,77 @@ abstract class StoreContractTest {
         assertThat(actions).contains("node.register", "supply.available", "instance.create");
         List<String> details = db.read(c -> Sql.list(c, "SELECT COALESCE(detail, '') FROM audit", rs -> rs.getString(1)));
         assertThat(details).noneMatch(d -> d.contains("hunter2"));
+    }
+
+    @Test
+    void onlyAllowedUsersRegisterNodesAndRequestsStayOnNodesTheirOwnerMayUse() {
+        twoNodesWithRelease();
+        assertThatThrownBy(() -> nodes.register(alice, new NodeRegistration("a", List.of("slappart0"))))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(403));
+        accounts().update(admin, "alice", new org.slapgrid.slap.model.AccountUpdate(true, 2L));
+        nodes.register(alice, new NodeRegistration("a", List.of("slappart0", "slappart1", "slappart2")));
+        nodes.supply(alice, new SupplyRequest(SR, "a", SupplyState.AVAILABLE));
+        nodes.share(admin, "n1", "alice", false);
+        nodes.share(admin, "n2", "alice", false);
+        Instance root = instances.request(admin, InstanceRequest.of("admins", SR, Map.of())).instance();
+        assertThat(root.node()).isEqualTo("n1");
+        // The admin's instance asks for a child: it stays on the admin's nodes too.
+        assertThat(instances.request(Principal.instance(root.id()), InstanceRequest.of("child", SR, Map.of())).instance().node())
+                .isIn("n1", "n2");
+        assertThat(instances.request(alice, InstanceRequest.of("one", SR, Map.of())).instance().node()).isEqualTo("a");
+        instances.request(alice, InstanceRequest.of("two", SR, Map.of()));
+        assertThatThrownBy(() -> instances.request(alice, InstanceRequest.of("three", SR, Map.of())))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("quota_exceeded"));
+        nodes.update(admin, "a", new org.slapgrid.slap.model.NodeUpdate(true));
+        accounts().update(admin, "alice", new org.slapgrid.slap.model.AccountUpdate(null, -1L));
+        assertThatThrownBy(() -> instances.request(alice, InstanceRequest.of("three", SR, Map.of())))
+                .as("a disabled node takes no new instance").isInstanceOfSatisfying(ApiException.class,
+                        e -> assertThat(e.code()).isEqualTo("unknown_release"));
+    }
+
+    @Test
+    void deletingANodeTakesItsInstancesAndDestroysTheirChildrenElsewhere() {
+        twoNodesWithRelease();
+        Instance root = instances.request(alice, new InstanceRequest("root", SR, null, null, null, false, Map.of("node", "n2")))
+                .instance();
+        instances.bang(n2, "n2", root.partition(), "down");
+        Instance child = instances.request(Principal.instance(root.id()), InstanceRequest.of("child", SR, Map.of())).instance();
+        assertThat(child.node()).isEqualTo("n1");
+        assertThat(nodes.delete(admin, "n2").instances()).isEqualTo(1);
+        assertThat(instances.list(alice)).singleElement().satisfies(i -> {
+            assertThat(i.name()).isEqualTo("child");
+            assertThat(i.requestedState()).isEqualTo(RequestedState.DESTROYED);
+        });
+        List<String> bangs = db.read(c -> Sql.list(c, "SELECT id FROM bang", rs -> rs.getString(1)));
+        assertThat(bangs).as("its bangs went with it").isEmpty();
+        assertThat(nodes.list(admin)).extracting(s -> s.id()).containsExactly("n1");
+        assertThatThrownBy(() -> nodes.delete(alice, "n1")).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.status()).isEqualTo(403));
+    }
+
+    @Test
+    void retentionKeepsTheNewestBangsPerInstanceAndBoundsTheAuditLog() {
+        Limits limits = Limits.defaults().withRates(new Limits.Rate(1000, java.time.Duration.ofMillis(1)),
+                new Limits.Rate(1000, java.time.Duration.ofMillis(1))).withRetention(3, java.time.Duration.ofDays(1), 5,
+                java.time.Duration.ofDays(1));
+        instances = new InstanceService(db, notified::add, limits);
+        twoNodesWithRelease();
+        Instance i = instances.request(alice, InstanceRequest.of("noisy", SR, Map.of())).instance();
+        for (int n = 0; n < 8; n++) {
+            instances.bang(n1, "n1", i.partition(), "bang " + n);
+        }
+        List<String> kept = db.read(c -> Sql.list(c, "SELECT message FROM bang ORDER BY id", rs -> rs.getString(1)));
+        assertThat(kept).containsExactly("bang 5", "bang 6", "bang 7");
+        Retention.Pruned pruned = new Retention(db, limits).prune();
+        long audit = db.read(c -> Sql.one(c, "SELECT COUNT(*) FROM audit", rs -> rs.getLong(1))).orElseThrow();
+        assertThat(audit).isLessThanOrEqualTo(5);
+        assertThat(pruned.auditRows()).isPositive();
+        Retention.Pruned aged = new Retention(db, limits.withRetention(3, java.time.Duration.ZERO.minusMillis(1), 5,
+                java.time.Duration.ofDays(1))).prune();
+        assertThat(aged.bangs()).isEqualTo(3);
+    }
+
+    private org.slapgrid.master.service.AccountService accounts() {
+        return new org.slapgrid.master.service.AccountService(db, Limits.defaults());
     }
 }

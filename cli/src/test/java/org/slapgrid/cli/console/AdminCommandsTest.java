@@ -1,0 +1,116 @@
+package org.slapgrid.cli.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.cli.Main;
+import org.slapgrid.master.Master;
+import org.slapgrid.master.MasterConfig;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.SlapException;
+
+/**
+ * The admin's verbs ({@code slapos token ...}, {@code slapos user set}, {@code slapos node
+ * list|disable|share|delete}) against a real master. It caches credentials for 10 s, longer than
+ * the 2 s a revocation may take: only the revocation's own eviction can pass the test.
+ */
+class AdminCommandsTest {
+    @TempDir
+    Path tmp;
+    Master master;
+    Path tokenFile;
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream oldOut;
+
+    @BeforeEach
+    void start() {
+        master = Master.start(MasterConfig.defaults(tmp.resolve("master")).withListen("127.0.0.1", 0)
+                .withAuthCacheTtl(Duration.ofSeconds(10)));
+        tokenFile = master.config().adminTokenFile();
+        oldOut = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void stop() {
+        System.setOut(oldOut);
+        master.close();
+    }
+
+    private int slapos(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--master-url", master.url().toString(), "--token-file", tokenFile.toString()));
+        return Main.run(all.toArray(String[]::new));
+    }
+
+    private JsonNode json() throws Exception {
+        String s = out.toString(StandardCharsets.UTF_8);
+        out.reset();
+        return new ObjectMapper().readTree(s);
+    }
+
+    @Test
+    void tokenRevokeMakesTheTokenFailWithinTwoSeconds() throws Exception {
+        assertThat(slapos("token", "create", "bob", "--json")).isZero();
+        JsonNode created = json();
+        String token = created.get("token").asText();
+        SlapClient bob = SlapClient.builder(master.url()).token(token).build();
+        assertThat(bob.list()).as("bob's token works, and is now in the master's cache").isEmpty();
+
+        assertThat(slapos("token", "list", "--kind", "user", "--json")).isZero();
+        JsonNode list = json();
+        assertThat(list.toString()).contains(created.get("id").asText()).doesNotContain(token);
+
+        assertThat(slapos("token", "revoke", created.get("id").asText())).isZero();
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            try {
+                bob.list();
+                return false;
+            } catch (SlapException e) {
+                return e.status() == 401;
+            }
+        });
+        assertThat(slapos("token", "revoke", created.get("id").asText())).as("already revoked").isEqualTo(Main.EXIT_FAILURE);
+    }
+
+    @Test
+    void theAdminAllowsAUserNodesAndManagesThem() throws Exception {
+        assertThat(slapos("token", "create", "alice", "--json")).isZero();
+        SlapClient alice = SlapClient.builder(master.url()).token(json().get("token").asText()).build();
+        assertThat(slapos("user", "set", "alice", "--may-register-nodes", "--partition-quota", "3", "--json")).isZero();
+        JsonNode account = json();
+        assertThat(account.get("mayRegisterNodes").asBoolean()).isTrue();
+        assertThat(account.get("partitionQuota").asLong()).isEqualTo(3);
+        alice.registerNode("alices", List.of("slappart0"));
+
+        assertThat(slapos("node", "share", "alices", "*")).isZero();
+        out.reset();
+        assertThat(slapos("node", "disable", "alices", "--json")).isZero();
+        assertThat(json().get(0).get("disabled").asBoolean()).isTrue();
+        assertThat(slapos("node", "list", "--json")).isZero();
+        JsonNode nodes = json();
+        assertThat(nodes.get(0).get("owner").asText()).isEqualTo("alice");
+        assertThat(nodes.get(0).get("sharedWith").get(0).asText()).isEqualTo("*");
+        assertThat(slapos("node", "list")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("NODE").contains("alices").contains("disabled");
+        out.reset();
+
+        assertThat(slapos("node", "delete", "alices", "--json")).isZero();
+        assertThat(json().get("node").asText()).isEqualTo("alices");
+        assertThat(alice.nodes()).isEmpty();
+        assertThat(slapos("node", "delete", "alices")).as("gone").isEqualTo(Main.EXIT_FAILURE);
+    }
+}
