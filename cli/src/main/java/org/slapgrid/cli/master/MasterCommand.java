@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.slapgrid.cli.Main;
@@ -38,6 +39,26 @@ public final class MasterCommand implements Callable<Integer> {
 
     @Option(names = "--tls-password-file", paramLabel = "FILE", description = "file holding the keystore password")
     Path tlsPasswordFile;
+
+    @Option(names = "--partition-quota", paramLabel = "N", description = "partitions a user may hold unless the admin"
+            + " set its own quota (default: ${DEFAULT-VALUE}; admins have none)", defaultValue = "100")
+    long partitionQuota;
+
+    @Option(names = "--bangs-kept", paramLabel = "N", description = "newest bangs kept per instance (default: ${DEFAULT-VALUE})",
+            defaultValue = "50")
+    int bangsKept;
+
+    @Option(names = "--bang-retention-days", paramLabel = "DAYS", description = "bangs older than this are dropped"
+            + " (default: ${DEFAULT-VALUE})", defaultValue = "30")
+    int bangDays;
+
+    @Option(names = "--audit-rows-kept", paramLabel = "N", description = "newest audit rows kept (default: ${DEFAULT-VALUE})",
+            defaultValue = "200000")
+    long auditRows;
+
+    @Option(names = "--audit-retention-days", paramLabel = "DAYS", description = "audit rows older than this are dropped"
+            + " (default: ${DEFAULT-VALUE})", defaultValue = "90")
+    int auditDays;
 
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -118,6 +139,12 @@ public final class MasterCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--listen: port " + port + " is out of range");
         }
         MasterConfig config = MasterConfig.defaults(dir).withListen(host, port);
+        if (partitionQuota < 0 || bangsKept < 1 || bangDays < 1 || auditRows < 1 || auditDays < 1) {
+            throw new IllegalArgumentException("--partition-quota must be 0 or more; --bangs-kept, --bang-retention-days,"
+                    + " --audit-rows-kept and --audit-retention-days at least 1");
+        }
+        config = config.withLimits(config.limits().withDefaultPartitionQuota(partitionQuota)
+                .withRetention(bangsKept, Duration.ofDays(bangDays), auditRows, Duration.ofDays(auditDays)));
         if (db != null) {
             if (!db.startsWith("jdbc:sqlite:") && !db.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("--db must be a jdbc:sqlite: or jdbc:postgresql: URL");
