@@ -22,8 +22,7 @@ import org.slapgrid.recipes.template.jinja.Values.PyType;
 /**
  * The names every template sees: Jinja2's globals (range, dict, namespace, cycler, joiner) and
  * the Python builtins slapos.recipe.template puts in its context (len, sorted, repr, int, str,
- * list, zip, enumerate..., plus {@code assert} and buildout's {@code dumps}); and the modules an
- * {@code import} context line may name.
+ * list, zip, enumerate..., plus {@code assert} and buildout's {@code dumps}).
  */
 final class Builtins {
 
@@ -32,7 +31,7 @@ final class Builtins {
 
     static final Map<String, Object> GLOBALS = globals();
 
-    private static void fn(Map<String, Object> g, String name, PyCallable body) {
+    static void fn(Map<String, Object> g, String name, PyCallable body) {
         g.put(name, new Builtin(name, body));
     }
 
@@ -40,7 +39,7 @@ final class Builtins {
         g.put(name, new PyType(name, body));
     }
 
-    private static Object a(List<Object> args, int i) {
+    static Object a(List<Object> args, int i) {
         if (i >= args.size()) {
             throw PyException.type("missing required argument " + (i + 1));
         }
@@ -386,139 +385,5 @@ final class Builtins {
         return new BigDecimal(d).setScale((int) digits, RoundingMode.HALF_EVEN).doubleValue();
     }
 
-    /** urllib.parse.quote: letters, digits, {@code _.-~} and the {@code safe} characters stay. */
-    static String quote(String s, String safe) {
-        StringBuilder b = new StringBuilder();
-        for (byte x : s.getBytes(StandardCharsets.UTF_8)) {
-            int c = x & 0xff;
-            if (Character.isLetterOrDigit(c) && c < 128 || "_.-~".indexOf(c) >= 0 || safe.indexOf(c) >= 0) {
-                b.append((char) c);
-            } else {
-                b.append(String.format("%%%02X", c));
-            }
-        }
-        return b.toString();
-    }
 
-    // ---- modules for `import NAME module` context lines ----
-
-    static final Set<String> MODULES = Set.of("json", "itertools", "os", "os.path", "re", "urllib.parse",
-            "six.moves.urllib.parse", "math");
-
-    static PyModule module(String name) {
-        Map<String, Object> m = new HashMap<>();
-        switch (name) {
-            case "json" -> {
-                fn(m, "dumps", (args, kw) -> PyJson.dumps(a(args, 0), PyJson.Options.of(kw)));
-                fn(m, "loads", (args, kw) -> PyJson.loads(Py.str(a(args, 0))));
-            }
-            case "itertools" -> {
-                fn(m, "chain", (args, kw) -> {
-                    PyList out = new PyList();
-                    args.forEach(x -> out.addAll(Py.toList(x)));
-                    return out;
-                });
-                fn(m, "product", (args, kw) -> {
-                    List<List<Object>> rows = new ArrayList<>();
-                    rows.add(List.of());
-                    for (Object x : args) {
-                        List<List<Object>> next = new ArrayList<>();
-                        for (List<Object> row : rows) {
-                            for (Object o : Py.iterate(x)) {
-                                List<Object> r = new ArrayList<>(row);
-                                r.add(o);
-                                next.add(r);
-                            }
-                        }
-                        rows = next;
-                    }
-                    PyList out = new PyList();
-                    rows.forEach(r -> out.add(new PyTuple(r)));
-                    return out;
-                });
-                fn(m, "islice", (args, kw) -> {
-                    Object stop = args.size() == 2 ? args.get(1) : args.get(2);
-                    Object start = args.size() == 2 ? null : args.get(1);
-                    return Py.slice(Py.toList(a(args, 0)), new Values.PySlice(start, stop, args.size() > 3 ? args.get(3) : null));
-                });
-                fn(m, "repeat", (args, kw) -> {
-                    PyList out = new PyList();
-                    for (long i = 0; i < Py.toLong(a(args, 1)); i++) {
-                        out.add(args.get(0));
-                    }
-                    return out;
-                });
-            }
-            case "os", "os.path" -> {
-                Map<String, Object> path = new HashMap<>();
-                fn(path, "join", (args, kw) -> {
-                    String out = "";
-                    for (Object o : args) {
-                        String p = Py.str(o);
-                        out = p.startsWith("/") || out.isEmpty() ? p : out.endsWith("/") ? out + p : out + "/" + p;
-                    }
-                    return out;
-                });
-                fn(path, "basename", (args, kw) -> {
-                    String p = Py.str(a(args, 0));
-                    return p.substring(p.lastIndexOf('/') + 1);
-                });
-                fn(path, "dirname", (args, kw) -> {
-                    String p = Py.str(a(args, 0));
-                    int at = p.lastIndexOf('/');
-                    String head = at < 0 ? "" : p.substring(0, at + 1);
-                    return head.matches("/+") ? head : head.replaceAll("/+$", "");
-                });
-                fn(path, "splitext", (args, kw) -> {
-                    String p = Py.str(a(args, 0));
-                    int dot = p.lastIndexOf('.');
-                    int slash = p.lastIndexOf('/');
-                    int base = slash + 1;
-                    while (base < p.length() && p.charAt(base) == '.') {
-                        base++;
-                    }
-                    return dot > slash && dot >= base ? new PyTuple(p.substring(0, dot), p.substring(dot)) : new PyTuple(p, "");
-                });
-                if (name.equals("os.path")) {
-                    m.putAll(path);
-                } else {
-                    m.put("path", new PyModule("posixpath", path));
-                    m.put("sep", "/");
-                }
-            }
-            case "math" -> {
-                fn(m, "floor", (args, kw) -> (long) Math.floor(Py.toDouble(a(args, 0))));
-                fn(m, "ceil", (args, kw) -> (long) Math.ceil(Py.toDouble(a(args, 0))));
-                fn(m, "sqrt", (args, kw) -> Math.sqrt(Py.toDouble(a(args, 0))));
-            }
-            case "re" -> {
-                fn(m, "escape", (args, kw) -> Py.str(a(args, 0)).replaceAll("([^A-Za-z0-9_])", "\\\\$1"));
-                fn(m, "sub", (args, kw) -> java.util.regex.Pattern.compile(Py.str(a(args, 0))).matcher(Py.str(a(args, 2)))
-                        .replaceAll(Py.str(a(args, 1)).replaceAll("\\\\(\\d)", "\\$$1")));
-                fn(m, "split", (args, kw) -> new PyList(List.of((Object[]) Py.str(a(args, 1)).split(Py.str(a(args, 0)), -1))));
-                fn(m, "search", (args, kw) -> java.util.regex.Pattern.compile(Py.str(a(args, 0))).matcher(Py.str(a(args, 1))).find() ? true : null);
-                fn(m, "match", (args, kw) -> java.util.regex.Pattern.compile(Py.str(a(args, 0))).matcher(Py.str(a(args, 1))).lookingAt() ? true : null);
-            }
-            default -> {
-                fn(m, "quote", (args, kw) -> quote(Py.str(a(args, 0)), args.size() > 1 ? Py.str(args.get(1)) : Py.str(kw.getOrDefault("safe", "/"))));
-                fn(m, "unquote", (args, kw) -> java.net.URLDecoder.decode(Py.str(a(args, 0)).replace("+", "%2B"), StandardCharsets.UTF_8));
-                fn(m, "urlencode", (args, kw) -> {
-                    List<String> parts = new ArrayList<>();
-                    Object q = a(args, 0);
-                    Iterable<Object> pairs = q instanceof Map<?, ?> map ? new Values.DictView("items", castMap(map)) : Py.iterate(q);
-                    for (Object pair : pairs) {
-                        List<Object> kv = Py.toList(pair);
-                        parts.add(quote(Py.str(kv.get(0)), "").replace("%20", "+") + "=" + quote(Py.str(kv.get(1)), "").replace("%20", "+"));
-                    }
-                    return String.join("&", parts);
-                });
-            }
-        }
-        return new PyModule(name, m);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<Object, Object> castMap(Map<?, ?> m) {
-        return (Map<Object, Object>) m;
-    }
 }

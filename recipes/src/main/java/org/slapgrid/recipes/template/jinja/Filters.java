@@ -453,11 +453,11 @@ final class Filters {
             case "urlencode": {
                 if (v instanceof Map<?, ?> m) {
                     List<String> parts = new ArrayList<>();
-                    m.forEach((k, x) -> parts.add(Builtins.quote(Py.str(k), "").replace("%20", "+") + "="
-                            + Builtins.quote(Py.str(x), "").replace("%20", "+")));
+                    m.forEach((k, x) -> parts.add(Modules.quote(Py.str(k), "").replace("%20", "+") + "="
+                            + Modules.quote(Py.str(x), "").replace("%20", "+")));
                     return String.join("&", parts);
                 }
-                return Builtins.quote(Py.str(v), "/");
+                return Modules.quote(Py.str(v), "/");
             }
             case "wordcount":
                 return (long) Py.str(v).split("\\W+", -1).length - (Py.str(v).matches("(?s)^\\W.*|") ? 1 : 0)

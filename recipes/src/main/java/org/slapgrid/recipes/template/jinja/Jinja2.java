@@ -86,11 +86,11 @@ public final class Jinja2 {
 
     /** A Python module for an {@code import NAME module} context line, or null if not provided. */
     public static Object module(String name) {
-        return Builtins.MODULES.contains(name) ? Builtins.module(name) : null;
+        return Modules.NAMES.contains(name) ? Modules.module(name) : null;
     }
 
     public static Set<String> modules() {
-        return Builtins.MODULES;
+        return Modules.NAMES;
     }
 
     /**

@@ -179,10 +179,26 @@ final class Values {
     }
 
     /** A Python type used as a function and in isinstance ({@code str}, {@code int}, {@code dict}...). */
-    record PyType(String name, PyCallable constructor) implements PyCallable {
+    record PyType(String name, PyCallable constructor) implements PyCallable, HasAttributes {
         @Override
         public Object call(List<Object> args, Map<String, Object> kwargs) {
             return constructor.call(args, kwargs);
+        }
+
+        /** {@code dict.fromkeys(keys, value)}; other class attributes are not provided. */
+        @Override
+        public Object attribute(String attr) {
+            if (name.equals("dict") && attr.equals("fromkeys")) {
+                return (PyCallable) (args, kw) -> {
+                    Map<Object, Object> d = new java.util.LinkedHashMap<>();
+                    Object value = args.size() > 1 ? args.get(1) : null;
+                    for (Object k : Py.iterate(args.get(0))) {
+                        d.put(Py.key(k), value);
+                    }
+                    return d;
+                };
+            }
+            return MISSING;
         }
     }
 

@@ -91,7 +91,9 @@ class Jinja2DifferentialTest {
         MAPPER.writeValue(request.toFile(), input);
         Process p;
         try {
-            p = new ProcessBuilder("python3", script.toString())
+            // Debian's python3 (python3-jinja2) when there, as CI installs; else the first on PATH.
+            String python = Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
+            p = new ProcessBuilder(python, script.toString())
                     .redirectInput(request.toFile())
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
