@@ -44,29 +44,35 @@ public final class NodeAdminCommands {
         }
     }
 
-    @Command(name = "disable", mixinStandardHelpOptions = true,
-            description = "Give NODE no new instance (what it hosts stays). The admin or the node's owner.")
-    public static final class Disable extends ClientCommand {
+    /** Disable and enable: one call, the flag differs. */
+    abstract static class SetDisabled extends ClientCommand {
         @Parameters(index = "0", paramLabel = "NODE", description = "the node id")
         String node;
 
+        abstract boolean disabled();
+
         @Override
         int run(SlapClient client) throws Exception {
-            printNodes(this, List.of(client.setNodeDisabled(node, true)));
+            printNodes(this, List.of(client.setNodeDisabled(node, disabled())));
             return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true,
+            description = "Give NODE no new instance (what it hosts stays). The admin or the node's owner.")
+    public static final class Disable extends SetDisabled {
+        @Override
+        boolean disabled() {
+            return true;
         }
     }
 
     @Command(name = "enable", mixinStandardHelpOptions = true,
             description = "Let NODE take new instances again. The admin or the node's owner.")
-    public static final class Enable extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "NODE", description = "the node id")
-        String node;
-
+    public static final class Enable extends SetDisabled {
         @Override
-        int run(SlapClient client) throws Exception {
-            printNodes(this, List.of(client.setNodeDisabled(node, false)));
-            return Main.EXIT_OK;
+        boolean disabled() {
+            return false;
         }
     }
 
@@ -105,8 +111,9 @@ public final class NodeAdminCommands {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
-            description = {"Forget NODE at the master (admin only): its supplies, partitions, the instances it hosts",
-                    "(their children on other nodes are destroyed) and its secret. For a node gone for good."})
+            description = {"Forget NODE at the master (admin only), for a node gone for good.",
+                    "Its supplies, partitions, the instances it hosts (their children on other nodes are destroyed)",
+                    "and its secret go."})
     public static final class Delete extends ClientCommand {
         @Parameters(index = "0", paramLabel = "NODE", description = "the node id")
         String node;

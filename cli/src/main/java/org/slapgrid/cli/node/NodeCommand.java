@@ -5,8 +5,9 @@ import picocli.CommandLine.Command;
 /** {@code slapos node ...}: what runs on a node. */
 @Command(name = "node",
         mixinStandardHelpOptions = true,
-        description = {"Commands run on a node: format its partitions, build its software, converge its instances;",
-                "and the master's view of the nodes: list, disable, enable, share, unshare, delete."},
+        description = {"Commands run on a node, and the master's view of the nodes.",
+                "On a node: format its partitions, build its software, converge its instances.",
+                "At the master (user token): list, disable, enable, share, unshare, delete."},
         subcommands = {
                 NodeRegisterCommand.class,
                 NodeFormatCommand.class,

@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 @Command(name = "register", mixinStandardHelpOptions = true,
         description = {"Register this node at the master and write its configuration.",
                 "Register this machine as a node at the master and write its configuration (slapos.cfg)",
-                "and its secret (mode 0600). Needs a user API token ($SLAPOS_TOKEN or --token-file).",
+                "and its secret (mode 0600). Needs the admin's API token, or that of a user the admin allowed",
+                "(slapos user set USER --may-register-nodes), in $SLAPOS_TOKEN or --token-file.",
                 "Then run `slapos node format`."})
 final class NodeRegisterCommand implements Callable<Integer> {
 

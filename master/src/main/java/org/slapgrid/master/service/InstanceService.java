@@ -386,7 +386,7 @@ public final class InstanceService {
     /** Connection parameters, published by the partition's node. */
     public void publish(Principal who, String nodeId, String partition, Map<String, Object> params) {
         Validate.present("parameters", params);
-        ParameterCheck.check("parameters", params, limits, limits.maxConnectionBytes());
+        ParameterCheck.check("connectionParameters", params, limits, limits.maxConnectionBytes());
         Changes.write(db, listener, c -> publish(c, who, inPartition(c, who, nodeId, partition), params));
     }
 
@@ -394,7 +394,7 @@ public final class InstanceService {
     public void publishSelf(Principal who, Map<String, Object> params) {
         requireInstance(who);
         Validate.present("parameters", params);
-        ParameterCheck.check("parameters", params, limits, limits.maxConnectionBytes());
+        ParameterCheck.check("connectionParameters", params, limits, limits.maxConnectionBytes());
         Changes.write(db, listener, c -> publish(c, who, InstanceRows.byId(c, who.subject())
                 .orElseThrow(() -> ApiException.notFound("unknown_instance", "this instance no longer exists")), params));
     }

@@ -62,4 +62,9 @@ public record Limits(
         return new Limits(maxDepth, maxKeyLength, maxParametersBytes, maxConnectionBytes, maxMessageChars, maxLogChars,
                 bangRate, publishRate, defaultPartitionQuota, bangsKept, bangAge, auditRows, auditAge, pruneInterval);
     }
+
+    public Limits withPruneInterval(Duration every) {
+        return new Limits(maxDepth, maxKeyLength, maxParametersBytes, maxConnectionBytes, maxMessageChars, maxLogChars,
+                bangRate, publishRate, defaultPartitionQuota, bangsPerInstance, bangMaxAge, auditMaxRows, auditMaxAge, every);
+    }
 }

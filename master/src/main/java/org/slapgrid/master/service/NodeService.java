@@ -242,15 +242,17 @@ public final class NodeService {
         });
     }
 
+    /** A node's summary row (with its partition counts); append a WHERE, then {@link #SUMMARY_GROUP}. */
+    private static final String SUMMARY = "SELECT n.id, n.owner, n.disabled, n.last_contact, COUNT(p.id),"
+            + " SUM(CASE WHEN p.id IS NOT NULL AND p.instance_id IS NULL THEN 1 ELSE 0 END)"
+            + " FROM node n LEFT JOIN node_partition p ON p.node_id = n.id ";
+    private static final String SUMMARY_GROUP = "GROUP BY n.id, n.owner, n.disabled, n.last_contact";
+
     /** Every node for an admin; for a user, the nodes it owns or that are shared with it. */
     public List<NodeSummary> list(Principal who) {
         requireUser(who);
-        String sql = "SELECT n.id, n.owner, n.disabled, n.last_contact, COUNT(p.id),"
-                + " SUM(CASE WHEN p.id IS NOT NULL AND p.instance_id IS NULL THEN 1 ELSE 0 END)"
-                + " FROM node n LEFT JOIN node_partition p ON p.node_id = n.id "
-                + (who.admin() ? "" : "WHERE n.owner = ? OR EXISTS (SELECT 1 FROM node_share s WHERE s.node_id = n.id"
-                + " AND (s.grantee = ? OR s.grantee = ?)) ")
-                + "GROUP BY n.id, n.owner, n.disabled, n.last_contact ORDER BY n.id";
+        String sql = SUMMARY + (who.admin() ? "" : "WHERE n.owner = ? OR EXISTS (SELECT 1 FROM node_share s"
+                + " WHERE s.node_id = n.id AND (s.grantee = ? OR s.grantee = ?)) ") + SUMMARY_GROUP + " ORDER BY n.id";
         Object[] args = who.admin() ? new Object[0] : new Object[] {who.subject(), who.subject(), NodeAccess.EVERYONE};
         return db.read(c -> {
             Map<String, List<String>> shares = new HashMap<>();
@@ -274,10 +276,7 @@ public final class NodeService {
         return db.read(c -> {
             List<String> shared = Sql.list(c, "SELECT grantee FROM node_share WHERE node_id = ? ORDER BY grantee",
                     rs -> rs.getString(1), nodeId);
-            return Sql.one(c, "SELECT n.id, n.owner, n.disabled, n.last_contact, COUNT(p.id),"
-                    + " SUM(CASE WHEN p.id IS NOT NULL AND p.instance_id IS NULL THEN 1 ELSE 0 END)"
-                    + " FROM node n LEFT JOIN node_partition p ON p.node_id = n.id WHERE n.id = ?"
-                    + " GROUP BY n.id, n.owner, n.disabled, n.last_contact", rs -> summary(rs, Map.of(nodeId, shared)), nodeId)
+            return Sql.one(c, SUMMARY + "WHERE n.id = ? " + SUMMARY_GROUP, rs -> summary(rs, Map.of(nodeId, shared)), nodeId)
                     .orElseThrow(() -> ApiException.notFound("unknown_node", "no node '" + nodeId + "'"));
         });
     }

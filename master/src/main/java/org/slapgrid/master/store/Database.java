@@ -61,6 +61,9 @@ public final class Database implements AutoCloseable {
             cfg.setJournalMode(SQLiteConfig.JournalMode.WAL);
             cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
             cfg.setBusyTimeout(30_000);
+            // A checkpointed write-ahead log is cut back to 16 MiB, so the WAL file does not keep
+            // its high-water mark of a burst of writes (docs/benchmarks.md: bounded growth).
+            cfg.setJournalSizeLimit(16 << 20);
             cfg.enforceForeignKeys(true);
             cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
             SQLiteDataSource ds = new SQLiteDataSource(cfg);
