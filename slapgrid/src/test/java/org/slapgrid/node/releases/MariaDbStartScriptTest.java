@@ -2,13 +2,13 @@ package org.slapgrid.node.releases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.hubspot.jinjava.Jinjava;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.recipes.template.jinja.Jinja2;
 import org.zeroturnaround.exec.ProcessExecutor;
 import org.zeroturnaround.exec.ProcessResult;
 
@@ -33,10 +33,11 @@ class MariaDbStartScriptTest {
         Path called = tmp.resolve("called");
         Path trace = Files.writeString(tmp.resolve("trace"), "#!/bin/sh\ntouch " + called + "\n");
         Files.setPosixFilePermissions(trace, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        Files.writeString(script, new Jinjava().render(template, Map.of(
+        // Rendered as the jinja2 recipe renders it (StrictUndefined: every name the script uses is given).
+        Files.writeString(script, Jinja2.slapos().render("mariadbd-start.in", template, Map.of(
                 "datadir", datadir.toString(), "install_db", trace.toString(), "mariadbd", trace.toString(),
                 "my_cnf", tmp.resolve("my.cnf").toString(), "init_sql", tmp.resolve("init.sql").toString(),
-                "log_dir", log.toString())));
+                "log_dir", log.toString()), name -> null));
 
         ProcessResult r = new ProcessExecutor().command("sh", script.toString()).readOutput(true)
                 .timeout(30, TimeUnit.SECONDS).execute();

@@ -16,14 +16,20 @@ final class Macro implements PyCallable, HasAttributes {
     final List<String> params;
     final List<Expr> defaults;
     final List<Stmt> body;
+    /** Whether the body reads {@code varargs} / {@code kwargs}: only then extra arguments are accepted, as in Jinja2. */
+    final boolean catchVarargs;
+    final boolean catchKwargs;
     final Scope closure;
     final Renderer renderer;
 
-    Macro(String name, List<String> params, List<Expr> defaults, List<Stmt> body, Scope closure, Renderer renderer) {
+    Macro(String name, List<String> params, List<Expr> defaults, List<Stmt> body, java.util.Set<String> uses,
+          Scope closure, Renderer renderer) {
         this.name = name;
         this.params = params;
         this.defaults = defaults;
         this.body = body;
+        this.catchVarargs = uses.contains("varargs");
+        this.catchKwargs = uses.contains("kwargs");
         this.closure = closure;
         this.renderer = renderer;
     }
@@ -34,6 +40,16 @@ final class Macro implements PyCallable, HasAttributes {
     }
 
     Object invoke(List<Object> args, Map<String, Object> kwargs, Macro caller) {
+        if (args.size() > params.size() && !catchVarargs) {
+            throw PyException.type("macro '" + name + "' takes not more than " + params.size() + " argument(s)");
+        }
+        if (!catchKwargs) {
+            for (String k : kwargs.keySet()) {
+                if (!params.contains(k) && !k.equals("caller")) {
+                    throw PyException.type("macro '" + name + "' takes no keyword argument '" + k + "'");
+                }
+            }
+        }
         Scope scope = new Scope(closure);
         int firstDefault = params.size() - defaults.size();
         Map<String, Object> extraKw = new java.util.LinkedHashMap<>(kwargs);
@@ -50,7 +66,6 @@ final class Macro implements PyCallable, HasAttributes {
             } else if (i >= firstDefault) {
                 value = defaults.get(i - firstDefault).eval(scope, renderer);
             } else {
-                value = Values.Undefined.name(p);
                 value = new Values.Undefined("parameter '" + p + "' was not provided");
             }
             scope.set(p, value);

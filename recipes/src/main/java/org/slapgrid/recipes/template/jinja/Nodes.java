@@ -633,13 +633,15 @@ final class Nodes {
         final List<String> params;
         final List<Expr> defaults;
         final List<Stmt> body;
+        final java.util.Set<String> uses;
 
-        MacroDef(int line, String name, List<String> params, List<Expr> defaults, List<Stmt> body) {
+        MacroDef(int line, String name, List<String> params, List<Expr> defaults, List<Stmt> body, java.util.Set<String> uses) {
             super(line);
             this.name = name;
             this.params = params;
             this.defaults = defaults;
             this.body = body;
+            this.uses = uses;
         }
 
         @Override
@@ -649,7 +651,7 @@ final class Nodes {
 
         @Override
         void exec(Scope s, Renderer r, StringBuilder out) {
-            s.set(name, new Macro(name, params, defaults, body, s, r));
+            s.set(name, new Macro(name, params, defaults, body, uses, s, r));
         }
     }
 
@@ -658,13 +660,15 @@ final class Nodes {
         final List<String> params;
         final List<Expr> defaults;
         final List<Stmt> body;
+        final java.util.Set<String> uses;
 
-        CallBlock(int line, Call call, List<String> params, List<Expr> defaults, List<Stmt> body) {
+        CallBlock(int line, Call call, List<String> params, List<Expr> defaults, List<Stmt> body, java.util.Set<String> uses) {
             super(line);
             this.call = call;
             this.params = params;
             this.defaults = defaults;
             this.body = body;
+            this.uses = uses;
         }
 
         @Override
@@ -674,7 +678,7 @@ final class Nodes {
 
         @Override
         void exec(Scope s, Renderer r, StringBuilder out) {
-            Macro caller = new Macro("caller", params, defaults, body, s, r);
+            Macro caller = new Macro("caller", params, defaults, body, uses, s, r);
             Object fn = Py.check(call.fn.eval(s, r));
             List<Object> args = call.args.positional(s, r);
             Map<String, Object> kwargs = new LinkedHashMap<>(call.args.keywords(s, r));

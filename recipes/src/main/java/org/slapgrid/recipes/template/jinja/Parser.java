@@ -280,10 +280,12 @@ final class Parser {
         parseSignature(params, defaults);
         int saved = loopDepth;
         loopDepth = 0;
+        int from = pos;
         List<Stmt> body = body(Set.of("endmacro"));
         loopDepth = saved;
+        Set<String> uses = namesUsed(from, pos, Set.of("varargs", "kwargs"));
         endTag();
-        return new Nodes.MacroDef(line, name, params, defaults, body);
+        return new Nodes.MacroDef(line, name, params, defaults, body, uses);
     }
 
     private void parseSignature(List<String> params, List<Expr> defaults) {
@@ -317,9 +319,11 @@ final class Parser {
         if (!(call instanceof Nodes.Call c)) {
             throw error("expected call", at);
         }
+        int from = pos;
         List<Stmt> body = body(Set.of("endcall"));
+        Set<String> uses = namesUsed(from, pos, Set.of("varargs", "kwargs"));
         endTag();
-        return new Nodes.CallBlock(line, c, params, defaults, body);
+        return new Nodes.CallBlock(line, c, params, defaults, body, uses);
     }
 
     private Stmt parseFilterBlock(int line) {
@@ -412,6 +416,18 @@ final class Parser {
         withContext = parseContext(withContext);
         expectBlockEnd();
         return new Nodes.Load(line, "from", template, null, names, aliases, withContext, false);
+    }
+
+    /** Which of {@code names} the tokens in [from, to) read (not as an attribute): a macro takes extra arguments only then. */
+    private Set<String> namesUsed(int from, int to, Set<String> names) {
+        Set<String> used = new java.util.HashSet<>();
+        for (int i = from; i < to; i++) {
+            Token t = tokens.get(i);
+            if (t.kind() == Kind.NAME && names.contains(t.text()) && !(i > 0 && tokens.get(i - 1).isOp("."))) {
+                used.add(t.text());
+            }
+        }
+        return used;
     }
 
     private Target parseAssignTarget(boolean withTuple, boolean nameOnly, Set<String> extraEnd, boolean withNamespace) {

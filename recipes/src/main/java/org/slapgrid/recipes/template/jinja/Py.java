@@ -801,6 +801,10 @@ final class Py {
             start = s.start() == null ? n - 1 : clamp(toLong(s.start()), n, -1, n - 1);
             stop = s.stop() == null ? -1 : clamp(toLong(s.stop()), n, -1, n - 1);
         }
+        if (obj instanceof PyRange r) {
+            // A slice of a range is a range, as in Python: range(10)[2:5] is range(2, 5).
+            return new PyRange(r.start() + start * r.step(), r.start() + stop * r.step(), r.step() * step);
+        }
         List<Object> items = new ArrayList<>();
         List<Object> all = obj instanceof List<?> l ? new ArrayList<>(l) : toList(obj);
         for (long i = start; step > 0 ? i < stop : i > stop; i += step) {
