@@ -12,6 +12,7 @@ import json
 import sys
 
 import jinja2
+import six
 
 BUILTINS = """abs all any bin bool callable chr dict divmod enumerate filter float format
 frozenset getattr hasattr hex int isinstance iter len list map max min next oct ord pow range
@@ -36,6 +37,7 @@ def main():
         )
         context = {name: getattr(builtins, name) for name in BUILTINS}
         context['assert'] = _assert
+        context['six'] = six  # slapos.recipe.template gives six to every template
         for alias, module in (case.get('imports') or {}).items():
             context[alias] = importlib.import_module(module)
         context.update(case.get('context') or {})

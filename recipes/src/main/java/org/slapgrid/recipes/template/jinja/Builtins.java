@@ -29,7 +29,13 @@ final class Builtins {
     private Builtins() {
     }
 
-    static final Map<String, Object> GLOBALS = globals();
+    static final Map<String, Object> GLOBALS;
+
+    static {
+        Map<String, Object> g = globals();
+        GLOBALS = java.util.Collections.unmodifiableMap(g);
+        g.put("six", Modules.module("six"));   // slapos.recipe.template gives six to every template
+    }
 
     static void fn(Map<String, Object> g, String name, PyCallable body) {
         g.put(name, new Builtin(name, body));
@@ -216,7 +222,7 @@ final class Builtins {
             throw new PyException("AssertionError", args.size() > 1 ? Py.str(args.get(1)) : "");
         });
         fn(g, "dumps", (args, kw) -> BuildoutDumps.dumps(a(args, 0)));
-        return Map.copyOf(g);
+        return g;
     }
 
     /** {@code cycler(a, b)}: next() walks the items round. */

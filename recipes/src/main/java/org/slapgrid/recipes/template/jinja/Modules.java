@@ -32,7 +32,7 @@ final class Modules {
     }
 
     static final Set<String> NAMES = Set.of("json", "itertools", "os", "os.path", "re", "math", "hashlib",
-            "functools", "operator", "urllib", "urllib.parse", "six.moves.urllib.parse");
+            "functools", "operator", "urllib", "urllib.parse", "six", "six.moves.urllib.parse");
 
     static PyModule module(String name) {
         Map<String, Object> m = new HashMap<>();
@@ -82,9 +82,34 @@ final class Modules {
                 fn(m, "attrgetter", (args, kw) -> (PyCallable) (x, k) -> Py.getattr(a(x, 0), Py.str(args.get(0))));
             }
             case "urllib" -> m.put("parse", module("urllib.parse"));
+            case "six" -> six(m);
             default -> urllibParse(m);
         }
         return new PyModule(name, m);
+    }
+
+    /** six, which slapos.recipe.template puts in every context: the Python 3 side of it. */
+    private static void six(Map<String, Object> m) {
+        fn(m, "iteritems", (args, kw) -> new Values.DictView("items", cast((Map<?, ?>) a(args, 0))));
+        fn(m, "itervalues", (args, kw) -> new Values.DictView("values", cast((Map<?, ?>) a(args, 0))));
+        fn(m, "iterkeys", (args, kw) -> new Values.DictView("keys", cast((Map<?, ?>) a(args, 0))));
+        fn(m, "ensure_str", (args, kw) -> Py.str(a(args, 0)));
+        fn(m, "ensure_text", (args, kw) -> Py.str(a(args, 0)));
+        m.put("PY2", false);
+        m.put("PY3", true);
+        m.put("text_type", Builtins.GLOBALS.get("str"));
+        m.put("string_types", new PyTuple(Builtins.GLOBALS.get("str")));
+        m.put("integer_types", new PyTuple(Builtins.GLOBALS.get("int")));
+        Map<String, Object> moves = new HashMap<>();
+        Map<String, Object> urllib = new HashMap<>();
+        urllib.put("parse", module("six.moves.urllib.parse"));
+        moves.put("urllib", new PyModule("six.moves.urllib", urllib));
+        fn(moves, "shlex_quote", (args, kw) -> {
+            String s = Py.str(a(args, 0));
+            return !s.isEmpty() && s.matches("[\\w@%+=:,./-]+") ? s : "'" + s.replace("'", "'\"'\"'") + "'";
+        });
+        fn(moves, "range", (args, kw) -> Methods.callValue(Builtins.GLOBALS.get("range"), args, kw));
+        m.put("moves", new PyModule("six.moves", moves));
     }
 
     private static void itertools(Map<String, Object> m) {
