@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.slapgrid.buildout.spi.BuildoutContext;
 import org.slapgrid.buildout.spi.BuildoutException;
 import org.slapgrid.buildout.spi.Options;
@@ -120,7 +119,9 @@ public final class Jinja2Recipe implements Recipe {
                         throw options.error("context", "no section [" + value.strip() + "] in '" + line + "'");
                     }
                     Options section = buildout.section(value.strip());
-                    Map<String, Object> map = new TreeMap<>();
+                    // In the section's own order, as buildout's Options iterates (file order, then
+                    // options recipes added).
+                    Map<String, Object> map = new LinkedHashMap<>();
                     for (String key : section.keys()) {
                         map.put(key, section.getObject(key));
                     }
