@@ -107,7 +107,7 @@ public final class Jinja2Recipe implements Recipe {
                 case "raw" -> value;
                 case "key" -> {
                     String[] ref = reference(options, line, value);
-                    yield buildout.section(ref[0]).getObject(ref[1]);
+                    yield Jinja2.fromOption(buildout.section(ref[0]).getObject(ref[1]));
                 }
                 case "jsonkey" -> {
                     String[] ref = reference(options, line, value);

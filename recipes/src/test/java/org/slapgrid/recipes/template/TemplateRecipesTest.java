@@ -222,4 +222,15 @@ class TemplateRecipesTest {
         buildout.install("j");
         assertThat(dir.resolve("o")).hasContent("etc var ['etc', 'srv', 'var', 'x'] 13 [1, 2] plain \\{'a': 1}");
     }
+
+    @Test
+    void jinja2KeyReadsBackWhatDumpsWrote() throws Exception {
+        buildout.section("myslap").put("d", "\\{'a': [1, 'x'], 'b': None, 'c': 'it''s'}");
+        buildout.section("myslap").put("plain", "/srv/path");
+        buildout.section("j", "recipe", "slapos.recipe.template:jinja2",
+                "inline", "{{ d['a'][1] }} {{ d.b }} {{ d.c }} {{ plain }} {{ dumps(d) }}\n",
+                "context", "key d myslap:d\nkey plain myslap:plain", "output", "o");
+        buildout.install("j");
+        assertThat(dir.resolve("o")).hasContent("x None its /srv/path \\{'a': [1, 'x'], 'b': None, 'c': 'its'}");
+    }
 }

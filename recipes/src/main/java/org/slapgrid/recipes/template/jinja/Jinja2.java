@@ -84,6 +84,14 @@ public final class Jinja2 {
         return out.toString();
     }
 
+    /**
+     * An option value as a {@code key} context line reads it: what {@code dumps} wrote (a
+     * {@code \\} and a Python literal) becomes that value again, any other text stays as it is.
+     */
+    public static Object fromOption(Object value) {
+        return value instanceof String s ? BuildoutDumps.loads(s) : value;
+    }
+
     /** A Python module for an {@code import NAME module} context line, or null if not provided. */
     public static Object module(String name) {
         return Modules.NAMES.contains(name) ? Modules.module(name) : null;

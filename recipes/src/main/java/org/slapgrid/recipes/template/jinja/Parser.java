@@ -37,6 +37,33 @@ final class Parser {
         return body;
     }
 
+    /**
+     * A Python literal as repr writes it (str, int, float, True/False/None, lists, tuples, dicts of
+     * those): evaluated through this grammar, refusing anything else (names, calls, operators).
+     */
+    static Object literal(String text) {
+        Parser p = new Parser("literal", Lexer.tokenize("literal", "{{ " + text + " }}"));
+        p.pos = 1;
+        Expr e = p.parseTuple(false, true, Set.of(), false);
+        if (p.current().kind() != Kind.VAR_END || p.look().kind() != Kind.EOF || !isLiteral(e)) {
+            throw new IllegalArgumentException("not a Python literal: " + text);
+        }
+        return e.eval(new Scope(null), null);
+    }
+
+    private static boolean isLiteral(Expr e) {
+        if (e instanceof Nodes.Const) {
+            return true;
+        }
+        if (e instanceof Nodes.Unary u) {
+            return u.op.equals("-") && u.operand instanceof Nodes.Const c && Py.isNumber(c.value);
+        }
+        if (e instanceof Nodes.Display d) {
+            return d.items.stream().allMatch(Parser::isLiteral) && (d.values == null || d.values.stream().allMatch(Parser::isLiteral));
+        }
+        return false;
+    }
+
     // ---- token helpers ----
 
     private Token current() {
