@@ -90,6 +90,7 @@ public final class MasterApi {
         app.delete("/api/v1/nodes/{node}", ctx -> {
             json(ctx, nodes.delete(who(ctx), ctx.pathParam("node")));
             auth.forgetAll(); // its secret and its instances' secrets stop working at once
+            rendered.remove(ctx.pathParam("node"));
         });
         app.put("/api/v1/nodes/{node}/shares/{user}", ctx -> {
             nodes.share(who(ctx), ctx.pathParam("node"), ctx.pathParam("user"), true);

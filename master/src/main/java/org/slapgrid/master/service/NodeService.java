@@ -113,9 +113,7 @@ public final class NodeService {
     private static NodeInfo build(Connection c, String nodeId, long version) throws SQLException {
         List<SoftwareSupply> software = Sql.list(c,
                 "SELECT url, requested_state, reported_state, error_log FROM supply WHERE node_id = ? ORDER BY url",
-                rs -> new SoftwareSupply(rs.getString(1), SupplyState.parse(rs.getString(2)),
-                        rs.getString(3) == null ? null : SoftwareState.parse(rs.getString(3)), rs.getString(4)),
-                nodeId);
+                NodeService::supplyRow, nodeId);
         Map<String, Instance> byPartition = new HashMap<>();
         for (Instance i : InstanceRows.where(c, "WHERE i.node_id = ? AND i.partition_id IS NOT NULL", nodeId)) {
             byPartition.put(i.partition(), i);
@@ -133,6 +131,31 @@ public final class NodeService {
         }
         partitions.sort(java.util.Comparator.comparing(PartitionInfo::id, NodeService::naturalOrder));
         return new NodeInfo(nodeId, version, software, partitions);
+    }
+
+    /**
+     * A supply row. One the master cannot read whole (an unknown state) is still sent, so the
+     * rest of the document stays: kept as available (a node never removes a release on a
+     * misread), its error log saying what was wrong.
+     */
+    private static SoftwareSupply supplyRow(java.sql.ResultSet rs) throws SQLException {
+        String url = rs.getString(1);
+        String log = rs.getString(4);
+        SupplyState requested;
+        try {
+            requested = SupplyState.parse(rs.getString(2));
+        } catch (IllegalArgumentException e) {
+            requested = SupplyState.AVAILABLE;
+            log = "the master cannot read this supply's requested state: " + e.getMessage();
+        }
+        SoftwareState reported;
+        try {
+            reported = rs.getString(3) == null ? null : SoftwareState.parse(rs.getString(3));
+        } catch (IllegalArgumentException e) {
+            reported = null;
+            log = "the master cannot read this supply's reported state: " + e.getMessage();
+        }
+        return new SoftwareSupply(url, requested, reported, log);
     }
 
     /** slappart2 before slappart10. */
