@@ -84,6 +84,11 @@ public final class CredentialStore {
                             rs.getBoolean(4), rs.getLong(5)), id + "%");
             TokenInfo t = found.stream().filter(f -> who.admin() || (f.kind().equals("user") && f.subject().equals(who.subject())))
                     .findFirst().orElseThrow(() -> ApiException.notFound("unknown_token", "no token with id " + id));
+            if (t.admin() && Sql.one(c, "SELECT COUNT(*) FROM credential WHERE kind = 'user' AND admin = ?",
+                    rs -> rs.getLong(1), true).orElse(0L) <= 1) {
+                throw ApiException.conflict("last_admin_token", "this is the last admin token: create another"
+                        + " (slapos token create NAME --admin) before revoking it");
+            }
             Sql.update(c, "DELETE FROM credential WHERE token_hash = ?", t.id());
             AuditLog.record(c, who, "token.revoke", t.kind() + ":" + t.subject(), id);
             return new TokenInfo(id, t.kind(), t.subject(), t.admin(), t.createdAt());

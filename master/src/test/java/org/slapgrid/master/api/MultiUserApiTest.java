@@ -155,6 +155,8 @@ class MultiUserApiTest {
         assertThat(m.raw("GET", "/api/v1/tokens", m.adminToken, null).body()).doesNotContain(created.token());
         assertThat(bob.tokens(null)).extracting(t -> t.subject()).as("a user sees its own tokens only").containsOnly("bob");
         assertError(m.raw("DELETE", "/api/v1/tokens/" + created.id(), bobToken, null), 404, "unknown_token");
+        String adminId = admin.tokens("user").stream().filter(t -> t.admin()).findFirst().orElseThrow().id();
+        assertError(m.raw("DELETE", "/api/v1/tokens/" + adminId, m.adminToken, null), 409, "last_admin_token");
         admin.revokeToken(created.id());
         assertThatThrownBy(carol::list).isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(401));
     }
