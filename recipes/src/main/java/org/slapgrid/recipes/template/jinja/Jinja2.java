@@ -31,7 +31,8 @@ public final class Jinja2 {
         String load(String name);
     }
 
-    record Template(String name, List<Stmt> body) {
+    /** A parsed template: its statements and its {@code {% block %}}s by name. */
+    record Template(String name, List<Stmt> body, Map<String, Nodes.Block> blocks) {
     }
 
     private static final Jinja2 SLAPOS = new Jinja2();
@@ -55,7 +56,7 @@ public final class Jinja2 {
         String key = name + "\u0000" + source;
         Template t = cache.get(key);
         if (t == null) {
-            t = new Template(name, Parser.parse(name, source));
+            t = Parser.parse(name, source);
             if (cache.size() > 512) {
                 cache.clear();
             }
@@ -80,7 +81,7 @@ public final class Jinja2 {
         context.forEach((k, v) -> vars.put(k, fromJava(v)));
         Scope top = new Scope(new Scope(globals, vars));
         StringBuilder out = new StringBuilder();
-        new Renderer(this, loader, name).execute(t.body(), top, out);
+        new Renderer(this, loader, name).renderTemplate(t, top, out);
         return out.toString();
     }
 

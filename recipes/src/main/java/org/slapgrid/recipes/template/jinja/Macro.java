@@ -82,7 +82,8 @@ final class Macro implements PyCallable, HasAttributes {
         }
         StringBuilder out = new StringBuilder();
         renderer.execute(body, scope, out);
-        return out.toString();
+        // Under autoescape a macro's output is markup: printing it does not escape it again.
+        return renderer.autoescape ? new Values.Markup(out.toString()) : out.toString();
     }
 
     @Override

@@ -398,11 +398,13 @@ final class Nodes {
     static final class Print extends Stmt {
         final Expr expr;
         final String source;
+        final Boolean escape;   // null: as the {% autoescape %} being rendered says
 
-        Print(int line, Expr expr, String source) {
+        Print(int line, Expr expr, String source, Boolean escape) {
             super(line);
             this.expr = expr;
             this.source = source;
+            this.escape = escape;
         }
 
         @Override
@@ -412,7 +414,9 @@ final class Nodes {
 
         @Override
         void exec(Scope s, Renderer r, StringBuilder out) {
-            out.append(Py.str(expr.eval(s, r)));
+            Object v = expr.eval(s, r);
+            boolean e = escape == null ? r.autoescape : escape;
+            out.append(e ? Filters.escape(v) : Py.str(v));
         }
     }
 
@@ -791,6 +795,77 @@ final class Nodes {
                             + Py.repr(names.get(i)));
                 }
                 s.set(aliases.get(i), v);
+            }
+        }
+    }
+
+    /** {@code {% block %}}: renders the most derived definition of the block (see Renderer). */
+    static final class Block extends Stmt {
+        final String name;
+        final boolean scoped;
+        final List<Stmt> body;
+
+        Block(int line, String name, boolean scoped, List<Stmt> body) {
+            super(line);
+            this.name = name;
+            this.scoped = scoped;
+            this.body = body;
+        }
+
+        @Override
+        String construct() {
+            return "{% block " + name + " %}";
+        }
+
+        @Override
+        void exec(Scope s, Renderer r, StringBuilder out) {
+            out.append(r.renderBlock(name, 0, s));
+        }
+    }
+
+    static final class Extends extends Stmt {
+        final Expr parent;
+
+        Extends(int line, Expr parent) {
+            super(line);
+            this.parent = parent;
+        }
+
+        @Override
+        String construct() {
+            return "{% extends %}";
+        }
+
+        @Override
+        void exec(Scope s, Renderer r, StringBuilder out) {
+            r.extend(Py.check(parent.eval(s, r)));
+        }
+    }
+
+    /** {@code {% autoescape true %}}: values printed inside are HTML-escaped (Markup is not). */
+    static final class AutoEscape extends Stmt {
+        final Expr on;
+        final List<Stmt> body;
+
+        AutoEscape(int line, Expr on, List<Stmt> body) {
+            super(line);
+            this.on = on;
+            this.body = body;
+        }
+
+        @Override
+        String construct() {
+            return "{% autoescape %}";
+        }
+
+        @Override
+        void exec(Scope s, Renderer r, StringBuilder out) {
+            boolean saved = r.autoescape;
+            r.autoescape = Py.truthy(on.eval(s, r));
+            try {
+                r.execute(body, s, out);
+            } finally {
+                r.autoescape = saved;
             }
         }
     }

@@ -25,16 +25,19 @@ final class Parser {
     private final List<Token> tokens;
     private int pos;
     private int loopDepth;
+    private final java.util.Map<String, Nodes.Block> blocks = new java.util.LinkedHashMap<>();
+    /** Autoescape where the parser is: TRUE/FALSE inside a constant {% autoescape %}, null when decided at run time. */
+    private Boolean autoescape = Boolean.FALSE;
 
     private Parser(String template, List<Token> tokens) {
         this.template = template;
         this.tokens = tokens;
     }
 
-    static List<Stmt> parse(String template, String source) {
+    static Jinja2.Template parse(String template, String source) {
         Parser p = new Parser(template, Lexer.tokenize(template, source));
         List<Stmt> body = p.subparse(Set.of());
-        return body;
+        return new Jinja2.Template(template, body, java.util.Map.copyOf(p.blocks));
     }
 
     /**
@@ -152,7 +155,7 @@ final class Parser {
                         throw error("expected token 'end of print statement', got " + current(), current());
                     }
                     pos++;
-                    body.add(new Nodes.Print(t.line(), e, source));
+                    body.add(new Nodes.Print(t.line(), e, source, autoescape));
                 }
                 case BLOCK_BEGIN -> {
                     pos++;
@@ -216,7 +219,7 @@ final class Parser {
                 Expr e = parseTuple(false, true, Set.of(), false);
                 String source = sourceOf(start, pos);
                 expectBlockEnd();
-                yield new Nodes.Print(line, e, source);
+                yield new Nodes.Print(line, e, source, autoescape);
             }
             case "break", "continue" -> {
                 if (loopDepth == 0) {
@@ -225,7 +228,24 @@ final class Parser {
                 expectBlockEnd();
                 yield new Nodes.Control(line, t.text().equals("break"));
             }
-            case "extends", "block", "autoescape", "trans" -> throw error(
+            case "block" -> parseBlock(line);
+            case "extends" -> {
+                Expr parent = parseExpression(true);
+                expectBlockEnd();
+                yield new Nodes.Extends(line, parent);
+            }
+            case "autoescape" -> {
+                Expr on = parseExpression(true);
+                Boolean saved = autoescape;
+                // As Jinja2 compiles it: a constant switches escaping for the text inside;
+                // anything else is decided when rendering.
+                autoescape = on instanceof Nodes.Const c ? Py.truthy(c.value) : null;
+                List<Stmt> body = body(Set.of("endautoescape"));
+                autoescape = saved;
+                endTag();
+                yield new Nodes.AutoEscape(line, on, body);
+            }
+            case "trans" -> throw error(
                     "the '" + t.text() + "' tag is not supported by this renderer (see recipes/README.md)", t);
             default -> throw error("Encountered unknown tag '" + t.text() + "'.", t);
         };
@@ -261,6 +281,31 @@ final class Parser {
         }
         endTag();
         return new Nodes.For(line, target, iterable, condition, recursive, body, otherwise);
+    }
+
+    private Stmt parseBlock(int line) {
+        Token at = current();
+        String name = expectIdentifier();
+        boolean scoped = skipName("scoped");
+        skipName("required");
+        if (blocks.containsKey(name)) {
+            throw error("block '" + name + "' defined twice", at);
+        }
+        int saved = loopDepth;
+        loopDepth = 0;
+        List<Stmt> body = body(Set.of("endblock"));
+        loopDepth = saved;
+        pos++;
+        if (current().kind() == Kind.NAME) {
+            if (!current().text().equals(name)) {
+                throw error("mismatching name of block: '" + name + "' closed by '" + current().text() + "'", current());
+            }
+            pos++;
+        }
+        expectBlockEnd();
+        Nodes.Block block = new Nodes.Block(line, name, scoped, body);
+        blocks.put(name, block);
+        return block;
     }
 
     private Stmt parseIf(int line) {

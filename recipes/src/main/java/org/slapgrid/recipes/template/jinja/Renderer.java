@@ -16,6 +16,11 @@ final class Renderer {
     private final Jinja2.Loader loader;
     private final String templateName;
     private int depth;
+    /** For each block name, its definitions from the child template up to the base one. */
+    private final Map<String, List<Nodes.Block>> blocks = new HashMap<>();
+    private Jinja2.Template parent;
+    /** Inside {@code {% autoescape true %}}: printed values are HTML-escaped. */
+    boolean autoescape;
 
     Renderer(Jinja2 environment, Jinja2.Loader loader, String templateName) {
         this.environment = environment;
@@ -25,6 +30,78 @@ final class Renderer {
 
     String templateName() {
         return templateName;
+    }
+
+    /**
+     * Renders a template with inheritance: its blocks, then, once {@code {% extends %}} has run,
+     * its parent's body with the child's blocks in front (what the child prints after extends is
+     * dropped, as in Jinja2).
+     */
+    void renderTemplate(Jinja2.Template t, Scope scope, StringBuilder out) {
+        addBlocks(t);
+        scope.set("self", new BlockReferences(scope));
+        runTop(t, scope, out);
+        while (parent != null) {
+            Jinja2.Template p = parent;
+            parent = null;
+            addBlocks(p);
+            runTop(p, scope, out);
+        }
+    }
+
+    private void addBlocks(Jinja2.Template t) {
+        t.blocks().forEach((name, block) -> blocks.computeIfAbsent(name, k -> new java.util.ArrayList<>()).add(block));
+    }
+
+    private void runTop(Jinja2.Template t, Scope scope, StringBuilder out) {
+        StringBuilder sink = out;
+        for (Stmt stmt : t.body()) {
+            if (sink != out && (stmt instanceof Nodes.Data || stmt instanceof Nodes.Print || stmt instanceof Nodes.Block)) {
+                continue;   // after extends, Jinja2 compiles no top-level output and no block call
+            }
+            execute(List.of(stmt), scope, sink);
+            if (parent != null && sink == out) {
+                sink = new StringBuilder();   // after extends: only blocks matter, rendered by the parent
+            }
+        }
+    }
+
+    void extend(Object name) {
+        if (parent != null) {
+            throw new PyException("TemplateRuntimeError", "extended multiple times");
+        }
+        parent = load(Py.str(name));
+    }
+
+    /** Renders definition {@code level} of block {@code name} (0 the most derived), super() giving the next. */
+    String renderBlock(String name, int level, Scope scope) {
+        List<Nodes.Block> chain = blocks.get(name);
+        if (chain == null || level >= chain.size()) {
+            throw new PyException("UndefinedError", level == 0 ? "no block named '" + name + "'"
+                    : "there is no parent block called '" + name + "'.");
+        }
+        Scope inner = new Scope(scope);
+        inner.set("super", (Values.PyCallable) (args, kw) -> renderBlock(name, level + 1, scope));
+        StringBuilder out = new StringBuilder();
+        execute(chain.get(level).body, inner, out);
+        return out.toString();
+    }
+
+    /** {@code self}: {@code self.name()} renders block {@code name}. */
+    private final class BlockReferences implements HasAttributes {
+        private final Scope scope;
+
+        BlockReferences(Scope scope) {
+            this.scope = scope;
+        }
+
+        @Override
+        public Object attribute(String name) {
+            if (!blocks.containsKey(name)) {
+                return Values.MISSING;
+            }
+            return (Values.PyCallable) (args, kw) -> renderBlock(name, 0, scope);
+        }
     }
 
     void execute(List<Stmt> body, Scope scope, StringBuilder out) {
@@ -41,7 +118,7 @@ final class Renderer {
         }
     }
 
-    private Jinja2.Template load(String name) {
+    Jinja2.Template load(String name) {
         if (depth > 50) {
             throw new PyException("RecursionError", "templates include each other too deeply: " + name);
         }
@@ -60,7 +137,7 @@ final class Renderer {
                 Jinja2.Template t = load(s);
                 depth++;
                 try {
-                    new Renderer(environment, loader, s).execute(t.body(), new Scope(scope), out);
+                    new Renderer(environment, loader, s).renderTemplate(t, new Scope(scope), out);
                 } finally {
                     depth--;
                 }
@@ -78,13 +155,13 @@ final class Renderer {
         Scope scope = new Scope(context != null ? context : environment.globalsScope(), new HashMap<>());
         depth++;
         try {
-            new Renderer(environment, loader, name).execute(t.body(), scope, new StringBuilder());
+            new Renderer(environment, loader, name).renderTemplate(t, scope, new StringBuilder());
         } finally {
             depth--;
         }
         Map<String, Object> exported = new HashMap<>();
         scope.vars.forEach((k, v) -> {
-            if (!k.startsWith("_")) {
+            if (!k.startsWith("_") && !k.equals("self")) {
                 exported.put(k, v);
             }
         });
