@@ -101,7 +101,7 @@ final class Builtins {
         fn(g, "reversed", (args, kw) -> {
             PyList l = Py.toList(a(args, 0));
             java.util.Collections.reverse(l);
-            return l;
+            return Values.Generator.of("list_reverseiterator", l);
         });
         fn(g, "enumerate", (args, kw) -> {
             long i = args.size() > 1 ? Py.toLong(args.get(1)) : Py.toLong(kw.getOrDefault("start", 0L));
@@ -109,7 +109,7 @@ final class Builtins {
             for (Object o : Py.iterate(a(args, 0))) {
                 out.add(new PyTuple(i++, o));
             }
-            return out;
+            return Values.Generator.of("enumerate", out);
         });
         fn(g, "zip", (args, kw) -> {
             List<List<Object>> lists = new ArrayList<>();
@@ -123,14 +123,14 @@ final class Builtins {
                 }
                 out.add(new PyTuple(row));
             }
-            return out;
+            return Values.Generator.of("zip", out);
         });
         fn(g, "map", (args, kw) -> {
             PyList out = new PyList();
             for (Object o : Py.iterate(a(args, 1))) {
                 out.add(Methods.callValue(args.get(0), Methods.args(o), Map.of()));
             }
-            return out;
+            return Values.Generator.of("map", out);
         });
         fn(g, "filter", (args, kw) -> {
             PyList out = new PyList();
@@ -139,7 +139,7 @@ final class Builtins {
                     out.add(o);
                 }
             }
-            return out;
+            return Values.Generator.of("filter", out);
         });
         fn(g, "all", (args, kw) -> {
             for (Object o : Py.iterate(a(args, 0))) {

@@ -125,7 +125,7 @@ final class Filters {
                     }
                     out.add(current);
                 }
-                return out;
+                return Values.Generator.of("generator", out);
             }
             case "capitalize":
                 return Methods.string(Py.str(v), "capitalize", List.of(), Map.of());
@@ -250,7 +250,7 @@ final class Filters {
                 return first ? indention + rv : rv;
             }
             case "items":
-                return new Values.DictView("items", castMap(v));
+                return Values.Generator.of("generator", Py.toList(new Values.DictView("items", castMap(v))));
             case "join": {
                 String sep = Py.str(opt(args, kw, 0, "d", ""));
                 Object attr = opt(args, kw, 1, "attribute", null);
@@ -281,7 +281,7 @@ final class Filters {
                         Object a = attribute(o, kw.get("attribute"));
                         out.add(a instanceof Undefined && kw.containsKey("default") ? dflt : a);
                     }
-                    return out;
+                    return Values.Generator.of("generator", out);
                 }
                 String filter = Py.str(args.get(0));
                 if (!exists(filter)) {
@@ -291,7 +291,7 @@ final class Filters {
                 for (Object o : Py.iterate(v)) {
                     out.add(apply(filter, o, rest, kw, scope, r));
                 }
-                return out;
+                return Values.Generator.of("generator", out);
             }
             case "max", "min": {
                 boolean cs = Py.truthy(opt(args, kw, 0, "case_sensitive", false));
@@ -329,7 +329,7 @@ final class Filters {
                         out.add(o);
                     }
                 }
-                return out;
+                return Values.Generator.of("generator", out);
             }
             case "replace": {
                 Object count = opt(args, kw, 2, "count", null);
@@ -345,7 +345,7 @@ final class Filters {
                 }
                 PyList l = Py.toList(v);
                 java.util.Collections.reverse(l);
-                return l;
+                return v instanceof List || v instanceof Values.PyRange ? Values.Generator.of("list_reverseiterator", l) : l;
             }
             case "round": {
                 long precision = Py.toLong(opt(args, kw, 0, "precision", 0L));
@@ -381,7 +381,7 @@ final class Filters {
                     }
                     out.add(tmp);
                 }
-                return out;
+                return Values.Generator.of("generator", out);
             }
             case "sort": {
                 boolean reverse = Py.truthy(opt(args, kw, 0, "reverse", false));
@@ -448,7 +448,7 @@ final class Filters {
                         out.add(o);
                     }
                 }
-                return out;
+                return Values.Generator.of("generator", out);
             }
             case "urlencode": {
                 if (v instanceof Map<?, ?> m) {

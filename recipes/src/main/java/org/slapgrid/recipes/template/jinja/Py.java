@@ -96,6 +96,9 @@ final class Py {
         if (v instanceof Undefined) {
             return "StrictUndefined";
         }
+        if (v instanceof Values.Generator g) {
+            return g.type;
+        }
         if (v instanceof Macro) {
             return "Macro";
         }
@@ -641,7 +644,8 @@ final class Py {
         if (container instanceof Set<?> s) {
             return s.contains(key(item));
         }
-        if (container instanceof PyRange || container instanceof Collection || container instanceof DictView) {
+        if (container instanceof PyRange || container instanceof Collection || container instanceof DictView
+                || container instanceof Values.Generator) {
             for (Object o : iterate(container)) {
                 if (eq(o, item)) {
                     return true;

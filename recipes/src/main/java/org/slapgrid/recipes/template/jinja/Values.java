@@ -219,4 +219,42 @@ final class Values {
             return attrs.containsKey(name) ? attrs.get(name) : MISSING;
         }
     }
+
+    /**
+     * A Python iterator (what map(), filter(), zip(), enumerate(), reversed() and the map/select
+     * filters return): read once, always true, no len(), printed as {@code <map object at 0x...>}.
+     */
+    static final class Generator implements Iterable<Object>, Iterator<Object> {
+        final String type;
+        private final Iterator<Object> source;
+
+        Generator(String type, Iterator<Object> source) {
+            this.type = type;
+            this.source = source;
+        }
+
+        static Generator of(String type, List<Object> items) {
+            return new Generator(type, items.iterator());
+        }
+
+        @Override
+        public Iterator<Object> iterator() {
+            return this;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return source.hasNext();
+        }
+
+        @Override
+        public Object next() {
+            return source.next();
+        }
+
+        @Override
+        public String toString() {
+            return "<" + type + " object at 0x" + Integer.toHexString(System.identityHashCode(this)) + ">";
+        }
+    }
 }
