@@ -182,8 +182,9 @@ class BuildoutCommandTest {
         Result r = slapos("buildout", "-c", dir.resolve("none.cfg").toString());
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.err()).contains("Couldn't open").contains("none.cfg");
-        // picocli usage errors: Main's exception mapper currently turns them into 1 (reported upstream)
-        assertThat(slapos("buildout", "--no-such-option").status()).isNotZero();
+        Result usage = slapos("buildout", "--no-such-option");
+        assertThat(usage.status()).as("bad usage").isEqualTo(2);
+        assertThat(usage.err()).contains("--no-such-option");
         assertThat(slapos("buildout", "resolve", "-c", dir.resolve("none.cfg").toString(), "a:b:c=1").status()).isEqualTo(2);
     }
 }

@@ -271,7 +271,7 @@ class ApiTest {
         admin.request(new InstanceRequest("elsewhere", SR, null, Map.of("secret", "n2-only"), null, false, Map.of("node", "n2")));
         assertThat(node1.nodeInfo("n1", v1, Duration.ofSeconds(1))).as("n2's change does not wake n1").isEmpty();
         NodeInfo info = node1.nodeInfo("n1");
-        assertThat(info.partitions()).allSatisfy(p -> assertThat(p.instance()).isNull());
+        assertThat(info.partitions()).isNotEmpty().allSatisfy(p -> assertThat(p.instance()).isNull());
         assertThat(info.toString()).doesNotContain("n2-only").doesNotContain("elsewhere");
     }
 

@@ -2,6 +2,7 @@ package org.slapgrid.master.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -265,7 +266,8 @@ abstract class StoreContractTest {
         Instance root = instances.request(alice, InstanceRequest.of("root", SR, Map.of())).instance();
         instances.request(Principal.instance(root.id()), InstanceRequest.of("child", SR, Map.of()));
         instances.remove(alice, "root");
-        assertThat(instances.list(alice)).allSatisfy(i -> assertThat(i.requestedState()).isEqualTo(RequestedState.DESTROYED));
+        assertThat(instances.list(alice)).extracting(Instance::name, Instance::requestedState).containsExactlyInAnyOrder(
+                tuple("root", RequestedState.DESTROYED), tuple("child", RequestedState.DESTROYED));
     }
 
     @Test

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.recipes.support.Modes;
 import org.slapgrid.recipes.testing.FakeBuildout;
 import org.slapgrid.recipes.testing.Tools;
+import org.slapgrid.testing.Require;
 
 class PromiseRecipesTest {
 
@@ -68,7 +69,7 @@ class PromiseRecipesTest {
             loopback6 = java.net.InetAddress.getByName("::1");
             new ServerSocket(0, 1, loopback6).close();
         } catch (java.io.IOException e) {
-            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no IPv6 loopback on this machine");
+            Require.that(false, "no IPv6 loopback (::1) on this machine: " + e.getMessage());
             return;
         }
         try (ServerSocket server = new ServerSocket(0, 50, loopback6)) {

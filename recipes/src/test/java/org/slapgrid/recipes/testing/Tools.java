@@ -1,26 +1,15 @@
 package org.slapgrid.recipes.testing;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
+import org.slapgrid.testing.Require;
 
-/** Skips a test, saying why, when a system tool it drives is not installed. */
+/** The system tools a recipe test drives: {@link Require#tools}, under the name the recipe tests use. */
 public final class Tools {
 
     private Tools() {
     }
 
+    /** Skips (under CI=true: fails) unless every command is on PATH. */
     public static void assumeInstalled(String... commands) {
-        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
-        for (String command : commands) {
-            boolean found = false;
-            for (String dir : path.split(":")) {
-                if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
-                    found = true;
-                    break;
-                }
-            }
-            Assumptions.assumeTrue(found, command + " is not installed (apt-get install " + command + ")");
-        }
+        Require.tools(commands);
     }
 }

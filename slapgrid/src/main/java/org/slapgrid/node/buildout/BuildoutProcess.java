@@ -50,6 +50,11 @@ public final class BuildoutProcess {
      */
     public ExecResult run(Path profile, Path directory, List<String> arguments, RunAs who, Duration timeout)
             throws IOException {
+        return executor.run(command(profile, directory, arguments), who, Map.of(), timeout);
+    }
+
+    /** The child's command line (a test runs it with its class loading logged, to see the archive used). */
+    List<String> command(Path profile, Path directory, List<String> arguments) {
         List<String> cmd = new ArrayList<>();
         cmd.add(runtime.java().toString());
         cmd.addAll(JVM_FLAGS);
@@ -65,6 +70,6 @@ public final class BuildoutProcess {
         cmd.add(profile.toString());
         cmd.add("buildout:directory=" + directory);
         cmd.addAll(arguments);
-        return executor.run(cmd, who, Map.of(), timeout);
+        return cmd;
     }
 }

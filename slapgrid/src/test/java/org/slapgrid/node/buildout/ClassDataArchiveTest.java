@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,11 +43,25 @@ class ClassDataArchiveTest {
         Files.createDirectories(dir);
         Path profile = tmp.resolve("p.cfg");
         Files.writeString(profile, "[buildout]\nparts = d\n\n[d]\nrecipe = slapos.cookbook:mkdirectory\nx = " + dir.resolve("x") + "\n");
-        ExecResult r = new BuildoutProcess(jars, new PartitionExecutor(), archive)
-                .run(profile, dir, List.of(), RunAs.currentUser(dir), Duration.ofMinutes(2));
+        BuildoutProcess process = new BuildoutProcess(jars, new PartitionExecutor(), archive);
+        ExecResult r = process.run(profile, dir, List.of(), RunAs.currentUser(dir), Duration.ofMinutes(2));
         assertThat(r.exitCode()).as(r.output()).isZero();
         assertThat(dir.resolve("x")).isDirectory();
         assertThat(r.output()).doesNotContain("[cds]").doesNotContain("shared archive");
+
+        // ... and it does use the archive: the very command, with sharing required rather than
+        // tried (-Xshare:on fails where auto falls back in silence) and class loading logged,
+        // loads the buildout's own classes from the archive, not from the jars.
+        List<String> cmd = new ArrayList<>(process.command(profile, dir, List.of()));
+        assertThat(cmd).contains("-Xshare:auto", "-XX:SharedArchiveFile=" + made);
+        Path loads = tmp.resolve("class-load.log");
+        cmd.set(cmd.indexOf("-Xshare:auto"), "-Xshare:on");
+        cmd.add(1, "-Xlog:class+load=info:file=" + loads);
+        ExecResult logged = new PartitionExecutor().run(cmd, RunAs.currentUser(dir), Map.of(), Duration.ofMinutes(2));
+        assertThat(logged.exitCode()).as(logged.output()).isZero();
+        assertThat(Files.readString(loads))
+                .containsPattern("org\\.slapgrid\\.node\\.buildout\\.BuildoutMain source: shared objects file")
+                .containsPattern("org\\.slapgrid\\.buildout\\.\\S+ source: shared objects file");
     }
 
     @Test

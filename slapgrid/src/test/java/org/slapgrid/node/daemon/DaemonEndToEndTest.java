@@ -2,7 +2,6 @@ package org.slapgrid.node.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +18,7 @@ import org.slapgrid.node.software.ReleaseCopy;
 import org.slapgrid.node.supervisor.ProcessState;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceState;
+import org.slapgrid.testing.Require;
 
 /**
  * The daemon as a real process: it deploys a requested instance by itself; after a kill -9 its
@@ -32,7 +32,7 @@ class DaemonEndToEndTest {
 
     @Test
     void deploysSurvivesKillNineAndIsTakenOverWithoutRestarts() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/supervisord")) || "true".equals(System.getenv("CI")),
+        Require.that(Files.isExecutable(Path.of("/usr/bin/supervisord")),
                 "needs Debian's supervisor package (installed by .ci/run)");
         try (NodeFixture n = NodeFixture.start(tmp, "node-daemon", "sgdmn", 2)) {
             String url = ReleaseCopy.of(Path.of("..").toAbsolutePath().normalize(), "hello", tmp.resolve("repo")).toString();

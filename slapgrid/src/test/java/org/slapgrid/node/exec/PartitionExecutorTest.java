@@ -1,18 +1,22 @@
 package org.slapgrid.node.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.testing.Require;
 
 class PartitionExecutorTest {
 
@@ -33,7 +37,7 @@ class PartitionExecutorTest {
 
     @Test
     void theNodeEnvironmentDoesNotLeakIntoAPartition() throws IOException {
-        assumeTrue(System.getenv("PATH") != null);
+        Require.that(System.getenv("PATH") != null, "a PATH to compare with the partition's");
         Path s = Scripts.write(dir.resolve("s"), "env");
         ExecResult r = executor.run(List.of(s.toString()), RunAs.currentUser(dir), Map.of("EXTRA", "given"),
                 Duration.ofSeconds(30));
@@ -41,19 +45,36 @@ class PartitionExecutorTest {
     }
 
     @Test
-    void aTimeoutKillsTheWholeProcessTree() throws IOException {
+    void aTimeoutKillsTheWholeProcessTree() throws Exception {
         Path marker = dir.resolve("child-alive");
-        // The child outlives its parent unless the tree is killed: it would touch the marker after 3 s.
-        Path s = Scripts.write(dir.resolve("s"), "(sleep 3; touch " + marker + ") & echo started; sleep 60");
-        ExecResult r = executor.run(List.of(s.toString()), RunAs.currentUser(dir), Map.of(), Duration.ofMillis(500));
+        Path pidFile = dir.resolve("child-pid");
+        // A background child that outlives its parent unless the tree is killed: after 2 s it
+        // would create the marker. The marker's path is in its command line, so it can be found.
+        Path s = Scripts.write(dir.resolve("s"), "sh -c 'sleep 2; touch \"$0\"' " + marker + " & echo $! > " + pidFile
+                + "; echo started; sleep 60");
+        CompletableFuture<ExecResult> run = CompletableFuture.supplyAsync(() -> {
+            try {
+                return executor.run(List.of(s.toString()), RunAs.currentUser(dir), Map.of(), Duration.ofMillis(1000));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        // The child is seen while the executable runs: the search below can find it.
+        await().atMost(Duration.ofSeconds(5)).until(() -> childrenNaming(marker) > 0);
+        ExecResult r = run.get(30, TimeUnit.SECONDS);
         assertThat(r.timedOut()).isTrue();
         assertThat(r.exitCode()).isEqualTo(-1);
         assertThat(r.output()).contains("started");
         assertThat(r.summary()).startsWith("timed out");
-        // Nothing may remain that could still create the marker.
-        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(marker.toString())))
-                .isEmpty();
-        assertThat(marker).doesNotExist();
+        long childPid = Long.parseLong(Files.readString(pidFile).trim());
+        // Nothing remains that could still create the marker, and it is never created.
+        await().atMost(Duration.ofSeconds(2)).until(() -> childrenNaming(marker) == 0
+                && ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false) == false);
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4)).until(() -> Files.notExists(marker));
+    }
+
+    private static long childrenNaming(Path marker) {
+        return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(marker.toString())).count();
     }
 
     @Test
@@ -66,7 +87,7 @@ class PartitionExecutorTest {
 
     @Test
     void asRootItRunsAsThePartitionUser() throws IOException {
-        assumeTrue(Scripts.isRoot(), "switching to a partition user needs root (CI runs as root)");
+        Require.root("switching to a partition user (CI runs as root)");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path s = Scripts.write(dir.resolve("s"), "id -un; cat /etc/shadow");
         ExecResult r = executor.run(List.of(s.toString()), new RunAs("nobody", dir), Map.of(), Duration.ofSeconds(30));

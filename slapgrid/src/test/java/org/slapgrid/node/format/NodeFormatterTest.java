@@ -2,7 +2,6 @@ package org.slapgrid.node.format;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.node.config.NodeConfig;
 import org.zeroturnaround.exec.ProcessExecutor;
+import org.slapgrid.testing.Require;
 
 class NodeFormatterTest {
 
@@ -101,7 +101,7 @@ class NodeFormatterTest {
 
     @Test
     void asRootEachPartitionHasItsOwnUserAndOthersCannotReadIt() throws Exception {
-        assumeTrue(isRoot(), "creating partition users needs root; run the suite as root (CI does) to cover this");
+        Require.root("creating partition users (CI runs the suite as root)");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         NodeConfig c = new NodeConfig(null, "http://127.0.0.1:1", "node-1", dir.resolve("secret"), dir.resolve("opt"),
                 dir.resolve("srv"), 2, "127.1.0.0/16", Duration.ofDays(1), Duration.ofHours(1), 2, true);

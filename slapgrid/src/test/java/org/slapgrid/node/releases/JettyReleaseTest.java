@@ -2,7 +2,6 @@ package org.slapgrid.node.releases;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,6 +20,7 @@ import org.slapgrid.node.software.SoftwareOutcome;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.slap.model.SupplyState;
+import org.slapgrid.testing.Require;
 
 /**
  * The Jetty release ({@code software-releases/jetty}) on a whole node with real parts:
@@ -35,8 +35,7 @@ class JettyReleaseTest {
 
     @Test
     void buildsFromMavenCentralAndServesItsUrlOnThePartitionsAddress() throws Exception {
-        boolean ci = "true".equals(System.getenv("CI"));
-        assumeTrue(ci || Files.isExecutable(Path.of("/usr/bin/supervisord")),
+        Require.that(Files.isExecutable(Path.of("/usr/bin/supervisord")),
                 "needs Debian's supervisor package (installed by .ci/run; required when CI=true)");
         try (NodeFixture n = NodeFixture.start(tmp, "node-jetty", "sgjetty", 1)) {
             String url = ReleaseTrees.copy("jetty", tmp.resolve("repo")).toString();

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.testing.Require;
 
 /** The supervisor layer against a real supervisord, one per test, in a temporary directory. */
 class RealSupervisordTest {
@@ -287,8 +288,7 @@ class RealSupervisordTest {
 
     @Test
     void programsRunAsThePartitionUserWhenTheNodeIsRoot() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
-                "needs root: supervisord can only switch to the partition user when it runs as root");
+        Require.root("supervisord can only switch to the partition user when it runs as root");
         for (Path p = part0; p != null && p.startsWith(tmp.getParent()); p = p.getParent()) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
