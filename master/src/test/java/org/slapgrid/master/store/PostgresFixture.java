@@ -1,6 +1,5 @@
 package org.slapgrid.master.store;
 
-
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slapgrid.testing.Require;
