@@ -388,7 +388,18 @@ final class Filters {
                 boolean cs = Py.truthy(opt(args, kw, 1, "case_sensitive", false));
                 Object attr = opt(args, kw, 2, "attribute", null);
                 List<Object> l = Py.toList(v);
-                Comparator<Object> c = (a, b) -> Py.compare(sortKey(attribute(a, attr), cs), sortKey(attribute(b, attr), cs), "<");
+                // attribute='a,b': sorted by a, then b (Jinja2's make_multi_attrgetter).
+                List<Object> attrs = attr != null && Py.isStr(attr) && Py.str(attr).contains(",")
+                        ? List.of((Object[]) Py.str(attr).split(",")) : java.util.Collections.singletonList(attr);
+                Comparator<Object> c = (a, b) -> {
+                    for (Object at : attrs) {
+                        int cmp = Py.compare(sortKey(attribute(a, at), cs), sortKey(attribute(b, at), cs), "<");
+                        if (cmp != 0) {
+                            return cmp;
+                        }
+                    }
+                    return 0;
+                };
                 l.sort(reverse ? c.reversed() : c);
                 return new PyList(l);
             }

@@ -98,7 +98,7 @@ final class Format {
                     if (!Py.isNumber(value)) {
                         throw PyException.type("%" + type + " format: a real number is required, not " + Py.typeName(value));
                     }
-                    yield signed(Long.toString(Py.isInt(value) ? Py.toLong(value) : (long) Py.toDouble(value)), flags);
+                    yield signed(Py.isInt(value) ? Py.big(value).toString() : Long.toString((long) Py.toDouble(value)), flags);
                 }
                 case 'f', 'F', 'e', 'E', 'g', 'G' -> signed(floatText(Py.toDouble(number(value, type)), type, precision < 0 ? 6 : precision, flags.contains("#")), flags);
                 case 'x', 'X', 'o' -> {
@@ -376,13 +376,13 @@ final class Format {
             if (!Py.isInt(value)) {
                 throw PyException.value("Unknown format code '" + type + "' for object of type 'float'");
             }
-            long n = Py.toLong(value);
+            java.math.BigInteger n = Py.big(value);
             String digits = switch (type) {
-                case 'x', 'X' -> Long.toHexString(Math.abs(n));
-                case 'o' -> Long.toOctalString(Math.abs(n));
-                case 'b' -> Long.toBinaryString(Math.abs(n));
-                case 'c' -> new String(Character.toChars((int) n));
-                default -> Long.toString(Math.abs(n));
+                case 'x', 'X' -> n.abs().toString(16);
+                case 'o' -> n.abs().toString(8);
+                case 'b' -> n.abs().toString(2);
+                case 'c' -> new String(Character.toChars(n.intValueExact()));
+                default -> n.abs().toString();
             };
             if (grouping && (type == 'd' || type == 0)) {
                 digits = group(digits);
@@ -393,7 +393,7 @@ final class Format {
             if (type == 'X') {
                 digits = digits.toUpperCase();
             }
-            text = (n < 0 ? "-" : sign == '+' ? "+" : sign == ' ' ? " " : "") + digits;
+            text = (n.signum() < 0 ? "-" : sign == '+' ? "+" : sign == ' ' ? " " : "") + digits;
         } else {
             double d = Py.toDouble(value);
             if (type == 0 && precision < 0) {

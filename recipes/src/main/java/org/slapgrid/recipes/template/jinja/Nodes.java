@@ -532,10 +532,11 @@ final class Nodes {
                 }
                 return;
             }
-            Scope scope = new Scope(s);
             Loop loop = new Loop(values, depth, recursive ? this : null, s, r);
-            scope.set("loop", loop);
             for (int i = 0; i < values.size(); i++) {
+                // Each iteration has its own names: what one sets is gone in the next, as in Jinja2.
+                Scope scope = new Scope(s);
+                scope.set("loop", loop);
                 loop.index = i;
                 target.assign(scope, values.get(i));
                 try {

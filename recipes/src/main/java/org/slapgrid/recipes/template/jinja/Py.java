@@ -33,11 +33,20 @@ final class Py {
     }
 
     static Object parseInt(String digits) {
-        try {
-            return Long.parseLong(digits);
-        } catch (NumberFormatException e) {
-            throw PyException.value("integer too large: " + digits);
-        }
+        return normalize(new java.math.BigInteger(digits));
+    }
+
+    /** Python's int is unbounded: Long while it fits, BigInteger beyond. */
+    static Object normalize(java.math.BigInteger b) {
+        return b.bitLength() < 64 ? (Object) b.longValue() : b;
+    }
+
+    static java.math.BigInteger big(Object v) {
+        return v instanceof java.math.BigInteger b ? b : java.math.BigInteger.valueOf(toLong(v));
+    }
+
+    private static boolean isBig(Object a, Object b) {
+        return a instanceof java.math.BigInteger || b instanceof java.math.BigInteger;
     }
 
     static Object check(Object value) {
@@ -57,7 +66,7 @@ final class Py {
         if (v instanceof Boolean) {
             return "bool";
         }
-        if (v instanceof Long || v instanceof Integer) {
+        if (v instanceof Long || v instanceof Integer || v instanceof java.math.BigInteger) {
             return "int";
         }
         if (v instanceof Double) {
@@ -126,6 +135,9 @@ final class Py {
         if (v instanceof Long l) {
             return l != 0;
         }
+        if (v instanceof java.math.BigInteger b) {
+            return b.signum() != 0;
+        }
         if (v instanceof Double d) {
             return d != 0.0;
         }
@@ -183,7 +195,7 @@ final class Py {
             out.append("None");
         } else if (v instanceof Boolean b) {
             out.append(b ? "True" : "False");
-        } else if (v instanceof Long || v instanceof Integer) {
+        } else if (v instanceof Long || v instanceof Integer || v instanceof java.math.BigInteger) {
             out.append(v);
         } else if (v instanceof Double d) {
             out.append(floatRepr(d));
@@ -325,7 +337,7 @@ final class Py {
     // ---- numbers ----
 
     static boolean isInt(Object v) {
-        return v instanceof Long || v instanceof Boolean || v instanceof Integer;
+        return v instanceof Long || v instanceof Boolean || v instanceof Integer || v instanceof java.math.BigInteger;
     }
 
     static boolean isNumber(Object v) {
@@ -342,11 +354,21 @@ final class Py {
         if (v instanceof Integer i) {
             return i;
         }
+        if (v instanceof java.math.BigInteger b) {
+            throw new PyException("OverflowError", "Python int too large to convert to C ssize_t: " + b);
+        }
         throw PyException.type("'" + typeName(v) + "' object cannot be interpreted as an integer");
     }
 
     static double toDouble(Object v) {
         if (v instanceof Double d) {
+            return d;
+        }
+        if (v instanceof java.math.BigInteger b) {
+            double d = b.doubleValue();
+            if (Double.isInfinite(d)) {
+                throw new PyException("OverflowError", "int too large to convert to float");
+            }
             return d;
         }
         return toLong(v);
@@ -360,7 +382,15 @@ final class Py {
         check(a);
         check(b);
         if (isInt(a) && isInt(b)) {
-            return Math.addExact(toLong(a), toLong(b));
+            if (!isBig(a, b)) {
+                long x = toLong(a);
+                long y = toLong(b);
+                long r = x + y;
+                if (((x ^ r) & (y ^ r)) >= 0) {
+                    return r;
+                }
+            }
+            return normalize(big(a).add(big(b)));
         }
         if (isNumber(a) && isNumber(b)) {
             return toDouble(a) + toDouble(b);
@@ -395,7 +425,15 @@ final class Py {
         check(a);
         check(b);
         if (isInt(a) && isInt(b)) {
-            return Math.subtractExact(toLong(a), toLong(b));
+            if (!isBig(a, b)) {
+                long x = toLong(a);
+                long y = toLong(b);
+                long r = x - y;
+                if (((x ^ y) & (x ^ r)) >= 0) {
+                    return r;
+                }
+            }
+            return normalize(big(a).subtract(big(b)));
         }
         if (isNumber(a) && isNumber(b)) {
             return toDouble(a) - toDouble(b);
@@ -412,7 +450,16 @@ final class Py {
         check(a);
         check(b);
         if (isInt(a) && isInt(b)) {
-            return Math.multiplyExact(toLong(a), toLong(b));
+            if (!isBig(a, b)) {
+                long x = toLong(a);
+                long y = toLong(b);
+                long hi = Math.multiplyHigh(x, y);
+                long lo = x * y;
+                if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {
+                    return lo;
+                }
+            }
+            return normalize(big(a).multiply(big(b)));
         }
         if (isNumber(a) && isNumber(b)) {
             return toDouble(a) * toDouble(b);
@@ -452,11 +499,21 @@ final class Py {
         check(a);
         check(b);
         if (isInt(a) && isInt(b)) {
-            long d = toLong(b);
-            if (d == 0) {
+            if (big(b).signum() == 0) {
                 throw new PyException("ZeroDivisionError", "integer division or modulo by zero");
             }
-            return Math.floorDiv(toLong(a), d);
+            if (isBig(a, b)) {
+                java.math.BigInteger[] qr = big(a).divideAndRemainder(big(b));
+                java.math.BigInteger q = qr[0];
+                if (qr[1].signum() != 0 && qr[1].signum() != big(b).signum()) {
+                    q = q.subtract(java.math.BigInteger.ONE);
+                }
+                return normalize(q);
+            }
+            if (toLong(a) == Long.MIN_VALUE && toLong(b) == -1) {
+                return normalize(big(a).negate());
+            }
+            return Math.floorDiv(toLong(a), toLong(b));
         }
         if (isNumber(a) && isNumber(b)) {
             double d = toDouble(b);
@@ -475,11 +532,14 @@ final class Py {
             return Format.percent(str(a), b);
         }
         if (isInt(a) && isInt(b)) {
-            long d = toLong(b);
-            if (d == 0) {
+            if (big(b).signum() == 0) {
                 throw new PyException("ZeroDivisionError", "integer division or modulo by zero");
             }
-            return Math.floorMod(toLong(a), d);
+            if (isBig(a, b)) {
+                java.math.BigInteger r = big(a).mod(big(b).abs());
+                return normalize(big(b).signum() < 0 && r.signum() != 0 ? r.add(big(b)) : r);
+            }
+            return Math.floorMod(toLong(a), toLong(b));
         }
         if (isNumber(a) && isNumber(b)) {
             double x = toDouble(a);
@@ -499,14 +559,11 @@ final class Py {
     static Object pow(Object a, Object b) {
         check(a);
         check(b);
-        if (isInt(a) && isInt(b) && toLong(b) >= 0) {
-            long base = toLong(a);
-            long e = toLong(b);
-            long result = 1;
-            for (long i = 0; i < e; i++) {
-                result = Math.multiplyExact(result, base);
+        if (isInt(a) && isInt(b) && big(b).signum() >= 0) {
+            if (big(b).bitLength() > 20) {
+                throw new PyException("OverflowError", "exponent too large");
             }
-            return result;
+            return normalize(big(a).pow(big(b).intValueExact()));
         }
         if (isNumber(a) && isNumber(b)) {
             return Math.pow(toDouble(a), toDouble(b));
@@ -517,7 +574,7 @@ final class Py {
     static Object neg(Object a) {
         check(a);
         if (isInt(a)) {
-            return -toLong(a);
+            return normalize(big(a).negate());
         }
         if (a instanceof Double d) {
             return -d;
@@ -528,7 +585,7 @@ final class Py {
     static Object pos(Object a) {
         check(a);
         if (isInt(a)) {
-            return toLong(a);
+            return normalize(big(a));
         }
         if (a instanceof Double) {
             return a;
@@ -549,7 +606,10 @@ final class Py {
         }
         if (isNumber(a) && isNumber(b)) {
             if (isInt(a) && isInt(b)) {
-                return toLong(a) == toLong(b);
+                return isBig(a, b) ? big(a).equals(big(b)) : toLong(a) == toLong(b);
+            }
+            if (isBig(a, b)) {
+                return new BigDecimal(big(isInt(a) ? a : b)).compareTo(new BigDecimal(toDoubleUnchecked(isInt(a) ? b : a))) == 0;
             }
             return toDouble(a) == toDouble(b);
         }
@@ -593,7 +653,10 @@ final class Py {
         check(b);
         if (isNumber(a) && isNumber(b)) {
             if (isInt(a) && isInt(b)) {
-                return Long.compare(toLong(a), toLong(b));
+                return isBig(a, b) ? big(a).compareTo(big(b)) : Long.compare(toLong(a), toLong(b));
+            }
+            if (isBig(a, b)) {
+                return exact(a).compareTo(exact(b));
             }
             return Double.compare(toDouble(a), toDouble(b));
         }
@@ -609,6 +672,14 @@ final class Py {
             return Integer.compare(l.size(), m.size());
         }
         throw PyException.type("'" + op + "' not supported between instances of '" + typeName(a) + "' and '" + typeName(b) + "'");
+    }
+
+    private static double toDoubleUnchecked(Object v) {
+        return v instanceof Double d ? d : big(v).doubleValue();
+    }
+
+    private static BigDecimal exact(Object v) {
+        return v instanceof Double d ? new BigDecimal(d) : new BigDecimal(big(v));
     }
 
     private static int compareCodePoints(String a, String b) {

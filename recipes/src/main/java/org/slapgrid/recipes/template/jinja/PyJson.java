@@ -49,7 +49,7 @@ final class PyJson {
         } else if (v instanceof Boolean b) {
             out.append(b ? "true" : "false");
         } else if (Py.isInt(v)) {
-            out.append(Py.toLong(v));
+            out.append(v instanceof Boolean ? Py.toLong(v) : v);
         } else if (v instanceof Double d) {
             out.append(Double.isNaN(d) ? "NaN" : Double.isInfinite(d) ? (d > 0 ? "Infinity" : "-Infinity") : Py.floatRepr(d));
         } else if (Py.isStr(v)) {
