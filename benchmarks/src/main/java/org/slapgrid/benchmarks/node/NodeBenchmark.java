@@ -43,7 +43,7 @@ import org.slapgrid.slap.model.SupplyState;
  *       simple instance of a built release (target: under 3 s), which includes the daemon's
  *       reaction to the request.</li>
  * </ul>
- * Usage: {@code java -cp benchmarks/target/benchmarks.jar org.slapgrid.benchmarks.node.NodeBenchmark [N] [requests]}
+ * Usage: {@code java -cp benchmarks/target/benchmarks.jar org.slapgrid.benchmarks.node.NodeBenchmark [N] [requests] [batches, e.g. 1,10,50]}
  */
 public final class NodeBenchmark {
 
@@ -56,6 +56,10 @@ public final class NodeBenchmark {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int requests = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        // concurrent requests, as a busy fleet sends them: each batch at once, its requests timed one by one
+        List<Integer> batches = args.length > 2 ? java.util.Arrays.stream(args[2].split(",")).map(Integer::parseInt).toList()
+                : List.of(1, 10, 50);
+        int concurrent = batches.stream().mapToInt(Integer::intValue).sum();
         boolean root = "root".equals(System.getProperty("user.name"));
         Path tmp = Files.createTempDirectory("node-bench");
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -70,7 +74,7 @@ public final class NodeBenchmark {
             Files.setPosixFilePermissions(etc.resolve("node.secret"), PosixFilePermissions.fromString("rw-------"));
             Path cfg = etc.resolve("slapos.cfg");
             Files.writeString(cfg, "[slapos]\nmaster_url = " + master.url() + "\nnode_id = " + NODE
-                    + "\npartition_amount = " + (n + requests) + "\nipv4_network = 127.77.0.0/16\ninstance_root = "
+                    + "\npartition_amount = " + (n + requests + concurrent) + "\nipv4_network = 127.77.0.0/16\ninstance_root = "
                     + tmp.resolve("srv") + "\nsoftware_root = " + tmp.resolve("opt") + "\n");
             NodeConfig config = new NodeConfigLoader(NodeLayout.forCurrentUser()).load(cfg);
             List<Partition> partitions = new NodeFormatter(config, root ? new UnixAccounts(USERS) : new CurrentUserAccounts())
@@ -137,6 +141,13 @@ public final class NodeBenchmark {
                 }
                 toConnection.add((System.nanoTime() - s) / 1e6);
             }
+            List<String> batchFigures = new ArrayList<>();
+            for (int k : batches) {
+                List<Double> times = concurrentRequests(admin, url, "c" + k + "-", k);
+                Collections.sort(times);
+                batchFigures.add(String.format("%d concurrent requests -> connection parameters (ms): p50 %.0f, max %.0f%n",
+                        k, median(times), times.get(times.size() - 1)));
+            }
             // `slapos node instance` as bin/slapos runs it (the CLI's AppCDS archive), the daemon running:
             // the command hands its round to the warm daemon.
             Path jsa = tmp.resolve("cli.jsa");
@@ -155,17 +166,51 @@ public final class NodeBenchmark {
                     rounded(toReaction), median(toReaction));
             System.out.printf("request -> connection parameters at the master, daemon running (ms): %s, median %.0f%n",
                     rounded(toConnection), median(toConnection));
+            batchFigures.forEach(System.out::print);
         } finally {
             if (supervisor != null) {
                 supervisor.shutdown();
             }
             master.close();
             if (root) {
-                for (int i = 0; i < n + requests; i++) {
+                for (int i = 0; i < n + requests + concurrent; i++) {
                     new ProcessBuilder("userdel", USERS + i).redirectErrorStream(true)
                             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
                 }
             }
+        }
+    }
+
+    /** Sends k requests at once (one thread each); each one's time from its request to its connection parameters. */
+    private static List<Double> concurrentRequests(SlapClient admin, String url, String prefix, int k) throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(k);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Double>> all = new ArrayList<>();
+            for (int j = 0; j < k; j++) {
+                String name = prefix + j;
+                all.add(pool.submit(() -> {
+                    start.await();
+                    long s = System.nanoTime();
+                    admin.request(new InstanceRequest(name, url, "default", Map.of(), RequestedState.STARTED, false,
+                            Map.of("node", NODE)));
+                    while (admin.info(name).connectionParameters().isEmpty()) {
+                        if (System.nanoTime() - s > TimeUnit.MINUTES.toNanos(10)) {
+                            throw new IllegalStateException(name + ": no connection parameters after 10 minutes");
+                        }
+                        Thread.sleep(20);
+                    }
+                    return (System.nanoTime() - s) / 1e6;
+                }));
+            }
+            start.countDown();
+            List<Double> out = new ArrayList<>();
+            for (var f : all) {
+                out.add(f.get());
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
         }
     }
 
