@@ -21,6 +21,8 @@ import org.slapgrid.node.format.Partition;
 import org.slapgrid.node.format.UnixAccounts;
 import org.slapgrid.node.instance.InstanceConverger;
 import org.slapgrid.node.instance.PartitionOutcome;
+import org.slapgrid.node.instance.PartitionReconciler;
+import org.slapgrid.node.instance.ReportSender;
 import org.slapgrid.node.instance.SupervisedServices;
 import org.slapgrid.node.promise.PromiseRunner;
 import org.slapgrid.node.software.SoftwareInstaller;
@@ -106,8 +108,10 @@ public final class Node {
         BuildoutProcess buildout = new BuildoutProcess(runtime, executor,
                 new ClassDataArchive(runtime, config.stateDirectory().resolve("lib")));
         SoftwareInstaller software = new SoftwareInstaller(config, master, buildout, builder, Duration.ofHours(2), log);
-        InstanceConverger converger = new InstanceConverger(config, master, new SupervisedServices(supervisor), buildout,
+        PartitionReconciler reconciler = new PartitionReconciler(config, master, new SupervisedServices(supervisor), buildout,
                 PromiseRunner.withOwnPool(promiseTimeout), new Drain(executor), executor, Clock.systemUTC(), log);
+        InstanceConverger converger = new InstanceConverger(reconciler, new ReportSender(master, config.nodeId(), log),
+                config.parallelism());
         return new Node(config, master, supervisor, software, converger, log);
     }
 
@@ -137,16 +141,26 @@ public final class Node {
 
     /** Watches the services: every crash becomes a bang at the master (rate-limited by the watcher). */
     public CrashWatcher watchCrashes() {
-        return watchCrashes(WatchSettings.defaults());
+        return watchCrashes(WatchSettings.defaults(), partition -> { });
+    }
+
+    /** The same, also telling {@code crashedPartition} (the daemon queues that partition). */
+    public CrashWatcher watchCrashes(Consumer<String> crashedPartition) {
+        return watchCrashes(WatchSettings.defaults(), crashedPartition);
     }
 
     /** The same, with its own restart policy and rate limit. */
     public CrashWatcher watchCrashes(WatchSettings settings) {
+        return watchCrashes(settings, partition -> { });
+    }
+
+    private CrashWatcher watchCrashes(WatchSettings settings, Consumer<String> crashedPartition) {
         CrashWatcher watcher = new CrashWatcher(supervisor, new CrashListener() {
             @Override
             public void crashed(CrashReport r) {
                 String message = r.summary() + (r.logTail() == null || r.logTail().isBlank() ? "" : "\n" + r.logTail());
                 bang(r.partitionId(), message);
+                crashedPartition.accept(r.partitionId());
             }
 
             @Override

@@ -125,6 +125,8 @@ public final class NodeFixture implements AutoCloseable {
     public InstanceConverger converger() { return converger; }
     /** The node as its commands and daemon see it (crash watching, bangs). */
     public Node assembled() { return assembled; }
+    /** Where the node logs (a daemon of a test logs there too). */
+    public java.util.function.Consumer<String> logger() { return log::add; }
     /** What the node logged, for assertion messages. */
     public String log() { synchronized (log) { return String.join("\n", log); } }
 
@@ -155,6 +157,21 @@ public final class NodeFixture implements AutoCloseable {
         public void close() {
             // nothing of its own to stop: supervisord and its programs belong to the fixture
         }
+    }
+
+    /** Another node on the same files, supervisord and master, whose promises may take {@code promiseTimeout}. */
+    public Node assemble(Duration promiseTimeout) {
+        return Node.assemble(config, node, supervisor, runtime, builder, promiseTimeout, log::add);
+    }
+
+    /** The release directory's software.cfg, written with {@code software} and the {@code instance.cfg.in} it renders. */
+    public static String writeRelease(Path dir, String software, String instanceProfile) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("software.cfg"), software + "\n[instance-profile]\nrecipe = slapos.recipe.template:jinja2\n"
+                + "url = ${:_profile_base_location_}/instance.cfg.in\noutput = ${buildout:directory}/instance.cfg\n");
+        Files.writeString(dir.resolve("instance.cfg.in"), instanceProfile);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return dir.resolve("software.cfg").toString();
     }
 
     public Restarted restartNode() {

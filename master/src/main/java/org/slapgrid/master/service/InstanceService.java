@@ -374,9 +374,12 @@ public final class InstanceService {
             String log = state == InstanceState.ERROR ? Validate.tail(report.log(), limits.maxLogChars()) : null;
             Long answered = report.timestamp() == null ? i.reportedTimestamp() : report.timestamp();
             if (state != i.reportedState() || !Objects.equals(log, i.errorLog()) || !Objects.equals(answered, i.reportedTimestamp())) {
-                // A report is not desired state: the node's version is not bumped (it would only wake its own poll).
+                // The node's document carries this observed state and is cached by the node's
+                // version: a report that changes it bumps the version, so what the master serves
+                // (to the node's next poll too) is never stale and the node never repeats a report.
                 Sql.update(c, "UPDATE instance SET reported_state = ?, error_log = ?, reported_ts = ? WHERE id = ?",
                         state.json(), log, answered, i.id());
+                changes.touch(nodeId);
                 AuditLog.record(c, who, "instance." + state.json(), "instance:" + i.id(), i.name());
             }
             return changes;
@@ -407,6 +410,7 @@ public final class InstanceService {
         publishes.acquire(i.id());
         String json = InstanceRows.json(new LinkedHashMap<>(params));
         Sql.update(c, "UPDATE instance SET connection_params = ? WHERE id = ?", json, i.id());
+        changes.touch(i.node()); // its own node's document carries them (the version keys its cache)
         if (i.parent() != null) {
             // The requester reads its children's connection parameters when it converges: make it converge again.
             Optional<Instance> parent = InstanceRows.byId(c, i.parent());

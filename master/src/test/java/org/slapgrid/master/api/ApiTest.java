@@ -266,6 +266,29 @@ class ApiTest {
     }
 
     @Test
+    void afterAReportTheNodesNextPollShowsItAndARepeatedReportChangesNothing() {
+        Instance i = admin.request(new InstanceRequest("seen", SR, null, null, null, false, Map.of("node", "n1")));
+        NodeInfo before = node1.nodeInfo("n1");
+        node1.reportInstance("n1", i.partition(), InstanceState.ERROR, "profile failed", i.timestamp());
+        // the poll a node makes next: with the version it knows, and a wait
+        NodeInfo after = node1.nodeInfo("n1", before.version(), Duration.ofSeconds(5)).orElseThrow(
+                () -> new AssertionError("the report is not in the node's document: the node would see stale data"));
+        Instance seen = after.partitions().stream().filter(p -> p.id().equals(i.partition())).findFirst().orElseThrow().instance();
+        assertThat(seen.reportedState()).isEqualTo(InstanceState.ERROR);
+        assertThat(seen.errorLog()).isEqualTo("profile failed");
+        assertThat(seen.reportedTimestamp()).isEqualTo(i.timestamp());
+        assertThat(seen.timestamp()).as("a report is not a change to act on").isEqualTo(i.timestamp());
+
+        node1.publishConnection("n1", i.partition(), Map.of("url", "http://127.0.0.1:1"));
+        NodeInfo published = node1.nodeInfo("n1", after.version(), Duration.ofSeconds(5)).orElseThrow();
+        assertThat(published.partitions().stream().filter(p -> p.id().equals(i.partition())).findFirst().orElseThrow()
+                .instance().connectionParameters()).containsEntry("url", "http://127.0.0.1:1");
+
+        node1.reportInstance("n1", i.partition(), InstanceState.ERROR, "profile failed", i.timestamp());
+        assertThat(node1.nodeInfo("n1", published.version(), Duration.ZERO)).as("the same report again changes nothing").isEmpty();
+    }
+
+    @Test
     void aNodeNeverSeesAnotherNodesChangesOrData() {
         long v1 = node1.nodeInfo("n1").version();
         admin.request(new InstanceRequest("elsewhere", SR, null, Map.of("secret", "n2-only"), null, false, Map.of("node", "n2")));

@@ -1,147 +1,307 @@
 package org.slapgrid.node.daemon;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.slapgrid.node.Node;
+import org.slapgrid.node.format.Partition;
 import org.slapgrid.node.instance.InstanceConverger;
 import org.slapgrid.node.instance.PartitionOutcome;
-import org.slapgrid.node.software.SoftwareOutcome;
-import org.slapgrid.node.supervisor.CrashWatcher;
+import org.slapgrid.node.instance.Reconciled;
+import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.NodeInfo;
+import org.slapgrid.slap.model.PartitionInfo;
+import org.slapgrid.slap.model.RequestedState;
+import org.slapgrid.slap.model.SoftwareSupply;
+import org.slapgrid.slap.model.SupplyState;
+import org.slapgrid.node.supervisor.CrashWatcher;
 
 /**
- * {@code slapos node daemon}: software and instances, continuously. It long-polls the master, so
- * a requested change starts converging as soon as the master has it; after every poll (at most
- * {@code pollWait} apart) it converges, which skips unchanged partitions but runs their promises
- * and honours each partition's periodicity. When the master cannot be reached it keeps the
- * services running, says so, and retries with a capped exponential backoff. {@link #stop()}
- * (SIGTERM) ends it between two steps and leaves the services to supervisord, so a restarted
- * daemon takes them over without restarting them.
+ * {@code slapos node daemon}: an event source, and a reconciler per partition. Events only
+ * enqueue partition ids in a {@link PartitionQueue}: the master's long-poll (running all the
+ * time, also while partitions converge: a partition is queued when what the master wants of it
+ * changed), the control socket ({@code slapos node instance}), a periodic timer (promises and
+ * periodicity), a service crash, the end of a release's build. A bounded pool reconciles each
+ * queued partition ({@link org.slapgrid.node.instance.PartitionReconciler}), never two at once
+ * for one partition, each with its own timeout, and sends its report once. After a failure only
+ * that partition backs off (its own {@link Backoff}, reset on success). Software releases build
+ * on their own {@link SoftwareWorkers}: an instance waits for its own release only.
+ * {@link #stop()} (SIGTERM) lets running reconciles finish for a while and leaves the services
+ * to supervisord, so a restarted daemon takes them over without restarting them.
  */
 public final class NodeDaemon {
 
-    private static final Duration MAX_BACKOFF = Duration.ofMinutes(1);
-    /**
-     * After a round in which something failed, the next round waits this long, doubling up to
-     * {@link #MAX_FAILURE_BACKOFF}: a failure is reported to the master, which changes the node's
-     * data, which would end the next long-poll at once and retry in a hot loop.
-     */
-    private static final Duration FIRST_FAILURE_BACKOFF = Duration.ofSeconds(5);
-    private static final Duration MAX_FAILURE_BACKOFF = Duration.ofMinutes(5);
+    private static final Backoff MASTER_BACKOFF = Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(1));
+    /** A partition that failed is tried again after this, doubling up to 5 minutes. */
+    static final Backoff PARTITION_BACKOFF = Backoff.of(Duration.ofSeconds(5), Duration.ofMinutes(5));
 
     private final Node node;
     private final Duration pollWait;
+    private final Duration period;
+    private final Backoff partitionBackoff;
     private final Consumer<String> log;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    /** One round at a time: the loop's and those asked through the control socket. */
-    private final Object rounds = new Object();
-    private volatile Thread worker;
-    private volatile long iterations;
+    private final AtomicReference<NodeInfo> desired = new AtomicReference<>();
+    /** What the master wanted of each partition when it was last queued for a change. */
+    private final Map<String, String> queuedFor = new ConcurrentHashMap<>();
+    private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
+    private final Set<String> reportedOnce = ConcurrentHashMap.newKeySet();
+    private volatile Map<String, Partition> formatted = Map.of();
+    private volatile PartitionQueue<PartitionOutcome> queue;
+    private volatile SoftwareWorkers software;
+    private volatile Thread poller;
 
+    /** @param pollWait the longest wait of one long-poll, and the period of the promise timer */
     public NodeDaemon(Node node, Duration pollWait, Consumer<String> log) {
+        this(node, pollWait, pollWait, PARTITION_BACKOFF, log);
+    }
+
+    /**
+     * @param period           how often every partition is looked at again without an event
+     *                         (its promises run; its periodicity is honoured)
+     * @param partitionBackoff the backoff of a failing partition
+     */
+    public NodeDaemon(Node node, Duration pollWait, Duration period, Backoff partitionBackoff, Consumer<String> log) {
         this.node = node;
         this.pollWait = pollWait;
+        this.period = period;
+        this.partitionBackoff = partitionBackoff;
         this.log = log;
     }
 
-    /** How many convergence rounds have completed (for status and tests). */
+    /** How many times every queued partition had been reconciled (the queue ran empty), for status and tests. */
     public long iterations() {
-        return iterations;
+        PartitionQueue<PartitionOutcome> q = queue;
+        return q == null ? 0 : q.settled();
     }
 
-    /** Runs until {@link #stop()}. */
+    /** Runs until {@link #stop()}: this thread long-polls the master. */
     public void run() {
-        worker = Thread.currentThread();
+        poller = Thread.currentThread();
         String nodeId = node.config().nodeId();
         log.accept("node " + nodeId + ": daemon started, master " + node.config().masterUrl());
-        NodeInfo last = null;
-        Duration backoff = Duration.ofSeconds(1);
-        Duration failureBackoff = FIRST_FAILURE_BACKOFF;
-        boolean unreachable = false;
-        try (CrashWatcher ignored = node.watchCrashes();
+        int workers = Math.max(4, 2 * node.config().parallelism());
+        Duration timeout = node.config().partitionTimeout().plusMinutes(5);
+        ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                PartitionQueue.daemonThreads("daemon-timer"));
+        try (PartitionQueue<PartitionOutcome> q = new PartitionQueue<>(workers, timeout, this::reconcile);
+             SoftwareWorkers sw = new SoftwareWorkers(node.softwareInstaller(), Math.max(1, node.config().parallelism() / 2), log);
+             CrashWatcher ignored = node.watchCrashes(q::enqueue);
              ControlSocket control = ControlSocket.listen(ControlSocket.pathFor(node.config()), this::askedRound, log)) {
-            while (stopped.getCount() > 0) {
-                try {
-                    Optional<NodeInfo> changed = node.master().nodeInfo(nodeId, last == null ? -1 : last.version(),
-                            last == null ? Duration.ZERO : pollWait);
-                    if (unreachable) {
-                        log.accept("node " + nodeId + ": the master answers again");
-                        unreachable = false;
-                    }
-                    backoff = Duration.ofSeconds(1);
-                    if (changed.isPresent()) {
-                        last = changed.get();
-                    }
-                    if (stopped.getCount() == 0 || last == null) {
-                        break;
-                    }
-                    boolean failed = converge(last, changed.isPresent());
-                    iterations++;
-                    if (failed) {
-                        log.accept("node " + nodeId + ": something failed; next attempt in " + failureBackoff.toSeconds() + " s");
-                        if (await(failureBackoff)) {
-                            break;
-                        }
-                        failureBackoff = failureBackoff.multipliedBy(2).compareTo(MAX_FAILURE_BACKOFF) > 0
-                                ? MAX_FAILURE_BACKOFF : failureBackoff.multipliedBy(2);
-                    } else {
-                        failureBackoff = FIRST_FAILURE_BACKOFF;
-                    }
-                } catch (RuntimeException e) {
-                    if (stopped.getCount() == 0) {
-                        break;
-                    }
-                    unreachable = true;
-                    log.accept("node " + nodeId + ": " + e.getMessage() + "; services keep running; retrying in "
-                            + backoff.toSeconds() + " s");
-                    if (await(backoff)) {
-                        break;
-                    }
-                    backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-                }
-            }
-        } catch (java.io.IOException e) {
+            queue = q;
+            software = sw;
+            node.supervisor().ensureRunning();
+            timer.scheduleWithFixedDelay(this::everyPartition, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+            poll(nodeId);
+        } catch (IOException e) {
             log.accept("node " + nodeId + ": cannot open the control socket: " + e.getMessage());
+        } finally {
+            timer.shutdownNow();
         }
         log.accept("node " + nodeId + ": daemon stopped; services left running under supervisord");
     }
 
-    /** A round asked for by `slapos node instance` through the control socket. */
-    private List<PartitionOutcome> askedRound(ControlSocket.Request request) {
-        synchronized (rounds) {
+    /** The long-poll, continuously: every new node document becomes events. */
+    private void poll(String nodeId) {
+        Backoff backoff = MASTER_BACKOFF;
+        boolean unreachable = false;
+        while (stopped.getCount() > 0) {
             try {
-                return node.instance(node.master().nodeInfo(node.config().nodeId()),
-                        new InstanceConverger.Selection(request.force(), request.only()));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                NodeInfo last = desired.get();
+                Optional<NodeInfo> changed = node.master().nodeInfo(nodeId, last == null ? -1 : last.version(),
+                        last == null ? Duration.ZERO : pollWait);
+                if (unreachable) {
+                    log.accept("node " + nodeId + ": the master answers again");
+                    unreachable = false;
+                }
+                backoff = backoff.reset();
+                changed.ifPresent(this::observe);
+            } catch (RuntimeException e) {
+                if (stopped.getCount() == 0) {
+                    break;
+                }
+                unreachable = true;
+                backoff = backoff.failed();
+                log.accept("node " + nodeId + ": " + e.getMessage() + "; services keep running; retrying in "
+                        + backoff.delay().toSeconds() + " s");
+                if (await(backoff.delay())) {
+                    break;
+                }
             }
         }
     }
 
-    /** One round of software and instances; true when something failed. */
-    private boolean converge(NodeInfo info, boolean changed) {
-        synchronized (rounds) {
-            return convergeLocked(info, changed);
+    /** A new node document: queue the releases and the partitions whose desired state changed. */
+    private synchronized void observe(NodeInfo info) {
+        NodeInfo previous = desired.get();
+        if (previous != null && previous.version() >= info.version()) {
+            return; // an older answer (the control socket fetched a newer one meanwhile)
+        }
+        desired.set(info);
+        buildWhatIsMissing(info);
+        for (PartitionInfo p : info.partitions()) {
+            String wanted = desiredKey(p);
+            if (!Objects.equals(queuedFor.put(p.id(), wanted), wanted) && (p.instance() != null || previous != null)) {
+                queue.enqueue(p.id());
+            }
         }
     }
 
-    private boolean convergeLocked(NodeInfo info, boolean changed) {
-        try {
-            List<SoftwareOutcome> sw = node.software(info, false);
-            sw.stream().filter(o -> o.kind() != SoftwareOutcome.Kind.ALREADY_BUILT).forEach(o -> log.accept(o.toString()));
-            List<PartitionOutcome> out = node.instance(info, InstanceConverger.Selection.all());
-            out.stream().filter(o -> changed || o.kind() != PartitionOutcome.Kind.SKIPPED).forEach(o -> log.accept(o.toString()));
-            return sw.stream().anyMatch(o -> o.kind() == SoftwareOutcome.Kind.FAILED)
-                    || out.stream().anyMatch(o -> o.kind() == PartitionOutcome.Kind.FAILED);
-        } catch (java.io.IOException e) {
-            log.accept("node " + node.config().nodeId() + ": " + e.getMessage());
-            return true;
+    /**
+     * What the master wants of a partition, without what it observed: the instance and its
+     * timestamp (bumped by every change the node must act on) and those of its shared instances.
+     */
+    private static String desiredKey(PartitionInfo p) {
+        if (p.instance() == null) {
+            return "free";
         }
+        StringBuilder k = new StringBuilder(p.instance().id()).append('@').append(p.instance().timestamp());
+        for (Instance s : p.sharedInstances()) {
+            k.append(',').append(s.id()).append('@').append(s.timestamp());
+        }
+        return k.toString();
+    }
+
+    /** Starts the builds and removals the supplies ask for; their partitions are queued when a build ends. */
+    private void buildWhatIsMissing(NodeInfo info) {
+        for (SoftwareSupply s : info.software()) {
+            if (software.needsWork(s)) {
+                CompletableFuture<?> build = software.ensure(s);
+                if (!build.isDone()) {
+                    build.thenRun(() -> partitionsOf(s.url()).forEach(queue::enqueue));
+                }
+            }
+        }
+    }
+
+    /** The periodic timer: every partition hosting an instance is looked at (promises, periodicity), failed builds retried. */
+    private void everyPartition() {
+        NodeInfo info = desired.get();
+        if (info != null) {
+            buildWhatIsMissing(info);
+            info.partitions().stream().filter(p -> p.instance() != null).forEach(p -> queue.enqueue(p.id()));
+        }
+    }
+
+    private List<String> partitionsOf(String url) {
+        NodeInfo info = desired.get();
+        return info == null ? List.of() : info.partitions().stream()
+                .filter(p -> p.instance() != null && url.equals(p.instance().softwareUrl())).map(PartitionInfo::id).toList();
+    }
+
+    /** One partition, on a worker of the queue: reconcile, report once, schedule what comes next. */
+    private PartitionOutcome reconcile(PartitionQueue.Work work, Throwable failedWith) {
+        String id = work.partition();
+        NodeInfo info = desired.get();
+        PartitionInfo p = info == null ? null : info.partitions().stream().filter(x -> x.id().equals(id)).findFirst().orElse(null);
+        if (p == null || p.instance() == null) {
+            return null; // free (or unknown): nothing to do
+        }
+        if (failedWith != null) {
+            log.accept(id + ": reconcile failed: " + failedWith);
+            retryLater(id);
+            return new PartitionOutcome(id, PartitionOutcome.Kind.FAILED, failedWith.toString());
+        }
+        Instance instance = p.instance();
+        if (instance.requestedState() != RequestedState.DESTROYED && !software.built(instance.softwareUrl())) {
+            Optional<SoftwareSupply> supply = info.software().stream()
+                    .filter(s -> s.url().equals(instance.softwareUrl()) && s.requestedState() == SupplyState.AVAILABLE).findFirst();
+            if (supply.isPresent()) {
+                CompletableFuture<?> build = software.ensure(supply.get());
+                if (!build.isDone()) {
+                    build.thenRun(() -> queue.enqueue(id));
+                    return logged(new PartitionOutcome(id, PartitionOutcome.Kind.WAITING, "release being built"));
+                }
+                // built meanwhile, or the build failed: the reconcile runs, or reports the missing release
+            }
+        }
+        Partition partition = formattedPartition(id);
+        Reconciled r = node.converger().reconciler().reconcile(p, partition, work.force(), new HashMap<>());
+        // reported on the instance as seen when this run began: the report answers that timestamp
+        node.converger().reports().send(id, instance, r);
+        if (r.failed()) {
+            retryLater(id);
+        } else {
+            backoffs.remove(id);
+            if (r.requeueAfter() != null) {
+                queue.enqueue(id, r.requeueAfter(), false);
+            }
+        }
+        return logged(r.outcome());
+    }
+
+    private void retryLater(String id) {
+        Backoff b = backoffs.merge(id, partitionBackoff.failed(), (old, x) -> old.failed());
+        log.accept(id + ": next attempt in " + b.delay().toSeconds() + " s");
+        queue.enqueue(id, b.delay(), false);
+    }
+
+    /** Logs an outcome unless it is a skip already logged once. */
+    private PartitionOutcome logged(PartitionOutcome o) {
+        if (o.kind() != PartitionOutcome.Kind.SKIPPED || reportedOnce.add(o.partition())) {
+            log.accept(o.toString());
+        }
+        return o;
+    }
+
+    private Partition formattedPartition(String id) {
+        Partition p = formatted.get(id);
+        if (p == null) {
+            try {
+                Map<String, Partition> fresh = new HashMap<>();
+                node.partitions().forEach(x -> fresh.put(x.id(), x));
+                formatted = fresh;
+            } catch (IOException | RuntimeException e) {
+                return null; // the reconcile reports the partition as not formatted
+            }
+            p = formatted.get(id);
+        }
+        return p;
+    }
+
+    /**
+     * A round asked for by {@code slapos node instance} through the control socket: the selected
+     * partitions are queued like any event, and the answer waits for their runs.
+     */
+    private List<PartitionOutcome> askedRound(ControlSocket.Request request) {
+        observe(node.master().nodeInfo(node.config().nodeId()));
+        InstanceConverger.Selection selection = new InstanceConverger.Selection(request.force(), request.only());
+        List<CompletableFuture<PartitionOutcome>> runs = new ArrayList<>();
+        for (PartitionInfo p : desired.get().partitions()) {
+            if (p.instance() != null && selection.includes(p.id())) {
+                runs.add(queue.request(p.id(), request.force()));
+            }
+        }
+        List<PartitionOutcome> out = new ArrayList<>();
+        for (CompletableFuture<PartitionOutcome> f : runs) {
+            try {
+                PartitionOutcome o = f.get(node.config().partitionTimeout().toMillis() + 600_000, TimeUnit.MILLISECONDS);
+                if (o != null) {
+                    out.add(o);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                throw new UncheckedIOException(new IOException("a partition did not finish: " + e, e));
+            }
+        }
+        return out;
     }
 
     /** Waits, or returns true at once when stopped meanwhile. */
@@ -174,7 +334,7 @@ public final class NodeDaemon {
     /** Asks the daemon to stop; a long-poll in progress is interrupted. */
     public void stop() {
         stopped.countDown();
-        Thread w = worker;
+        Thread w = poller;
         if (w != null) {
             w.interrupt();
         }

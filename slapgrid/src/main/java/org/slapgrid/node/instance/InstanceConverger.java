@@ -1,93 +1,54 @@
 package org.slapgrid.node.instance;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
-import org.slapgrid.node.buildout.BuildoutProcess;
-import org.slapgrid.node.config.NodeConfig;
-import org.slapgrid.node.drain.Drain;
-import org.slapgrid.node.drain.DrainResult;
-import org.slapgrid.node.exec.ExecResult;
-import org.slapgrid.node.exec.PartitionExecutor;
-import org.slapgrid.node.exec.RunAs;
 import org.slapgrid.node.format.Partition;
-import org.slapgrid.node.io.AtomicFiles;
-import org.slapgrid.node.promise.PromiseResult;
-import org.slapgrid.node.promise.PromiseRunner;
-import org.slapgrid.node.promise.PromiseState;
-import org.slapgrid.slap.SoftwareUrl;
-import org.slapgrid.slap.SlapClient;
-import org.slapgrid.slap.model.Instance;
-import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.slap.model.NodeInfo;
 import org.slapgrid.slap.model.PartitionInfo;
-import org.slapgrid.slap.model.RequestedState;
 
 /**
- * {@code slapos node instance}: brings every partition that hosts an instance to what the
- * master asks, level-triggered. For each partition, in parallel (bounded by the node's
- * parallelism): work out its inputs; skip it when they did not change and its periodicity has
- * not elapsed (only its promises run); otherwise write its profile, run its buildout as the
- * partition's user (with a timeout), put its services under the supervisor, run its promises
- * and report the outcome to the master. A failure in one partition never touches another.
+ * {@code slapos node instance} without a daemon: one round over every partition that hosts an
+ * instance, in parallel (bounded by the node's parallelism), each through the
+ * {@link PartitionReconciler} and its report sent once through the {@link ReportSender}. The
+ * daemon does not use rounds: it reconciles each partition on its own events.
  */
 public final class InstanceConverger {
 
-    private static final int REPORT_TAIL = 4000;
-    /**
-     * Right after its services were (re)started, an instance gets this long for its promises to
-     * be kept: a server needs a moment to listen, and failing a run for that would make every
-     * first deployment look broken.
-     */
-    static final Duration PROMISE_GRACE = Duration.ofSeconds(20);
-    private static final Duration PROMISE_RETRY = Duration.ofMillis(500);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    private final PartitionReconciler reconciler;
+    private final ReportSender reports;
+    private final int parallelism;
 
-    private final NodeConfig config;
-    private final SlapClient master;
-    private final PartitionServices services;
-    private final BuildoutProcess buildout;
-    private final PromiseRunner promises;
-    private final Drain drain;
-    private final PartitionExecutor executor;
-    private final Clock clock;
-    private final Consumer<String> log;
+    public InstanceConverger(PartitionReconciler reconciler, ReportSender reports, int parallelism) {
+        this.reconciler = reconciler;
+        this.reports = reports;
+        this.parallelism = parallelism;
+    }
 
-    public InstanceConverger(NodeConfig config, SlapClient master, PartitionServices services, BuildoutProcess buildout,
-                             PromiseRunner promises, Drain drain, PartitionExecutor executor, Clock clock,
-                             Consumer<String> log) {
-        this.config = config;
-        this.master = master;
-        this.services = services;
-        this.buildout = buildout;
-        this.promises = promises;
-        this.drain = drain;
-        this.executor = executor;
-        this.clock = clock;
-        this.log = log;
+    public PartitionReconciler reconciler() {
+        return reconciler;
+    }
+
+    public ReportSender reports() {
+        return reports;
     }
 
     /** Which partitions, and whether to ignore the skip rule. */
     public record Selection(boolean force, String onlyPartition) {
         public static Selection all() {
             return new Selection(false, null);
+        }
+
+        public boolean includes(String partition) {
+            return onlyPartition == null || onlyPartition.equals(partition);
         }
     }
 
@@ -96,15 +57,19 @@ public final class InstanceConverger {
         Map<String, Partition> byId = formatted.stream().collect(Collectors.toMap(Partition::id, Function.identity()));
         List<PartitionInfo> todo = info.partitions().stream()
                 .filter(p -> p.instance() != null)
-                .filter(p -> selection.onlyPartition() == null || selection.onlyPartition().equals(p.id()))
+                .filter(p -> selection.includes(p.id()))
                 .toList();
         // A release's instance profile and build stamp, read once per round, not once per partition.
-        Map<Path, String> releases = new java.util.concurrent.ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(config.parallelism(), todo.size())));
+        Map<Path, String> releases = new ConcurrentHashMap<>();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(parallelism, todo.size())));
         try {
             List<Future<PartitionOutcome>> running = new ArrayList<>();
             for (PartitionInfo p : todo) {
-                running.add(pool.submit(() -> convergeSafely(p, byId.get(p.id()), selection.force(), releases)));
+                running.add(pool.submit(() -> {
+                    Reconciled r = reconciler.reconcile(p, byId.get(p.id()), selection.force(), releases);
+                    reports.send(p.id(), p.instance(), r);
+                    return r.outcome();
+                }));
             }
             List<PartitionOutcome> out = new ArrayList<>();
             for (Future<PartitionOutcome> f : running) {
@@ -119,261 +84,4 @@ public final class InstanceConverger {
             pool.shutdownNow();
         }
     }
-
-    private PartitionOutcome convergeSafely(PartitionInfo p, Partition partition, boolean force, Map<Path, String> releases) {
-        if (partition == null) {
-            String msg = "partition " + p.id() + " is not formatted on this node: run `slapos node format`";
-            report(p.id(), p.instance(), InstanceState.ERROR, msg);
-            return new PartitionOutcome(p.id(), PartitionOutcome.Kind.FAILED, msg);
-        }
-        try {
-            return p.instance().requestedState() == RequestedState.DESTROYED
-                    ? destroy(p.instance(), partition)
-                    : converge(p.instance(), partition, force, releases);
-        } catch (IOException | RuntimeException e) {
-            String msg = "node error while converging: " + e.getMessage();
-            log.accept(p.id() + ": " + msg);
-            report(p.id(), p.instance(), InstanceState.ERROR, msg);
-            return new PartitionOutcome(p.id(), PartitionOutcome.Kind.FAILED, msg);
-        }
-    }
-
-    private PartitionOutcome converge(Instance instance, Partition partition, boolean force, Map<Path, String> releases)
-            throws IOException {
-        String id = partition.id();
-        PartitionStateDirectory state = stateOf(partition);
-        Path release = config.softwareRoot().resolve(SoftwareUrl.parse(instance.softwareUrl()).directoryName());
-        Path completed = release.resolve(".completed");
-        Path instanceProfile = findInstanceProfile(release);
-        if (!Files.isRegularFile(completed) || instanceProfile == null) {
-            String msg = !Files.isRegularFile(completed)
-                    ? "software release " + instance.softwareUrl() + " is not built on this node yet"
-                    : "software release " + instance.softwareUrl() + " has no instance profile (instance.cfg) in " + release;
-            report(id, instance, InstanceState.ERROR, msg);
-            return new PartitionOutcome(id, PartitionOutcome.Kind.FAILED, msg);
-        }
-        List<String> badParameters = new NodeParameters(instance.parameters()).problems();
-        if (!badParameters.isEmpty()) {
-            // refused before anything runs: the requester learns it now, not when destruction would hang
-            String msg = String.join("\n", badParameters);
-            report(id, instance, InstanceState.ERROR, msg);
-            return new PartitionOutcome(id, PartitionOutcome.Kind.FAILED, msg);
-        }
-        boolean started = instance.requestedState() == RequestedState.STARTED;
-        String profile = PartitionProfile.render(new PartitionProfile.Inputs(instanceProfile, partition.directory(),
-                config.nodeId(), id, config.masterUrl(), instance.softwareUrl(), instance.softwareType(),
-                instance.requestedState().json(), partition.ipv4(), state.instanceFile()));
-        String instanceJson = instanceJson(instance, partition);
-        String digest = releaseDigest(releases, instanceProfile, completed);
-        PartitionInputs inputs = new PartitionInputs(instance.softwareUrl(), instance.softwareType(),
-                instance.parameters() == null ? Map.of() : instance.parameters(), instance.requestedState().json(),
-                digest, profile + instanceJson + instance.id());
-
-        String reason = ConvergenceRecord.reasonToConverge(ConvergenceRecord.load(state.convergedFile()), inputs.hash(),
-                clock.instant(), config.periodicity(), force);
-        if (reason == null) {
-            if (!started && !answered(instance)) {
-                report(id, instance, InstanceState.STOPPED, "");
-            }
-            return started ? checkPromises(instance, partition, state, PartitionOutcome.Kind.SKIPPED)
-                    : new PartitionOutcome(id, PartitionOutcome.Kind.SKIPPED, "unchanged");
-        }
-
-        log.accept(id + ": converging (" + reason + ")");
-        state.create();
-        state.writeReadable(state.profile(), profile);
-        state.writeReadable(state.instanceFile(), instanceJson);
-        ensureInstanceSecret(instance, partition, state);
-        ExecResult r = buildout.run(state.profile(), partition.directory(), List.of(
-                "--master", config.masterUrl(),
-                "--secret-file", state.credentialFile().toString(),
-                "--instance-file", state.instanceFile().toString()), who(partition), config.partitionTimeout());
-        state.writePrivate(state.logFile(), r.output());
-        if (!r.succeeded()) {
-            String msg = "buildout " + r.summary() + "\n" + tail(r.output());
-            report(id, instance, InstanceState.ERROR, msg);
-            log.accept(id + ": buildout failed (" + r.summary() + "), log in " + state.logFile());
-            return new PartitionOutcome(id, PartitionOutcome.Kind.FAILED, "buildout " + r.summary());
-        }
-        services.apply(id, partition.directory(), partition.user(), started);
-        if (started) {
-            PartitionOutcome checked = checkPromises(instance, partition, state, PartitionOutcome.Kind.CONVERGED);
-            if (checked.kind() == PartitionOutcome.Kind.PROMISE_BROKEN) {
-                return checked; // no record: the next run tries again, as SlapOS does
-            }
-        }
-        report(id, instance, started ? InstanceState.STARTED : InstanceState.STOPPED, "");
-        new ConvergenceRecord(inputs.hash(), clock.instant()).save(state.convergedFile());
-        return new PartitionOutcome(id, PartitionOutcome.Kind.CONVERGED, reason);
-    }
-
-    /** Runs the promises; reports an error when one is broken, and a recovery when all are kept again. */
-    private PartitionOutcome checkPromises(Instance instance, Partition partition, PartitionStateDirectory state,
-                                           PartitionOutcome.Kind ifKept) throws IOException {
-        List<PromiseResult> results = promises.run(partition.directory(), who(partition));
-        if (ifKept == PartitionOutcome.Kind.CONVERGED) {
-            long deadline = System.nanoTime() + PROMISE_GRACE.toNanos();
-            while (results.stream().anyMatch(r -> !r.kept()) && System.nanoTime() < deadline) {
-                try {
-                    Thread.sleep(PROMISE_RETRY.toMillis()); // production back-off between promise runs, not a test wait
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                results = promises.run(partition.directory(), who(partition));
-            }
-        }
-        state.create();
-        List<PromiseState.Change> changes = new PromiseState(state.promisesFile()).record(results);
-        List<PromiseResult> broken = results.stream().filter(r -> !r.kept()).toList();
-        changes.forEach(c -> log.accept(partition.id() + ": " + c.describe()));
-        if (!broken.isEmpty()) {
-            String msg = broken.stream().map(b -> "promise " + b.name() + " " + b.describe() + "\n" + tail(b.output()))
-                    .collect(Collectors.joining("\n"));
-            if (!changes.isEmpty() || ifKept == PartitionOutcome.Kind.CONVERGED || !answered(instance)) {
-                report(partition.id(), instance, InstanceState.ERROR, msg);
-            }
-            return new PartitionOutcome(partition.id(), PartitionOutcome.Kind.PROMISE_BROKEN,
-                    broken.stream().map(PromiseResult::name).collect(Collectors.joining(", ")));
-        }
-        if (ifKept == PartitionOutcome.Kind.SKIPPED && (changes.stream().anyMatch(PromiseState.Change::nowKept)
-                || !answered(instance))) {
-            report(partition.id(), instance, InstanceState.STARTED, "");
-        }
-        return new PartitionOutcome(partition.id(), ifKept, ifKept == PartitionOutcome.Kind.SKIPPED ? "unchanged" : "");
-    }
-
-    private PartitionOutcome destroy(Instance instance, Partition partition) throws IOException {
-        String id = partition.id();
-        PartitionStateDirectory state = stateOf(partition);
-        // Drain while the services still run: that is what prerm scripts are for (flush, stop
-        // taking writes, hand work over). Only then are the services stopped.
-        List<String> notes = new ArrayList<>();
-        DrainResult drained = drain.run(partition.directory(), who(partition), drainTimeout(instance, notes));
-        drained.describe().forEach(line -> log.accept(id + ": " + line));
-        if (drained.timedOut()) {
-            log.accept(id + ": prerm scripts did not finish in time; destroying anyway");
-        }
-        services.remove(id);
-        if (Files.isRegularFile(state.profile())) {
-            // Uninstall every part, so recipes' uninstall steps run before the data goes.
-            ExecResult r = buildout.run(state.profile(), partition.directory(), List.of("buildout:parts="),
-                    who(partition), config.partitionTimeout());
-            if (!r.succeeded()) {
-                log.accept(id + ": uninstalling the parts failed (" + r.summary() + "); wiping anyway");
-            }
-        }
-        wipe(partition);
-        AtomicFiles.deleteTree(state.path());
-        notes.addAll(drained.describe());
-        String summary = String.join("\n", notes) + (drained.timedOut() ? "\nprerm timed out" : "");
-        report(id, instance, InstanceState.DESTROYED, summary);
-        return new PartitionOutcome(id, PartitionOutcome.Kind.DESTROYED, drained.clean() ? "" : "drain not clean");
-    }
-
-    /** Empties the partition as its own user (so no path it controls is followed as root). */
-    private void wipe(Partition partition) throws IOException {
-        ExecResult r = executor.run(List.of("find", partition.directory().toString(), "-mindepth", "1", "-delete"),
-                who(partition), Map.of(), Duration.ofMinutes(10));
-        if (!r.succeeded()) {
-            throw new IOException("cannot empty " + partition.directory() + ": " + r.summary() + " " + tail(r.output()));
-        }
-    }
-
-    private void ensureInstanceSecret(Instance instance, Partition partition, PartitionStateDirectory state) throws IOException {
-        Path owner = state.path().resolve("instance.secret.owner");
-        boolean current = Files.isRegularFile(state.credentialFile()) && Files.isRegularFile(owner)
-                && Files.readString(owner).equals(instance.id());
-        if (!current) {
-            var secret = master.issueInstanceSecret(config.nodeId(), partition.id());
-            state.writeReadable(state.credentialFile(), secret.secret());
-            state.writePrivate(owner, instance.id());
-        }
-    }
-
-    /** The instance file in the format the recipes read (LocalSlapInstance). */
-    private String instanceJson(Instance instance, Partition partition) throws IOException {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("node-id", config.nodeId());
-        c.put("partition-id", partition.id());
-        c.put("software-release-url", instance.softwareUrl());
-        c.put("software-type", instance.softwareType());
-        c.put("requested-state", instance.requestedState().json());
-        c.put("parameters", instance.parameters() == null ? Map.of() : instance.parameters());
-        c.put("ipv4", List.of(partition.ipv4()));
-        c.put("ipv6", List.of());
-        c.put("instance-title", instance.name());
-        c.put("root-instance-title", instance.rootName() == null ? instance.name() : instance.rootName());
-        c.put("instance-guid", instance.id());
-        c.put("shared-instances", List.of());
-        return JSON.writeValueAsString(c) + "\n";
-    }
-
-    /** A bad value never blocks a destruction: the default is used, and the report says why. */
-    private Duration drainTimeout(Instance instance, List<String> notes) {
-        try {
-            return new NodeParameters(instance.parameters()).drainTimeout();
-        } catch (NodeParameters.OutOfRange e) {
-            String note = e.getMessage() + "; drained with the default of " + NodeParameters.DRAIN_TIMEOUT.defaultValue() + " s";
-            log.accept(instance.name() + ": " + note);
-            notes.add(note);
-            return Duration.ofSeconds(NodeParameters.DRAIN_TIMEOUT.defaultValue());
-        }
-    }
-
-    /** The digest of a release's instance profile and build stamp, computed once per round. */
-    private static String releaseDigest(Map<Path, String> releases, Path instanceProfile, Path completed) throws IOException {
-        try {
-            return releases.computeIfAbsent(instanceProfile, p -> {
-                try {
-                    return PartitionInputs.digest(Files.readString(p) + "\n" + Files.readString(completed));
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            });
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
-        }
-    }
-
-    /**
-     * True when the master already has a report on this very version of the instance. Its
-     * timestamp moves without its inputs changing on a bang or a request repeating the same
-     * parameters: the skipped partition must still answer it, or someone waiting would wait on.
-     */
-    private static boolean answered(Instance instance) {
-        return instance.reportedTimestamp() != null && instance.reportedTimestamp() >= instance.timestamp();
-    }
-
-    private static Path findInstanceProfile(Path release) {
-        for (String name : new String[] {"instance.cfg", "template.cfg"}) {
-            Path p = release.resolve(name);
-            if (Files.isRegularFile(p)) {
-                return p;
-            }
-        }
-        return null;
-    }
-
-    private PartitionStateDirectory stateOf(Partition partition) {
-        return new PartitionStateDirectory(config.stateDirectory(), partition.id(), config.multiUser() ? partition.user() : null);
-    }
-
-    private RunAs who(Partition partition) {
-        return config.multiUser() ? new RunAs(partition.user(), partition.directory()) : RunAs.currentUser(partition.directory());
-    }
-
-    /** Reports on the instance as the master last described it: the report answers its timestamp. */
-    private void report(String partition, Instance instance, InstanceState state, String message) {
-        try {
-            master.reportInstance(config.nodeId(), partition, state, message, instance.timestamp());
-        } catch (RuntimeException e) {
-            log.accept(partition + ": could not report " + state.json() + " to the master: " + e.getMessage());
-        }
-    }
-
-    private static String tail(String s) {
-        return s.length() <= REPORT_TAIL ? s : "..." + s.substring(s.length() - REPORT_TAIL);
-    }
-
 }

@@ -13,7 +13,9 @@ public record PartitionOutcome(String partition, Kind kind, String detail) {
         /** converged, but a promise is broken: reported as error */
         PROMISE_BROKEN,
         /** drained, uninstalled, wiped and reported destroyed */
-        DESTROYED
+        DESTROYED,
+        /** not run: its software release is being built; it runs when that build ends */
+        WAITING
     }
 
     @Override

@@ -66,7 +66,8 @@ public final class SoftwareInstaller {
         return config.softwareRoot().resolve(SoftwareUrl.parse(url).directoryName());
     }
 
-    private SoftwareOutcome installOne(SoftwareSupply supply, boolean force) {
+    /** Builds (or removes) one supplied release; the daemon's software workers call it per release. */
+    public SoftwareOutcome installOne(SoftwareSupply supply, boolean force) {
         String url = supply.url();
         SoftwareUrl parsed;
         try {
