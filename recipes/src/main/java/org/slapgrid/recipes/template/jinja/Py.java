@@ -318,7 +318,7 @@ final class Py {
         if (d == 0) {
             return (1 / d < 0) ? "-0.0" : "0.0";
         }
-        BigDecimal exact = new BigDecimal(Double.toString(d)).stripTrailingZeros();
+        BigDecimal exact = shortest(d);
         String digits = exact.unscaledValue().abs().toString();
         int exponent = digits.length() - 1 - exact.scale(); // position of the first digit
         String sign = d < 0 ? "-" : "";
@@ -332,6 +332,21 @@ final class Py {
         }
         String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
         return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
+    }
+
+    /**
+     * The fewest significant digits that read back as {@code d} (Python's repr; Java 17's
+     * Double.toString is not always the shortest, e.g. 4.9E-324 for 5e-324).
+     */
+    private static BigDecimal shortest(double d) {
+        BigDecimal value = new BigDecimal(d);
+        for (int digits = 1; digits < 17; digits++) {
+            BigDecimal candidate = value.round(new java.math.MathContext(digits, java.math.RoundingMode.HALF_EVEN));
+            if (candidate.doubleValue() == d) {
+                return candidate.stripTrailingZeros();
+            }
+        }
+        return value.round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN)).stripTrailingZeros();
     }
 
     // ---- numbers ----
