@@ -14,10 +14,6 @@ final class Lexer {
     enum Kind { DATA, VAR_BEGIN, VAR_END, BLOCK_BEGIN, BLOCK_END, NAME, STRING, INT, FLOAT, OP, EOF }
 
     record Token(Kind kind, String text, Object value, int line) {
-        boolean is(Kind k, String t) {
-            return kind == k && text.equals(t);
-        }
-
         boolean isOp(String t) {
             return kind == Kind.OP && text.equals(t);
         }

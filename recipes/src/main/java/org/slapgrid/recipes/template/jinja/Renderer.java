@@ -15,7 +15,8 @@ final class Renderer {
     private final Jinja2 environment;
     private final Jinja2.Loader loader;
     private final String templateName;
-    private int depth;
+    /** How many includes/imports/extends lead here: a template including itself stops at 50. */
+    private final int depth;
     /** For each block name, its definitions from the child template up to the base one. */
     private final Map<String, List<Nodes.Block>> blocks = new HashMap<>();
     private Jinja2.Template parent;
@@ -23,13 +24,14 @@ final class Renderer {
     boolean autoescape;
 
     Renderer(Jinja2 environment, Jinja2.Loader loader, String templateName) {
+        this(environment, loader, templateName, 0);
+    }
+
+    private Renderer(Jinja2 environment, Jinja2.Loader loader, String templateName, int depth) {
         this.environment = environment;
         this.loader = loader;
         this.templateName = templateName;
-    }
-
-    String templateName() {
-        return templateName;
+        this.depth = depth;
     }
 
     /**
@@ -134,13 +136,7 @@ final class Renderer {
         for (Object n : names) {
             String s = Py.str(n);
             if (loader != null && loader.load(s) != null) {
-                Jinja2.Template t = load(s);
-                depth++;
-                try {
-                    new Renderer(environment, loader, s).renderTemplate(t, new Scope(scope), out);
-                } finally {
-                    depth--;
-                }
+                new Renderer(environment, loader, s, depth + 1).renderTemplate(load(s), new Scope(scope), out);
                 return;
             }
         }
@@ -153,12 +149,7 @@ final class Renderer {
     HasAttributes importTemplate(String name, Scope context) {
         Jinja2.Template t = load(name);
         Scope scope = new Scope(context != null ? context : environment.globalsScope(), new HashMap<>());
-        depth++;
-        try {
-            new Renderer(environment, loader, name).renderTemplate(t, scope, new StringBuilder());
-        } finally {
-            depth--;
-        }
+        new Renderer(environment, loader, name, depth + 1).renderTemplate(t, scope, new StringBuilder());
         Map<String, Object> exported = new HashMap<>();
         scope.vars.forEach((k, v) -> {
             if (!k.startsWith("_") && !k.equals("self")) {
