@@ -137,7 +137,7 @@ public final class Jinja2 {
             return f.doubleValue();
         }
         if (v instanceof java.math.BigInteger b) {
-            return b.longValue();
+            return Py.normalize(b);
         }
         if (v instanceof java.math.BigDecimal d) {
             return d.doubleValue();

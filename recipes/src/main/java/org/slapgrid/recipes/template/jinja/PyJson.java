@@ -181,8 +181,11 @@ final class PyJson {
         if (v instanceof Integer i) {
             return (long) i;
         }
+        if (v instanceof java.math.BigInteger b) {
+            return Py.normalize(b);
+        }
         if (v instanceof Number n && !(v instanceof Long) && !(v instanceof Double)) {
-            return n instanceof java.math.BigInteger ? (Object) n.longValue() : n.doubleValue();
+            return n.doubleValue();
         }
         return v;
     }
