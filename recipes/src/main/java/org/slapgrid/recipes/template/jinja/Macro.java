@@ -22,14 +22,13 @@ final class Macro implements PyCallable, HasAttributes {
     final Scope closure;
     final Renderer renderer;
 
-    Macro(String name, List<String> params, List<Expr> defaults, List<Stmt> body, java.util.Set<String> uses,
-          Scope closure, Renderer renderer) {
+    Macro(String name, Nodes.MacroBody macro, Scope closure, Renderer renderer) {
         this.name = name;
-        this.params = params;
-        this.defaults = defaults;
-        this.body = body;
-        this.catchVarargs = uses.contains("varargs");
-        this.catchKwargs = uses.contains("kwargs");
+        this.params = macro.params();
+        this.defaults = macro.defaults();
+        this.body = macro.body();
+        this.catchVarargs = macro.uses().contains("varargs");
+        this.catchKwargs = macro.uses().contains("kwargs");
         this.closure = closure;
         this.renderer = renderer;
     }

@@ -633,20 +633,18 @@ final class Nodes {
         }
     }
 
+    /** What a macro (or the caller of a call block) is made of; {@code uses}: which of varargs/kwargs it reads. */
+    record MacroBody(List<String> params, List<Expr> defaults, List<Stmt> body, java.util.Set<String> uses) {
+    }
+
     static final class MacroDef extends Stmt {
         final String name;
-        final List<String> params;
-        final List<Expr> defaults;
-        final List<Stmt> body;
-        final java.util.Set<String> uses;
+        final MacroBody macro;
 
-        MacroDef(int line, String name, List<String> params, List<Expr> defaults, List<Stmt> body, java.util.Set<String> uses) {
+        MacroDef(int line, String name, MacroBody macro) {
             super(line);
             this.name = name;
-            this.params = params;
-            this.defaults = defaults;
-            this.body = body;
-            this.uses = uses;
+            this.macro = macro;
         }
 
         @Override
@@ -656,24 +654,18 @@ final class Nodes {
 
         @Override
         void exec(Scope s, Renderer r, StringBuilder out) {
-            s.set(name, new Macro(name, params, defaults, body, uses, s, r));
+            s.set(name, new Macro(name, macro, s, r));
         }
     }
 
     static final class CallBlock extends Stmt {
         final Call call;
-        final List<String> params;
-        final List<Expr> defaults;
-        final List<Stmt> body;
-        final java.util.Set<String> uses;
+        final MacroBody caller;
 
-        CallBlock(int line, Call call, List<String> params, List<Expr> defaults, List<Stmt> body, java.util.Set<String> uses) {
+        CallBlock(int line, Call call, MacroBody caller) {
             super(line);
             this.call = call;
-            this.params = params;
-            this.defaults = defaults;
-            this.body = body;
-            this.uses = uses;
+            this.caller = caller;
         }
 
         @Override
@@ -683,7 +675,7 @@ final class Nodes {
 
         @Override
         void exec(Scope s, Renderer r, StringBuilder out) {
-            Macro caller = new Macro("caller", params, defaults, body, uses, s, r);
+            Macro caller = new Macro("caller", this.caller, s, r);
             Object fn = Py.check(call.fn.eval(s, r));
             List<Object> args = call.args.positional(s, r);
             Map<String, Object> kwargs = new LinkedHashMap<>(call.args.keywords(s, r));

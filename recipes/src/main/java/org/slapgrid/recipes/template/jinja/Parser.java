@@ -357,7 +357,7 @@ final class Parser {
         loopDepth = saved;
         Set<String> uses = namesUsed(from, pos, Set.of("varargs", "kwargs"));
         endTag();
-        return new Nodes.MacroDef(line, name, params, defaults, body, uses);
+        return new Nodes.MacroDef(line, name, new Nodes.MacroBody(params, defaults, body, uses));
     }
 
     private void parseSignature(List<String> params, List<Expr> defaults) {
@@ -395,7 +395,7 @@ final class Parser {
         List<Stmt> body = body(Set.of("endcall"));
         Set<String> uses = namesUsed(from, pos, Set.of("varargs", "kwargs"));
         endTag();
-        return new Nodes.CallBlock(line, c, params, defaults, body, uses);
+        return new Nodes.CallBlock(line, c, new Nodes.MacroBody(params, defaults, body, uses));
     }
 
     private Stmt parseFilterBlock(int line) {
