@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.testing.Require;
 
 /**
  * Renders every case of {@code jinja2/cases.txt} with {@link Jinja2} and with the real Jinja2
@@ -108,10 +109,7 @@ class Jinja2DifferentialTest {
     }
 
     private static <T> T unavailable(String why) {
-        if ("true".equals(System.getenv("CI"))) {
-            fail(why + " (CI=true: the differential test must run)");
-        }
-        Assumptions.abort(why);
+        Require.that(false, why);   // skips here, fails under CI=true
         return null;
     }
 }
