@@ -15,6 +15,11 @@ final class Format {
     // ---- printf-style ----
 
     static String percent(String fmt, Object args) {
+        return percent(fmt, args, false);
+    }
+
+    /** {@code escape}: a Markup format (markupsafe escapes what %s and %r insert). */
+    static String percent(String fmt, Object args, boolean escape) {
         List<Object> positional = args instanceof PyTuple t ? t : List.of(args == null ? NONE : args);
         Map<?, ?> mapping = args instanceof Map<?, ?> m ? m : null;
         StringBuilder out = new StringBuilder();
@@ -92,8 +97,8 @@ final class Format {
                 }
             }
             String text = switch (type) {
-                case 's' -> Py.str(value);
-                case 'r', 'a' -> Py.repr(value);
+                case 's' -> escape ? Filters.escape(value) : Py.str(value);
+                case 'r', 'a' -> escape ? Filters.escape(value instanceof Values.Markup ? value : Py.repr(value)) : Py.repr(value);
                 case 'd', 'i', 'u' -> {
                     if (!Py.isNumber(value)) {
                         throw PyException.type("%" + type + " format: a real number is required, not " + Py.typeName(value));

@@ -410,6 +410,12 @@ final class Py {
         if (isNumber(a) && isNumber(b)) {
             return toDouble(a) + toDouble(b);
         }
+        if (a instanceof Markup || b instanceof Markup) {
+            if (isStr(a) && isStr(b)) {
+                // Markup + str escapes the str (markupsafe), the result is markup.
+                return new Markup(Filters.escape(a) + Filters.escape(b));
+            }
+        }
         if (isStr(a) && isStr(b)) {
             return str(a) + str(b);
         }
@@ -543,6 +549,9 @@ final class Py {
     static Object mod(Object a, Object b) {
         check(a);
         check(b);
+        if (a instanceof Markup m) {
+            return new Markup(Format.percent(m.text(), b, true));
+        }
         if (isStr(a)) {
             return Format.percent(str(a), b);
         }
