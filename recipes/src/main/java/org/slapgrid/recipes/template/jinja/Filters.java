@@ -97,6 +97,9 @@ final class Filters {
             boolean bool = Py.truthy(opt(args, kw, 1, "boolean", false));
             return v instanceof Undefined || (bool && !Py.truthy(v)) ? dflt : v;
         }
+        if (name.equals("items") && v instanceof Undefined) {
+            return Values.Generator.of("generator", List.of());   // Jinja2: items of undefined is empty
+        }
         Py.check(v);
         switch (name) {
             case "abs":
@@ -138,6 +141,9 @@ final class Filters {
                 String by = Py.str(opt(args, kw, 1, "by", "key"));
                 boolean reverse = Py.truthy(opt(args, kw, 2, "reverse", false));
                 List<Object> items = new ArrayList<>();
+                if (!(v instanceof Map)) {
+                    throw new PyException("AttributeError", Py.objectTypeRepr(v) + " has no attribute 'items'");
+                }
                 for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
                     items.add(new PyTuple(e.getKey(), e.getValue()));
                 }
@@ -228,6 +234,9 @@ final class Filters {
                 boolean first = Py.truthy(opt(args, kw, 1, "first", false));
                 boolean blank = Py.truthy(opt(args, kw, 2, "blank", false));
                 String indention = Py.isStr(width) ? Py.str(width) : " ".repeat((int) Py.toLong(width));
+                if (!Py.isStr(v)) {
+                    throw PyException.type("unsupported operand type(s) for +=: '" + Py.typeName(v) + "' and 'str'");
+                }
                 String s = Py.str(v) + "\n";
                 List<Object> lines = (List<Object>) Methods.string(s, "splitlines", List.of(), Map.of());
                 String rv;
@@ -277,7 +286,7 @@ final class Filters {
                 PyList out = new PyList();
                 if (kw.containsKey("attribute")) {
                     Object dflt = kw.get("default");
-                    for (Object o : Py.iterate(v)) {
+                    for (Object o : Py.truthy(v) ? Py.iterate(v) : List.of()) {
                         Object a = attribute(o, kw.get("attribute"));
                         out.add(a instanceof Undefined && kw.containsKey("default") ? dflt : a);
                     }
@@ -288,7 +297,7 @@ final class Filters {
                     throw new PyException("TemplateRuntimeError", "No filter named '" + filter + "'.");
                 }
                 List<Object> rest = args.subList(1, args.size());
-                for (Object o : Py.iterate(v)) {
+                for (Object o : Py.truthy(v) ? Py.iterate(v) : List.of()) {   // Jinja2: a false value maps to nothing
                     out.add(apply(filter, o, rest, kw, scope, r));
                 }
                 return Values.Generator.of("generator", out);
@@ -322,7 +331,7 @@ final class Filters {
                     throw new PyException("TemplateRuntimeError", "No test named '" + test + "'.");
                 }
                 PyList out = new PyList();
-                for (Object o : Py.iterate(v)) {
+                for (Object o : Py.truthy(v) ? Py.iterate(v) : List.of()) {   // Jinja2: a false value selects nothing
                     Object subject = attrMode ? attribute(o, attr) : o;
                     boolean ok = test == null ? Py.truthy(subject) : Tests.apply(test, subject, testArgs, Map.of(), scope);
                     if (ok == keep) {
@@ -340,6 +349,9 @@ final class Filters {
                 return Methods.string(Py.str(v), "replace", a, Map.of());
             }
             case "reverse": {
+                if (!Py.isStr(v) && !(v instanceof Iterable) && !(v instanceof Map)) {
+                    throw new PyException("FilterArgumentError", "argument must be iterable");
+                }
                 if (Py.isStr(v)) {
                     return new StringBuilder(Py.str(v)).reverse().toString();
                 }
@@ -352,7 +364,8 @@ final class Filters {
                 String method = Py.str(opt(args, kw, 1, "method", "common"));
                 double d = Py.toDouble(v);
                 if (method.equals("common")) {
-                    return Builtins.round(d, precision);
+                    // Python's round(int, n) is an int.
+                    return Py.isInt(v) ? (Object) Py.normalize(Py.big(v)) : Builtins.round(d, precision);
                 }
                 double f = Math.pow(10, precision);
                 return (method.equals("ceil") ? Math.ceil(d * f) : Math.floor(d * f)) / f;

@@ -22,6 +22,8 @@ final class Format {
     static String percent(String fmt, Object args, boolean escape) {
         List<Object> positional = args instanceof PyTuple t ? t : List.of(args == null ? NONE : args);
         Map<?, ?> mapping = args instanceof Map<?, ?> m ? m : null;
+        // CPython takes any non-tuple object with items (a dict, a list) as a mapping: unused, it is no error.
+        boolean mappingLike = mapping != null || args instanceof List && !(args instanceof PyTuple);
         StringBuilder out = new StringBuilder();
         int next = 0;
         int i = 0;
@@ -133,7 +135,7 @@ final class Format {
             }
             out.append(text);
         }
-        if (mapping == null && next < positional.size()) {
+        if (!mappingLike && next < positional.size()) {
             throw PyException.type("not all arguments converted during string formatting");
         }
         return out.toString();

@@ -175,8 +175,8 @@ final class Methods {
             case "format":
                 return Format.format(s, args, kw);
             case "replace": {
-                String old = Py.str(args.get(0));
-                String rep = Py.str(args.get(1));
+                String old = text(args.get(0));
+                String rep = text(args.get(1));
                 long count = Py.toLong(arg(args, 2, -1L));
                 if (count < 0) {
                     return old.isEmpty() ? insertEverywhere(s, rep) : s.replace(old, rep);
@@ -195,7 +195,7 @@ final class Methods {
             }
             case "find", "index":
             case "rfind", "rindex": {
-                String sub = Py.str(args.get(0));
+                String sub = text(args.get(0));
                 int at = name.startsWith("r") ? s.lastIndexOf(sub) : s.indexOf(sub);
                 if (at < 0 && name.contains("index")) {
                     throw PyException.value("substring not found");
@@ -203,7 +203,7 @@ final class Methods {
                 return (long) (at < 0 ? -1 : s.codePointCount(0, at));
             }
             case "count": {
-                String sub = Py.str(args.get(0));
+                String sub = text(args.get(0));
                 if (sub.isEmpty()) {
                     return Py.len(s) + 1;
                 }
@@ -258,7 +258,7 @@ final class Methods {
                 return fill.repeat(left) + s + fill.repeat(total - left);
             }
             case "partition", "rpartition": {
-                String sep = Py.str(args.get(0));
+                String sep = text(args.get(0));
                 int at = name.equals("partition") ? s.indexOf(sep) : s.lastIndexOf(sep);
                 if (at < 0) {
                     return name.equals("partition") ? new PyTuple(s, "", "") : new PyTuple("", "", s);
@@ -278,6 +278,14 @@ final class Methods {
             default:
                 throw PyException.type("str has no method " + name);
         }
+    }
+
+    /** A str argument of a str method: Python refuses any other type. */
+    private static String text(Object arg) {
+        if (!Py.isStr(arg)) {
+            throw PyException.type("must be str, not " + Py.typeName(arg));
+        }
+        return Py.str(arg);
     }
 
     private static String insertEverywhere(String s, String rep) {

@@ -49,6 +49,10 @@ final class Py {
         return a instanceof java.math.BigInteger || b instanceof java.math.BigInteger;
     }
 
+    private static PyException type(String message) {
+        return PyException.type(message);
+    }
+
     static Object check(Object value) {
         if (value instanceof Undefined u) {
             throw u.fail();
@@ -574,6 +578,8 @@ final class Py {
             double r = x % y;
             if (r != 0 && (r < 0) != (y < 0)) {
                 r += y;
+            } else if (r == 0) {
+                r = Math.copySign(0.0, y);   // Python: the sign of the divisor, -0.0 included
             }
             return r;
         }
@@ -590,7 +596,19 @@ final class Py {
             return normalize(big(a).pow(big(b).intValueExact()));
         }
         if (isNumber(a) && isNumber(b)) {
-            return Math.pow(toDouble(a), toDouble(b));
+            double x = toDouble(a);
+            double y = toDouble(b);
+            if (x == 0 && y < 0) {
+                throw new PyException("ZeroDivisionError", "0.0 cannot be raised to a negative power");
+            }
+            double r = Math.pow(x, y);
+            if (Double.isInfinite(r) && !Double.isInfinite(x) && !Double.isInfinite(y)) {
+                throw new PyException("OverflowError", "(34, 'Numerical result out of range')");
+            }
+            if (Double.isNaN(r) && x < 0 && !Double.isNaN(y)) {
+                throw PyException.value("complex numbers are not supported (negative number to a fractional power)");
+            }
+            return r;
         }
         throw unsupported("** or pow()", a, b);
     }
@@ -723,7 +741,6 @@ final class Py {
 
     static boolean contains(Object container, Object item) {
         check(container);
-        check(item);
         if (isStr(container)) {
             if (!isStr(item)) {
                 throw PyException.type("'in <string>' requires string as left operand, not " + typeName(item));
@@ -731,16 +748,17 @@ final class Py {
             return str(container).contains(str(item));
         }
         if (container instanceof Map<?, ?> m) {
-            return m.containsKey(key(item));
+            return m.containsKey(key(check(item)));
         }
         if (container instanceof DictView d && d.kind().equals("keys")) {
-            return d.map().containsKey(key(item));
+            return d.map().containsKey(key(check(item)));
         }
         if (container instanceof Set<?> s) {
-            return s.contains(key(item));
+            return s.contains(key(check(item)));
         }
         if (container instanceof PyRange || container instanceof Collection || container instanceof DictView
                 || container instanceof Values.Generator) {
+            // Python compares item by item: an undefined item fails only if there is something to compare.
             for (Object o : iterate(container)) {
                 if (eq(o, item)) {
                     return true;
@@ -852,7 +870,11 @@ final class Py {
         check(obj);
         check(key);
         if (key instanceof PySlice s) {
-            return slice(obj, s);
+            if (isStr(obj) || obj instanceof List || obj instanceof PyRange) {
+                return slice(obj, s);
+            }
+            // Jinja2 compiles a slice to a plain Python subscript (not its getitem): Python's TypeError.
+            throw type(obj instanceof Map ? "unhashable type: 'slice'" : "'" + typeName(obj) + "' object is not subscriptable");
         }
         if (obj instanceof Map<?, ?> m) {
             Object k = key(key);

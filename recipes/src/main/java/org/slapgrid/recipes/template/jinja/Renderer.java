@@ -114,6 +114,14 @@ final class Renderer {
                 throw new TemplateError(e.kind, templateName, stmt.line, e.getMessage() + " (in " + stmt.construct() + ")");
             } catch (ArithmeticException e) {
                 throw new TemplateError("OverflowError", templateName, stmt.line, e.getMessage() + " (in " + stmt.construct() + ")");
+            } catch (ClassCastException | IndexOutOfBoundsException | NumberFormatException | NullPointerException
+                     | UnsupportedOperationException | java.util.NoSuchElementException e) {
+                // A value of a type the operation does not take: Python would raise, so do we (never a crash).
+                String kind = e instanceof IndexOutOfBoundsException ? "IndexError"
+                        : e instanceof NumberFormatException ? "ValueError"
+                        : e instanceof java.util.NoSuchElementException ? "StopIteration" : "TypeError";
+                throw new TemplateError(kind, templateName, stmt.line, "unsupported value: " + e.getMessage()
+                        + " (in " + stmt.construct() + ")");
             } catch (StackOverflowError e) {
                 throw new TemplateError("RecursionError", templateName, stmt.line, "maximum recursion depth exceeded (in " + stmt.construct() + ")");
             }
