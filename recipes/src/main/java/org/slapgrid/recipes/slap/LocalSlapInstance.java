@@ -14,7 +14,7 @@ import org.slapgrid.recipes.support.Json;
  * A {@link SlapInstance} backed by local JSON files, for running an instance profile without a
  * master (and for tests).
  *
- * <p>The instance file holds the configuration:
+ * <p>The instance file holds the configuration (its format is {@link InstanceFile}'s):
  * <pre>{@code
  * {"node-id": "COMP-1", "partition-id": "slappart0", "software-release-url": "...",
  *  "software-type": "default", "requested-state": "started",
@@ -54,20 +54,7 @@ public final class LocalSlapInstance implements SlapInstance {
 
     @Override
     public InstanceConfiguration configuration() {
-        Map<String, Object> doc = readObject(instanceFile, true);
-        return new InstanceConfiguration(
-                string(doc, "node-id", "local"),
-                string(doc, "partition-id", "slappart0"),
-                string(doc, "software-release-url", ""),
-                string(doc, "software-type", "default"),
-                string(doc, "requested-state", "started"),
-                map(doc, "parameters"),
-                strings(doc, "ipv4"),
-                strings(doc, "ipv6"),
-                string(doc, "instance-title", ""),
-                string(doc, "root-instance-title", ""),
-                string(doc, "instance-guid", ""),
-                maps(doc, "shared-instances"));
+        return InstanceFile.decode(readObject(instanceFile, true));
     }
 
     @Override
@@ -148,42 +135,10 @@ public final class LocalSlapInstance implements SlapInstance {
     }
 
     private static String string(Map<String, Object> doc, String key, String defaultValue) {
-        Object value = doc.get(key);
-        return value == null ? defaultValue : String.valueOf(value);
+        return InstanceFile.string(doc, key, defaultValue);
     }
 
-    @SuppressWarnings("unchecked")
     private static Map<String, Object> map(Map<String, Object> doc, String key) {
-        Object value = doc.get(key);
-        if (value == null) {
-            return new LinkedHashMap<>();
-        }
-        if (!(value instanceof Map<?, ?>)) {
-            throw new SlapException("'" + key + "' must be a JSON object");
-        }
-        return new LinkedHashMap<>((Map<String, Object>) value);
-    }
-
-    private static List<String> strings(Map<String, Object> doc, String key) {
-        Object value = doc.get(key);
-        if (value == null) {
-            return List.of();
-        }
-        if (!(value instanceof List<?> list)) {
-            throw new SlapException("'" + key + "' must be a JSON array of strings");
-        }
-        return list.stream().map(String::valueOf).toList();
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> maps(Map<String, Object> doc, String key) {
-        Object value = doc.get(key);
-        if (value == null) {
-            return List.of();
-        }
-        if (!(value instanceof List<?> list) || !list.stream().allMatch(Map.class::isInstance)) {
-            throw new SlapException("'" + key + "' must be a JSON array of objects");
-        }
-        return (List<Map<String, Object>>) value;
+        return InstanceFile.map(doc, key);
     }
 }

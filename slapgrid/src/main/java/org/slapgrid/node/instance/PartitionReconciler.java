@@ -5,14 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import org.slapgrid.node.buildout.BuildoutProcess;
 import org.slapgrid.node.config.NodeConfig;
@@ -26,8 +22,10 @@ import org.slapgrid.node.io.AtomicFiles;
 import org.slapgrid.node.promise.PromiseResult;
 import org.slapgrid.node.promise.PromiseRunner;
 import org.slapgrid.node.promise.PromiseState;
-import org.slapgrid.slap.SoftwareUrl;
+import org.slapgrid.recipes.slap.InstanceConfiguration;
+import org.slapgrid.recipes.slap.InstanceFile;
 import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.SoftwareUrl;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.slap.model.PartitionInfo;
@@ -53,8 +51,6 @@ public final class PartitionReconciler {
      */
     static final Duration PROMISE_GRACE = Duration.ofSeconds(20);
     private static final Duration PROMISE_RETRY = Duration.ofMillis(500);
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private final NodeConfig config;
     private final SlapClient master;
@@ -249,22 +245,12 @@ public final class PartitionReconciler {
         }
     }
 
-    /** The instance file in the format the recipes read (LocalSlapInstance). */
-    private String instanceJson(Instance instance, Partition partition) throws IOException {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("node-id", config.nodeId());
-        c.put("partition-id", partition.id());
-        c.put("software-release-url", instance.softwareUrl());
-        c.put("software-type", instance.softwareType());
-        c.put("requested-state", instance.requestedState().json());
-        c.put("parameters", instance.parameters() == null ? Map.of() : instance.parameters());
-        c.put("ipv4", List.of(partition.ipv4()));
-        c.put("ipv6", List.of());
-        c.put("instance-title", instance.name());
-        c.put("root-instance-title", instance.rootName() == null ? instance.name() : instance.rootName());
-        c.put("instance-guid", instance.id());
-        c.put("shared-instances", List.of());
-        return JSON.writeValueAsString(c) + "\n";
+    /** The instance file the recipes read: {@link InstanceFile} owns its format. */
+    private String instanceJson(Instance instance, Partition partition) {
+        return InstanceFile.encode(new InstanceConfiguration(config.nodeId(), partition.id(), instance.softwareUrl(),
+                instance.softwareType(), instance.requestedState().json(),
+                instance.parameters() == null ? Map.of() : instance.parameters(), List.of(partition.ipv4()), List.of(),
+                instance.name(), instance.rootName() == null ? instance.name() : instance.rootName(), instance.id(), List.of()));
     }
 
     /** A bad value never blocks a destruction: the default is used, and the report says why. */

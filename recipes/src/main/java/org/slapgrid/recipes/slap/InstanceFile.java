@@ -1,0 +1,109 @@
+package org.slapgrid.recipes.slap;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * The one owner of the {@code instance.json} format: the node writes a partition's
+ * {@link InstanceConfiguration} with {@link #encode}, the recipes (through
+ * {@link LocalSlapInstance}) read it back with {@link #decode}. Keys are those of SlapOS's
+ * instance configuration ({@code node-id}, {@code partition-id}, {@code software-release-url},
+ * {@code software-type}, {@code requested-state}, {@code parameters}, {@code ipv4},
+ * {@code ipv6}, {@code instance-title}, {@code root-instance-title}, {@code instance-guid},
+ * {@code shared-instances}); the output is canonical (sorted keys, indented), so equal
+ * configurations give equal files (the node hashes them to decide whether to converge).
+ */
+public final class InstanceFile {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+    private InstanceFile() {
+    }
+
+    /** The file's text for {@code c}. */
+    public static String encode(InstanceConfiguration c) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("node-id", c.nodeId());
+        doc.put("partition-id", c.partitionId());
+        doc.put("software-release-url", c.softwareReleaseUrl());
+        doc.put("software-type", c.softwareType());
+        doc.put("requested-state", c.requestedState());
+        doc.put("parameters", c.parameters());
+        doc.put("ipv4", c.ipv4());
+        doc.put("ipv6", c.ipv6());
+        doc.put("instance-title", c.instanceTitle());
+        doc.put("root-instance-title", c.rootInstanceTitle());
+        doc.put("instance-guid", c.instanceGuid());
+        doc.put("shared-instances", c.sharedInstances());
+        try {
+            return JSON.writeValueAsString(doc) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(new IOException("cannot encode the instance file: " + e.getMessage(), e));
+        }
+    }
+
+    /** The configuration a parsed instance file holds; a missing key takes its default, a key of the wrong type is an error naming it. */
+    public static InstanceConfiguration decode(Map<String, Object> doc) {
+        return new InstanceConfiguration(
+                string(doc, "node-id", "local"),
+                string(doc, "partition-id", "slappart0"),
+                string(doc, "software-release-url", ""),
+                string(doc, "software-type", "default"),
+                string(doc, "requested-state", "started"),
+                map(doc, "parameters"),
+                strings(doc, "ipv4"),
+                strings(doc, "ipv6"),
+                string(doc, "instance-title", ""),
+                string(doc, "root-instance-title", ""),
+                string(doc, "instance-guid", ""),
+                maps(doc, "shared-instances"));
+    }
+
+    static String string(Map<String, Object> doc, String key, String defaultValue) {
+        Object value = doc.get(key);
+        return value == null ? defaultValue : String.valueOf(value);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Map<String, Object> doc, String key) {
+        Object value = doc.get(key);
+        if (value == null) {
+            return new LinkedHashMap<>();
+        }
+        if (!(value instanceof Map<?, ?>)) {
+            throw new SlapException("'" + key + "' must be a JSON object");
+        }
+        return new LinkedHashMap<>((Map<String, Object>) value);
+    }
+
+    private static List<String> strings(Map<String, Object> doc, String key) {
+        Object value = doc.get(key);
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list)) {
+            throw new SlapException("'" + key + "' must be a JSON array of strings");
+        }
+        return list.stream().map(String::valueOf).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> maps(Map<String, Object> doc, String key) {
+        Object value = doc.get(key);
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list) || !list.stream().allMatch(Map.class::isInstance)) {
+            throw new SlapException("'" + key + "' must be a JSON array of objects");
+        }
+        return (List<Map<String, Object>>) value;
+    }
+}
