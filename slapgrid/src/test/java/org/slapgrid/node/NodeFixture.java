@@ -164,6 +164,18 @@ public final class NodeFixture implements AutoCloseable {
         return Node.assemble(config, node, supervisor, runtime, builder, promiseTimeout, log::add);
     }
 
+    /**
+     * Another node on the same files and supervisord whose every call to the master (its own
+     * and its buildouts') goes to {@code masterUrl} (a test's counting proxy) with the node's secret.
+     */
+    public Node assembleThrough(java.net.URI masterUrl, Duration promiseTimeout) {
+        NodeConfig through = new NodeConfig(config.file(), masterUrl.toString(), config.nodeId(), config.credentialsFile(),
+                config.softwareRoot(), config.instanceRoot(), config.partitionCount(), config.ipv4Network(), config.periodicity(),
+                config.partitionTimeout(), config.parallelism(), config.multiUser());
+        SlapClient client = SlapClient.builder(masterUrl).token(secret).timeout(Duration.ofSeconds(40)).build();
+        return Node.assemble(through, client, supervisor, runtime, builder, promiseTimeout, log::add);
+    }
+
     /** The release directory's software.cfg, written with {@code software} and the {@code instance.cfg.in} it renders. */
     public static String writeRelease(Path dir, String software, String instanceProfile) throws IOException {
         Files.createDirectories(dir);
