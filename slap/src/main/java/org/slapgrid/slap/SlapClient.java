@@ -169,6 +169,16 @@ public final class SlapClient {
     }
 
     /** Reports a bang (a crashed service, a broken promise) for the partition's instance. */
+    /** A node sends the status tree of one of its partitions' instances. */
+    public void reportStatus(String nodeId, String partition, org.slapgrid.slap.model.PartitionStatus status) {
+        call("PUT", partitionPath(nodeId, partition) + "/status", status, Void.class);
+    }
+
+    /** The status tree of one of the user's instances, as its node last reported it. */
+    public org.slapgrid.slap.model.PartitionStatus status(String name) {
+        return call("GET", "api/v1/instances/" + seg(name) + "/status", null, org.slapgrid.slap.model.PartitionStatus.class);
+    }
+
     public void bang(String nodeId, String partition, String message) {
         call("POST", partitionPath(nodeId, partition) + "/bang", new BangReport(message), Void.class);
     }

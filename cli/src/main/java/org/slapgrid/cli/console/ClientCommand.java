@@ -31,7 +31,7 @@ abstract class ClientCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    private final ObjectMapper json = Json.lenient().copy().enable(SerializationFeature.INDENT_OUTPUT);
+    final ObjectMapper json = Json.lenient().copy().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Runs the verb; returns the exit status. */
     abstract int run(SlapClient client) throws Exception;

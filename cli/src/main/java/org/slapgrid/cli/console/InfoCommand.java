@@ -1,19 +1,80 @@
 package org.slapgrid.cli.console;
 
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import org.slapgrid.cli.Main;
 import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.SlapException;
+import org.slapgrid.slap.model.Instance;
+import org.slapgrid.slap.model.PartitionStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code slapos info NAME}: one instance, its parameters and connection parameters. */
-@Command(name = "info", mixinStandardHelpOptions = true, description = "Show instance NAME with its parameters and connection parameters.")
+/** {@code slapos info NAME}: one instance, its parameters and connection parameters, and its status tree. */
+@Command(name = "info", mixinStandardHelpOptions = true, description = {
+        "Show instance NAME with its parameters and connection parameters, and the status its node",
+        "last reported (services with state, pid, uptime and restarts; promises; last error)."})
 public final class InfoCommand extends ClientCommand {
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 
     @Override
     int run(SlapClient client) throws Exception {
-        printInstance(client.info(name));
+        Instance i = client.info(name);
+        PartitionStatus status = statusOf(client);
+        if (json()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> doc = new LinkedHashMap<>(json.convertValue(i, Map.class));
+            doc.put("status", status);
+            printJson(doc);
+            return Main.EXIT_OK;
+        }
+        printInstance(i);
+        if (status != null) {
+            printStatus(status);
+        }
         return Main.EXIT_OK;
+    }
+
+    /** The status tree, or null while the node has reported none. */
+    private PartitionStatus statusOf(SlapClient client) {
+        try {
+            return client.status(name);
+        } catch (SlapException e) {
+            if (e.status() == 404) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    private void printStatus(PartitionStatus s) {
+        long now = Instant.now().getEpochSecond();
+        Table t = new Table("STATUS", "VALUE");
+        if (s.reportedAt() != null) {
+            t.row("reported", Instant.ofEpochMilli(s.reportedAt()).toString());
+        }
+        for (PartitionStatus.Service sv : s.services()) {
+            String up = sv.startedAt() == null ? "" : ", up " + human(Duration.ofSeconds(Math.max(0, now - sv.startedAt())));
+            t.row("service." + sv.name(), sv.state() + (sv.pid() == null ? "" : " pid " + sv.pid()) + up
+                    + (sv.restarts() == 0 ? "" : ", " + sv.restarts() + " restart" + (sv.restarts() == 1 ? "" : "s")));
+        }
+        for (PartitionStatus.Promise p : s.promises()) {
+            String out = p.output() == null ? "" : p.output().strip().lines().reduce((a, b) -> b).orElse("");
+            t.row("promise." + p.name(), (p.kept() ? "kept" : "broken") + (out.isEmpty() ? "" : ": " + out));
+        }
+        if (s.lastError() != null && !s.lastError().isBlank()) {
+            t.row("last-error", s.lastError().strip().lines().findFirst().orElse(""));
+        }
+        t.print(out());
+    }
+
+    private static String human(Duration d) {
+        long s = d.toSeconds();
+        return s < 60 ? s + "s" : s < 3600 ? (s / 60) + "m" + (s % 60) + "s" : s < 86400 ? (s / 3600) + "h" + (s % 3600 / 60) + "m"
+                : (s / 86400) + "d" + (s % 86400 / 3600) + "h";
     }
 }

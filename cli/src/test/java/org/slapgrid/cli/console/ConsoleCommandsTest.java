@@ -96,7 +96,18 @@ class ConsoleCommandsTest {
 
         node.publishConnection("n1", "slappart0", Map.of("url", "http://10.0.0.1:8080"));
         assertThat(slapos("info", "web")).isZero();
-        assertThat(takeOut()).contains("connection.url").contains("http://10.0.0.1:8080");
+        assertThat(takeOut()).contains("connection.url").contains("http://10.0.0.1:8080").doesNotContain("service.");
+        node.reportStatus("n1", "slappart0", new org.slapgrid.slap.model.PartitionStatus(
+                java.util.List.of(new org.slapgrid.slap.model.PartitionStatus.Service("slappart0_http", "RUNNING", 4242,
+                        java.time.Instant.now().getEpochSecond() - 125, 3)),
+                java.util.List.of(new org.slapgrid.slap.model.PartitionStatus.Promise("listening", false, "refused\n")),
+                "promise listening broken", null));
+        assertThat(slapos("info", "web")).isZero();
+        assertThat(takeOut()).as("the status tree its node reported").contains("service.slappart0_http")
+                .contains("RUNNING pid 4242, up 2m").contains("3 restarts").contains("promise.listening").contains("broken: refused")
+                .contains("last-error").contains("promise listening broken");
+        assertThat(slapos("info", "web", "--json")).isZero();
+        assertThat(new ObjectMapper().readTree(takeOut()).get("status").get("services").get(0).get("pid").asInt()).isEqualTo(4242);
 
         assertThat(slapos("remove", "web")).isZero();
         assertThat(takeOut()).contains("destruction of web requested");

@@ -31,6 +31,7 @@ import org.slapgrid.slap.model.InstanceReport;
 import org.slapgrid.slap.model.InstanceRequest;
 import org.slapgrid.slap.model.NodeInfo;
 import org.slapgrid.slap.model.NodeRegistration;
+import org.slapgrid.slap.model.PartitionStatus;
 import org.slapgrid.slap.model.NodeUpdate;
 import org.slapgrid.slap.model.SoftwareReport;
 import org.slapgrid.slap.model.SupplyRequest;
@@ -117,6 +118,10 @@ public final class MasterApi {
                     body(ctx, ConnectionParameters.class).parameters());
             ctx.status(204);
         });
+        app.put("/api/v1/nodes/{node}/partitions/{partition}/status", ctx -> {
+            instances.reportStatus(who(ctx), ctx.pathParam("node"), ctx.pathParam("partition"), body(ctx, PartitionStatus.class));
+            ctx.status(204);
+        });
         app.post("/api/v1/nodes/{node}/partitions/{partition}/bang", ctx -> {
             instances.bang(who(ctx), ctx.pathParam("node"), ctx.pathParam("partition"), body(ctx, BangReport.class).message());
             ctx.status(204);
@@ -157,6 +162,7 @@ public final class MasterApi {
         app.post("/api/v1/instances", ctx -> request(ctx, Principal.Kind.USER));
         app.get("/api/v1/instances", ctx -> json(ctx, instances.list(who(ctx))));
         app.get("/api/v1/instances/{name}", ctx -> json(ctx, instances.info(who(ctx), ctx.pathParam("name"))));
+        app.get("/api/v1/instances/{name}/status", ctx -> json(ctx, instances.status(who(ctx), ctx.pathParam("name"))));
         app.delete("/api/v1/instances/{name}", ctx -> json(ctx, instances.remove(who(ctx), ctx.pathParam("name"))));
 
         app.exception(ApiException.class, (e, ctx) -> {

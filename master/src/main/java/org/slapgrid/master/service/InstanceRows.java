@@ -128,6 +128,14 @@ final class InstanceRows {
         }
     }
 
+    static org.slapgrid.slap.model.PartitionStatus status(String json) {
+        try {
+            return JSON.readValue(json, org.slapgrid.slap.model.PartitionStatus.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("corrupt JSON column: " + e.getOriginalMessage(), e);
+        }
+    }
+
     static String json(Object value) {
         try {
             return JSON.writeValueAsString(value == null ? Map.of() : value);

@@ -18,6 +18,7 @@ import org.slapgrid.master.store.Ids;
 import org.slapgrid.master.store.Sql;
 import org.slapgrid.master.store.StoreException;
 import org.slapgrid.slap.model.Instance;
+import org.slapgrid.slap.model.PartitionStatus;
 import org.slapgrid.slap.model.InstanceReport;
 import org.slapgrid.slap.model.InstanceRequest;
 import org.slapgrid.slap.model.InstanceSecret;
@@ -318,6 +319,52 @@ public final class InstanceService {
                     ? ApiException.notFound("unknown_instance", "you have no instance named '" + name + "'")
                     : ApiException.conflict("ambiguous_name", named.size() + " of your instances are named '" + name + "'");
         });
+    }
+
+    /** The most services, promises and characters of output a status tree may hold (422 beyond). */
+    static final int STATUS_MAX_ENTRIES = 500;
+    static final int STATUS_MAX_TEXT = 8_000;
+
+    /**
+     * A node's status tree of the instance in one of its partitions. Observed state: it is not
+     * in the node's document, so it bumps no version and wakes no poll.
+     */
+    public void reportStatus(Principal who, String nodeId, String partition, PartitionStatus status) {
+        Validate.present("body", status);
+        if (status.services().size() > STATUS_MAX_ENTRIES || status.promises().size() > STATUS_MAX_ENTRIES) {
+            throw ParameterCheck.limit("services and promises are limited to " + STATUS_MAX_ENTRIES + " each");
+        }
+        for (PartitionStatus.Service sv : status.services()) {
+            Validate.text("services[].name", sv.name(), 256);
+            Validate.text("services[].state", sv.state(), 32);
+        }
+        for (PartitionStatus.Promise pr : status.promises()) {
+            Validate.text("promises[].name", pr.name(), 256);
+            if (pr.output() != null && pr.output().length() > STATUS_MAX_TEXT) {
+                throw ParameterCheck.limit("promises[].output is longer than " + STATUS_MAX_TEXT + " characters");
+            }
+        }
+        if (status.lastError() != null && status.lastError().length() > STATUS_MAX_TEXT) {
+            throw ParameterCheck.limit("lastError is longer than " + STATUS_MAX_TEXT + " characters");
+        }
+        long now = System.currentTimeMillis();
+        db.transaction(c -> {
+            Instance i = inPartition(c, who, nodeId, partition);
+            Sql.update(c, "UPDATE instance SET status_json = ?, status_at = ? WHERE id = ?",
+                    InstanceRows.json(new PartitionStatus(status.services(), status.promises(), status.lastError(), null)), now, i.id());
+            return null;
+        });
+    }
+
+    /** The status tree of one of the user's instances (404 until its node reported one). */
+    public PartitionStatus status(Principal who, String name) {
+        Instance i = info(who, name);
+        return db.read(c -> Sql.one(c, "SELECT status_json, status_at FROM instance WHERE id = ?", rs -> {
+            String json = rs.getString(1);
+            long at = rs.getLong(2);
+            return json == null ? null : InstanceRows.status(json).receivedAt(at);
+        }, i.id())).orElseThrow(() -> ApiException.notFound("no_status",
+                "the node of '" + name + "' has not reported its status yet"));
     }
 
     /** The calling instance itself. */

@@ -289,6 +289,31 @@ class ApiTest {
     }
 
     @Test
+    void theNodesStatusTreeIsShownToTheInstancesOwnerAndOnlyItsNodeMaySendIt() {
+        Instance i = admin.request(new InstanceRequest("tree", SR, null, null, null, false, Map.of("node", "n1")));
+        assertThatThrownBy(() -> admin.status("tree")).isInstanceOfSatisfying(SlapException.class,
+                e -> assertThat(e.status()).isEqualTo(404));
+        NodeInfo before = node1.nodeInfo("n1");
+        var tree = new org.slapgrid.slap.model.PartitionStatus(
+                List.of(new org.slapgrid.slap.model.PartitionStatus.Service("http", "RUNNING", 4242, 1_700_000_000L, 2)),
+                List.of(new org.slapgrid.slap.model.PartitionStatus.Promise("listening", false, "connection refused")),
+                "promise listening broken", null);
+        node1.reportStatus("n1", i.partition(), tree);
+        var shown = admin.status("tree");
+        assertThat(shown.services()).isEqualTo(tree.services());
+        assertThat(shown.promises()).isEqualTo(tree.promises());
+        assertThat(shown.lastError()).isEqualTo("promise listening broken");
+        assertThat(shown.reportedAt()).isNotNull();
+        assertThat(node1.nodeInfo("n1", before.version(), Duration.ZERO)).as("observed state: no wake-up").isEmpty();
+        assertThatThrownBy(() -> node2.reportStatus("n1", i.partition(), tree)).isInstanceOfSatisfying(SlapException.class,
+                e -> assertThat(e.status()).isEqualTo(403));
+        var huge = new org.slapgrid.slap.model.PartitionStatus(List.of(), List.of(
+                new org.slapgrid.slap.model.PartitionStatus.Promise("p", true, "x".repeat(100_000))), null, null);
+        assertThatThrownBy(() -> node1.reportStatus("n1", i.partition(), huge)).isInstanceOfSatisfying(SlapException.class,
+                e -> assertThat(e.status()).isEqualTo(422));
+    }
+
+    @Test
     void aNodeNeverSeesAnotherNodesChangesOrData() {
         long v1 = node1.nodeInfo("n1").version();
         admin.request(new InstanceRequest("elsewhere", SR, null, Map.of("secret", "n2-only"), null, false, Map.of("node", "n2")));

@@ -1,0 +1,38 @@
+package org.slapgrid.slap.model;
+
+import java.util.List;
+
+/**
+ * The status tree of a partition's instance as its node last reported it (what
+ * {@code slapos node status} shows locally): its services, its promises and its last error.
+ * The node sends it when it changes, at most every few seconds. {@code reportedAt} (epoch
+ * milliseconds) is set by the master when it receives it.
+ *
+ * @param services  each supervised program of the partition
+ * @param promises  each promise's last result
+ * @param lastError the error of the last reconcile (null when it succeeded)
+ */
+public record PartitionStatus(List<Service> services, List<Promise> promises, String lastError, Long reportedAt) {
+
+    public PartitionStatus {
+        services = services == null ? List.of() : List.copyOf(services);
+        promises = promises == null ? List.of() : List.copyOf(promises);
+    }
+
+    /** The same tree as received at {@code at}. */
+    public PartitionStatus receivedAt(long at) {
+        return new PartitionStatus(services, promises, lastError, at);
+    }
+
+    /**
+     * One service: supervisord's state ({@code RUNNING}, {@code EXITED}...), its pid (null when
+     * not running), when it started (epoch seconds, null when not running: its uptime is now
+     * minus that) and how many times the node restarted it after a crash.
+     */
+    public record Service(String name, String state, Integer pid, Long startedAt, int restarts) {
+    }
+
+    /** One promise: kept or not, and the tail of its output. */
+    public record Promise(String name, boolean kept, String output) {
+    }
+}
