@@ -388,7 +388,8 @@ final class Builtins {
         if (Double.isNaN(d) || Double.isInfinite(d)) {
             return d;
         }
-        return new BigDecimal(d).setScale((int) digits, RoundingMode.HALF_EVEN).doubleValue();
+        double r = new BigDecimal(d).setScale((int) digits, RoundingMode.HALF_EVEN).doubleValue();
+        return r == 0 ? Math.copySign(0.0, d) : r;   // round(-0.4) is -0.0 in Python
     }
 
 

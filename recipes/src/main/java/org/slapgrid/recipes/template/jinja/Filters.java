@@ -234,6 +234,9 @@ final class Filters {
                 boolean first = Py.truthy(opt(args, kw, 1, "first", false));
                 boolean blank = Py.truthy(opt(args, kw, 2, "blank", false));
                 String indention = Py.isStr(width) ? Py.str(width) : " ".repeat((int) Py.toLong(width));
+                if (v instanceof List && !(v instanceof PyTuple)) {
+                    throw new PyException("AttributeError", "'list' object has no attribute 'splitlines'");
+                }
                 if (!Py.isStr(v)) {
                     throw PyException.type("unsupported operand type(s) for +=: '" + Py.typeName(v) + "' and 'str'");
                 }
