@@ -533,6 +533,9 @@ final class Nodes {
                 return;
             }
             Loop loop = new Loop(values, depth, recursive ? this : null, s, r);
+            // As Jinja2 compiles for-else: the else runs unless some iteration ran its body to the
+            // end (a break or continue before the end of every iteration runs it too).
+            boolean completed = false;
             for (int i = 0; i < values.size(); i++) {
                 // Each iteration has its own names: what one sets is gone in the next, as in Jinja2.
                 Scope scope = new Scope(s);
@@ -541,11 +544,15 @@ final class Nodes {
                 target.assign(scope, values.get(i));
                 try {
                     r.execute(body, scope, out);
+                    completed = true;
                 } catch (LoopControl c) {
                     if (c == LoopControl.BREAK) {
                         break;
                     }
                 }
+            }
+            if (!completed && otherwise != null) {
+                r.execute(otherwise, s, out);
             }
         }
     }
