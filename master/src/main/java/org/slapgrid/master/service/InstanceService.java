@@ -165,6 +165,7 @@ public final class InstanceService {
         String partitionId = null;
         String hostId = null;
         if (r.shared()) {
+            NodeAccess.requireSharedBound(c, owner, limits);
             Instance host = findHost(c, r, owner);
             hostId = host.id();
             nodeId = host.node();

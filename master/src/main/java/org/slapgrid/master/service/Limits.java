@@ -16,6 +16,8 @@ import java.time.Duration;
  * @param bangRate              bangs of one instance (its own or its node's for it)
  * @param publishRate           changing publications of one instance's connection parameters
  * @param defaultPartitionQuota partitions a user without its own quota may hold (admins: no limit)
+ * @param maxSharedPerUser      shared instances (they hold no partition) a user's trees may hold (admins: no limit)
+ * @param maxPartitionsPerNode  partitions one node may declare
  * @param bangsPerInstance      newest bangs kept per instance
  * @param bangMaxAge            bangs older than this are dropped
  * @param auditMaxRows          newest audit rows kept
@@ -32,6 +34,8 @@ public record Limits(
         Rate bangRate,
         Rate publishRate,
         long defaultPartitionQuota,
+        long maxSharedPerUser,
+        int maxPartitionsPerNode,
         int bangsPerInstance,
         Duration bangMaxAge,
         long auditMaxRows,
@@ -45,26 +49,36 @@ public record Limits(
     public static Limits defaults() {
         return new Limits(16, 256, 128 * 1024, 64 * 1024, 8 * 1024, 64 * 1024,
                 new Rate(10, Duration.ofSeconds(6)), new Rate(20, Duration.ofSeconds(3)),
-                100, 50, Duration.ofDays(30), 200_000, Duration.ofDays(90), Duration.ofMinutes(1));
+                100, 1000, 1000, 50, Duration.ofDays(30), 200_000, Duration.ofDays(90), Duration.ofMinutes(1));
     }
 
     public Limits withRates(Rate bangs, Rate publishes) {
         return new Limits(maxDepth, maxKeyLength, maxParametersBytes, maxConnectionBytes, maxMessageChars, maxLogChars,
-                bangs, publishes, defaultPartitionQuota, bangsPerInstance, bangMaxAge, auditMaxRows, auditMaxAge, pruneInterval);
+                bangs, publishes, defaultPartitionQuota, maxSharedPerUser, maxPartitionsPerNode,
+                bangsPerInstance, bangMaxAge, auditMaxRows, auditMaxAge, pruneInterval);
     }
 
     public Limits withDefaultPartitionQuota(long quota) {
         return new Limits(maxDepth, maxKeyLength, maxParametersBytes, maxConnectionBytes, maxMessageChars, maxLogChars,
-                bangRate, publishRate, quota, bangsPerInstance, bangMaxAge, auditMaxRows, auditMaxAge, pruneInterval);
+                bangRate, publishRate, quota, maxSharedPerUser, maxPartitionsPerNode,
+                bangsPerInstance, bangMaxAge, auditMaxRows, auditMaxAge, pruneInterval);
     }
 
     public Limits withRetention(int bangsKept, Duration bangAge, long auditRows, Duration auditAge) {
         return new Limits(maxDepth, maxKeyLength, maxParametersBytes, maxConnectionBytes, maxMessageChars, maxLogChars,
-                bangRate, publishRate, defaultPartitionQuota, bangsKept, bangAge, auditRows, auditAge, pruneInterval);
+                bangRate, publishRate, defaultPartitionQuota, maxSharedPerUser, maxPartitionsPerNode,
+                bangsKept, bangAge, auditRows, auditAge, pruneInterval);
     }
 
     public Limits withPruneInterval(Duration every) {
         return new Limits(maxDepth, maxKeyLength, maxParametersBytes, maxConnectionBytes, maxMessageChars, maxLogChars,
-                bangRate, publishRate, defaultPartitionQuota, bangsPerInstance, bangMaxAge, auditMaxRows, auditMaxAge, every);
+                bangRate, publishRate, defaultPartitionQuota, maxSharedPerUser, maxPartitionsPerNode,
+                bangsPerInstance, bangMaxAge, auditMaxRows, auditMaxAge, every);
+    }
+
+    public Limits withMaxSharedPerUser(long max) {
+        return new Limits(maxDepth, maxKeyLength, maxParametersBytes, maxConnectionBytes, maxMessageChars, maxLogChars,
+                bangRate, publishRate, defaultPartitionQuota, max, maxPartitionsPerNode,
+                bangsPerInstance, bangMaxAge, auditMaxRows, auditMaxAge, pruneInterval);
     }
 }

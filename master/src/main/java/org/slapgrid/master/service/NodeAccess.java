@@ -58,11 +58,27 @@ final class NodeAccess {
         return owner;
     }
 
+    private static boolean isAdmin(Connection c, String user) throws SQLException {
+        return Sql.one(c, "SELECT 1 FROM credential WHERE kind = 'user' AND subject = ? AND admin = ?",
+                rs -> true, user, true).isPresent();
+    }
+
+    /** Refuses a new shared instance for {@code owner} beyond {@code maxSharedPerUser} (admins have no bound). */
+    static void requireSharedBound(Connection c, String owner, Limits limits) throws SQLException {
+        if (isAdmin(c, owner)) {
+            return;
+        }
+        long shared = Sql.one(c, "SELECT COUNT(*) FROM instance WHERE owner = ? AND shared = ?", rs -> rs.getLong(1),
+                owner, true).orElse(0L);
+        if (shared >= limits.maxSharedPerUser()) {
+            throw ApiException.conflict("quota_exceeded", "user '" + owner + "' holds " + shared
+                    + " shared instances, the limit (maxSharedPerUser = " + limits.maxSharedPerUser() + ")");
+        }
+    }
+
     /** Refuses a new partition for {@code owner} beyond its quota (admins have none). */
     static void requireQuota(Connection c, String owner, Limits limits) throws SQLException {
-        boolean admin = Sql.one(c, "SELECT 1 FROM credential WHERE kind = 'user' AND subject = ? AND admin = ?",
-                rs -> true, owner, true).isPresent();
-        if (admin) {
+        if (isAdmin(c, owner)) {
             return;
         }
         long quota = Sql.one(c, "SELECT partition_quota FROM account WHERE name = ?", rs -> {

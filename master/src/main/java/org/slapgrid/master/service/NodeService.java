@@ -57,7 +57,7 @@ public final class NodeService {
         Validate.present("body", reg);
         String id = Validate.id("id", reg.id());
         List<String> partitions = reg.partitions() == null ? List.of() : reg.partitions();
-        partitions.forEach(p -> Validate.id("partitions[]", p));
+        checkPartitions(partitions);
         String secret = Secrets.newToken("sgn_");
         db.transaction(c -> {
             NodeAccess.requireMayRegister(c, who);
@@ -169,10 +169,18 @@ public final class NodeService {
         return a.compareTo(b);
     }
 
+    private void checkPartitions(List<String> partitions) {
+        if (partitions.size() > limits.maxPartitionsPerNode()) {
+            throw ParameterCheck.limit("partitions: " + partitions.size() + " listed; a node has at most "
+                    + limits.maxPartitionsPerNode() + " (maxPartitionsPerNode)");
+        }
+        partitions.forEach(p -> Validate.id("partitions[]", p));
+    }
+
     /** Adds the node's new partitions; drops free partitions it no longer has; keeps busy ones. */
     public void reportFormat(Principal who, String nodeId, List<String> partitions) {
         requireNode(who, nodeId);
-        Validate.present("partitions", partitions).forEach(p -> Validate.id("partitions[]", p));
+        checkPartitions(Validate.present("partitions", partitions));
         Set<String> wanted = new LinkedHashSet<>(partitions);
         write(who, c -> {
             Changes changes = new Changes();

@@ -421,6 +421,25 @@ abstract class StoreContractTest {
         assertThat(aged.bangs()).isEqualTo(3);
     }
 
+    @Test
+    void sharedInstancesAndPartitionsPerNodeAreBounded() {
+        instances = new InstanceService(db, notified::add, Limits.defaults().withMaxSharedPerUser(2));
+        twoNodesWithRelease();
+        instances.request(alice, InstanceRequest.of("host", SR, Map.of()));
+        for (String name : List.of("tenant1", "tenant2")) {
+            instances.request(alice, new InstanceRequest(name, SR, "default", Map.of(), RequestedState.STARTED, true, Map.of()));
+        }
+        assertThatThrownBy(() -> instances.request(alice, new InstanceRequest("tenant3", SR, "default", Map.of(),
+                RequestedState.STARTED, true, Map.of())))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo("quota_exceeded"));
+        List<String> many = java.util.stream.IntStream.range(0, 1001).mapToObj(i -> "slappart" + i).toList();
+        assertThatThrownBy(() -> nodes.reportFormat(n1, "n1", many))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.status()).isEqualTo(422);
+                    assertThat(e.getMessage()).contains("maxPartitionsPerNode");
+                });
+    }
+
     private org.slapgrid.master.service.AccountService accounts() {
         return new org.slapgrid.master.service.AccountService(db, Limits.defaults());
     }
