@@ -76,37 +76,44 @@ public final class NodeAdminCommands {
         }
     }
 
-    @Command(name = "share", mixinStandardHelpOptions = true,
-            description = "Let USER (or '*': every user) request instances on NODE. The admin or the node's owner.")
-    public static final class Share extends ClientCommand {
+    /** Share and unshare: one call, the direction differs. */
+    abstract static class SetShared extends ClientCommand {
         @Parameters(index = "0", paramLabel = "NODE", description = "the node id")
         String node;
 
         @Parameters(index = "1", paramLabel = "USER", description = "a user name, or '*' for every user")
         String user;
 
+        abstract boolean shared();
+
         @Override
         int run(SlapClient client) throws Exception {
-            client.shareNode(node, user);
-            report(this, Map.of("node", node, "sharedWith", user), node + " shared with " + user);
+            if (shared()) {
+                client.shareNode(node, user);
+            } else {
+                client.unshareNode(node, user);
+            }
+            report(this, Map.of("node", node, "user", user, "shared", shared()),
+                    node + (shared() ? " shared with " : " no longer shared with ") + user);
             return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "share", mixinStandardHelpOptions = true,
+            description = "Let USER (or '*': every user) request instances on NODE. The admin or the node's owner.")
+    public static final class Share extends SetShared {
+        @Override
+        boolean shared() {
+            return true;
         }
     }
 
     @Command(name = "unshare", mixinStandardHelpOptions = true,
             description = "Withdraw a share of NODE (instances already there stay).")
-    public static final class Unshare extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "NODE", description = "the node id")
-        String node;
-
-        @Parameters(index = "1", paramLabel = "USER", description = "a user name, or '*'")
-        String user;
-
+    public static final class Unshare extends SetShared {
         @Override
-        int run(SlapClient client) throws Exception {
-            client.unshareNode(node, user);
-            report(this, Map.of("node", node, "unsharedWith", user), node + " no longer shared with " + user);
-            return Main.EXIT_OK;
+        boolean shared() {
+            return false;
         }
     }
 

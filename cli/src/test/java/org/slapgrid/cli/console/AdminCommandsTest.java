@@ -96,6 +96,9 @@ class AdminCommandsTest {
         assertThat(account.get("partitionQuota").asLong()).isEqualTo(3);
         alice.registerNode("alices", List.of("slappart0"));
 
+        assertThat(slapos("node", "share", "alices", "bob", "--json")).isZero();
+        assertThat(json().get("shared").asBoolean()).isTrue();
+        assertThat(slapos("node", "unshare", "alices", "bob")).isZero();
         assertThat(slapos("node", "share", "alices", "*")).isZero();
         out.reset();
         assertThat(slapos("node", "disable", "alices", "--json")).isZero();
