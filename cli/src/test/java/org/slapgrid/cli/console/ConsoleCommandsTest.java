@@ -181,13 +181,14 @@ class ConsoleCommandsTest {
         console.options.masterUrl = master.url().toString();
         console.options.tokenFile = tokenFile;
         console.history = tmp.resolve("history");
-        console.in = new ByteArrayInputStream("request shell-made \"https://example.org/sr/software.cfg\" --param a=1\nlist\ninfo nope\nexit\n"
+        console.in = new ByteArrayInputStream("request shell-made \"https://example.org/sr/software.cfg\" --param a=1\nlist\ninfo nope\ntoken list\nexit\n"
                 .getBytes(StandardCharsets.UTF_8));
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
         console.out = screen;
         assertThat(console.call()).isZero();
         String text = screen.toString(StandardCharsets.UTF_8);
-        assertThat(text).contains("parameter.a").contains("shell-made").contains("NAME").contains("(exit status 1)");
+        assertThat(text).contains("parameter.a").contains("shell-made").contains("NAME").contains("(exit status 1)")
+                .contains("SUBJECT");
         assertThat(read(console.history)).contains("list").contains("info nope");
     }
 
