@@ -192,9 +192,13 @@ public final class Jinja2Recipe implements Recipe {
         try {
             return Jinja2.slapos().render(source.name(), source.text(), context, locator);
         } catch (TemplateError e) {
+            // In the template itself: its file and line (inline: the line); in an imported one: its name too.
+            boolean here = source.name().equals(e.template());
+            String what = "Jinja2 " + e.kind() + ": " + e.detail();
             throw BuildoutException.configuration(
-                    source.fromUrl() && source.name().equals(e.template()) ? new SourceLocation(source.name(), Math.max(e.line(), 0)) : null,
-                    options.sectionName(), source.fromUrl() ? "url" : "inline", "Jinja2 error: " + e.getMessage());
+                    here && source.fromUrl() ? new SourceLocation(source.name(), Math.max(e.line(), 0)) : null,
+                    options.sectionName(), source.fromUrl() ? "url" : "inline",
+                    !here ? "Jinja2 error in " + e.getMessage() : source.fromUrl() ? what : "line " + e.line() + ": " + what);
         }
     }
 

@@ -200,6 +200,12 @@ class TemplateRecipesTest {
         assertThatThrownBy(() -> buildout.create("i")).isInstanceOf(BuildoutException.class)
                 .hasMessageContaining("[i] inline").hasMessageContaining("line 2")
                 .hasMessageContaining("TypeError: 'int' object is not iterable (in {% for %})");
+        Files.writeString(dir.resolve("lib.j2"), "{% macro m() %}\n{{ 1 + 'a' }}{% endmacro %}\n");
+        buildout.section("m", "recipe", "slapos.recipe.template:jinja2", "inline", "{% import 'lib' as lib %}{{ lib.m() }}",
+                "import-list", "rawfile lib " + dir.resolve("lib.j2"), "output", "o");
+        assertThatThrownBy(() -> buildout.create("m")).isInstanceOf(BuildoutException.class)
+                .hasMessageContaining("[m] inline").hasMessageContaining("Jinja2 error in lib, line 2: TypeError")
+                .hasMessageContaining("unsupported operand type(s) for +: 'int' and 'str'");
     }
 
     @Test
