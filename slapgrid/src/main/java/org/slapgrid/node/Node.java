@@ -24,6 +24,8 @@ import org.slapgrid.node.instance.PartitionOutcome;
 import org.slapgrid.node.instance.PartitionReconciler;
 import org.slapgrid.node.instance.ReportSender;
 import org.slapgrid.node.instance.SupervisedServices;
+import org.slapgrid.node.limits.AddressGuard;
+import org.slapgrid.node.limits.PartitionLimiter;
 import org.slapgrid.node.promise.PromiseRunner;
 import org.slapgrid.node.software.SoftwareInstaller;
 import org.slapgrid.node.software.SoftwareOutcome;
@@ -53,11 +55,15 @@ public final class Node {
     private final Supervisor supervisor;
     private final SoftwareInstaller software;
     private final InstanceConverger converger;
+    private final PartitionLimiter limits;
+    private final AddressGuard addresses;
     private final Consumer<String> log;
 
     private Node(NodeConfig config, SlapClient master, Supervisor supervisor, SoftwareInstaller software,
-                 InstanceConverger converger, Consumer<String> log) {
+                 InstanceConverger converger, PartitionLimiter limits, Consumer<String> log) {
         this.config = config;
+        this.limits = limits;
+        this.addresses = new AddressGuard(config.nodeId());
         this.master = master;
         this.supervisor = supervisor;
         this.software = software;
@@ -105,14 +111,15 @@ public final class Node {
     public static Node assemble(NodeConfig config, SlapClient master, Supervisor supervisor, NodeRuntime runtime,
                                 RunAs builder, Duration promiseTimeout, Consumer<String> log) {
         PartitionExecutor executor = new PartitionExecutor();
+        PartitionLimiter limits = PartitionLimiter.open(config);
         BuildoutProcess buildout = new BuildoutProcess(runtime, executor,
                 new ClassDataArchive(runtime, config.stateDirectory().resolve("lib")));
         SoftwareInstaller software = new SoftwareInstaller(config, master, buildout, builder, Duration.ofHours(2), log);
         PartitionReconciler reconciler = new PartitionReconciler(config, master, new SupervisedServices(supervisor), buildout,
-                PromiseRunner.withOwnPool(promiseTimeout), new Drain(executor), executor, Clock.systemUTC(), log);
+                PromiseRunner.withOwnPool(promiseTimeout), new Drain(executor), executor, limits, Clock.systemUTC(), log);
         InstanceConverger converger = new InstanceConverger(reconciler, new ReportSender(master, config.nodeId(), log),
                 config.parallelism());
-        return new Node(config, master, supervisor, software, converger, log);
+        return new Node(config, master, supervisor, software, converger, limits, log);
     }
 
     public NodeConfig config() { return config; }
@@ -120,6 +127,10 @@ public final class Node {
     public SoftwareInstaller softwareInstaller() { return software; }
     public InstanceConverger converger() { return converger; }
     public Supervisor supervisor() { return supervisor; }
+    /** Per-partition cgroups and disk quota. */
+    public PartitionLimiter limits() { return limits; }
+    /** The nftables rules that keep each partition's address to its own user. */
+    public AddressGuard addresses() { return addresses; }
 
     /** The partitions as last formatted. */
     public List<Partition> partitions() throws IOException {
@@ -135,8 +146,14 @@ public final class Node {
     }
 
     public List<PartitionOutcome> instance(NodeInfo info, InstanceConverger.Selection selection) throws IOException {
+        List<Partition> partitions = partitions();
+        // Format applied the address rules; a reboot loses them (nftables keeps nothing): re-apply
+        // once per node process, before any service starts.
+        if (config.multiUser() && addresses.apply(partitions)) {
+            log.accept("partition addresses " + addresses.describe());
+        }
         supervisor.ensureRunning();
-        return converger.converge(info, partitions(), selection);
+        return converger.converge(info, partitions, selection);
     }
 
     /** Watches the services: every crash becomes a bang at the master (rate-limited by the watcher). */

@@ -24,6 +24,7 @@ import org.slapgrid.node.format.Partition;
 import org.slapgrid.node.format.UnixAccounts;
 import org.slapgrid.node.instance.InstanceConverger;
 import org.slapgrid.node.instance.PartitionOutcome;
+import org.slapgrid.node.limits.AddressGuard;
 import org.slapgrid.node.software.SoftwareInstaller;
 import org.slapgrid.node.supervisor.Supervisor;
 import org.slapgrid.node.supervisor.SupervisorLayout;
@@ -70,7 +71,8 @@ public final class NodeFixture implements AutoCloseable {
     private final NodeRuntime runtime;
     private final RunAs builder;
 
-    private NodeFixture(Path tmp, String nodeId, String userPrefix, int partitionCount) throws Exception {
+    private NodeFixture(Path tmp, String nodeId, String userPrefix, int partitionCount,
+                        java.util.function.UnaryOperator<NodeConfig> configure) throws Exception {
         this.nodeId = nodeId;
         this.userPrefix = userPrefix;
         this.partitionCount = partitionCount;
@@ -84,12 +86,16 @@ public final class NodeFixture implements AutoCloseable {
         this.secret = credentials.secret();
         this.tmp = tmp;
         node = SlapClient.builder(master.url()).token(credentials.secret()).timeout(Duration.ofSeconds(20)).build();
-        config = new NodeConfig(null, master.url().toString(), nodeId, tmp.resolve("node.secret"), tmp.resolve("opt"),
+        NodeConfig base = new NodeConfig(null, master.url().toString(), nodeId, tmp.resolve("node.secret"), tmp.resolve("opt"),
                 tmp.resolve("srv"), partitionCount, uniqueNetwork(), Duration.ofDays(1), Duration.ofMinutes(10), 2, ROOT);
+        config = configure.apply(base);
         supervisorRoot = tmp.resolve("srv"); // the instance root, as Node.open lays it out
         supervisor = new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(supervisorRoot), nodeId));
         var accounts = ROOT ? new UnixAccounts(userPrefix) : new CurrentUserAccounts();
         partitions = new NodeFormatter(config, accounts).format().partitions();
+        if (ROOT) {
+            new AddressGuard(nodeId).apply(partitions); // as `slapos node format` does
+        }
         node.reportFormat(nodeId, partitions.stream().map(Partition::id).toList());
         runtime = ROOT ? NodeRuntime.current().readableCopy(config.stateDirectory().resolve("lib"))
                 : NodeRuntime.current();
@@ -109,7 +115,13 @@ public final class NodeFixture implements AutoCloseable {
 
     /** Starts a master and a node of {@code partitionCount} partitions; {@code userPrefix} names the test users. */
     public static NodeFixture start(Path tmp, String nodeId, String userPrefix, int partitionCount) throws Exception {
-        return new NodeFixture(tmp, nodeId, userPrefix, partitionCount);
+        return new NodeFixture(tmp, nodeId, userPrefix, partitionCount, c -> c);
+    }
+
+    /** The same, with the configuration changed first (limits, say: {@code c -> c.withLimits(...)}). */
+    public static NodeFixture start(Path tmp, String nodeId, String userPrefix, int partitionCount,
+                                    java.util.function.UnaryOperator<NodeConfig> configure) throws Exception {
+        return new NodeFixture(tmp, nodeId, userPrefix, partitionCount, configure);
     }
 
     public String nodeId() { return nodeId; }
@@ -225,6 +237,15 @@ public final class NodeFixture implements AutoCloseable {
         try {
             supervisor.shutdown();
         } finally {
+            try {
+                // the cgroups and nftables table live in the kernel, not in the temp dir
+                assembled.limits().cgroups().releaseAll();
+                if (ROOT) {
+                    assembled.addresses().remove();
+                }
+            } catch (IOException e) {
+                System.err.println("NodeFixture: cannot release the node's cgroups or address rules: " + e.getMessage());
+            }
             master.close();
             if (ROOT) {
                 for (int i = 0; i < partitionCount; i++) {

@@ -12,6 +12,7 @@ import org.slapgrid.node.format.CurrentUserAccounts;
 import org.slapgrid.node.format.NodeFormatter;
 import org.slapgrid.node.format.Partition;
 import org.slapgrid.node.format.UnixAccounts;
+import org.slapgrid.node.limits.AddressGuard;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,8 +21,9 @@ import picocli.CommandLine.Option;
 @Command(name = "format", mixinStandardHelpOptions = true,
         description = {"Create the node's partitions (users, directories, addresses).",
                 "Create the node's partitions slappart0..N-1: as root a Unix user slapuserN per partition,",
-                "a directory with mode 0750 owned by it, and its own loopback address. Safe to run again:",
-                "it changes only what is missing and never touches an instance's data."})
+                "a directory with mode 0750 owned by it, and its own loopback address, which only that",
+                "user may send from (nftables table inet slapgrid-NODE, where nft is installed). Safe to run",
+                "again: it changes only what is missing and never touches an instance's data."})
 public final class NodeFormatCommand implements Callable<Integer> {
 
     @Mixin
@@ -44,6 +46,16 @@ public final class NodeFormatCommand implements Callable<Integer> {
         }
     }
 
+    /** Keeps each partition's address to its own user (nftables), where the machine allows; says what happened. */
+    private static String enforceAddresses(NodeConfig config, NodeFormatter.Result result) throws java.io.IOException {
+        if (!config.multiUser()) {
+            return "Partition addresses: not enforced in single-user mode (every partition is the same user).";
+        }
+        AddressGuard guard = new AddressGuard(config.nodeId());
+        guard.apply(result.partitions());
+        return "Partition addresses: " + guard.describe() + ".";
+    }
+
     @Override
     public Integer call() throws Exception {
         NodeConfig config;
@@ -55,8 +67,10 @@ public final class NodeFormatCommand implements Callable<Integer> {
         }
         var accounts = config.multiUser() ? new UnixAccounts() : new CurrentUserAccounts();
         NodeFormatter.Result result = new NodeFormatter(config, accounts).format();
+        String addresses = enforceAddresses(config, result);
         String reported = reportToMaster(config, result);
         if (json) {
+            System.err.println(addresses);
             System.err.println(reported);
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(result.partitions()));
@@ -67,6 +81,7 @@ public final class NodeFormatCommand implements Callable<Integer> {
         for (Partition p : result.partitions()) {
             System.out.printf("%-12s %-16s %-12s %s%n", p.id(), p.ipv4(), p.user(), p.directory());
         }
+        System.out.println(addresses);
         System.out.println(reported);
         System.out.println(result.changes().isEmpty() ? "Nothing to change: the node was already formatted."
                 : "Formatted " + result.partitions().size() + " partitions.");

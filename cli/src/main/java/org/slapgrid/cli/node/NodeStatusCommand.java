@@ -9,6 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import org.slapgrid.cli.Main;
 import org.slapgrid.node.config.NodeConfig;
+import org.slapgrid.node.limits.Sizes;
 import org.slapgrid.node.promise.PromiseResult;
 import org.slapgrid.node.status.NodeStatus;
 import org.slapgrid.node.supervisor.Supervisor;
@@ -38,6 +39,8 @@ final class NodeStatusCommand extends NodeVerb {
         }
         System.out.println("node " + s.nodeId() + "  " + s.overall()
                 + (s.supervisorRunning() ? "" : "  (supervisord is not running: no service runs)"));
+        System.out.println("limits per partition: " + s.limits());
+        System.out.println("partition addresses: " + s.addresses());
         List<NodeStatus.PartitionStatus> parts = s.partitions();
         for (int i = 0; i < parts.size(); i++) {
             NodeStatus.PartitionStatus p = parts.get(i);
@@ -46,8 +49,12 @@ final class NodeStatusCommand extends NodeVerb {
             System.out.println(head + (p.instance() == null ? "" : "instance " + p.instance() + " (" + p.requestedState() + ")"
                     + (p.convergedAt() == null ? ", not converged yet" : ", converged " + p.convergedAt())));
             String indent = lastPartition ? "   " : "│  ";
-            int rows = p.services().size() + p.promises().size();
+            List<String> resources = resources(p);
+            int rows = p.services().size() + p.promises().size() + resources.size();
             int row = 0;
+            for (String r : resources) {
+                System.out.println(indent + (++row == rows ? "└─ " : "├─ ") + r);
+            }
             for (NodeStatus.Service svc : p.services()) {
                 String detail = svc.pid() > 0 ? "pid " + pad(Integer.toString(svc.pid()), 8) + "up " + uptime(svc.uptime())
                         : svc.state().equals("EXITED") ? "exit status " + svc.exitStatus() : "";
@@ -59,6 +66,26 @@ final class NodeStatusCommand extends NodeVerb {
             }
         }
         return Main.EXIT_OK;
+    }
+
+    /** The partition's cgroup limits and use, and its disk use against the quota. */
+    private static List<String> resources(NodeStatus.PartitionStatus p) {
+        List<String> out = new java.util.ArrayList<>();
+        if (p.limits() != null && p.usage() != null) {
+            var l = p.limits();
+            var u = p.usage();
+            out.add("limits  memory " + Sizes.format(u.memoryBytes()) + " of "
+                    + (l.memoryBytes() == 0 ? "unlimited" : Sizes.format(l.memoryBytes()))
+                    + ", processes " + u.processes() + " of " + (l.maxProcesses() == 0 ? "unlimited" : l.maxProcesses())
+                    + (l.cpus() == 0 ? "" : ", " + l.cpus() + " CPUs")
+                    + (u.oomKills() > 0 ? ", " + u.oomKills() + " killed for memory" : "")
+                    + (u.refusedForks() > 0 ? ", " + u.refusedForks() + " forks refused" : ""));
+        }
+        if (p.disk() != null) {
+            out.add("disk    " + p.disk().describe()
+                    + (p.disk().exceeded() ? " ([slapos] partition_disk_quota)" : ""));
+        }
+        return out;
     }
 
     private static String pad(String s, int width) {

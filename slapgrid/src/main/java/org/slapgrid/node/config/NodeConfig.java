@@ -3,6 +3,8 @@ package org.slapgrid.node.config;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import org.slapgrid.node.limits.LimitsConfig;
+
 /**
  * A node's configuration, read from {@code slapos.cfg} (see {@link NodeConfigLoader}).
  *
@@ -18,6 +20,7 @@ import java.time.Duration;
  * @param partitionTimeout  the longest one partition's convergence may take
  * @param parallelism       how many partitions converge at once
  * @param multiUser         true when running as root: one Unix user per partition
+ * @param limits            per-partition limits (memory, processes, CPU, disk quota) and the node's cgroup
  */
 public record NodeConfig(
         Path file,
@@ -31,7 +34,22 @@ public record NodeConfig(
         Duration periodicity,
         Duration partitionTimeout,
         int parallelism,
-        boolean multiUser) {
+        boolean multiUser,
+        LimitsConfig limits) {
+
+    /** A configuration with the default per-partition limits (see {@link LimitsConfig}). */
+    public NodeConfig(Path file, String masterUrl, String nodeId, Path credentialsFile, Path softwareRoot,
+                      Path instanceRoot, int partitionCount, String ipv4Network, Duration periodicity,
+                      Duration partitionTimeout, int parallelism, boolean multiUser) {
+        this(file, masterUrl, nodeId, credentialsFile, softwareRoot, instanceRoot, partitionCount, ipv4Network,
+                periodicity, partitionTimeout, parallelism, multiUser, LimitsConfig.defaults(instanceRoot));
+    }
+
+    /** The same node with other per-partition limits. */
+    public NodeConfig withLimits(LimitsConfig other) {
+        return new NodeConfig(file, masterUrl, nodeId, credentialsFile, softwareRoot, instanceRoot, partitionCount,
+                ipv4Network, periodicity, partitionTimeout, parallelism, multiUser, other);
+    }
 
     /** The node's own root-owned state, outside every partition. */
     public Path stateDirectory() {

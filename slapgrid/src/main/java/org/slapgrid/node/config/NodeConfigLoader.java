@@ -13,6 +13,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import org.apache.commons.configuration2.INIConfiguration;
+import org.slapgrid.node.limits.LimitsConfig;
+import org.slapgrid.node.limits.PartitionLimits;
+import org.slapgrid.node.limits.Sizes;
 import org.apache.commons.configuration2.SubnodeConfiguration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 
@@ -30,7 +33,13 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
  * periodicity = 86400                      (seconds, default one day)
  * partition_timeout = 3600                 (seconds)
  * parallelism = 2                          (partitions converged at once)
+ * partition_memory_limit = 50%             (per partition: size or % of RAM; 0 = none)
+ * partition_max_processes = 2048           (per partition, threads included; 0 = none)
+ * partition_cpu_limit = 0                  (per partition, in CPUs such as 1.5; 0 = none)
+ * partition_disk_quota = 50%               (per partition: size or % of the instance root's file system; 0 = none)
+ * cgroup_parent = /slapgrid                (default: slapgrid-NODE_ID below the node's own cgroup)
  * </pre>
+ * The limits are described in {@link org.slapgrid.node.limits.LimitsConfig}.
  * Every error names the file, the section and the option.
  */
 public final class NodeConfigLoader {
@@ -38,7 +47,8 @@ public final class NodeConfigLoader {
     private static final String SECTION = "slapos";
     private static final Set<String> KNOWN = Set.of("master_url", "node_id", "computer_id", "credentials_file",
             "software_root", "instance_root", "partition_amount", "ipv4_network", "periodicity",
-            "partition_timeout", "parallelism");
+            "partition_timeout", "parallelism", "partition_memory_limit", "partition_max_processes",
+            "partition_cpu_limit", "partition_disk_quota", "cgroup_parent");
     private static final Pattern CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
 
     private final NodeLayout layout;
@@ -110,7 +120,28 @@ public final class NodeConfigLoader {
         Duration timeout = Duration.ofSeconds(o.integer("partition_timeout", 3_600, 1, Integer.MAX_VALUE));
         int parallelism = o.integer("parallelism", Math.max(2, Runtime.getRuntime().availableProcessors()), 1, 256);
         return new NodeConfig(file, masterUrl, nodeId, credentials, softwareRoot, instanceRoot, partitions, network,
-                periodicity, timeout, parallelism, layout.multiUser());
+                periodicity, timeout, parallelism, layout.multiUser(), limits(o, instanceRoot));
+    }
+
+    private static LimitsConfig limits(Option o, Path instanceRoot) {
+        long ram = LimitsConfig.physicalMemory();
+        long memory = o.size("partition_memory_limit", LimitsConfig.DEFAULT_MEMORY, ram);
+        if (memory != 0 && (memory < PartitionLimits.MIN_MEMORY || memory > ram)) {
+            throw o.error("partition_memory_limit", "expected 0 (none) or from " + Sizes.format(PartitionLimits.MIN_MEMORY)
+                    + " to the machine's " + Sizes.format(ram) + ", got " + Sizes.format(memory));
+        }
+        int processes = o.integer("partition_max_processes", LimitsConfig.DEFAULT_PROCESSES, 0, PartitionLimits.MAX_PROCESSES);
+        if (processes != 0 && processes < PartitionLimits.MIN_PROCESSES) {
+            throw o.error("partition_max_processes", "expected 0 (none) or from " + PartitionLimits.MIN_PROCESSES
+                    + " to " + PartitionLimits.MAX_PROCESSES + ", got " + processes);
+        }
+        double cpus = o.decimal("partition_cpu_limit", 0, PartitionLimits.MIN_CPUS, PartitionLimits.MAX_CPUS);
+        long disk = o.size("partition_disk_quota", LimitsConfig.DEFAULT_DISK_QUOTA, LimitsConfig.fileSystemSize(instanceRoot));
+        String parent = o.optional("cgroup_parent", null);
+        if (parent != null && !parent.matches("(/[A-Za-z0-9][A-Za-z0-9._-]{0,63}){1,8}")) {
+            throw o.error("cgroup_parent", "expected an absolute path of simple names such as /slapgrid, got '" + parent + "'");
+        }
+        return new LimitsConfig(new PartitionLimits(memory, processes, cpus), disk, parent);
     }
 
     /** Reads one option of [slapos] and turns a bad value into an error naming file, section and option. */
@@ -136,6 +167,37 @@ public final class NodeConfigLoader {
         Path path(String key, Path fallback, Path base) {
             String v = optional(key, null);
             return v == null ? fallback : base.resolve(v).normalize();
+        }
+
+        /** A size (0, 512M, 2G, 50% of {@code whole}); 0 means none. */
+        long size(String key, String fallback, long whole) {
+            String v = optional(key, fallback);
+            if (v.equalsIgnoreCase("none")) {
+                return 0;
+            }
+            try {
+                return Sizes.parse(v, whole);
+            } catch (IllegalArgumentException e) {
+                throw error(key, e.getMessage());
+            }
+        }
+
+        /** 0 (none) or a decimal number from min to max. */
+        double decimal(String key, double fallback, double min, double max) {
+            String v = optional(key, null);
+            if (v == null) {
+                return fallback;
+            }
+            double n;
+            try {
+                n = Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw error(key, "expected a number such as 1.5, got '" + v + "'");
+            }
+            if (n != 0 && !(n >= min && n <= max)) {
+                throw error(key, "expected 0 (none) or a number from " + min + " to " + max + ", got " + v);
+            }
+            return n;
         }
 
         int integer(String key, int fallback, int min, int max) {

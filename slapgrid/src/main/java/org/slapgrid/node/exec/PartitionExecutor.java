@@ -40,7 +40,8 @@ public final class PartitionExecutor {
 
     public ExecResult run(List<String> command, RunAs who, Map<String, String> extraEnvironment, Duration timeout)
             throws IOException {
-        List<String> argv = new ArrayList<>();
+        // into the partition's cgroup first, as root; each step execs the next, so the pid stays
+        List<String> argv = new ArrayList<>(who.enter());
         boolean ownSession = Files.isExecutable(SETSID);
         if (ownSession) {
             argv.add(SETSID.toString()); // not a group leader: setsid() then exec, same pid

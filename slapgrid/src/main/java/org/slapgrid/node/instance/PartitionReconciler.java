@@ -19,6 +19,7 @@ import org.slapgrid.node.exec.PartitionExecutor;
 import org.slapgrid.node.exec.RunAs;
 import org.slapgrid.node.format.Partition;
 import org.slapgrid.node.io.AtomicFiles;
+import org.slapgrid.node.limits.PartitionLimiter;
 import org.slapgrid.node.promise.PromiseResult;
 import org.slapgrid.node.promise.PromiseRunner;
 import org.slapgrid.node.promise.PromiseState;
@@ -59,13 +60,14 @@ public final class PartitionReconciler {
     private final PromiseRunner promises;
     private final Drain drain;
     private final PartitionExecutor executor;
+    private final PartitionLimiter limits;
     private final Clock clock;
     private final Consumer<String> log;
     private final java.util.concurrent.Semaphore buildoutSlots;
 
     public PartitionReconciler(NodeConfig config, SlapClient master, PartitionServices services, BuildoutProcess buildout,
-                             PromiseRunner promises, Drain drain, PartitionExecutor executor, Clock clock,
-                             Consumer<String> log) {
+                             PromiseRunner promises, Drain drain, PartitionExecutor executor, PartitionLimiter limits,
+                             Clock clock, Consumer<String> log) {
         this.config = config;
         this.master = master;
         this.services = services;
@@ -73,6 +75,7 @@ public final class PartitionReconciler {
         this.promises = promises;
         this.drain = drain;
         this.executor = executor;
+        this.limits = limits;
         this.clock = clock;
         this.log = log;
         this.buildoutSlots = new java.util.concurrent.Semaphore(Math.max(1, config.parallelism()));
@@ -94,6 +97,8 @@ public final class PartitionReconciler {
             return Reconciled.failed(p.id(), msg, msg);
         }
         try {
+            // before anything of the partition runs: its cgroup, with its limits
+            limits.prepare(partition.id());
             return p.instance().requestedState() == RequestedState.DESTROYED
                     ? destroy(p.instance(), partition)
                     : converge(p.instance(), partition, force, releases);
@@ -156,7 +161,7 @@ public final class PartitionReconciler {
             log.accept(id + ": buildout failed (" + r.summary() + "), log in " + state.logFile());
             return Reconciled.failed(id, "buildout " + r.summary(), msg);
         }
-        services.apply(id, partition.directory(), partition.user(), started);
+        services.apply(id, partition.directory(), partition.user(), started, limits.enterCommand(id));
         if (started) {
             Reconciled checked = checkPromises(partition, state, PartitionOutcome.Kind.CONVERGED);
             if (checked.outcome().kind() == PartitionOutcome.Kind.PROMISE_BROKEN) {
@@ -171,7 +176,8 @@ public final class PartitionReconciler {
     /** Runs the promises: the state to report is an error while one is broken, started when all are kept. */
     private Reconciled checkPromises(Partition partition, PartitionStateDirectory state, PartitionOutcome.Kind ifKept)
             throws IOException {
-        List<PromiseResult> results = promises.run(partition.directory(), who(partition));
+        List<PromiseResult> results = withDiskCheck(promises.run(partition.directory(), who(partition)), partition,
+                ifKept == PartitionOutcome.Kind.CONVERGED);
         if (ifKept == PartitionOutcome.Kind.CONVERGED) {
             long deadline = System.nanoTime() + PROMISE_GRACE.toNanos();
             while (results.stream().anyMatch(r -> !r.kept()) && System.nanoTime() < deadline) {
@@ -181,7 +187,7 @@ public final class PartitionReconciler {
                     Thread.currentThread().interrupt();
                     break;
                 }
-                results = promises.run(partition.directory(), who(partition));
+                results = withDiskCheck(promises.run(partition.directory(), who(partition)), partition, false);
             }
         }
         state.create();
@@ -196,6 +202,14 @@ public final class PartitionReconciler {
         }
         return new Reconciled(new PartitionOutcome(partition.id(), ifKept, ifKept == PartitionOutcome.Kind.SKIPPED ? "unchanged" : ""),
                 InstanceState.STARTED, "");
+    }
+
+    /** The partition's promises and the node's own check of its disk use against the quota. */
+    private List<PromiseResult> withDiskCheck(List<PromiseResult> results, Partition partition, boolean measureNow)
+            throws IOException {
+        List<PromiseResult> all = new java.util.ArrayList<>(results);
+        all.add(limits.diskCheck(partition, measureNow));
+        return all;
     }
 
     private Reconciled destroy(Instance instance, Partition partition) throws IOException {
@@ -217,7 +231,11 @@ public final class PartitionReconciler {
                 log.accept(id + ": uninstalling the parts failed (" + r.summary() + "); wiping anyway");
             }
         }
+        // what escaped supervisord (a daemon started by buildout, a forked child) dies with its
+        // cgroup's other processes before the wipe, so nothing races it
+        limits.killLeftovers(id);
         wipe(partition);
+        limits.release(id);
         AtomicFiles.deleteTree(state.path());
         notes.addAll(drained.describe());
         String summary = String.join("\n", notes) + (drained.timedOut() ? "\nprerm timed out" : "");
@@ -313,7 +331,8 @@ public final class PartitionReconciler {
     }
 
     private RunAs who(Partition partition) {
-        return config.multiUser() ? new RunAs(partition.user(), partition.directory()) : RunAs.currentUser(partition.directory());
+        RunAs who = config.multiUser() ? new RunAs(partition.user(), partition.directory()) : RunAs.currentUser(partition.directory());
+        return who.entering(limits.enterCommand(partition.id()));
     }
 
     private static String tail(String s) {

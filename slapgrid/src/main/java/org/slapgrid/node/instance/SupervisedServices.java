@@ -1,6 +1,7 @@
 package org.slapgrid.node.instance;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.slapgrid.node.supervisor.PartitionPrograms;
 import org.slapgrid.node.supervisor.Supervisor;
@@ -15,10 +16,10 @@ public final class SupervisedServices implements PartitionServices {
     }
 
     @Override
-    public void apply(String partitionId, Path directory, String user, boolean started) {
+    public void apply(String partitionId, Path directory, String user, boolean started, List<String> enter) {
         supervisor.ensureRunning();
         supervisor.update(PartitionPrograms.scan(partitionId, directory, user,
-                started ? PartitionPrograms.DesiredState.STARTED : PartitionPrograms.DesiredState.STOPPED));
+                started ? PartitionPrograms.DesiredState.STARTED : PartitionPrograms.DesiredState.STOPPED, enter));
     }
 
     @Override

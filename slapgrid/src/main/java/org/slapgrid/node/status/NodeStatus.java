@@ -16,6 +16,11 @@ import org.slapgrid.node.format.NodeFormatter;
 import org.slapgrid.node.format.Partition;
 import org.slapgrid.node.instance.ConvergenceRecord;
 import org.slapgrid.node.instance.PartitionStateDirectory;
+import org.slapgrid.node.limits.AddressGuard;
+import org.slapgrid.node.limits.CgroupController;
+import org.slapgrid.node.limits.DiskUse;
+import org.slapgrid.node.limits.PartitionLimiter;
+import org.slapgrid.node.limits.PartitionLimits;
 import org.slapgrid.node.promise.PromiseResult;
 import org.slapgrid.node.promise.PromiseState;
 import org.slapgrid.node.supervisor.ProcessInfo;
@@ -45,12 +50,23 @@ public final class NodeStatus {
         }
     }
 
+    /**
+     * One partition. {@code limits} and {@code usage} are read from its cgroup (null where
+     * limits are not enforced or it has none yet); {@code disk} is the last measure of its disk
+     * use against the quota (null: not measured yet).
+     */
     public record PartitionStatus(String id, String ipv4, String user, String instance, String requestedState,
                                   Instant convergedAt, List<Service> services, List<PromiseResult> promises,
+                                  PartitionLimits limits, CgroupController.Usage usage, DiskUse disk,
                                   String overall) {
     }
 
-    public record Status(String nodeId, boolean supervisorRunning, List<PartitionStatus> partitions, String overall) {
+    /**
+     * @param limits    whether per-partition limits are enforced here (cgroups), or why not
+     * @param addresses whether partition addresses are enforced here (nftables), or why not
+     */
+    public record Status(String nodeId, boolean supervisorRunning, String limits, String addresses,
+                         List<PartitionStatus> partitions, String overall) {
     }
 
     private NodeStatus() {
@@ -63,6 +79,7 @@ public final class NodeStatus {
             processes = supervisor.client().getAllProcessInfo();
         }
         var managed = supervisor.managedPrograms();
+        CgroupController cgroups = PartitionLimiter.cgroupsOf(config);
         List<PartitionStatus> out = new ArrayList<>();
         for (Partition p : NodeFormatter.formatted(config)) {
             PartitionStateDirectory state = new PartitionStateDirectory(config.stateDirectory(), p.id(), null);
@@ -85,12 +102,22 @@ public final class NodeStatus {
                     services.add(new Service(name, runOnce, info.state().name(), info.pid(), up, info.exitStatus()));
                 }
             }
-            List<PromiseResult> promises = new PromiseState(state.promisesFile()).load();
+            // the node's own disk check is shown as the disk line, not as a promise
+            List<PromiseResult> promises = new PromiseState(state.promisesFile()).load().stream()
+                    .filter(r -> !r.name().equals(PartitionLimiter.DISK_CHECK)).toList();
+            DiskUse disk = PartitionLimiter.lastDiskUse(config.stateDirectory(), p.id());
+            String overall = overall(instance, requested, services, promises);
+            if (disk != null && disk.exceeded() && overall.equals("up")) {
+                overall = "warn";
+            }
             out.add(new PartitionStatus(p.id(), p.ipv4(), p.user(), instance, requested,
-                    record == null ? null : record.convergedAt(), services, promises, overall(instance, requested, services, promises)));
+                    record == null ? null : record.convergedAt(), services, promises,
+                    cgroups.limits(p.id()).orElse(null), cgroups.usage(p.id()).orElse(null), disk, overall));
         }
         String overall = out.stream().map(PartitionStatus::overall).anyMatch(s -> s.equals("warn") || s.equals("down")) ? "warn" : "up";
-        return new Status(config.nodeId(), running, out, overall);
+        String addresses = config.multiUser() ? new AddressGuard(config.nodeId()).describe()
+                : "not enforced: single-user mode (every partition is the same user)";
+        return new Status(config.nodeId(), running, cgroups.availability().describe(), addresses, out, overall);
     }
 
     private static String overall(String instance, String requested, List<Service> services, List<PromiseResult> promises) {

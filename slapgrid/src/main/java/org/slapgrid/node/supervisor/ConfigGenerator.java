@@ -89,9 +89,10 @@ public final class ConfigGenerator {
                     : "run once etc/run/") + spec.scriptName();
             p.put("name", spec.name());
             p.put("origin", origin.replaceAll("[\\p{Cntrl}]", "?"));
-            p.put("command", commandValue(where + ", " + origin, spec.command()));
+            p.put("command", commandLine(where + ", " + origin, partition, user, spec.command()));
             p.put("directory", pathValue(where + " directory", partition.directory()));
-            p.put("user", user == null ? "" : user); // Jinjava fails on null (unknown token)
+            // with a cgroup launcher, the user switch is on the command line (after joining, as root)
+            p.put("user", user == null || !partition.enter().isEmpty() ? "" : user); // Jinjava fails on null
             p.put("environment", environment(partition, user, spec));
             p.put("autostart", spec.autostart());
             p.put("stopwaitsecs", settings.stopTimeout().toSeconds());
@@ -191,6 +192,27 @@ public final class ConfigGenerator {
             throw new SupervisorException(what + ": whitespace is not allowed in path '" + printable(s) + "'");
         }
         return plainValue(what, s);
+    }
+
+    /**
+     * The program's command line: the executable alone, or, when the partition has a cgroup
+     * launcher, {@code launcher CGROUP... -- [setpriv --reuid=U --regid=U --init-groups --] executable}.
+     * Every step execs the next, so supervisord's pid is the program's, and signals reach it.
+     * The partition's group has its user's name ({@code useradd --user-group} at format).
+     */
+    private static String commandLine(String what, PartitionPrograms partition, String user, Path executable) {
+        if (partition.enter().isEmpty()) {
+            return commandValue(what, executable);
+        }
+        List<String> argv = new ArrayList<>();
+        for (String a : partition.enter()) {
+            argv.add(commandValue(what + " (cgroup launcher)", Path.of(a)));
+        }
+        if (user != null) {
+            argv.addAll(List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups", "--"));
+        }
+        argv.add(commandValue(what, executable));
+        return String.join(" ", argv);
     }
 
     /** A command is shlex-split by supervisord: single-quote it when it has spaces. */

@@ -88,10 +88,21 @@ final class GeneratedFiles {
             return;
         }
         boolean autostart = "true".equals(s.get("autostart"));
-        ProgramSpec spec = new ProgramSpec(program, partitionId, script, kind, Path.of(unquote(s.get("command"))),
+        ProgramSpec spec = new ProgramSpec(program, partitionId, script, kind, Path.of(unquote(lastArgument(s.get("command")))),
                 Path.of(unquote(s.getOrDefault("stdout_logfile", ""))), autostart);
         out.add(new Supervisor.Managed(spec, autostart ? PartitionPrograms.DesiredState.STARTED
                 : PartitionPrograms.DesiredState.STOPPED));
+    }
+
+    /** The executable: the last argument of the command (a cgroup launcher and setpriv may precede it). */
+    private static String lastArgument(String command) {
+        String c = command.strip();
+        if (c.endsWith("'")) {
+            int open = c.lastIndexOf('\'', c.length() - 2);
+            return open < 0 ? c : c.substring(open);
+        }
+        int space = c.lastIndexOf(' ');
+        return space < 0 ? c : c.substring(space + 1);
     }
 
     /** Undoes the generator's escaping: single quotes around a command, doubled '%'. */

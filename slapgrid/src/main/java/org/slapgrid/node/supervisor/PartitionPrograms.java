@@ -14,9 +14,12 @@ import java.util.stream.Stream;
  * What supervisord must run for one partition: the executables of its {@code etc/service/}
  * (watched) and {@code etc/run/} (run once), as file names, and whether the partition is wanted
  * started or stopped. {@code user} is the partition's Unix user (null: the node's own user).
+ * {@code enter} is the command prefix that starts a program inside the partition's cgroup
+ * (empty: none); with it, the user switch is done on the command line after it ({@code setpriv}),
+ * not by supervisord, so the program joins its cgroup as root before it becomes the user.
  */
 public record PartitionPrograms(String partitionId, Path directory, String user, DesiredState state,
-                                List<String> services, List<String> runScripts) {
+                                List<String> services, List<String> runScripts, List<String> enter) {
 
     /** The state the node wants a partition's programs in. */
     public enum DesiredState { STARTED, STOPPED }
@@ -27,12 +30,24 @@ public record PartitionPrograms(String partitionId, Path directory, String user,
         Objects.requireNonNull(state, "state");
         services = List.copyOf(services).stream().sorted().toList();
         runScripts = List.copyOf(runScripts).stream().sorted().toList();
+        enter = enter == null ? List.of() : List.copyOf(enter);
+    }
+
+    public PartitionPrograms(String partitionId, Path directory, String user, DesiredState state,
+                             List<String> services, List<String> runScripts) {
+        this(partitionId, directory, user, state, services, runScripts, List.of());
     }
 
     /** Lists the executables now present in the partition's etc/service and etc/run. */
     public static PartitionPrograms scan(String partitionId, Path directory, String user, DesiredState state) {
+        return scan(partitionId, directory, user, state, List.of());
+    }
+
+    /** The same, each program started through {@code enter} (the partition's cgroup launcher). */
+    public static PartitionPrograms scan(String partitionId, Path directory, String user, DesiredState state,
+                                         List<String> enter) {
         return new PartitionPrograms(partitionId, directory, user, state,
-                executables(directory.resolve("etc/service")), executables(directory.resolve("etc/run")));
+                executables(directory.resolve("etc/service")), executables(directory.resolve("etc/run")), enter);
     }
 
     public Path serviceDir() {
