@@ -1,6 +1,7 @@
 package org.slapgrid.node.limits;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -8,7 +9,10 @@ import java.time.Instant;
 import java.util.List;
 
 import org.slapgrid.node.config.NodeConfig;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.slapgrid.node.format.Partition;
+import org.slapgrid.node.io.AtomicFiles;
 import org.slapgrid.node.promise.PromiseResult;
 
 /**
@@ -22,6 +26,7 @@ public final class PartitionLimiter {
 
     /** The name of the node's own disk-quota check among a partition's promise results (no file can be named so). */
     public static final String DISK_CHECK = "node/disk-quota";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CgroupController cgroups;
     private final LimitsConfig config;
@@ -55,9 +60,33 @@ public final class PartitionLimiter {
         return config;
     }
 
-    /** The limits a partition gets: the node's defaults (a resize will store its own per partition). */
+    /**
+     * The limits a partition gets: its own when it was resized (kept with the partition's state,
+     * so they go with its instance), else the node's defaults.
+     */
     public PartitionLimits limitsOf(String partitionId) {
+        Path own = ownLimitsFile(partitionId);
+        if (Files.isRegularFile(own)) {
+            try {
+                return JSON.readValue(own.toFile(), PartitionLimits.class);
+            } catch (IOException | RuntimeException e) {
+                // unreadable: the defaults hold
+            }
+        }
         return config.partition();
+    }
+
+    /**
+     * Gives one partition its own limits, at once and for the next rounds (issue 14's
+     * {@code cluster resize}). The partition's state directory must exist (it hosts an instance).
+     */
+    public void resize(String partitionId, PartitionLimits limits) throws IOException {
+        cgroups.apply(partitionId, limits);
+        AtomicFiles.write(ownLimitsFile(partitionId), JSON.writeValueAsString(limits) + "\n", "rw-------");
+    }
+
+    private Path ownLimitsFile(String partitionId) {
+        return stateDirectory.resolve("partitions").resolve(partitionId).resolve("limits.json");
     }
 
     /** Creates or updates the partition's cgroup; a no-op where cgroups are not available. */
@@ -91,9 +120,9 @@ public final class PartitionLimiter {
         DiskUse use = disk.measureIfDue(partition.directory(), DiskMeter.recordOf(stateDirectory, partition.id()),
                 config.diskQuota(), now);
         boolean exceeded = use.exceeded();
+        Duration took = Duration.between(start, clock.instant());
         return new PromiseResult(DISK_CHECK, !exceeded, exceeded ? 1 : 0, false,
-                exceeded ? use.violation(partition.id()) : "", use.measuredAt(),
-                Duration.between(start, clock.instant()).isNegative() ? Duration.ZERO : Duration.between(start, clock.instant()));
+                exceeded ? use.violation(partition.id()) : "", use.measuredAt(), took.isNegative() ? Duration.ZERO : took);
     }
 
     /** The last disk measure of a partition (null: never measured). */

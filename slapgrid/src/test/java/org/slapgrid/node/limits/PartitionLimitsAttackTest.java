@@ -83,7 +83,7 @@ class PartitionLimitsAttackTest {
     void aServiceAllocatingFarMoreThanItsMemoryLimitIsKilledByTheKernel() throws Exception {
         long limit = 384L << 20;
         try (NodeFixture n = NodeFixture.start(tmp, "node-hog", "sghog", 1,
-                c -> c.withLimits(c.limits().withPartition(c.limits().partition().withMemory(limit))))) {
+                c -> c.withLimits(c.limits().withPartition(c.limits().partition().withMemory(limit).withCpus(0.5))))) {
             assertEnforced(n);
             String url = release();
             n.supplyAndBuild(url);
@@ -100,7 +100,13 @@ class PartitionLimitsAttackTest {
             assertThat(n.supervisor().client().getProcessInfo(program).state()).isIn(ProcessState.EXITED, ProcessState.FATAL);
             NodeStatus.PartitionStatus status = status(n, p.id());
             assertThat(status.limits().memoryBytes()).isEqualTo(limit);
+            assertThat(status.limits().cpus()).isEqualTo(0.5);
             assertThat(status.usage().oomKills()).as("processes the kernel killed for memory").isPositive();
+
+            // a resize (issue 14) changes the limits at once and they stay for the next rounds
+            n.assembled().limits().resize(p.id(), new PartitionLimits(512L << 20, 300, 1.5));
+            n.converge();
+            assertThat(n.assembled().limits().cgroups().limits(p.id())).contains(new PartitionLimits(512L << 20, 300, 1.5));
         }
     }
 
