@@ -2,7 +2,6 @@ package org.slapgrid.node.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,6 +26,7 @@ import org.slapgrid.node.status.NodeStatus;
 import org.slapgrid.node.supervisor.ProcessState;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceState;
+import org.slapgrid.testing.Require;
 
 /**
  * Issue 10 findings 7 and 8, as the attacks: a hostile release ({@code hostile-release/} in the
@@ -37,15 +37,13 @@ import org.slapgrid.slap.model.InstanceState;
  */
 class PartitionLimitsAttackTest {
 
-    private static final boolean CI = "true".equals(System.getenv("CI"));
-
     @TempDir
     Path tmp;
 
     @BeforeEach
     void needsRootAndSupervisord() {
-        assumeTrue(CI || (NodeFixture.ROOT && Files.isExecutable(Path.of("/usr/bin/supervisord"))),
-                "the attacks need root (real users, cgroups, nftables) and Debian's supervisor; CI runs them as root");
+        Require.root("the attacks need real users, cgroups and nftables (CI runs as root)");
+        Require.that(Files.isExecutable(Path.of("/usr/bin/supervisord")), "needs Debian's supervisor package (installed by .ci/run)");
     }
 
     @Test
