@@ -145,13 +145,24 @@ public final class Node {
         return software.install(info.software(), force);
     }
 
+    /**
+     * Keeps each partition's address to its own user (nftables). Format applied the rules; a
+     * reboot loses them (nftables keeps nothing), so each node process applies them again
+     * before it starts any service; unchanged rules cost nothing after the first time.
+     */
+    public void enforceAddresses(List<Partition> partitions) {
+        try {
+            if (config.multiUser() && addresses.apply(partitions)) {
+                log.accept("partition addresses " + addresses.describe());
+            }
+        } catch (IOException e) {
+            log.accept("partition addresses are NOT enforced: " + e.getMessage()); // the services still run
+        }
+    }
+
     public List<PartitionOutcome> instance(NodeInfo info, InstanceConverger.Selection selection) throws IOException {
         List<Partition> partitions = partitions();
-        // Format applied the address rules; a reboot loses them (nftables keeps nothing): re-apply
-        // once per node process, before any service starts.
-        if (config.multiUser() && addresses.apply(partitions)) {
-            log.accept("partition addresses " + addresses.describe());
-        }
+        enforceAddresses(partitions);
         supervisor.ensureRunning();
         return converger.converge(info, partitions, selection);
     }

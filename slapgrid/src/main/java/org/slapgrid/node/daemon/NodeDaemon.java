@@ -105,6 +105,8 @@ public final class NodeDaemon {
              ControlSocket control = ControlSocket.listen(ControlSocket.pathFor(node.config()), this::askedRound, log)) {
             queue = q;
             software = sw;
+            // before any service starts (nftables rules are lost on reboot)
+            node.enforceAddresses(org.slapgrid.node.format.NodeFormatter.formatted(node.config()));
             node.supervisor().ensureRunning();
             timer.scheduleWithFixedDelay(this::everyPartition, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
             poll(nodeId);
