@@ -146,23 +146,32 @@ public final class Node {
     }
 
     /**
-     * Keeps each partition's address to its own user (nftables). Format applied the rules; a
-     * reboot loses them (nftables keeps nothing), so each node process applies them again
-     * before it starts any service; unchanged rules cost nothing after the first time.
+     * Confines the partitions before any of their services starts: each partition's address
+     * kept to its own user (nftables) and its cgroup made with its limits. Format applied the
+     * address rules, but the kernel keeps neither across a reboot, so each node process does
+     * this again; unchanged, it costs almost nothing. A failure is logged, not fatal: the
+     * launcher refuses to start a program whose cgroup is missing.
      */
-    public void enforceAddresses(List<Partition> partitions) {
+    public void confine(List<Partition> partitions) {
         try {
             if (config.multiUser() && addresses.apply(partitions)) {
                 log.accept("partition addresses " + addresses.describe());
             }
         } catch (IOException e) {
-            log.accept("partition addresses are NOT enforced: " + e.getMessage()); // the services still run
+            log.accept("partition addresses are NOT enforced: " + e.getMessage());
+        }
+        for (Partition p : partitions) {
+            try {
+                limits.prepare(p.id());
+            } catch (IOException | RuntimeException e) {
+                log.accept(p.id() + ": cannot apply its limits: " + e.getMessage());
+            }
         }
     }
 
     public List<PartitionOutcome> instance(NodeInfo info, InstanceConverger.Selection selection) throws IOException {
         List<Partition> partitions = partitions();
-        enforceAddresses(partitions);
+        confine(partitions);
         supervisor.ensureRunning();
         return converger.converge(info, partitions, selection);
     }

@@ -105,8 +105,7 @@ public final class NodeDaemon {
              ControlSocket control = ControlSocket.listen(ControlSocket.pathFor(node.config()), this::askedRound, log)) {
             queue = q;
             software = sw;
-            // before any service starts (nftables rules are lost on reboot)
-            node.enforceAddresses(org.slapgrid.node.format.NodeFormatter.formatted(node.config()));
+            node.confine(org.slapgrid.node.format.NodeFormatter.formatted(node.config())); // before any service starts
             node.supervisor().ensureRunning();
             timer.scheduleWithFixedDelay(this::everyPartition, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
             poll(nodeId);
