@@ -196,7 +196,8 @@ public final class ConfigGenerator {
 
     /**
      * The program's command line: the executable alone, or, when the partition has a cgroup
-     * launcher, {@code launcher CGROUP... -- [setpriv --reuid=U --regid=U --init-groups --] executable}.
+     * launcher, {@code launcher CGROUP... -- [setpriv --reuid=U --regid=U --init-groups --] executable}
+     * (setpriv of Debian's util-linux, always installed).
      * Every step execs the next, so supervisord's pid is the program's, and signals reach it.
      * The partition's group has its user's name ({@code useradd --user-group} at format).
      */
@@ -209,7 +210,7 @@ public final class ConfigGenerator {
             argv.add(commandValue(what + " (cgroup launcher)", Path.of(a)));
         }
         if (user != null) {
-            argv.addAll(List.of("setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups", "--"));
+            argv.addAll(List.of("/usr/bin/setpriv", "--reuid=" + user, "--regid=" + user, "--init-groups", "--"));
         }
         argv.add(commandValue(what, executable));
         return String.join(" ", argv);

@@ -224,4 +224,19 @@ class ConfigGeneratorTest {
         assertThat(back).extracting(Supervisor.Managed::spec).containsExactlyElementsOf(g.programs());
         assertThat(back).extracting(Supervisor.Managed::partitionState).containsOnly(STOPPED);
     }
+
+    @Test
+    void withACgroupLauncherTheUserSwitchComesAfterItOnTheCommandLine() throws Exception {
+        script(part, "service", "my service!", "exec sleep 1");
+        List<String> enter = List.of("/srv/slapgrid/var/limits/enter-cgroups", "/sys/fs/cgroup/pids/slapgrid-node-1/slappart0", "--");
+        ConfigGenerator.GeneratedPartition g = new ConfigGenerator(asRoot)
+                .partition(PartitionPrograms.scan("slappart0", part, "slapuser0", STARTED, enter));
+
+        assertThat(g.text()).contains("command=/srv/slapgrid/var/limits/enter-cgroups /sys/fs/cgroup/pids/slapgrid-node-1/slappart0"
+                + " -- /usr/bin/setpriv --reuid=slapuser0 --regid=slapuser0 --init-groups -- " + part.resolve("etc/service/mariadb") + "\n");
+        assertThat(g.text()).as("supervisord does not switch: the launcher must run as root").doesNotContain("user=");
+        assertThat(g.text()).contains("USER=\"slapuser0\"");
+        List<Supervisor.Managed> back = GeneratedFiles.parse("slappart0", g.text().lines().toList());
+        assertThat(back).extracting(Supervisor.Managed::spec).containsExactlyElementsOf(g.programs());
+    }
 }
