@@ -1,7 +1,6 @@
 package org.slapgrid.buildout.engine;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,18 +17,12 @@ import org.slapgrid.buildout.spi.Recipe;
 import org.slapgrid.buildout.spi.RecipeFactory;
 import org.slapgrid.buildout.spi.SourceLocation;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-
 /**
  * One initialized section (zc.buildout's {@code Options}): macros expanded, every option that
  * contains {@code ${} substituted on initialization, values memoized. Values set by a recipe
  * ({@link #put}) join the part's signature; volatile ones do not.
  */
 public final class Section implements Options {
-
-    static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private final Resolver resolver;
     private final String name;
@@ -192,7 +185,7 @@ public final class Section implements Options {
 
     @Override
     public void putObject(String option, Object value) {
-        put(option, render(value));
+        put(option, StructuredValue.render(value));
         objects.put(option, value);
     }
 
@@ -225,42 +218,6 @@ public final class Section implements Options {
             return null;
         }
         return v.location();
-    }
-
-    /** Structured values as JSON with sorted keys; sets as sorted arrays, so the text is stable. */
-    static String render(Object value) {
-        if (value instanceof String s) {
-            return s;
-        }
-        try {
-            return JSON.writeValueAsString(stable(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot render option value " + value + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Object stable(Object value) {
-        if (value instanceof Set<?> s) {
-            List<Object> items = new ArrayList<>();
-            for (Object o : s) {
-                items.add(stable(o));
-            }
-            items.sort((a, b) -> String.valueOf(a).compareTo(String.valueOf(b)));
-            return items;
-        }
-        if (value instanceof Collection<?> c) {
-            List<Object> items = new ArrayList<>();
-            for (Object o : c) {
-                items.add(stable(o));
-            }
-            return items;
-        }
-        if (value instanceof Map<?, ?> m) {
-            Map<String, Object> out = new TreeMap<>();
-            m.forEach((k, v) -> out.put(String.valueOf(k), stable(v)));
-            return out;
-        }
-        return value;
     }
 
     @Override

@@ -1,0 +1,57 @@
+package org.slapgrid.cli;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * The training run of the CLI's class-data-sharing archive: {@code bin/slapos} runs this once per
+ * build under {@code -XX:ArchiveClassesAtExit}, so that the archive holds what the short commands
+ * load ({@code --help}, {@code --version}, {@code buildout} first install, unchanged re-run and
+ * {@code resolve --json}), not only what the first command after a build happened to load.
+ * Output is discarded; a failure only makes the archive smaller.
+ */
+public final class ClassDataTraining {
+
+    private ClassDataTraining() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Files.createTempDirectory("slapos-cds-");
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        PrintStream none = new PrintStream(OutputStream.nullOutputStream());
+        System.setOut(none);
+        System.setErr(none);
+        try {
+            StringBuilder profile = new StringBuilder("[buildout]\nparts = a b\n\n[shared]\nword = hello\n");
+            for (String part : new String[] {"a", "b"}) {
+                profile.append("\n[").append(part).append("]\nrecipe = slapos.recipe.template\n")
+                        .append("inline = ${shared:word} ").append(part).append('\n')
+                        .append("output = ${buildout:parts-directory}/").append(part).append(".txt\n");
+            }
+            Path cfg = dir.resolve("buildout.cfg");
+            Files.writeString(cfg, profile);
+            String c = cfg.toString();
+            String d = "buildout:directory=" + dir;
+            Main.run("--version");
+            Main.run("--help");
+            Main.run("buildout", "--help");
+            Main.run("buildout", "-c", c, d);                        // first install
+            Main.run("buildout", "-c", c, d);                        // unchanged re-run
+            Main.run("buildout", "-c", c, d, "shared:word=changed"); // update
+            Main.run("buildout", "-c", c, d, "resolve", "--json");
+            Main.run("node", "--help");
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+            try (Stream<Path> all = Files.walk(dir)) {
+                all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+}

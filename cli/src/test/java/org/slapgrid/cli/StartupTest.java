@@ -1,0 +1,80 @@
+package org.slapgrid.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the short commands load, in a fresh JVM with its class loading logged: no JSON, HTTP,
+ * web or template machinery for {@code --version}, {@code --help} or an unchanged re-run (the
+ * start-up cost of every command is the classes it loads).
+ */
+class StartupTest {
+
+    /** Packages a short command must not load. */
+    static final List<String> HEAVY = List.of("com.fasterxml.jackson.", "io.javalin.", "org.eclipse.jetty.",
+            "gg.jte.", "java.net.http.", "org.slapgrid.master.", "org.jline.", "com.hubspot.jinjava.");
+
+    @TempDir
+    Path dir;
+
+    record Run(String out, List<String> loaded) {
+    }
+
+    private Run slapos(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xshare:off", "-Xlog:class+load:file=" + dir.resolve("classes.log"), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        List<String> loaded = Files.readAllLines(dir.resolve("classes.log")).stream()
+                .map(l -> l.replaceFirst("^\\[[^]]*\\]\\[[^]]*\\]\\[[^]]*\\] *", "").replaceFirst(" .*", ""))
+                .toList();
+        return new Run(out, loaded);
+    }
+
+    private static List<String> heavy(Run run) {
+        return run.loaded().stream().filter(c -> HEAVY.stream().anyMatch(c::startsWith)).toList();
+    }
+
+    @Test
+    void versionAndHelpLoadNoVerbMachinery() throws Exception {
+        Run version = slapos("--version");
+        assertThat(version.out()).startsWith("slapos (slapgrid)");
+        assertThat(heavy(version)).isEmpty();
+        assertThat(version.loaded()).noneMatch(c -> c.startsWith("org.slapgrid.cli.console."));
+
+        Run help = slapos("--help");
+        for (String verb : List.of("master", "supply", "request", "remove", "list", "info", "console", "token", "user",
+                "buildout", "node", "demo")) {
+            assertThat(help.out()).containsPattern("(?m)^  " + verb + " ");
+        }
+        assertThat(heavy(help)).isEmpty();
+    }
+
+    @Test
+    void unchangedBuildoutRerunLoadsNoJson() throws Exception {
+        StringBuilder cfg = new StringBuilder("[buildout]\nparts = a b\n\n[shared]\nword = hi\n");
+        for (String part : List.of("a", "b")) {
+            cfg.append("\n[").append(part).append("]\nrecipe = slapos.recipe.template\ninline = ${shared:word}\n")
+                    .append("output = ${buildout:parts-directory}/").append(part).append('\n');
+        }
+        Files.writeString(dir.resolve("buildout.cfg"), cfg);
+        slapos("buildout");
+        Run rerun = slapos("buildout");
+        assertThat(rerun.out()).contains("Updating a");
+        assertThat(heavy(rerun)).isEmpty();
+    }
+}
