@@ -22,11 +22,14 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slapgrid.master.api.ChangeNotifier;
 import org.slapgrid.master.api.MasterApi;
 import org.slapgrid.master.service.AccountService;
+import org.slapgrid.master.service.ChangeListener;
 import org.slapgrid.master.service.CredentialStore;
 import org.slapgrid.master.service.InstanceService;
 import org.slapgrid.master.service.Limits;
 import org.slapgrid.master.service.NodeService;
 import org.slapgrid.master.service.Retention;
+import org.slapgrid.master.service.WebViews;
+import org.slapgrid.master.ui.UiRoutes;
 import org.slapgrid.master.store.Database;
 
 /**
@@ -40,13 +43,15 @@ public final class Master implements AutoCloseable {
     private final Database db;
     private final Javalin app;
     private final MasterApi api;
+    private final UiRoutes ui;
     private final CredentialStore credentials;
     private final Optional<Path> createdAdminToken;
     private final ScheduledExecutorService retention;
 
-    private Master(MasterConfig config, Database db, Javalin app, MasterApi api, CredentialStore credentials,
+    private Master(MasterConfig config, Database db, Javalin app, MasterApi api, UiRoutes ui, CredentialStore credentials,
                    Optional<Path> createdAdminToken, ScheduledExecutorService retention) {
         this.retention = retention;
+        this.ui = ui;
         this.config = config;
         this.db = db;
         this.app = app;
@@ -62,9 +67,17 @@ public final class Master implements AutoCloseable {
             Optional<Path> adminToken = bootstrapAdmin(config, credentials);
             ChangeNotifier notifier = new ChangeNotifier();
             Limits limits = config.limits();
-            MasterApi api = new MasterApi(new NodeService(db, notifier, limits), new InstanceService(db, notifier, limits),
-                    new AccountService(db, limits), credentials, notifier, config.recheckInterval(), config.authCacheTtl(),
-                    config.maxBodyBytes());
+            UiRoutes[] ui = new UiRoutes[1];
+            // Long-polls and the web UI's live pages both hear of each committed change.
+            ChangeListener listener = ids -> {
+                notifier.changed(ids);
+                ui[0].listener().changed(ids);
+            };
+            NodeService nodeService = new NodeService(db, listener, limits);
+            InstanceService instanceService = new InstanceService(db, listener, limits);
+            ui[0] = new UiRoutes(nodeService, instanceService, credentials, new WebViews(db));
+            MasterApi api = new MasterApi(nodeService, instanceService, new AccountService(db, limits), credentials, notifier,
+                    config.recheckInterval(), config.authCacheTtl(), config.maxBodyBytes());
             Javalin app = Javalin.create(c -> {
                 c.startup.showJavalinBanner = false;
                 c.startup.showOldJavalinVersionWarning = false; // the version is pinned in the parent POM
@@ -75,9 +88,10 @@ public final class Master implements AutoCloseable {
                     c.jetty.addConnector((server, httpConfig) -> tlsConnector(server, httpConfig, config));
                 }
                 api.install(c.routes);
+                ui[0].install(c.routes);
             });
             app.start(config.host(), config.port());
-            return new Master(config, db, app, api, credentials, adminToken, startRetention(db, limits));
+            return new Master(config, db, app, api, ui[0], credentials, adminToken, startRetention(db, limits));
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -149,6 +163,11 @@ public final class Master implements AutoCloseable {
         return app.port();
     }
 
+    /** The web UI's address. */
+    public URI uiUrl() {
+        return url().resolve("ui/");
+    }
+
     public URI url() {
         String host = config.host().contains(":") ? "[" + config.host() + "]" : config.host();
         if ("0.0.0.0".equals(host)) {
@@ -178,6 +197,7 @@ public final class Master implements AutoCloseable {
     public void close() {
         retention.shutdownNow();
         app.stop();
+        ui.close();
         api.close();
         db.close();
     }

@@ -22,7 +22,7 @@ public final class CredentialStore {
     /** The principal owning {@code token}, if any. */
     public Optional<Principal> authenticate(String token) {
         String hash = Secrets.hash(token);
-        return db.read(c -> Sql.one(c, "SELECT token_hash, kind, subject, admin FROM credential WHERE token_hash = ?",
+        return db.read(c -> Sql.one(c, "SELECT token_hash, kind, subject, admin FROM credential WHERE token_hash = ? AND kind <> 'session'",
                 rs -> Secrets.sameHash(hash, rs.getString(1))
                         ? new Principal(Principal.Kind.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)),
                         rs.getString(3), rs.getBoolean(4))
@@ -108,6 +108,47 @@ public final class CredentialStore {
             return null;
         });
         return token;
+    }
+
+    /**
+     * A web UI session for {@code user} (kind {@code session}: never accepted as an API token).
+     * Kept in the store, not in memory, so any master sharing the database serves the session.
+     * Sessions of the user that are older than {@code maxAge} are dropped on the way.
+     */
+    public String createSession(Principal user, java.time.Duration maxAge) {
+        if (!user.isUser()) {
+            throw ApiException.forbidden("only a user's API token opens a session");
+        }
+        String token = Secrets.newToken("sgs_");
+        db.transaction(c -> {
+            Sql.update(c, "DELETE FROM credential WHERE kind = 'session' AND created_at < ?",
+                    System.currentTimeMillis() - maxAge.toMillis());
+            Sql.update(c, "INSERT INTO credential (token_hash, kind, subject, admin, created_at) VALUES (?, 'session', ?, ?, ?)",
+                    Secrets.hash(token), user.subject(), user.admin(), System.currentTimeMillis());
+            AuditLog.record(c, user, "session.login", "user:" + user.subject(), null);
+            return null;
+        });
+        return token;
+    }
+
+    /** The user of a session younger than {@code maxAge}. */
+    public Optional<Principal> session(String token, java.time.Duration maxAge) {
+        String hash = Secrets.hash(token);
+        long oldest = System.currentTimeMillis() - maxAge.toMillis();
+        return db.read(c -> Sql.one(c, "SELECT token_hash, subject, admin FROM credential"
+                        + " WHERE token_hash = ? AND kind = 'session' AND created_at >= ?",
+                rs -> Secrets.sameHash(hash, rs.getString(1)) ? Principal.user(rs.getString(2), rs.getBoolean(3)) : null,
+                hash, oldest));
+    }
+
+    /** Logout: the session stops working at once. */
+    public void endSession(Principal user, String token) {
+        db.transaction(c -> {
+            if (Sql.update(c, "DELETE FROM credential WHERE token_hash = ? AND kind = 'session'", Secrets.hash(token)) > 0) {
+                AuditLog.record(c, user, "session.logout", "user:" + user.subject(), null);
+            }
+            return null;
+        });
     }
 
     /** Whether any user credential exists (the first start creates the admin's). */

@@ -37,6 +37,7 @@ public final class InstanceService {
     private final Limits limits;
     private final RateLimiter bangs;
     private final RateLimiter publishes;
+    private final ParameterSchemas schemas = new ParameterSchemas();
 
     public InstanceService(Database db, ChangeListener listener) {
         this(db, listener, Limits.defaults());
@@ -61,6 +62,9 @@ public final class InstanceService {
         }
         Validate.present("body", req);
         Checked r = check(req, limits);
+        if (r.state() != RequestedState.DESTROYED) {
+            schemas.check(r.url(), r.type(), r.params());
+        }
         try {
             return attempt(who, r);
         } catch (StoreException e) {
@@ -253,6 +257,11 @@ public final class InstanceService {
                 .findFirst()
                 .orElseThrow(() -> ApiException.conflict("no_host", "no instance of '" + r.url() + "' (type " + r.type()
                         + ") can host shared instance '" + r.name() + "'"));
+    }
+
+    /** The release parameter schemas requests are checked against (the web UI's form uses the same). */
+    public ParameterSchemas schemas() {
+        return schemas;
     }
 
     /** Asks for the destruction of one of the user's instances and of all its descendants. */

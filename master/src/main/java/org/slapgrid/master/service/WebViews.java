@@ -1,0 +1,125 @@
+package org.slapgrid.master.service;
+
+import java.util.List;
+import java.util.Optional;
+import org.slapgrid.master.auth.Principal;
+import org.slapgrid.master.store.Database;
+import org.slapgrid.master.store.Sql;
+import org.slapgrid.slap.model.Instance;
+import org.slapgrid.slap.model.SoftwareState;
+import org.slapgrid.slap.model.SoftwareSupply;
+import org.slapgrid.slap.model.SupplyState;
+
+/**
+ * What the web UI reads beyond the API's answers (instances by id with their owner checked,
+ * bangs, supplies per node, the audit log) and the one audit entry only it writes: the reveal of
+ * a connection parameter. Every read is limited to what the user may see: an admin sees
+ * everything, another user the nodes it registered and the instances it owns.
+ */
+public final class WebViews {
+    private final Database db;
+
+    public WebViews(Database db) {
+        this.db = db;
+    }
+
+    /** A bang of an instance's tree. */
+    public record Bang(String id, long at, String instanceId, String instanceName, String actor, String message) {
+    }
+
+    /** One audit row. */
+    public record AuditEntry(String id, long at, String actor, String action, String target, String detail) {
+    }
+
+    /** The instance with this id: 404 if there is none, 403 if it is not the user's. */
+    public Instance instance(Principal who, String id) {
+        NodeService.requireUser(who);
+        Instance i = db.read(c -> InstanceRows.byId(c, id))
+                .orElseThrow(() -> ApiException.notFound("unknown_instance", "there is no instance '" + id + "'"));
+        if (!who.admin() && !i.owner().equals(who.subject())) {
+            throw ApiException.forbidden("instance '" + id + "' belongs to another user");
+        }
+        return i;
+    }
+
+    /** The bangs of the instances of the tree rooted at {@code rootId}, newest first. */
+    public List<Bang> bangsOfTree(Principal who, String rootId, int limit) {
+        NodeService.requireUser(who);
+        return db.read(c -> Sql.list(c, "SELECT b.id, b.at, b.instance_id, i.name, b.actor, b.message FROM bang b"
+                + " JOIN instance i ON i.id = b.instance_id WHERE i.root_id = ?" + (who.admin() ? "" : " AND i.owner = ?")
+                + " ORDER BY b.at DESC, b.id DESC LIMIT " + Math.max(1, limit), WebViews::bang,
+                who.admin() ? new Object[] {rootId} : new Object[] {rootId, who.subject()}));
+    }
+
+    /** The latest bangs the user may see, newest first. */
+    public List<Bang> recentBangs(Principal who, int limit) {
+        NodeService.requireUser(who);
+        return db.read(c -> Sql.list(c, "SELECT b.id, b.at, b.instance_id, i.name, b.actor, b.message FROM bang b"
+                + " JOIN instance i ON i.id = b.instance_id" + (who.admin() ? "" : " WHERE i.owner = ?")
+                + " ORDER BY b.at DESC, b.id DESC LIMIT " + Math.max(1, limit), WebViews::bang,
+                who.admin() ? new Object[0] : new Object[] {who.subject()}));
+    }
+
+    private static Bang bang(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Bang(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6));
+    }
+
+    /** The releases supplied to a node the user may see, by URL. */
+    public List<SoftwareSupply> supplies(Principal who, String nodeId) {
+        NodeService.requireUser(who);
+        return db.read(c -> {
+            Optional<String> owner = Sql.one(c, "SELECT owner FROM node WHERE id = ?", rs -> rs.getString(1), nodeId);
+            if (owner.isEmpty() || (!who.admin() && !owner.get().equals(who.subject()))) {
+                return List.of();
+            }
+            return Sql.list(c, "SELECT url, requested_state, reported_state, error_log FROM supply WHERE node_id = ? ORDER BY url",
+                    rs -> new SoftwareSupply(rs.getString(1), SupplyState.parse(rs.getString(2)),
+                            rs.getString(3) == null ? null : SoftwareState.parse(rs.getString(3)), rs.getString(4)),
+                    nodeId);
+        });
+    }
+
+    /** The releases the user may request: those supplied (available) to the user's nodes; every supplied one for an admin. */
+    public List<String> releases(Principal who) {
+        NodeService.requireUser(who);
+        return db.read(c -> Sql.list(c, "SELECT DISTINCT s.url FROM supply s JOIN node n ON n.id = s.node_id"
+                        + " WHERE s.requested_state = 'available'" + (who.admin() ? "" : " AND n.owner = ?") + " ORDER BY s.url",
+                rs -> rs.getString(1), who.admin() ? new Object[0] : new Object[] {who.subject()}));
+    }
+
+    /**
+     * Audit entries the user may see, newest first: an admin all; another user its own actions
+     * and those on its instances. {@code after} (epoch ms, inclusive) bounds a live tail.
+     */
+    public List<AuditEntry> audit(Principal who, long after, int limit) {
+        NodeService.requireUser(who);
+        String where = who.admin() ? "WHERE a.at >= ?"
+                : "WHERE a.at >= ? AND (a.actor = ? OR a.target IN (SELECT 'instance:' || i.id FROM instance i WHERE i.owner = ?))";
+        Object[] args = who.admin() ? new Object[] {after} : new Object[] {after, who.actor(), who.subject()};
+        return db.read(c -> Sql.list(c, "SELECT a.id, a.at, a.actor, a.action, a.target, a.detail FROM audit a " + where
+                + " ORDER BY a.at DESC, a.id DESC LIMIT " + Math.max(1, limit), WebViews::entry, args));
+    }
+
+    /** Every audit entry since {@code after} with the owner of its target instance or node (null for others): the live feed's source. */
+    public List<OwnedEntry> auditSince(long after, int limit) {
+        return db.read(c -> Sql.list(c, "SELECT a.id, a.at, a.actor, a.action, a.target, a.detail, COALESCE(i.owner, n.owner) FROM audit a"
+                        + " LEFT JOIN instance i ON a.target = 'instance:' || i.id LEFT JOIN node n ON a.target = 'node:' || n.id WHERE a.at >= ? ORDER BY a.at, a.id LIMIT " + Math.max(1, limit),
+                rs -> new OwnedEntry(entry(rs), rs.getString(7)), after));
+    }
+
+    /** An audit entry and the user owning the instance it is about (null if none). */
+    public record OwnedEntry(AuditEntry entry, String owner) {
+    }
+
+    private static AuditEntry entry(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new AuditEntry(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6));
+    }
+
+    /** Records that the user was shown connection parameter {@code key} of the instance (its name, never its value). */
+    public void recordReveal(Principal who, Instance instance, String key) {
+        db.transaction(c -> {
+            AuditLog.record(c, who, "instance.reveal", "instance:" + instance.id(), key);
+            return null;
+        });
+    }
+}

@@ -1,0 +1,217 @@
+package org.slapgrid.master.ui;
+
+import io.javalin.http.sse.SseClient;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
+import org.slapgrid.master.auth.Principal;
+import org.slapgrid.master.service.WebViews;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Live updates of the UI over server-sent events. The source is the audit table: every change
+ * (request, state report, bang, publication, supply, software report) appends a row there in its
+ * own transaction, so tailing it sees what any master sharing the database did. One tailer
+ * thread reads new rows (at once when this master's change listener pokes it, else every
+ * {@code period}) and hands each to the clients allowed to see it.
+ *
+ * <p>Each client has a bounded queue and its own sender thread: a slow or stalled browser blocks
+ * only its own sender, never the tailer nor the master. When a client's queue is full, its queued
+ * events are dropped and replaced by a single {@code change} event (resync): the page then
+ * re-reads its live regions, so it misses nothing it shows.
+ */
+final class LiveFeed implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
+    /** Rows committed late (an earlier {@code at}, a slower transaction) are still seen within this window. */
+    private static final long LATE_COMMIT_WINDOW_MS = 5_000;
+    static final int QUEUE_CAPACITY = 64;
+    static final int MAX_CLIENTS = 256;
+
+    /** An event for the browser: htmx-ext-sse swaps {@code data} into the elements listening to {@code name}. */
+    record Event(String name, String data) {
+    }
+
+    private static final Event RESYNC = new Event("change", "resync");
+
+    private final WebViews views;
+    private final BiFunction<Principal, WebViews.AuditEntry, String> render;
+    private final long periodMs;
+    private final List<Client> clients = new CopyOnWriteArrayList<>();
+    private final Object wake = new Object();
+    private final Thread tailer;
+    private final AtomicLong drops = new AtomicLong();
+    private volatile boolean closed;
+    private boolean poked;
+
+    /** {@code render} turns an audit entry into the HTML of one activity line for a user. */
+    LiveFeed(WebViews views, BiFunction<Principal, WebViews.AuditEntry, String> render, long periodMs) {
+        this.views = views;
+        this.render = render;
+        this.periodMs = periodMs;
+        this.tailer = new Thread(this::tail, "slapgrid-ui-live");
+        this.tailer.setDaemon(true);
+        this.tailer.start();
+    }
+
+    /** Called after a change commits in this master: read the new rows now rather than at the next period. */
+    void poke() {
+        synchronized (wake) {
+            poked = true;
+            wake.notifyAll();
+        }
+    }
+
+    /** Adopts an SSE connection of {@code user}; false (and the connection closed) when there are too many. */
+    boolean add(Principal user, SseClient sse) {
+        if (clients.size() >= MAX_CLIENTS) {
+            sse.close();
+            return false;
+        }
+        Client c = new Client(user, sse);
+        clients.add(c);
+        sse.onClose(() -> c.stop());
+        sse.keepAlive();
+        c.start();
+        return true;
+    }
+
+    int clients() {
+        return clients.size();
+    }
+
+    /** How many times a client's queue overflowed and was resynchronised. */
+    long drops() {
+        return drops.get();
+    }
+
+    private void tail() {
+        long since = System.currentTimeMillis();
+        Set<String> seen = new HashSet<>();
+        Deque<long[]> seenAt = new ArrayDeque<>(); // (at) parallel to seenIds, to forget ids past the window
+        Deque<String> seenIds = new ArrayDeque<>();
+        while (!closed) {
+            synchronized (wake) {
+                if (!poked) {
+                    try {
+                        wake.wait(periodMs);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                poked = false;
+            }
+            if (clients.isEmpty()) {
+                since = System.currentTimeMillis() - LATE_COMMIT_WINDOW_MS;
+                continue;
+            }
+            try {
+                long from = since - LATE_COMMIT_WINDOW_MS;
+                for (WebViews.OwnedEntry e : views.auditSince(from, 500)) {
+                    if (!seen.add(e.entry().id())) {
+                        continue;
+                    }
+                    seenIds.add(e.entry().id());
+                    seenAt.add(new long[] {e.entry().at()});
+                    since = Math.max(since, e.entry().at());
+                    publish(e);
+                }
+                while (!seenAt.isEmpty() && seenAt.peek()[0] < since - 2 * LATE_COMMIT_WINDOW_MS) {
+                    seenAt.poll();
+                    seen.remove(seenIds.poll());
+                }
+            } catch (RuntimeException ex) {
+                LOG.warn("live feed: cannot read the audit table: {}", ex.toString());
+            }
+        }
+    }
+
+    private void publish(WebViews.OwnedEntry e) {
+        for (Client c : clients) {
+            Principal u = c.user;
+            boolean visible = u.admin() || u.actor().equals(e.entry().actor()) || u.subject().equals(e.owner());
+            if (!visible) {
+                continue;
+            }
+            c.offer(new Event("activity", render.apply(u, e.entry())));
+            c.offer(new Event("change", e.entry().action()));
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        tailer.interrupt();
+        clients.forEach(Client::stop);
+    }
+
+    /** One browser: its queue and its sender thread. */
+    private final class Client {
+        final Principal user;
+        final SseClient sse;
+        final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+        final Thread sender;
+        volatile boolean stopped;
+
+        Client(Principal user, SseClient sse) {
+            this.user = user;
+            this.sse = sse;
+            this.sender = new Thread(this::send, "slapgrid-ui-sse");
+            this.sender.setDaemon(true);
+        }
+
+        void start() {
+            sender.start();
+        }
+
+        void offer(Event e) {
+            if (!queue.offer(e)) {
+                drops.incrementAndGet();
+                queue.clear();
+                queue.offer(RESYNC);
+            }
+        }
+
+        private void send() {
+            try {
+                sse.sendEvent("hello", "live");
+                while (!stopped && !sse.terminated()) {
+                    Event e = queue.poll(15, TimeUnit.SECONDS);
+                    if (e == null) {
+                        sse.sendComment("keep-alive"); // also finds a browser that went away
+                    } else {
+                        sse.sendEvent(e.name(), e.data());
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                LOG.debug("live client gone: {}", e.toString());
+            } finally {
+                stop();
+            }
+        }
+
+        void stop() {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            clients.remove(this);
+            sender.interrupt();
+            try {
+                sse.close();
+            } catch (RuntimeException e) {
+                // already closed
+            }
+        }
+    }
+}

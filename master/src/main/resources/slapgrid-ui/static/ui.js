@@ -1,0 +1,64 @@
+// The master's web UI: the little behaviour htmx attributes do not give. No inline script
+// anywhere (the Content-Security-Policy forbids them); this file and the WebJars are all.
+(function () {
+  "use strict";
+
+  // Live status: the dot in the header says whether the event stream is connected.
+  document.addEventListener("htmx:sseOpen", function () { setLive("on"); });
+  document.addEventListener("htmx:sseError", function () { setLive("off"); });
+  function setLive(state) {
+    var dot = document.getElementById("live-status");
+    if (dot) {
+      dot.className = "live live-" + state;
+      dot.title = state === "on" ? "live updates on" : "live updates interrupted: reconnecting";
+      document.body.setAttribute("data-live", state);
+    }
+  }
+
+  // Relative times stay true without a reload; the absolute time stays in the title.
+  function relative(iso) {
+    var s = Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 1000));
+    if (s < 10) { return "just now"; }
+    if (s < 60) { return s + " s ago"; }
+    if (s < 3600) { return Math.floor(s / 60) + " min ago"; }
+    if (s < 86400) { return Math.floor(s / 3600) + " h ago"; }
+    return Math.floor(s / 86400) + " d ago";
+  }
+  setInterval(function () {
+    document.querySelectorAll("time[datetime]").forEach(function (t) {
+      if (t.getAttribute("datetime")) { t.textContent = relative(t.getAttribute("datetime")); }
+    });
+  }, 30000);
+
+  // Keyboard: "/" jumps to the search box where there is one.
+  document.addEventListener("keydown", function (e) {
+    var q = document.getElementById("q");
+    if (e.key === "/" && q && document.activeElement !== q && !/INPUT|TEXTAREA|SELECT/.test(document.activeElement.tagName)) {
+      e.preventDefault();
+      q.focus();
+    }
+  });
+
+  // The bangs chart of the overview (uPlot), redrawn when the live feed reports a bang.
+  function drawChart() {
+    var el = document.getElementById("bang-chart");
+    if (!el || typeof uPlot === "undefined") { return; }
+    fetch(el.getAttribute("data-src"), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (d) {
+        el.textContent = "";
+        var width = Math.max(280, el.clientWidth || 600);
+        new uPlot({
+          width: width, height: 160,
+          series: [{}, { label: "bangs per hour", stroke: "#c0392b", fill: "rgba(192,57,43,0.15)" }],
+          axes: [{}, { size: 40 }],
+          scales: { y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } }
+        }, [d.t, d.bangs], el);
+      })
+      .catch(function () { el.textContent = "chart unavailable"; });
+  }
+  document.addEventListener("DOMContentLoaded", drawChart);
+  document.addEventListener("htmx:sseMessage", function (e) {
+    if (e.detail && e.detail.type === "change" && /bang/.test(e.detail.data || "")) { drawChart(); }
+  });
+})();
