@@ -195,9 +195,9 @@ public final class Master implements AutoCloseable {
 
     @Override
     public void close() {
+        ui.close(); // first: its live connections end while the server still runs them
         retention.shutdownNow();
         app.stop();
-        ui.close();
         api.close();
         db.close();
     }

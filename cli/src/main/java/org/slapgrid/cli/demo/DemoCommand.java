@@ -260,6 +260,12 @@ public final class DemoCommand implements Callable<Integer> {
     private void printTour(DemoPlace place, String name) {
         String cfg = place.nodeConfig().toString();
         System.out.println();
+        System.out.println("Web UI:  http://127.0.0.1:" + PORT + "/ui/   (log in with the admin's API token:");
+        try {
+            System.out.println("         " + Files.readString(place.masterData().resolve("admin-token")).strip() + " )");
+        } catch (IOException e) {
+            System.out.println("         the token in " + place.masterData().resolve("admin-token") + ")");
+        }
         System.out.println("Explore:");
         System.out.println("  bin/slapos list                       your instances (the console finds this master by default)");
         System.out.println("  bin/slapos info demo-" + name + "             parameters and connection parameters");

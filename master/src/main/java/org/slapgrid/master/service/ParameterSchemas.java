@@ -91,7 +91,9 @@ public final class ParameterSchemas {
 
     private static String field(ValidationMessage m) {
         String location = m.getInstanceLocation().toString();
-        String name = location.startsWith("$.") ? location.substring(2) : location.startsWith("$") ? location.substring(1) : location;
+        // "$.memory" (JSONPath) or "/memory" (JSON Pointer), depending on the validator's configuration.
+        String name = location.startsWith("$.") ? location.substring(2)
+                : location.startsWith("$") || location.startsWith("/") ? location.substring(1) : location;
         if (name.isEmpty() && m.getProperty() != null && "required".equals(m.getType())) {
             name = m.getProperty();
         }

@@ -79,7 +79,6 @@ public final class UiRoutes implements AutoCloseable {
     /** Adds the UI's routes to {@code app}; the API's routes are untouched. */
     public void install(RoutesConfig app) {
         app.get("/", ctx -> redirect(ctx, "/ui/"));
-        app.get("/ui", ctx -> redirect(ctx, "/ui/"));
         app.get("/ui/static/{file}", assets::serve);
         app.get("/ui/login", this::loginPage);
         app.post("/ui/login", this::login);
@@ -192,7 +191,7 @@ public final class UiRoutes implements AutoCloseable {
     private static void secureHeaders(Context ctx) {
         ctx.header("Content-Security-Policy", CSP);
         ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("Referrer-Policy", "same-origin"); // not no-referrer: browsers then send "Origin: null" on our own forms
         ctx.header("X-Frame-Options", "DENY");
         ctx.header("Cache-Control", "no-store");
     }
@@ -200,12 +199,12 @@ public final class UiRoutes implements AutoCloseable {
     /** A state-changing request from another site is refused even before its CSRF token is checked. */
     private static boolean sameOrigin(Context ctx) {
         String site = ctx.header("Sec-Fetch-Site");
-        if (site != null && !site.equals("same-origin") && !site.equals("none")) {
-            return false;
+        if (site != null) { // every current browser sends it, and a page cannot forge it
+            return site.equals("same-origin") || site.equals("none");
         }
         String origin = ctx.header("Origin");
-        if (origin == null || origin.equals("null") && site == null) {
-            return origin == null;
+        if (origin == null) {
+            return true; // not a browser's cross-site request; the CSRF token still decides
         }
         String host = ctx.header("Host");
         return host != null && (origin.equals("http://" + host) || origin.equals("https://" + host));

@@ -1,0 +1,168 @@
+package org.slapgrid.master.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.master.Master;
+import org.slapgrid.master.MasterConfig;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.SlapException;
+import org.slapgrid.slap.model.Instance;
+import org.slapgrid.slap.model.InstanceRequest;
+import org.slapgrid.slap.model.NodeCredentials;
+import org.slapgrid.slap.model.SoftwareState;
+import org.slapgrid.slap.model.SupplyState;
+
+/** The UI's HTTP contract, without a browser: sessions, cookie attributes, CSRF, CSP, escaping, the API's schema check. */
+class WebUiHttpTest {
+    @TempDir
+    Path tmp;
+    Master master;
+    SlapClient admin;
+    String adminToken;
+    String release;
+    final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+
+    @BeforeEach
+    void start() throws Exception {
+        master = Master.start(MasterConfig.defaults(tmp).withListen("127.0.0.1", 0).withAuthCacheTtl(Duration.ZERO));
+        adminToken = Files.readString(master.config().adminTokenFile()).strip();
+        admin = SlapClient.builder(master.url()).token(adminToken).timeout(Duration.ofSeconds(10)).build();
+        NodeCredentials n = admin.registerNode("node-1", List.of("slappart0", "slappart1"));
+        release = Path.of("..", "software-releases", "mariadb", "software.cfg").toAbsolutePath().normalize().toString();
+        admin.supply(release, "node-1", SupplyState.AVAILABLE);
+        SlapClient.builder(master.url()).token(n.secret()).build().reportSoftware("node-1", release, SoftwareState.AVAILABLE, null);
+    }
+
+    @AfterEach
+    void stop() {
+        master.close();
+    }
+
+    HttpResponse<String> get(String path, String cookie) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(master.url().resolve(path)).GET();
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String path, String cookie, Map<String, String> form) throws Exception {
+        StringBuilder body = new StringBuilder();
+        form.forEach((k, v) -> body.append(body.length() == 0 ? "" : "&").append(URLEncoder.encode(k, StandardCharsets.UTF_8))
+                .append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        HttpRequest.Builder b = HttpRequest.newBuilder(master.url().resolve(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        if (cookie != null) {
+            b.header("Cookie", cookie);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Logs in; returns the "name=value" of the session cookie. */
+    String login(String token) throws Exception {
+        HttpResponse<String> r = post("/ui/login", null, Map.of("token", token));
+        assertThat(r.statusCode()).isEqualTo(303);
+        String setCookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).contains("HttpOnly").contains("SameSite=Strict").contains("Path=/ui").doesNotContain("Secure");
+        return setCookie.substring(0, setCookie.indexOf(';'));
+    }
+
+    static String csrfOf(String page) {
+        int at = page.indexOf("name=\"_csrf\" value=\"");
+        assertThat(at).as("the page carries a CSRF token").isPositive();
+        int from = at + "name=\"_csrf\" value=\"".length();
+        return page.substring(from, page.indexOf('"', from));
+    }
+
+    @Test
+    void theRootLeadsToTheUiAndAPageWithoutSessionToTheLogin() throws Exception {
+        assertThat(get("/", null).headers().firstValue("Location")).contains("/ui/");
+        HttpResponse<String> r = get("/ui/", null);
+        assertThat(r.statusCode()).isEqualTo(303);
+        assertThat(r.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).startsWith("/ui/login"));
+        HttpResponse<String> login = get("/ui/login", null);
+        assertThat(login.statusCode()).isEqualTo(200);
+        assertThat(login.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(csp ->
+                assertThat(csp).contains("script-src 'self'").doesNotContain("unsafe-inline"));
+        assertThat(login.body()).doesNotContainPattern("<script>[^<]");
+    }
+
+    @Test
+    void aWrongTokenIsRefusedAndASessionIsNoApiToken() throws Exception {
+        assertThat(post("/ui/login", null, Map.of("token", "sgu_nope")).statusCode()).isEqualTo(401);
+        String cookie = login(adminToken);
+        String session = cookie.substring(cookie.indexOf('=') + 1);
+        SlapClient withSession = SlapClient.builder(master.url()).token(session).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(withSession::list).isInstanceOfSatisfying(SlapException.class,
+                e -> assertThat(e.status()).isEqualTo(401));
+    }
+
+    @Test
+    void aPostWithoutTheCsrfTokenIsRefused() throws Exception {
+        Instance db = admin.request(InstanceRequest.of("db", release, Map.of()));
+        String cookie = login(adminToken);
+        HttpResponse<String> page = get("/ui/instances/" + db.id(), cookie);
+        assertThat(page.statusCode()).isEqualTo(200);
+        HttpResponse<String> refused = post("/ui/instances/" + db.id() + "/state", cookie, Map.of("state", "stopped"));
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("CSRF");
+        HttpResponse<String> wrong = post("/ui/instances/" + db.id() + "/state", cookie, Map.of("state", "stopped", "_csrf", "x"));
+        assertThat(wrong.statusCode()).isEqualTo(403);
+        assertThat(admin.info("db").requestedState().json()).isEqualTo("started");
+        HttpResponse<String> ok = post("/ui/instances/" + db.id() + "/state", cookie,
+                Map.of("state", "stopped", "_csrf", csrfOf(page.body())));
+        assertThat(ok.statusCode()).isEqualTo(303);
+        assertThat(admin.info("db").requestedState().json()).isEqualTo("stopped");
+    }
+
+    @Test
+    void everyUserValueIsEscaped() throws Exception {
+        String xss = "<script>alert(1)</script>\"'><img src=x onerror=alert(2)>";
+        Instance db = admin.request(InstanceRequest.of("db", release, Map.of("comment", xss)));
+        String cookie = login(adminToken);
+        String page = get("/ui/instances/" + db.id(), cookie).body();
+        assertThat(page).doesNotContain(xss).doesNotContain("<img src=x").contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+    }
+
+    @Test
+    void theApiRefusesParametersTheReleaseSchemaRefuses() throws Exception {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> admin.request(InstanceRequest.of("db", release, Map.of("memory", 8))))
+                .isInstanceOfSatisfying(SlapException.class, e -> {
+                    assertThat(e.status()).isEqualTo(422);
+                    assertThat(e.code()).isEqualTo("invalid_parameters");
+                    assertThat(e.getMessage()).contains("parameter 'memory'");
+                });
+        assertThat(admin.request(InstanceRequest.of("db", release, Map.of("memory", 64))).parameters()).containsEntry("memory", 64);
+    }
+
+    @Test
+    void theFormShowsTheSchemaErrorBesideTheField() throws Exception {
+        String cookie = login(adminToken);
+        String form = get("/ui/request?url=" + URLEncoder.encode(release, StandardCharsets.UTF_8), cookie).body();
+        assertThat(form).contains("name=\"p.memory\"").contains("name=\"p.character-set\"");
+        HttpResponse<String> r = post("/ui/request", cookie, Map.of("_csrf", csrfOf(form), "name", "db", "url", release,
+                "p.memory", "8", "p.character-set", "latin1"));
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertThat(r.body()).containsPattern("data-field=\"memory\"[\\s\\S]*class=\"field-error\"");
+        assertThat(admin.list()).isEmpty();
+        HttpResponse<String> ok = post("/ui/request", cookie, Map.of("_csrf", csrfOf(form), "name", "db", "url", release,
+                "p.memory", "64", "p.character-set", "latin1"));
+        assertThat(ok.statusCode()).isEqualTo(303);
+        assertThat(admin.info("db").parameters()).containsEntry("memory", 64).containsEntry("character-set", "latin1");
+    }
+}
