@@ -1,16 +1,14 @@
 package org.slapgrid.master.ui;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.slapgrid.testing.Require;
 
 /**
  * Debian's chromium driven headless by Debian's chromedriver: never a browser download (the
@@ -25,12 +23,8 @@ final class Browser {
     }
 
     static ChromeDriver start(Path profile, int width, int height) throws IOException {
-        if (!Files.isExecutable(DRIVER) || !Files.isExecutable(CHROMIUM)) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("chromium and chromium-driver are required under CI=true (apt-get install chromium chromium-driver)");
-            }
-            Assumptions.abort("chromium / chromium-driver not installed (apt-get install chromium chromium-driver)");
-        }
+        Require.that(Files.isExecutable(DRIVER) && Files.isExecutable(CHROMIUM),
+                "Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
         Files.createDirectories(profile);
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());
