@@ -14,6 +14,7 @@ import org.slapgrid.node.buildout.NodeRuntime;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.config.NodeConfigException;
 import org.slapgrid.node.drain.Drain;
+import org.slapgrid.node.exec.ChildLedger;
 import org.slapgrid.node.exec.PartitionExecutor;
 import org.slapgrid.node.exec.RunAs;
 import org.slapgrid.node.format.NodeFormatter;
@@ -112,7 +113,11 @@ public final class Node {
                                 RunAs builder, Duration promiseTimeout, Consumer<String> log) {
         PartitionExecutor executor = new PartitionExecutor();
         PartitionLimiter limits = PartitionLimiter.open(config);
-        BuildoutProcess buildout = new BuildoutProcess(runtime, executor,
+        // Buildouts (of partitions and releases) are recorded while they run: what a killed node
+        // left running is killed now, before this node starts one again in the same directory.
+        ChildLedger children = new ChildLedger(config.stateDirectory().resolve("children"));
+        children.reapLeftovers(log);
+        BuildoutProcess buildout = new BuildoutProcess(runtime, new PartitionExecutor(children),
                 new ClassDataArchive(runtime, config.stateDirectory().resolve("lib")));
         SoftwareInstaller software = new SoftwareInstaller(config, master, buildout, builder, Duration.ofHours(2), log);
         PartitionReconciler reconciler = new PartitionReconciler(config, master, new SupervisedServices(supervisor), buildout,

@@ -38,6 +38,17 @@ public final class PartitionExecutor {
     /** Enough rounds of SIGKILL for a forking loop: each round kills what the previous one missed. */
     private static final int KILL_ROUNDS = 100;
 
+    private final ChildLedger ledger;
+
+    public PartitionExecutor() {
+        this(null);
+    }
+
+    /** An executor whose children are recorded in {@code ledger} while they run (buildouts: see {@link ChildLedger}). */
+    public PartitionExecutor(ChildLedger ledger) {
+        this.ledger = ledger;
+    }
+
     public ExecResult run(List<String> command, RunAs who, Map<String, String> extraEnvironment, Duration timeout)
             throws IOException {
         // into the partition's cgroup first, as root; each step execs the next, so the pid stays
@@ -67,6 +78,27 @@ public final class PartitionExecutor {
         // a duration of years must not overflow into the past
         long budget = timeout.compareTo(Duration.ofDays(3650)) > 0 ? Duration.ofDays(3650).toNanos() : timeout.toNanos();
         Process p = pb.start();
+        boolean recorded = false;
+        try {
+            if (ledger != null && ownSession) {
+                ledger.started(p.pid(), who.home(), String.join(" ", command.subList(Math.max(0, command.size() - 3), command.size())));
+                recorded = true;
+            }
+            return runStarted(p, command, ownSession, start, budget);
+        } catch (IOException | RuntimeException e) {
+            if (!recorded && p.isAlive()) {
+                kill(p, ownSession); // not recorded: it must not outlive this call
+            }
+            throw e;
+        } finally {
+            if (recorded) {
+                ledger.ended(p.pid());
+            }
+        }
+    }
+
+    private ExecResult runStarted(Process p, List<String> command, boolean ownSession, long start, long budget)
+            throws IOException {
         InputStream out = p.getInputStream();
         OutputTail tail = new OutputTail(OUTPUT_TAIL_BYTES);
         boolean finished = false;

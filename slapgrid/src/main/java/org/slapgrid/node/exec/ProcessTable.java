@@ -51,6 +51,12 @@ public final class ProcessTable {
         return f != null && live(f);
     }
 
+    /** The process's start time (clock ticks after boot, /proc/PID/stat): with the pid, it names one process. "" when gone. */
+    public static String startTime(long pid) {
+        String[] f = statFields(pid);
+        return f == null || f.length < 20 ? "" : f[19];
+    }
+
     /** Sends SIGKILL to each (a pid already gone is fine). */
     public static void kill(List<Long> pids) {
         for (long pid : pids) {
