@@ -24,8 +24,10 @@ import org.slapgrid.node.instance.InstanceConverger;
 import org.slapgrid.node.instance.PartitionOutcome;
 import org.slapgrid.node.instance.Reconciled;
 import org.slapgrid.slap.model.Instance;
+import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.slap.model.NodeInfo;
 import org.slapgrid.slap.model.PartitionInfo;
+import org.slapgrid.slap.model.PartitionStatus;
 import org.slapgrid.slap.model.RequestedState;
 import org.slapgrid.slap.model.SoftwareSupply;
 import org.slapgrid.slap.model.SupplyState;
@@ -40,7 +42,8 @@ import org.slapgrid.node.supervisor.CrashWatcher;
  * queued partition ({@link org.slapgrid.node.instance.PartitionReconciler}), never two at once
  * for one partition, each with its own timeout, and sends its report once. After a failure only
  * that partition backs off (its own {@link Backoff}, reset on success). Software releases build
- * on their own {@link SoftwareWorkers}: an instance waits for its own release only.
+ * on their own {@link SoftwareWorkers}: an instance waits for its own release only. After each
+ * reconcile the partition's status tree goes to the master when it changed ({@link StatusReporter}).
  * {@link #stop()} (SIGTERM) lets running reconciles finish for a while and leaves the services
  * to supervisord, so a restarted daemon takes them over without restarting them.
  */
@@ -49,6 +52,8 @@ public final class NodeDaemon {
     private static final Backoff MASTER_BACKOFF = Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(1));
     /** A partition that failed is tried again after this, doubling up to 5 minutes. */
     static final Backoff PARTITION_BACKOFF = Backoff.of(Duration.ofSeconds(5), Duration.ofMinutes(5));
+    /** A partition's status tree goes to the master when it changes, at most this often. */
+    static final Duration STATUS_INTERVAL = Duration.ofSeconds(10);
 
     private final Node node;
     private final Duration pollWait;
@@ -65,6 +70,8 @@ public final class NodeDaemon {
     private volatile PartitionQueue<PartitionOutcome> queue;
     private volatile SoftwareWorkers software;
     private volatile Thread poller;
+    private volatile CrashWatcher watcher;
+    private final StatusReporter status;
 
     /** @param pollWait the longest wait of one long-poll, and the period of the promise timer */
     public NodeDaemon(Node node, Duration pollWait, Consumer<String> log) {
@@ -82,6 +89,7 @@ public final class NodeDaemon {
         this.period = period;
         this.partitionBackoff = partitionBackoff;
         this.log = log;
+        this.status = new StatusReporter(node.master(), node.config().nodeId(), node.supervisor(), STATUS_INTERVAL, log);
     }
 
     /** How many times every queued partition had been reconciled (the queue ran empty), for status and tests. */
@@ -101,10 +109,11 @@ public final class NodeDaemon {
                 PartitionQueue.daemonThreads("daemon-timer"));
         try (PartitionQueue<PartitionOutcome> q = new PartitionQueue<>(workers, timeout, this::reconcile);
              SoftwareWorkers sw = new SoftwareWorkers(node.softwareInstaller(), Math.max(1, node.config().parallelism() / 2), log);
-             CrashWatcher ignored = node.watchCrashes(q::enqueue);
+             CrashWatcher crashes = node.watchCrashes(q::enqueue);
              ControlSocket control = ControlSocket.listen(ControlSocket.pathFor(node.config()), this::askedRound, log)) {
             queue = q;
             software = sw;
+            watcher = crashes;
             node.confine(org.slapgrid.node.format.NodeFormatter.formatted(node.config())); // before any service starts
             node.supervisor().ensureRunning();
             timer.scheduleWithFixedDelay(this::everyPartition, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
@@ -235,6 +244,16 @@ public final class NodeDaemon {
         Reconciled r = node.converger().reconciler().reconcile(p, partition, work.force(), new HashMap<>());
         // reported on the instance as seen when this run began: the report answers that timestamp
         node.converger().reports().send(id, instance, r);
+        if (r.outcome().kind() == PartitionOutcome.Kind.DESTROYED) {
+            status.forget(id);
+        } else if (partition != null) {
+            PartitionStatus tree = status.observe(id, node.converger().reconciler().lastPromises(partition),
+                    r.state() == InstanceState.ERROR ? r.message() : null, watcher);
+            Duration wait = status.offer(id, tree);
+            if (!wait.isZero()) {
+                queue.enqueue(id, wait, false); // changed too soon after the last one: sent then
+            }
+        }
         if (r.failed()) {
             retryLater(id);
         } else {

@@ -173,6 +173,15 @@ public final class PartitionReconciler {
                 started ? InstanceState.STARTED : InstanceState.STOPPED, "");
     }
 
+    /** The partition's promises as last run (none before the first run). */
+    public List<PromiseResult> lastPromises(Partition partition) {
+        try {
+            return new PromiseState(stateOf(partition).promisesFile()).load();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     /** Runs the promises: the state to report is an error while one is broken, started when all are kept. */
     private Reconciled checkPromises(Partition partition, PartitionStateDirectory state, PartitionOutcome.Kind ifKept)
             throws IOException {

@@ -54,6 +54,8 @@ public final class CrashWatcher implements AutoCloseable {
         /** (start, stop) of the last exit handled; null once the program was seen alive again. */
         long[] handledExit;
         int consecutiveCrashes;
+        /** How many times the watcher restarted it (for the status tree). */
+        int restarts;
         Instant restartAt;
     }
 
@@ -225,6 +227,7 @@ public final class CrashWatcher implements AutoCloseable {
             track.handledExit = null; // whatever ends next is a new exit, even within the same second
             try {
                 supervisor.client().startProcess(m.spec().spec(), false);
+                track.restarts++;
             } catch (XmlRpcFault f) {
                 switch (f.faultCode()) {
                     // SPAWN_ERROR: it was spawned and failed; the next poll sees that new exit.
@@ -292,6 +295,12 @@ public final class CrashWatcher implements AutoCloseable {
     /** Programs re-created or removed by an apply start afresh. */
     private void forget(Set<String> programs) {
         programs.forEach(tracks::remove);
+    }
+
+    /** How many times the watcher restarted a program after a crash (since it was last (re)created). */
+    public int restarts(String program) {
+        Track t = tracks.get(program);
+        return t == null ? 0 : t.restarts;
     }
 
     /** The restart backoff state of a program, for status displays: consecutive crashes. */

@@ -105,6 +105,16 @@ class DaemonKillNineTest {
                 try (var s = Files.list(records)) {
                     assertThat(s.filter(p -> p.toString().endsWith(".child")).toList()).as("no record outlives its child").isEmpty();
                 }
+
+                // the status tree reaches the master: `slapos info` and the API show the service as the node sees it
+                String program = n.admin().info("i" + (PARTITIONS - 1)).partition() + "_idle";
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(n.admin().status("i" + (PARTITIONS - 1)).services())
+                        .anySatisfy(sv -> {
+                            assertThat(sv.name()).isEqualTo(program);
+                            assertThat(sv.state()).isEqualTo("RUNNING");
+                            assertThat(sv.pid()).isEqualTo(after.get(program));
+                            assertThat(sv.startedAt()).isNotNull();
+                        }));
             } finally {
                 daemons.forEach(Process::destroyForcibly);
             }

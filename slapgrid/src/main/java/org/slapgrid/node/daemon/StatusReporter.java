@@ -1,0 +1,102 @@
+package org.slapgrid.node.daemon;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import org.slapgrid.node.promise.PromiseResult;
+import org.slapgrid.node.supervisor.CrashWatcher;
+import org.slapgrid.node.supervisor.ProcessInfo;
+import org.slapgrid.node.supervisor.ProcessState;
+import org.slapgrid.node.supervisor.Supervisor;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.PartitionStatus;
+
+/**
+ * Sends each partition's status tree to the master (what {@code slapos node status} shows
+ * here: services with state, pid, start and restarts; promises; last error), when it changed
+ * and at most every {@code interval} per partition: a change within the interval is sent when
+ * the interval has passed (the partition is looked at again then). A tree holds no clock that
+ * moves by itself (a service's start time, not its uptime), so an idle node sends nothing.
+ */
+final class StatusReporter {
+
+    private static final int OUTPUT_TAIL = 2000;
+
+    private record Sent(PartitionStatus status, long at) {
+    }
+
+    private final SlapClient master;
+    private final String nodeId;
+    private final Supervisor supervisor;
+    private final Duration interval;
+    private final Consumer<String> log;
+    private final Map<String, Sent> sent = new ConcurrentHashMap<>();
+
+    StatusReporter(SlapClient master, String nodeId, Supervisor supervisor, Duration interval, Consumer<String> log) {
+        this.master = master;
+        this.nodeId = nodeId;
+        this.supervisor = supervisor;
+        this.interval = interval;
+        this.log = log;
+    }
+
+    /** The partition's tree now: its programs at supervisord, its promises as last run, its last error. */
+    PartitionStatus observe(String partition, List<PromiseResult> promises, String lastError, CrashWatcher watcher) {
+        List<PartitionStatus.Service> services = new ArrayList<>();
+        try {
+            Map<String, Supervisor.Managed> managed = supervisor.managedPrograms();
+            for (ProcessInfo p : supervisor.client().getAllProcessInfo()) {
+                Supervisor.Managed m = managed.get(p.group());
+                if (m == null || !m.spec().partitionId().equals(partition)) {
+                    continue;
+                }
+                boolean running = p.state() == ProcessState.RUNNING;
+                services.add(new PartitionStatus.Service(m.spec().name(), p.state().name(), running ? p.pid() : null,
+                        running ? p.start() : null, watcher == null ? 0 : watcher.restarts(m.spec().name())));
+            }
+        } catch (RuntimeException e) {
+            // supervisord unreachable: the tree says no services rather than nothing at all
+        }
+        List<PartitionStatus.Promise> ps = promises.stream()
+                .map(r -> new PartitionStatus.Promise(r.name(), r.kept(), tail(r.output()))).toList();
+        return new PartitionStatus(services, ps, lastError == null || lastError.isEmpty() ? null : tail(lastError), null);
+    }
+
+    /**
+     * Sends the tree if it changed; returns how long until it may be sent (zero when sent or
+     * unchanged): the caller looks at the partition again then.
+     */
+    Duration offer(String partition, PartitionStatus status) {
+        Sent last = sent.get(partition);
+        if (last != null && last.status().equals(status)) {
+            return Duration.ZERO;
+        }
+        long now = System.nanoTime();
+        if (last != null && now - last.at() < interval.toNanos()) {
+            return Duration.ofNanos(interval.toNanos() - (now - last.at()));
+        }
+        try {
+            master.reportStatus(nodeId, partition, status);
+            sent.put(partition, new Sent(status, now));
+        } catch (RuntimeException e) {
+            log.accept(partition + ": could not send its status to the master: " + e.getMessage());
+        }
+        return Duration.ZERO;
+    }
+
+    /** A partition freed: its tree is forgotten. */
+    void forget(String partition) {
+        sent.remove(partition);
+    }
+
+    private static String tail(String s) {
+        if (s == null) {
+            return null;
+        }
+        return s.length() <= OUTPUT_TAIL ? s : "..." + s.substring(s.length() - OUTPUT_TAIL);
+    }
+}
