@@ -5,8 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,7 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sees every crash of the node's programs, restarts watched services with capped exponential
- * backoff, and reports crashes, rate-limited, to a {@link CrashListener}.
+ * backoff, and reports crashes, rate-limited, to a {@link CrashListener}. What to restart when
+ * is the {@link RestartDuty}'s (the supervisor's one owner of it); this class polls, calls
+ * supervisord and reports.
  *
  * <p>Why polling getAllProcessInfo rather than an {@code [eventlistener]}: every program is
  * generated with {@code autorestart=false} and {@code startretries=0}, so supervisord never
@@ -39,7 +39,8 @@ public final class CrashWatcher implements AutoCloseable {
     private final WatchSettings settings;
     private final Clock clock;
     private final CrashRateLimiter limiter;
-    private final Map<String, Track> tracks = new ConcurrentHashMap<>();
+    /** The restart bookkeeping: the supervisor's, so there is one owner of it. */
+    private final RestartDuty restarts;
     private final AtomicLong polls = new AtomicLong();
     private volatile boolean closing;
     private ScheduledExecutorService scheduler;
@@ -48,16 +49,6 @@ public final class CrashWatcher implements AutoCloseable {
      * must not hold up the polls and restarts. The rate limit bounds what can queue up.
      */
     private ExecutorService delivery;
-
-    /** What the watcher remembers of one program between polls. */
-    private static final class Track {
-        /** (start, stop) of the last exit handled; null once the program was seen alive again. */
-        long[] handledExit;
-        int consecutiveCrashes;
-        /** How many times the watcher restarted it (for the status tree). */
-        int restarts;
-        Instant restartAt;
-    }
 
     public CrashWatcher(Supervisor supervisor, CrashListener listener, WatchSettings settings) {
         this(supervisor, listener, settings, Clock.systemUTC());
@@ -69,7 +60,7 @@ public final class CrashWatcher implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         this.limiter = new CrashRateLimiter(settings.rateLimit());
-        supervisor.onProgramsReset(this::forget);
+        this.restarts = supervisor.restartDuty();
     }
 
     /** Starts polling on a daemon thread. */
@@ -90,14 +81,14 @@ public final class CrashWatcher implements AutoCloseable {
         });
         scheduler.scheduleWithFixedDelay(this::pollSafely, 0, settings.pollInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
-        supervisor.crashWatcherRunning(true);
+        restarts.drive(settings.restartPolicy());
     }
 
     @Override
     public synchronized void close() {
         closing = true; // an RPC interrupted by the shutdown must not look like a dead supervisord
         if (scheduler != null) {
-            supervisor.crashWatcherRunning(false);
+            restarts.release();
             scheduler.shutdownNow();
             try {
                 scheduler.awaitTermination(10, TimeUnit.SECONDS);
@@ -142,26 +133,11 @@ public final class CrashWatcher implements AutoCloseable {
         Map<String, Supervisor.Managed> managed = supervisor.managedPrograms();
         List<ProcessInfo> infos = supervisor.client().getAllProcessInfo();
         Instant now = clock.instant();
-        for (ProcessInfo info : infos) {
-            Supervisor.Managed m = managed.get(info.group());
-            if (m == null) {
-                continue; // not a program of ours (or removed since)
-            }
-            Track track = tracks.computeIfAbsent(m.spec().name(), k -> new Track());
-            if (!info.state().isEnded()) {
-                track.handledExit = null;
-                if (info.state() == ProcessState.RUNNING
-                        && info.now() - info.start() >= settings.restartPolicy().resetAfter().toSeconds()) {
-                    track.consecutiveCrashes = 0;
-                }
-                continue;
-            }
-            long[] exit = {info.start(), info.stop()};
-            if (track.handledExit != null && track.handledExit[0] == exit[0] && track.handledExit[1] == exit[1]) {
-                continue; // this exit was already handled
-            }
-            track.handledExit = exit;
-            handleExit(m, info, track, now);
+        for (RestartDuty.Exit e : restarts.observe(managed, infos, now)) {
+            ProgramSpec spec = e.program().spec();
+            report(new CrashReport(spec.name(), spec.partitionId(), spec.scriptName(), spec.kind(),
+                    e.neverStarted() ? null : e.info().exitStatus(), e.info().spawnError(), logTail(e.info().spec()),
+                    e.ranFor(), e.restartIn(), now));
         }
         for (CrashSummary s : limiter.expired(now)) {
             deliver(s);
@@ -173,30 +149,6 @@ public final class CrashWatcher implements AutoCloseable {
     /** How many polls completed; lets callers wait until the watcher has seen a given state. */
     public long polls() {
         return polls.get();
-    }
-
-    private void handleExit(Supervisor.Managed m, ProcessInfo info, Track track, Instant now) {
-        ProgramSpec spec = m.spec();
-        boolean neverStarted = info.state() == ProcessState.FATAL;
-        if (spec.kind() == ProgramSpec.Kind.RUN_ONCE && !neverStarted && info.exitStatus() == 0) {
-            return; // a run-once script that succeeded
-        }
-        Duration ranFor = neverStarted ? Duration.ZERO
-                : Duration.ofSeconds(Math.max(0, info.stop() - info.start()));
-        Duration restartIn = null;
-        if (spec.kind() == ProgramSpec.Kind.WATCHED) {
-            if (ranFor.compareTo(settings.restartPolicy().resetAfter()) >= 0) {
-                track.consecutiveCrashes = 0;
-            }
-            track.consecutiveCrashes++;
-            if (m.partitionState() == PartitionPrograms.DesiredState.STARTED) {
-                restartIn = settings.restartPolicy().delayAfter(track.consecutiveCrashes);
-                track.restartAt = now.plus(restartIn);
-            }
-        }
-        report(new CrashReport(spec.name(), spec.partitionId(), spec.scriptName(), spec.kind(),
-                neverStarted ? null : info.exitStatus(), info.spawnError(), logTail(info.spec()), ranFor, restartIn,
-                now));
     }
 
     private void report(CrashReport report) {
@@ -212,22 +164,13 @@ public final class CrashWatcher implements AutoCloseable {
         }
     }
 
+    /** Starts what is due, outside the duty's lock (an RPC each), and tells the duty what came of it. */
     private void restartDue(Map<String, Supervisor.Managed> managed, Instant now) {
-        for (Map.Entry<String, Track> e : tracks.entrySet()) {
-            Track track = e.getValue();
-            if (track.restartAt == null || now.isBefore(track.restartAt)) {
-                continue;
-            }
-            track.restartAt = null;
-            Supervisor.Managed m = managed.get(e.getKey());
-            if (m == null || m.partitionState() != PartitionPrograms.DesiredState.STARTED) {
-                continue;
-            }
-            long[] previousExit = track.handledExit;
-            track.handledExit = null; // whatever ends next is a new exit, even within the same second
+        for (RestartDuty.Due d : restarts.due(managed, now)) {
+            Supervisor.Managed m = d.program();
             try {
                 supervisor.client().startProcess(m.spec().spec(), false);
-                track.restarts++;
+                restarts.restarted(m.spec().name());
             } catch (XmlRpcFault f) {
                 switch (f.faultCode()) {
                     // SPAWN_ERROR: it was spawned and failed; the next poll sees that new exit.
@@ -235,24 +178,14 @@ public final class CrashWatcher implements AutoCloseable {
                     case XmlRpcFault.SPAWN_ERROR, XmlRpcFault.ALREADY_STARTED, XmlRpcFault.BAD_NAME ->
                             LOG.debug("restart of {}: {}", m.spec().name(), f.faultString());
                     default -> {
-                        // NO_FILE, NOT_EXECUTABLE...: refused before spawning, the state did not
-                        // change, so no poll will see it: it is a crash of its own.
-                        track.handledExit = previousExit;
-                        failedStart(m, track, now, f.faultString());
+                        Duration restartIn = restarts.refused(d, now);
+                        ProgramSpec spec = m.spec();
+                        report(new CrashReport(spec.name(), spec.partitionId(), spec.scriptName(), spec.kind(), null,
+                                f.faultString(), logTail(spec.spec()), Duration.ZERO, restartIn, now));
                     }
                 }
             }
         }
-    }
-
-    /** A restart supervisord refused outright: reported, and retried after the next backoff delay. */
-    private void failedStart(Supervisor.Managed m, Track track, Instant now, String reason) {
-        ProgramSpec spec = m.spec();
-        track.consecutiveCrashes++;
-        Duration restartIn = settings.restartPolicy().delayAfter(track.consecutiveCrashes);
-        track.restartAt = now.plus(restartIn);
-        report(new CrashReport(spec.name(), spec.partitionId(), spec.scriptName(), spec.kind(), null, reason,
-                logTail(spec.spec()), Duration.ZERO, restartIn, now));
     }
 
     private String logTail(String processSpec) {
@@ -292,20 +225,13 @@ public final class CrashWatcher implements AutoCloseable {
         }
     }
 
-    /** Programs re-created or removed by an apply start afresh. */
-    private void forget(Set<String> programs) {
-        programs.forEach(tracks::remove);
-    }
-
     /** How many times the watcher restarted a program after a crash (since it was last (re)created). */
     public int restarts(String program) {
-        Track t = tracks.get(program);
-        return t == null ? 0 : t.restarts;
+        return restarts.restarts(program);
     }
 
     /** The restart backoff state of a program, for status displays: consecutive crashes. */
     public int consecutiveCrashes(String program) {
-        Track t = tracks.get(program);
-        return t == null ? 0 : t.consecutiveCrashes;
+        return restarts.consecutiveCrashes(program);
     }
 }

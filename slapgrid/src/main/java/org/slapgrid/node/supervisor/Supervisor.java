@@ -2,16 +2,11 @@ package org.slapgrid.node.supervisor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -19,22 +14,19 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's one supervisord: started when its socket does not answer, restarted when it died
- * (after stopping what the dead one left running), never started twice, and kept in step with
- * the partitions' programs by {@link #apply}, {@link #update} and {@link #remove}.
- *
- * <p>Thread-safe: changes are serialised; a file lock next to the pid file also keeps two node
- * processes from starting two supervisords.
+ * The node's one supervisord, kept in step with the partitions' programs by {@link #apply},
+ * {@link #update} and {@link #remove}. Supervision has three owners, each with its own lock
+ * and none calling supervisord behind another's: {@link SupervisordProcess} (supervisord's
+ * process: start, restart after death, never twice; shutdown), this class (applying program
+ * changes, serialised), and {@link RestartDuty} with the {@link CrashWatcher} that drives it
+ * (restarting crashed services with backoff; a leaf lock held during no call).
  */
 public final class Supervisor {
     private static final Logger LOG = LoggerFactory.getLogger(Supervisor.class);
@@ -47,10 +39,9 @@ public final class Supervisor {
     private final ConfigGenerator generator;
     private final SupervisorClient client;
     private final ReentrantLock changes = new ReentrantLock();
-    private final Object starting = new Object();
+    private final SupervisordProcess process;
     /** The programs of the last applied configuration, by program name, with their partition. */
     private volatile Map<String, Managed> managed = Map.of();
-    private final List<Consumer<Set<String>>> resetListeners = new CopyOnWriteArrayList<>();
     /**
      * The supervisord pid under which the files on disk were last fully applied (-1: never by
      * this object). While it is unchanged and no file changes, reloadConfig (a re-parse of every
@@ -67,6 +58,7 @@ public final class Supervisor {
         this.layout = settings.layout();
         this.generator = new ConfigGenerator(settings);
         this.client = new SupervisorClient(layout.socket(), settings.callTimeout());
+        this.process = new SupervisordProcess(settings, generator, client);
     }
 
     public SupervisorClient client() {
@@ -113,19 +105,14 @@ public final class Supervisor {
         }
     }
 
-    /** True while a started {@link CrashWatcher} restarts crashed services (with its backoff). */
-    private volatile boolean crashWatcherRunning;
+    /** Restarting crashed services: one owner, driven by a {@link CrashWatcher} when one runs. */
+    private final RestartDuty restartDuty = new RestartDuty();
 
-    void crashWatcherRunning(boolean running) {
-        crashWatcherRunning = running;
+    public RestartDuty restartDuty() {
+        return restartDuty;
     }
 
-    /** Called with the names of programs that were re-created or removed (their history is void). */
-    void onProgramsReset(Consumer<Set<String>> listener) {
-        resetListeners.add(listener);
-    }
-
-    // --- lifecycle ------------------------------------------------------------------------------
+    // --- lifecycle: supervisord's process is SupervisordProcess's ----------------------------
 
     /**
      * Makes sure supervisord answers on its socket: does nothing when it does; otherwise writes
@@ -133,145 +120,12 @@ public final class Supervisor {
      * running. Refuses to start a second supervisord while the recorded one is alive.
      */
     public StartOutcome ensureRunning() {
-        if (client.isRunning()) {
-            return StartOutcome.ALREADY_RUNNING;
-        }
-        synchronized (starting) {
-            try {
-                createDirectories();
-                try (FileChannel lockFile = FileChannel.open(layout.pidFile().resolveSibling("supervisord.lock"),
-                        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                     FileLock ignored = lockFile.lock()) {
-                    return startLocked();
-                }
-            } catch (IOException e) {
-                throw new SupervisorException("cannot start supervisord: " + e.getMessage(), e);
-            }
-        }
+        return process.ensureRunning();
     }
 
-    private StartOutcome startLocked() throws IOException {
-        if (client.isRunning()) {
-            return StartOutcome.ALREADY_RUNNING; // another thread or process started it meanwhile
-        }
-        Optional<Long> recorded = recordedPid();
-        if (recorded.isPresent() && isSupervisord(recorded.get())) {
-            // Alive but not answering yet (starting, or busy): wait for it rather than start another.
-            if (awaitAnswer()) {
-                return StartOutcome.ALREADY_RUNNING;
-            }
-            throw new SupervisorException("supervisord (pid " + recorded.get() + ") is alive but its socket "
-                    + layout.socket() + " does not answer; not starting a second one");
-        }
-        boolean died = recorded.isPresent();
-        if (died) {
-            LOG.warn("supervisord (pid {}) is not running any more; restarting it", recorded.get());
-            OrphanReaper.reap(recorded.get(), settings.stopTimeout());
-            Files.deleteIfExists(layout.pidFile());
-        }
-        writeIfChanged(layout.configFile(), generator.mainConfig());
-        launch();
-        if (!awaitAnswer()) {
-            throw new SupervisorException("supervisord started with " + layout.configFile()
-                    + " but does not answer on " + layout.socket() + " after "
-                    + settings.startTimeout().toSeconds() + " s; see " + layout.logFile());
-        }
-        LOG.info("supervisord started (pid {}) with {}", client.getPID(), layout.configFile());
-        return died ? StartOutcome.RESTARTED_AFTER_DEATH : StartOutcome.STARTED;
-    }
-
-    private void createDirectories() throws IOException {
-        Files.createDirectories(layout.includeDir());
-        Files.createDirectories(layout.logFile().getParent());
-        Files.createDirectories(layout.childLogDir());
-        Files.createDirectories(layout.pidFile().getParent());
-        Path socketDir = layout.socket().getParent();
-        Files.createDirectories(socketDir);
-        // Only the node's user may even reach the socket (supervisord also chmods it 0700).
-        Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwx------"));
-    }
-
-    /** Runs supervisord, which daemonizes: the launcher exits once the daemon is set up. */
-    private void launch() throws IOException {
-        Path launchLog = layout.logFile().resolveSibling("supervisord-launch.log");
-        ProcessBuilder pb = new ProcessBuilder(settings.supervisord(), "-c", layout.configFile().toString());
-        // A clean environment: programs inherit supervisord's, and the node's must not leak into them.
-        Map<String, String> env = pb.environment();
-        String path = env.getOrDefault("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        env.clear();
-        env.put("PATH", path);
-        env.put("LANG", "C.UTF-8");
-        pb.directory(layout.configFile().getParent().toFile());
-        pb.redirectErrorStream(true).redirectOutput(launchLog.toFile()).redirectInput(ProcessBuilder.Redirect.from(
-                new java.io.File("/dev/null")));
-        Process launcher;
-        try {
-            launcher = pb.start();
-        } catch (IOException e) {
-            throw new SupervisorException("cannot run '" + settings.supervisord()
-                    + "' (is Debian's supervisor package installed?): " + e.getMessage(), e);
-        }
-        try {
-            if (!launcher.waitFor(settings.startTimeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                launcher.destroyForcibly();
-                throw new SupervisorException("supervisord did not daemonize within "
-                        + settings.startTimeout().toSeconds() + " s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SupervisorException("interrupted while starting supervisord", e);
-        }
-        if (launcher.exitValue() != 0) {
-            throw new SupervisorException("supervisord -c " + layout.configFile() + " failed (exit "
-                    + launcher.exitValue() + "): " + Files.readString(launchLog, StandardCharsets.UTF_8).strip());
-        }
-    }
-
-    private boolean awaitAnswer() {
-        long deadline = System.nanoTime() + settings.startTimeout().toNanos();
-        while (System.nanoTime() < deadline) {
-            if (client.isRunning()) {
-                return true;
-            }
-            sleep(50); // supervisord needs a few hundred ms to bind its socket: poll, not spin
-        }
-        return client.isRunning();
-    }
-
-    private Optional<Long> recordedPid() {
-        try {
-            String text = Files.readString(layout.pidFile()).strip();
-            return text.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(text));
-        } catch (IOException | NumberFormatException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static boolean isSupervisord(long pid) {
-        return ProcFs.isAlive(pid) && ProcFs.cmdline(pid).contains("supervisord");
-    }
-
-    /**
-     * Asks supervisord to stop every program and exit, and waits until it has (bounded by the
-     * stop timeout plus a margin). Does nothing when it is not running.
-     */
+    /** Stops every program and supervisord itself, and waits until it has exited. */
     public void shutdown() {
-        if (!client.isRunning()) {
-            return;
-        }
-        long pid = client.getPID();
-        try {
-            client.shutdown();
-        } catch (SupervisorUnreachable e) {
-            // it may close the connection while going down
-        }
-        long deadline = System.nanoTime() + settings.stopTimeout().plusSeconds(10).toNanos();
-        while (ProcFs.isAlive(pid) && System.nanoTime() < deadline) {
-            sleep(50);
-        }
-        if (ProcFs.isAlive(pid)) {
-            throw new SupervisorException("supervisord (pid " + pid + ") did not exit after shutdown");
-        }
+        process.shutdown();
     }
 
     // --- applying partitions ------------------------------------------------------------------
@@ -359,9 +213,7 @@ public final class Supervisor {
             managed = Map.copyOf(next);
             Set<String> reset = new HashSet<>(diff.changed());
             reset.addAll(diff.removed());
-            if (!reset.isEmpty()) {
-                resetListeners.forEach(l -> l.accept(Set.copyOf(reset)));
-            }
+            restartDuty.forget(reset); // their history is void (a leaf lock: no call to supervisord behind it)
             List<String> started = new ArrayList<>();
             List<String> stopped = new ArrayList<>();
             enforceStates(byId.keySet(), started, stopped);
@@ -396,7 +248,7 @@ public final class Supervisor {
             }
             if (m.partitionState() == PartitionPrograms.DesiredState.STARTED) {
                 boolean down = info.state() == ProcessState.STOPPED
-                        || (info.state().isEnded() && !crashWatcherRunning);
+                        || (info.state().isEnded() && !restartDuty.driven());
                 if (m.spec().kind() == ProgramSpec.Kind.WATCHED && down) {
                     try {
                         client.startProcess(m.spec().spec(), false);
@@ -492,7 +344,7 @@ public final class Supervisor {
         }
     }
 
-    private static void sleep(long millis) {
+    static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
