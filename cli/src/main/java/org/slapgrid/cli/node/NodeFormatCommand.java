@@ -1,5 +1,6 @@
 package org.slapgrid.cli.node;
 
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -31,6 +32,30 @@ public final class NodeFormatCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print the partitions as JSON.")
     boolean json;
+
+    @Option(names = "--remove-confinement", description = {"Undo what format and the node set up in the kernel:",
+            "delete the nftables table of partition addresses and the partitions' cgroups (refused while",
+            "a partition still runs processes: stop them first). Nothing on disk is touched."})
+    boolean removeConfinement;
+
+    /** Deletes the address rules and the node's cgroups; exit 1 (and nothing removed) while partitions run. */
+    private static int removeConfinement(NodeConfig config) throws java.io.IOException {
+        if (config.multiUser()) {
+            AddressGuard guard = new AddressGuard(config.nodeId());
+            guard.remove();
+            System.out.println("Removed the nftables table " + guard.table() + " (if there was one).");
+        }
+        var limiter = org.slapgrid.node.limits.PartitionLimiter.open(config);
+        List<String> running = limiter.removeAllUnlessRunning(
+                NodeFormatter.formatted(config).stream().map(Partition::id).toList());
+        if (!running.isEmpty()) {
+            System.err.println("slapos node format: partitions still run processes, their cgroups are kept: "
+                    + String.join(", ", running) + " (stop the node's supervisord first)");
+            return Main.EXIT_FAILURE;
+        }
+        System.out.println("Removed the partitions' cgroups: " + limiter.cgroups().availability().describe() + ".");
+        return Main.EXIT_OK;
+    }
 
     /** Tells the master about the partitions when the node is registered; says what happened. */
     private static String reportToMaster(NodeConfig config, NodeFormatter.Result result) {
@@ -64,6 +89,9 @@ public final class NodeFormatCommand implements Callable<Integer> {
         } catch (NodeConfigException e) {
             System.err.println("slapos node format: " + e.getMessage());
             return Main.EXIT_USAGE;
+        }
+        if (removeConfinement) {
+            return removeConfinement(config);
         }
         var accounts = config.multiUser() ? new UnixAccounts() : new CurrentUserAccounts();
         NodeFormatter.Result result = new NodeFormatter(config, accounts).format();

@@ -111,6 +111,19 @@ public final class PartitionLimiter {
     }
 
     /**
+     * Removes every partition's cgroup and the node's parent, unless a partition still runs
+     * processes: then nothing is removed and those partitions are returned (stop them first).
+     */
+    public List<String> removeAllUnlessRunning(List<String> partitionIds) throws IOException {
+        List<String> running = partitionIds.stream()
+                .filter(id -> cgroups.usage(id).map(u -> u.processes() > 0).orElse(false)).toList();
+        if (running.isEmpty()) {
+            cgroups.releaseAll();
+        }
+        return running;
+    }
+
+    /**
      * The disk-quota check of a partition, as a promise result: kept under the quota (or with
      * none), broken above it with a message that names the quota. Measured at most every
      * {@link DiskMeter#INTERVAL}, or now when {@code now}.
