@@ -53,7 +53,7 @@ public final class NodeFormatCommand implements Callable<Integer> {
                     + String.join(", ", running) + " (stop the node's supervisord first)");
             return Main.EXIT_FAILURE;
         }
-        System.out.println("Removed the partitions' cgroups: " + limiter.cgroups().availability().describe() + ".");
+        System.out.println("Removed the partitions' cgroups (" + limiter.cgroups().availability().detail() + ").");
         return Main.EXIT_OK;
     }
 

@@ -58,10 +58,18 @@ public final class AddressGuard {
         return null;
     }
 
-    /** "enforced with nftables (table inet slapgrid-x)" or "not enforced: why". */
+    /** "enforced with nftables (table inet slapgrid-x)", or "not enforced: why" (also when the table is missing). */
     public String describe() {
         String why = unavailableReason();
-        return why == null ? "enforced with nftables (table " + table() + ")" : "not enforced: " + why;
+        if (why != null) {
+            return "not enforced: " + why;
+        }
+        try {
+            return tableExists() ? "enforced with nftables (table " + table() + ")"
+                    : "not enforced yet: no nftables table " + table() + " (slapos node format, or the node's next run, applies it)";
+        } catch (IOException e) {
+            return "unknown: " + e.getMessage();
+        }
     }
 
     /**
