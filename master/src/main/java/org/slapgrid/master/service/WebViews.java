@@ -42,6 +42,18 @@ public final class WebViews {
         return i;
     }
 
+    /** The status tree its node last reported for an instance the user may see (null before the first report). */
+    public org.slapgrid.slap.model.PartitionStatus status(Principal who, Instance instance) {
+        NodeService.requireUser(who);
+        if (!who.admin() && !instance.owner().equals(who.subject())) {
+            throw ApiException.forbidden("instance '" + instance.id() + "' belongs to another user");
+        }
+        return db.read(c -> Sql.one(c, "SELECT status_json, status_at FROM instance WHERE id = ?", rs -> {
+            String json = rs.getString(1);
+            return json == null ? null : InstanceRows.status(json).receivedAt(rs.getLong(2));
+        }, instance.id())).orElse(null);
+    }
+
     /** The bangs of the instances of the tree rooted at {@code rootId}, newest first. */
     public List<Bang> bangsOfTree(Principal who, String rootId, int limit) {
         NodeService.requireUser(who);

@@ -6,11 +6,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 import org.slapgrid.master.auth.Principal;
 import org.slapgrid.master.service.WebViews;
@@ -40,15 +36,12 @@ final class LiveFeed implements AutoCloseable {
     record Event(String name, String data) {
     }
 
-    private static final Event RESYNC = new Event("change", "resync");
-
     private final WebViews views;
     private final BiFunction<Principal, WebViews.AuditEntry, String> render;
     private final long periodMs;
     private final List<Client> clients = new CopyOnWriteArrayList<>();
     private final Object wake = new Object();
     private final Thread tailer;
-    private final AtomicLong drops = new AtomicLong();
     private volatile boolean closed;
     private boolean poked;
 
@@ -88,9 +81,9 @@ final class LiveFeed implements AutoCloseable {
         return clients.size();
     }
 
-    /** How many times a client's queue overflowed and was resynchronised. */
+    /** How many times a client's queue overflowed and was resynchronised, over the clients connected now. */
     long drops() {
-        return drops.get();
+        return clients.stream().mapToLong(c -> c.queue.drops()).sum();
     }
 
     private void tail() {
@@ -157,7 +150,7 @@ final class LiveFeed implements AutoCloseable {
     private final class Client {
         final Principal user;
         final SseClient sse;
-        final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+        final EventQueue queue = new EventQueue(QUEUE_CAPACITY);
         final Thread sender;
         volatile boolean stopped;
 
@@ -173,18 +166,14 @@ final class LiveFeed implements AutoCloseable {
         }
 
         void offer(Event e) {
-            if (!queue.offer(e)) {
-                drops.incrementAndGet();
-                queue.clear();
-                queue.offer(RESYNC);
-            }
+            queue.offer(e);
         }
 
         private void send() {
             try {
                 sse.sendEvent("hello", "live");
                 while (!stopped && !sse.terminated()) {
-                    Event e = queue.poll(15, TimeUnit.SECONDS);
+                    Event e = queue.poll(15);
                     if (e == null) {
                         sse.sendComment("keep-alive"); // also finds a browser that went away
                     } else {

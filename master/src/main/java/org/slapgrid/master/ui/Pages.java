@@ -48,7 +48,7 @@ public final class Pages {
     }
 
     public record InstanceDetail(Instance instance, List<Instance> children, List<WebViews.Bang> bangs,
-                                 boolean editable, String why) {
+                                 org.slapgrid.slap.model.PartitionStatus status, boolean editable, String why) {
     }
 
     /** The request or update form: what it is for, the release and type, and the generated fields. */

@@ -31,6 +31,14 @@ public final class Times {
         return s / 86_400 + " d ago";
     }
 
+    /** How long since {@code epochSeconds} (a service's start): "3 min", "2 h". */
+    public static String uptime(Long epochSeconds) {
+        if (epochSeconds == null) {
+            return "";
+        }
+        return relative(epochSeconds * 1000).replace(" ago", "").replace("just now", "a few s");
+    }
+
     public static String absolute(Long epochMillis) {
         return epochMillis == null ? "" : ABSOLUTE.format(Instant.ofEpochMilli(epochMillis));
     }

@@ -352,7 +352,7 @@ public final class UiRoutes implements AutoCloseable {
         String why = mine ? null : i.parent() != null
                 ? "Requested by its parent instance " + i.rootName() + ": that instance's profile changes it."
                 : "Requested by " + i.requester() + ": only that user changes it.";
-        return new Pages.InstanceDetail(i, kids, views.bangsOfTree(who, i.root(), 20), mine, why);
+        return new Pages.InstanceDetail(i, kids, views.bangsOfTree(who, i.root(), 20), views.status(who, i), mine, why);
     }
 
     private void instancePage(Context ctx, UiSession s) {

@@ -1,6 +1,7 @@
 package org.slapgrid.master.ui;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,12 +10,13 @@ import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.slap.model.NodeInfo;
 import org.slapgrid.slap.model.PartitionInfo;
+import org.slapgrid.slap.model.PartitionStatus;
 import org.slapgrid.slap.model.RequestedState;
 
 /**
  * A stand-in node daemon for the master's UI tests: it speaks the real slap protocol over HTTP
  * with its node secret (long-polls its node information, reports each instance's state with the
- * timestamp it answers, publishes connection parameters, reports destruction), taking
+ * timestamp it answers and a status tree, publishes connection parameters, reports destruction), taking
  * {@code applyTime} to "apply" each change so a page can show the change pending first.
  */
 final class FakeNode implements AutoCloseable {
@@ -70,6 +72,9 @@ final class FakeNode implements AutoCloseable {
             node.reportInstance(nodeId, partition, InstanceState.DESTROYED, null);
         } else {
             node.publishConnection(nodeId, partition, connection);
+            node.reportStatus(nodeId, partition, new PartitionStatus(
+                    List.of(new PartitionStatus.Service("mariadbd", "RUNNING", 4242, System.currentTimeMillis() / 1000, 0)),
+                    List.of(new PartitionStatus.Promise("mariadb-alive", true, "mysqladmin ping: mysqld is alive")), null, null));
             node.reportInstance(nodeId, partition, i.requestedState() == RequestedState.STARTED ? InstanceState.STARTED
                     : InstanceState.STOPPED, null, i.timestamp());
         }

@@ -122,6 +122,8 @@ class WebUiBrowserTest {
         browser.findElement(By.linkText("Instances")).click();
         browser.findElement(By.linkText("demo-mariadb")).click();
         assertThat(browser.findElement(By.id("instance-name")).getText()).isEqualTo("demo-mariadb");
+        eventually(() -> browser.findElement(By.id("services")).getText().contains("mariadbd RUNNING 4242"));
+        assertThat(browser.findElement(By.id("promises")).getText()).contains("kept mariadb-alive");
 
         // A parameter holding a script is text: shown as typed, never run.
         assertThat(browser.findElement(By.id("parameters")).getText()).contains(XSS);
