@@ -16,10 +16,8 @@ import org.slapgrid.node.config.NodeConfigException;
 import org.slapgrid.node.drain.Drain;
 import org.slapgrid.node.exec.ChildLedger;
 import org.slapgrid.node.exec.PartitionExecutor;
-import org.slapgrid.node.exec.RunAs;
 import org.slapgrid.node.format.NodeFormatter;
 import org.slapgrid.node.format.Partition;
-import org.slapgrid.node.format.UnixAccounts;
 import org.slapgrid.node.instance.InstanceConverger;
 import org.slapgrid.node.instance.PartitionOutcome;
 import org.slapgrid.node.instance.PartitionReconciler;
@@ -28,6 +26,7 @@ import org.slapgrid.node.instance.SupervisedServices;
 import org.slapgrid.node.limits.AddressGuard;
 import org.slapgrid.node.limits.PartitionLimiter;
 import org.slapgrid.node.promise.PromiseRunner;
+import org.slapgrid.node.software.BuildUsers;
 import org.slapgrid.node.software.SoftwareInstaller;
 import org.slapgrid.node.software.SoftwareOutcome;
 import org.slapgrid.node.supervisor.CrashListener;
@@ -47,9 +46,6 @@ import org.slapgrid.slap.model.NodeInfo;
  * {@code slapos node} command and the daemon go through it.
  */
 public final class Node {
-
-    /** The user that builds software releases when the node runs as root. */
-    public static final String SOFTWARE_USER = "slapsoft";
 
     private final NodeConfig config;
     private final SlapClient master;
@@ -77,13 +73,12 @@ public final class Node {
         SlapClient master = masterClient(config);
         Supervisor supervisor = supervisorOf(config);
         NodeRuntime runtime = NodeRuntime.current();
-        RunAs builder = RunAs.currentUser(config.softwareRoot());
+        BuildUsers builders = BuildUsers.currentUser();
         if (config.multiUser()) {
             runtime = runtime.readableCopy(config.stateDirectory().resolve("lib"));
-            UnixAccounts.ensureNamedUser(SOFTWARE_USER, config.softwareRoot());
-            builder = new RunAs(SOFTWARE_USER, config.softwareRoot());
+            builders = BuildUsers.perRelease(BuildUsers.DEFAULT_PREFIX);
         }
-        return assemble(config, master, supervisor, runtime, builder, PromiseRunner.DEFAULT_TIMEOUT, log);
+        return assemble(config, master, supervisor, runtime, builders, PromiseRunner.DEFAULT_TIMEOUT, log);
     }
 
     /** The node's client for the master, with the node's own secret; nothing else is set up. */
@@ -107,10 +102,10 @@ public final class Node {
     /**
      * Assembles a node from its parts (tests give their own supervisor layout and build user).
      *
-     * @param builder who builds software releases
+     * @param builders who builds software releases (as root, a user per release)
      */
     public static Node assemble(NodeConfig config, SlapClient master, Supervisor supervisor, NodeRuntime runtime,
-                                RunAs builder, Duration promiseTimeout, Consumer<String> log) {
+                                BuildUsers builders, Duration promiseTimeout, Consumer<String> log) {
         PartitionExecutor executor = new PartitionExecutor();
         PartitionLimiter limits = PartitionLimiter.open(config);
         // Buildouts (of partitions and releases) are recorded while they run: what a killed node
@@ -119,7 +114,7 @@ public final class Node {
         children.reapLeftovers(log);
         BuildoutProcess buildout = new BuildoutProcess(runtime, new PartitionExecutor(children),
                 new ClassDataArchive(runtime, config.stateDirectory().resolve("lib")));
-        SoftwareInstaller software = new SoftwareInstaller(config, master, buildout, builder, Duration.ofHours(2), log);
+        SoftwareInstaller software = new SoftwareInstaller(config, master, buildout, builders, Duration.ofHours(2), log);
         PartitionReconciler reconciler = new PartitionReconciler(config, master, new SupervisedServices(supervisor), buildout,
                 PromiseRunner.withOwnPool(promiseTimeout), new Drain(executor), executor, limits, Clock.systemUTC(), log);
         InstanceConverger converger = new InstanceConverger(reconciler, new ReportSender(master, config.nodeId(), log),

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.node.format.Partition;
 import org.slapgrid.node.instance.PartitionOutcome;
 import org.slapgrid.node.software.ReleaseCopy;
+import org.slapgrid.node.software.ReleasePlace;
 import org.slapgrid.node.software.SoftwareOutcome;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceState;
@@ -158,7 +159,7 @@ class NodeEndToEndTest {
                     .filteredOn(o -> o.url().equals(brokenUrl)).extracting(SoftwareOutcome::kind)
                     .containsExactly(SoftwareOutcome.Kind.REMOVED);
             assertThat(n.software().directoryOf(brokenUrl)).doesNotExist();
-            assertThat(n.software().directoryOf(hello).resolve(".completed")).exists();
+            assertThat(ReleasePlace.of(n.config(), hello).built()).isTrue();
         }
     }
 

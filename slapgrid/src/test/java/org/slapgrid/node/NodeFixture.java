@@ -17,7 +17,6 @@ import org.slapgrid.master.Master;
 import org.slapgrid.master.MasterConfig;
 import org.slapgrid.node.buildout.NodeRuntime;
 import org.slapgrid.node.config.NodeConfig;
-import org.slapgrid.node.exec.RunAs;
 import org.slapgrid.node.format.CurrentUserAccounts;
 import org.slapgrid.node.format.NodeFormatter;
 import org.slapgrid.node.format.Partition;
@@ -25,6 +24,7 @@ import org.slapgrid.node.format.UnixAccounts;
 import org.slapgrid.node.instance.InstanceConverger;
 import org.slapgrid.node.instance.PartitionOutcome;
 import org.slapgrid.node.limits.AddressGuard;
+import org.slapgrid.node.software.BuildUsers;
 import org.slapgrid.node.software.SoftwareInstaller;
 import org.slapgrid.node.supervisor.Supervisor;
 import org.slapgrid.node.supervisor.SupervisorLayout;
@@ -69,7 +69,7 @@ public final class NodeFixture implements AutoCloseable {
     private final Path tmp;
     private final Path supervisorRoot;
     private final NodeRuntime runtime;
-    private final RunAs builder;
+    private final BuildUsers builders;
 
     private NodeFixture(Path tmp, String nodeId, String userPrefix, int partitionCount,
                         java.util.function.UnaryOperator<NodeConfig> configure) throws Exception {
@@ -99,8 +99,9 @@ public final class NodeFixture implements AutoCloseable {
         node.reportFormat(nodeId, partitions.stream().map(Partition::id).toList());
         runtime = ROOT ? NodeRuntime.current().readableCopy(config.stateDirectory().resolve("lib"))
                 : NodeRuntime.current();
-        builder = ROOT ? new RunAs("nobody", config.softwareRoot()) : RunAs.currentUser(config.softwareRoot());
-        assembled = Node.assemble(config, node, supervisor, runtime, builder, Duration.ofSeconds(10), log::add);
+        // as root, a build user per release, named after this fixture's users so that close() finds them
+        builders = ROOT ? BuildUsers.perRelease(buildUserPrefix(userPrefix)) : BuildUsers.currentUser();
+        assembled = Node.assemble(config, node, supervisor, runtime, builders, Duration.ofSeconds(10), log::add);
         software = assembled.softwareInstaller();
         converger = assembled.converger();
     }
@@ -111,6 +112,12 @@ public final class NodeFixture implements AutoCloseable {
      */
     private static String uniqueNetwork() {
         return "127." + (100 + java.util.concurrent.ThreadLocalRandom.current().nextInt(150)) + ".0.0/16";
+    }
+
+    /** The build users' prefix of a fixture: its users' prefix and 'b', at most 8 characters. */
+    private static String buildUserPrefix(String userPrefix) {
+        String p = (userPrefix.length() > 7 ? userPrefix.substring(0, 7) : userPrefix) + "b";
+        return p.toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Starts a master and a node of {@code partitionCount} partitions; {@code userPrefix} names the test users. */
@@ -173,7 +180,7 @@ public final class NodeFixture implements AutoCloseable {
 
     /** Another node on the same files, supervisord and master, whose promises may take {@code promiseTimeout}. */
     public Node assemble(Duration promiseTimeout) {
-        return Node.assemble(config, node, supervisor, runtime, builder, promiseTimeout, log::add);
+        return Node.assemble(config, node, supervisor, runtime, builders, promiseTimeout, log::add);
     }
 
     /**
@@ -200,7 +207,7 @@ public final class NodeFixture implements AutoCloseable {
 
     public Restarted restartNode() {
         Supervisor fresh = new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(supervisorRoot), nodeId));
-        return new Restarted(Node.assemble(config, node, fresh, runtime, builder, Duration.ofSeconds(10), log::add));
+        return new Restarted(Node.assemble(config, node, fresh, runtime, builders, Duration.ofSeconds(10), log::add));
     }
 
     /** Supplies the release to this node and builds it. */
@@ -232,6 +239,22 @@ public final class NodeFixture implements AutoCloseable {
         });
     }
 
+    /** The build users this fixture's node created (one per release built), ended and deleted. */
+    private void deleteBuildUsers() throws IOException {
+        String prefix = builders.prefix();
+        for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
+            String name = line.substring(0, Math.max(0, line.indexOf(':')));
+            if (name.startsWith(prefix) && name.length() == 32) {
+                try {
+                    org.slapgrid.node.exec.UserProcesses.endAll(name, new org.slapgrid.node.exec.PartitionExecutor());
+                    new ProcessExecutor().command("userdel", name).timeout(30, TimeUnit.SECONDS).execute();
+                } catch (Exception e) {
+                    // best effort: a leftover test user is harmless
+                }
+            }
+        }
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         try {
@@ -248,6 +271,7 @@ public final class NodeFixture implements AutoCloseable {
             }
             master.close();
             if (ROOT) {
+                deleteBuildUsers();
                 for (int i = 0; i < partitionCount; i++) {
                     try {
                         new ProcessExecutor().command("userdel", userPrefix + i).timeout(30, TimeUnit.SECONDS).execute();

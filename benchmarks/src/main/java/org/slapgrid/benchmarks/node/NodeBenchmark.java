@@ -18,13 +18,13 @@ import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.config.NodeConfigLoader;
 import org.slapgrid.node.config.NodeLayout;
 import org.slapgrid.node.daemon.NodeDaemon;
-import org.slapgrid.node.exec.RunAs;
 import org.slapgrid.node.format.CurrentUserAccounts;
 import org.slapgrid.node.format.NodeFormatter;
 import org.slapgrid.node.format.Partition;
 import org.slapgrid.node.format.UnixAccounts;
 import org.slapgrid.node.instance.InstanceConverger;
 import org.slapgrid.node.instance.PartitionOutcome;
+import org.slapgrid.node.software.BuildUsers;
 import org.slapgrid.node.supervisor.Supervisor;
 import org.slapgrid.node.supervisor.SupervisorLayout;
 import org.slapgrid.node.supervisor.SupervisorSettings;
@@ -83,7 +83,7 @@ public final class NodeBenchmark {
             nodeClient.reportFormat(NODE, partitions.stream().map(Partition::id).toList());
             supervisor = new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(config.instanceRoot()), NODE));
             NodeRuntime runtime = root ? NodeRuntime.current().readableCopy(config.stateDirectory().resolve("lib")) : NodeRuntime.current();
-            RunAs builder = root ? new RunAs("nobody", config.softwareRoot()) : RunAs.currentUser(config.softwareRoot());
+            BuildUsers builder = root ? BuildUsers.perRelease("sgbenchb") : BuildUsers.currentUser();
             List<String> log = Collections.synchronizedList(new ArrayList<>());
             Node node = Node.assemble(config, nodeClient, supervisor, runtime, builder, Duration.ofSeconds(20), log::add);
 
@@ -173,6 +173,13 @@ public final class NodeBenchmark {
             }
             master.close();
             if (root) {
+                // the release's own build user (BuildUsers: prefix and md5 digits)
+                try (var users = Files.lines(Path.of("/etc/passwd"))) {
+                    for (String u : users.map(l -> l.substring(0, l.indexOf(':'))).filter(u -> u.startsWith("sgbenchb")).toList()) {
+                        new ProcessBuilder("userdel", u).redirectErrorStream(true)
+                                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+                    }
+                }
                 for (int i = 0; i < n + requests + concurrent; i++) {
                     new ProcessBuilder("userdel", USERS + i).redirectErrorStream(true)
                             .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();

@@ -36,6 +36,7 @@ final class BackgroundProcesses {
             return;
         }
         Files.createDirectories(dir);
+        privateLog(log(name));
         List<String> cmd = new ArrayList<>(List.of("setsid", runtime.java().toString(), "-cp", runtime.classpathString(),
                 Main.class.getName()));
         cmd.addAll(args);
@@ -43,6 +44,18 @@ final class BackgroundProcesses {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log(name).toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         Files.writeString(dir.resolve(name + ".pid"), Long.toString(p.pid()));
+    }
+
+    /**
+     * The log file, created (or reset to) 0600: a node's and a master's logs name every tenant's
+     * instances, URLs and errors, and partition users must not read them.
+     */
+    static void privateLog(Path log) throws IOException {
+        var mode = java.nio.file.attribute.PosixFilePermissions.fromString("rw-------");
+        if (!Files.exists(log, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            Files.createFile(log, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(mode));
+        }
+        Files.setPosixFilePermissions(log, mode);
     }
 
     boolean alive(String name) {

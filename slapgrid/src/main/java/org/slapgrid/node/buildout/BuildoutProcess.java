@@ -53,8 +53,19 @@ public final class BuildoutProcess {
         return executor.run(command(profile, directory, arguments), who, Map.of(), timeout);
     }
 
+    /** Runs another of the node's entry points ({@code mainClass}) in a child JVM the same way, as {@code who}. */
+    public ExecResult runMain(String mainClass, List<String> arguments, RunAs who, Duration timeout) throws IOException {
+        return executor.run(command(mainClass, arguments), who, Map.of(), timeout);
+    }
+
     /** The child's command line (a test runs it with its class loading logged, to see the archive used). */
     List<String> command(Path profile, Path directory, List<String> arguments) {
+        List<String> args = new ArrayList<>(List.of("-c", profile.toString(), "buildout:directory=" + directory));
+        args.addAll(arguments);
+        return command(MAIN_CLASS, args);
+    }
+
+    private List<String> command(String mainClass, List<String> arguments) {
         List<String> cmd = new ArrayList<>();
         cmd.add(runtime.java().toString());
         cmd.addAll(JVM_FLAGS);
@@ -65,10 +76,7 @@ public final class BuildoutProcess {
         }
         cmd.add("-cp");
         cmd.add(runtime.classpathString());
-        cmd.add(MAIN_CLASS);
-        cmd.add("-c");
-        cmd.add(profile.toString());
-        cmd.add("buildout:directory=" + directory);
+        cmd.add(mainClass);
         cmd.addAll(arguments);
         return cmd;
     }

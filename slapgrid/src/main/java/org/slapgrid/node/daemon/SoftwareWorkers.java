@@ -44,7 +44,7 @@ final class SoftwareWorkers implements AutoCloseable {
     /** True when the release is built on this node. */
     boolean built(String url) {
         try {
-            return Files.isRegularFile(installer.directoryOf(url).resolve(".completed"));
+            return installer.built(url);
         } catch (IllegalArgumentException e) {
             return false; // an unparsable URL: the reconcile says so
         }

@@ -27,6 +27,7 @@ public final class NodeFormatter {
 
     static final Set<PosixFilePermission> PARTITION_MODE = PosixFilePermissions.fromString("rwxr-x---");
     private static final Set<PosixFilePermission> ROOT_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
+    private static final Set<PosixFilePermission> RECORD_MODE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> STATE_MODE = PosixFilePermissions.fromString("rwx--x--x");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -73,9 +74,13 @@ public final class NodeFormatter {
         }
         String record = JSON.writeValueAsString(new FormatRecord(config.nodeId(), config.ipv4Network(), partitions)) + "\n";
         Path file = formatFile(config);
+        // root's only: it names every partition's user and address, and partitions need none of it
         if (!AtomicFiles.hasContent(file, record)) {
-            AtomicFiles.write(file, record, "rw-r--r--");
+            AtomicFiles.write(file, record, "rw-------");
             changes.add("recorded the layout in " + file);
+        } else if (!Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS).equals(RECORD_MODE)) {
+            Files.setPosixFilePermissions(file, RECORD_MODE);
+            changes.add("set mode 0600 on " + file);
         }
         return new Result(List.copyOf(partitions), List.copyOf(changes));
     }

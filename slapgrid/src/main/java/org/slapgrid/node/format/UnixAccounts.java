@@ -59,7 +59,12 @@ public final class UnixAccounts implements PartitionAccounts {
         }
     }
 
-    private static boolean exists(String user) {
+    /** Deletes a system user and its own group (its processes must be gone: userdel refuses otherwise). */
+    public static void deleteUser(String user) throws IOException {
+        run("userdel", user);
+    }
+
+    public static boolean exists(String user) {
         try {
             java.nio.file.FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(user);
             return true;

@@ -23,10 +23,10 @@ import org.slapgrid.node.limits.PartitionLimiter;
 import org.slapgrid.node.promise.PromiseResult;
 import org.slapgrid.node.promise.PromiseRunner;
 import org.slapgrid.node.promise.PromiseState;
+import org.slapgrid.node.software.ReleasePlace;
 import org.slapgrid.recipes.slap.InstanceConfiguration;
 import org.slapgrid.recipes.slap.InstanceFile;
 import org.slapgrid.slap.SlapClient;
-import org.slapgrid.slap.SoftwareUrl;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.slap.model.PartitionInfo;
@@ -113,13 +113,12 @@ public final class PartitionReconciler {
             throws IOException {
         String id = partition.id();
         PartitionStateDirectory state = stateOf(partition);
-        Path release = config.softwareRoot().resolve(SoftwareUrl.parse(instance.softwareUrl()).directoryName());
-        Path completed = release.resolve(".completed");
-        Path instanceProfile = findInstanceProfile(release);
-        if (!Files.isRegularFile(completed) || instanceProfile == null) {
-            String msg = !Files.isRegularFile(completed)
+        ReleasePlace release = ReleasePlace.of(config, instance.softwareUrl());
+        Path instanceProfile = release.built() ? release.instanceProfile().orElse(null) : null;
+        if (instanceProfile == null) {
+            String msg = !release.built()
                     ? "software release " + instance.softwareUrl() + " is not built on this node yet"
-                    : "software release " + instance.softwareUrl() + " has no instance profile (instance.cfg) in " + release;
+                    : "software release " + instance.softwareUrl() + " has no instance profile (instance.cfg) in " + release.tree();
             return Reconciled.failed(id, msg, msg);
         }
         List<String> badParameters = new NodeParameters(instance.parameters()).problems();
@@ -133,7 +132,7 @@ public final class PartitionReconciler {
                 config.nodeId(), id, config.masterUrl(), instance.softwareUrl(), instance.softwareType(),
                 instance.requestedState().json(), partition.ipv4(), state.instanceFile()));
         String instanceJson = instanceJson(instance, partition);
-        String digest = releaseDigest(releases, instanceProfile, completed);
+        String digest = releaseDigest(releases, instanceProfile, release.completed());
         PartitionInputs inputs = new PartitionInputs(instance.softwareUrl(), instance.softwareType(),
                 instance.parameters() == null ? Map.of() : instance.parameters(), instance.requestedState().json(),
                 digest, profile + instanceJson + instance.id());
@@ -297,7 +296,8 @@ public final class PartitionReconciler {
         try {
             return releases.computeIfAbsent(instanceProfile, p -> {
                 try {
-                    return PartitionInputs.digest(Files.readString(p) + "\n" + Files.readString(completed));
+                    // the profile through ReleasePlace (no link followed, bounded); the marker is root's own
+                    return PartitionInputs.digest(ReleasePlace.readProfile(p) + "\n" + Files.readString(completed));
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -305,16 +305,6 @@ public final class PartitionReconciler {
         } catch (java.io.UncheckedIOException e) {
             throw e.getCause();
         }
-    }
-
-    private static Path findInstanceProfile(Path release) {
-        for (String name : new String[] {"instance.cfg", "template.cfg"}) {
-            Path p = release.resolve(name);
-            if (Files.isRegularFile(p)) {
-                return p;
-            }
-        }
-        return null;
     }
 
     /**

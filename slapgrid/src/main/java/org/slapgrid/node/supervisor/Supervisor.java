@@ -187,12 +187,18 @@ public final class Supervisor {
             for (String id : removals) {
                 filesChanged |= Files.deleteIfExists(layout.partitionFile(id));
             }
+            Map<String, Managed> before = managed;
             long pid = client.getPID();
             SupervisorClient.ConfigDiff diff = filesChanged || pid != trustedPid ? client.reloadConfig()
                     : new SupervisorClient.ConfigDiff(List.of(), List.of(), List.of());
             for (String name : diff.removed()) {
                 stopQuietly(name);
                 removeGroup(name);
+                deleteLogs(before.get(name));
+            }
+            for (String id : removals) {
+                // the partition's log directory is root's (0750): nothing of the partition's is followed
+                org.slapgrid.node.io.AtomicFiles.deleteTree(layout.partitionLogDir(id));
             }
             for (String name : diff.changed()) {
                 stopQuietly(name);
@@ -276,6 +282,21 @@ public final class Supervisor {
         }
     }
 
+    /**
+     * The log of a removed program and its rotations (name.log.1, ...): what a removed
+     * service printed must not stay behind for whoever gets the partition next.
+     */
+    private void deleteLogs(Managed removed) throws IOException {
+        if (removed == null || removed.spec().logFile() == null || removed.spec().logFile().toString().isEmpty()) {
+            return;
+        }
+        Path log = removed.spec().logFile();
+        Files.deleteIfExists(log);
+        for (int i = 1; i <= settings.logBackups(); i++) {
+            Files.deleteIfExists(log.resolveSibling(log.getFileName() + "." + i));
+        }
+    }
+
     /** removeProcessGroup fails with STILL_RUNNING while a stop is in progress: retry briefly. */
     private void removeGroup(String program) {
         for (int attempt = 1; ; attempt++) {
@@ -353,10 +374,15 @@ public final class Supervisor {
         }
     }
 
-    /** Whole-file writes supervisord never sees half done (temp file, fsync, rename). */
-    private static boolean writeIfChanged(Path file, String text) {
+    /** Whole-file writes supervisord never sees half done (temp file, fsync, rename), root-only (0600). */
+    static boolean writeIfChanged(Path file, String text) {
         try {
-            return org.slapgrid.node.io.AtomicFiles.writeIfChanged(file, text, "rw-r--r--");
+            boolean written = org.slapgrid.node.io.AtomicFiles.writeIfChanged(file, text, "rw-------");
+            if (!written && !PosixFilePermissions.toString(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS))
+                    .equals("rw-------")) {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------")); // written by an older node
+            }
+            return written;
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot write " + file, e);
         }

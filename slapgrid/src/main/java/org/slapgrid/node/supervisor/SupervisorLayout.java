@@ -6,7 +6,9 @@ import java.nio.file.Path;
 /**
  * Where the node's supervisord keeps its files. {@link #under(Path)} gives the layout of design
  * section 5: {@code etc/supervisord.conf}, {@code etc/supervisord.conf.d/<partition>.conf}, and
- * socket, pid and log under {@code var/}.
+ * socket, pid and log under {@code var/}. Only the partitions' own log directories
+ * ({@code var/log/<partition>/}) are open to partitions; supervisord's log (which names every
+ * tenant's programs) is in a root-only {@code var/log/supervisord/}.
  */
 public record SupervisorLayout(Path configFile, Path includeDir, Path socket, Path pidFile, Path logFile,
                                Path childLogDir) {
@@ -32,7 +34,7 @@ public record SupervisorLayout(Path configFile, Path includeDir, Path socket, Pa
         Path r = root.toAbsolutePath().normalize();
         return new SupervisorLayout(r.resolve("etc/supervisord.conf"), r.resolve("etc/supervisord.conf.d"),
                 r.resolve("var/run/supervisord.sock"), r.resolve("var/run/supervisord.pid"),
-                r.resolve("var/log/supervisord.log"), r.resolve("var/log"));
+                r.resolve("var/log/supervisord/supervisord.log"), r.resolve("var/log"));
     }
 
     /**

@@ -78,7 +78,7 @@ final class SupervisordProcess {
             OrphanReaper.reap(recorded.get(), settings.stopTimeout());
             Files.deleteIfExists(layout.pidFile());
         }
-        writeIfChanged(layout.configFile(), generator.mainConfig());
+        Supervisor.writeIfChanged(layout.configFile(), generator.mainConfig());
         launch();
         if (!awaitAnswer()) {
             throw new SupervisorException("supervisord started with " + layout.configFile()
@@ -96,8 +96,15 @@ final class SupervisordProcess {
         Files.createDirectories(layout.pidFile().getParent());
         Path socketDir = layout.socket().getParent();
         Files.createDirectories(socketDir);
-        // Only the node's user may even reach the socket (supervisord also chmods it 0700).
+        // Only the node's user may even reach the socket (supervisord also chmods it 0700), read
+        // the programs' definitions (every tenant's commands and paths) or supervisord's log.
         Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(layout.includeDir(), PosixFilePermissions.fromString("rwx------"));
+        if (!layout.logFile().getParent().equals(layout.childLogDir())) {
+            Files.setPosixFilePermissions(layout.logFile().getParent(), PosixFilePermissions.fromString("rwx------"));
+        }
+        // partitions reach their own var/log/<partition>/ (0750, their group), but list nothing here
+        Files.setPosixFilePermissions(layout.childLogDir(), PosixFilePermissions.fromString("rwx--x--x"));
     }
 
     /** Runs supervisord, which daemonizes: the launcher exits once the daemon is set up. */
@@ -183,12 +190,4 @@ final class SupervisordProcess {
         }
     }
 
-    /** Whole-file writes supervisord never sees half done (temp file, fsync, rename). */
-    private static boolean writeIfChanged(Path file, String text) {
-        try {
-            return org.slapgrid.node.io.AtomicFiles.writeIfChanged(file, text, "rw-r--r--");
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot write " + file, e);
-        }
-    }
 }
