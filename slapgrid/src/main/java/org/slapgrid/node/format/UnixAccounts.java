@@ -36,8 +36,8 @@ public final class UnixAccounts implements PartitionAccounts {
         return ensureNamedUser(prefix + partitionIndex, home);
     }
 
-    /** Makes sure a system user of that name (and its own group) exists, e.g. the software build user. */
-    public static String ensureNamedUser(String user, Path home) throws IOException {
+    /** Makes sure a system user of that name (and its own group) exists, e.g. a release's build user (one useradd at a time: it locks /etc/passwd). */
+    public static synchronized String ensureNamedUser(String user, Path home) throws IOException {
         if (!exists(user)) {
             run("useradd", "--system", "--user-group", "--no-create-home", "--home-dir", home.toString(),
                     "--shell", "/usr/sbin/nologin", user);

@@ -36,7 +36,7 @@ class ConfigGeneratorTest {
                 chmod=0700
 
                 [supervisord]
-                logfile=/srv/slapgrid/var/log/supervisord.log
+                logfile=/srv/slapgrid/var/log/supervisord/supervisord.log
                 logfile_maxbytes=50MB
                 logfile_backups=10
                 loglevel=info
