@@ -132,7 +132,7 @@ public final class PartitionReconciler {
                 config.nodeId(), id, config.masterUrl(), instance.softwareUrl(), instance.softwareType(),
                 instance.requestedState().json(), partition.ipv4(), state.instanceFile()));
         String instanceJson = instanceJson(instance, partition);
-        String digest = releaseDigest(releases, instanceProfile, release.completed());
+        String digest = releaseDigest(releases, release, instanceProfile);
         PartitionInputs inputs = new PartitionInputs(instance.softwareUrl(), instance.softwareType(),
                 instance.parameters() == null ? Map.of() : instance.parameters(), instance.requestedState().json(),
                 digest, profile + instanceJson + instance.id());
@@ -292,12 +292,12 @@ public final class PartitionReconciler {
     }
 
     /** The digest of a release's instance profile and build stamp, computed once per round. */
-    private static String releaseDigest(Map<Path, String> releases, Path instanceProfile, Path completed) throws IOException {
+    private static String releaseDigest(Map<Path, String> releases, ReleasePlace release, Path instanceProfile) throws IOException {
         try {
             return releases.computeIfAbsent(instanceProfile, p -> {
                 try {
-                    // the profile through ReleasePlace (no link followed, bounded); the marker is root's own
-                    return PartitionInputs.digest(ReleasePlace.readProfile(p) + "\n" + Files.readString(completed));
+                    // the profile as an untrusted file (no link, no FIFO, bounded); the marker is root's own
+                    return PartitionInputs.digest(release.readProfile(p) + "\n" + Files.readString(release.completed()));
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }

@@ -1,18 +1,15 @@
 package org.slapgrid.node.software;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
 
 
 import org.slapgrid.node.config.NodeConfig;
+import org.slapgrid.node.io.UntrustedFile;
 import org.slapgrid.slap.SoftwareUrl;
 
 /**
@@ -73,24 +70,18 @@ public record ReleasePlace(SoftwareUrl url, Path tree, Path state) {
         return Optional.empty();
     }
 
-    /** Reads an instance profile without following a link and at most {@link #MAX_PROFILE_BYTES}. */
-    public static String readProfile(Path profile) throws IOException {
-        BasicFileAttributes a = Files.readAttributes(profile, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!a.isRegularFile()) {
-            throw new IOException(profile + " is not a regular file");
-        }
-        if (a.size() > MAX_PROFILE_BYTES) {
-            throw new IOException(profile + " is " + a.size() + " bytes long: an instance profile may have at most " + MAX_PROFILE_BYTES);
-        }
-        try (SeekableByteChannel ch = Files.newByteChannel(profile, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            ByteBuffer buf = ByteBuffer.allocate((int) MAX_PROFILE_BYTES + 1);
-            while (buf.hasRemaining() && ch.read(buf) > 0) {
-                // a file that grew since the check is cut at the bound, and refused just below
-            }
-            if (buf.position() > MAX_PROFILE_BYTES) {
-                throw new IOException(profile + " grew beyond " + MAX_PROFILE_BYTES + " bytes while being read");
-            }
-            return new String(buf.array(), 0, buf.position(), StandardCharsets.UTF_8);
-        }
+    /**
+     * Reads an instance profile of this release as the untrusted file it is (no link followed,
+     * a FIFO not waited for, at most {@link #MAX_PROFILE_BYTES}), with {@link UntrustedFile}.
+     */
+    public String readProfile(Path profile) throws IOException {
+        UntrustedFile.Read r = UntrustedFile.read(tree, tree.relativize(profile), (int) MAX_PROFILE_BYTES);
+        return switch (r.kind()) {
+            case REGULAR -> new String(r.content(), StandardCharsets.UTF_8);
+            case TOO_LARGE -> throw new IOException(profile + " is " + r.size()
+                    + " bytes long: an instance profile may have at most " + MAX_PROFILE_BYTES);
+            case UNSUPPORTED_PLATFORM -> throw new IOException(profile + ": no safe way to read it on this platform");
+            default -> throw new IOException(profile + " is not a regular file (" + r.kind().name().toLowerCase(java.util.Locale.ROOT) + ")");
+        };
     }
 }

@@ -85,11 +85,6 @@ public final class SoftwareInstaller {
         return ReleasePlace.of(config, url).built();
     }
 
-    /** Who builds that release (as root: its own user). */
-    public String builderOf(String url) {
-        return users.nameOf(ReleasePlace.of(config, url));
-    }
-
     /** Builds (or removes) one supplied release; the daemon's software workers call it per release. */
     public SoftwareOutcome installOne(SoftwareSupply supply, boolean force) {
         String url = supply.url();

@@ -28,19 +28,19 @@ class ReleasePlaceTest {
 
         Files.createSymbolicLink(tree.resolve("instance.cfg"), secret);
         assertThat(place.instanceProfile()).as("a link is not a profile").isEmpty();
-        assertThatThrownBy(() -> ReleasePlace.readProfile(tree.resolve("instance.cfg"))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> place.readProfile(tree.resolve("instance.cfg"))).isInstanceOf(IOException.class);
 
         Files.delete(tree.resolve("instance.cfg"));
         new ProcessBuilder("mkfifo", tree.resolve("instance.cfg").toString()).start().waitFor();
         assertThat(place.instanceProfile()).as("a FIFO is not a profile").isEmpty();
-        assertThatThrownBy(() -> ReleasePlace.readProfile(tree.resolve("instance.cfg"))).hasMessageContaining("not a regular file");
+        assertThatThrownBy(() -> place.readProfile(tree.resolve("instance.cfg"))).hasMessageContaining("not a regular file");
 
         Files.delete(tree.resolve("instance.cfg"));
         Files.write(tree.resolve("instance.cfg"), new byte[(int) ReleasePlace.MAX_PROFILE_BYTES + 1]);
-        assertThatThrownBy(() -> ReleasePlace.readProfile(tree.resolve("instance.cfg"))).hasMessageContaining("at most");
+        assertThatThrownBy(() -> place.readProfile(tree.resolve("instance.cfg"))).hasMessageContaining("at most");
 
         Files.writeString(tree.resolve("instance.cfg"), "[buildout]\n");
         assertThat(place.instanceProfile()).contains(tree.resolve("instance.cfg"));
-        assertThat(ReleasePlace.readProfile(tree.resolve("instance.cfg"))).isEqualTo("[buildout]\n");
+        assertThat(place.readProfile(tree.resolve("instance.cfg"))).isEqualTo("[buildout]\n");
     }
 }
