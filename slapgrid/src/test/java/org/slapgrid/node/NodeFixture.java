@@ -192,7 +192,7 @@ public final class NodeFixture implements AutoCloseable {
                 config.softwareRoot(), config.instanceRoot(), config.partitionCount(), config.ipv4Network(), config.periodicity(),
                 config.partitionTimeout(), config.parallelism(), config.multiUser());
         SlapClient client = SlapClient.builder(masterUrl).token(secret).timeout(Duration.ofSeconds(40)).build();
-        return Node.assemble(through, client, supervisor, runtime, builder, promiseTimeout, log::add);
+        return Node.assemble(through, client, supervisor, runtime, builders, promiseTimeout, log::add);
     }
 
     /** The release directory's software.cfg, written with {@code software} and the {@code instance.cfg.in} it renders. */
