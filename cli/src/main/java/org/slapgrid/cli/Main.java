@@ -11,11 +11,11 @@ import picocli.CommandLine.Model.CommandSpec;
  * Exit codes: 0 ok, 1 failure, 2 bad usage or bad input.
  *
  * <p>Start-up: picocli instantiates every registered command class, and the console verbs pull
- * in Jackson and the HTTP client, the master Javalin, and so on. So only the verb being run is
- * registered as itself; for {@code --help} or no verb the others are stand-ins
- * made from their {@code @Command} annotation (the class is loaded, not initialised or
- * instantiated), which is all the verb list of {@code --help} needs; {@code --version} registers
- * none. Picocli has no lazy subcommands of its own.
+ * in Jackson and the HTTP client, the master Javalin, and so on; building each model costs
+ * time too. So only the verb being run is registered; for {@code --help} or no verb every verb
+ * is a stand-in made from its {@code @Command} annotation (the class is loaded, not initialised
+ * or instantiated), which is all the verb list of {@code --help} needs; {@code --version}
+ * registers none. Picocli has no lazy subcommands of its own.
  */
 @Command(name = "slapos",
         mixinStandardHelpOptions = true,
@@ -27,20 +27,24 @@ public final class Main implements Runnable {
     public static final int EXIT_FAILURE = 1;
     public static final int EXIT_USAGE = 2;
 
+    /** A verb: its name (as in its {@code @Command}; {@code MainTest} checks) and its class, by name. */
+    record Verb(String name, String className) {
+    }
+
     /** The verbs, in the order {@code --help} lists them (class names: nothing loads until needed). */
-    static final List<String> VERBS = List.of(
-            "org.slapgrid.cli.master.MasterCommand",
-            "org.slapgrid.cli.console.SupplyCommand",
-            "org.slapgrid.cli.console.RequestCommand",
-            "org.slapgrid.cli.console.RemoveCommand",
-            "org.slapgrid.cli.console.ListCommand",
-            "org.slapgrid.cli.console.InfoCommand",
-            "org.slapgrid.cli.console.ConsoleCommand",
-            "org.slapgrid.cli.console.TokenCommand",
-            "org.slapgrid.cli.console.UserCommand",
-            "org.slapgrid.cli.buildout.BuildoutCommand",
-            "org.slapgrid.cli.node.NodeCommand",
-            "org.slapgrid.cli.demo.DemoCommand");
+    static final List<Verb> VERBS = List.of(
+            new Verb("master", "org.slapgrid.cli.master.MasterCommand"),
+            new Verb("supply", "org.slapgrid.cli.console.SupplyCommand"),
+            new Verb("request", "org.slapgrid.cli.console.RequestCommand"),
+            new Verb("remove", "org.slapgrid.cli.console.RemoveCommand"),
+            new Verb("list", "org.slapgrid.cli.console.ListCommand"),
+            new Verb("info", "org.slapgrid.cli.console.InfoCommand"),
+            new Verb("console", "org.slapgrid.cli.console.ConsoleCommand"),
+            new Verb("token", "org.slapgrid.cli.console.TokenCommand"),
+            new Verb("user", "org.slapgrid.cli.console.UserCommand"),
+            new Verb("buildout", "org.slapgrid.cli.buildout.BuildoutCommand"),
+            new Verb("node", "org.slapgrid.cli.node.NodeCommand"),
+            new Verb("demo", "org.slapgrid.cli.demo.DemoCommand"));
 
     @CommandLine.Spec
     CommandSpec spec;
@@ -57,25 +61,34 @@ public final class Main implements Runnable {
         return cl.execute(args);
     }
 
-    /** The command line for {@code args}: the verb they name (and {@code help}'s) real, the others stand-ins. */
+    /**
+     * The command line for {@code args}: only the verb they name when there is one (the others
+     * are never reached), else {@code help} and every verb as a stand-in, the one {@code help}
+     * names real.
+     */
     static CommandLine commandLine(String... args) {
         List<String> words = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).limit(2).toList();
         String verb = words.isEmpty() ? null : words.get(0);
-        String helped = "help".equals(verb) && words.size() > 1 ? words.get(1) : verb;
         CommandLine cl = new CommandLine(new Main());
+        for (Verb v : VERBS) {
+            if (v.name().equals(verb)) {
+                cl.addSubcommand(v.name(), load(v.className()));
+                return cl;
+            }
+        }
         cl.addSubcommand("help", CommandLine.HelpCommand.class);
         if (verb == null && java.util.Arrays.stream(args).anyMatch(a -> a.equals("-V") || a.equals("--version"))) {
             return cl; // the version needs no verb at all
         }
-        for (String className : VERBS) {
-            Class<?> type = load(className);
-            Command c = type.getAnnotation(Command.class);
-            if (c.name().equals(helped)) {
-                cl.addSubcommand(c.name(), type);
+        String helped = "help".equals(verb) && words.size() > 1 ? words.get(1) : null;
+        for (Verb v : VERBS) {
+            Class<?> type = load(v.className());
+            if (v.name().equals(helped)) {
+                cl.addSubcommand(v.name(), type);
             } else {
-                CommandSpec standIn = CommandSpec.create().name(c.name());
-                standIn.usageMessage().description(c.description());
-                cl.addSubcommand(c.name(), standIn);
+                CommandSpec standIn = CommandSpec.create().name(v.name());
+                standIn.usageMessage().description(type.getAnnotation(Command.class).description());
+                cl.addSubcommand(v.name(), standIn);
             }
         }
         return cl;
