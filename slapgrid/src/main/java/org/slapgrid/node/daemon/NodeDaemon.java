@@ -248,7 +248,8 @@ public final class NodeDaemon {
             status.forget(id);
         } else if (partition != null) {
             PartitionStatus tree = status.observe(id, node.converger().reconciler().lastPromises(partition),
-                    r.state() == InstanceState.ERROR ? r.message() : null, watcher);
+                    r.state() == InstanceState.ERROR ? r.message() : null, watcher,
+                    r.outcome().kind() != PartitionOutcome.Kind.SKIPPED);
             Duration wait = status.offer(id, tree);
             if (!wait.isZero()) {
                 queue.enqueue(id, wait, false); // changed too soon after the last one: sent then

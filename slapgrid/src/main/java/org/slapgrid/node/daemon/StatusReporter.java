@@ -44,12 +44,37 @@ final class StatusReporter {
         this.log = log;
     }
 
-    /** The partition's tree now: its programs at supervisord, its promises as last run, its last error. */
-    PartitionStatus observe(String partition, List<PromiseResult> promises, String lastError, CrashWatcher watcher) {
+    /** supervisord's process table, shared by the partitions looked at within {@link #SNAPSHOT_AGE}. */
+    private record Snapshot(List<ProcessInfo> infos, long at) {
+    }
+
+    /**
+     * How old a process table may be when a partition's services did not change: supervisord
+     * answers one call at a time, and a call per partition would make a sweep of 100 wait on it.
+     */
+    private static final long SNAPSHOT_AGE = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
+    private volatile Snapshot snapshot;
+
+    private List<ProcessInfo> processes(boolean fresh) {
+        Snapshot s = snapshot;
+        long now = System.nanoTime();
+        if (fresh || s == null || now - s.at() > SNAPSHOT_AGE) {
+            s = new Snapshot(supervisor.client().getAllProcessInfo(), now);
+            snapshot = s;
+        }
+        return s.infos();
+    }
+
+    /**
+     * The partition's tree now: its programs at supervisord, its promises as last run, its last
+     * error. {@code servicesChanged}: its programs were just applied, so supervisord is asked afresh.
+     */
+    PartitionStatus observe(String partition, List<PromiseResult> promises, String lastError, CrashWatcher watcher,
+                            boolean servicesChanged) {
         List<PartitionStatus.Service> services = new ArrayList<>();
         try {
             Map<String, Supervisor.Managed> managed = supervisor.managedPrograms();
-            for (ProcessInfo p : supervisor.client().getAllProcessInfo()) {
+            for (ProcessInfo p : processes(servicesChanged)) {
                 Supervisor.Managed m = managed.get(p.group());
                 if (m == null || !m.spec().partitionId().equals(partition)) {
                     continue;
