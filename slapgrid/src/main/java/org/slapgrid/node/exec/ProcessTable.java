@@ -28,23 +28,6 @@ public final class ProcessTable {
         });
     }
 
-    /** Live processes of which {@code uid} is the real, effective, saved or filesystem user. */
-    public static List<Long> ofUser(int uid) {
-        String id = Integer.toString(uid);
-        return matching(pid -> {
-            String[] f = statFields(pid);
-            if (f == null || !live(f)) {
-                return false;
-            }
-            for (String uids : uidsOf(pid)) {
-                if (uids.equals(id)) {
-                    return true;
-                }
-            }
-            return false;
-        });
-    }
-
     /** True when the process exists and is not a zombie. */
     public static boolean isAlive(long pid) {
         String[] f = statFields(pid);

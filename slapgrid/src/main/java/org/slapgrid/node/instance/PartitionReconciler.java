@@ -239,11 +239,32 @@ public final class PartitionReconciler {
                 log.accept(id + ": uninstalling the parts failed (" + r.summary() + "); wiping anyway");
             }
         }
-        // what escaped supervisord (a daemon started by buildout, a forked child) dies with its
-        // cgroup's other processes before the wipe, so nothing races it
+        // What escaped supervisord (a daemon started by buildout, a double-forked child) dies before
+        // the wipe, so nothing races it: with the partition's cgroup where there is one, and in
+        // every case by the partition user's uid (PartitionCleaner), with its jobs, IPC and temp files.
+        PartitionCleaner cleaner = config.multiUser()
+                ? new PartitionCleaner(executor, List.of(config.instanceRoot(), config.softwareRoot())) : null;
+        int uid = cleaner == null ? -1 : (int) org.slapgrid.node.exec.UserProcesses.uidOf(partition.user());
+        if (cleaner != null) {
+            cleaner.removeJobs(partition.user()); // first: no job starts a process while the others are killed
+        }
         limits.killLeftovers(id);
+        if (cleaner != null) {
+            cleaner.killProcesses(partition.user());
+        }
         wipe(partition);
         limits.release(id);
+        if (cleaner != null) {
+            cleaner.removeIpcAndTempFiles(partition.user(), uid, who(partition));
+            cleaner.killProcesses(partition.user());
+            List<String> left = cleaner.leftovers(partition.user(), uid);
+            if (!left.isEmpty()) {
+                // never hand a partition on with anything of the last tenant: it stays taken, and
+                // the next run tries again
+                throw new IOException("partition " + id + " is not freed: its user " + partition.user() + " still has "
+                        + String.join("; ", left));
+            }
+        }
         AtomicFiles.deleteTree(state.path());
         notes.addAll(drained.describe());
         String summary = String.join("\n", notes) + (drained.timedOut() ? "\nprerm timed out" : "");
