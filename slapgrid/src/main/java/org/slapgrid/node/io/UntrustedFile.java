@@ -39,6 +39,21 @@ public final class UntrustedFile {
      * is not followed).
      */
     public record Read(Kind kind, byte[] content, long size, long modifiedMillis, String linkTarget) {
+
+        /**
+         * Bytes that change when the file does, for a digest: the content when it was read,
+         * else what is known of it (a link's target, a large file's size and time, its kind).
+         */
+        public byte[] identity() {
+            String known = switch (kind) {
+                case REGULAR -> null;
+                case SYMLINK -> "symlink:" + linkTarget;
+                case TOO_LARGE, UNSUPPORTED_PLATFORM -> "size:" + size + " modified:" + modifiedMillis;
+                case NOT_REGULAR -> "not a regular file";
+                case MISSING -> "missing";
+            };
+            return known == null ? content : known.getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     private static final int ELOOP = 40; // same on every Linux architecture the flags below cover

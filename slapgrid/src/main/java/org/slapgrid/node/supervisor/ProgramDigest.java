@@ -1,7 +1,6 @@
 package org.slapgrid.node.supervisor;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,15 +29,7 @@ final class ProgramDigest {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             UntrustedFile.Read r = UntrustedFile.read(partitionDirectory, partitionDirectory.relativize(executable),
                     CONTENT_LIMIT);
-            switch (r.kind()) {
-                case REGULAR -> sha.update(r.content());
-                case SYMLINK -> sha.update(("symlink:" + r.linkTarget()).getBytes(StandardCharsets.UTF_8));
-                case TOO_LARGE, UNSUPPORTED_PLATFORM -> sha.update(("size:" + r.size() + " modified:" + r.modifiedMillis())
-                        .getBytes(StandardCharsets.UTF_8));
-                case NOT_REGULAR -> sha.update("not a regular file".getBytes(StandardCharsets.UTF_8));
-                case MISSING -> sha.update("missing".getBytes(StandardCharsets.UTF_8));
-                default -> throw new IllegalStateException(r.kind().name());
-            }
+            sha.update(r.identity());
             return HexFormat.of().formatHex(sha.digest(), 0, 8);
         } catch (IOException | RuntimeException e) {
             return "unreadable";
