@@ -124,7 +124,10 @@ class SupervisionEndToEndTest {
                 assertThat(n.supervisor().client().getProcessInfo(program).pid()).isEqualTo(before);
             }
 
-            // destruction drains first
+            // destruction drains first. The prerm script writes as the partition's user, and what that
+            // user owns in /tmp goes with the partition (docs/security.md 2.2): the marker file is the test's.
+            Path drained = Files.writeString(markers.resolve("drained-" + partition.id()), "");
+            Files.setPosixFilePermissions(drained, PosixFilePermissions.fromString("rw-rw-rw-"));
             n.admin().remove("svc");
             assertThat(n.converge()).extracting(PartitionOutcome::kind).contains(PartitionOutcome.Kind.DESTROYED);
             assertThat(markers.resolve("drained-" + partition.id())).as("prerm runs while the services still run")
