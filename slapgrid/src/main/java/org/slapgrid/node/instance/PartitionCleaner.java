@@ -78,8 +78,7 @@ final class PartitionCleaner {
                 // What the user could not remove itself (its file in a directory it cannot write).
                 // Its processes are gone, so no one can swap these paths; find -P follows no link
                 // and deletes relative to the directory it walks.
-                List<String> rootFind = new ArrayList<>(find);
-                root(rootFind.toArray(String[]::new));
+                root(find.toArray(String[]::new));
             }
         }
     }

@@ -253,9 +253,11 @@ public final class PartitionReconciler {
             cleaner.killProcesses(partition.user());
         }
         wipe(partition);
+        if (cleaner != null) {
+            cleaner.removeIpcAndTempFiles(partition.user(), uid, who(partition)); // in the cgroup still
+        }
         limits.release(id);
         if (cleaner != null) {
-            cleaner.removeIpcAndTempFiles(partition.user(), uid, who(partition));
             cleaner.killProcesses(partition.user());
             List<String> left = cleaner.leftovers(partition.user(), uid);
             if (!left.isEmpty()) {
