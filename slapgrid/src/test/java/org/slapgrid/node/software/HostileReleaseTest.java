@@ -162,14 +162,15 @@ class HostileReleaseTest {
             assertBuilt(n);
 
             n.admin().supply(url, n.nodeId(), SupplyState.DESTROYED);
-            assertThat(n.software().install(n.node().nodeInfo(n.nodeId()).software(), false)).as(n.log())
-                    .extracting(SoftwareOutcome::kind).containsExactly(SoftwareOutcome.Kind.REMOVED);
+            List<SoftwareOutcome> removed = n.software().install(n.node().nodeInfo(n.nodeId()).software(), false);
 
             long swapper = Long.parseLong(Files.readString(pids.resolve("swapper")).strip());
             await().atMost(Duration.ofSeconds(5)).until(() -> !running(swapper));
             try (Stream<Path> left = Files.list(target)) {
                 assertThat(left.count()).as("root's files next to the release").isEqualTo(200);
             }
+            assertThat(removed).as(removed + "\n" + n.log()).extracting(SoftwareOutcome::kind)
+                    .containsExactly(SoftwareOutcome.Kind.REMOVED);
             assertThat(n.software().directoryOf(url)).doesNotExist();
         }
     }
