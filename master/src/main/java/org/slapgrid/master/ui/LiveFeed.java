@@ -89,8 +89,7 @@ final class LiveFeed implements AutoCloseable {
     private void tail() {
         long since = System.currentTimeMillis();
         Set<String> seen = new HashSet<>();
-        Deque<long[]> seenAt = new ArrayDeque<>(); // (at) parallel to seenIds, to forget ids past the window
-        Deque<String> seenIds = new ArrayDeque<>();
+        Deque<Seen> seenOrder = new ArrayDeque<>(); // to forget the ids that left the window
         while (!closed) {
             synchronized (wake) {
                 if (!poked) {
@@ -112,14 +111,12 @@ final class LiveFeed implements AutoCloseable {
                     if (!seen.add(e.entry().id())) {
                         continue;
                     }
-                    seenIds.add(e.entry().id());
-                    seenAt.add(new long[] {e.entry().at()});
+                    seenOrder.add(new Seen(e.entry().id(), e.entry().at()));
                     since = Math.max(since, e.entry().at());
                     publish(e);
                 }
-                while (!seenAt.isEmpty() && seenAt.peek()[0] < since - 2 * LATE_COMMIT_WINDOW_MS) {
-                    seenAt.poll();
-                    seen.remove(seenIds.poll());
+                while (!seenOrder.isEmpty() && seenOrder.peek().at() < since - 2 * LATE_COMMIT_WINDOW_MS) {
+                    seen.remove(seenOrder.poll().id());
                 }
             } catch (RuntimeException ex) {
                 LOG.warn("live feed: cannot read the audit table: {}", ex.toString());
@@ -127,8 +124,14 @@ final class LiveFeed implements AutoCloseable {
         }
     }
 
+    private record Seen(String id, long at) {
+    }
+
     private void publish(WebViews.OwnedEntry e) {
         for (Client c : clients) {
+            if (e.entry().at() < c.since) {
+                continue; // older than the browser's page, which already shows it
+            }
             Principal u = c.user;
             boolean visible = u.admin() || u.actor().equals(e.entry().actor()) || u.subject().equals(e.owner());
             if (!visible) {
@@ -151,6 +154,7 @@ final class LiveFeed implements AutoCloseable {
         final Principal user;
         final SseClient sse;
         final EventQueue queue = new EventQueue(QUEUE_CAPACITY);
+        final long since = System.currentTimeMillis();
         final Thread sender;
         volatile boolean stopped;
 
