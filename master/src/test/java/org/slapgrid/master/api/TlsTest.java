@@ -35,6 +35,16 @@ class TlsTest {
             assertThat(trusting.registerNode("n1", List.of("slappart0")).id()).isEqualTo("n1");
             assertThat(trusting.nodes()).hasSize(1);
 
+            // The web UI's session cookie is Secure under TLS.
+            java.net.http.HttpClient https = java.net.http.HttpClient.newBuilder().sslContext(org.slapgrid.slap.Tls.trusting(pem, null))
+                    .followRedirects(java.net.http.HttpClient.Redirect.NEVER).build();
+            var login = https.send(java.net.http.HttpRequest.newBuilder(m.master.url().resolve("/ui/login"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token=" + m.adminToken)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(login.headers().firstValue("Set-Cookie")).hasValueSatisfying(c ->
+                    assertThat(c).contains("; Secure").contains("HttpOnly").contains("SameSite=Strict"));
+
             SlapClient unverified = SlapClient.builder(m.master.url()).token(m.adminToken).timeout(Duration.ofSeconds(10)).build();
             assertThatThrownBy(unverified::nodes).isInstanceOfSatisfying(SlapException.class,
                     e -> assertThat(e.code()).isEqualTo("io"));
