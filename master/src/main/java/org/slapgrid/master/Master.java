@@ -22,6 +22,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slapgrid.master.api.ChangeNotifier;
 import org.slapgrid.master.api.MasterApi;
 import org.slapgrid.master.service.AccountService;
+import org.slapgrid.master.service.ChangeFeed;
 import org.slapgrid.master.service.ChangeListener;
 import org.slapgrid.master.service.CredentialStore;
 import org.slapgrid.master.service.InstanceService;
@@ -47,10 +48,13 @@ public final class Master implements AutoCloseable {
     private final CredentialStore credentials;
     private final Optional<Path> createdAdminToken;
     private final ScheduledExecutorService retention;
+    /** Changes committed by other masters on the same PostgreSQL database; null on SQLite. */
+    private final ChangeFeed feed;
 
     private Master(MasterConfig config, Database db, Javalin app, MasterApi api, UiRoutes ui, CredentialStore credentials,
-                   Optional<Path> createdAdminToken, ScheduledExecutorService retention) {
+                   Optional<Path> createdAdminToken, ScheduledExecutorService retention, ChangeFeed feed) {
         this.retention = retention;
+        this.feed = feed;
         this.ui = ui;
         this.config = config;
         this.db = db;
@@ -60,8 +64,14 @@ public final class Master implements AutoCloseable {
         this.createdAdminToken = createdAdminToken;
     }
 
+    /** Whether this master hears the changes other masters commit (PostgreSQL's LISTEN is up). */
+    public boolean listensToOtherMasters() {
+        return feed != null && feed.listening();
+    }
+
     public static Master start(MasterConfig config) {
         Database db = Database.open(config.effectiveDbUrl());
+        ChangeFeed feed = null;
         try {
             CredentialStore credentials = new CredentialStore(db);
             Optional<Path> adminToken = bootstrapAdmin(config, credentials);
@@ -76,6 +86,15 @@ public final class Master implements AutoCloseable {
             NodeService nodeService = new NodeService(db, listener, limits);
             InstanceService instanceService = new InstanceService(db, listener, limits);
             ui[0] = new UiRoutes(nodeService, instanceService, credentials, new WebViews(db));
+            // Changes committed through other masters on the same PostgreSQL (their NOTIFY): the
+            // same listeners, and the node's cached document is dropped.
+            feed = ChangeFeed.start(db, changed -> {
+                nodeService.forget(changed);
+                listener.changed(changed);
+            }, () -> {
+                nodeService.forgetAll();
+                notifier.wakeAll();
+            });
             MasterApi api = new MasterApi(nodeService, instanceService, new AccountService(db, limits), credentials, notifier,
                     config.recheckInterval(), config.authCacheTtl(), config.maxBodyBytes());
             Javalin app = Javalin.create(c -> {
@@ -91,8 +110,11 @@ public final class Master implements AutoCloseable {
                 ui[0].install(c.routes);
             });
             app.start(config.host(), config.port());
-            return new Master(config, db, app, api, ui[0], credentials, adminToken, startRetention(db, limits));
+            return new Master(config, db, app, api, ui[0], credentials, adminToken, startRetention(db, limits), feed);
         } catch (RuntimeException e) {
+            if (feed != null) {
+                feed.close();
+            }
             db.close();
             throw e;
         }
@@ -197,6 +219,9 @@ public final class Master implements AutoCloseable {
     public void close() {
         ui.close(); // first: its live connections end while the server still runs them
         retention.shutdownNow();
+        if (feed != null) {
+            feed.close();
+        }
         app.stop();
         api.close();
         db.close();

@@ -7,8 +7,9 @@ import java.util.concurrent.ConcurrentMap;
 import org.slapgrid.master.service.ChangeListener;
 
 /**
- * Wakes the long-polls of a node in this process when one of its changes commits. Other masters
- * sharing the database are not told: their long-polls find the change on their periodic re-check.
+ * Wakes the long-polls of a node in this process when one of its changes commits: through this
+ * master (after its commit), or through another master sharing a PostgreSQL database (told by
+ * the {@code ChangeFeed}); the long-polls' periodic re-check remains as the fallback.
  * Each waiter registers its own future and forgets it when done, so an idle node's repeated
  * polls leave nothing behind.
  */
@@ -37,6 +38,11 @@ public final class ChangeNotifier implements ChangeListener {
     /** How many waiters are registered (for tests and monitoring). */
     public int waiters() {
         return waiting.values().stream().mapToInt(Set::size).sum();
+    }
+
+    /** Wakes every waiter: each re-checks its node's version and waits again if nothing changed. */
+    public void wakeAll() {
+        changed(Set.copyOf(waiting.keySet()));
     }
 
     @Override

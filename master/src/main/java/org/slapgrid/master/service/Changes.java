@@ -10,7 +10,9 @@ import org.slapgrid.master.store.Sql;
 /**
  * The nodes a transaction changed. Before commit their versions are bumped (in the same
  * transaction, so a version never announces data that is not there); after commit the
- * in-process notifier wakes their long-polls.
+ * in-process notifier wakes their long-polls. On PostgreSQL the transaction also sends a
+ * {@code NOTIFY} per node: PostgreSQL delivers it at commit, and only then, to every master
+ * listening ({@link ChangeFeed}), so a master that dies after its commit loses no wake-up.
  */
 final class Changes {
     private final Set<String> nodes = new LinkedHashSet<>();
@@ -31,11 +33,25 @@ final class Changes {
         }
     }
 
+    /** Queues the NOTIFY of every touched node in {@code c}'s transaction (PostgreSQL only). */
+    void announce(Connection c) throws SQLException {
+        for (String n : nodes) {
+            announce(c, n);
+        }
+    }
+
+    static void announce(Connection c, String nodeId) throws SQLException {
+        Sql.one(c, "SELECT pg_notify('" + ChangeFeed.CHANNEL + "', ?)", rs -> true, nodeId);
+    }
+
     /** Runs a write, bumps the touched nodes' versions in its transaction, and tells the listener after commit. */
     static void write(Database db, ChangeListener listener, Database.Work<Changes> work) {
         Changes changes = db.transaction(c -> {
             Changes ch = work.run(c);
             ch.bumpVersions(c);
+            if (!db.isSqlite()) {
+                ch.announce(c);
+            }
             return ch;
         });
         if (!changes.nodes().isEmpty()) {

@@ -65,7 +65,12 @@ public final class NodeService {
                 throw ApiException.conflict("node_exists", "node '" + id + "' is already registered");
             }
             long now = System.currentTimeMillis();
-            Sql.update(c, "INSERT INTO node (id, owner, version, created_at) VALUES (?, ?, 1, ?)", id, who.subject(), now);
+            // The first version is the time, not 1: a node deleted and registered again under the
+            // same id must not repeat a version another master may still hold a document of.
+            Sql.update(c, "INSERT INTO node (id, owner, version, created_at) VALUES (?, ?, ?, ?)", id, who.subject(), now, now);
+            if (!db.isSqlite()) {
+                Changes.announce(c, id);
+            }
             for (String p : new LinkedHashSet<>(partitions)) {
                 Sql.update(c, "INSERT INTO node_partition (node_id, id) VALUES (?, ?)", id, p);
             }
@@ -84,6 +89,16 @@ public final class NodeService {
             recordContact(nodeId);
         }
         return v;
+    }
+
+    /** Forgets the cached documents of {@code nodeIds} (changed through another master). */
+    public void forget(Set<String> nodeIds) {
+        nodeIds.forEach(infoCache::remove);
+    }
+
+    /** Forgets every cached document (after a gap in the change feed: changes may have been missed). */
+    public void forgetAll() {
+        infoCache.clear();
     }
 
     private void recordContact(String nodeId) {
@@ -358,6 +373,7 @@ public final class NodeService {
         write(who, c -> {
             NodeAccess.requireManager(c, who, nodeId);
             Changes changes = new Changes();
+            changes.touch(nodeId); // other masters forget their document of it
             List<Instance> hosted = InstanceRows.where(c, "WHERE i.node_id = ?", nodeId);
             for (Instance h : hosted) {
                 for (Instance child : InstanceRows.where(c, "WHERE i.parent_id = ?", h.id())) {

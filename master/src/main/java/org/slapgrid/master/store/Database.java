@@ -135,6 +135,15 @@ public final class Database implements AutoCloseable {
         return pool;
     }
 
+    /**
+     * A new connection of its own, outside the pool, with the pool's URL and credentials: for
+     * PostgreSQL's {@code LISTEN}, which holds its connection for as long as it listens. The
+     * caller closes it.
+     */
+    public Connection dedicatedConnection() throws SQLException {
+        return java.sql.DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+    }
+
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
     public <T> T transaction(Work<T> work) {
         try (Connection c = pool.getConnection()) {
