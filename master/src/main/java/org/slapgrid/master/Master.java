@@ -20,6 +20,8 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slapgrid.master.api.ChangeNotifier;
+import org.slapgrid.master.api.ClusterRoutes;
+import org.slapgrid.master.cluster.ClusterService;
 import org.slapgrid.master.api.MasterApi;
 import org.slapgrid.master.service.AccountService;
 import org.slapgrid.master.service.ChangeFeed;
@@ -95,6 +97,11 @@ public final class Master implements AutoCloseable {
                 nodeService.forgetAll();
                 notifier.wakeAll();
             });
+            ClusterService clusters = new ClusterService(db, listener, instanceService);
+            int resumed = clusters.resumeInterrupted(); // a task a stopped master left set never stays busy
+            if (resumed > 0) {
+                LOG.info("resumed or ended the operations of {} clusters", resumed);
+            }
             MasterApi api = new MasterApi(nodeService, instanceService, new AccountService(db, limits), credentials, notifier,
                     config.recheckInterval(), config.authCacheTtl(), config.maxBodyBytes());
             Javalin app = Javalin.create(c -> {
@@ -107,6 +114,7 @@ public final class Master implements AutoCloseable {
                     c.jetty.addConnector((server, httpConfig) -> tlsConnector(server, httpConfig, config));
                 }
                 api.install(c.routes);
+                new ClusterRoutes(clusters, api).install(c.routes);
                 ui[0].install(c.routes);
             });
             app.start(config.host(), config.port());

@@ -20,6 +20,11 @@ import javax.net.ssl.SSLContext;
 import org.slapgrid.slap.model.AccountUpdate;
 import org.slapgrid.slap.model.ApiError;
 import org.slapgrid.slap.model.BangReport;
+import org.slapgrid.slap.model.ClusterGrow;
+import org.slapgrid.slap.model.ClusterInfo;
+import org.slapgrid.slap.model.ClusterPromote;
+import org.slapgrid.slap.model.ClusterRequest;
+import org.slapgrid.slap.model.ClusterShrink;
 import org.slapgrid.slap.model.ConnectionParameters;
 import org.slapgrid.slap.model.FormatReport;
 import org.slapgrid.slap.model.Instance;
@@ -286,6 +291,47 @@ public final class SlapClient {
     /** Admin, or the user itself: what the user may do and how many partitions it holds. */
     public UserAccount user(String name) {
         return call("GET", "api/v1/users/" + seg(name), null, UserAccount.class);
+    }
+
+    // ---------------------------------------------------------------- clusters (docs/clusters.md)
+
+    /** Creates a cluster and places its members (201); refused 409 when a member cannot be placed. */
+    public ClusterInfo createCluster(ClusterRequest request) {
+        return call("POST", "api/v1/clusters", request, ClusterInfo.class);
+    }
+
+    /** The caller's clusters (an admin: every cluster); {@code detailed} adds every member. */
+    public List<ClusterInfo> clusters(boolean detailed) {
+        return call("GET", "api/v1/clusters" + (detailed ? "?detailed=true" : ""), null,
+                new TypeReference<List<ClusterInfo>>() { });
+    }
+
+    /** One cluster with every member. */
+    public ClusterInfo cluster(String name) {
+        return call("GET", "api/v1/clusters/" + seg(name), null, ClusterInfo.class);
+    }
+
+    /** {@code count} more members of {@code role} (422 above its maximum, 409 while busy). */
+    public ClusterInfo growCluster(String name, String role, Integer count) {
+        return call("POST", "api/v1/clusters/" + seg(name) + "/grow", new ClusterGrow(role, count),
+                ClusterInfo.class);
+    }
+
+    /** Drops members (422 under a role's minimum or for the primary, 409 while busy). */
+    public ClusterInfo shrinkCluster(String name, List<String> members) {
+        return call("POST", "api/v1/clusters/" + seg(name) + "/shrink", new ClusterShrink(members),
+                ClusterInfo.class);
+    }
+
+    /** Makes {@code member} the primary of a failover cluster (422 over a healthy primary unless {@code force}). */
+    public ClusterInfo promoteCluster(String name, String member, boolean force) {
+        return call("POST", "api/v1/clusters/" + seg(name) + "/promote", new ClusterPromote(member, force),
+                ClusterInfo.class);
+    }
+
+    /** Destroys every member and forgets the cluster (409 while busy). */
+    public ClusterInfo destroyCluster(String name) {
+        return call("DELETE", "api/v1/clusters/" + seg(name), null, ClusterInfo.class);
     }
 
     // ---------------------------------------------------------------- transport

@@ -283,16 +283,16 @@ public final class MasterApi {
         }
     }
 
-    private static Principal who(Context ctx) {
+    static Principal who(Context ctx) {
         return ctx.attribute(PRINCIPAL);
     }
 
-    private void created(Context ctx, Object value) {
+    void created(Context ctx, Object value) {
         ctx.status(201);
         write(ctx, value);
     }
 
-    private void json(Context ctx, Object value) {
+    void json(Context ctx, Object value) {
         write(ctx, value);
     }
 
@@ -313,7 +313,7 @@ public final class MasterApi {
     }
 
     /** Reads a JSON body of at most {@code maxBody} bytes into {@code type}, refusing unknown fields. */
-    private <T> T body(Context ctx, Class<T> type) {
+    <T> T body(Context ctx, Class<T> type) {
         if (ctx.contentLength() > maxBody) {
             throw new ApiException(413, "too_large", "the request body is larger than " + maxBody + " bytes");
         }

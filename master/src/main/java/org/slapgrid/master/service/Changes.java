@@ -14,16 +14,16 @@ import org.slapgrid.master.store.Sql;
  * {@code NOTIFY} per node: PostgreSQL delivers it at commit, and only then, to every master
  * listening ({@link ChangeFeed}), so a master that dies after its commit loses no wake-up.
  */
-final class Changes {
+public final class Changes {
     private final Set<String> nodes = new LinkedHashSet<>();
 
-    void touch(String nodeId) {
+    public void touch(String nodeId) {
         if (nodeId != null) {
             nodes.add(nodeId);
         }
     }
 
-    Set<String> nodes() {
+    public Set<String> nodes() {
         return nodes;
     }
 
@@ -45,7 +45,7 @@ final class Changes {
     }
 
     /** Runs a write, bumps the touched nodes' versions in its transaction, and tells the listener after commit. */
-    static void write(Database db, ChangeListener listener, Database.Work<Changes> work) {
+    public static void write(Database db, ChangeListener listener, Database.Work<Changes> work) {
         Changes changes = db.transaction(c -> {
             Changes ch = work.run(c);
             ch.bumpVersions(c);

@@ -83,7 +83,7 @@ final class InstanceRows {
                 requested, rs.getBoolean(12), filter,
                 rs.getString(14), rs.getString(15), rs.getString(16),
                 reportedState, connection, errorLog, rs.getLong(20),
-                rs.getObject(21) == null ? null : rs.getLong(21));
+                rs.getObject(21) == null ? null : rs.getLong(21), null);
     }
 
     private static Map<String, Object> readMap(String what, String json, List<String> damage) {

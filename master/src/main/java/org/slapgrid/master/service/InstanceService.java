@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.slapgrid.master.auth.Principal;
+import org.slapgrid.master.cluster.ClusterMemberships;
 import org.slapgrid.master.auth.Secrets;
 import org.slapgrid.master.store.Database;
 import org.slapgrid.master.store.Ids;
@@ -266,11 +267,24 @@ public final class InstanceService {
 
     /** Asks for the destruction of one of the user's instances and of all its descendants. */
     public Instance remove(Principal who, String name) {
+        return remove(who, name, false);
+    }
+
+    /** The cluster service drops one of its members (a user's {@link #remove} of a member is refused). */
+    public Instance removeMember(Principal owner, String name) {
+        return remove(owner, name, true);
+    }
+
+    private Instance remove(Principal who, String name, boolean asCluster) {
         NodeService.requireUser(who);
         Instance[] out = new Instance[1];
         Changes.write(db, listener, c -> {
             Instance target = InstanceRows.byRequester(c, "user:" + who.subject(), name)
                     .orElseThrow(() -> ApiException.notFound("unknown_instance", "you have no instance named '" + name + "'"));
+            if (!asCluster && Sql.one(c, "SELECT 1 FROM cluster_member WHERE instance_id = ?", rs -> true, target.id()).isPresent()) {
+                throw ApiException.conflict("cluster_member", "instance '" + name + "' is a cluster member; drop it with"
+                        + " `slapos cluster shrink` (or destroy the cluster)");
+            }
             Changes changes = new Changes();
             destroyTree(c, who, target, changes);
             out[0] = InstanceRows.byId(c, target.id()).orElse(target);
@@ -468,6 +482,7 @@ public final class InstanceService {
         String json = InstanceRows.json(new LinkedHashMap<>(params));
         Sql.update(c, "UPDATE instance SET connection_params = ? WHERE id = ?", json, i.id());
         changes.touch(i.node()); // its own node's document carries them (the version keys its cache)
+        ClusterMemberships.touchPeers(c, i.id(), changes); // a cluster's members list each other's
         if (i.parent() != null) {
             // The requester reads its children's connection parameters when it converges: make it converge again.
             Optional<Instance> parent = InstanceRows.byId(c, i.parent());

@@ -12,7 +12,7 @@ import org.slapgrid.master.store.Sql;
  * not even the admin. Only the admin, or a user the admin allowed, registers nodes; the admin
  * or the node's owner manages (disables, shares) it.
  */
-final class NodeAccess {
+public final class NodeAccess {
     /** A grantee meaning every user. */
     static final String EVERYONE = "*";
 
@@ -20,12 +20,12 @@ final class NodeAccess {
     }
 
     /** SQL over node alias {@code n}: the node is enabled and {@code user} may allocate on it; args {@link #usableArgs}. */
-    static String usable(String n) {
+    public static String usable(String n) {
         return n + ".disabled = ? AND (" + n + ".owner = ? OR EXISTS (SELECT 1 FROM node_share s WHERE s.node_id = "
                 + n + ".id AND (s.grantee = ? OR s.grantee = ?)))";
     }
 
-    static List<Object> usableArgs(String user) {
+    public static List<Object> usableArgs(String user) {
         return List.of(false, user, user, EVERYONE);
     }
 

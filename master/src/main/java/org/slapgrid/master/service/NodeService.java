@@ -11,9 +11,11 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slapgrid.master.auth.Principal;
+import org.slapgrid.master.cluster.ClusterMemberships;
 import org.slapgrid.master.auth.Secrets;
 import org.slapgrid.master.store.Database;
 import org.slapgrid.master.store.Sql;
+import org.slapgrid.slap.model.ClusterMembership;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.SoftwareUrl;
 import org.slapgrid.slap.model.NodeCredentials;
@@ -130,8 +132,10 @@ public final class NodeService {
                 "SELECT url, requested_state, reported_state, error_log FROM supply WHERE node_id = ? ORDER BY url",
                 NodeService::supplyRow, nodeId);
         Map<String, Instance> byPartition = new HashMap<>();
+        Map<String, ClusterMembership> clusters = ClusterMemberships.forNode(c, nodeId);
         for (Instance i : InstanceRows.where(c, "WHERE i.node_id = ? AND i.partition_id IS NOT NULL", nodeId)) {
-            byPartition.put(i.partition(), i);
+            ClusterMembership m = clusters.get(i.id());
+            byPartition.put(i.partition(), m == null ? i : i.withCluster(m));
         }
         Map<String, List<Instance>> sharedByHost = new HashMap<>();
         for (Instance s : InstanceRows.where(c, "WHERE i.shared = ? AND i.node_id = ? AND i.host_id IS NOT NULL ORDER BY i.name",

@@ -440,6 +440,44 @@ abstract class StoreContractTest {
                 });
     }
 
+    /**
+     * Clusters on this database: members spread over both nodes, the wish and task stored, every
+     * refusal, membership in the node documents, a task left set resumed by a new service.
+     */
+    @Test
+    void clustersStoreTheirModelTaskAndMembers() {
+        nodes.register(admin, new NodeRegistration("n1", List.of("slappart0", "slappart1")));
+        nodes.register(admin, new NodeRegistration("n2", List.of("slappart0", "slappart1")));
+        nodes.share(admin, "n1", "alice", true);
+        nodes.share(admin, "n2", "alice", true);
+        org.slapgrid.master.cluster.ClusterService clusters = new org.slapgrid.master.cluster.ClusterService(db, notified::add, instances);
+        var created = clusters.create(alice, new org.slapgrid.slap.model.ClusterRequest("c", SR,
+                org.slapgrid.slap.model.ClusterTopology.FAILOVER, Map.of(),
+                List.of(new org.slapgrid.slap.model.ClusterRole("db", "mariadb", Map.of("k", "v"), 2, 2, 3),
+                        new org.slapgrid.slap.model.ClusterRole("web", null, null, 1, 0, 1))));
+        assertThat(created.members()).extracting(m -> m.name(), m -> m.node())
+                .containsExactly(tuple("db.0", "n1"), tuple("db.1", "n2"), tuple("web.0", "n1"));
+        assertThat(created.primary()).isEqualTo("db.0");
+        var doc = nodes.info(n2, "n2").partitions().stream().filter(p -> p.instance() != null).findFirst().orElseThrow().instance();
+        assertThat(doc.name()).isEqualTo("c/db.1");
+        assertThat(doc.cluster().primary()).isEqualTo("db.0");
+        assertThat(doc.cluster().members()).extracting(m -> m.name()).containsExactly("db.0", "db.1", "web.0");
+        assertThatThrownBy(() -> clusters.grow(alice, "c", new org.slapgrid.slap.model.ClusterGrow("web", 1)))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(422));
+        assertThatThrownBy(() -> clusters.shrink(alice, "c", new org.slapgrid.slap.model.ClusterShrink(List.of("db.1"))))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage())
+                        .isEqualTo("shrink would leave role 'db' with 1 member, under its minimum of 2 (min)"));
+        assertThat(clusters.grow(alice, "c", new org.slapgrid.slap.model.ClusterGrow("db", 1)).members()).hasSize(4);
+        assertThat(clusters.shrink(alice, "c", new org.slapgrid.slap.model.ClusterShrink(List.of("web.0"))).members())
+                .extracting(m -> m.name()).containsExactly("db.0", "db.1", "db.2");
+        db.transaction(c -> Sql.update(c, "UPDATE cluster SET task = 'DELETING'"));
+        assertThatThrownBy(() -> clusters.destroy(alice, "c")).isInstanceOfSatisfying(ApiException.class,
+                e -> assertThat(e.status()).isEqualTo(409));
+        assertThat(new org.slapgrid.master.cluster.ClusterService(db, notified::add, instances).resumeInterrupted()).isEqualTo(1);
+        assertThat(clusters.list(alice, false)).isEmpty();
+        assertThat(instances.list(alice)).allSatisfy(i -> assertThat(i.requestedState()).isEqualTo(RequestedState.DESTROYED));
+    }
+
     private org.slapgrid.master.service.AccountService accounts() {
         return new org.slapgrid.master.service.AccountService(db, Limits.defaults());
     }

@@ -9,7 +9,8 @@ import java.util.Map;
  * ({@code parent} null for a user's instance). {@code node} and {@code partition} are null until
  * allocated (and for a shared instance, which lives in its {@code host}'s partition).
  * {@code reportedTimestamp} is the {@code timestamp} its node last reported on (null before): the
- * node has applied the latest change when it equals {@code timestamp}.
+ * node has applied the latest change when it equals {@code timestamp}. {@code cluster} is set in a
+ * node's document for a member of a cluster (its peers, the primary), null otherwise.
  */
 public record Instance(
         String id,
@@ -32,5 +33,13 @@ public record Instance(
         Map<String, Object> connectionParameters,
         String errorLog,
         long timestamp,
-        Long reportedTimestamp) {
+        Long reportedTimestamp,
+        ClusterMembership cluster) {
+
+    /** This instance as one member of {@code membership}. */
+    public Instance withCluster(ClusterMembership membership) {
+        return new Instance(id, name, requester, owner, root, rootName, parent, softwareUrl, softwareType, parameters,
+                requestedState, shared, filter, node, partition, host, reportedState, connectionParameters, errorLog,
+                timestamp, reportedTimestamp, membership);
+    }
 }

@@ -1,0 +1,509 @@
+package org.slapgrid.master.cluster;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slapgrid.master.auth.Principal;
+import org.slapgrid.master.service.ApiException;
+import org.slapgrid.master.service.ChangeListener;
+import org.slapgrid.master.service.Changes;
+import org.slapgrid.master.service.InstanceService;
+import org.slapgrid.master.store.Database;
+import org.slapgrid.master.store.Ids;
+import org.slapgrid.master.store.Sql;
+import org.slapgrid.slap.model.ClusterGrow;
+import org.slapgrid.slap.model.ClusterInfo;
+import org.slapgrid.slap.model.ClusterPromote;
+import org.slapgrid.slap.model.ClusterRequest;
+import org.slapgrid.slap.model.ClusterRole;
+import org.slapgrid.slap.model.ClusterShrink;
+import org.slapgrid.slap.model.ClusterTask;
+import org.slapgrid.slap.model.ClusterTopology;
+import org.slapgrid.slap.model.InstanceRequest;
+import org.slapgrid.slap.model.InstanceState;
+import org.slapgrid.slap.model.RequestedState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The cluster operations and their rules (seed 001, docs/clusters.md). Each operation first
+ * claims the cluster's task in one transaction (409 when another holds it), checks its rules
+ * there (422 naming the rule), records what it wants (a role's wanted count, the members
+ * leaving), then converges step by step, each step its own transaction, and sets the task back
+ * to NONE. What it wants is in the store, so a master that starts with a task left set
+ * ({@link #resumeInterrupted}) converges the rest or ends it cleanly.
+ *
+ * <p>Members are ordinary instances of the cluster's owner, requested through
+ * {@link InstanceService} (quota, allocation and audit as for any instance) on the node
+ * {@link Placement} chose.
+ */
+public final class ClusterService {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterService.class);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+    private static final Pattern ROLE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
+    /** Most roles and members per cluster (a bound, as every input of the master has one). */
+    static final int MAX_ROLES = 16;
+    static final int MAX_MEMBERS = 256;
+    /** A primary whose node was not heard from for this long is not healthy. */
+    static final long HEALTHY_CONTACT_MS = 5 * 60_000;
+    /** The tasks that converge members to the stored wish, and so resume after a restart. */
+    private static final Set<ClusterTask> CONVERGING = EnumSet.of(ClusterTask.BUILDING, ClusterTask.GROWING,
+            ClusterTask.SHRINKING, ClusterTask.DELETING);
+
+    private final Database db;
+    private final ChangeListener listener;
+    private final InstanceService instances;
+
+    public ClusterService(Database db, ChangeListener listener, InstanceService instances) {
+        this.db = db;
+        this.listener = listener;
+        this.instances = instances;
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /** The caller's clusters (every cluster for an admin); {@code detailed} adds every member. */
+    public List<ClusterInfo> list(Principal who, boolean detailed) {
+        requireUser(who);
+        return db.read(c -> {
+            List<ClusterInfo> out = new ArrayList<>();
+            for (ClusterRows.Cluster cl : who.admin() ? ClusterRows.where(c, "ORDER BY owner, name")
+                    : ClusterRows.where(c, "WHERE owner = ? ORDER BY name", who.subject())) {
+                out.add(info(c, cl, detailed, List.of()));
+            }
+            return out;
+        });
+    }
+
+    /** One cluster with every member (node, state, connection parameters). */
+    public ClusterInfo show(Principal who, String name) {
+        requireUser(who);
+        return db.read(c -> info(c, find(c, who, name), true, List.of()));
+    }
+
+    private static ClusterInfo info(Connection c, ClusterRows.Cluster cl, boolean detailed, List<String> notes) throws SQLException {
+        List<ClusterRows.Member> members = ClusterRows.members(c, cl.id());
+        List<ClusterRole> roles = new ArrayList<>();
+        for (ClusterRows.Role r : ClusterRows.roles(c, cl.id())) {
+            int count = (int) members.stream().filter(m -> !m.leaving() && m.role().equals(r.name())).count();
+            roles.add(new ClusterRole(r.name(), r.softwareType(), r.parameters(), count, r.min(), r.max()));
+        }
+        return new ClusterInfo(cl.name(), cl.owner(), cl.softwareUrl(), cl.topology(), cl.primary(), cl.task(),
+                cl.lastError(), roles, detailed ? ClusterMemberships.view(members) : null, notes);
+    }
+
+    /** The caller's cluster; for an admin, else the only cluster of that name. Another user's is answered as missing. */
+    private static ClusterRows.Cluster find(Connection c, Principal who, String name) throws SQLException {
+        List<ClusterRows.Cluster> own = ClusterRows.where(c, "WHERE owner = ? AND name = ?", who.subject(), name);
+        if (!own.isEmpty()) {
+            return own.get(0);
+        }
+        if (who.admin()) {
+            List<ClusterRows.Cluster> any = ClusterRows.where(c, "WHERE name = ?", name);
+            if (any.size() == 1) {
+                return any.get(0);
+            }
+            if (any.size() > 1) {
+                throw ApiException.conflict("ambiguous_name", any.size() + " users have a cluster named '" + name + "'");
+            }
+        }
+        throw ApiException.notFound("unknown_cluster", "you have no cluster '" + name + "'");
+    }
+
+    // ------------------------------------------------------------------ operations
+
+    /** Creates the cluster and places every member; all or nothing: a member that cannot be placed undoes the rest (409). */
+    public ClusterInfo create(Principal who, ClusterRequest req) {
+        requireUser(who);
+        if (req == null) {
+            throw ApiException.badRequest("body is required");
+        }
+        String name = name("name", req.name());
+        String url = text("softwareUrl", req.softwareUrl(), 2048);
+        ClusterTopology topology = req.topology() == null ? ClusterTopology.FLEX : req.topology();
+        List<ClusterRole> roles = checkRoles(req.roles());
+        String id = Ids.next("c");
+        db.transaction(c -> {
+            if (!ClusterRows.where(c, "WHERE owner = ? AND name = ?", who.subject(), name).isEmpty()) {
+                throw ApiException.conflict("cluster_exists", "you already have a cluster '" + name + "'");
+            }
+            Sql.update(c, "INSERT INTO cluster (id, owner, name, software_url, topology, parameters, task, task_at, created_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", id, who.subject(), name, url, topology.json(),
+                    ClusterRows.json(req.parameters()), ClusterTask.BUILDING.name(), System.currentTimeMillis(),
+                    System.currentTimeMillis());
+            int position = 0;
+            for (ClusterRole r : roles) {
+                Sql.update(c, "INSERT INTO cluster_role (cluster_id, name, software_type, parameters, wanted, min_count,"
+                        + " max_count, next_index, position) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)", id, r.name(), r.softwareType(),
+                        ClusterRows.json(r.parameters()), r.count(), r.min(), r.max(), position++);
+            }
+            return null;
+        });
+        Outcome o = converge(id);
+        if (o.error() != null) {
+            // A cluster short of its members is not what was asked for: take back what was placed.
+            db.transaction(c -> {
+                ClusterRows.setTask(c, id, ClusterTask.DELETING);
+                return null;
+            });
+            converge(id);
+            throw ApiException.conflict("cannot_place", "cluster '" + name + "' not created: " + o.error());
+        }
+        return db.read(c -> info(c, ClusterRows.byId(c, id).orElseThrow(), true, o.notes()));
+    }
+
+    /** {@code count} (default 1) more members of {@code role}; refused (422) above the role's maximum. */
+    public ClusterInfo grow(Principal who, String name, ClusterGrow req) {
+        requireUser(who);
+        if (req == null || req.role() == null) {
+            throw ApiException.badRequest("role is required");
+        }
+        int k = req.count() == null ? 1 : req.count();
+        if (k < 1 || k > MAX_MEMBERS) {
+            throw ApiException.badRequest("count must be 1-" + MAX_MEMBERS + " (got " + k + ")");
+        }
+        String id = begin(who, name, ClusterTask.GROWING, (c, cl, members) -> {
+            ClusterRows.Role role = role(c, cl, req.role());
+            int active = active(members, role.name());
+            if (active + k > role.max()) {
+                throw rule("grow would give role '" + role.name() + "' " + (active + k) + " members, over its maximum of "
+                        + role.max() + " (max)");
+            }
+            Sql.update(c, "UPDATE cluster_role SET wanted = ? WHERE cluster_id = ? AND name = ?", active + k, cl.id(), role.name());
+        });
+        return finish(id);
+    }
+
+    /** Drops the named members (in parallel: their nodes destroy them at once); refused (422) under a role's minimum. */
+    public ClusterInfo shrink(Principal who, String name, ClusterShrink req) {
+        requireUser(who);
+        if (req == null || req.members() == null || req.members().isEmpty()) {
+            throw ApiException.badRequest("members: name at least one member to drop");
+        }
+        String id = begin(who, name, ClusterTask.SHRINKING, (c, cl, members) -> {
+            Map<String, ClusterRows.Member> drop = new LinkedHashMap<>();
+            for (String m : req.members()) {
+                String shortName = m != null && m.startsWith(cl.name() + "/") ? m.substring(cl.name().length() + 1) : m;
+                ClusterRows.Member member = members.stream().filter(x -> !x.leaving() && x.shortName().equals(shortName))
+                        .findFirst().orElseThrow(() -> ApiException.notFound("unknown_member",
+                                "cluster '" + cl.name() + "' has no member '" + m + "'"));
+                drop.put(member.shortName(), member);
+            }
+            for (ClusterRows.Role role : ClusterRows.roles(c, cl.id())) {
+                int active = active(members, role.name());
+                int left = active - (int) drop.values().stream().filter(m -> m.role().equals(role.name())).count();
+                if (left < role.min()) {
+                    throw rule("shrink would leave role '" + role.name() + "' with " + left + " member" + (left == 1 ? "" : "s")
+                            + ", under its minimum of " + role.min() + " (min)");
+                }
+            }
+            if (cl.primary() != null && drop.containsKey(cl.primary())) {
+                throw rule("member '" + cl.primary() + "' is the primary; promote another member first (primary)");
+            }
+            for (ClusterRows.Member m : drop.values()) {
+                Sql.update(c, "UPDATE cluster_member SET leaving = ? WHERE cluster_id = ? AND role = ? AND idx = ?",
+                        true, cl.id(), m.role(), m.index());
+                Sql.update(c, "UPDATE cluster_role SET wanted = wanted - 1 WHERE cluster_id = ? AND name = ?", cl.id(), m.role());
+            }
+        });
+        return finish(id);
+    }
+
+    /** Destroys every member and forgets the cluster; refused (409) while another operation runs. */
+    public ClusterInfo destroy(Principal who, String name) {
+        requireUser(who);
+        ClusterInfo[] before = new ClusterInfo[1];
+        String id = begin(who, name, ClusterTask.DELETING, (c, cl, members) -> before[0] = info(c, cl, true, List.of()));
+        converge(id);
+        ClusterInfo b = before[0];
+        return new ClusterInfo(b.name(), b.owner(), b.softwareUrl(), b.topology(), b.primary(), ClusterTask.DELETING,
+                null, b.roles(), b.members(), List.of("every member is being destroyed by its node"));
+    }
+
+    /**
+     * Makes {@code member} the primary of a failover cluster: refused (422) for a topology without
+     * one, and while the primary is healthy (its instance reported started, its node heard from
+     * lately) unless {@code force}. Every member re-converges against the new primary.
+     */
+    public ClusterInfo promote(Principal who, String name, ClusterPromote req) {
+        requireUser(who);
+        if (req == null || req.member() == null) {
+            throw ApiException.badRequest("member is required");
+        }
+        String id = begin(who, name, ClusterTask.PROMOTING, (c, cl, members) -> {
+            if (cl.topology() != ClusterTopology.FAILOVER) {
+                throw rule("cluster '" + cl.name() + "' is " + cl.topology().json() + ": only a failover cluster has a primary to promote (topology)");
+            }
+            String shortName = req.member().startsWith(cl.name() + "/") ? req.member().substring(cl.name().length() + 1) : req.member();
+            ClusterRows.Member target = members.stream().filter(m -> !m.leaving() && m.shortName().equals(shortName)).findFirst()
+                    .orElseThrow(() -> ApiException.notFound("unknown_member", "cluster '" + cl.name() + "' has no member '" + req.member() + "'"));
+            Optional<ClusterRows.Member> primary = members.stream().filter(m -> !m.leaving() && m.shortName().equals(cl.primary())).findFirst();
+            if (primary.isPresent() && !primary.get().shortName().equals(target.shortName()) && !req.force()) {
+                String health = health(c, primary.get());
+                if (health != null) {
+                    throw rule("the primary '" + cl.primary() + "' is healthy (" + health + "); promote only when it is not,"
+                            + " or with --force (healthy primary)");
+                }
+            }
+            Sql.update(c, "UPDATE cluster SET primary_member = ? WHERE id = ?", target.shortName(), cl.id());
+        });
+        Changes.write(db, listener, c -> {
+            Changes changes = new Changes();
+            ClusterMemberships.touchMembers(c, id, null, changes);
+            ClusterRows.setTask(c, id, ClusterTask.NONE);
+            return changes;
+        });
+        return db.read(c -> info(c, ClusterRows.byId(c, id).orElseThrow(), true, List.of()));
+    }
+
+    /** Why the member counts as healthy (null when it does not): reported started, its node heard from lately. */
+    private static String health(Connection c, ClusterRows.Member m) throws SQLException {
+        if (m.node() == null || !InstanceState.STARTED.json().equals(m.reportedState())) {
+            return null;
+        }
+        Long last = Sql.one(c, "SELECT last_contact FROM node WHERE id = ?", rs -> {
+            long v = rs.getLong(1);
+            return rs.wasNull() ? null : v;
+        }, m.node()).orElse(null);
+        long ago = last == null ? Long.MAX_VALUE : System.currentTimeMillis() - last;
+        return ago > HEALTHY_CONTACT_MS ? null : "started, node " + m.node() + " heard from " + (ago / 1000) + " s ago";
+    }
+
+    /** At start-up: every cluster whose task a stopped master left set is converged (or ended) now. */
+    public int resumeInterrupted() {
+        List<ClusterRows.Cluster> busy = db.read(c -> ClusterRows.where(c, "WHERE task <> ?", ClusterTask.NONE.name()));
+        for (ClusterRows.Cluster cl : busy) {
+            LOG.info("cluster {}/{}: task {} was left set by a stopped master; {}", cl.owner(), cl.name(), cl.task(),
+                    CONVERGING.contains(cl.task()) ? "resuming it" : "ending it");
+            if (CONVERGING.contains(cl.task())) {
+                converge(cl.id());
+            } else {
+                db.transaction(c -> Sql.update(c, "UPDATE cluster SET task = ?, last_error = ? WHERE id = ?", ClusterTask.NONE.name(),
+                        cl.task() + " was interrupted by a master restart; run it again", cl.id()));
+            }
+        }
+        return busy.size();
+    }
+
+    // ------------------------------------------------------------------ converging
+
+    /** The rule checks and wish of an operation, run in the transaction that claims the task. */
+    @FunctionalInterface
+    private interface Wish {
+        void apply(Connection c, ClusterRows.Cluster cl, List<ClusterRows.Member> members) throws SQLException;
+    }
+
+    /** Claims {@code task} on the caller's cluster (409 if busy), applies the wish; returns the cluster's id. */
+    private String begin(Principal who, String name, ClusterTask task, Wish wish) {
+        return db.transaction(c -> {
+            ClusterRows.Cluster cl = find(c, who, name);
+            if (cl.task() != ClusterTask.NONE || !ClusterRows.claim(c, cl.id(), task)) {
+                throw ApiException.conflict("cluster_busy", "cluster '" + cl.name() + "' is busy (task " + cl.task()
+                        + "); try again once its task is NONE");
+            }
+            wish.apply(c, cl, ClusterRows.members(c, cl.id()));
+            return cl.id();
+        });
+    }
+
+    private ClusterInfo finish(String id) {
+        Outcome o = converge(id);
+        if (o.error() != null) {
+            throw ApiException.conflict("cannot_place", o.error());
+        }
+        return db.read(c -> info(c, ClusterRows.byId(c, id).orElseThrow(), true, o.notes()));
+    }
+
+    /** What a convergence did: notes (shared nodes) and why it ended short (null if it did not). */
+    private record Outcome(List<String> notes, String error) {
+    }
+
+    /**
+     * Converges the cluster to what is stored: drops the leaving members, places the missing ones,
+     * then sets the task to NONE (recording why it ended short). Each step is its own transaction
+     * and can be repeated: a member's name comes from its role's next index, and requesting an
+     * instance again by name finds the one a stopped master already created.
+     */
+    private Outcome converge(String id) {
+        ClusterRows.Cluster cl = db.read(c -> ClusterRows.byId(c, id)).orElse(null);
+        if (cl == null) {
+            return new Outcome(List.of(), null);
+        }
+        Principal owner = Principal.user(cl.owner(), false);
+        if (cl.task() == ClusterTask.DELETING) {
+            db.transaction(c -> Sql.update(c, "UPDATE cluster_member SET leaving = ? WHERE cluster_id = ?", true, id));
+        }
+        for (ClusterRows.Member m : db.read(c -> ClusterRows.members(c, id))) {
+            if (m.leaving()) {
+                drop(cl, owner, m);
+            }
+        }
+        if (cl.task() == ClusterTask.DELETING) {
+            db.transaction(c -> {
+                ClusterRows.delete(c, id);
+                return null;
+            });
+            return new Outcome(List.of(), null);
+        }
+        List<String> notes = new ArrayList<>();
+        String error = null;
+        roles:
+        for (ClusterRows.Role role : db.read(c -> ClusterRows.roles(c, id))) {
+            while (true) {
+                int active = db.read(c -> active(ClusterRows.members(c, id), role.name()));
+                if (active >= role.wanted()) {
+                    break;
+                }
+                try {
+                    place(id, owner, role.name()).ifPresent(notes::add);
+                } catch (ApiException e) {
+                    error = e.getMessage();
+                    int placed = active;
+                    db.transaction(c -> Sql.update(c, "UPDATE cluster_role SET wanted = ? WHERE cluster_id = ? AND name = ?",
+                            placed, id, role.name()));
+                    break roles;
+                }
+            }
+        }
+        String why = error;
+        db.transaction(c -> Sql.update(c, "UPDATE cluster SET task = ?, last_error = ? WHERE id = ?",
+                ClusterTask.NONE.name(), why, id));
+        return new Outcome(notes, error);
+    }
+
+    /** Places one member of {@code roleName}: chooses its node, supplies the release, requests its instance. */
+    private Optional<String> place(String id, Principal owner, String roleName) {
+        ClusterRows.Cluster cl = db.read(c -> ClusterRows.byId(c, id)).orElseThrow();
+        ClusterRows.Role role = db.read(c -> ClusterRows.roles(c, id)).stream().filter(r -> r.name().equals(roleName))
+                .findFirst().orElseThrow();
+        String shortName = role.name() + "." + role.nextIndex();
+        String instanceName = cl.name() + "/" + shortName;
+        Placement.Choice[] choice = new Placement.Choice[1];
+        Changes.write(db, listener, c -> {
+            Changes changes = new Changes();
+            choice[0] = Placement.choose(c, cl, role.name(), shortName);
+            Placement.supply(c, cl, choice[0].node(), changes);
+            return changes;
+        });
+        Map<String, Object> params = new LinkedHashMap<>(cl.parameters());
+        params.putAll(role.parameters());
+        String instanceId = instances.request(owner, new InstanceRequest(instanceName, cl.softwareUrl(), role.softwareType(),
+                params, RequestedState.STARTED, false, Map.of("node", choice[0].node()))).instance().id();
+        Changes.write(db, listener, c -> {
+            Changes changes = new Changes();
+            Sql.update(c, "INSERT INTO cluster_member (cluster_id, role, idx, instance_id, leaving) VALUES (?, ?, ?, ?, ?)",
+                    id, role.name(), role.nextIndex(), instanceId, false);
+            Sql.update(c, "UPDATE cluster_role SET next_index = ? WHERE cluster_id = ? AND name = ?",
+                    role.nextIndex() + 1, id, role.name());
+            if (cl.topology() == ClusterTopology.FAILOVER && cl.primary() == null) {
+                Sql.update(c, "UPDATE cluster SET primary_member = ? WHERE id = ?", shortName, id);
+                ClusterMemberships.touchMembers(c, id, null, changes); // every member learns the primary
+            } else {
+                ClusterMemberships.touchMembers(c, id, instanceId, changes);
+            }
+            return changes;
+        });
+        return Optional.ofNullable(choice[0].note());
+    }
+
+    /** Destroys a leaving member's instance (already gone is fine) and tells the others. */
+    private void drop(ClusterRows.Cluster cl, Principal owner, ClusterRows.Member m) {
+        if (m.instanceName() != null && !RequestedState.DESTROYED.json().equals(m.requestedState())) {
+            try {
+                instances.removeMember(owner, m.instanceName());
+            } catch (ApiException e) {
+                if (e.status() != 404) {
+                    throw e;
+                }
+            }
+        }
+        Changes.write(db, listener, c -> {
+            Changes changes = new Changes();
+            Sql.update(c, "DELETE FROM cluster_member WHERE cluster_id = ? AND role = ? AND idx = ?", cl.id(), m.role(), m.index());
+            ClusterMemberships.touchMembers(c, cl.id(), null, changes);
+            return changes;
+        });
+    }
+
+    // ------------------------------------------------------------------ checks
+
+    private static int active(List<ClusterRows.Member> members, String role) {
+        return (int) members.stream().filter(m -> !m.leaving() && m.role().equals(role)).count();
+    }
+
+    private static ClusterRows.Role role(Connection c, ClusterRows.Cluster cl, String name) throws SQLException {
+        return ClusterRows.roles(c, cl.id()).stream().filter(r -> r.name().equals(name)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("unknown_role", "cluster '" + cl.name() + "' has no role '" + name + "'"));
+    }
+
+    private static List<ClusterRole> checkRoles(List<ClusterRole> roles) {
+        if (roles == null || roles.isEmpty()) {
+            throw ApiException.badRequest("roles: a cluster needs at least one role (--role NAME:count=N)");
+        }
+        if (roles.size() > MAX_ROLES) {
+            throw rule("a cluster has at most " + MAX_ROLES + " roles (got " + roles.size() + ")");
+        }
+        List<ClusterRole> out = new ArrayList<>();
+        Set<String> names = new LinkedHashSet<>();
+        int total = 0;
+        for (ClusterRole r : roles) {
+            if (r == null || r.name() == null || !ROLE.matcher(r.name()).matches()) {
+                throw ApiException.badRequest("roles[].name must be 1-32 lower-case letters, digits, '_' or '-' (got "
+                        + (r == null || r.name() == null ? "nothing" : "'" + r.name() + "'") + ")");
+            }
+            if (!names.add(r.name())) {
+                throw ApiException.badRequest("roles: role '" + r.name() + "' is given twice");
+            }
+            int count = r.count() == null ? 1 : r.count();
+            int min = r.min() == null ? Math.min(1, count) : r.min();
+            int max = r.max() == null ? Math.max(count, 1) : r.max();
+            if (min < 0 || count < min || max < count || max > MAX_MEMBERS) {
+                throw rule("role '" + r.name() + "': wants 0 <= min <= count <= max <= " + MAX_MEMBERS + " (got min=" + min
+                        + ", count=" + count + ", max=" + max + ")");
+            }
+            total += max;
+            String type = r.softwareType() == null ? "default" : text("roles[].softwareType", r.softwareType(), 255);
+            out.add(new ClusterRole(r.name(), type, r.parameters() == null ? Map.of() : r.parameters(), count, min, max));
+        }
+        if (total > MAX_MEMBERS) {
+            throw rule("the roles' maxima add up to " + total + " members; a cluster has at most " + MAX_MEMBERS);
+        }
+        return out;
+    }
+
+    private static String name(String field, String value) {
+        if (value == null || !NAME.matcher(value).matches()) {
+            throw ApiException.badRequest(field + " must be 1-64 letters, digits, '_' or '-' (got "
+                    + (value == null ? "nothing" : "'" + value + "'") + ")");
+        }
+        return value;
+    }
+
+    private static String text(String field, String value, int max) {
+        if (value == null || value.isBlank()) {
+            throw ApiException.badRequest(field + " is required");
+        }
+        if (value.length() > max || value.chars().anyMatch(ch -> ch < 0x20)) {
+            throw ApiException.badRequest(field + " must be at most " + max + " characters, without control characters");
+        }
+        return value;
+    }
+
+    private static ApiException rule(String message) {
+        return new ApiException(422, "cluster_rule", message);
+    }
+
+    private static void requireUser(Principal who) {
+        if (!who.isUser()) {
+            throw ApiException.forbidden("this call needs a user's API token");
+        }
+    }
+}
