@@ -45,7 +45,7 @@ public final class ConsoleCommand implements Callable<Integer> {
 
     /** The verbs, as one picocli command so that a line is parsed exactly like a command line. */
     @Command(name = "", subcommands = {SupplyCommand.class, RequestCommand.class, RemoveCommand.class, ListCommand.class,
-            InfoCommand.class, TokenCommand.class, UserCommand.class})
+            InfoCommand.class, TokenCommand.class, UserCommand.class, ClusterCommand.class})
     static final class Verbs {
     }
 

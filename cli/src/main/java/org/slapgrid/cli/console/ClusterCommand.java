@@ -1,0 +1,273 @@
+package org.slapgrid.cli.console;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.slapgrid.cli.Main;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.ClusterInfo;
+import org.slapgrid.slap.model.ClusterMember;
+import org.slapgrid.slap.model.ClusterRequest;
+import org.slapgrid.slap.model.ClusterRole;
+import org.slapgrid.slap.model.ClusterTopology;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code slapos cluster create|list|show|grow|shrink|promote|destroy} (docs/clusters.md). A
+ * refusal prints the master's message (which names the rule) and exits 1; bad input exits 2.
+ */
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+        description = "Manage clusters: groups of instances spread over nodes, with roles, a topology and a primary.",
+        subcommands = {ClusterCommand.Create.class, ClusterCommand.ListClusters.class, ClusterCommand.Show.class,
+                ClusterCommand.Grow.class, ClusterCommand.Shrink.class, ClusterCommand.Promote.class, ClusterCommand.Destroy.class})
+public final class ClusterCommand implements Runnable {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** A bad {@code --role} value, reported with exit status 2. */
+    static final class BadRole extends Exception {
+        BadRole(String message) {
+            super(message);
+        }
+    }
+
+    /** {@code db:count=3,min=2,max=9,type=mariadb} as a role (count defaults to 1, min to 1, max to count). */
+    static ClusterRole parseRole(String spec) throws BadRole {
+        int colon = spec.indexOf(':');
+        String name = colon < 0 ? spec : spec.substring(0, colon);
+        Integer count = null;
+        Integer min = null;
+        Integer max = null;
+        String type = null;
+        if (colon >= 0 && colon < spec.length() - 1) {
+            for (String kv : spec.substring(colon + 1).split(",")) {
+                int eq = kv.indexOf('=');
+                if (eq < 0) {
+                    throw new BadRole("--role " + spec + ": '" + kv + "' is not KEY=VALUE (keys: count, min, max, type)");
+                }
+                String key = kv.substring(0, eq);
+                String value = kv.substring(eq + 1);
+                switch (key) {
+                    case "count" -> count = number(spec, key, value);
+                    case "min" -> min = number(spec, key, value);
+                    case "max" -> max = number(spec, key, value);
+                    case "type" -> type = value;
+                    default -> throw new BadRole("--role " + spec + ": unknown key '" + key + "' (keys: count, min, max, type)");
+                }
+            }
+        }
+        return new ClusterRole(name, type, null, count, min, max);
+    }
+
+    private static int number(String spec, String key, String value) throws BadRole {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new BadRole("--role " + spec + ": " + key + " must be a whole number (got '" + value + "')");
+        }
+    }
+
+    /** Prints a cluster: a summary, then its members (with their connection parameters), then the notes. */
+    static void print(ClientCommand cmd, ClusterInfo c) throws Exception {
+        if (cmd.json()) {
+            cmd.printJson(c);
+            return;
+        }
+        Table t = new Table("FIELD", "VALUE")
+                .row("name", c.name())
+                .row("owner", c.owner())
+                .row("software", c.softwareUrl())
+                .row("topology", c.topology().json())
+                .row("primary", c.primary())
+                .row("task", c.task())
+                .row("roles", roles(c));
+        if (c.lastError() != null) {
+            t.row("last error", c.lastError());
+        }
+        t.print(cmd.out());
+        if (c.members() != null) {
+            Table m = new Table("MEMBER", "ROLE", "NODE", "PARTITION", "STATE", "CONNECTION");
+            for (ClusterMember x : c.members()) {
+                String state = (x.requestedState() == null ? "?" : x.requestedState().json())
+                        + (x.reportedState() == null ? " (not reported)" : " / " + x.reportedState().json());
+                m.row(x.name(), x.role(), x.node(), x.partition(), state, new TreeMap<>(x.connectionParameters()).entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
+            }
+            cmd.out().println();
+            m.print(cmd.out());
+        }
+        for (String note : c.notes() == null ? List.<String>of() : c.notes()) {
+            cmd.out().println("note: " + note);
+        }
+        cmd.out().flush();
+    }
+
+    /** {@code db=3 (2-9, mariadb)}, one per role. */
+    static String roles(ClusterInfo c) {
+        return c.roles().stream().map(r -> r.name() + "=" + r.count() + " (" + r.min() + "-" + r.max() + ", " + r.softwareType() + ")")
+                .collect(Collectors.joining(" "));
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create cluster NAME of release URL and place its members, spread over the nodes you may use"
+                    + " (the release is supplied to them for you).")
+    public static final class Create extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "URL", description = "the software release")
+        String url;
+
+        @Option(names = "--role", required = true, paramLabel = "ROLE:count=N,min=N,max=N,type=T",
+                description = "a member type (repeatable), e.g. db:count=3,min=2,max=9")
+        List<String> roles = new ArrayList<>();
+
+        @Option(names = "--topology", paramLabel = "flex|failover", description = "flex (default): every member up;"
+                + " failover: one primary, the others replicas")
+        String topology;
+
+        @Option(names = "--param", paramLabel = "KEY=VALUE", description = "a parameter of every member (repeatable)")
+        Map<String, String> params = new LinkedHashMap<>();
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            List<ClusterRole> parsed = new ArrayList<>();
+            ClusterTopology top;
+            try {
+                for (String r : roles) {
+                    parsed.add(parseRole(r));
+                }
+                top = topology == null ? null : ClusterTopology.parse(topology);
+            } catch (BadRole | IllegalArgumentException e) {
+                err().println(spec.qualifiedName() + ": " + (e instanceof BadRole ? "" : "--topology: ") + e.getMessage());
+                err().flush();
+                return Main.EXIT_USAGE;
+            }
+            print(this, client.createCluster(new ClusterRequest(name, url, top, new LinkedHashMap<>(params), parsed)));
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Your clusters (the admin: every cluster): names, sizes, primary, task.")
+    public static final class ListClusters extends ClientCommand {
+        @Option(names = "--detailed", description = "every member too, with its node, state and connection parameters")
+        boolean detailed;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            List<ClusterInfo> all = client.clusters(detailed);
+            if (json()) {
+                printJson(all);
+                return Main.EXIT_OK;
+            }
+            if (detailed) {
+                for (ClusterInfo c : all) {
+                    print(this, c);
+                    out().println();
+                }
+                out().flush();
+                return Main.EXIT_OK;
+            }
+            Table t = new Table("NAME", "OWNER", "TOPOLOGY", "ROLES", "PRIMARY", "TASK");
+            for (ClusterInfo c : all) {
+                t.row(c.name(), c.owner(), c.topology().json(), roles(c), c.primary(), c.task());
+            }
+            t.print(out());
+            out().flush();
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "One cluster and every member.")
+    public static final class Show extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            print(this, client.cluster(name));
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "grow", mixinStandardHelpOptions = true,
+            description = "Add members of a role (refused above the role's maximum, and while the cluster is busy).")
+    public static final class Grow extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--role", required = true, paramLabel = "ROLE")
+        String role;
+
+        @Option(names = "--count", paramLabel = "K", description = "how many members to add (default 1)")
+        Integer count;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            print(this, client.growCluster(name, role, count));
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "shrink", mixinStandardHelpOptions = true,
+            description = "Drop members (db.2 or NAME/db.2), all at once; refused when a role would go under its minimum,"
+                    + " for the primary, and while the cluster is busy.")
+    public static final class Shrink extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "MEMBER")
+        List<String> members = new ArrayList<>();
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            print(this, client.shrinkCluster(name, members));
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "promote", mixinStandardHelpOptions = true,
+            description = "Make MEMBER the primary of a failover cluster; refused while the primary is healthy, unless --force.")
+    public static final class Promote extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "MEMBER")
+        String member;
+
+        @Option(names = "--force", description = "even over a healthy primary")
+        boolean force;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            print(this, client.promoteCluster(name, member, force));
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "destroy", mixinStandardHelpOptions = true,
+            description = "Destroy every member and forget the cluster (refused while it is busy).")
+    public static final class Destroy extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            ClusterInfo c = client.destroyCluster(name);
+            NodeAdminCommands.report(this, c, "destroying cluster " + c.name() + ": its "
+                    + (c.members() == null ? 0 : c.members().size()) + " members are being destroyed by their nodes");
+            return Main.EXIT_OK;
+        }
+    }
+}

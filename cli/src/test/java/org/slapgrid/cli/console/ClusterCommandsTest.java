@@ -1,0 +1,111 @@
+package org.slapgrid.cli.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.cli.Main;
+import org.slapgrid.master.Master;
+import org.slapgrid.master.MasterConfig;
+import org.slapgrid.slap.SlapClient;
+
+/** {@code slapos cluster ...} against a real master with two registered nodes: text, --json, refusals and exit codes. */
+class ClusterCommandsTest {
+    static final String SR = "https://example.org/sr/cluster.cfg";
+    @TempDir
+    Path tmp;
+    Master master;
+    Path tokenFile;
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream oldOut;
+    PrintStream oldErr;
+
+    @BeforeEach
+    void start() {
+        master = Master.start(MasterConfig.defaults(tmp.resolve("master")).withListen("127.0.0.1", 0)
+                .withAuthCacheTtl(Duration.ZERO));
+        tokenFile = master.config().adminTokenFile();
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void stop() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+        master.close();
+    }
+
+    private int slapos(String... args) {
+        out.reset();
+        err.reset();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--master-url", master.url().toString(), "--token-file", tokenFile.toString()));
+        return Main.run(all.toArray(String[]::new));
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    private JsonNode json() throws Exception {
+        return new ObjectMapper().readTree(stdout());
+    }
+
+    @Test
+    void createListShowGrowShrinkDestroy() throws Exception {
+        SlapClient admin = SlapClient.builder(master.url()).token(java.nio.file.Files.readString(tokenFile).strip()).build();
+        admin.registerNode("n1", List.of("slappart0", "slappart1"));
+        admin.registerNode("n2", List.of("slappart0", "slappart1"));
+
+        assertThat(slapos("cluster", "create", "db", SR, "--role", "db:count=3,min=2,max=3,type=mariadb",
+                "--topology", "failover", "--param", "k=v")).isZero();
+        assertThat(stdout()).contains("primary", "db.0", "db=3 (2-3, mariadb)", "MEMBER", "n1", "n2")
+                .contains("note: db.2 shares node n1 with db.0 (role db): no other node has a free partition");
+
+        assertThat(slapos("cluster", "list")).isZero();
+        assertThat(stdout()).contains("NAME", "db", "failover", "db=3 (2-3, mariadb)", "NONE").doesNotContain("MEMBER");
+        assertThat(slapos("cluster", "list", "--detailed", "--json")).isZero();
+        assertThat(json().get(0).get("members")).hasSize(3);
+        assertThat(slapos("cluster", "show", "db", "--json")).isZero();
+        assertThat(json().get("members").get(1).get("node").asText()).isEqualTo("n2");
+
+        assertThat(slapos("cluster", "grow", "db", "--role", "db")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(stderr()).contains("slapos cluster grow: grow would give role 'db' 4 members, over its maximum of 3 (max)"
+                + " [cluster_rule, HTTP 422]");
+        assertThat(slapos("cluster", "shrink", "db", "db.1", "db.2")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(stderr()).contains("under its minimum of 2 (min) [cluster_rule, HTTP 422]");
+        assertThat(slapos("cluster", "shrink", "db", "db/db.2", "--json")).isZero();
+        assertThat(json().get("members")).hasSize(2);
+        assertThat(slapos("cluster", "promote", "db", "db.1")).isZero();
+        assertThat(stdout()).contains("db.1");
+
+        assertThat(slapos("cluster", "create", "x", SR, "--role", "db:count=three")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(stderr()).contains("--role db:count=three: count must be a whole number (got 'three')");
+        assertThat(slapos("cluster", "show", "nope")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(stderr()).contains("you have no cluster 'nope' [unknown_cluster, HTTP 404]");
+
+        assertThat(slapos("cluster", "destroy", "db")).isZero();
+        assertThat(stdout()).contains("destroying cluster db: its 2 members are being destroyed by their nodes");
+        assertThat(slapos("cluster", "list", "--json")).isZero();
+        assertThat(json()).isEmpty();
+    }
+}
