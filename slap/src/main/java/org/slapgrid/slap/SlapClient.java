@@ -353,24 +353,17 @@ public final class SlapClient {
         return call(method, path, body, json.constructType(type));
     }
 
-    /** Bodies above this many bytes are sent only once the master said it will take them. */
-    static final int EXPECT_CONTINUE_ABOVE = 64 * 1024;
-
     private <T> T call(String method, String path, Object body, JavaType type) {
-        byte[] bytes;
+        HttpRequest.BodyPublisher publisher;
         try {
-            bytes = body == null ? null : json.writeValueAsBytes(body);
+            publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(json.writeValueAsBytes(body));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot encode request: " + e.getOriginalMessage(), e);
         }
-        HttpRequest.Builder rb = request(path).timeout(timeout).method(method,
-                bytes == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes));
-        if (bytes != null) {
+        HttpRequest.Builder rb = request(path).timeout(timeout).method(method, publisher);
+        if (body != null) {
             rb.header("Content-Type", JSON);
-            // A master refuses an oversized body (413) from its Content-Length alone and may close the
-            // connection while the body is still being written, which loses the refusal: with
-            // "Expect: 100-continue" it answers before the body is sent.
-            rb.expectContinue(bytes.length > EXPECT_CONTINUE_ABOVE);
         }
         return read(send(rb.build()), type);
     }
