@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
@@ -312,9 +313,29 @@ public final class MasterApi {
         write(ctx, new ApiError(code, message));
     }
 
+    /**
+     * Reads and drops an oversized body of moderate size before the 413 is sent. Jetty closes a
+     * connection whose request content was left unread, and a client still writing its body then sees
+     * the connection reset instead of the refusal; a body past {@code DRAIN_FACTOR} times the limit is
+     * not worth reading, and such a client may see the reset.
+     */
+    private void drainOversized(Context ctx) {
+        if (ctx.contentLength() > DRAIN_FACTOR * maxBody) {
+            return;
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            // the client went away: nothing to answer
+        }
+    }
+
+    private static final long DRAIN_FACTOR = 4;
+
     /** Reads a JSON body of at most {@code maxBody} bytes into {@code type}, refusing unknown fields. */
     <T> T body(Context ctx, Class<T> type) {
         if (ctx.contentLength() > maxBody) {
+            drainOversized(ctx);
             throw new ApiException(413, "too_large", "the request body is larger than " + maxBody + " bytes");
         }
         byte[] bytes;
