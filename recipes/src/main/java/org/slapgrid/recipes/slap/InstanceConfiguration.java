@@ -21,6 +21,9 @@ import java.util.Objects;
  * @param instanceGuid       the instance's id at the master (may be empty)
  * @param sharedInstances    the shared instances ("slaves") hosted here, each a parameter map
  *                           that includes {@code slave_reference}
+ * @param cluster            for a member of a cluster, what the master says of it (keys
+ *                           {@code cluster}, {@code topology}, {@code role}, {@code index},
+ *                           {@code primary}, {@code members}); empty otherwise
  */
 public record InstanceConfiguration(
         String nodeId,
@@ -34,7 +37,17 @@ public record InstanceConfiguration(
         String instanceTitle,
         String rootInstanceTitle,
         String instanceGuid,
-        List<Map<String, Object>> sharedInstances) {
+        List<Map<String, Object>> sharedInstances,
+        Map<String, Object> cluster) {
+
+    /** An instance in no cluster. */
+    public InstanceConfiguration(String nodeId, String partitionId, String softwareReleaseUrl, String softwareType,
+                                 String requestedState, Map<String, Object> parameters, List<String> ipv4, List<String> ipv6,
+                                 String instanceTitle, String rootInstanceTitle, String instanceGuid,
+                                 List<Map<String, Object>> sharedInstances) {
+        this(nodeId, partitionId, softwareReleaseUrl, softwareType, requestedState, parameters, ipv4, ipv6, instanceTitle,
+                rootInstanceTitle, instanceGuid, sharedInstances, Map.of());
+    }
 
     public InstanceConfiguration {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -51,5 +64,6 @@ public record InstanceConfiguration(
         rootInstanceTitle = rootInstanceTitle == null ? "" : rootInstanceTitle;
         instanceGuid = instanceGuid == null ? "" : instanceGuid;
         sharedInstances = sharedInstances == null ? List.of() : List.copyOf(sharedInstances);
+        cluster = cluster == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(cluster));
     }
 }

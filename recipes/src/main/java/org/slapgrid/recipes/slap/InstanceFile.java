@@ -17,7 +17,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * instance configuration ({@code node-id}, {@code partition-id}, {@code software-release-url},
  * {@code software-type}, {@code requested-state}, {@code parameters}, {@code ipv4},
  * {@code ipv6}, {@code instance-title}, {@code root-instance-title}, {@code instance-guid},
- * {@code shared-instances}); the output is canonical (sorted keys, indented), so equal
+ * {@code shared-instances}), and {@code cluster} for a cluster's member only (so the file of an
+ * instance in no cluster is what it always was); the output is canonical (sorted keys, indented), so equal
  * configurations give equal files (the node hashes them to decide whether to converge).
  */
 public final class InstanceFile {
@@ -43,6 +44,9 @@ public final class InstanceFile {
         doc.put("root-instance-title", c.rootInstanceTitle());
         doc.put("instance-guid", c.instanceGuid());
         doc.put("shared-instances", c.sharedInstances());
+        if (!c.cluster().isEmpty()) {
+            doc.put("cluster", c.cluster());
+        }
         try {
             return JSON.writeValueAsString(doc) + "\n";
         } catch (JsonProcessingException e) {
@@ -64,7 +68,8 @@ public final class InstanceFile {
                 string(doc, "instance-title", ""),
                 string(doc, "root-instance-title", ""),
                 string(doc, "instance-guid", ""),
-                maps(doc, "shared-instances"));
+                maps(doc, "shared-instances"),
+                map(doc, "cluster"));
     }
 
     static String string(Map<String, Object> doc, String key, String defaultValue) {

@@ -22,7 +22,10 @@ import org.slapgrid.recipes.support.NamedFactory;
  * {@code slap-software-type}, {@code instance-state}, {@code slap-computer-id},
  * {@code slap-computer-partition-id}, {@code slap-software-release-url}, {@code instance-title},
  * {@code root-instance-title}, {@code instance-guid}, {@code ipv4}, {@code ipv6} (structured
- * lists), {@code ipv4-random}, {@code ipv6-random}, {@code slave-instance-list} (structured).
+ * lists), {@code ipv4-random}, {@code ipv6-random}, {@code slave-instance-list} (structured), and
+ * for a cluster's member (docs/clusters.md) {@code cluster} (structured: name, topology, role,
+ * index, primary, members with role, node, partition and connection parameters) with
+ * {@code cluster-name}, {@code cluster-role}, {@code cluster-index} and {@code cluster-primary}.
  *
  * <p>Defaults are the profile's own {@code configuration.<name> = value} options; a parameter
  * that is absent, null or the empty string counts as no value and leaves the default.
@@ -95,6 +98,14 @@ public final class SlapConfigurationRecipe implements Recipe {
         config.ipv4().stream().sorted().findFirst().ifPresent(ip -> options.put("ipv4-random", ip));
         config.ipv6().stream().sorted().findFirst().ifPresent(ip -> options.put("ipv6-random", ip));
         options.putObject("slave-instance-list", config.sharedInstances());
+        if (!config.cluster().isEmpty()) {
+            Map<String, Object> cluster = config.cluster();
+            options.putObject("cluster", sorted(cluster));
+            options.put("cluster-name", String.valueOf(cluster.get("cluster")));
+            options.put("cluster-role", String.valueOf(cluster.get("role")));
+            options.put("cluster-index", String.valueOf(cluster.get("index")));
+            options.put("cluster-primary", cluster.get("primary") == null ? "" : String.valueOf(cluster.get("primary")));
+        }
     }
 
     /** Nested maps sorted too, for the same reason. */

@@ -38,6 +38,20 @@ class InstanceFileTest {
     }
 
     @Test
+    void aClusterMembersFileCarriesItsClusterAndOtherFilesDoNot() throws Exception {
+        InstanceConfiguration lone = new InstanceConfiguration("node-1", "slappart3", "file:///sr/software.cfg", "db",
+                "started", Map.of(), List.of(), List.of(), "db", "db", "i-1", List.of());
+        assertThat(InstanceFile.encode(lone)).doesNotContain("\"cluster\"");
+        Map<String, Object> cluster = Map.of("cluster", "c", "role", "db", "index", 1, "primary", "db.0",
+                "members", List.of(Map.of("name", "db.0", "node", "n1"), Map.of("name", "db.1", "node", "n2")));
+        InstanceConfiguration member = new InstanceConfiguration("node-1", "slappart3", "file:///sr/software.cfg", "db",
+                "started", Map.of(), List.of(), List.of(), "c/db.1", "c/db.1", "i-2", List.of(), cluster);
+        Path file = tmp.resolve("instance.json");
+        Files.writeString(file, InstanceFile.encode(member));
+        assertThat(LocalSlapInstance.beside(file).configuration().cluster()).isEqualTo(cluster);
+    }
+
+    @Test
     void aKeyOfTheWrongTypeIsAnErrorNamingIt() {
         assertThatThrownBy(() -> InstanceFile.decode(Map.of("parameters", "not an object")))
                 .isInstanceOf(SlapException.class).hasMessageContaining("'parameters'");

@@ -74,6 +74,26 @@ class SlapRecipesTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void slapconfigurationGivesAClusterMemberItsPeers() throws Exception {
+        Map<String, Object> doc = new java.util.TreeMap<>((Map<String, Object>) Json.parse(Files.readString(dir.resolve("instance.json"))));
+        doc.put("cluster", Map.of("cluster", "c", "topology", "failover", "role", "db", "index", 1, "primary", "db.0",
+                "members", List.of(Map.of("name", "db.0", "node", "n1", "connectionParameters", Map.of("url", "mysql://a")),
+                        Map.of("name", "db.1", "node", "n2", "connectionParameters", Map.of()))));
+        Files.writeString(dir.resolve("instance.json"), Json.writePretty(doc));
+        buildout.section("slap-configuration", "recipe", "slapos.cookbook:slapconfiguration");
+        buildout.install("slap-configuration");
+        var options = buildout.section("slap-configuration");
+        assertThat(options.get("cluster-name")).isEqualTo("c");
+        assertThat(options.get("cluster-role")).isEqualTo("db");
+        assertThat(options.get("cluster-index")).isEqualTo("1");
+        assertThat(options.get("cluster-primary")).isEqualTo("db.0");
+        Map<String, Object> cluster = (Map<String, Object>) options.getObject("cluster");
+        assertThat(cluster.get("members").toString()).contains("mysql://a", "n2");
+        assertThat(buildout.update("slap-configuration")).isEmpty();
+    }
+
+    @Test
     void slapconfigurationFollowsChangedParameters() throws Exception {
         buildout.section("c", "recipe", "slapos.cookbook:slapconfiguration", "configuration.ram", "1");
         buildout.create("c");

@@ -299,7 +299,15 @@ public final class PartitionReconciler {
         return InstanceFile.encode(new InstanceConfiguration(config.nodeId(), partition.id(), instance.softwareUrl(),
                 instance.softwareType(), instance.requestedState().json(),
                 instance.parameters() == null ? Map.of() : instance.parameters(), List.of(partition.ipv4()), List.of(),
-                instance.name(), instance.rootName() == null ? instance.name() : instance.rootName(), instance.id(), List.of()));
+                instance.name(), instance.rootName() == null ? instance.name() : instance.rootName(), instance.id(), List.of(),
+                clusterOf(instance)));
+    }
+
+    /** A cluster member's peers and primary as the master sent them (docs/clusters.md), as JSON values. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> clusterOf(Instance instance) {
+        return instance.cluster() == null ? Map.of()
+                : org.slapgrid.slap.Json.lenient().convertValue(instance.cluster(), Map.class);
     }
 
     /** A bad value never blocks a destruction: the default is used, and the report says why. */
