@@ -316,6 +316,8 @@ public final class InstanceService {
     static void deleteInstance(Connection c, Instance i) throws SQLException {
         CredentialStore.revoke(c, Principal.Kind.INSTANCE, i.id());
         Sql.update(c, "DELETE FROM bang WHERE instance_id = ?", i.id());
+        // A member whose instance is gone (its node deleted) is no member any more: no row points at nothing.
+        Sql.update(c, "DELETE FROM cluster_member WHERE instance_id = ?", i.id());
         Sql.update(c, "DELETE FROM instance WHERE id = ?", i.id());
     }
 

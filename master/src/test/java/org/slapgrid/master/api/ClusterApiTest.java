@@ -215,6 +215,15 @@ class ClusterApiTest {
     }
 
     @Test
+    void aDeletedNodesMembersLeaveTheCluster() {
+        createDb(2, 1, 4, ClusterTopology.FLEX);
+        admin.deleteNode("n2");
+        assertThat(alice.cluster("db").members()).extracting(ClusterMember::name, ClusterMember::node)
+                .containsExactly(tuple("db.0", "n1"));
+        assertThat(alice.growCluster("db", "db", 1).members()).extracting(ClusterMember::name).containsExactly("db.0", "db.2");
+    }
+
+    @Test
     void promoteNeedsAFailoverClusterAndAnUnhealthyPrimaryOrForce() {
         createDb(2, 1, 4, ClusterTopology.FAILOVER);
         String p0 = instanceOf(n1.nodeInfo("n1"), "db/db.0").partition();
