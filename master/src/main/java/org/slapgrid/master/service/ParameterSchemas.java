@@ -12,6 +12,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -72,11 +73,25 @@ public final class ParameterSchemas {
     public Map<String, String> validate(String softwareUrl, String softwareType, Map<String, Object> parameters) {
         Map<String, String> errors = new TreeMap<>();
         find(softwareUrl, softwareType).ifPresent(schema -> {
-            for (ValidationMessage m : schema.compiled().validate(JSON.valueToTree(parameters))) {
+            for (ValidationMessage m : schema.compiled().validate(JSON.valueToTree(given(parameters)))) {
                 errors.merge(field(m), m.getError(), (a, b) -> a + "; " + b);
             }
         });
         return errors;
+    }
+
+    /**
+     * The parameters that carry a value: an empty one counts as none (design, glossary: the profile's
+     * default applies), so it is not held against the schema's type or pattern.
+     */
+    private static Map<String, Object> given(Map<String, Object> parameters) {
+        Map<String, Object> given = new LinkedHashMap<>();
+        parameters.forEach((k, v) -> {
+            if (v != null && !"".equals(v)) {
+                given.put(k, v);
+            }
+        });
+        return given;
     }
 
     /** Refuses invalid parameters with 422 invalid_parameters, naming each field. */

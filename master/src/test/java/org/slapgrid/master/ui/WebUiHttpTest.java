@@ -148,6 +148,9 @@ class WebUiHttpTest {
                     assertThat(e.getMessage()).contains("parameter 'memory'");
                 });
         assertThat(admin.request(InstanceRequest.of("db", release, Map.of("memory", 64))).parameters()).containsEntry("memory", 64);
+        // an empty value counts as none (the profile's default applies): the schema's pattern does not apply to it
+        assertThat(admin.request(InstanceRequest.of("db", release, Map.of("memory", "", "port", "3310"))).parameters())
+                .containsEntry("memory", "");
     }
 
     @Test
