@@ -1,6 +1,7 @@
 package org.slapgrid.node.releases;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -29,6 +30,7 @@ import org.slapgrid.node.supervisor.CrashReport;
 import org.slapgrid.node.supervisor.CrashSummary;
 import org.slapgrid.node.supervisor.CrashWatcher;
 import org.slapgrid.node.supervisor.WatchSettings;
+import org.slapgrid.slap.SlapException;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceRequest;
 import org.slapgrid.slap.model.InstanceState;
@@ -169,13 +171,12 @@ class MariaDbReleaseTest {
                 await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                         .untilAsserted(() -> assertThat(sql(urlB, "SELECT DATABASE()")).isEqualTo("shop"));
 
-                // a parameter the schema refuses fails the run with a message naming it
-                n.admin().request(n.request("db-bad", url, Map.of("port", 80)));
-                assertThat(n.converge()).filteredOn(o -> o.partition().equals(pa.id())).extracting(PartitionOutcome::kind)
-                        .containsExactly(PartitionOutcome.Kind.FAILED);
-                Instance bad = n.admin().info("db-bad");
-                assertThat(bad.reportedState()).isEqualTo(InstanceState.ERROR);
-                assertThat(bad.errorLog()).contains("port");
+                // a parameter the release's schema refuses is refused by the master, naming it, before any node sees it
+                assertThatThrownBy(() -> n.admin().request(n.request("db-bad", url, Map.of("port", 80))))
+                        .isInstanceOfSatisfying(SlapException.class, e -> {
+                            assertThat(e.status()).isEqualTo(422);
+                            assertThat(e.getMessage()).contains("parameter 'port'");
+                        });
             }
         }
     }
