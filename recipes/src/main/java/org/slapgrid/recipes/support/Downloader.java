@@ -77,7 +77,7 @@ public final class Downloader {
                     throw Failures.of(section, urlOption, "cannot download " + url + " in offline mode (not in the download cache)");
                 }
                 buildout.log(section, "Downloading " + url);
-                copyVerified(url, openHttp(url), checksum, target);
+                fetchRetryingTransientErrors(url, checksum, target);
                 if (cached.isPresent()) {
                     Files.createDirectories(cached.get().getParent());
                     Path temp = Files.createTempFile(cached.get().getParent(), ".download", ".tmp");
@@ -142,6 +142,35 @@ public final class Downloader {
             return Optional.empty();
         }
         return cacheDirectory().map(dir -> dir.resolve(Checksum.hex("SHA-256", url.getBytes(StandardCharsets.UTF_8))));
+    }
+
+    /** Attempts of one download: a connection reset or closed mid-transfer is usually gone a second later. */
+    private static final int DOWNLOAD_ATTEMPTS = 3;
+
+    /**
+     * Fetches {@code url} into {@code target}, trying again after a transient network error (an
+     * I/O error: reset, closed, timed out), as {@code curl --retry} does. An HTTP error status or a
+     * checksum mismatch is an answer, not an accident, and is never retried.
+     */
+    private void fetchRetryingTransientErrors(String url, Optional<Checksum> checksum, Path target) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                copyVerified(url, openHttp(url), checksum, target);
+                return;
+            } catch (IOException e) {
+                if (attempt >= DOWNLOAD_ATTEMPTS || Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                buildout.log(section, "Download of " + url + " failed (" + e + "); trying again ("
+                        + (attempt + 1) + " of " + DOWNLOAD_ATTEMPTS + ")");
+                try {
+                    Thread.sleep(500L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     private InputStream openHttp(String url) throws IOException {

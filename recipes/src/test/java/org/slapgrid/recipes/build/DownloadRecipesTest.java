@@ -104,6 +104,28 @@ class DownloadRecipesTest {
     }
 
     @Test
+    void aConnectionClosedMidTransferIsTriedAgainAndAPersistentOneFailsNamingTheUrl() throws Exception {
+        byte[] data = Archives.tarGz(TREE);
+        server.files.put("/flaky.tar.gz", data);
+        String url = server.url("/flaky.tar.gz");
+        buildout.section("u", "recipe", "slapos.recipe.build:download-unpacked", "url", url, "md5sum", md5(data));
+        server.brokenAnswers.set(1);
+        Path destination = dir.resolve("parts/u");
+        assertThat(buildout.install("u")).containsExactly(destination);
+        assertThat(server.requests).as("one broken answer, one good").hasValue(2);
+        assertThat(listing(destination)).as("the whole archive, unpacked once").isNotEmpty();
+
+        buildout.section("v", "recipe", "slapos.recipe.build:download-unpacked", "url", url, "md5sum", md5(data));
+        server.requests.set(0);
+        server.brokenAnswers.set(10);
+        assertThatThrownBy(() -> buildout.install("v"))
+                .isInstanceOf(BuildoutException.class)
+                .hasMessageContaining("[v] url")
+                .hasMessageContaining("cannot download " + url);
+        assertThat(server.requests).as("three attempts, then the error").hasValue(3);
+    }
+
+    @Test
     void wrongChecksumFailsNamingUrlAndChecksumAndLeavesNothing() throws Exception {
         byte[] data = Archives.tarGz(TREE);
         server.files.put("/pkg.tar.gz", data);
