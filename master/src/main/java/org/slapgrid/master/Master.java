@@ -88,6 +88,7 @@ public final class Master implements AutoCloseable {
             NodeService nodeService = new NodeService(db, listener, limits);
             InstanceService instanceService = new InstanceService(db, listener, limits);
             ui[0] = new UiRoutes(nodeService, instanceService, credentials, new WebViews(db));
+            instanceService.onStatusReport(ui[0].statusListener());
             // Changes committed through other masters on the same PostgreSQL (their NOTIFY): the
             // same listeners, and the node's cached document is dropped.
             feed = ChangeFeed.start(db, changed -> {

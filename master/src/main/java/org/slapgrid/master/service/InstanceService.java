@@ -39,6 +39,17 @@ public final class InstanceService {
     private final RateLimiter bangs;
     private final RateLimiter publishes;
     private final ParameterSchemas schemas = new ParameterSchemas();
+    private volatile StatusListener statusListener = (instanceId, owner) -> { };
+
+    /**
+     * Told, after commit, that a node reported an instance's status tree. Kept apart from the
+     * {@link ChangeListener}: a status tree is nothing the node must re-read, so it bumps no version
+     * and wakes no long-poll; only the web UI's live pages want it.
+     */
+    @FunctionalInterface
+    public interface StatusListener {
+        void reported(String instanceId, String owner);
+    }
 
     public InstanceService(Database db, ChangeListener listener) {
         this(db, listener, Limits.defaults());
@@ -50,6 +61,11 @@ public final class InstanceService {
         this.limits = limits;
         this.bangs = new RateLimiter(limits.bangRate(), "bangs");
         this.publishes = new RateLimiter(limits.publishRate(), "changes of connection parameters");
+    }
+
+    /** Who hears of status trees (one listener: the master wires the web UI's live feed here). */
+    public void onStatusReport(StatusListener l) {
+        this.statusListener = Objects.requireNonNull(l);
     }
 
     /** The answer to a request: the instance, and whether it was created (201) or found (200). */
@@ -374,12 +390,13 @@ public final class InstanceService {
             throw ParameterCheck.limit("lastError is longer than " + STATUS_MAX_TEXT + " characters");
         }
         long now = System.currentTimeMillis();
-        db.transaction(c -> {
+        Instance reported = db.transaction(c -> {
             Instance i = inPartition(c, who, nodeId, partition);
             Sql.update(c, "UPDATE instance SET status_json = ?, status_at = ? WHERE id = ?",
                     InstanceRows.json(new PartitionStatus(status.services(), status.promises(), status.lastError(), null)), now, i.id());
-            return null;
+            return i;
         });
+        statusListener.reported(reported.id(), reported.owner());
     }
 
     /** The status tree of one of the user's instances (404 until its node reported one). */

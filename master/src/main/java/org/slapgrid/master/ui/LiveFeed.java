@@ -63,6 +63,21 @@ final class LiveFeed implements AutoCloseable {
         }
     }
 
+    /**
+     * A node reported an instance's status tree (services, promises): the pages of the users who
+     * see that instance re-read their live regions. Status reports write no audit row (a node
+     * sends one whenever a service or promise changes), so the tailer never sees them;
+     * they come from this master's own API only, and a page served by another master sharing the
+     * database shows them at its next change.
+     */
+    void statusReported(String instanceId, String owner) {
+        for (Client c : clients) {
+            if (c.user.admin() || c.user.subject().equals(owner)) {
+                c.offer(new Event("change", "instance.status"));
+            }
+        }
+    }
+
     /** Adopts an SSE connection of {@code user}; false (and the connection closed) when there are too many. */
     boolean add(Principal user, SseClient sse) {
         if (clients.size() >= MAX_CLIENTS) {

@@ -71,6 +71,11 @@ public final class UiRoutes implements AutoCloseable {
         return ids -> live.poke();
     }
 
+    /** Told after a node's status report commits in this master: the instance's live page re-reads its status tree. */
+    public InstanceService.StatusListener statusListener() {
+        return live::statusReported;
+    }
+
     @FunctionalInterface
     private interface Page {
         void handle(Context ctx, UiSession session) throws Exception;

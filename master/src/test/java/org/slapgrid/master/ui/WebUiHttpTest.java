@@ -34,6 +34,7 @@ class WebUiHttpTest {
     SlapClient admin;
     String adminToken;
     String release;
+    SlapClient node;
     final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     @BeforeEach
@@ -44,7 +45,8 @@ class WebUiHttpTest {
         NodeCredentials n = admin.registerNode("node-1", List.of("slappart0", "slappart1"));
         release = Path.of("..", "software-releases", "mariadb", "software.cfg").toAbsolutePath().normalize().toString();
         admin.supply(release, "node-1", SupplyState.AVAILABLE);
-        SlapClient.builder(master.url()).token(n.secret()).build().reportSoftware("node-1", release, SoftwareState.AVAILABLE, null);
+        node = SlapClient.builder(master.url()).token(n.secret()).timeout(Duration.ofSeconds(10)).build();
+        node.reportSoftware("node-1", release, SoftwareState.AVAILABLE, null);
     }
 
     @AfterEach
@@ -167,5 +169,31 @@ class WebUiHttpTest {
                 "p.memory", "64", "p.character-set", "latin1"));
         assertThat(ok.statusCode()).isEqualTo(303);
         assertThat(admin.info("db").parameters()).containsEntry("memory", 64).containsEntry("character-set", "latin1");
+    }
+
+    @Test
+    void aStatusReportWakesTheLiveFeedOfTheInstancesOwnerOnly() throws Exception {
+        Instance db = admin.request(InstanceRequest.of("db", release, Map.of()));
+        String bob = admin.createUserToken("bob", false).token();
+        java.util.concurrent.BlockingQueue<String> adminLines = events(login(adminToken));
+        java.util.concurrent.BlockingQueue<String> bobLines = events(login(bob));
+        assertThat(adminLines.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("event: hello");
+        assertThat(bobLines.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("event: hello");
+        node.reportStatus("node-1", db.partition(), new org.slapgrid.slap.model.PartitionStatus(
+                List.of(new org.slapgrid.slap.model.PartitionStatus.Service("mariadbd", "RUNNING", 4242, 1L, 0)),
+                List.of(), null, null));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+                .until(() -> "data: instance.status".equals(adminLines.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS)));
+        assertThat(bobLines).as("bob sees nothing of the admin's instance").noneMatch(l -> l.contains("instance.status"));
+    }
+
+    /** The lines of the live feed's stream for {@code cookie}, as they arrive. */
+    java.util.concurrent.BlockingQueue<String> events(String cookie) {
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        HttpRequest r = HttpRequest.newBuilder(master.url().resolve("/ui/events")).header("Cookie", cookie)
+                .header("Accept", "text/event-stream").GET().build();
+        http.sendAsync(r, HttpResponse.BodyHandlers.ofLines()).thenAccept(resp -> resp.body()
+                .filter(l -> !l.isBlank() && !l.startsWith(":")).forEach(lines::add));
+        return lines;
     }
 }
