@@ -150,7 +150,12 @@ public final class SlapClient {
 
     /** Declares the node's partitions (after format); new ones become free partitions. */
     public void reportFormat(String nodeId, List<String> partitions) {
-        call("PUT", "api/v1/nodes/" + seg(nodeId) + "/partitions", new FormatReport(partitions), Void.class);
+        reportFormat(nodeId, partitions, null);
+    }
+
+    /** The same, with each partition's address (by partition id), which cluster members' peers see. */
+    public void reportFormat(String nodeId, List<String> partitions, java.util.Map<String, String> addresses) {
+        call("PUT", "api/v1/nodes/" + seg(nodeId) + "/partitions", new FormatReport(partitions, addresses), Void.class);
     }
 
     /** Reports the state of a supplied software release (building, available, error with log, destroyed). */

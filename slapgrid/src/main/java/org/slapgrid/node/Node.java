@@ -76,7 +76,7 @@ public final class Node {
         BuildUsers builders = BuildUsers.currentUser();
         if (config.multiUser()) {
             runtime = runtime.readableCopy(config.stateDirectory().resolve("lib"));
-            builders = BuildUsers.perRelease(BuildUsers.DEFAULT_PREFIX);
+            builders = BuildUsers.perRelease(config.buildUserPrefix());
         }
         return assemble(config, master, supervisor, runtime, builders, PromiseRunner.DEFAULT_TIMEOUT, log);
     }

@@ -96,7 +96,7 @@ public final class NodeFixture implements AutoCloseable {
         if (ROOT) {
             new AddressGuard(nodeId).apply(partitions); // as `slapos node format` does
         }
-        node.reportFormat(nodeId, partitions.stream().map(Partition::id).toList());
+        node.reportFormat(nodeId, partitions.stream().map(Partition::id).toList(), NodeFormatter.addresses(partitions));
         runtime = ROOT ? NodeRuntime.current().readableCopy(config.stateDirectory().resolve("lib"))
                 : NodeRuntime.current();
         // as root, a build user per release, named after this fixture's users so that close() finds them

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 /** {@code slapos node format}: creates the partitions (users, directories, addresses). */
 @Command(name = "format", mixinStandardHelpOptions = true,
         description = {"Create the node's partitions (users, directories, addresses).",
-                "Create the node's partitions slappart0..N-1: as root a Unix user slapuserN per partition,",
+                "Create the node's partitions slappart0..N-1: as root a Unix user slapuserN per partition (user_base_name),",
                 "a directory with mode 0750 owned by it, and its own loopback address, which only that",
                 "user may send from (nftables table inet slapgrid-NODE, where nft is installed). Safe to run",
                 "again: it changes only what is missing and never touches an instance's data."})
@@ -64,7 +64,7 @@ public final class NodeFormatCommand implements Callable<Integer> {
         }
         try {
             org.slapgrid.node.Node.masterClient(config).reportFormat(config.nodeId(),
-                    result.partitions().stream().map(Partition::id).toList());
+                    result.partitions().stream().map(Partition::id).toList(), NodeFormatter.addresses(result.partitions()));
             return "Reported " + result.partitions().size() + " partitions to the master.";
         } catch (java.io.IOException | RuntimeException e) {
             return "Could not report the partitions to the master (run format again later): " + e.getMessage();
@@ -93,8 +93,14 @@ public final class NodeFormatCommand implements Callable<Integer> {
         if (removeConfinement) {
             return removeConfinement(config);
         }
-        var accounts = config.multiUser() ? new UnixAccounts() : new CurrentUserAccounts();
-        NodeFormatter.Result result = new NodeFormatter(config, accounts).format();
+        var accounts = config.multiUser() ? new UnixAccounts(config.userBaseName()) : new CurrentUserAccounts();
+        NodeFormatter.Result result;
+        try {
+            result = new NodeFormatter(config, accounts).format();
+        } catch (NodeConfigException e) {
+            System.err.println("slapos node format: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
         String addresses = enforceAddresses(config, result);
         String reported = reportToMaster(config, result);
         if (json) {

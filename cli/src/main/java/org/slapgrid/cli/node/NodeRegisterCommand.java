@@ -47,6 +47,10 @@ final class NodeRegisterCommand implements Callable<Integer> {
             + " addresses from (default 127.1.0.0/16); give each node on one machine its own.")
     String ipv4Network;
 
+    @Option(names = "--user-base-name", paramLabel = "PREFIX", description = "The partition users' name prefix"
+            + " (SlapOS's user_base_name; default slapuser: partition N runs as slapuserN); give each node on one machine its own.")
+    String userBaseName;
+
     @Option(names = "--force", description = "Overwrite an existing configuration.")
     boolean force;
 
@@ -64,6 +68,11 @@ final class NodeRegisterCommand implements Callable<Integer> {
         }
         if (!nodeId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
             System.err.println("slapos node register: --node-id: letters, digits, '.', '_' or '-' (at most 64), got '" + nodeId + "'");
+            return Main.EXIT_USAGE;
+        }
+        if (userBaseName != null && !userBaseName.matches(org.slapgrid.node.config.NodeConfigLoader.USER_BASE_NAME)) {
+            System.err.println("slapos node register: --user-base-name: 1 to 16 lower-case letters or digits, starting with a letter, got '"
+                    + userBaseName + "'");
             return Main.EXIT_USAGE;
         }
         SlapClient user = SlapClient.builder(URI.create(masterUrl)).token(token).timeout(Duration.ofSeconds(30)).build();
@@ -86,6 +95,9 @@ final class NodeRegisterCommand implements Callable<Integer> {
         }
         if (ipv4Network != null) {
             cfg.append("ipv4_network = ").append(ipv4Network).append('\n');
+        }
+        if (userBaseName != null) {
+            cfg.append("user_base_name = ").append(userBaseName).append('\n');
         }
         if (softwareRoot != null) {
             cfg.append("software_root = ").append(softwareRoot.toAbsolutePath()).append('\n');

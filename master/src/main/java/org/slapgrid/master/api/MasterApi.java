@@ -103,7 +103,8 @@ public final class MasterApi {
             ctx.status(204);
         });
         app.put("/api/v1/nodes/{node}/partitions", ctx -> {
-            nodes.reportFormat(who(ctx), ctx.pathParam("node"), body(ctx, FormatReport.class).partitions());
+            FormatReport report = body(ctx, FormatReport.class);
+            nodes.reportFormat(who(ctx), ctx.pathParam("node"), report.partitions(), report.addresses());
             ctx.status(204);
         });
         app.post("/api/v1/nodes/{node}/software", ctx -> {

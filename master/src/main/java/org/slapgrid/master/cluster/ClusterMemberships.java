@@ -59,7 +59,7 @@ public final class ClusterMemberships {
         List<ClusterMember> out = new ArrayList<>();
         for (ClusterRows.Member m : all) {
             if (!m.leaving()) {
-                out.add(new ClusterMember(m.shortName(), m.role(), m.index(), m.node(), m.partition(), null,
+                out.add(new ClusterMember(m.shortName(), m.role(), m.index(), m.node(), m.partition(), m.address(),
                         m.requestedState() == null ? null : RequestedState.parse(m.requestedState()),
                         m.reportedState() == null ? null : InstanceState.parse(m.reportedState()), m.connection()));
             }

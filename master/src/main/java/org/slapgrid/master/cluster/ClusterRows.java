@@ -31,7 +31,7 @@ final class ClusterRows {
 
     /** A member row with what its instance says (node, partition, states, connection parameters). */
     record Member(String role, int index, String instanceId, boolean leaving, String instanceName, String node,
-                  String partition, String requestedState, String reportedState, Map<String, Object> connection) {
+                  String partition, String address, String requestedState, String reportedState, Map<String, Object> connection) {
         String shortName() {
             return role + "." + index;
         }
@@ -63,10 +63,13 @@ final class ClusterRows {
     /** Members by role then index; an instance already gone (destroyed and freed) has null node and states. */
     static List<Member> members(Connection c, String clusterId) throws SQLException {
         return Sql.list(c, "SELECT m.role, m.idx, m.instance_id, m.leaving, i.name, i.node_id, i.partition_id,"
-                + " i.requested_state, i.reported_state, i.connection_params FROM cluster_member m"
-                + " LEFT JOIN instance i ON i.id = m.instance_id WHERE m.cluster_id = ? ORDER BY m.role, m.idx",
+                + " p.address, i.requested_state, i.reported_state, i.connection_params FROM cluster_member m"
+                + " LEFT JOIN instance i ON i.id = m.instance_id"
+                + " LEFT JOIN node_partition p ON p.node_id = i.node_id AND p.id = i.partition_id"
+                + " WHERE m.cluster_id = ? ORDER BY m.role, m.idx",
                 rs -> new Member(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getBoolean(4), rs.getString(5),
-                        rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), map(rs.getString(10))), clusterId);
+                        rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                        map(rs.getString(11))), clusterId);
     }
 
     static void setTask(Connection c, String clusterId, ClusterTask task) throws SQLException {

@@ -35,6 +35,8 @@ import org.slapgrid.slap.model.SupplyState;
 public final class NodeService {
     /** How often a node's last contact is written (a write per poll would cost more than the poll). */
     private static final long CONTACT_WRITE_INTERVAL_MS = 30_000;
+    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile(
+            "((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])");
 
     private final Database db;
     private final ChangeListener listener;
@@ -198,17 +200,42 @@ public final class NodeService {
 
     /** Adds the node's new partitions; drops free partitions it no longer has; keeps busy ones. */
     public void reportFormat(Principal who, String nodeId, List<String> partitions) {
+        reportFormat(who, nodeId, partitions, null);
+    }
+
+    /**
+     * The same, with each partition's address (by partition id; null or absent: unknown): a
+     * changed address re-converges the members of the clusters hosted there, whose peers list it.
+     */
+    public void reportFormat(Principal who, String nodeId, List<String> partitions, Map<String, String> addresses) {
         requireNode(who, nodeId);
         checkPartitions(Validate.present("partitions", partitions));
         Set<String> wanted = new LinkedHashSet<>(partitions);
+        Map<String, String> addressOf = addresses == null ? Map.of() : addresses;
+        for (Map.Entry<String, String> a : addressOf.entrySet()) {
+            if (!wanted.contains(a.getKey())) {
+                throw ApiException.badRequest("addresses: partition '" + a.getKey() + "' is not among partitions");
+            }
+            if (a.getValue() != null && !IPV4.matcher(a.getValue()).matches()) {
+                throw ApiException.badRequest("addresses." + a.getKey() + ": expected an IPv4 address, got '" + a.getValue() + "'");
+            }
+        }
         write(who, c -> {
             Changes changes = new Changes();
             Set<String> existing = new LinkedHashSet<>(Sql.list(c, "SELECT id FROM node_partition WHERE node_id = ?",
                     rs -> rs.getString(1), nodeId));
             for (String p : wanted) {
                 if (!existing.contains(p)) {
-                    Sql.update(c, "INSERT INTO node_partition (node_id, id) VALUES (?, ?)", nodeId, p);
+                    Sql.update(c, "INSERT INTO node_partition (node_id, id, address) VALUES (?, ?, ?)", nodeId, p, addressOf.get(p));
                     changes.touch(nodeId);
+                } else if (addressOf.containsKey(p) && Sql.update(c, "UPDATE node_partition SET address = ? WHERE node_id = ? AND id = ?"
+                        + " AND (address IS NULL OR address <> ?)", addressOf.get(p), nodeId, p, addressOf.get(p)) > 0) {
+                    changes.touch(nodeId);
+                    // the peers of a member hosted there list its address
+                    for (String instance : Sql.list(c, "SELECT instance_id FROM node_partition WHERE node_id = ? AND id = ?"
+                            + " AND instance_id IS NOT NULL", rs -> rs.getString(1), nodeId, p)) {
+                        ClusterMemberships.touchPeers(c, instance, changes);
+                    }
                 }
             }
             for (String p : existing) {

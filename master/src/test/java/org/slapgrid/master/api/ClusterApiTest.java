@@ -123,6 +123,28 @@ class ClusterApiTest {
     }
 
     @Test
+    void membersCarryThePartitionAddressTheirNodeReportedAndAChangeReachesThePeers() {
+        n1.reportFormat("n1", List.of("slappart0", "slappart1"), Map.of("slappart0", "127.61.0.1", "slappart1", "127.61.0.2"));
+        n2.reportFormat("n2", List.of("slappart0", "slappart1"), Map.of("slappart0", "127.62.0.1", "slappart1", "127.62.0.2"));
+        createDb(3, 2, 4, ClusterTopology.FAILOVER);
+        ClusterInfo c = alice.cluster("db");
+        for (ClusterMember x : c.members()) {
+            assertThat(x.address()).as(x.name()).isEqualTo((x.node().equals("n1") ? "127.61.0." : "127.62.0.")
+                    + (x.partition().equals("slappart0") ? "1" : "2"));
+        }
+        ClusterMember db0 = member(c, "db.0");
+        long before = instanceOf(n2.nodeInfo("n2"), "db/db.1").timestamp();
+        n1.reportFormat("n1", List.of("slappart0", "slappart1"), Map.of(db0.partition(), "127.63.0.9"));
+        Instance db1 = instanceOf(n2.nodeInfo("n2"), "db/db.1");
+        assertThat(db1.timestamp()).as("db.1 re-converges: its peer moved").isGreaterThan(before);
+        assertThat(db1.cluster().members().get(0).address()).isEqualTo("127.63.0.9");
+        assertThatThrownBy(() -> n1.reportFormat("n1", List.of("slappart0"), Map.of("slappart0", "10.0.0.300")))
+                .hasMessageContaining("addresses.slappart0: expected an IPv4 address");
+        assertThatThrownBy(() -> n1.reportFormat("n1", List.of("slappart0"), Map.of("slappart7", "10.0.0.3")))
+                .hasMessageContaining("partition 'slappart7' is not among partitions");
+    }
+
+    @Test
     void growIsRefusedAboveMaxAndShrinkUnderMinOrOfThePrimary() {
         createDb(3, 2, 4, ClusterTopology.FAILOVER);
         long v2 = n2.nodeInfo("n2").version();

@@ -21,6 +21,8 @@ import org.slapgrid.node.limits.LimitsConfig;
  * @param parallelism       how many partitions converge at once
  * @param multiUser         true when running as root: one Unix user per partition
  * @param limits            per-partition limits (memory, processes, CPU, disk quota) and the node's cgroup
+ * @param userBaseName      the partition users' name prefix (SlapOS's {@code user_base_name}): partition N
+ *                          runs as {@code <userBaseName>N}; several nodes on one machine each need their own
  */
 public record NodeConfig(
         Path file,
@@ -35,7 +37,19 @@ public record NodeConfig(
         Duration partitionTimeout,
         int parallelism,
         boolean multiUser,
-        LimitsConfig limits) {
+        LimitsConfig limits,
+        String userBaseName) {
+
+    /** SlapOS's default {@code user_base_name}: partition users slapuser0, slapuser1... */
+    public static final String DEFAULT_USER_BASE_NAME = "slapuser";
+
+    /** A configuration with the default partition users' prefix. */
+    public NodeConfig(Path file, String masterUrl, String nodeId, Path credentialsFile, Path softwareRoot,
+                      Path instanceRoot, int partitionCount, String ipv4Network, Duration periodicity,
+                      Duration partitionTimeout, int parallelism, boolean multiUser, LimitsConfig limits) {
+        this(file, masterUrl, nodeId, credentialsFile, softwareRoot, instanceRoot, partitionCount, ipv4Network,
+                periodicity, partitionTimeout, parallelism, multiUser, limits, DEFAULT_USER_BASE_NAME);
+    }
 
     /** A configuration with the default per-partition limits (see {@link LimitsConfig}). */
     public NodeConfig(Path file, String masterUrl, String nodeId, Path credentialsFile, Path softwareRoot,
@@ -48,7 +62,22 @@ public record NodeConfig(
     /** The same node with other per-partition limits. */
     public NodeConfig withLimits(LimitsConfig other) {
         return new NodeConfig(file, masterUrl, nodeId, credentialsFile, softwareRoot, instanceRoot, partitionCount,
-                ipv4Network, periodicity, partitionTimeout, parallelism, multiUser, other);
+                ipv4Network, periodicity, partitionTimeout, parallelism, multiUser, other, userBaseName);
+    }
+
+    /** The same node with another partition users' prefix. */
+    public NodeConfig withUserBaseName(String other) {
+        return new NodeConfig(file, masterUrl, nodeId, credentialsFile, softwareRoot, instanceRoot, partitionCount,
+                ipv4Network, periodicity, partitionTimeout, parallelism, multiUser, limits, other);
+    }
+
+    /**
+     * The prefix of this node's release build users: {@code slapsoft} for the default partition
+     * users, else the partition users' prefix and {@code s}, so two nodes on one machine never
+     * share a build user (one's clean-up would end the other's builds).
+     */
+    public String buildUserPrefix() {
+        return DEFAULT_USER_BASE_NAME.equals(userBaseName) ? org.slapgrid.node.software.BuildUsers.DEFAULT_PREFIX : userBaseName + "s";
     }
 
     /** The node's own root-owned state, outside every partition. */

@@ -38,6 +38,7 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
  * partition_cpu_limit = 0                  (per partition, in CPUs such as 1.5; 0 = none)
  * partition_disk_quota = 50%               (per partition: size or % of the instance root's file system; 0 = none)
  * cgroup_parent = /slapgrid                (default: slapgrid-NODE_ID below the node's own cgroup)
+ * user_base_name = slapuser                (partition N runs as slapuserN; each node on one machine its own)
  * </pre>
  * The limits are described in {@link org.slapgrid.node.limits.LimitsConfig}.
  * Every error names the file, the section and the option.
@@ -48,8 +49,11 @@ public final class NodeConfigLoader {
     private static final Set<String> KNOWN = Set.of("master_url", "node_id", "computer_id", "credentials_file",
             "software_root", "instance_root", "partition_amount", "ipv4_network", "periodicity",
             "partition_timeout", "parallelism", "partition_memory_limit", "partition_max_processes",
-            "partition_cpu_limit", "partition_disk_quota", "cgroup_parent");
+            "partition_cpu_limit", "partition_disk_quota", "cgroup_parent", "user_base_name");
     private static final Pattern CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
+
+    /** A partition user's name prefix: with a 4-digit index and as a build users' prefix, a valid Unix name. */
+    public static final String USER_BASE_NAME = "[a-z][a-z0-9]{0,15}";
 
     private final NodeLayout layout;
     private final List<String> warnings = new ArrayList<>();
@@ -119,8 +123,13 @@ public final class NodeConfigLoader {
         Duration periodicity = Duration.ofSeconds(o.integer("periodicity", 86_400, 0, Integer.MAX_VALUE));
         Duration timeout = Duration.ofSeconds(o.integer("partition_timeout", 3_600, 1, Integer.MAX_VALUE));
         int parallelism = o.integer("parallelism", Math.max(2, Runtime.getRuntime().availableProcessors()), 1, 256);
+        String userBase = o.optional("user_base_name", NodeConfig.DEFAULT_USER_BASE_NAME);
+        if (!userBase.matches(USER_BASE_NAME)) {
+            throw o.error("user_base_name", "expected 1 to 16 lower-case letters or digits, starting with a letter"
+                    + " (partition N runs as <user_base_name>N), got '" + userBase + "'");
+        }
         return new NodeConfig(file, masterUrl, nodeId, credentials, softwareRoot, instanceRoot, partitions, network,
-                periodicity, timeout, parallelism, layout.multiUser(), limits(o, instanceRoot));
+                periodicity, timeout, parallelism, layout.multiUser(), limits(o, instanceRoot), userBase);
     }
 
     private static LimitsConfig limits(Option o, Path instanceRoot) {

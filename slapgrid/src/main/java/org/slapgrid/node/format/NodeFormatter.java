@@ -49,6 +49,7 @@ public final class NodeFormatter {
         ensureDirectory(config.stateDirectory(), STATE_MODE, changes);
         ensureDirectory(config.softwareRoot(), ROOT_MODE, changes);
 
+        refuseOtherUserBase();
         List<String> addresses = LoopbackAddresses.allocate(config.ipv4Network(), config.partitionCount());
         List<Partition> partitions = new ArrayList<>();
         for (int i = 0; i < config.partitionCount(); i++) {
@@ -72,7 +73,8 @@ public final class NodeFormatter {
             }
             partitions.add(new Partition(id, i, dir, user, addresses.get(i)));
         }
-        String record = JSON.writeValueAsString(new FormatRecord(config.nodeId(), config.ipv4Network(), partitions)) + "\n";
+        String record = JSON.writeValueAsString(new FormatRecord(config.nodeId(), config.ipv4Network(),
+                config.multiUser() ? config.userBaseName() : null, partitions)) + "\n";
         Path file = formatFile(config);
         // root's only: it names every partition's user and address, and partitions need none of it
         if (!AtomicFiles.hasContent(file, record)) {
@@ -94,6 +96,30 @@ public final class NodeFormatter {
         return List.of(JSON.readValue(file.toFile(), FormatRecord.class).partitions().toArray(Partition[]::new));
     }
 
+    /**
+     * A node formatted with one partition users' prefix is not re-formatted with another: its
+     * partitions' files belong to the old users, whose processes the new ones could not end.
+     */
+    private void refuseOtherUserBase() throws IOException {
+        Path file = formatFile(config);
+        if (!config.multiUser() || !Files.isRegularFile(file)) {
+            return;
+        }
+        String recorded = JSON.readValue(file.toFile(), FormatRecord.class).userBaseName();
+        if (recorded != null && !recorded.equals(config.userBaseName())) {
+            throw new org.slapgrid.node.config.NodeConfigException((config.file() == null ? "the node's configuration" : config.file().toString())
+                    + ": [slapos] user_base_name: '" + config.userBaseName() + "', but the node was formatted with '"
+                    + recorded + "' (" + file + "); partitions keep their users: put back '" + recorded + "'");
+        }
+    }
+
+    /** Each partition's address by partition id, as the node reports them to the master (peers reach a member there). */
+    public static java.util.Map<String, String> addresses(List<Partition> partitions) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        partitions.forEach(p -> out.put(p.id(), p.ipv4()));
+        return out;
+    }
+
     static Path formatFile(NodeConfig config) {
         return config.stateDirectory().resolve("format.json");
     }
@@ -106,7 +132,8 @@ public final class NodeFormatter {
         }
     }
 
-    /** What {@code var/format.json} holds. */
-    record FormatRecord(String node, String network, List<Partition> partitions) {
+    /** What {@code var/format.json} holds ({@code userBaseName}: null in single-user mode and in older records). */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+    record FormatRecord(String node, String network, String userBaseName, List<Partition> partitions) {
     }
 }

@@ -15,17 +15,14 @@ import org.zeroturnaround.exec.InvalidExitValueException;
 import org.zeroturnaround.exec.ProcessExecutor;
 
 /**
- * Multi-user mode (root): partition N belongs to the system user {@code slapuserN} and its own
+ * Multi-user mode (root): partition N belongs to the system user {@code <prefix>N} (the node's
+ * {@code user_base_name}, {@code slapuserN} by default) and its own
  * group, created with {@code useradd} when missing, with a locked password, no login shell and
  * the partition as home directory.
  */
 public final class UnixAccounts implements PartitionAccounts {
 
     private final String prefix;
-
-    public UnixAccounts() {
-        this("slapuser");
-    }
 
     public UnixAccounts(String prefix) {
         this.prefix = prefix;

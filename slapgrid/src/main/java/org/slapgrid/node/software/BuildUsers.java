@@ -23,10 +23,10 @@ public final class BuildUsers {
         this.prefix = prefix;
     }
 
-    /** One user per release, named {@code <prefix><md5 digits>}; {@code prefix} has 1 to 8 lower-case letters or digits. */
+    /** One user per release, named {@code <prefix><md5 digits>}; {@code prefix} has 1 to 17 lower-case letters or digits (15 hex digits at least remain). */
     public static BuildUsers perRelease(String prefix) {
-        if (!prefix.matches("[a-z][a-z0-9]{0,7}")) {
-            throw new IllegalArgumentException("build user prefix '" + prefix + "': expected 1 to 8 lower-case letters or digits");
+        if (!prefix.matches("[a-z][a-z0-9]{0,16}")) {
+            throw new IllegalArgumentException("build user prefix '" + prefix + "': expected 1 to 17 lower-case letters or digits");
         }
         return new BuildUsers(prefix);
     }
