@@ -21,6 +21,8 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slapgrid.master.api.ChangeNotifier;
 import org.slapgrid.master.api.ClusterRoutes;
+import org.slapgrid.master.api.ComplianceRoutes;
+import org.slapgrid.master.compliance.ComplianceService;
 import org.slapgrid.master.cluster.ClusterService;
 import org.slapgrid.master.api.MasterApi;
 import org.slapgrid.master.service.AccountService;
@@ -116,6 +118,7 @@ public final class Master implements AutoCloseable {
                 }
                 api.install(c.routes);
                 new ClusterRoutes(clusters, api).install(c.routes);
+                new ComplianceRoutes(new ComplianceService(db), api).install(c.routes);
                 ui[0].install(c.routes);
             });
             app.start(config.host(), config.port());

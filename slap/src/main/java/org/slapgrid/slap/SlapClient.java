@@ -350,11 +350,16 @@ public final class SlapClient {
         return URLEncoder.encode(Objects.requireNonNull(s), StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    private <T> T call(String method, String path, Object body, Class<T> type) {
+    /** The compliance calls (docs/compliance.md), on this client's master and credential. */
+    public ComplianceApi compliance() {
+        return new ComplianceApi(this);
+    }
+
+    <T> T call(String method, String path, Object body, Class<T> type) {
         return call(method, path, body, json.constructType(type));
     }
 
-    private <T> T call(String method, String path, Object body, TypeReference<T> type) {
+    <T> T call(String method, String path, Object body, TypeReference<T> type) {
         return call(method, path, body, json.constructType(type));
     }
 

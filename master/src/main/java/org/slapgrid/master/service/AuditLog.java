@@ -7,11 +7,11 @@ import org.slapgrid.master.store.Ids;
 import org.slapgrid.master.store.Sql;
 
 /** Appends one row per change, in the changing transaction. Never given a secret or parameter values. */
-final class AuditLog {
+public final class AuditLog {
     private AuditLog() {
     }
 
-    static void record(Connection c, Principal who, String action, String target, String detail) throws SQLException {
+    public static void record(Connection c, Principal who, String action, String target, String detail) throws SQLException {
         Sql.update(c, "INSERT INTO audit (id, at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
                 Ids.next("a"), System.currentTimeMillis(), who == null ? "system" : who.actor(), action, target, detail);
     }

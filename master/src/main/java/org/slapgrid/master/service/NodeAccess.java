@@ -48,7 +48,7 @@ public final class NodeAccess {
     }
 
     /** The owner of {@code nodeId}, if {@code who} (the admin or that owner) may manage it; 404 otherwise. */
-    static String requireManager(Connection c, Principal who, String nodeId) throws SQLException {
+    public static String requireManager(Connection c, Principal who, String nodeId) throws SQLException {
         NodeService.requireUser(who);
         String owner = Sql.one(c, "SELECT owner FROM node WHERE id = ?", rs -> rs.getString(1), nodeId).orElse(null);
         if (owner == null || (!who.admin() && !owner.equals(who.subject()))) {

@@ -444,7 +444,7 @@ public final class NodeService {
         }
     }
 
-    static void requireUser(Principal who) {
+    public static void requireUser(Principal who) {
         if (!who.isUser()) {
             throw ApiException.forbidden("this call needs a user's API token");
         }

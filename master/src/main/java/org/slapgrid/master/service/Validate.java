@@ -3,13 +3,13 @@ package org.slapgrid.master.service;
 import java.util.regex.Pattern;
 
 /** Field checks shared by the services; each failure names the field. */
-final class Validate {
+public final class Validate {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
     private Validate() {
     }
 
-    static String id(String field, String value) {
+    public static String id(String field, String value) {
         if (value == null || !ID.matcher(value).matches()) {
             throw ApiException.badRequest(field + " must be 1-128 letters, digits, '.', '_' or '-' (got "
                     + (value == null ? "nothing" : "'" + clip(value) + "'") + ")");
@@ -17,7 +17,7 @@ final class Validate {
         return value;
     }
 
-    static String text(String field, String value, int max) {
+    public static String text(String field, String value, int max) {
         if (value == null || value.isBlank()) {
             throw ApiException.badRequest(field + " is required");
         }
@@ -30,7 +30,7 @@ final class Validate {
         return value;
     }
 
-    static <T> T present(String field, T value) {
+    public static <T> T present(String field, T value) {
         if (value == null) {
             throw ApiException.badRequest(field + " is required");
         }
@@ -38,7 +38,7 @@ final class Validate {
     }
 
     /** The last {@code max} characters of {@code s} (a log's newest lines), marked as cut; null stays null. */
-    static String tail(String s, int max) {
+    public static String tail(String s, int max) {
         if (s == null || s.length() <= max) {
             return s;
         }

@@ -1,0 +1,92 @@
+package org.slapgrid.master.api;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import org.slapgrid.master.compliance.ComplianceService;
+import org.slapgrid.master.service.ApiException;
+import org.slapgrid.slap.model.Compliance;
+
+/**
+ * The compliance routes of docs/protocol.md (docs/compliance.md): a user's rulesets, modulesets,
+ * attachments and results under /api/v1/compliance, and a node's plan and results under its
+ * own path. Authenticated as every /api route.
+ */
+public final class ComplianceRoutes {
+    private final ComplianceService compliance;
+    private final MasterApi api;
+
+    public ComplianceRoutes(ComplianceService compliance, MasterApi api) {
+        this.compliance = compliance;
+        this.api = api;
+    }
+
+    public void install(RoutesConfig app) {
+        String base = "/api/v1/compliance/";
+        app.post(base + "rulesets", ctx -> api.created(ctx, compliance.createRuleset(MasterApi.who(ctx),
+                api.body(ctx, Compliance.Ruleset.class))));
+        app.get(base + "rulesets", ctx -> api.json(ctx, compliance.rulesets(MasterApi.who(ctx))));
+        app.get(base + "rulesets/{name}", ctx -> api.json(ctx, compliance.ruleset(MasterApi.who(ctx), ctx.pathParam("name"))));
+        app.patch(base + "rulesets/{name}", ctx -> api.json(ctx, compliance.updateRuleset(MasterApi.who(ctx),
+                ctx.pathParam("name"), api.body(ctx, Compliance.RulesetUpdate.class))));
+        app.delete(base + "rulesets/{name}", ctx -> {
+            compliance.deleteRuleset(MasterApi.who(ctx), ctx.pathParam("name"));
+            ctx.status(204);
+        });
+        app.post(base + "modulesets", ctx -> api.created(ctx, compliance.createModuleset(MasterApi.who(ctx),
+                api.body(ctx, Compliance.Moduleset.class))));
+        app.get(base + "modulesets", ctx -> api.json(ctx, compliance.modulesets(MasterApi.who(ctx))));
+        app.get(base + "modulesets/{name}", ctx -> api.json(ctx, compliance.moduleset(MasterApi.who(ctx), ctx.pathParam("name"))));
+        app.patch(base + "modulesets/{name}", ctx -> api.json(ctx, compliance.updateModuleset(MasterApi.who(ctx),
+                ctx.pathParam("name"), api.body(ctx, Compliance.ModulesetUpdate.class))));
+        app.delete(base + "modulesets/{name}", ctx -> {
+            compliance.deleteModuleset(MasterApi.who(ctx), ctx.pathParam("name"));
+            ctx.status(204);
+        });
+        app.post(base + "attach", ctx -> {
+            compliance.attach(MasterApi.who(ctx), api.body(ctx, Compliance.Attachment.class));
+            ctx.status(204);
+        });
+        app.post(base + "detach", ctx -> {
+            compliance.detach(MasterApi.who(ctx), api.body(ctx, Compliance.Attachment.class));
+            ctx.status(204);
+        });
+        app.get(base + "attachments", ctx -> {
+            for (Compliance.TargetKind k : Compliance.TargetKind.values()) {
+                String target = ctx.queryParam(k.name());
+                if (target != null) {
+                    api.json(ctx, compliance.attachments(MasterApi.who(ctx), k, target));
+                    return;
+                }
+            }
+            throw ApiException.badRequest("name the target: ?node=ID, ?instance=NAME or ?cluster=NAME");
+        });
+        app.get(base + "results/{target}", ctx -> api.json(ctx, compliance.results(MasterApi.who(ctx), kind(ctx),
+                ctx.pathParam("target"), limit(ctx))));
+        app.get("/api/v1/nodes/{node}/compliance", ctx -> api.json(ctx, compliance.plan(MasterApi.who(ctx), ctx.pathParam("node"))));
+        app.post("/api/v1/nodes/{node}/compliance/results", ctx -> {
+            compliance.report(MasterApi.who(ctx), ctx.pathParam("node"), api.body(ctx, Compliance.Report.class).results());
+            ctx.status(204);
+        });
+    }
+
+    private static Compliance.TargetKind kind(Context ctx) {
+        String k = ctx.queryParam("kind");
+        if (k == null) {
+            return null;
+        }
+        try {
+            return Compliance.TargetKind.valueOf(k);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("kind must be node or instance (got '" + k + "')");
+        }
+    }
+
+    private static int limit(Context ctx) {
+        String l = ctx.queryParam("limit");
+        try {
+            return l == null ? 100 : Integer.parseInt(l);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("limit must be a number (got '" + l + "')");
+        }
+    }
+}

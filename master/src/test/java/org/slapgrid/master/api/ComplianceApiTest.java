@@ -1,0 +1,173 @@
+package org.slapgrid.master.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.slap.ComplianceApi;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.SlapException;
+import org.slapgrid.slap.model.Compliance;
+import org.slapgrid.slap.model.Compliance.Action;
+import org.slapgrid.slap.model.Compliance.Attachment;
+import org.slapgrid.slap.model.Compliance.Module;
+import org.slapgrid.slap.model.Compliance.Moduleset;
+import org.slapgrid.slap.model.Compliance.ModulesetUpdate;
+import org.slapgrid.slap.model.Compliance.TargetKind;
+import org.slapgrid.slap.model.InstanceRequest;
+import org.slapgrid.slap.model.RequestedState;
+
+/**
+ * Compliance at the master over HTTP (issue 15): seed 002's rulesets and modulesets (spdc.node
+ * grouping spdc.packages and spdc.kernel), cycles refused, attachment authorised (node by its
+ * owner or the admin, instance by its owner), a node's plan with the variables of every ruleset
+ * reached, and results reported by the node and listed by their owners only.
+ */
+class ComplianceApiTest {
+    static final String SR = "https://example.org/sr/spdc.cfg";
+
+    @TempDir
+    Path tmp;
+    MasterFixture m;
+    SlapClient admin;
+    ComplianceApi alice;
+    ComplianceApi bob;
+    SlapClient aliceClient;
+    SlapClient n1;
+
+    @BeforeEach
+    void start() throws Exception {
+        m = new MasterFixture(tmp);
+        admin = m.admin();
+        n1 = m.client(admin.registerNode("n1", List.of("slappart0", "slappart1")).secret());
+        admin.shareNode("n1", "alice");
+        aliceClient = m.client(admin.createUserToken("alice", false).token());
+        alice = aliceClient.compliance();
+        bob = m.client(admin.createUserToken("bob", false).token()).compliance();
+    }
+
+    @AfterEach
+    void stop() {
+        if (m != null) {
+            m.close();
+        }
+    }
+
+    /** Seed 002's node configuration, as alice's: spdc.node groups spdc.packages and spdc.kernel. */
+    void seedModulesets(ComplianceApi who) {
+        who.createRuleset("spdc.packages", Map.of("spdc_pkg", List.of("sysstat", "docker.io", "btrfs-tools")));
+        who.createRuleset("spdc.kernel", Map.of("spdc_kernel_sysctl",
+                List.of(Map.of("key", "vm.swappiness", "index", 0, "op", ">=", "value", 5))));
+        who.createModuleset(new Moduleset("spdc.packages", null, List.of(new Module("spdc.packages", false)), null,
+                List.of("spdc.packages")));
+        who.createModuleset(new Moduleset("spdc.kernel", null, List.of(new Module("spdc.kernel", true)), null,
+                List.of("spdc.kernel")));
+        who.createModuleset(new Moduleset("spdc.node", null, List.of(), List.of("spdc.packages", "spdc.kernel"), List.of()));
+    }
+
+    @Test
+    void seedModulesetsNestAndACycleIsRefused() {
+        seedModulesets(alice);
+        assertThat(alice.moduleset("spdc.node").modulesets()).containsExactly("spdc.packages", "spdc.kernel");
+        assertThat(alice.ruleset("spdc.packages").variables()).containsEntry("spdc_pkg", List.of("sysstat", "docker.io", "btrfs-tools"));
+
+        assertThatThrownBy(() -> alice.updateModuleset("spdc.packages",
+                new ModulesetUpdate(null, null, List.of("spdc.node"), null, null, null)))
+                .isInstanceOfSatisfying(SlapException.class, e -> {
+                    assertThat(e.status()).isEqualTo(422);
+                    assertThat(e.code()).isEqualTo("cycle");
+                    assertThat(e.getMessage()).contains("'spdc.packages' is already inside it");
+                });
+        assertThatThrownBy(() -> alice.updateModuleset("spdc.node",
+                new ModulesetUpdate(null, null, List.of("spdc.node"), null, null, null)))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.code()).isEqualTo("cycle"));
+        assertThat(alice.moduleset("spdc.packages").modulesets()).isEmpty();
+
+        // in use: neither a ruleset of a moduleset nor a moduleset inside another can go
+        assertThatThrownBy(() -> alice.deleteRuleset("spdc.packages"))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(409));
+        assertThatThrownBy(() -> alice.deleteModuleset("spdc.kernel"))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(409));
+        // keys that would be one variable are refused
+        assertThatThrownBy(() -> alice.createRuleset("bad", Map.of("a.b", "1", "a_b", "2")))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.getMessage()).contains("OSVC_COMP_A_B"));
+        // bob sees none of it and cannot use alice's names
+        assertThat(bob.rulesets()).isEmpty();
+        assertThatThrownBy(() -> bob.moduleset("spdc.node"))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
+    }
+
+    @Test
+    void attachmentsMakeTheNodesPlanAndResultsReachOnlyTheirOwners() {
+        seedModulesets(alice);
+        // alice may not attach to n1 at node level: it is the admin's node (shared with her, not hers)
+        assertThatThrownBy(() -> alice.attach(new Attachment(TargetKind.node, "n1", "spdc.node", null)))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
+        seedModulesets(admin.compliance());
+        admin.compliance().attach(new Attachment(TargetKind.node, "n1", "spdc.node", null));
+
+        admin.supply(SR, "n1", org.slapgrid.slap.model.SupplyState.AVAILABLE);
+        aliceClient.request(new InstanceRequest("spdsvc01", SR, "default", Map.of(), RequestedState.STARTED, false,
+                Map.of("node", "n1")));
+        alice.createRuleset("spdc.svc.db.cnf", Map.of("first_server_ip", "33", "n_servers", "64"));
+        alice.createModuleset(new Moduleset("spdc.svc", null, List.of(new Module("spdc.svc.db.cnf", false)), null,
+                List.of("spdc.svc.db.cnf")));
+        alice.attach(new Attachment(TargetKind.instance, "spdsvc01", "spdc.svc", null));
+        assertThatThrownBy(() -> bob.attach(new Attachment(TargetKind.instance, "spdsvc01", "spdc.svc", null)))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
+        assertThat(alice.attachments(TargetKind.instance, "spdsvc01")).extracting(Attachment::moduleset)
+                .containsExactly("spdc.svc");
+
+        // only the node itself reads its plan
+        assertThatThrownBy(() -> aliceClient.compliance().plan("n1"))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(403));
+        Compliance.Plan plan = n1.compliance().plan("n1");
+        assertThat(plan.targets()).hasSize(2);
+        Compliance.Target node = plan.targets().get(0);
+        assertThat(node.nodeLevel()).isTrue();
+        assertThat(node.modules()).extracting(Compliance.PlannedModule::name, Compliance.PlannedModule::autofix)
+                .containsExactly(tuple("spdc.packages", false), tuple("spdc.kernel", true));
+        assertThat(node.modules().get(0).modulesets()).contains("spdc.packages", "spdc.node");
+        assertThat(node.variables()).containsOnlyKeys("spdc_pkg", "spdc_kernel_sysctl");
+        Compliance.Target svc = plan.targets().get(1);
+        assertThat(svc.instance()).isEqualTo("spdsvc01");
+        assertThat(svc.softwareUrl()).isEqualTo(SR);
+        assertThat(svc.variables()).containsEntry("n_servers", "64");
+
+        // results: the node reports, the node's owner lists node-level ones, the instance's owner its own
+        n1.compliance().report("n1", List.of(
+                new Compliance.Result(null, null, null, "spdc.packages", Action.check, 1, "package docker.io is not installed",
+                        12, 0),
+                new Compliance.Result(null, svc.partition(), null, "spdc.svc.db.cnf", Action.check, 0, "ok", 3, 0)));
+        assertThat(admin.compliance().results(null, "n1", 10)).singleElement().satisfies(r -> {
+            assertThat(r.module()).isEqualTo("spdc.packages");
+            assertThat(r.exitCode()).isEqualTo(1);
+            assertThat(r.output()).contains("docker.io");
+        });
+        assertThat(alice.results(null, "spdsvc01", 10)).singleElement().satisfies(r -> {
+            assertThat(r.instance()).isEqualTo("spdsvc01");
+            assertThat(r.partition()).isEqualTo(svc.partition());
+        });
+        assertThatThrownBy(() -> alice.results(TargetKind.node, "n1", 10))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
+        assertThatThrownBy(() -> bob.results(null, "spdsvc01", 10))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
+        // a node reports only on its own partitions
+        assertThatThrownBy(() -> n1.compliance().report("n1", List.of(new Compliance.Result(null, "slappart9", null, "x",
+                Action.check, 0, "", 0, 0)))).isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
+
+        // detached: the instance's target leaves the plan; an attached moduleset cannot be deleted
+        assertThatThrownBy(() -> alice.deleteModuleset("spdc.svc"))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(409));
+        alice.detach(new Attachment(TargetKind.instance, "spdsvc01", "spdc.svc", null));
+        assertThat(n1.compliance().plan("n1").targets()).hasSize(1);
+        alice.deleteModuleset("spdc.svc");
+    }
+}
