@@ -15,6 +15,17 @@
     }
   }
 
+  // A one-time login link (/ui/login#once=TOKEN): the token is in the fragment, which no request
+  // carries; it is taken out of the address bar and posted once, same-origin, like the login form.
+  document.addEventListener("DOMContentLoaded", function () {
+    var form = document.getElementById("once-form");
+    if (form && location.hash.indexOf("#once=") === 0) {
+      document.getElementById("once").value = decodeURIComponent(location.hash.substring(6));
+      history.replaceState(null, "", location.pathname);
+      form.submit();
+    }
+  });
+
   // Relative times stay true without a reload; the absolute time stays in the title.
   function relative(iso) {
     var s = Math.max(0, Math.floor((Date.now() - Date.parse(iso)) / 1000));

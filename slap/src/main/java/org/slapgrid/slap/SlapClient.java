@@ -283,6 +283,12 @@ public final class SlapClient {
                 new TypeReference<List<TokenInfo>>() { });
     }
 
+    /** A user: a link that opens one web UI session for this user, once, within minutes ({@link LoginLink}). */
+    public org.slapgrid.slap.model.LoginLink createLoginLink() {
+        org.slapgrid.slap.model.LoginLink link = call("POST", "api/v1/login-links", Map.of(), org.slapgrid.slap.model.LoginLink.class);
+        return new org.slapgrid.slap.model.LoginLink(base.resolve(link.url()).toString(), link.expiresAt());
+    }
+
     /** Admin (or the user for its own API token): the token stops working at once on this master. */
     public void revokeToken(String id) {
         call("DELETE", "api/v1/tokens/" + seg(id), null, Void.class);

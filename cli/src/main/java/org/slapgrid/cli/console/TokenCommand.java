@@ -11,10 +11,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code slapos token list|create|revoke}: the master's credentials (tokens are shown once, at creation). */
+/** {@code slapos token list|create|revoke|login-link}: the master's credentials (tokens are shown once, at creation). */
 @Command(name = "token", mixinStandardHelpOptions = true,
         description = "List, create and revoke the master's API tokens and secrets.",
-        subcommands = {TokenCommand.ListTokens.class, TokenCommand.Create.class, TokenCommand.Revoke.class})
+        subcommands = {TokenCommand.ListTokens.class, TokenCommand.Create.class, TokenCommand.Revoke.class,
+                TokenCommand.LoginLinkCommand.class})
 public final class TokenCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -81,6 +82,25 @@ public final class TokenCommand implements Runnable {
         int run(SlapClient client) throws Exception {
             client.revokeToken(id);
             NodeAdminCommands.report(this, Map.of("revoked", id), "revoked " + id);
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "login-link", mixinStandardHelpOptions = true,
+            description = {"Print a link that logs you in to the master's web UI: it works once, within 10 minutes.",
+                    "The token is in the link's #fragment, which the browser never sends in a URL (no log holds it)."})
+    public static final class LoginLinkCommand extends ClientCommand {
+        @Override
+        int run(SlapClient client) throws Exception {
+            org.slapgrid.slap.model.LoginLink link = client.createLoginLink();
+            if (json()) {
+                printJson(Map.of("url", link.url(), "expiresAt", link.expiresAt()));
+            } else {
+                out().println(link.url());
+                err().println("works once, until " + Instant.ofEpochMilli(link.expiresAt()));
+                out().flush();
+                err().flush();
+            }
             return Main.EXIT_OK;
         }
     }

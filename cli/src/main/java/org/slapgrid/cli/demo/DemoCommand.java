@@ -260,11 +260,16 @@ public final class DemoCommand implements Callable<Integer> {
     private void printTour(DemoPlace place, String name) {
         String cfg = place.nodeConfig().toString();
         System.out.println();
-        System.out.println("Web UI:  http://127.0.0.1:" + PORT + "/ui/   (log in with the admin's API token:");
+        System.out.println("Web UI:  http://127.0.0.1:" + PORT + "/ui/");
+        Path tokenFile = place.masterData().resolve("admin-token");
         try {
-            System.out.println("         " + Files.readString(place.masterData().resolve("admin-token")).strip() + " )");
-        } catch (IOException e) {
-            System.out.println("         the token in " + place.masterData().resolve("admin-token") + ")");
+            // A link that works once and soon, rather than the admin's token on the screen.
+            var link = client(Files.readString(tokenFile).strip()).createLoginLink();
+            System.out.println("Log in:  " + link.url());
+            System.out.println("         (works once, within 10 minutes; a new one: bin/slapos token login-link;");
+            System.out.println("          or log in with the admin's API token in " + tokenFile + ")");
+        } catch (IOException | RuntimeException e) {
+            System.out.println("         log in with the admin's API token in " + tokenFile);
         }
         System.out.println("Explore:");
         System.out.println("  bin/slapos list                       your instances (the console finds this master by default)");

@@ -87,6 +87,18 @@ class AdminCommandsTest {
     }
 
     @Test
+    void tokenLoginLinkPrintsALinkToTheWebUiThatNoApiCallAccepts() throws Exception {
+        assertThat(slapos("token", "login-link", "--json")).isZero();
+        JsonNode link = json();
+        String url = link.get("url").asText();
+        assertThat(url).startsWith(master.url().resolve("/ui/login#once=sgl_").toString());
+        assertThat(link.get("expiresAt").asLong()).isGreaterThan(System.currentTimeMillis());
+        SlapClient withLink = SlapClient.builder(master.url()).token(url.substring(url.indexOf('=') + 1)).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(withLink::list).isInstanceOfSatisfying(SlapException.class,
+                e -> assertThat(e.status()).isEqualTo(401));
+    }
+
+    @Test
     void theAdminAllowsAUserNodesAndManagesThem() throws Exception {
         assertThat(slapos("token", "create", "alice", "--json")).isZero();
         SlapClient alice = SlapClient.builder(master.url()).token(json().get("token").asText()).build();

@@ -37,6 +37,7 @@ import org.slapgrid.slap.model.NodeUpdate;
 import org.slapgrid.slap.model.SoftwareReport;
 import org.slapgrid.slap.model.SupplyRequest;
 import org.slapgrid.slap.model.TokenRequest;
+import org.slapgrid.slap.model.LoginLink;
 import org.slapgrid.slap.model.UserToken;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,6 +152,12 @@ public final class MasterApi {
         app.get("/api/v1/users/{name}", ctx -> json(ctx, accounts.get(who(ctx), ctx.pathParam("name"))));
         app.put("/api/v1/users/{name}", ctx -> json(ctx, accounts.update(who(ctx), ctx.pathParam("name"),
                 body(ctx, AccountUpdate.class))));
+        app.post("/api/v1/login-links", ctx -> {
+            // Logged nowhere but in the answer: the token is in the fragment, so the browser never sends it in a URL.
+            String token = credentials.createLoginLink(who(ctx), CredentialStore.LOGIN_LINK_TTL);
+            created(ctx, new LoginLink("ui/login#once=" + token,
+                    System.currentTimeMillis() + CredentialStore.LOGIN_LINK_TTL.toMillis()));
+        });
         app.get("/api/v1/tokens", ctx -> json(ctx, credentials.list(who(ctx), ctx.queryParam("kind"))));
         app.delete("/api/v1/tokens/{id}", ctx -> {
             credentials.revoke(who(ctx), ctx.pathParam("id"));

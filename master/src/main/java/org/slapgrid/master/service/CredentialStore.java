@@ -13,6 +13,8 @@ import org.slapgrid.slap.model.TokenInfo;
 
 /** Credentials of users, nodes and instances, stored as hashes. */
 public final class CredentialStore {
+    /** How long a one-time login link works (it is meant to be clicked right after it is printed). */
+    public static final java.time.Duration LOGIN_LINK_TTL = java.time.Duration.ofMinutes(10);
     private final Database db;
 
     public CredentialStore(Database db) {
@@ -22,7 +24,8 @@ public final class CredentialStore {
     /** The principal owning {@code token}, if any. */
     public Optional<Principal> authenticate(String token) {
         String hash = Secrets.hash(token);
-        return db.read(c -> Sql.one(c, "SELECT token_hash, kind, subject, admin FROM credential WHERE token_hash = ? AND kind <> 'session'",
+        return db.read(c -> Sql.one(c, "SELECT token_hash, kind, subject, admin FROM credential WHERE token_hash = ?"
+                        + " AND kind IN ('user', 'node', 'instance')",
                 rs -> Secrets.sameHash(hash, rs.getString(1))
                         ? new Principal(Principal.Kind.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)),
                         rs.getString(3), rs.getBoolean(4))
@@ -129,6 +132,44 @@ public final class CredentialStore {
             return null;
         });
         return token;
+    }
+
+    /**
+     * A one-time login link's token for {@code user} (kind {@code login}: never an API token, never
+     * a session). Only its hash is stored; {@link #redeemLoginLink} deletes it as it opens a session.
+     */
+    public String createLoginLink(Principal user, java.time.Duration ttl) {
+        NodeService.requireUser(user);
+        String token = Secrets.newToken("sgl_");
+        db.transaction(c -> {
+            Sql.update(c, "DELETE FROM credential WHERE kind = 'login' AND created_at < ?", System.currentTimeMillis() - ttl.toMillis());
+            Sql.update(c, "INSERT INTO credential (token_hash, kind, subject, admin, created_at) VALUES (?, 'login', ?, ?, ?)",
+                    Secrets.hash(token), user.subject(), user.admin(), System.currentTimeMillis());
+            AuditLog.record(c, user, "session.link", "user:" + user.subject(), null);
+            return null;
+        });
+        return token;
+    }
+
+    /**
+     * The user of a login link younger than {@code ttl}, which is used up by this call: the row is
+     * deleted in the same transaction, and only the call that deleted it gets the user (a second
+     * use, even a concurrent one, gets nothing).
+     */
+    public Optional<Principal> redeemLoginLink(String token, java.time.Duration ttl) {
+        String hash = Secrets.hash(token);
+        long oldest = System.currentTimeMillis() - ttl.toMillis();
+        return db.transaction(c -> {
+            Optional<Principal> who = Sql.one(c, "SELECT token_hash, subject, admin FROM credential"
+                            + " WHERE token_hash = ? AND kind = 'login' AND created_at >= ?",
+                    rs -> Secrets.sameHash(hash, rs.getString(1)) ? Principal.user(rs.getString(2), rs.getBoolean(3)) : null,
+                    hash, oldest);
+            if (who.isEmpty() || Sql.update(c, "DELETE FROM credential WHERE token_hash = ? AND kind = 'login'", hash) != 1) {
+                return Optional.<Principal>empty();
+            }
+            AuditLog.record(c, who.get(), "session.link-used", "user:" + who.get().subject(), null);
+            return who;
+        });
     }
 
     /** The user of a session younger than {@code maxAge}. */

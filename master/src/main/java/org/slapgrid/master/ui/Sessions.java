@@ -38,6 +38,16 @@ final class Sessions {
         return who;
     }
 
+    /** Opens a session with a one-time login link's token, which is used up; empty when it was used or expired. */
+    Optional<Principal> loginOnce(Context ctx, String linkToken) {
+        if (linkToken == null || !linkToken.startsWith("sgl_") || linkToken.length() > 200) {
+            return Optional.empty();
+        }
+        Optional<Principal> who = credentials.redeemLoginLink(linkToken.strip(), CredentialStore.LOGIN_LINK_TTL);
+        who.ifPresent(p -> setCookie(ctx, credentials.createSession(p, maxAge), maxAge.toSeconds()));
+        return who;
+    }
+
     void logout(Context ctx, UiSession session) {
         String token = ctx.cookie(COOKIE);
         if (token != null) {

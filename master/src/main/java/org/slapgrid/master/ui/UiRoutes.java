@@ -147,6 +147,18 @@ public final class UiRoutes implements AutoCloseable {
             html(ctx, 403, "login.jte", new Pages.Frame("Log in", "", null), new Pages.Login("This form must be sent from this site.", false));
             return;
         }
+        String once = ctx.formParam("once");
+        if (once != null) {
+            if (sessions.loginOnce(ctx, once).isEmpty()) {
+                html(ctx, 401, "login.jte", new Pages.Frame("Log in", "", null), new Pages.Login("This login link was used"
+                        + " already or has expired: a link opens one session, within "
+                        + CredentialStore.LOGIN_LINK_TTL.toMinutes() + " minutes. Get a new one with `slapos token login-link`,"
+                        + " or log in with your API token.", false));
+                return;
+            }
+            redirect(ctx, "/ui/");
+            return;
+        }
         Optional<Principal> who = sessions.login(ctx, ctx.formParam("token"));
         if (who.isEmpty()) {
             html(ctx, 401, "login.jte", new Pages.Frame("Log in", "", null),

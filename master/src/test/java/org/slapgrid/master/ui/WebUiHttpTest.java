@@ -115,6 +115,31 @@ class WebUiHttpTest {
     }
 
     @Test
+    void aLoginLinkOpensOneSessionOnceAndIsNoApiToken() throws Exception {
+        org.slapgrid.slap.model.LoginLink link = admin.createLoginLink();
+        assertThat(link.url()).startsWith(master.url().resolve("/ui/login#once=sgl_").toString());
+        assertThat(link.expiresAt()).isBetween(System.currentTimeMillis() + 60_000, System.currentTimeMillis() + 3_600_000);
+        String token = link.url().substring(link.url().indexOf("#once=") + "#once=".length());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> SlapClient.builder(master.url()).token(token).build().list())
+                .as("a login link is no API token").isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(401));
+        assertThat(post("/ui/login", null, Map.of("token", token)).statusCode()).as("nor a token for the login form").isEqualTo(401);
+
+        HttpResponse<String> first = post("/ui/login", null, Map.of("once", token));
+        assertThat(first.statusCode()).isEqualTo(303);
+        String setCookie = first.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(setCookie).contains("HttpOnly").contains("SameSite=Strict");
+        String cookie = setCookie.substring(0, setCookie.indexOf(';'));
+        assertThat(get("/ui/", cookie).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> second = post("/ui/login", null, Map.of("once", token));
+        assertThat(second.statusCode()).as("used twice: refused").isEqualTo(401);
+        assertThat(second.body()).contains("used already or has expired").doesNotContain(token);
+        assertThat(second.headers().firstValue("Set-Cookie")).isEmpty();
+        // the audit log says a link was made and used, never the token
+        assertThat(get("/ui/audit", cookie).body()).contains("session.link").contains("session.link-used").doesNotContain(token);
+    }
+
+    @Test
     void aPostWithoutTheCsrfTokenIsRefused() throws Exception {
         Instance db = admin.request(InstanceRequest.of("db", release, Map.of()));
         String cookie = login(adminToken);
