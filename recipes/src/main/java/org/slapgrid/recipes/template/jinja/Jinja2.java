@@ -31,8 +31,11 @@ public final class Jinja2 {
         String load(String name);
     }
 
-    /** A parsed template: its statements and its {@code {% block %}}s by name. */
-    record Template(String name, List<Stmt> body, Map<String, Nodes.Block> blocks) {
+    /**
+     * A parsed template: its statements, its {@code {% block %}}s by name, and the names its top
+     * level binds before assigning them ({@link FrameNames}).
+     */
+    record Template(String name, List<Stmt> body, Map<String, Nodes.Block> blocks, java.util.Set<String> unbound) {
     }
 
     private static final Jinja2 SLAPOS = new Jinja2();

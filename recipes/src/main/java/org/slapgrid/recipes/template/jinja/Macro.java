@@ -16,6 +16,8 @@ final class Macro implements PyCallable, HasAttributes {
     final List<String> params;
     final List<Expr> defaults;
     final List<Stmt> body;
+    /** Names the body binds before assigning them ({@link FrameNames}). */
+    private final java.util.Set<String> unbound;
     /** Whether the body reads {@code varargs} / {@code kwargs}: only then extra arguments are accepted, as in Jinja2. */
     final boolean catchVarargs;
     final boolean catchKwargs;
@@ -27,6 +29,7 @@ final class Macro implements PyCallable, HasAttributes {
         this.params = macro.params();
         this.defaults = macro.defaults();
         this.body = macro.body();
+        this.unbound = macro.unbound;
         this.catchVarargs = macro.uses().contains("varargs");
         this.catchKwargs = macro.uses().contains("kwargs");
         this.closure = closure;
@@ -49,7 +52,7 @@ final class Macro implements PyCallable, HasAttributes {
                 }
             }
         }
-        Scope scope = new Scope(closure);
+        Scope scope = Scope.frame(closure, unbound);
         int firstDefault = params.size() - defaults.size();
         Map<String, Object> extraKw = new java.util.LinkedHashMap<>(kwargs);
         for (int i = 0; i < params.size(); i++) {

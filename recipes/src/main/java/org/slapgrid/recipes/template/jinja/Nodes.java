@@ -493,6 +493,9 @@ final class Nodes {
         final boolean recursive;
         final List<Stmt> body;
         final List<Stmt> otherwise;
+        /** Names the body (the else) binds before assigning them ({@link FrameNames}), set once after parsing. */
+        java.util.Set<String> bodyUnbound = java.util.Set.of();
+        java.util.Set<String> otherwiseUnbound = java.util.Set.of();
 
         For(int line, Target target, Expr iterable, Expr condition, boolean recursive, List<Stmt> body, List<Stmt> otherwise) {
             super(line);
@@ -528,7 +531,7 @@ final class Nodes {
             }
             if (values.isEmpty()) {
                 if (otherwise != null) {
-                    r.execute(otherwise, s, out);
+                    r.execute(otherwise, Scope.frame(s, otherwiseUnbound), out);
                 }
                 return;
             }
@@ -538,7 +541,7 @@ final class Nodes {
             boolean completed = false;
             for (int i = 0; i < values.size(); i++) {
                 // Each iteration has its own names: what one sets is gone in the next, as in Jinja2.
-                Scope scope = new Scope(s);
+                Scope scope = Scope.frame(s, bodyUnbound);
                 scope.set("loop", loop);
                 loop.index = i;
                 target.assign(scope, values.get(i));
@@ -552,7 +555,7 @@ final class Nodes {
                 }
             }
             if (!completed && otherwise != null) {
-                r.execute(otherwise, s, out);
+                r.execute(otherwise, Scope.frame(s, otherwiseUnbound), out);
             }
         }
     }
@@ -591,6 +594,8 @@ final class Nodes {
         final Expr value;
         final List<Stmt> body; // block set
         final List<Filter> filters;
+        /** Names the block binds before assigning them ({@link FrameNames}), set once after parsing. */
+        java.util.Set<String> bodyUnbound = java.util.Set.of();
 
         Set(int line, Target target, Expr value, List<Stmt> body, List<Filter> filters) {
             super(line);
@@ -611,8 +616,9 @@ final class Nodes {
                 target.assign(s, value.eval(s, r));
                 return;
             }
+            // The block is a frame of its own: what it sets stays inside, as in Jinja2.
             StringBuilder captured = new StringBuilder();
-            r.execute(body, s, captured);
+            r.execute(body, Scope.frame(s, bodyUnbound), captured);
             Object v = captured.toString();
             for (Filter f : filters) {
                 v = f.apply(v, s, r);
@@ -641,7 +647,36 @@ final class Nodes {
     }
 
     /** What a macro (or the caller of a call block) is made of; {@code uses}: which of varargs/kwargs it reads. */
-    record MacroBody(List<String> params, List<Expr> defaults, List<Stmt> body, java.util.Set<String> uses) {
+    static final class MacroBody {
+        private final List<String> params;
+        private final List<Expr> defaults;
+        private final List<Stmt> body;
+        private final java.util.Set<String> uses;
+        /** Names the body binds before it assigns them ({@link FrameNames}), set once after parsing. */
+        java.util.Set<String> unbound = java.util.Set.of();
+
+        MacroBody(List<String> params, List<Expr> defaults, List<Stmt> body, java.util.Set<String> uses) {
+            this.params = params;
+            this.defaults = defaults;
+            this.body = body;
+            this.uses = uses;
+        }
+
+        List<String> params() {
+            return params;
+        }
+
+        List<Expr> defaults() {
+            return defaults;
+        }
+
+        List<Stmt> body() {
+            return body;
+        }
+
+        java.util.Set<String> uses() {
+            return uses;
+        }
     }
 
     static final class MacroDef extends Stmt {
@@ -698,6 +733,8 @@ final class Nodes {
     static final class FilterBlock extends Stmt {
         final List<Filter> filters;
         final List<Stmt> body;
+        /** Names the block binds before assigning them ({@link FrameNames}), set once after parsing. */
+        java.util.Set<String> bodyUnbound = java.util.Set.of();
 
         FilterBlock(int line, List<Filter> filters, List<Stmt> body) {
             super(line);
@@ -712,8 +749,9 @@ final class Nodes {
 
         @Override
         void exec(Scope s, Renderer r, StringBuilder out) {
+            // The block is a frame of its own: what it sets stays inside, as in Jinja2.
             StringBuilder captured = new StringBuilder();
-            r.execute(body, s, captured);
+            r.execute(body, Scope.frame(s, bodyUnbound), captured);
             Object v = captured.toString();
             for (Filter f : filters) {
                 v = f.apply(v, s, r);
@@ -726,6 +764,8 @@ final class Nodes {
         final List<Target> targets;
         final List<Expr> values;
         final List<Stmt> body;
+        /** Names the body binds before assigning them ({@link FrameNames}), set once after parsing. */
+        java.util.Set<String> bodyUnbound = java.util.Set.of();
 
         With(int line, List<Target> targets, List<Expr> values, List<Stmt> body) {
             super(line);
@@ -741,7 +781,7 @@ final class Nodes {
 
         @Override
         void exec(Scope s, Renderer r, StringBuilder out) {
-            Scope inner = new Scope(s);
+            Scope inner = Scope.frame(s, bodyUnbound);
             for (int i = 0; i < targets.size(); i++) {
                 targets.get(i).assign(inner, values.get(i).eval(s, r));
             }
@@ -846,6 +886,8 @@ final class Nodes {
     static final class AutoEscape extends Stmt {
         final Expr on;
         final List<Stmt> body;
+        /** Names the body binds before assigning them ({@link FrameNames}), set once after parsing. */
+        java.util.Set<String> bodyUnbound = java.util.Set.of();
 
         AutoEscape(int line, Expr on, List<Stmt> body) {
             super(line);
@@ -863,7 +905,7 @@ final class Nodes {
             boolean saved = r.autoescape;
             r.autoescape = Py.truthy(on.eval(s, r));
             try {
-                r.execute(body, s, out);
+                r.execute(body, Scope.frame(s, bodyUnbound), out);   // a frame of its own, as in Jinja2
             } finally {
                 r.autoescape = saved;
             }

@@ -37,7 +37,7 @@ final class Parser {
     static Jinja2.Template parse(String template, String source) {
         Parser p = new Parser(template, Lexer.tokenize(template, source));
         List<Stmt> body = p.subparse(Set.of());
-        return new Jinja2.Template(template, body, java.util.Map.copyOf(p.blocks));
+        return new Jinja2.Template(template, body, java.util.Map.copyOf(p.blocks), FrameNames.analyseTemplate(body));
     }
 
     /**

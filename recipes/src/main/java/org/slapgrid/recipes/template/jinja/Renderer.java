@@ -42,6 +42,7 @@ final class Renderer {
     void renderTemplate(Jinja2.Template t, Scope scope, StringBuilder out) {
         addBlocks(t);
         scope.set("self", new BlockReferences(scope));
+        scope.declareUnbound(t.unbound());
         runTop(t, scope, out);
         while (parent != null) {
             Jinja2.Template p = parent;
@@ -82,7 +83,7 @@ final class Renderer {
             throw new PyException("UndefinedError", level == 0 ? "no block named '" + name + "'"
                     : "there is no parent block called '" + name + "'.");
         }
-        Scope inner = new Scope(scope);
+        Scope inner = Scope.handOver(scope);   // a block renders with the context, not the template's locals
         inner.set("super", (Values.PyCallable) (args, kw) -> renderBlock(name, level + 1, scope));
         StringBuilder out = new StringBuilder();
         execute(chain.get(level).body, inner, out);
@@ -144,7 +145,7 @@ final class Renderer {
         for (Object n : names) {
             String s = Py.str(n);
             if (loader != null && loader.load(s) != null) {
-                new Renderer(environment, loader, s, depth + 1).renderTemplate(load(s), new Scope(scope), out);
+                new Renderer(environment, loader, s, depth + 1).renderTemplate(load(s), new Scope(Scope.handOver(scope)), out);
                 return;
             }
         }
@@ -156,11 +157,11 @@ final class Renderer {
     /** Runs the template in its own scope and exports its top-level names (not those starting with _). */
     HasAttributes importTemplate(String name, Scope context) {
         Jinja2.Template t = load(name);
-        Scope scope = new Scope(context != null ? context : environment.globalsScope(), new HashMap<>());
+        Scope scope = new Scope(context != null ? Scope.handOver(context) : environment.globalsScope(), new HashMap<>());
         new Renderer(environment, loader, name, depth + 1).renderTemplate(t, scope, new StringBuilder());
         Map<String, Object> exported = new HashMap<>();
         scope.vars.forEach((k, v) -> {
-            if (!k.startsWith("_") && !k.equals("self")) {
+            if (!k.startsWith("_") && !k.equals("self") && v != Scope.UNBOUND) {
                 exported.put(k, v);
             }
         });

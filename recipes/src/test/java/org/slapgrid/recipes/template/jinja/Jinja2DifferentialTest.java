@@ -58,18 +58,18 @@ class Jinja2DifferentialTest {
             ours = Jinja2.slapos().render("case", c.template(), context, c.files()::get);
         } catch (TemplateError e) {
             if (jinja.containsKey("output")) {
-                fail("Jinja2 renders " + Py.repr(jinja.get("output")) + " but we fail: " + e.getMessage(), e);
+                fail(c.name() + ": Jinja2 renders " + Py.repr(jinja.get("output")) + " but we fail: " + e.getMessage(), e);
             }
-            assertEquals(jinja.get("error"), e.kind(), () -> "Jinja2 says " + jinja + ", we say " + e.getMessage());
+            assertEquals(jinja.get("error"), e.kind(), () -> c.name() + ": Jinja2 says " + jinja + ", we say " + e.getMessage());
             if (e.kind().equals("UndefinedError")) {
-                assertTrue(e.detail().startsWith(jinja.get("message")), () -> "Jinja2 says " + jinja + ", we say " + e.detail());
+                assertTrue(e.detail().startsWith(jinja.get("message")), () -> c.name() + ": Jinja2 says " + jinja + ", we say " + e.detail());
             }
             return;
         }
         if (jinja.containsKey("error")) {
-            fail("Jinja2 fails with " + jinja + " but we render " + Py.repr(ours));
+            fail(c.name() + ": Jinja2 fails with " + jinja + " but we render " + Py.repr(ours));
         }
-        assertEquals(jinja.get("output"), ours);
+        assertEquals(jinja.get("output"), ours, c::name);
     }
 
     @SuppressWarnings("unchecked")
