@@ -77,6 +77,19 @@ public final class WebViews {
     }
 
     /** The releases supplied to a node the user may see, by URL. */
+    /** The addresses the node reported for its partitions (at format), those it did not report left out; empty for a node the user may not see. */
+    public List<String> partitionAddresses(Principal who, String nodeId) {
+        NodeService.requireUser(who);
+        return db.read(c -> {
+            Optional<String> owner = Sql.one(c, "SELECT owner FROM node WHERE id = ?", rs -> rs.getString(1), nodeId);
+            if (owner.isEmpty() || (!who.admin() && !owner.get().equals(who.subject()))) {
+                return List.of();
+            }
+            return Sql.list(c, "SELECT address FROM node_partition WHERE node_id = ? AND address IS NOT NULL",
+                    rs -> rs.getString(1), nodeId);
+        });
+    }
+
     public List<SoftwareSupply> supplies(Principal who, String nodeId) {
         NodeService.requireUser(who);
         return db.read(c -> {

@@ -36,8 +36,8 @@ public final class Pages {
                            List<WebViews.Bang> bangs, List<Instance> errors, List<WebViews.AuditEntry> activity) {
     }
 
-    /** A node and what the page says of it. */
-    public record NodeRow(NodeSummary node, boolean up, List<SoftwareSupply> software) {
+    /** A node and what the page says of it; {@code addresses} is its partitions' address range (null: none reported). */
+    public record NodeRow(NodeSummary node, boolean up, List<SoftwareSupply> software, String addresses) {
     }
 
     /** One line of the instance tree: the instance and its depth below its root. */

@@ -21,6 +21,29 @@ public final class Text {
         return s.substring(at + 1);
     }
 
+    /**
+     * The range of a node's partition addresses, lowest to highest ("127.42.0.2 – 127.42.0.5, 4
+     * addresses"), or null when the node reported none. IPv4 only, as nodes report them.
+     */
+    public static String addressRange(java.util.List<String> addresses) {
+        java.util.List<String> sorted = addresses.stream().filter(a -> a.matches("\\d{1,3}(\\.\\d{1,3}){3}"))
+                .sorted(java.util.Comparator.comparingLong(Text::ipv4)).distinct().toList();
+        if (sorted.isEmpty()) {
+            return null;
+        }
+        String first = sorted.get(0);
+        String last = sorted.get(sorted.size() - 1);
+        return sorted.size() == 1 ? first : first + " – " + last + ", " + sorted.size() + " addresses";
+    }
+
+    private static long ipv4(String a) {
+        long v = 0;
+        for (String part : a.split("\\.")) {
+            v = v * 256 + Long.parseLong(part);
+        }
+        return v;
+    }
+
     /** A long URL shortened in the middle, the full one kept for a title attribute. */
     public static String shortUrl(String url) {
         return url == null || url.length() <= 60 ? url : url.substring(0, 25) + "…" + url.substring(url.length() - 32);

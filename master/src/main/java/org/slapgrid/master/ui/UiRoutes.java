@@ -277,7 +277,9 @@ public final class UiRoutes implements AutoCloseable {
         List<Pages.NodeRow> rows = new ArrayList<>();
         for (NodeSummary n : nodes.list(who)) {
             boolean up = n.lastContact() != null && now - n.lastContact() < NODE_DOWN_AFTER_MS;
-            rows.add(new Pages.NodeRow(n, up, withSoftware ? views.supplies(who, n.id()) : List.of()));
+            rows.add(withSoftware ? new Pages.NodeRow(n, up, views.supplies(who, n.id()),
+                    Text.addressRange(views.partitionAddresses(who, n.id())))
+                    : new Pages.NodeRow(n, up, List.of(), null));
         }
         return rows;
     }

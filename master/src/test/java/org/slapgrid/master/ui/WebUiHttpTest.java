@@ -140,6 +140,15 @@ class WebUiHttpTest {
     }
 
     @Test
+    void theNodesPageShowsTheAddressRangeTheNodeReported() throws Exception {
+        String cookie = login(adminToken);
+        assertThat(get("/ui/nodes", cookie).body()).contains("not reported");
+        node.reportFormat("node-1", List.of("slappart0", "slappart1", "slappart2"),
+                Map.of("slappart0", "127.42.0.10", "slappart1", "127.42.0.9", "slappart2", "127.42.0.11"));
+        assertThat(get("/ui/nodes", cookie).body()).contains("127.42.0.9 – 127.42.0.11, 3 addresses");
+    }
+
+    @Test
     void aPostWithoutTheCsrfTokenIsRefused() throws Exception {
         Instance db = admin.request(InstanceRequest.of("db", release, Map.of()));
         String cookie = login(adminToken);
