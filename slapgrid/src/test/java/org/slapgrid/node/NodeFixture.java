@@ -70,24 +70,34 @@ public final class NodeFixture implements AutoCloseable {
     private final Path supervisorRoot;
     private final NodeRuntime runtime;
     private final BuildUsers builders;
+    /** False for a node that joined another fixture's master: that fixture stops it. */
+    private final boolean ownsMaster;
 
     private NodeFixture(Path tmp, String nodeId, String userPrefix, int partitionCount,
-                        java.util.function.UnaryOperator<NodeConfig> configure) throws Exception {
+                        java.util.function.UnaryOperator<NodeConfig> configure, NodeFixture joined) throws Exception {
         this.nodeId = nodeId;
         this.userPrefix = userPrefix;
         this.partitionCount = partitionCount;
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        MasterConfig mc = MasterConfig.defaults(tmp.resolve("master")).withListen("127.0.0.1", 0)
-                .withAuthCacheTtl(Duration.ZERO).withRecheckInterval(Duration.ofMillis(200));
-        master = Master.start(mc);
-        admin = SlapClient.builder(master.url()).token(Files.readString(mc.adminTokenFile()).strip())
-                .timeout(Duration.ofSeconds(20)).build();
+        ownsMaster = joined == null;
+        if (ownsMaster) {
+            MasterConfig mc = MasterConfig.defaults(tmp.resolve("master")).withListen("127.0.0.1", 0)
+                    .withAuthCacheTtl(Duration.ZERO).withRecheckInterval(Duration.ofMillis(200));
+            master = Master.start(mc);
+            admin = SlapClient.builder(master.url()).token(Files.readString(mc.adminTokenFile()).strip())
+                    .timeout(Duration.ofSeconds(20)).build();
+        } else {
+            master = joined.master;
+            admin = joined.admin;
+        }
         var credentials = admin.registerNode(nodeId, List.of());
         this.secret = credentials.secret();
         this.tmp = tmp;
         node = SlapClient.builder(master.url()).token(credentials.secret()).timeout(Duration.ofSeconds(20)).build();
         NodeConfig base = new NodeConfig(null, master.url().toString(), nodeId, tmp.resolve("node.secret"), tmp.resolve("opt"),
-                tmp.resolve("srv"), partitionCount, uniqueNetwork(), Duration.ofDays(1), Duration.ofMinutes(10), 2, ROOT);
+                tmp.resolve("srv"), partitionCount,
+                uniqueNetwork(joined == null ? null : joined.config.ipv4Network()), Duration.ofDays(1), Duration.ofMinutes(10), 2, ROOT)
+                .withUserBaseName(userPrefix);
         config = configure.apply(base);
         supervisorRoot = tmp.resolve("srv"); // the instance root, as Node.open lays it out
         supervisor = new Supervisor(SupervisorSettings.defaults(SupervisorLayout.under(supervisorRoot), nodeId));
@@ -110,8 +120,12 @@ public final class NodeFixture implements AutoCloseable {
      * A loopback network of its own for each fixture (127.100.0.0/16 to 127.249.0.0/16), so that
      * a test node never meets the servers of another node on this machine (a demo, another test).
      */
-    private static String uniqueNetwork() {
-        return "127." + (100 + java.util.concurrent.ThreadLocalRandom.current().nextInt(150)) + ".0.0/16";
+    private static String uniqueNetwork(String other) {
+        String network;
+        do {
+            network = "127." + (100 + java.util.concurrent.ThreadLocalRandom.current().nextInt(150)) + ".0.0/16";
+        } while (network.equals(other));
+        return network;
     }
 
     /** The build users' prefix of a fixture: its users' prefix and 'b', at most 8 characters. */
@@ -122,13 +136,21 @@ public final class NodeFixture implements AutoCloseable {
 
     /** Starts a master and a node of {@code partitionCount} partitions; {@code userPrefix} names the test users. */
     public static NodeFixture start(Path tmp, String nodeId, String userPrefix, int partitionCount) throws Exception {
-        return new NodeFixture(tmp, nodeId, userPrefix, partitionCount, c -> c);
+        return new NodeFixture(tmp, nodeId, userPrefix, partitionCount, c -> c, null);
+    }
+
+    /**
+     * Another node on {@code first}'s master (a fleet: several nodes on one machine), with its
+     * own directory, users, address range and supervisord. Close it before {@code first}.
+     */
+    public static NodeFixture join(Path tmp, NodeFixture first, String nodeId, String userPrefix, int partitionCount) throws Exception {
+        return new NodeFixture(tmp, nodeId, userPrefix, partitionCount, c -> c, first);
     }
 
     /** The same, with the configuration changed first (limits, say: {@code c -> c.withLimits(...)}). */
     public static NodeFixture start(Path tmp, String nodeId, String userPrefix, int partitionCount,
                                     java.util.function.UnaryOperator<NodeConfig> configure) throws Exception {
-        return new NodeFixture(tmp, nodeId, userPrefix, partitionCount, configure);
+        return new NodeFixture(tmp, nodeId, userPrefix, partitionCount, configure, null);
     }
 
     public String nodeId() { return nodeId; }
@@ -166,7 +188,7 @@ public final class NodeFixture implements AutoCloseable {
         Files.writeString(cfg, "[slapos]\nmaster_url = " + config.masterUrl() + "\nnode_id = " + nodeId
                 + "\ncredentials_file = " + secretFile + "\nsoftware_root = " + config.softwareRoot()
                 + "\ninstance_root = " + config.instanceRoot() + "\npartition_amount = " + partitionCount
-                + "\nipv4_network = " + config.ipv4Network() + "\n");
+                + "\nipv4_network = " + config.ipv4Network() + "\nuser_base_name = " + config.userBaseName() + "\n");
         return cfg;
     }
 
@@ -241,10 +263,10 @@ public final class NodeFixture implements AutoCloseable {
 
     /** The build users this fixture's node created (one per release built), ended and deleted. */
     private void deleteBuildUsers() throws IOException {
-        String prefix = builders.prefix();
         for (String line : Files.readAllLines(Path.of("/etc/passwd"))) {
             String name = line.substring(0, Math.max(0, line.indexOf(':')));
-            if (name.startsWith(prefix) && name.length() == 32) {
+            // the fixture's, and those of a daemon of the test on this node's configuration
+            if ((name.startsWith(builders.prefix()) || name.startsWith(config.buildUserPrefix())) && name.length() == 32) {
                 try {
                     org.slapgrid.node.exec.UserProcesses.endAll(name, new org.slapgrid.node.exec.PartitionExecutor());
                     new ProcessExecutor().command("userdel", name).timeout(30, TimeUnit.SECONDS).execute();
@@ -269,7 +291,9 @@ public final class NodeFixture implements AutoCloseable {
             } catch (IOException e) {
                 System.err.println("NodeFixture: cannot release the node's cgroups or address rules: " + e.getMessage());
             }
-            master.close();
+            if (ownsMaster) {
+                master.close();
+            }
             if (ROOT) {
                 deleteBuildUsers();
                 for (int i = 0; i < partitionCount; i++) {

@@ -206,7 +206,7 @@ class MariaDbReleaseTest {
         return (String) n.admin().info(instance).connectionParameters().get("url");
     }
 
-    private static String password(String mysqlUrl) {
+    static String password(String mysqlUrl) {
         String userInfo = URI.create(mysqlUrl).getUserInfo();
         return userInfo.substring(userInfo.indexOf(':') + 1);
     }
@@ -216,7 +216,7 @@ class MariaDbReleaseTest {
     }
 
     /** Runs SQL with the real client through a {@code mysql://user:password@host:port/db} URL. */
-    private static String sql(String mysqlUrl, String statements) throws Exception {
+    static String sql(String mysqlUrl, String statements) throws Exception {
         URI u = URI.create(mysqlUrl);
         String userInfo = u.getUserInfo();
         ProcessResult r = new ProcessExecutor().command("mariadb", "--no-defaults", "--protocol=TCP", "--host=" + u.getHost(),

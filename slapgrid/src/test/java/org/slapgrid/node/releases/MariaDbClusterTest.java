@@ -1,0 +1,169 @@
+package org.slapgrid.node.releases;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.node.NodeFixture;
+import org.slapgrid.node.buildout.NodeRuntime;
+import org.slapgrid.node.daemon.DaemonChild;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.ClusterInfo;
+import org.slapgrid.slap.model.ClusterMember;
+import org.slapgrid.slap.model.ClusterRequest;
+import org.slapgrid.slap.model.ClusterRole;
+import org.slapgrid.slap.model.ClusterTopology;
+import org.slapgrid.slap.model.InstanceState;
+import org.slapgrid.testing.Require;
+
+/**
+ * Issue 13's end-to-end test: a real master, two real node daemons (two nodes on one machine,
+ * each with its own partition users and address range, each its own supervisord) and the
+ * {@code mariadb-cluster} release (Debian's MariaDB, GTID replication). A 3-member failover
+ * cluster spread over both nodes: a row written on the primary is read on both replicas; a
+ * 4th member grown catches up; a shrink under the minimum is refused naming the rule; the
+ * primary's node stopped, a replica promoted takes writes and the other replica follows it.
+ * Backup, restart-while-busy and restore are s13ops's operations: see the follow-up at the end.
+ */
+class MariaDbClusterTest {
+
+    private static final Duration SETTLE = Duration.ofMinutes(4);
+    private static final String PASSWORD = "Us3rPasswordForTheClusterTest";
+    private static final String REPLICATION = "Repl1cationPasswordForTheTest";
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aReplicatedClusterOverTwoNodesGrowsRefusesToShrinkUnderItsMinimumAndFailsOver() throws Exception {
+        Require.that(Files.isExecutable(Path.of("/usr/sbin/mariadbd")),
+                "needs Debian's mariadb-server (installed by .ci/run; required when CI=true)");
+        Require.that(Files.isExecutable(Path.of("/usr/bin/supervisord")),
+                "needs Debian's supervisor package (installed by .ci/run; required when CI=true)");
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        List<Process> daemons = new ArrayList<>();
+        try (NodeFixture a = NodeFixture.start(Files.createDirectories(tmp.resolve("a")), "node-ca", "sgca", 3);
+             NodeFixture b = NodeFixture.join(Files.createDirectories(tmp.resolve("b")), a, "node-cb", "sgcb", 3)) {
+            assertThat(a.config().ipv4Network()).isNotEqualTo(b.config().ipv4Network());
+            assertThat(a.partitions().get(0).user()).isEqualTo("sgca0");
+            assertThat(b.partitions().get(0).user()).isEqualTo("sgcb0");
+            ReleaseTrees.copy("mariadb", tmp.resolve("repo"));
+            String url = ReleaseTrees.copy("mariadb-cluster", tmp.resolve("repo")).toString();
+            Process da = daemon(a, tmp.resolve("daemon-a.log"));
+            daemons.add(da);
+            daemons.add(daemon(b, tmp.resolve("daemon-b.log")));
+            SlapClient admin = a.admin();
+
+            ClusterInfo created = admin.createCluster(new ClusterRequest("db", url, ClusterTopology.FAILOVER,
+                    Map.of("password", PASSWORD, "replication-password", REPLICATION),
+                    List.of(new ClusterRole("db", "default", Map.of(), 3, 2, 4))));
+            assertThat(created.members()).extracting(ClusterMember::node).as("spread over both nodes")
+                    .contains("node-ca", "node-cb");
+            assertThat(created.primary()).isEqualTo("db.0");
+            ClusterInfo up = awaitMembersStarted(admin, 3);
+            for (ClusterMember m : up.members()) {
+                NodeFixture n = m.node().equals("node-ca") ? a : b;
+                assertThat(m.address()).as(m.name() + "'s address, as its node reported it")
+                        .isEqualTo(n.partition(m.partition()).ipv4());
+            }
+
+            String primaryUrl = url(up, "db.0");
+            MariaDbReleaseTest.sql(primaryUrl, "CREATE TABLE kept (v VARCHAR(40)); INSERT INTO kept VALUES ('on the primary')");
+            assertThat(MariaDbReleaseTest.sql(primaryUrl, "SELECT @@read_only, @@server_id")).isEqualTo("0\t1");
+            for (String replica : List.of("db.1", "db.2")) {
+                awaitRows(url(up, replica), "on the primary");
+                assertThat(MariaDbReleaseTest.sql(url(up, replica), "SELECT @@read_only")).as(replica + " refuses writes").isEqualTo("1");
+            }
+
+            // grow: the 4th member starts empty and catches up from the primary's binary log (GTID)
+            admin.growCluster("db", "db", 1);
+            ClusterInfo grown = awaitMembersStarted(admin, 4);
+            awaitRows(url(grown, "db.3"), "on the primary");
+
+            // shrink under the minimum: refused, naming the rule
+            assertThatThrownBy(() -> admin.shrinkCluster("db", List.of("db.1", "db.2", "db.3")))
+                    .hasMessageContaining("under its minimum of 2 (min)");
+
+            // the primary's node stops (daemon and services): promote a replica of the other node
+            NodeFixture primaryNode = nodeOf(grown, "db.0", a, b);
+            NodeFixture other = primaryNode == a ? b : a;
+            (primaryNode == a ? da : daemons.get(1)).destroyForcibly().waitFor();
+            primaryNode.supervisor().shutdown();
+            List<ClusterMember> survivors = grown.members().stream().filter(m -> m.node().equals(other.nodeId())).toList();
+            assertThat(survivors).hasSize(2);
+            String promoted = survivors.get(0).name();
+            String follower = survivors.get(1).name();
+            admin.promoteCluster("db", promoted, true);
+            String promotedUrl = url(grown, promoted);
+            await().atMost(SETTLE).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(MariaDbReleaseTest.sql(promotedUrl, "SELECT @@read_only")).isEqualTo("0"));
+            MariaDbReleaseTest.sql(promotedUrl, "INSERT INTO kept VALUES ('after the promotion')");
+            awaitRows(url(grown, follower), "after the promotion\non the primary");
+        } finally {
+            daemons.forEach(Process::destroyForcibly);
+        }
+        // Follow-up (s13ops's operations, when they land): restart refused while a backup runs (409),
+        // backup then restore --name copy with the same rows, a restore into another size refused.
+    }
+
+    private static Process daemon(NodeFixture n, Path log) throws Exception {
+        Path cfg = n.writeConfigFile();
+        NodeRuntime rt = NodeRuntime.current();
+        return new ProcessBuilder(rt.java().toString(), "-cp", rt.classpathString(), DaemonChild.class.getName(), cfg.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    private ClusterInfo awaitMembersStarted(SlapClient admin, int count) {
+        await().atMost(SETTLE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            ClusterInfo c = admin.cluster("db");
+            assertThat(c.members()).as(logs()).hasSize(count).allSatisfy(m -> {
+                assertThat(m.reportedState()).as(m.name()).isEqualTo(InstanceState.STARTED);
+                assertThat(m.connectionParameters()).as(m.name()).containsKey("url");
+                assertThat(m.address()).as(m.name()).isNotNull();
+            });
+        });
+        return admin.cluster("db");
+    }
+
+    private static void awaitRows(String mysqlUrl, String rows) {
+        await().atMost(SETTLE).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() ->
+                assertThat(MariaDbReleaseTest.sql(mysqlUrl, "SELECT v FROM kept ORDER BY v")).isEqualTo(rows));
+    }
+
+    private static String url(ClusterInfo c, String member) {
+        return c.members().stream().filter(m -> m.name().equals(member)).findFirst().orElseThrow()
+                .connectionParameters().get("url").toString();
+    }
+
+    private static NodeFixture nodeOf(ClusterInfo c, String member, NodeFixture a, NodeFixture b) {
+        String node = c.members().stream().filter(m -> m.name().equals(member)).findFirst().orElseThrow().node();
+        return node.equals(a.nodeId()) ? a : b;
+    }
+
+    private String logs() {
+        try {
+            Set<String> out = new java.util.TreeSet<>();
+            for (String f : List.of("daemon-a.log", "daemon-b.log")) {
+                Path p = tmp.resolve(f);
+                if (Files.isRegularFile(p)) {
+                    List<String> lines = Files.readAllLines(p);
+                    out.add(f + ":\n" + lines.subList(Math.max(0, lines.size() - 40), lines.size()).stream().collect(Collectors.joining("\n")));
+                }
+            }
+            return String.join("\n", out);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+}
