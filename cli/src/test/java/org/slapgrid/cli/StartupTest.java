@@ -64,6 +64,32 @@ class StartupTest {
         assertThat(heavy(help)).isEmpty();
     }
 
+    /**
+     * JDK 17's class-data sharing skips class files older than Java 6 (major version 50) and
+     * checks them with the old verifier at every start: picocli's binary jar is such (Java 5),
+     * which is why the build compiles picocli from its sources (picocli/README.md).
+     */
+    @Test
+    void theShortCommandsLoadNoClassTooOldToArchive() throws Exception {
+        List<String> tooOld = new ArrayList<>();
+        for (String[] args : List.of(new String[] {"--version"}, new String[] {"--help"})) {
+            for (String c : slapos(args).loaded()) {
+                var resource = ClassLoader.getSystemResource(c.replace('.', '/') + ".class");
+                if (resource == null || c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.")) {
+                    continue;   // the JDK's own, or generated at run time (lambdas, proxies)
+                }
+                try (var in = resource.openStream()) {
+                    byte[] head = in.readNBytes(8);
+                    int major = ((head[6] & 0xff) << 8) | (head[7] & 0xff);
+                    if (major < 50) {
+                        tooOld.add(c + " (class file version " + major + ")");
+                    }
+                }
+            }
+        }
+        assertThat(tooOld).as("classes the class-data archive cannot hold").isEmpty();
+    }
+
     @Test
     void unchangedBuildoutRerunLoadsNoJson() throws Exception {
         StringBuilder cfg = new StringBuilder("[buildout]\nparts = a b\n\n[shared]\nword = hi\n");
