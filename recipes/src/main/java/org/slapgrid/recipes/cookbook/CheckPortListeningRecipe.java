@@ -6,6 +6,7 @@ import java.util.List;
 import org.slapgrid.buildout.spi.BuildoutContext;
 import org.slapgrid.buildout.spi.Options;
 import org.slapgrid.buildout.spi.Recipe;
+import org.slapgrid.recipes.slap.ServiceTags;
 import org.slapgrid.recipes.support.AtomicFiles;
 import org.slapgrid.recipes.support.NamedFactory;
 import org.slapgrid.recipes.support.OptionValues;
@@ -30,9 +31,11 @@ public final class CheckPortListeningRecipe implements Recipe {
 
     private final Path path;
     private final String script;
+    private final List<String> tags;
 
     CheckPortListeningRecipe(BuildoutContext buildout, Options options) {
         this.path = OptionValues.requiredPath(buildout, options, "path");
+        this.tags = ServiceTags.option(options);
         String host = options.required("hostname").strip();
         if (!host.matches("[A-Za-z0-9.:_\\[\\]-]+")) {
             throw options.error("hostname", "not a host name or address: '" + host + "'");
@@ -48,7 +51,9 @@ public final class CheckPortListeningRecipe implements Recipe {
     @Override
     public Collection<Path> install() throws Exception {
         AtomicFiles.write(path, script, 0700);
-        return List.of(path);
+        List<Path> installed = new java.util.ArrayList<>(List.of(path));
+        installed.addAll(ServiceTags.write(path, tags));
+        return installed;
     }
 
     @Override

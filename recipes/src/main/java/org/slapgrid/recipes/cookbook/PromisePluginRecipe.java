@@ -6,6 +6,7 @@ import java.util.List;
 import org.slapgrid.buildout.spi.BuildoutContext;
 import org.slapgrid.buildout.spi.Options;
 import org.slapgrid.buildout.spi.Recipe;
+import org.slapgrid.recipes.slap.ServiceTags;
 import org.slapgrid.recipes.support.AtomicFiles;
 import org.slapgrid.recipes.support.Bools;
 import org.slapgrid.recipes.support.NamedFactory;
@@ -39,9 +40,11 @@ public final class PromisePluginRecipe implements Recipe {
 
     private final Path output;
     private final String script;
+    private final List<String> tags;
 
     PromisePluginRecipe(BuildoutContext buildout, Options options) {
         this.output = OptionValues.requiredPath(buildout, options, "output");
+        this.tags = ServiceTags.option(options);
         String option = options.has("promise") ? "promise" : "module";
         String module = options.get(option, "").strip();
         if (module.isEmpty()) {
@@ -84,7 +87,9 @@ public final class PromisePluginRecipe implements Recipe {
     @Override
     public Collection<Path> install() throws Exception {
         AtomicFiles.write(output, script, 0700);
-        return List.of(output);
+        List<Path> installed = new java.util.ArrayList<>(List.of(output));
+        installed.addAll(ServiceTags.write(output, tags));
+        return installed;
     }
 
     @Override

@@ -18,12 +18,14 @@ import org.slapgrid.recipes.support.NamedFactory;
 import org.slapgrid.recipes.support.OptionValues;
 import org.slapgrid.recipes.support.Shell;
 import org.slapgrid.recipes.support.Failures;
+import org.slapgrid.recipes.slap.ServiceTags;
 
 /**
  * {@code slapos.cookbook:wrapper}: writes {@code wrapper-path}, a shell script (mode 0700) that
  * execs {@code command-line} with {@code environment}. With {@code hash-files} /
  * {@code hash-existing-files} the file name gets {@code -<md5 of those files>}, so a changed
- * configuration yields a new service name and the supervisor restarts it.
+ * configuration yields a new service name and the supervisor restarts it. {@code tags} (words)
+ * are recorded next to the wrapper ({@link ServiceTags}): actions by tag select the service by them.
  */
 public final class WrapperRecipe implements Recipe {
 
@@ -51,6 +53,7 @@ public final class WrapperRecipe implements Recipe {
     private final String pidFile;
     private final String stdout;
     private final String stderr;
+    private final List<String> tags;
 
     WrapperRecipe(BuildoutContext buildout, Options options) {
         this.buildout = buildout;
@@ -92,6 +95,7 @@ public final class WrapperRecipe implements Recipe {
         this.pidFile = options.get("pidfile", "").strip();
         this.stdout = options.get("redirect-stdout", "").strip();
         this.stderr = options.get("redirect-stderr", "").strip();
+        this.tags = ServiceTags.option(options);
     }
 
     @Override
@@ -99,7 +103,9 @@ public final class WrapperRecipe implements Recipe {
         Path path = wrapperPath();
         AtomicFiles.write(path, script(), 0700);
         removeStaleHashedWrappers(path);
-        return List.of(path);
+        List<Path> installed = new ArrayList<>(List.of(path));
+        installed.addAll(ServiceTags.write(path, tags));
+        return installed;
     }
 
     /**
@@ -140,6 +146,7 @@ public final class WrapperRecipe implements Recipe {
                         && name.substring(prefix.length()).matches("[0-9a-f]{32}")) {
                     buildout.log(options.sectionName(), "Removing outdated wrapper " + sibling);
                     Files.delete(sibling);
+                    Files.deleteIfExists(ServiceTags.fileOf(sibling));
                 }
             }
         }

@@ -136,4 +136,15 @@ class PromiseRecipesTest {
         buildout.section("e", "recipe", "slapos.cookbook:promise.plugin", "output", "x");
         assertThatThrownBy(() -> buildout.create("e")).hasMessageContaining("[e] module");
     }
+
+    @Test
+    void aPromiseCarriesTags() throws Exception {
+        buildout.section("c", "recipe", "slapos.cookbook:check_port_listening", "path", "etc/promise/pod01-port",
+                "hostname", "127.0.0.1", "port", "1", "tags", "pod01 sm");
+        assertThat(buildout.install("c")).containsExactly(dir.resolve("etc/promise/pod01-port"),
+                dir.resolve("etc/promise/.pod01-port.tags"));
+        buildout.section("p", "recipe", "slapos.cookbook:promise.plugin", "output", "etc/promise/cmd",
+                "module", "check_command_execute", "config-command", "true", "tags", "db");
+        assertThat(org.slapgrid.recipes.slap.ServiceTags.read(buildout.install("p").iterator().next())).containsExactly("db");
+    }
 }

@@ -117,4 +117,40 @@ class WrapperRecipeTest {
         buildout.section("e", "recipe", "slapos.cookbook:wrapper", "command-line", "x", "wrapper-path", "w", "hash-files", "nofile");
         assertThatThrownBy(() -> buildout.install("e")).hasMessageContaining("[e] hash-files").hasMessageContaining("nofile");
     }
+
+    @Test
+    void tagsAreRecordedNextToTheWrapperAndGoWithIt() throws Exception {
+        buildout.section("w", "recipe", "slapos.cookbook:wrapper", "command-line", "echo one",
+                "wrapper-path", "etc/service/mariadb-pod01", "tags", "db pod01\ndb");
+        Path wrapper = dir.resolve("etc/service/mariadb-pod01");
+        Path tags = dir.resolve("etc/service/.mariadb-pod01.tags");
+        assertThat(buildout.install("w")).containsExactly(wrapper, tags);
+        assertThat(Files.readString(tags)).isEqualTo("db pod01\n");
+        assertThat(org.slapgrid.recipes.slap.ServiceTags.read(wrapper)).containsExactly("db", "pod01");
+
+        buildout.section("w").put("tags", "");
+        assertThat(buildout.install("w")).containsExactly(wrapper);
+        assertThat(tags).as("no tags any more: no file").doesNotExist();
+
+        buildout.section("w").put("tags", "pod01 x;rm");
+        assertThatThrownBy(() -> buildout.install("w")).hasMessageContaining("tags")
+                .hasMessageContaining("'x;rm' is not a tag");
+    }
+
+    @Test
+    void aHashedWrapperTakesItsTagsAlongWhenItIsReplaced() throws Exception {
+        Path conf = dir.resolve("etc/app.conf");
+        Files.createDirectories(conf.getParent());
+        Files.writeString(conf, "a=1\n");
+        buildout.section("w", "recipe", "slapos.cookbook:wrapper", "command-line", "cat " + conf,
+                "wrapper-path", "etc/service/app", "hash-files", conf.toString(), "tags", "sm");
+        Path first = buildout.install("w").iterator().next();
+        Files.writeString(conf, "a=2\n");
+        Path second = buildout.update("w").iterator().next();
+        try (var files = Files.list(dir.resolve("etc/service"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactlyInAnyOrder(
+                    second.getFileName().toString(), "." + second.getFileName() + ".tags");
+        }
+        assertThat(first).doesNotExist();
+    }
 }
