@@ -59,8 +59,10 @@ public final class InfoCommand extends ClientCommand {
         }
         for (PartitionStatus.Service sv : s.services()) {
             String up = sv.startedAt() == null ? "" : ", up " + human(Duration.ofSeconds(Math.max(0, now - sv.startedAt())));
-            t.row("service." + sv.name(), sv.state() + (sv.pid() == null ? "" : " pid " + sv.pid()) + up
-                    + (sv.restarts() == 0 ? "" : ", " + sv.restarts() + " restart" + (sv.restarts() == 1 ? "" : "s")));
+            t.row("service." + sv.name(), (sv.stoppedOnPurpose() ? "stopped on purpose (by tag)" : sv.state())
+                    + (sv.pid() == null ? "" : " pid " + sv.pid()) + up
+                    + (sv.restarts() == 0 ? "" : ", " + sv.restarts() + " restart" + (sv.restarts() == 1 ? "" : "s"))
+                    + (sv.tags().isEmpty() ? "" : "  [" + String.join(" ", sv.tags()) + "]"));
         }
         for (PartitionStatus.Promise p : s.promises()) {
             String out = p.output() == null ? "" : p.output().strip().lines().reduce((a, b) -> b).orElse("");

@@ -14,8 +14,10 @@ import picocli.CommandLine.Parameters;
 
 /**
  * The node's services by hand: {@code start|stop|restart|tail [PARTITION[:SERVICE]]} over the
- * node's supervisord, and {@code supervisorctl ...} for anything else. A service stopped here
- * stays stopped until the next convergence of its partition or a start.
+ * node's supervisord, and {@code supervisorctl ...} for anything else; {@code --tags EXPR}
+ * narrows the target to the services whose tags it selects (OpenSVC's syntax, docs/tags.md). A
+ * service stopped here stays stopped until the next convergence of its partition or a start:
+ * a stop that lasts is asked at the master ({@code slapos instance stop NAME --tags EXPR}).
  */
 final class NodeServiceCommands {
 
@@ -29,6 +31,10 @@ final class NodeServiceCommands {
                 description = "A partition (all its services) or one service of it; default: every service.")
         String target;
 
+        @Option(names = "--tags", paramLabel = "EXPR",
+                description = "Only the services whose tags EXPR selects: ',' is or, '+' is and (sm+pod02,db).")
+        String tags;
+
         Supervisor supervisor(NodeConfig config) {
             return org.slapgrid.node.Node.supervisorOf(config);
         }
@@ -36,18 +42,23 @@ final class NodeServiceCommands {
         /** The supervisord programs the target names; an unknown target is an error naming it. */
         List<String> programs(Supervisor supervisor) {
             List<String> names = new ArrayList<>();
+            org.slapgrid.slap.tags.TagExpression selection = tags == null ? null : org.slapgrid.slap.tags.TagExpression.parse(tags);
+            var managed = supervisor.managedPrograms();
             String partition = target == null ? null : target.split(":", 2)[0];
             String service = target != null && target.contains(":") ? target.split(":", 2)[1] : null;
             for (ProcessInfo p : supervisor.client().getAllProcessInfo()) {
                 boolean inPartition = partition == null || p.name().startsWith(partition + "_");
                 boolean isService = service == null || p.name().equals(partition + "_" + service);
-                if (inPartition && isService) {
+                var m = managed.get(p.name());
+                boolean tagged = selection == null || (m != null && selection.matches(m.spec().tags()));
+                if (inPartition && isService && tagged) {
                     names.add(p.name());
                 }
             }
             if (names.isEmpty()) {
-                throw new IllegalArgumentException(target == null ? "supervisord runs no program"
-                        : "no service matches '" + target + "' (see `slapos node status`)");
+                throw new IllegalArgumentException(target == null && tags == null ? "supervisord runs no program"
+                        : "no service matches '" + (target == null ? "" : target) + (tags == null ? "" : " --tags " + tags)
+                        + "' (see `slapos node status`)");
             }
             return names;
         }

@@ -30,6 +30,8 @@ public final class ClusterRoutes {
                 clusters.grow(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, ClusterGrow.class))));
         app.post("/api/v1/clusters/{name}/shrink", ctx -> api.json(ctx,
                 clusters.shrink(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, ClusterShrink.class))));
+        app.post("/api/v1/clusters/{name}/services", ctx -> api.json(ctx,
+                clusters.services(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ServiceAction.class))));
         app.post("/api/v1/clusters/{name}/promote", ctx -> api.json(ctx,
                 clusters.promote(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, ClusterPromote.class))));
     }

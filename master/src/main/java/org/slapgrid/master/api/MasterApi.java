@@ -172,6 +172,8 @@ public final class MasterApi {
         app.get("/api/v1/instances", ctx -> json(ctx, instances.list(who(ctx))));
         app.get("/api/v1/instances/{name}", ctx -> json(ctx, instances.info(who(ctx), ctx.pathParam("name"))));
         app.get("/api/v1/instances/{name}/status", ctx -> json(ctx, instances.status(who(ctx), ctx.pathParam("name"))));
+        app.post("/api/v1/instances/{name}/services", ctx -> json(ctx, instances.services(who(ctx), ctx.pathParam("name"),
+                body(ctx, org.slapgrid.slap.model.ServiceAction.class))));
         app.delete("/api/v1/instances/{name}", ctx -> json(ctx, instances.remove(who(ctx), ctx.pathParam("name"))));
 
         app.exception(ApiException.class, (e, ctx) -> {

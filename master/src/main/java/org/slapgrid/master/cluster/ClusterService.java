@@ -264,6 +264,30 @@ public final class ClusterService {
         return db.read(c -> info(c, ClusterRows.byId(c, id).orElseThrow(), true, List.of()));
     }
 
+    /**
+     * Stops or starts, on every member (through each member's node), the services that
+     * {@code action.tags()} selects: one rule per member's instance, in one transaction, so
+     * either every member gets it or none (docs/tags.md). Not a task: it waits for nothing.
+     */
+    public ClusterInfo services(Principal who, String name, org.slapgrid.slap.model.ServiceAction action) {
+        requireUser(who);
+        org.slapgrid.slap.tags.TagRule rule = InstanceService.tagRule(action);
+        String[] id = new String[1];
+        Changes.write(db, listener, c -> {
+            ClusterRows.Cluster cl = find(c, who, name);
+            id[0] = cl.id();
+            Changes changes = new Changes();
+            for (ClusterRows.Member m : ClusterRows.members(c, cl.id())) {
+                if (!m.leaving()) {
+                    var applied = InstanceService.applyTagRule(c, who, m.instanceId(), rule);
+                    changes.touch(applied == null ? null : applied.node());
+                }
+            }
+            return changes;
+        });
+        return db.read(c -> info(c, ClusterRows.byId(c, id[0]).orElseThrow(), true, List.of()));
+    }
+
     /** Why the member counts as healthy (null when it does not): reported started, its node heard from lately. */
     private static String health(Connection c, ClusterRows.Member m) throws SQLException {
         if (m.node() == null || !InstanceState.STARTED.json().equals(m.reportedState())) {

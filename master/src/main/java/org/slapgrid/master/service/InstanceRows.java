@@ -26,8 +26,8 @@ final class InstanceRows {
     /** Every instance column plus the root's name; append a WHERE on alias {@code i}. */
     static final String SELECT = "SELECT i.id, i.requester, i.name, i.owner, i.root_id, r.name, i.parent_id,"
             + " i.software_url, i.software_type, i.parameters, i.requested_state, i.shared, i.node_filter,"
-            + " i.node_id, i.partition_id, i.host_id, i.reported_state, i.connection_params, i.error_log, i.ts, i.reported_ts"
-            + " FROM instance i LEFT JOIN instance r ON r.id = i.root_id ";
+            + " i.node_id, i.partition_id, i.host_id, i.reported_state, i.connection_params, i.error_log, i.ts, i.reported_ts,"
+            + " i.tag_rules FROM instance i LEFT JOIN instance r ON r.id = i.root_id ";
 
     private InstanceRows() {
     }
@@ -72,6 +72,7 @@ final class InstanceRows {
             damage.add("reported state (" + e.getMessage() + ")");
             reportedState = InstanceState.ERROR;
         }
+        List<org.slapgrid.slap.tags.TagRule> tagRules = tagRules(rs.getString(22), damage);
         String errorLog = rs.getString(19);
         if (!damage.isEmpty()) {
             LOG.error("instance {}: stored {} unreadable; answered without them", id, String.join(", ", damage));
@@ -83,7 +84,20 @@ final class InstanceRows {
                 requested, rs.getBoolean(12), filter,
                 rs.getString(14), rs.getString(15), rs.getString(16),
                 reportedState, connection, errorLog, rs.getLong(20),
-                rs.getObject(21) == null ? null : rs.getLong(21), null);
+                rs.getObject(21) == null ? null : rs.getLong(21), null, tagRules);
+    }
+
+    /** The stops and starts by tag (a JSON list; null: none); a damaged column reads as none. */
+    private static List<org.slapgrid.slap.tags.TagRule> tagRules(String json, List<String> damage) {
+        if (json == null) {
+            return List.of();
+        }
+        try {
+            return JSON.readValue(json, new TypeReference<List<org.slapgrid.slap.tags.TagRule>>() { });
+        } catch (JsonProcessingException | RuntimeException e) {
+            damage.add("stops by tag (" + Validate.clip(String.valueOf(e.getMessage())) + ")");
+            return List.of();
+        }
     }
 
     private static Map<String, Object> readMap(String what, String json, List<String> damage) {
@@ -139,6 +153,15 @@ final class InstanceRows {
     static String json(Object value) {
         try {
             return JSON.writeValueAsString(value == null ? Map.of() : value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot encode JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /** A list as a JSON column (the stops and starts by tag). */
+    static String jsonList(List<?> value) {
+        try {
+            return JSON.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot encode JSON: " + e.getOriginalMessage(), e);
         }

@@ -20,6 +20,9 @@ import org.slapgrid.master.store.Sql;
 import org.slapgrid.master.store.StoreException;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.PartitionStatus;
+import org.slapgrid.slap.model.ServiceAction;
+import org.slapgrid.slap.tags.TagRule;
+import org.slapgrid.slap.tags.TagRules;
 import org.slapgrid.slap.model.InstanceReport;
 import org.slapgrid.slap.model.InstanceRequest;
 import org.slapgrid.slap.model.InstanceSecret;
@@ -363,6 +366,63 @@ public final class InstanceService {
         });
     }
 
+    /**
+     * Stops or starts the services of one of the user's instances that {@code action.tags()}
+     * selects: a rule added to its stops and starts by tag (desired state), its node woken to
+     * apply it. 400 for a bad expression or action, 422 past {@link TagRules#MAX_RULES}.
+     */
+    public Instance services(Principal who, String name, ServiceAction action) {
+        NodeService.requireUser(who);
+        TagRule rule = tagRule(action);
+        Instance target = info(who, name);
+        Instance[] out = new Instance[1];
+        Changes.write(db, listener, c -> {
+            out[0] = applyTagRule(c, who, target.id(), rule);
+            Changes changes = new Changes();
+            changes.touch(out[0].node());
+            return changes;
+        });
+        return out[0];
+    }
+
+    /** A checked rule from a request: 400 naming what is wrong. */
+    public static TagRule tagRule(ServiceAction action) {
+        Validate.present("body", action);
+        boolean stopped = switch (action.action() == null ? "" : action.action()) {
+            case "stop" -> true;
+            case "start" -> false;
+            default -> throw ApiException.badRequest("action must be 'stop' or 'start' (got "
+                    + (action.action() == null ? "nothing" : "'" + Validate.clip(action.action()) + "'") + ")");
+        };
+        try {
+            return new TagRule(action.tags(), stopped);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    /**
+     * Adds {@code rule} to instance {@code instanceId}'s rules and bumps it (its node applies it);
+     * the caller touches the node. An instance already gone: nothing, null.
+     */
+    public static Instance applyTagRule(Connection c, Principal who, String instanceId, TagRule rule) throws SQLException {
+        Instance i = InstanceRows.byId(c, instanceId).orElse(null);
+        if (i == null) {
+            return null;
+        }
+        List<TagRule> rules;
+        try {
+            rules = TagRules.with(i.tagRules(), rule);
+        } catch (IllegalArgumentException e) {
+            throw ParameterCheck.limit(e.getMessage());
+        }
+        Sql.update(c, "UPDATE instance SET tag_rules = ?, ts = ? WHERE id = ?", InstanceRows.jsonList(rules),
+                InstanceRows.nextTimestamp(i.timestamp()), i.id());
+        AuditLog.record(c, who, rule.stopped() ? "instance.services.stop" : "instance.services.start",
+                "instance:" + i.id(), i.name() + " --tags " + rule.tags());
+        return InstanceRows.byId(c, i.id()).orElseThrow();
+    }
+
     /** The most services, promises and characters of output a status tree may hold (422 beyond). */
     static final int STATUS_MAX_ENTRIES = 500;
     static final int STATUS_MAX_TEXT = 8_000;
@@ -379,6 +439,16 @@ public final class InstanceService {
         for (PartitionStatus.Service sv : status.services()) {
             Validate.text("services[].name", sv.name(), 256);
             Validate.text("services[].state", sv.state(), 32);
+            if (sv.tags().size() > 32) {
+                throw ParameterCheck.limit("services[].tags: at most 32 tags a service");
+            }
+            for (String tag : sv.tags()) {
+                try {
+                    org.slapgrid.slap.tags.TagExpression.checkTag(tag == null ? "" : tag, "services[].tags");
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest("services[].tags: " + e.getMessage());
+                }
+            }
         }
         for (PartitionStatus.Promise pr : status.promises()) {
             Validate.text("promises[].name", pr.name(), 256);

@@ -1,6 +1,8 @@
 package org.slapgrid.slap.model;
 
+import java.util.List;
 import java.util.Map;
+import org.slapgrid.slap.tags.TagRule;
 
 /**
  * An instance as the master knows it. {@code timestamp} (microseconds) is bumped on every change
@@ -34,12 +36,24 @@ public record Instance(
         String errorLog,
         long timestamp,
         Long reportedTimestamp,
-        ClusterMembership cluster) {
+        ClusterMembership cluster,
+        List<TagRule> tagRules) {
+
+    public Instance {
+        tagRules = tagRules == null ? List.of() : List.copyOf(tagRules);
+    }
 
     /** This instance as one member of {@code membership}. */
     public Instance withCluster(ClusterMembership membership) {
         return new Instance(id, name, requester, owner, root, rootName, parent, softwareUrl, softwareType, parameters,
                 requestedState, shared, filter, node, partition, host, reportedState, connectionParameters, errorLog,
-                timestamp, reportedTimestamp, membership);
+                timestamp, reportedTimestamp, membership, tagRules);
+    }
+
+    /** This instance with {@code rules} as its stops and starts by tag. */
+    public Instance withTagRules(List<TagRule> rules) {
+        return new Instance(id, name, requester, owner, root, rootName, parent, softwareUrl, softwareType, parameters,
+                requestedState, shared, filter, node, partition, host, reportedState, connectionParameters, errorLog,
+                timestamp, reportedTimestamp, cluster, rules);
     }
 }

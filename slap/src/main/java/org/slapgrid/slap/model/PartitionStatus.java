@@ -27,9 +27,21 @@ public record PartitionStatus(List<Service> services, List<Promise> promises, St
     /**
      * One service: supervisord's state ({@code RUNNING}, {@code EXITED}...), its pid (null when
      * not running), when it started (epoch seconds, null when not running: its uptime is now
-     * minus that) and how many times the node restarted it after a crash.
+     * minus that) and how many times the node restarted it after a crash; its tags (the
+     * profile's {@code tags} option) and whether it is stopped on purpose (a stop by tag asked at
+     * the master: not down, and not counted as down by any aggregation).
      */
-    public record Service(String name, String state, Integer pid, Long startedAt, int restarts) {
+    public record Service(String name, String state, Integer pid, Long startedAt, int restarts, List<String> tags,
+                          boolean stoppedOnPurpose) {
+
+        public Service {
+            tags = tags == null ? List.of() : List.copyOf(tags);
+        }
+
+        /** An untagged service the node does not hold stopped. */
+        public Service(String name, String state, Integer pid, Long startedAt, int restarts) {
+            this(name, state, pid, startedAt, restarts, List.of(), false);
+        }
     }
 
     /** One promise: kept or not, and the tail of its output. */

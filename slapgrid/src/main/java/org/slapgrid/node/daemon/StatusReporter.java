@@ -81,7 +81,8 @@ final class StatusReporter {
                 }
                 boolean running = p.state() == ProcessState.RUNNING;
                 services.add(new PartitionStatus.Service(m.spec().name(), p.state().name(), running ? p.pid() : null,
-                        running ? p.start() : null, watcher == null ? 0 : watcher.restarts(m.spec().name())));
+                        running ? p.start() : null, watcher == null ? 0 : watcher.restarts(m.spec().name()),
+                        List.copyOf(m.spec().tags()), m.spec().held()));
             }
         } catch (RuntimeException e) {
             // supervisord unreachable: the tree says no services rather than nothing at all

@@ -139,8 +139,13 @@ public final class PartitionReconciler {
 
         String reason = ConvergenceRecord.reasonToConverge(ConvergenceRecord.load(state.convergedFile()), inputs.hash(),
                 clock.instant(), config.periodicity(), force);
+        if (reason == null && started && services.holdsChanged(id, partition.directory(), instance.tagRules())) {
+            // a stop or start by tag, nothing else: applied to the services, no buildout
+            log.accept(id + ": services stopped or started by tag");
+            services.apply(id, partition.directory(), partition.user(), true, limits.enterCommand(id), instance.tagRules());
+        }
         if (reason == null) {
-            return started ? checkPromises(partition, state, PartitionOutcome.Kind.SKIPPED)
+            return started ? checkPromises(partition, state, PartitionOutcome.Kind.SKIPPED, instance)
                     : new Reconciled(new PartitionOutcome(id, PartitionOutcome.Kind.SKIPPED, "unchanged"),
                     InstanceState.STOPPED, "");
         }
@@ -160,9 +165,9 @@ public final class PartitionReconciler {
             log.accept(id + ": buildout failed (" + r.summary() + "), log in " + state.logFile());
             return Reconciled.failed(id, "buildout " + r.summary(), msg);
         }
-        services.apply(id, partition.directory(), partition.user(), started, limits.enterCommand(id));
+        services.apply(id, partition.directory(), partition.user(), started, limits.enterCommand(id), instance.tagRules());
         if (started) {
-            Reconciled checked = checkPromises(partition, state, PartitionOutcome.Kind.CONVERGED);
+            Reconciled checked = checkPromises(partition, state, PartitionOutcome.Kind.CONVERGED, instance);
             if (checked.outcome().kind() == PartitionOutcome.Kind.PROMISE_BROKEN) {
                 return checked; // no record: the next run tries again, as SlapOS does
             }
@@ -182,9 +187,12 @@ public final class PartitionReconciler {
     }
 
     /** Runs the promises: the state to report is an error while one is broken, started when all are kept. */
-    private Reconciled checkPromises(Partition partition, PartitionStateDirectory state, PartitionOutcome.Kind ifKept)
-            throws IOException {
-        List<PromiseResult> results = withDiskCheck(promises.run(partition.directory(), who(partition)), partition,
+    private Reconciled checkPromises(Partition partition, PartitionStateDirectory state, PartitionOutcome.Kind ifKept,
+                                     Instance instance) throws IOException {
+        java.util.function.Predicate<Path> stoppedOnPurpose = promise -> !instance.tagRules().isEmpty()
+                && org.slapgrid.slap.tags.TagRules.stopped(instance.tagRules(),
+                org.slapgrid.node.supervisor.PartitionPrograms.readTags(partition.directory(), promise));
+        List<PromiseResult> results = withDiskCheck(promises.run(partition.directory(), who(partition), stoppedOnPurpose), partition,
                 ifKept == PartitionOutcome.Kind.CONVERGED);
         if (ifKept == PartitionOutcome.Kind.CONVERGED) {
             long deadline = System.nanoTime() + PROMISE_GRACE.toNanos();
@@ -195,7 +203,7 @@ public final class PartitionReconciler {
                     Thread.currentThread().interrupt();
                     break;
                 }
-                results = withDiskCheck(promises.run(partition.directory(), who(partition)), partition, false);
+                results = withDiskCheck(promises.run(partition.directory(), who(partition), stoppedOnPurpose), partition, false);
             }
         }
         state.create();

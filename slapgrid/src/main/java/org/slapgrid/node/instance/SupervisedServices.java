@@ -5,6 +5,8 @@ import java.util.List;
 
 import org.slapgrid.node.supervisor.PartitionPrograms;
 import org.slapgrid.node.supervisor.Supervisor;
+import org.slapgrid.slap.tags.TagRule;
+import org.slapgrid.slap.tags.TagRules;
 
 /** {@link PartitionServices} on the node's supervisord. */
 public final class SupervisedServices implements PartitionServices {
@@ -16,10 +18,26 @@ public final class SupervisedServices implements PartitionServices {
     }
 
     @Override
-    public void apply(String partitionId, Path directory, String user, boolean started, List<String> enter) {
+    public void apply(String partitionId, Path directory, String user, boolean started, List<String> enter,
+                      List<TagRule> tagRules) {
         supervisor.ensureRunning();
-        supervisor.update(PartitionPrograms.scan(partitionId, directory, user,
-                started ? PartitionPrograms.DesiredState.STARTED : PartitionPrograms.DesiredState.STOPPED, enter));
+        supervisor.update(programs(partitionId, directory, user, started, enter, tagRules));
+    }
+
+    @Override
+    public boolean holdsChanged(String partitionId, Path directory, List<TagRule> tagRules) {
+        java.util.Set<String> now = supervisor.held(partitionId);
+        if (tagRules.isEmpty() && now.isEmpty()) {
+            return false; // the common case: nothing stopped by tag, and nothing to read
+        }
+        return !programs(partitionId, directory, null, true, List.of(), tagRules).held().equals(now);
+    }
+
+    private static PartitionPrograms programs(String partitionId, Path directory, String user, boolean started,
+                                              List<String> enter, List<TagRule> tagRules) {
+        return PartitionPrograms.scan(partitionId, directory, user,
+                started ? PartitionPrograms.DesiredState.STARTED : PartitionPrograms.DesiredState.STOPPED, enter)
+                .holding(tags -> TagRules.stopped(tagRules, tags));
     }
 
     @Override

@@ -46,7 +46,17 @@ public final class PromiseRunner {
     }
 
     public List<PromiseResult> run(Path partitionDirectory, RunAs who) throws IOException {
-        List<Path> promises = PartitionExecutor.executablesIn(partitionDirectory.resolve("etc/promise"));
+        return run(partitionDirectory, who, p -> false);
+    }
+
+    /**
+     * The same, but the promises {@code skipped} selects are not run (a promise tagged like
+     * services stopped on purpose: it would only report what was asked for).
+     */
+    public List<PromiseResult> run(Path partitionDirectory, RunAs who, java.util.function.Predicate<Path> skipped)
+            throws IOException {
+        List<Path> promises = PartitionExecutor.executablesIn(partitionDirectory.resolve("etc/promise")).stream()
+                .filter(skipped.negate()).toList();
         List<Future<PromiseResult>> running = new ArrayList<>();
         for (Path promise : promises) {
             running.add(pool.submit(() -> runOne(promise, who)));

@@ -42,8 +42,10 @@ public final class NodeStatus {
      * A program of a partition: a watched service ({@code etc/service}) or a run-once script
      * ({@code etc/run}), which is healthy once it has exited with status 0.
      */
-    public record Service(String name, boolean runOnce, String state, int pid, Duration uptime, int exitStatus) {
+    public record Service(String name, boolean runOnce, String state, int pid, Duration uptime, int exitStatus,
+                          java.util.Set<String> tags, boolean stoppedOnPurpose) {
 
+        /** Healthy: running (or run once with success). A service stopped on purpose is neither healthy nor down. */
         public boolean healthy() {
             return runOnce ? state.equals("RUNNING") || state.equals("STARTING") || (state.equals("EXITED") && exitStatus == 0)
                     : state.equals("RUNNING");
@@ -99,7 +101,9 @@ public final class NodeStatus {
                     var spec = managed.get(info.name());
                     boolean runOnce = spec != null && spec.spec().kind() == ProgramSpec.Kind.RUN_ONCE;
                     String name = spec != null ? spec.spec().scriptName() : info.name().substring(p.id().length() + 1);
-                    services.add(new Service(name, runOnce, info.state().name(), info.pid(), up, info.exitStatus()));
+                    java.util.Set<String> tags = spec == null ? java.util.Set.of() : spec.spec().tags();
+                    boolean held = spec != null && spec.spec().held();
+                    services.add(new Service(name, runOnce, info.state().name(), info.pid(), up, info.exitStatus(), tags, held));
                 }
             }
             // the node's own disk check is shown as the disk line, not as a promise
@@ -127,6 +131,8 @@ public final class NodeStatus {
         if ("stopped".equals(requested)) {
             return "stopped";
         }
+        // a service stopped on purpose (by tag) is what was asked for: it counts neither way
+        services = services.stream().filter(s -> !s.stoppedOnPurpose()).toList();
         List<Service> watched = services.stream().filter(s -> !s.runOnce()).toList();
         long runningCount = watched.stream().filter(Service::healthy).count();
         boolean promisesKept = promises.stream().allMatch(PromiseResult::kept);

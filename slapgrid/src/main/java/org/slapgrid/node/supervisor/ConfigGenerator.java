@@ -70,16 +70,20 @@ public final class ConfigGenerator {
             if (specs.containsKey(name)) {
                 name = ProgramNames.disambiguated(name, "service/" + script);
             }
+            boolean held = autostart && partition.held().contains(script);
             specs.put(name, new ProgramSpec(name, partition.partitionId(), script, ProgramSpec.Kind.WATCHED,
-                    partition.serviceDir().resolve(script), settings.layout().partitionLogDir(partition.partitionId()).resolve(name + ".log"), autostart));
+                    partition.serviceDir().resolve(script), settings.layout().partitionLogDir(partition.partitionId()).resolve(name + ".log"),
+                    autostart && !held, partition.tagsOf(script), held));
         }
         for (String script : partition.runScripts()) {
             String base = ProgramNames.baseName(partition.partitionId(), script);
             String name = !specs.containsKey(base) ? base
                     : !specs.containsKey(base + "_run") ? base + "_run"
                     : ProgramNames.disambiguated(base, "run/" + script);
+            boolean held = autostart && partition.held().contains(script);
             specs.put(name, new ProgramSpec(name, partition.partitionId(), script, ProgramSpec.Kind.RUN_ONCE,
-                    partition.runDir().resolve(script), settings.layout().partitionLogDir(partition.partitionId()).resolve(name + ".log"), autostart));
+                    partition.runDir().resolve(script), settings.layout().partitionLogDir(partition.partitionId()).resolve(name + ".log"),
+                    autostart && !held, partition.tagsOf(script), held));
         }
 
         List<Map<String, Object>> programs = new ArrayList<>();
@@ -89,6 +93,9 @@ public final class ConfigGenerator {
                     : "run once etc/run/") + spec.scriptName();
             p.put("name", spec.name());
             p.put("origin", origin.replaceAll("[\\p{Cntrl}]", "?"));
+            // tags are checked words (ServiceTags): nothing in them can break the INI line
+            p.put("tags", String.join(" ", spec.tags()));
+            p.put("held", spec.held());
             p.put("command", commandLine(where + ", " + origin, partition, user, spec.command()));
             p.put("directory", pathValue(where + " directory", partition.directory()));
             // with a cgroup launcher, the user switch is on the command line (after joining, as root)

@@ -16,13 +16,15 @@ import org.slf4j.LoggerFactory;
  * Reads back the partition files the generator wrote, so that a restarted node knows (and
  * watches) the programs supervisord runs before it converges each partition again: an
  * unchanged partition may not be converged for a whole periodicity. Only the node's own output
- * is parsed: {@code [program:x]}, the origin comment, {@code command}, {@code stdout_logfile}
- * and {@code autostart}.
+ * is parsed: {@code [program:x]}, the origin, tags and held comments, {@code command},
+ * {@code stdout_logfile} and {@code autostart}.
  */
 final class GeneratedFiles {
     private static final Logger LOG = LoggerFactory.getLogger(GeneratedFiles.class);
     private static final String WATCHED = "; watched service etc/service/";
     private static final String RUN_ONCE = "; run once etc/run/";
+    private static final String TAGS = "; tags ";
+    private static final String HELD = "; stopped on purpose";
 
     private GeneratedFiles() {
     }
@@ -60,6 +62,10 @@ final class GeneratedFiles {
                 addIfComplete(out, partitionId, program, section);
                 program = line.substring("[program:".length(), line.length() - 1);
                 section = new LinkedHashMap<>();
+            } else if (section != null && line.startsWith(TAGS)) {
+                section.put("tags", line.substring(TAGS.length()));
+            } else if (section != null && line.startsWith(HELD)) {
+                section.put("held", "true");
             } else if (section != null && line.startsWith(";")) {
                 section.putIfAbsent("origin", line);
             } else if (section != null && line.indexOf('=') > 0) {
@@ -88,9 +94,13 @@ final class GeneratedFiles {
             return;
         }
         boolean autostart = "true".equals(s.get("autostart"));
+        boolean held = s.containsKey("held");
+        java.util.Set<String> tags = s.containsKey("tags")
+                ? org.slapgrid.recipes.slap.ServiceTags.decode(s.get("tags")) : java.util.Set.of();
         ProgramSpec spec = new ProgramSpec(program, partitionId, script, kind, Path.of(unquote(lastArgument(s.get("command")))),
-                Path.of(unquote(s.getOrDefault("stdout_logfile", ""))), autostart);
-        out.add(new Supervisor.Managed(spec, autostart ? PartitionPrograms.DesiredState.STARTED
+                Path.of(unquote(s.getOrDefault("stdout_logfile", ""))), autostart, tags, held);
+        // a held program is not autostarted, but its partition is started
+        out.add(new Supervisor.Managed(spec, autostart || held ? PartitionPrograms.DesiredState.STARTED
                 : PartitionPrograms.DesiredState.STOPPED));
     }
 

@@ -151,6 +151,17 @@ public final class Supervisor {
         return change(partitions, stale, true);
     }
 
+    /** The executables of a partition now held stopped on purpose (by tag), as last applied. */
+    public Set<String> held(String partitionId) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (Managed m : managedPrograms().values()) {
+            if (m.spec().partitionId().equals(partitionId) && m.spec().held()) {
+                out.add(m.spec().scriptName());
+            }
+        }
+        return out;
+    }
+
     /** Brings one partition in step, leaving the others alone. */
     public ApplyResult update(PartitionPrograms partition) {
         return change(List.of(partition), Set.of(), false);
@@ -238,7 +249,8 @@ public final class Supervisor {
 
     /**
      * Starts the watched programs of started partitions that are STOPPED (never started, or
-     * stopped by hand), and stops every program of stopped partitions. Programs that EXITED or
+     * stopped by hand), and stops every program of stopped partitions and every held one
+     * (stopped on purpose by tag). Programs that EXITED or
      * are FATAL are left to the crash watcher when one runs (it restarts them with backoff and
      * reports them); without one (a one-shot node run) they are started here, as SlapOS does.
      */
@@ -252,7 +264,12 @@ public final class Supervisor {
             if (m == null || !partitionIds.contains(m.spec().partitionId())) {
                 continue;
             }
-            if (m.partitionState() == PartitionPrograms.DesiredState.STARTED) {
+            if (m.partitionState() == PartitionPrograms.DesiredState.STARTED && m.spec().held()) {
+                if (info.state().isRunningState()) { // stopped on purpose: stopped, never started
+                    stopQuietly(m.spec().name());
+                    stopped.add(m.spec().name());
+                }
+            } else if (m.partitionState() == PartitionPrograms.DesiredState.STARTED) {
                 boolean down = info.state() == ProcessState.STOPPED
                         || (info.state().isEnded() && !restartDuty.driven());
                 if (m.spec().kind() == ProgramSpec.Kind.WATCHED && down) {
