@@ -345,6 +345,20 @@ public final class SlapClient {
         return call("DELETE", "api/v1/clusters/" + seg(name), null, ClusterInfo.class);
     }
 
+    // ---------------------------------------------------------------- actions by tag (docs/tags.md)
+
+    /** Stops or starts ({@code action}) the services of instance {@code name} that {@code tags} selects. */
+    public Instance instanceServices(String name, String action, String tags) {
+        return call("POST", "api/v1/instances/" + seg(name) + "/services",
+                new org.slapgrid.slap.model.ServiceAction(action, tags), Instance.class);
+    }
+
+    /** The same on every member of cluster {@code name}, through each member's node. */
+    public ClusterInfo clusterServices(String name, String action, String tags) {
+        return call("POST", "api/v1/clusters/" + seg(name) + "/services",
+                new org.slapgrid.slap.model.ServiceAction(action, tags), ClusterInfo.class);
+    }
+
     // ---------------------------------------------------------------- transport
 
     private static String partitionPath(String nodeId, String partition) {

@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "cluster", mixinStandardHelpOptions = true,
         description = "Manage clusters: groups of instances spread over nodes, with roles, a topology and a primary.",
         subcommands = {ClusterCommand.Create.class, ClusterCommand.ListClusters.class, ClusterCommand.Show.class,
-                ClusterCommand.Grow.class, ClusterCommand.Shrink.class, ClusterCommand.Promote.class, ClusterCommand.Destroy.class})
+                ClusterCommand.Grow.class, ClusterCommand.Shrink.class, ClusterCommand.Promote.class, ClusterCommand.Destroy.class,
+                TagActionCommands.ClusterStart.class, TagActionCommands.ClusterStop.class})
 public final class ClusterCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

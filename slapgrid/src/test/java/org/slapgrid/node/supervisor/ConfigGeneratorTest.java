@@ -239,4 +239,34 @@ class ConfigGeneratorTest {
         List<Supervisor.Managed> back = GeneratedFiles.parse("slappart0", g.text().lines().toList());
         assertThat(back).extracting(Supervisor.Managed::spec).containsExactlyElementsOf(g.programs());
     }
+
+    @Test
+    void tagsAndHoldsAreWrittenAndReadBackByARestartedNode() throws Exception {
+        java.nio.file.Files.writeString(part.resolve("etc/service/.mariadb.tags"), "db pod01\n");
+        PartitionPrograms programs = PartitionPrograms.scan("slappart0", part, null, STARTED)
+                .holding(tags -> tags.contains("pod01"));
+        assertThat(programs.tagsOf("mariadb")).containsExactly("db", "pod01");
+        assertThat(programs.held()).containsExactly("mariadb");
+        ConfigGenerator.GeneratedPartition g = new ConfigGenerator(asRoot).partition(programs);
+        assertThat(g.text()).contains("; tags db pod01\n").contains("; stopped on purpose");
+        assertThat(g.programs()).filteredOn(p -> p.scriptName().equals("mariadb")).singleElement()
+                .satisfies(p -> assertThat(p.autostart()).as("a held service is not autostarted").isFalse());
+
+        var back = GeneratedFiles.parse("slappart0", java.util.List.of(g.text().split("\n")));
+        Supervisor.Managed mariadb = back.stream().filter(m -> m.spec().scriptName().equals("mariadb")).findFirst().orElseThrow();
+        assertThat(mariadb.spec().tags()).containsExactly("db", "pod01");
+        assertThat(mariadb.spec().held()).isTrue();
+        assertThat(mariadb.partitionState()).as("held, in a started partition").isEqualTo(STARTED);
+        Supervisor.Managed init = back.stream().filter(m -> m.spec().scriptName().equals("init")).findFirst().orElseThrow();
+        assertThat(init.spec().held()).isFalse();
+        assertThat(init.spec().tags()).isEmpty();
+    }
+
+    @Test
+    void aTagsFileThatIsALinkIsNotFollowed() throws Exception {
+        Path secret = tmp.resolve("secret");
+        java.nio.file.Files.writeString(secret, "root-only\n");
+        java.nio.file.Files.createSymbolicLink(part.resolve("etc/service/.mariadb.tags"), secret);
+        assertThat(PartitionPrograms.scan("slappart0", part, null, STARTED).tagsOf("mariadb")).isEmpty();
+    }
 }

@@ -1,0 +1,136 @@
+package org.slapgrid.cli.console;
+
+import org.slapgrid.cli.Main;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.ClusterInfo;
+import org.slapgrid.slap.model.Instance;
+import org.slapgrid.slap.tags.TagExpression;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Actions by tag at the master (docs/tags.md): {@code slapos instance start|stop NAME --tags EXPR}
+ * and {@code slapos cluster start|stop NAME --tags EXPR}. Desired state: a stopped service stays
+ * stopped across convergences until a start selects it again. EXPR is OpenSVC's ({@code sm+pod02,db});
+ * a bad one exits 2 before anything is sent.
+ */
+public final class TagActionCommands {
+
+    private TagActionCommands() {
+    }
+
+    /** What the verbs share: the name, the expression, checked here first. */
+    abstract static class TagVerb extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Option(names = "--tags", required = true, paramLabel = "EXPR",
+                description = "The services whose tags EXPR selects: ',' is or, '+' is and (sm+pod02,db).")
+        String tags;
+
+        abstract String action();
+
+        abstract Object act(SlapClient client, String canonical);
+
+        abstract String describe(Object answer, String canonical);
+
+        @Override
+        final int run(SlapClient client) throws Exception {
+            String canonical;
+            try {
+                canonical = TagExpression.parse(tags).toString();
+            } catch (IllegalArgumentException e) {
+                err().println(spec.qualifiedName() + ": " + e.getMessage());
+                err().flush();
+                return Main.EXIT_USAGE;
+            }
+            Object answer = act(client, canonical);
+            NodeAdminCommands.report(this, answer, describe(answer, canonical));
+            return Main.EXIT_OK;
+        }
+    }
+
+    /** On one instance. */
+    abstract static class InstanceVerb extends TagVerb {
+        @Override
+        Object act(SlapClient client, String canonical) {
+            return client.instanceServices(name, action(), canonical);
+        }
+
+        @Override
+        String describe(Object answer, String canonical) {
+            Instance i = (Instance) answer;
+            return i.name() + ": services tagged " + canonical + " " + (action().equals("stop") ? "stopped" : "started")
+                    + " (its node " + (i.node() == null ? "(none yet)" : i.node()) + " applies it; "
+                    + i.tagRules().stream().filter(r -> r.stopped()).count() + " stop(s) by tag kept)";
+        }
+    }
+
+    /** On every member of a cluster. */
+    abstract static class ClusterVerb extends TagVerb {
+        @Override
+        Object act(SlapClient client, String canonical) {
+            return client.clusterServices(name, action(), canonical);
+        }
+
+        @Override
+        String describe(Object answer, String canonical) {
+            ClusterInfo c = (ClusterInfo) answer;
+            int members = c.members() == null ? 0 : c.members().size();
+            return "cluster " + c.name() + ": services tagged " + canonical + " "
+                    + (action().equals("stop") ? "stopped" : "started") + " on its " + members + " member"
+                    + (members == 1 ? "" : "s") + ", each through its node";
+        }
+    }
+
+    /** {@code slapos instance ...}: actions on one instance's services. */
+    @Command(name = "instance", mixinStandardHelpOptions = true,
+            description = "Act on the services of one of your instances by tag (desired state, kept by the master).",
+            subcommands = {InstanceStart.class, InstanceStop.class})
+    public static final class InstanceCommand implements Runnable {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = "Stop the instance's services that --tags selects; they stay stopped until started again.")
+    public static final class InstanceStop extends InstanceVerb {
+        @Override
+        String action() {
+            return "stop";
+        }
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = "Start again the instance's services that --tags selects.")
+    public static final class InstanceStart extends InstanceVerb {
+        @Override
+        String action() {
+            return "start";
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true,
+            description = "Stop, on every member, the services that --tags selects; they stay stopped until started again.")
+    public static final class ClusterStop extends ClusterVerb {
+        @Override
+        String action() {
+            return "stop";
+        }
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true,
+            description = "Start again, on every member, the services that --tags selects.")
+    public static final class ClusterStart extends ClusterVerb {
+        @Override
+        String action() {
+            return "start";
+        }
+    }
+}
