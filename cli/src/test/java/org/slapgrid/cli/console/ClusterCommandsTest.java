@@ -108,4 +108,25 @@ class ClusterCommandsTest {
         assertThat(slapos("cluster", "list", "--json")).isZero();
         assertThat(json()).isEmpty();
     }
+
+    @Test
+    void stopAndStartByTagOnAClusterAndOneInstance() throws Exception {
+        SlapClient admin = SlapClient.builder(master.url()).token(java.nio.file.Files.readString(tokenFile).strip()).build();
+        admin.registerNode("n1", List.of("slappart0", "slappart1"));
+        assertThat(slapos("cluster", "create", "spd", SR, "--role", "pod:count=2")).isZero();
+
+        assertThat(slapos("cluster", "stop", "spd", "--tags", "sm + pod02,db")).as(stderr()).isZero();
+        assertThat(stdout()).contains("cluster spd: services tagged sm+pod02,db stopped on its 2 members");
+        assertThat(admin.info("spd/pod.1").tagRules()).extracting(r -> r.tags()).containsExactly("sm+pod02,db");
+
+        assertThat(slapos("instance", "start", "spd/pod.1", "--tags", "sm+pod02,db", "--json")).as(stderr()).isZero();
+        assertThat(json().get("tagRules")).isEmpty();
+        assertThat(admin.info("spd/pod.0").tagRules()).hasSize(1);
+
+        assertThat(slapos("cluster", "stop", "spd", "--tags", "a,,b")).isEqualTo(2);
+        assertThat(stderr()).contains("empty tag");
+        assertThat(slapos("cluster", "stop", "spd")).as("--tags is required").isEqualTo(2);
+        assertThat(slapos("instance", "stop", "nothing", "--tags", "db")).isEqualTo(1);
+        assertThat(stderr()).contains("unknown_instance");
+    }
 }
