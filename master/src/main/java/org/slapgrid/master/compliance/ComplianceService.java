@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -138,7 +137,7 @@ public final class ComplianceService {
                 throw ApiException.badRequest("variable '" + key + "': a key is 1-128 letters, digits, '_', '.', '-' or spaces,"
                         + " starting with a letter or digit");
             }
-            String env = envName(key);
+            String env = Compliance.envName(key);
             String other = byEnv.put(env, key);
             if (other != null) {
                 throw new ApiException(422, "duplicate_variable", "variables '" + other + "' and '" + key
@@ -149,10 +148,6 @@ public final class ComplianceService {
         return out;
     }
 
-    /** The variable part of {@code OSVC_COMP_<KEY>}: upper case, '-', '.' and space as '_' (as OpenSVC does). */
-    public static String envName(String key) {
-        return key.toUpperCase(Locale.ROOT).replace('-', '_').replace('.', '_').replace(' ', '_');
-    }
 
     // ------------------------------------------------------------------------- modulesets
 

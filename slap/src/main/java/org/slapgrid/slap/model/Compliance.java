@@ -12,6 +12,14 @@ public final class Compliance {
     private Compliance() {
     }
 
+    /**
+     * The variable part of {@code OSVC_COMP_<KEY>} for a ruleset key: upper case, '-', '.' and
+     * space as '_', as OpenSVC exports them (so seed 002's modules run unchanged).
+     */
+    public static String envName(String key) {
+        return key.toUpperCase(java.util.Locale.ROOT).replace('-', '_').replace('.', '_').replace(' ', '_');
+    }
+
     /** Where a moduleset or ruleset is attached: a node (its modules run as root), an instance or a cluster (as the partition's user). */
     public enum TargetKind { node, instance, cluster }
 
