@@ -25,6 +25,11 @@ import org.slapgrid.master.api.ComplianceRoutes;
 import org.slapgrid.master.compliance.ComplianceService;
 import org.slapgrid.master.cluster.ClusterService;
 import org.slapgrid.master.api.MasterApi;
+import org.slapgrid.master.api.MetricRoutes;
+import org.slapgrid.master.autoscale.Autoscaler;
+import org.slapgrid.master.autoscale.PolicyService;
+import org.slapgrid.master.metrics.MetricService;
+import org.slapgrid.master.metrics.MetricStore;
 import org.slapgrid.master.service.AccountService;
 import org.slapgrid.master.service.ChangeFeed;
 import org.slapgrid.master.service.ChangeListener;
@@ -54,9 +59,14 @@ public final class Master implements AutoCloseable {
     private final ScheduledExecutorService retention;
     /** Changes committed by other masters on the same PostgreSQL database; null on SQLite. */
     private final ChangeFeed feed;
+    private final MetricService metrics;
+    private final Autoscaler autoscaler;
 
     private Master(MasterConfig config, Database db, Javalin app, MasterApi api, UiRoutes ui, CredentialStore credentials,
-                   Optional<Path> createdAdminToken, ScheduledExecutorService retention, ChangeFeed feed) {
+                   Optional<Path> createdAdminToken, ScheduledExecutorService retention, ChangeFeed feed,
+                   MetricService metrics, Autoscaler autoscaler) {
+        this.metrics = metrics;
+        this.autoscaler = autoscaler;
         this.retention = retention;
         this.feed = feed;
         this.ui = ui;
@@ -76,6 +86,7 @@ public final class Master implements AutoCloseable {
     public static Master start(MasterConfig config) {
         Database db = Database.open(config.effectiveDbUrl());
         ChangeFeed feed = null;
+        Autoscaler autoscaler = null;
         try {
             CredentialStore credentials = new CredentialStore(db);
             Optional<Path> adminToken = bootstrapAdmin(config, credentials);
@@ -105,6 +116,9 @@ public final class Master implements AutoCloseable {
             if (resumed > 0) {
                 LOG.info("resumed or ended the operations of {} clusters", resumed);
             }
+            MetricService metrics = new MetricService(db, instanceService, new MetricStore());
+            autoscaler = new Autoscaler(db, metrics, clusters, DECISIONS, config.autoscaleInterval());
+            PolicyService policies = new PolicyService(db, autoscaler);
             MasterApi api = new MasterApi(nodeService, instanceService, new AccountService(db, limits), credentials, notifier,
                     config.recheckInterval(), config.authCacheTtl(), config.maxBodyBytes());
             Javalin app = Javalin.create(c -> {
@@ -119,11 +133,17 @@ public final class Master implements AutoCloseable {
                 api.install(c.routes);
                 new ClusterRoutes(clusters, api).install(c.routes);
                 new ComplianceRoutes(new ComplianceService(db), api).install(c.routes);
+                new MetricRoutes(metrics, policies, api).install(c.routes);
                 ui[0].install(c.routes);
             });
             app.start(config.host(), config.port());
-            return new Master(config, db, app, api, ui[0], credentials, adminToken, startRetention(db, limits), feed);
+            autoscaler.start();
+            return new Master(config, db, app, api, ui[0], credentials, adminToken, startRetention(db, limits), feed,
+                    metrics, autoscaler);
         } catch (RuntimeException e) {
+            if (autoscaler != null) {
+                autoscaler.close();
+            }
             if (feed != null) {
                 feed.close();
             }
@@ -131,6 +151,10 @@ public final class Master implements AutoCloseable {
             throw e;
         }
     }
+
+    /** Until the cluster events land: decisions go to the master's log. */
+    private static final Autoscaler.DecisionLog DECISIONS = (cluster, kind, message, details) ->
+            LOG.info("cluster {}: {}: {} {}", cluster, kind, message, details);
 
     /** Prunes bangs and the audit log now and every {@code pruneInterval} (a failure is logged, never fatal). */
     private static ScheduledExecutorService startRetention(Database db, Limits limits) {
@@ -227,9 +251,15 @@ public final class Master implements AutoCloseable {
         return config;
     }
 
+    /** The metrics this master received (the benchmark reads its size). */
+    public MetricService metrics() {
+        return metrics;
+    }
+
     @Override
     public void close() {
         ui.close(); // first: its live connections end while the server still runs them
+        autoscaler.close();
         retention.shutdownNow();
         if (feed != null) {
             feed.close();

@@ -8,7 +8,7 @@ import org.slapgrid.master.service.Limits;
  * How to run a master. {@code dataDir} holds the default SQLite file ({@code master.db}) and the
  * admin token file ({@code admin-token}); {@code dbUrl} null means that SQLite file.
  * {@code tlsKeystore} (PKCS#12) with its password turns on HTTPS; {@code limits} bounds input,
- * rates, quotas and history.
+ * rates, quotas and history; {@code autoscaleInterval} is how often scaling policies are evaluated.
  */
 public record MasterConfig(
         String dbUrl,
@@ -20,39 +20,45 @@ public record MasterConfig(
         Duration recheckInterval,
         Duration authCacheTtl,
         long maxBodyBytes,
-        Limits limits) {
+        Limits limits,
+        Duration autoscaleInterval) {
 
     public static final int DEFAULT_PORT = 5080;
 
     /** 127.0.0.1:5080, SQLite under {@code dataDir}, no TLS. */
     public static MasterConfig defaults(Path dataDir) {
         return new MasterConfig(null, "127.0.0.1", DEFAULT_PORT, dataDir, null, null,
-                Duration.ofSeconds(1), Duration.ofSeconds(2), 1 << 20, Limits.defaults());
+                Duration.ofSeconds(1), Duration.ofSeconds(2), 1 << 20, Limits.defaults(), Duration.ofSeconds(5));
     }
 
     public MasterConfig withDb(String url) {
-        return new MasterConfig(url, host, port, dataDir, tlsKeystore, tlsPassword, recheckInterval, authCacheTtl, maxBodyBytes, limits);
+        return new MasterConfig(url, host, port, dataDir, tlsKeystore, tlsPassword, recheckInterval, authCacheTtl, maxBodyBytes, limits, autoscaleInterval);
     }
 
     public MasterConfig withListen(String h, int p) {
-        return new MasterConfig(dbUrl, h, p, dataDir, tlsKeystore, tlsPassword, recheckInterval, authCacheTtl, maxBodyBytes, limits);
+        return new MasterConfig(dbUrl, h, p, dataDir, tlsKeystore, tlsPassword, recheckInterval, authCacheTtl, maxBodyBytes, limits, autoscaleInterval);
     }
 
     public MasterConfig withTls(Path keystore, char[] password) {
-        return new MasterConfig(dbUrl, host, port, dataDir, keystore, password, recheckInterval, authCacheTtl, maxBodyBytes, limits);
+        return new MasterConfig(dbUrl, host, port, dataDir, keystore, password, recheckInterval, authCacheTtl, maxBodyBytes, limits, autoscaleInterval);
     }
 
     public MasterConfig withAuthCacheTtl(Duration ttl) {
-        return new MasterConfig(dbUrl, host, port, dataDir, tlsKeystore, tlsPassword, recheckInterval, ttl, maxBodyBytes, limits);
+        return new MasterConfig(dbUrl, host, port, dataDir, tlsKeystore, tlsPassword, recheckInterval, ttl, maxBodyBytes, limits, autoscaleInterval);
     }
 
     public MasterConfig withRecheckInterval(Duration d) {
-        return new MasterConfig(dbUrl, host, port, dataDir, tlsKeystore, tlsPassword, d, authCacheTtl, maxBodyBytes, limits);
+        return new MasterConfig(dbUrl, host, port, dataDir, tlsKeystore, tlsPassword, d, authCacheTtl, maxBodyBytes, limits, autoscaleInterval);
     }
 
     /** The bounds of input, rates, quotas and retention (docs/security.md). */
     public MasterConfig withLimits(Limits l) {
-        return new MasterConfig(dbUrl, host, port, dataDir, tlsKeystore, tlsPassword, recheckInterval, authCacheTtl, maxBodyBytes, l);
+        return new MasterConfig(dbUrl, host, port, dataDir, tlsKeystore, tlsPassword, recheckInterval, authCacheTtl, maxBodyBytes, l, autoscaleInterval);
+    }
+
+    /** How often the autoscaler evaluates every scaling policy (docs/clusters.md "Autoscaling"). */
+    public MasterConfig withAutoscaleInterval(Duration d) {
+        return new MasterConfig(dbUrl, host, port, dataDir, tlsKeystore, tlsPassword, recheckInterval, authCacheTtl, maxBodyBytes, limits, d);
     }
 
     public String effectiveDbUrl() {

@@ -340,6 +340,51 @@ public final class SlapClient {
                 ClusterInfo.class);
     }
 
+    // ---------------------------------------------------------------- metrics and autoscaling (docs/clusters.md)
+
+    /** A node sends samples of its partitions (at most {@link org.slapgrid.slap.model.MetricBatch#MAX_SAMPLES}). */
+    public org.slapgrid.slap.model.MetricAnswer sendMetrics(String nodeId, org.slapgrid.slap.model.MetricBatch batch) {
+        return call("POST", "api/v1/nodes/" + seg(nodeId) + "/metrics", batch, org.slapgrid.slap.model.MetricAnswer.class);
+    }
+
+    /** The series of a cluster's members since {@code since} (epoch ms; null: the last hour), one metric or all (null). */
+    public org.slapgrid.slap.model.MetricSeries clusterMetrics(String name, Long since, String metric) {
+        return call("GET", "api/v1/clusters/" + seg(name) + "/metrics" + metricQuery(since, metric), null,
+                org.slapgrid.slap.model.MetricSeries.class);
+    }
+
+    /** The series of one of the user's instances. */
+    public org.slapgrid.slap.model.MetricSeries instanceMetrics(String name, Long since, String metric) {
+        return call("GET", "api/v1/instances/" + seg(name) + "/metrics" + metricQuery(since, metric), null,
+                org.slapgrid.slap.model.MetricSeries.class);
+    }
+
+    private static String metricQuery(Long since, String metric) {
+        List<String> q = new java.util.ArrayList<>();
+        if (since != null) {
+            q.add("since=" + since);
+        }
+        if (metric != null) {
+            q.add("metric=" + java.net.URLEncoder.encode(metric, java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return q.isEmpty() ? "" : "?" + String.join("&", q);
+    }
+
+    /** Sets (replaces) the scaling policy of one role of a cluster; answers it with its defaults. */
+    public org.slapgrid.slap.model.ScalingPolicy setScalingPolicy(String cluster, org.slapgrid.slap.model.ScalingPolicy policy) {
+        return call("PUT", "api/v1/clusters/" + seg(cluster) + "/policies/" + seg(policy.role()), policy,
+                org.slapgrid.slap.model.ScalingPolicy.class);
+    }
+
+    public List<org.slapgrid.slap.model.ScalingPolicy> scalingPolicies(String cluster) {
+        return call("GET", "api/v1/clusters/" + seg(cluster) + "/policies", null,
+                new TypeReference<List<org.slapgrid.slap.model.ScalingPolicy>>() { });
+    }
+
+    public void deleteScalingPolicy(String cluster, String role) {
+        call("DELETE", "api/v1/clusters/" + seg(cluster) + "/policies/" + seg(role), null, Void.class);
+    }
+
     /** Destroys every member and forgets the cluster (409 while busy). */
     public ClusterInfo destroyCluster(String name) {
         return call("DELETE", "api/v1/clusters/" + seg(name), null, ClusterInfo.class);

@@ -84,6 +84,7 @@ final class ClusterRows {
 
     static void delete(Connection c, String clusterId) throws SQLException {
         Sql.update(c, "DELETE FROM cluster_member WHERE cluster_id = ?", clusterId);
+        Sql.update(c, "DELETE FROM cluster_policy WHERE cluster_id = ?", clusterId);
         Sql.update(c, "DELETE FROM cluster_role WHERE cluster_id = ?", clusterId);
         Sql.update(c, "DELETE FROM cluster WHERE id = ?", clusterId);
     }

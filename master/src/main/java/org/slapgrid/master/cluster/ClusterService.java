@@ -101,7 +101,7 @@ public final class ClusterService {
     }
 
     /** The caller's cluster; for an admin, else the only cluster of that name. Another user's is answered as missing. */
-    private static ClusterRows.Cluster find(Connection c, Principal who, String name) throws SQLException {
+    static ClusterRows.Cluster find(Connection c, Principal who, String name) throws SQLException {
         List<ClusterRows.Cluster> own = ClusterRows.where(c, "WHERE owner = ? AND name = ?", who.subject(), name);
         if (!own.isEmpty()) {
             return own.get(0);

@@ -23,6 +23,8 @@ import org.slapgrid.node.format.Partition;
 import org.slapgrid.node.instance.InstanceConverger;
 import org.slapgrid.node.instance.PartitionOutcome;
 import org.slapgrid.node.instance.Reconciled;
+import org.slapgrid.node.metrics.MetricSettings;
+import org.slapgrid.node.metrics.MetricsStep;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.slap.model.NodeInfo;
@@ -44,6 +46,7 @@ import org.slapgrid.node.supervisor.CrashWatcher;
  * that partition backs off (its own {@link Backoff}, reset on success). Software releases build
  * on their own {@link SoftwareWorkers}: an instance waits for its own release only. After each
  * reconcile the partition's status tree goes to the master when it changed ({@link StatusReporter}).
+ * The same timer samples the partitions' metrics ({@link MetricsStep}).
  * {@link #stop()} (SIGTERM) lets running reconciles finish for a while and leaves the services
  * to supervisord, so a restarted daemon takes them over without restarting them.
  */
@@ -72,6 +75,7 @@ public final class NodeDaemon {
     private volatile Thread poller;
     private volatile CrashWatcher watcher;
     private final StatusReporter status;
+    private volatile MetricSettings metricSettings = MetricSettings.DEFAULTS;
 
     /** @param pollWait the longest wait of one long-poll, and the period of the promise timer */
     public NodeDaemon(Node node, Duration pollWait, Consumer<String> log) {
@@ -92,6 +96,12 @@ public final class NodeDaemon {
         this.status = new StatusReporter(node.master(), node.config().nodeId(), node.supervisor(), STATUS_INTERVAL, log);
     }
 
+    /** How this daemon samples its partitions' metrics (before {@link #run()}; default every 60 s). */
+    public NodeDaemon withMetrics(MetricSettings settings) {
+        this.metricSettings = settings;
+        return this;
+    }
+
     /** How many times every queued partition had been reconciled (the queue ran empty), for status and tests. */
     public long iterations() {
         PartitionQueue<PartitionOutcome> q = queue;
@@ -110,13 +120,18 @@ public final class NodeDaemon {
         try (PartitionQueue<PartitionOutcome> q = new PartitionQueue<>(workers, timeout, this::reconcile);
              SoftwareWorkers sw = new SoftwareWorkers(node.softwareInstaller(), Math.max(1, node.config().parallelism() / 2), log);
              CrashWatcher crashes = node.watchCrashes(q::enqueue);
-             ControlSocket control = ControlSocket.listen(ControlSocket.pathFor(node.config()), this::askedRound, log)) {
+             ControlSocket control = ControlSocket.listen(ControlSocket.pathFor(node.config()), this::askedRound, log);
+             MetricsStep metrics = new MetricsStep(node.master(), nodeId, node.limits(), metricSettings, node.config().multiUser(), log)) {
             queue = q;
             software = sw;
             watcher = crashes;
             node.confine(org.slapgrid.node.format.NodeFormatter.formatted(node.config())); // before any service starts
             node.supervisor().ensureRunning();
             timer.scheduleWithFixedDelay(this::everyPartition, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+            if (metricSettings.enabled()) {
+                long every = metricSettings.interval().toMillis();
+                timer.scheduleWithFixedDelay(() -> metrics.offer(hosting()), every, every, TimeUnit.MILLISECONDS);
+            }
             poll(nodeId);
         } catch (IOException e) {
             log.accept("node " + nodeId + ": cannot open the control socket: " + e.getMessage());
@@ -206,6 +221,14 @@ public final class NodeDaemon {
             buildWhatIsMissing(info);
             info.partitions().stream().filter(p -> p.instance() != null).forEach(p -> queue.enqueue(p.id()));
         }
+    }
+
+    /** The partitions hosting an instance that is not being destroyed: those whose metrics are sampled. */
+    private List<Partition> hosting() {
+        NodeInfo info = desired.get();
+        return info == null ? List.of() : info.partitions().stream()
+                .filter(p -> p.instance() != null && p.instance().requestedState() != RequestedState.DESTROYED)
+                .map(p -> formattedPartition(p.id())).filter(Objects::nonNull).toList();
     }
 
     private List<String> partitionsOf(String url) {
