@@ -1,0 +1,180 @@
+package org.slapgrid.master.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.master.MasterConfig;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.SlapException;
+import org.slapgrid.slap.model.ClusterInfo;
+import org.slapgrid.slap.model.ClusterMember;
+import org.slapgrid.slap.model.ClusterRequest;
+import org.slapgrid.slap.model.ClusterRole;
+import org.slapgrid.slap.model.ClusterTopology;
+import org.slapgrid.slap.model.MetricAnswer;
+import org.slapgrid.slap.model.MetricBatch;
+import org.slapgrid.slap.model.MetricSeries;
+import org.slapgrid.slap.model.ScalingPolicy;
+
+/**
+ * Metrics and scaling policies over HTTP: a real master (autoscaler every 200 ms), fake nodes
+ * sending samples with their own secrets as a node daemon does, a user reading and setting.
+ */
+class MetricsApiTest {
+    static final String SR = "https://example.org/sr/web.cfg";
+
+    @TempDir
+    Path tmp;
+    MasterFixture m;
+    SlapClient admin;
+    SlapClient alice;
+    SlapClient bob;
+    SlapClient n1;
+    SlapClient n2;
+
+    @BeforeEach
+    void start() throws Exception {
+        m = new MasterFixture(MasterConfig.defaults(tmp).withListen("127.0.0.1", 0).withAuthCacheTtl(Duration.ZERO)
+                .withRecheckInterval(Duration.ofMillis(200)).withAutoscaleInterval(Duration.ofMillis(200)));
+        admin = m.admin();
+        n1 = m.client(admin.registerNode("n1", List.of("slappart0", "slappart1", "slappart2")).secret());
+        n2 = m.client(admin.registerNode("n2", List.of("slappart0", "slappart1", "slappart2")).secret());
+        admin.shareNode("n1", "alice");
+        admin.shareNode("n2", "alice");
+        alice = m.client(admin.createUserToken("alice", false).token());
+        bob = m.client(admin.createUserToken("bob", false).token());
+    }
+
+    @AfterEach
+    void stop() {
+        if (m != null) {
+            m.close();
+        }
+    }
+
+    ClusterInfo createWeb(int count, int min, int max) {
+        return alice.createCluster(new ClusterRequest("web", SR, ClusterTopology.FLEX, Map.of(),
+                List.of(new ClusterRole("web", "default", Map.of(), count, min, max))));
+    }
+
+    /** Each member's node sends {@code value} for {@code metric} now. */
+    void send(String metric, double value) {
+        ClusterInfo c = alice.cluster("web");
+        for (ClusterMember mb : c.members()) {
+            SlapClient node = mb.node().equals("n1") ? n1 : n2;
+            node.sendMetrics(mb.node(), new MetricBatch(List.of(new MetricBatch.Sample(mb.partition(), metric,
+                    System.currentTimeMillis(), value))));
+        }
+    }
+
+    @Test
+    void aNodeSendsItsPartitionsSamplesOnlyAndTheClustersSeriesShowThem() {
+        ClusterInfo c = createWeb(2, 1, 4);
+        ClusterMember web0 = c.members().get(0);
+        SlapClient node0 = web0.node().equals("n1") ? n1 : n2;
+        String free = "slappart2";
+        long now = System.currentTimeMillis();
+        MetricAnswer a = node0.sendMetrics(web0.node(), new MetricBatch(List.of(
+                new MetricBatch.Sample(web0.partition(), "load", now - 20_000, 2),
+                new MetricBatch.Sample(web0.partition(), "load", now, 4),
+                new MetricBatch.Sample(web0.partition(), "memory", now, 1 << 20),
+                new MetricBatch.Sample(free, "load", now, 1),
+                new MetricBatch.Sample(web0.partition(), "Bad Name", now, 1),
+                new MetricBatch.Sample(web0.partition(), "load", now + 3600_000, 1))));
+        assertThat(a.accepted()).isEqualTo(3);
+        assertThat(a.dropped()).isEqualTo(3);
+        assertThat(a.why()).contains("partition hosts no instance=1", "bad metric name=1", "time out of range=1");
+
+        MetricSeries s = alice.clusterMetrics("web", null, null);
+        assertThat(s.resolutionSeconds()).isEqualTo(10);
+        assertThat(s.series()).extracting(MetricSeries.Series::member, MetricSeries.Series::metric)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("web.0", "load"), org.assertj.core.groups.Tuple.tuple("web.0", "memory"));
+        MetricSeries.Series load = s.series().get(0);
+        assertThat(load.last()).isEqualTo(4.0);
+        assertThat(load.instance()).isEqualTo("web/web.0");
+        assertThat(load.points()).extracting(MetricSeries.Point::avg).containsExactly(2.0, 4.0);
+        assertThat(alice.clusterMetrics("web", now - 5_000, "load").series()).singleElement()
+                .satisfies(x -> assertThat(x.points()).extracting(MetricSeries.Point::avg).containsExactly(4.0));
+        assertThat(alice.instanceMetrics("web/web.0", null, "memory").series()).singleElement()
+                .satisfies(x -> assertThat(x.last()).isEqualTo(1 << 20));
+
+        // another node's credential, another user, too big a batch
+        SlapClient other = node0 == n1 ? n2 : n1;
+        assertThatThrownBy(() -> other.sendMetrics(web0.node(), new MetricBatch(List.of())))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(403));
+        assertThatThrownBy(() -> alice.sendMetrics(web0.node(), new MetricBatch(List.of())))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(403));
+        assertThatThrownBy(() -> bob.clusterMetrics("web", null, null))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
+        assertThatThrownBy(() -> bob.instanceMetrics("web/web.0", null, null))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
+        List<MetricBatch.Sample> many = new ArrayList<>();
+        for (int i = 0; i <= MetricBatch.MAX_SAMPLES; i++) {
+            many.add(new MetricBatch.Sample(web0.partition(), "load", now, i));
+        }
+        assertThatThrownBy(() -> node0.sendMetrics(web0.node(), new MetricBatch(many)))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(422));
+    }
+
+    @Test
+    void aPolicyIsCheckedAndListed() {
+        createWeb(1, 1, 3);
+        assertThatThrownBy(() -> alice.setScalingPolicy("web", new ScalingPolicy("web", "load", "avg", 1.0, 5, 2.0, 5, 1, 10, true)))
+                .isInstanceOfSatisfying(SlapException.class, e -> {
+                    assertThat(e.status()).isEqualTo(422);
+                    assertThat(e.getMessage()).contains("scaleInBelow (2.0) must be under scaleOutAbove (1.0)");
+                });
+        assertThatThrownBy(() -> alice.setScalingPolicy("web", new ScalingPolicy("web", "load", "median", 5.0, 5, null, null, null, null, null)))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.getMessage()).contains("aggregate must be avg or max"));
+        assertThatThrownBy(() -> alice.setScalingPolicy("web", new ScalingPolicy("nope", "load", null, 5.0, 5, null, null, null, null, null)))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
+        assertThatThrownBy(() -> bob.setScalingPolicy("web", new ScalingPolicy("web", "load", null, 5.0, 5, null, null, null, null, null)))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
+        ScalingPolicy set = alice.setScalingPolicy("web", new ScalingPolicy("web", "load", null, 5.0, null, null, null, null, null, null));
+        assertThat(set).isEqualTo(new ScalingPolicy("web", "load", "avg", 5.0, 60, null, 60, 1, 300, true));
+        assertThat(alice.scalingPolicies("web")).containsExactly(set);
+        alice.deleteScalingPolicy("web", "web");
+        assertThat(alice.scalingPolicies("web")).isEmpty();
+        alice.setScalingPolicy("web", set);
+        alice.destroyCluster("web"); // its policy goes with it
+        long left = m.master.database().read(c -> org.slapgrid.master.store.Sql.one(c, "SELECT COUNT(*) FROM cluster_policy",
+                rs -> rs.getLong(1))).orElseThrow();
+        assertThat(left).isZero();
+    }
+
+    @Test
+    void theAutoscalerGrowsAboveAndShrinksBelowEachHeldForItsDurationNeverInsideTheCooldown() {
+        createWeb(1, 1, 2);
+        alice.setScalingPolicy("web", new ScalingPolicy("web", "load", "avg", 5.0, 1, 1.0, 1, 1, 3, true));
+        send("load", 9);
+        long t0 = System.currentTimeMillis();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            send("load", 9);
+            return alice.cluster("web").members().size() == 2;
+        });
+        long grewAfter = System.currentTimeMillis() - t0;
+        assertThat(grewAfter).as("duration (1 s) + one evaluation (0.2 s), with slack").isBetween(900L, 4000L);
+        // below at once: held 1 s, then the cooldown (3 s since the scale-out) holds it
+        long grewAt = System.currentTimeMillis();
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            send("load", 0);
+            int size = alice.cluster("web").members().size();
+            if (size == 2) {
+                return false;
+            }
+            assertThat(System.currentTimeMillis() - grewAt).as("not inside the cooldown").isGreaterThanOrEqualTo(2500L);
+            return true;
+        });
+        assertThat(alice.cluster("web").members()).extracting(ClusterMember::name).containsExactly("web.0");
+    }
+}
