@@ -74,7 +74,8 @@ public final class NodeFixture implements AutoCloseable {
     private final boolean ownsMaster;
 
     private NodeFixture(Path tmp, String nodeId, String userPrefix, int partitionCount,
-                        java.util.function.UnaryOperator<NodeConfig> configure, NodeFixture joined) throws Exception {
+                        java.util.function.UnaryOperator<NodeConfig> configure, NodeFixture joined,
+                        java.util.function.UnaryOperator<MasterConfig> configureMaster) throws Exception {
         this.nodeId = nodeId;
         this.userPrefix = userPrefix;
         this.partitionCount = partitionCount;
@@ -83,6 +84,7 @@ public final class NodeFixture implements AutoCloseable {
         if (ownsMaster) {
             MasterConfig mc = MasterConfig.defaults(tmp.resolve("master")).withListen("127.0.0.1", 0)
                     .withAuthCacheTtl(Duration.ZERO).withRecheckInterval(Duration.ofMillis(200));
+            mc = configureMaster.apply(mc);
             master = Master.start(mc);
             admin = SlapClient.builder(master.url()).token(Files.readString(mc.adminTokenFile()).strip())
                     .timeout(Duration.ofSeconds(20)).build();
@@ -136,7 +138,7 @@ public final class NodeFixture implements AutoCloseable {
 
     /** Starts a master and a node of {@code partitionCount} partitions; {@code userPrefix} names the test users. */
     public static NodeFixture start(Path tmp, String nodeId, String userPrefix, int partitionCount) throws Exception {
-        return new NodeFixture(tmp, nodeId, userPrefix, partitionCount, c -> c, null);
+        return new NodeFixture(tmp, nodeId, userPrefix, partitionCount, c -> c, null, m -> m);
     }
 
     /**
@@ -144,13 +146,20 @@ public final class NodeFixture implements AutoCloseable {
      * own directory, users, address range and supervisord. Close it before {@code first}.
      */
     public static NodeFixture join(Path tmp, NodeFixture first, String nodeId, String userPrefix, int partitionCount) throws Exception {
-        return new NodeFixture(tmp, nodeId, userPrefix, partitionCount, c -> c, first);
+        return new NodeFixture(tmp, nodeId, userPrefix, partitionCount, c -> c, first, m -> m);
     }
 
     /** The same, with the configuration changed first (limits, say: {@code c -> c.withLimits(...)}). */
     public static NodeFixture start(Path tmp, String nodeId, String userPrefix, int partitionCount,
                                     java.util.function.UnaryOperator<NodeConfig> configure) throws Exception {
-        return new NodeFixture(tmp, nodeId, userPrefix, partitionCount, configure, null);
+        return new NodeFixture(tmp, nodeId, userPrefix, partitionCount, configure, null, m -> m);
+    }
+
+    /** The same, with the master's configuration changed too (the autoscaler's interval, say). */
+    public static NodeFixture start(Path tmp, String nodeId, String userPrefix, int partitionCount,
+                                    java.util.function.UnaryOperator<NodeConfig> configure,
+                                    java.util.function.UnaryOperator<MasterConfig> configureMaster) throws Exception {
+        return new NodeFixture(tmp, nodeId, userPrefix, partitionCount, configure, null, configureMaster);
     }
 
     public String nodeId() { return nodeId; }

@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
         description = "Manage clusters: groups of instances spread over nodes, with roles, a topology and a primary.",
         subcommands = {ClusterCommand.Create.class, ClusterCommand.ListClusters.class, ClusterCommand.Show.class,
                 ClusterCommand.Grow.class, ClusterCommand.Shrink.class, ClusterCommand.Promote.class, ClusterCommand.Destroy.class,
-                TagActionCommands.ClusterStart.class, TagActionCommands.ClusterStop.class})
+                TagActionCommands.ClusterStart.class, TagActionCommands.ClusterStop.class,
+                ClusterMetricsCommand.class, ClusterPolicyCommand.class})
 public final class ClusterCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
