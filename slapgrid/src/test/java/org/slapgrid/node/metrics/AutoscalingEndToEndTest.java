@@ -1,0 +1,110 @@
+package org.slapgrid.node.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.node.NodeFixture;
+import org.slapgrid.node.daemon.NodeDaemon;
+import org.slapgrid.slap.model.ClusterInfo;
+import org.slapgrid.slap.model.ClusterMember;
+import org.slapgrid.slap.model.ClusterRequest;
+import org.slapgrid.slap.model.ClusterRole;
+import org.slapgrid.slap.model.ClusterTopology;
+import org.slapgrid.slap.model.InstanceState;
+import org.slapgrid.slap.model.MetricSeries;
+import org.slapgrid.slap.model.ScalingPolicy;
+
+/**
+ * Issue 14's autoscaling "done when", end to end: a real master (autoscaler every 500 ms), a
+ * real node daemon (metrics every second) and supervisord. The members' profile installs
+ * {@code etc/metric/load}, which prints the number in a file the test writes. Raised above the
+ * threshold, the cluster grows within the duration and one evaluation (and one sample); lowered,
+ * it shrinks, but not inside the cooldown.
+ */
+class AutoscalingEndToEndTest {
+
+    static final Duration EVALUATION = Duration.ofMillis(500);
+    static final int HOLD_SECONDS = 2;
+    static final int COOLDOWN_SECONDS = 8;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void theClusterGrowsAboveTheThresholdAndShrinksBelowItNeverInsideTheCooldown() throws Exception {
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/supervisord")) || "true".equals(System.getenv("CI")),
+                "needs Debian's supervisor package (installed by .ci/run)");
+        Path load = tmp.resolve("load");
+        Files.writeString(load, "3\n");
+        Files.setPosixFilePermissions(load, PosixFilePermissions.fromString("rw-r--r--"));
+        try (NodeFixture n = NodeFixture.start(tmp, "node-as", "sgas", 3, c -> c, m -> m.withAutoscaleInterval(EVALUATION))) {
+            String url = NodeFixture.writeRelease(tmp.resolve("release"), "[buildout]\nparts = instance-profile\n",
+                    "[buildout]\nparts = directory metric publish\n\n[slap-configuration]\n"
+                            + "recipe = slapos.cookbook:slapconfiguration\nconfiguration.load-file = /nonexistent\n\n"
+                            + "[directory]\nrecipe = slapos.cookbook:mkdirectory\nmetric = ${buildout:directory}/etc/metric\n\n"
+                            + "[metric]\nrecipe = slapos.cookbook:wrapper\n"
+                            + "command-line = cat ${slap-configuration:configuration.load-file}\n"
+                            + "wrapper-path = ${directory:metric}/load\n\n"
+                            + "[publish]\nrecipe = slapos.cookbook:publish\nready = yes\n");
+            n.supplyAndBuild(url);
+            NodeDaemon daemon = new NodeDaemon(n.assembled(), Duration.ofSeconds(1), n.logger())
+                    .withMetrics(new MetricSettings(Duration.ofSeconds(1), Duration.ofSeconds(5)));
+            Thread thread = new Thread(daemon::run, "daemon");
+            thread.start();
+            try {
+                n.admin().createCluster(new ClusterRequest("web", url, ClusterTopology.FLEX, Map.of("load-file", load.toString()),
+                        List.of(new ClusterRole("web", "default", Map.of(), 1, 1, 2))));
+                n.admin().setScalingPolicy("web", new ScalingPolicy("web", "load", "avg", 5.0, HOLD_SECONDS, 1.0, HOLD_SECONDS,
+                        1, COOLDOWN_SECONDS, true));
+                // the member converges and its node sends its load
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                        assertThat(lastLoad(n, "web.0")).as(n.log()).isEqualTo(3.0));
+
+                Files.writeString(load, "9\n");
+                long raised = System.currentTimeMillis();
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> n.admin().cluster("web").members().size() == 2);
+                long grewAfter = System.currentTimeMillis() - raised;
+                assertThat(grewAfter).as("grown within the duration + one evaluation + one sample (+1 s of slack)")
+                        .isBetween(HOLD_SECONDS * 1000L, HOLD_SECONDS * 1000L + EVALUATION.toMillis() + 1000 + 1000);
+                long grewAt = System.currentTimeMillis();
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                        assertThat(n.admin().info("web/web.1").reportedState()).as(n.log()).isEqualTo(InstanceState.STARTED));
+
+                Files.writeString(load, "0\n");
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                    int members = n.admin().cluster("web").members().size();
+                    if (members == 2) {
+                        return false;
+                    }
+                    assertThat(System.currentTimeMillis() - grewAt).as("not inside the cooldown after the scale-out")
+                            .isGreaterThanOrEqualTo(COOLDOWN_SECONDS * 1000L - 1000);
+                    return true;
+                });
+                ClusterInfo after = n.admin().cluster("web");
+                assertThat(after.members()).extracting(ClusterMember::name).containsExactly("web.0");
+                // the removed member is destroyed by the node; nothing more happens within another cooldown
+                await().atMost(Duration.ofSeconds(60)).until(() -> n.admin().list().stream()
+                        .noneMatch(i -> i.name().equals("web/web.1") && i.reportedState() != InstanceState.DESTROYED));
+            } finally {
+                daemon.stop();
+                thread.join(60_000);
+            }
+        }
+    }
+
+    private static Double lastLoad(NodeFixture n, String member) {
+        MetricSeries s = n.admin().clusterMetrics("web", null, "load");
+        return s.series().stream().filter(x -> member.equals(x.member())).map(MetricSeries.Series::last).findFirst().orElse(null);
+    }
+}
