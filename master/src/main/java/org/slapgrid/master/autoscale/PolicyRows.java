@@ -7,7 +7,7 @@ import java.util.List;
 import org.slapgrid.master.store.Sql;
 import org.slapgrid.slap.model.ScalingPolicy;
 
-/** The one owner of the cluster_policy table (V8__cluster_policy.sql): rows in, records out. */
+/** The one owner of the cluster_policy table (V9__cluster_policy.sql): rows in, records out. */
 final class PolicyRows {
     private PolicyRows() {
     }
