@@ -23,7 +23,9 @@ import org.slapgrid.master.api.ChangeNotifier;
 import org.slapgrid.master.api.ClusterRoutes;
 import org.slapgrid.master.api.ComplianceRoutes;
 import org.slapgrid.master.compliance.ComplianceService;
+import org.slapgrid.master.api.JobRoutes;
 import org.slapgrid.master.cluster.ClusterService;
+import org.slapgrid.master.jobs.JobService;
 import org.slapgrid.master.api.MasterApi;
 import org.slapgrid.master.api.MetricRoutes;
 import org.slapgrid.master.autoscale.Autoscaler;
@@ -61,12 +63,14 @@ public final class Master implements AutoCloseable {
     private final ChangeFeed feed;
     private final MetricService metrics;
     private final Autoscaler autoscaler;
+    private final ClusterService clusters;
 
     private Master(MasterConfig config, Database db, Javalin app, MasterApi api, UiRoutes ui, CredentialStore credentials,
                    Optional<Path> createdAdminToken, ScheduledExecutorService retention, ChangeFeed feed,
-                   MetricService metrics, Autoscaler autoscaler) {
+                   MetricService metrics, Autoscaler autoscaler, ClusterService clusters) {
         this.metrics = metrics;
         this.autoscaler = autoscaler;
+        this.clusters = clusters;
         this.retention = retention;
         this.feed = feed;
         this.ui = ui;
@@ -111,13 +115,15 @@ public final class Master implements AutoCloseable {
                 nodeService.forgetAll();
                 notifier.wakeAll();
             });
-            ClusterService clusters = new ClusterService(db, listener, instanceService);
+            JobService jobs = new JobService(db, listener, config.dataDir().resolve("jobs"), maxArtifactBytes());
+            ClusterService clusters = new ClusterService(db, listener, instanceService, jobs, config.dataDir().resolve("backups"));
+            clusters.startTicking(java.time.Duration.ofSeconds(2));
             int resumed = clusters.resumeInterrupted(); // a task a stopped master left set never stays busy
             if (resumed > 0) {
                 LOG.info("resumed or ended the operations of {} clusters", resumed);
             }
             MetricService metrics = new MetricService(db, instanceService, new MetricStore());
-            autoscaler = new Autoscaler(db, metrics, clusters, DECISIONS, config.autoscaleInterval());
+            autoscaler = new Autoscaler(db, metrics, clusters, clusters.eventLog()::append, config.autoscaleInterval());
             PolicyService policies = new PolicyService(db, autoscaler);
             MasterApi api = new MasterApi(nodeService, instanceService, new AccountService(db, limits), credentials, notifier,
                     config.recheckInterval(), config.authCacheTtl(), config.maxBodyBytes());
@@ -134,12 +140,13 @@ public final class Master implements AutoCloseable {
                 new ClusterRoutes(clusters, api).install(c.routes);
                 new ComplianceRoutes(new ComplianceService(db), api).install(c.routes);
                 new MetricRoutes(metrics, policies, api).install(c.routes);
+                new JobRoutes(jobs, api).install(c.routes);
                 ui[0].install(c.routes);
             });
             app.start(config.host(), config.port());
             autoscaler.start();
             return new Master(config, db, app, api, ui[0], credentials, adminToken, startRetention(db, limits), feed,
-                    metrics, autoscaler);
+                    metrics, autoscaler, clusters);
         } catch (RuntimeException e) {
             if (autoscaler != null) {
                 autoscaler.close();
@@ -152,9 +159,13 @@ public final class Master implements AutoCloseable {
         }
     }
 
-    /** Until the cluster events land: decisions go to the master's log. */
-    private static final Autoscaler.DecisionLog DECISIONS = (cluster, kind, message, details) ->
-            LOG.info("cluster {}: {}: {} {}", cluster, kind, message, details);
+    /**
+     * The largest file a node may upload for one job (a backup part): 4 GiB, or the
+     * {@code slapgrid.maxArtifactBytes} system property (docs/clusters.md).
+     */
+    static long maxArtifactBytes() {
+        return Long.getLong("slapgrid.maxArtifactBytes", 4L << 30);
+    }
 
     /** Prunes bangs and the audit log now and every {@code pruneInterval} (a failure is logged, never fatal). */
     private static ScheduledExecutorService startRetention(Database db, Limits limits) {
@@ -261,6 +272,7 @@ public final class Master implements AutoCloseable {
         ui.close(); // first: its live connections end while the server still runs them
         autoscaler.close();
         retention.shutdownNow();
+        clusters.close();
         if (feed != null) {
             feed.close();
         }

@@ -404,6 +404,82 @@ public final class SlapClient {
                 new org.slapgrid.slap.model.ServiceAction(action, tags), ClusterInfo.class);
     }
 
+    /** The cluster's event log, oldest first. */
+    public List<org.slapgrid.slap.model.ClusterEvent> clusterEvents(String name) {
+        return call("GET", "api/v1/clusters/" + seg(name) + "/events", null,
+                new TypeReference<List<org.slapgrid.slap.model.ClusterEvent>>() { });
+    }
+
+    // ---------------------------------------------------------------- partition jobs (docs/protocol.md)
+
+    /** A node reports a job of one of its partitions: RUNNING when it starts, then DONE or FAILED once. */
+    public void reportJob(String nodeId, String partition, String jobId, org.slapgrid.slap.model.JobReport report) {
+        call("PUT", partitionPath(nodeId, partition) + "/jobs/" + seg(jobId), report, Void.class);
+    }
+
+    /** A node sends the file a job produced (a backup archive); the master refuses one past its size limit (413). */
+    public void uploadJobArtifact(String nodeId, String partition, String jobId, java.nio.file.Path file) {
+        HttpRequest r;
+        try {
+            r = request(partitionPath(nodeId, partition) + "/jobs/" + seg(jobId) + "/artifact")
+                    .timeout(Duration.ofHours(1)).header("Content-Type", "application/octet-stream")
+                    .PUT(HttpRequest.BodyPublishers.ofFile(file)).build();
+        } catch (java.io.FileNotFoundException e) {
+            throw new SlapException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        read(send(r), json.constructType(Void.class));
+    }
+
+    /**
+     * A node fetches the file a job works from (a restore's backup part) into {@code target},
+     * refusing more than {@code maxBytes}.
+     */
+    public void downloadJobArtifact(String nodeId, String partition, String jobId, java.nio.file.Path target, long maxBytes) {
+        HttpRequest r = request(partitionPath(nodeId, partition) + "/jobs/" + seg(jobId) + "/artifact")
+                .header("Accept", "application/octet-stream").timeout(Duration.ofHours(1)).GET().build();
+        HttpResponse<java.io.InputStream> answer;
+        try {
+            answer = http.send(r, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new SlapException("cannot reach the master at " + base + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SlapException("interrupted while calling the master", e);
+        }
+        try (java.io.InputStream in = answer.body()) {
+            if (answer.statusCode() >= 400) {
+                String body = new String(in.readNBytes(64 * 1024), StandardCharsets.UTF_8);
+                read(new StringResponse(answer, body), json.constructType(Void.class));
+                return;
+            }
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(target)) {
+                byte[] buf = new byte[64 * 1024];
+                long total = 0;
+                int n;
+                while ((n = in.read(buf)) > 0) {
+                    total += n;
+                    if (total > maxBytes) {
+                        throw new SlapException(413, "too_large", "the artifact of job " + jobId + " is larger than " + maxBytes + " bytes");
+                    }
+                    out.write(buf, 0, n);
+                }
+            }
+        } catch (IOException e) {
+            throw new SlapException("cannot download the artifact of job " + jobId + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** An error answer read whole, so {@link #read} can turn it into a SlapException. */
+    private record StringResponse(HttpResponse<?> of, String body) implements HttpResponse<String> {
+        public int statusCode() { return of.statusCode(); }
+        public HttpRequest request() { return of.request(); }
+        public Optional<HttpResponse<String>> previousResponse() { return Optional.empty(); }
+        public java.net.http.HttpHeaders headers() { return of.headers(); }
+        public Optional<javax.net.ssl.SSLSession> sslSession() { return of.sslSession(); }
+        public URI uri() { return of.uri(); }
+        public HttpClient.Version version() { return of.version(); }
+    }
+
     // ---------------------------------------------------------------- transport
 
     private static String partitionPath(String nodeId, String partition) {

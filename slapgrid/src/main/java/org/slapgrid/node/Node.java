@@ -54,11 +54,13 @@ public final class Node {
     private final InstanceConverger converger;
     private final PartitionLimiter limits;
     private final AddressGuard addresses;
+    private final org.slapgrid.node.jobs.JobRunner jobs;
     private final Consumer<String> log;
 
     private Node(NodeConfig config, SlapClient master, Supervisor supervisor, SoftwareInstaller software,
-                 InstanceConverger converger, PartitionLimiter limits, Consumer<String> log) {
+                 InstanceConverger converger, PartitionLimiter limits, org.slapgrid.node.jobs.JobRunner jobs, Consumer<String> log) {
         this.config = config;
+        this.jobs = jobs;
         this.limits = limits;
         this.addresses = new AddressGuard(config.nodeId());
         this.master = master;
@@ -115,17 +117,22 @@ public final class Node {
         BuildoutProcess buildout = new BuildoutProcess(runtime, new PartitionExecutor(children),
                 new ClassDataArchive(runtime, config.stateDirectory().resolve("lib")));
         SoftwareInstaller software = new SoftwareInstaller(config, master, buildout, builders, Duration.ofHours(2), log);
+        PromiseRunner promises = PromiseRunner.withOwnPool(promiseTimeout);
         PartitionReconciler reconciler = new PartitionReconciler(config, master, new SupervisedServices(supervisor), buildout,
-                PromiseRunner.withOwnPool(promiseTimeout), new Drain(executor), executor, limits, Clock.systemUTC(), log);
+                promises, new Drain(executor), executor, limits, Clock.systemUTC(), log);
+        org.slapgrid.node.jobs.JobRunner jobs = new org.slapgrid.node.jobs.JobRunner(org.slapgrid.node.jobs.JobKinds.standard(),
+                config, master, executor, supervisor, promises, limits, log);
         InstanceConverger converger = new InstanceConverger(reconciler, new ReportSender(master, config.nodeId(), log),
                 config.parallelism());
-        return new Node(config, master, supervisor, software, converger, limits, log);
+        return new Node(config, master, supervisor, software, converger, limits, jobs, log);
     }
 
     public NodeConfig config() { return config; }
     public SlapClient master() { return master; }
     public SoftwareInstaller softwareInstaller() { return software; }
     public InstanceConverger converger() { return converger; }
+    /** The partition jobs step (docs/protocol.md, "Partition jobs"); register new job kinds in its {@code kinds()}. */
+    public org.slapgrid.node.jobs.JobRunner jobs() { return jobs; }
     public Supervisor supervisor() { return supervisor; }
     /** Per-partition cgroups and disk quota. */
     public PartitionLimiter limits() { return limits; }

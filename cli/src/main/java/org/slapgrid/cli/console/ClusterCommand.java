@@ -26,7 +26,8 @@ import picocli.CommandLine.Parameters;
         subcommands = {ClusterCommand.Create.class, ClusterCommand.ListClusters.class, ClusterCommand.Show.class,
                 ClusterCommand.Grow.class, ClusterCommand.Shrink.class, ClusterCommand.Promote.class, ClusterCommand.Destroy.class,
                 TagActionCommands.ClusterStart.class, TagActionCommands.ClusterStop.class,
-                ClusterMetricsCommand.class, ClusterPolicyCommand.class})
+                ClusterMetricsCommand.class, ClusterPolicyCommand.class,
+                ClusterEventsCommand.class})
 public final class ClusterCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -103,6 +103,16 @@ class ClusterCommandsTest {
         assertThat(slapos("cluster", "show", "nope")).isEqualTo(Main.EXIT_FAILURE);
         assertThat(stderr()).contains("you have no cluster 'nope' [unknown_cluster, HTTP 404]");
 
+        // the event log: every operation, and each refusal with the rule's text
+        assertThat(slapos("cluster", "events", "db")).isZero();
+        assertThat(stdout()).contains("TIME", "KIND", "create started by admin (task BUILDING)", "BUILDING done",
+                "grow refused (422): grow would give role 'db' 4 members, over its maximum of 3 (max)",
+                "shrink refused (422)", "the primary is now db.1");
+        assertThat(slapos("cluster", "events", "db", "--json")).isZero();
+        assertThat(json().get(0).get("kind").asText()).isEqualTo("create");
+        assertThat(json().findValuesAsText("kind")).contains("refused", "converged", "promote", "shrink");
+        assertThat(slapos("cluster", "events", "nope")).isEqualTo(Main.EXIT_FAILURE);
+
         assertThat(slapos("cluster", "destroy", "db")).isZero();
         assertThat(stdout()).contains("destroying cluster db: its 2 members are being destroyed by their nodes");
         assertThat(slapos("cluster", "list", "--json")).isZero();

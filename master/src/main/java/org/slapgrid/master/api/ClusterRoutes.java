@@ -26,6 +26,7 @@ public final class ClusterRoutes {
         app.get("/api/v1/clusters", ctx -> api.json(ctx, clusters.list(MasterApi.who(ctx), "true".equals(ctx.queryParam("detailed")))));
         app.get("/api/v1/clusters/{name}", ctx -> api.json(ctx, clusters.show(MasterApi.who(ctx), ctx.pathParam("name"))));
         app.delete("/api/v1/clusters/{name}", ctx -> api.json(ctx, clusters.destroy(MasterApi.who(ctx), ctx.pathParam("name"))));
+        app.get("/api/v1/clusters/{name}/events", ctx -> api.json(ctx, clusters.events(MasterApi.who(ctx), ctx.pathParam("name"))));
         app.post("/api/v1/clusters/{name}/grow", ctx -> api.json(ctx,
                 clusters.grow(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, ClusterGrow.class))));
         app.post("/api/v1/clusters/{name}/shrink", ctx -> api.json(ctx,

@@ -83,6 +83,8 @@ final class ClusterRows {
     }
 
     static void delete(Connection c, String clusterId) throws SQLException {
+        ClusterEvents.deleteAll(c, clusterId);
+        Sql.update(c, "DELETE FROM cluster_operation WHERE cluster_id = ?", clusterId);
         Sql.update(c, "DELETE FROM cluster_member WHERE cluster_id = ?", clusterId);
         Sql.update(c, "DELETE FROM cluster_policy WHERE cluster_id = ?", clusterId);
         Sql.update(c, "DELETE FROM cluster_role WHERE cluster_id = ?", clusterId);

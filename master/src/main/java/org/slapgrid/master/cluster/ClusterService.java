@@ -61,11 +61,47 @@ public final class ClusterService {
     private final Database db;
     private final ChangeListener listener;
     private final InstanceService instances;
+    private final ClusterEvents events;
+    private final org.slapgrid.master.jobs.JobService jobs;
+    private final ClusterOperations operations;
+    private final java.util.concurrent.ScheduledExecutorService ticker;
 
-    public ClusterService(Database db, ChangeListener listener, InstanceService instances) {
+    /**
+     * @param backups where cluster backups are kept (the master's data directory's {@code backups})
+     */
+    public ClusterService(Database db, ChangeListener listener, InstanceService instances,
+                          org.slapgrid.master.jobs.JobService jobs, java.nio.file.Path backups) {
         this.db = db;
         this.listener = listener;
         this.instances = instances;
+        this.events = new ClusterEvents(db);
+        this.jobs = jobs;
+        this.operations = new ClusterOperations(db, listener, jobs, events, backups);
+        jobs.addListener(job -> operations.advanceAll());
+        this.ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "slapgrid-cluster-tick");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Starts the task machine's tick: overdue jobs are failed and the operations waiting for
+     * jobs move on (a job's end also moves them at once). No thread waits for a job.
+     */
+    public void startTicking(java.time.Duration every) {
+        ticker.scheduleWithFixedDelay(() -> {
+            try {
+                jobs.expireOverdue();
+                operations.advanceAll();
+            } catch (RuntimeException e) {
+                LOG.warn("cluster tick failed (tried again in {} ms): {}", every.toMillis(), e.toString());
+            }
+        }, every.toMillis(), every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    public void close() {
+        ticker.shutdownNow();
     }
 
     // ------------------------------------------------------------------ reading
@@ -131,6 +167,31 @@ public final class ClusterService {
         ClusterTopology topology = req.topology() == null ? ClusterTopology.FLEX : req.topology();
         List<ClusterRole> roles = checkRoles(req.roles());
         String id = Ids.next("c");
+        try {
+            insertCluster(who, req, name, url, topology, roles, id);
+        } catch (org.slapgrid.master.store.StoreException e) {
+            // Two creates of one name raced past the check: the loser's insert broke the unique
+            // (owner, name) key. That is the same refusal as the check's, not a store failure.
+            if (db.read(c -> !ClusterRows.where(c, "WHERE owner = ? AND name = ?", who.subject(), name).isEmpty())) {
+                throw ApiException.conflict("cluster_exists", "you already have a cluster '" + name + "'");
+            }
+            throw e;
+        }
+        Outcome o = converge(id);
+        if (o.error() != null) {
+            // A cluster short of its members is not what was asked for: take back what was placed.
+            db.transaction(c -> {
+                ClusterRows.setTask(c, id, ClusterTask.DELETING);
+                return null;
+            });
+            converge(id);
+            throw ApiException.conflict("cannot_place", "cluster '" + name + "' not created: " + o.error());
+        }
+        return db.read(c -> info(c, ClusterRows.byId(c, id).orElseThrow(), true, o.notes()));
+    }
+
+    private void insertCluster(Principal who, ClusterRequest req, String name, String url, ClusterTopology topology,
+                               List<ClusterRole> roles, String id) {
         db.transaction(c -> {
             if (!ClusterRows.where(c, "WHERE owner = ? AND name = ?", who.subject(), name).isEmpty()) {
                 throw ApiException.conflict("cluster_exists", "you already have a cluster '" + name + "'");
@@ -145,19 +206,10 @@ public final class ClusterService {
                         + " max_count, next_index, position) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)", id, r.name(), r.softwareType(),
                         ClusterRows.json(r.parameters()), r.count(), r.min(), r.max(), position++);
             }
+            ClusterEvents.append(c, id, "create", "create started by " + who.subject() + " (task BUILDING)",
+                    Map.of("task", ClusterTask.BUILDING.name(), "by", who.subject()));
             return null;
         });
-        Outcome o = converge(id);
-        if (o.error() != null) {
-            // A cluster short of its members is not what was asked for: take back what was placed.
-            db.transaction(c -> {
-                ClusterRows.setTask(c, id, ClusterTask.DELETING);
-                return null;
-            });
-            converge(id);
-            throw ApiException.conflict("cannot_place", "cluster '" + name + "' not created: " + o.error());
-        }
-        return db.read(c -> info(c, ClusterRows.byId(c, id).orElseThrow(), true, o.notes()));
     }
 
     /** {@code count} (default 1) more members of {@code role}; refused (422) above the role's maximum. */
@@ -170,7 +222,7 @@ public final class ClusterService {
         if (k < 1 || k > MAX_MEMBERS) {
             throw ApiException.badRequest("count must be 1-" + MAX_MEMBERS + " (got " + k + ")");
         }
-        String id = begin(who, name, ClusterTask.GROWING, (c, cl, members) -> {
+        String id = begin(who, name, "grow", ClusterTask.GROWING, (c, cl, members) -> {
             ClusterRows.Role role = role(c, cl, req.role());
             int active = active(members, role.name());
             if (active + k > role.max()) {
@@ -188,7 +240,7 @@ public final class ClusterService {
         if (req == null || req.members() == null || req.members().isEmpty()) {
             throw ApiException.badRequest("members: name at least one member to drop");
         }
-        String id = begin(who, name, ClusterTask.SHRINKING, (c, cl, members) -> {
+        String id = begin(who, name, "shrink", ClusterTask.SHRINKING, (c, cl, members) -> {
             Map<String, ClusterRows.Member> drop = new LinkedHashMap<>();
             for (String m : req.members()) {
                 String shortName = m != null && m.startsWith(cl.name() + "/") ? m.substring(cl.name().length() + 1) : m;
@@ -221,7 +273,7 @@ public final class ClusterService {
     public ClusterInfo destroy(Principal who, String name) {
         requireUser(who);
         ClusterInfo[] before = new ClusterInfo[1];
-        String id = begin(who, name, ClusterTask.DELETING, (c, cl, members) -> before[0] = info(c, cl, true, List.of()));
+        String id = begin(who, name, "destroy", ClusterTask.DELETING, (c, cl, members) -> before[0] = info(c, cl, true, List.of()));
         converge(id);
         ClusterInfo b = before[0];
         return new ClusterInfo(b.name(), b.owner(), b.softwareUrl(), b.topology(), b.primary(), ClusterTask.DELETING,
@@ -238,7 +290,7 @@ public final class ClusterService {
         if (req == null || req.member() == null) {
             throw ApiException.badRequest("member is required");
         }
-        String id = begin(who, name, ClusterTask.PROMOTING, (c, cl, members) -> {
+        String id = begin(who, name, "promote", ClusterTask.PROMOTING, (c, cl, members) -> {
             if (cl.topology() != ClusterTopology.FAILOVER) {
                 throw rule("cluster '" + cl.name() + "' is " + cl.topology().json() + ": only a failover cluster has a primary to promote (topology)");
             }
@@ -259,6 +311,8 @@ public final class ClusterService {
             Changes changes = new Changes();
             ClusterMemberships.touchMembers(c, id, null, changes);
             ClusterRows.setTask(c, id, ClusterTask.NONE);
+            ClusterEvents.append(c, id, "promote", "the primary is now " + ClusterRows.byId(c, id).orElseThrow().primary(),
+                    Map.of("primary", String.valueOf(ClusterRows.byId(c, id).orElseThrow().primary())));
             return changes;
         });
         return db.read(c -> info(c, ClusterRows.byId(c, id).orElseThrow(), true, List.of()));
@@ -325,17 +379,53 @@ public final class ClusterService {
         void apply(Connection c, ClusterRows.Cluster cl, List<ClusterRows.Member> members) throws SQLException;
     }
 
-    /** Claims {@code task} on the caller's cluster (409 if busy), applies the wish; returns the cluster's id. */
-    private String begin(Principal who, String name, ClusterTask task, Wish wish) {
-        return db.transaction(c -> {
-            ClusterRows.Cluster cl = find(c, who, name);
-            if (cl.task() != ClusterTask.NONE || !ClusterRows.claim(c, cl.id(), task)) {
-                throw ApiException.conflict("cluster_busy", "cluster '" + cl.name() + "' is busy (task " + cl.task()
-                        + "); try again once its task is NONE");
+    /**
+     * Claims {@code task} on the caller's cluster (409 if busy), applies the wish; returns the
+     * cluster's id. The start, or the refusal (409/422, with the rule's message), goes to the
+     * cluster's event log as {@code operation}.
+     */
+    private String begin(Principal who, String name, String operation, ClusterTask task, Wish wish) {
+        String[] seen = new String[1];
+        try {
+            return db.transaction(c -> {
+                ClusterRows.Cluster cl = find(c, who, name);
+                seen[0] = cl.id();
+                if (cl.task() != ClusterTask.NONE || !ClusterRows.claim(c, cl.id(), task)) {
+                    throw ApiException.conflict("cluster_busy", "cluster '" + cl.name() + "' is busy (task " + cl.task()
+                            + "); try again once its task is NONE");
+                }
+                wish.apply(c, cl, ClusterRows.members(c, cl.id()));
+                ClusterEvents.append(c, cl.id(), operation, operation + " started by " + who.subject() + " (task " + task + ")",
+                        Map.of("task", task.name(), "by", who.subject()));
+                return cl.id();
+            });
+        } catch (ApiException e) {
+            if (seen[0] != null && (e.status() == 409 || e.status() == 422)) {
+                refused(seen[0], operation, e);
             }
-            wish.apply(c, cl, ClusterRows.members(c, cl.id()));
-            return cl.id();
-        });
+            throw e;
+        }
+    }
+
+    /** Logs a refused operation (its own transaction: the refused one was rolled back). */
+    private void refused(String clusterId, String operation, ApiException e) {
+        try {
+            events.append(clusterId, "refused", operation + " refused (" + e.status() + "): " + e.getMessage(),
+                    Map.of("operation", operation, "status", e.status(), "code", e.code()));
+        } catch (RuntimeException logFailure) {
+            LOG.warn("cannot log the refusal of {} on cluster {}: {}", operation, clusterId, logFailure.toString());
+        }
+    }
+
+    /** The cluster's event log, oldest first (docs/clusters.md, "Events"). */
+    public List<org.slapgrid.slap.model.ClusterEvent> events(Principal who, String name) {
+        requireUser(who);
+        return db.read(c -> ClusterEvents.list(c, find(c, who, name).id()));
+    }
+
+    /** The one way for other parts of the master to add to a cluster's log (hooks, autoscaling...). */
+    public ClusterEvents eventLog() {
+        return events;
     }
 
     private ClusterInfo finish(String id) {
@@ -398,8 +488,12 @@ public final class ClusterService {
             }
         }
         String why = error;
-        db.transaction(c -> Sql.update(c, "UPDATE cluster SET task = ?, last_error = ? WHERE id = ?",
-                ClusterTask.NONE.name(), why, id));
+        db.transaction(c -> {
+            Sql.update(c, "UPDATE cluster SET task = ?, last_error = ? WHERE id = ?", ClusterTask.NONE.name(), why, id);
+            ClusterEvents.append(c, id, why == null ? "converged" : "failed", cl.task() + (why == null ? " done" : " ended short: " + why),
+                    why == null ? Map.of("task", cl.task().name()) : Map.of("task", cl.task().name(), "error", why));
+            return null;
+        });
         return new Outcome(notes, error);
     }
 

@@ -144,11 +144,13 @@ public final class NodeService {
                 true, nodeId)) {
             sharedByHost.computeIfAbsent(s.host(), k -> new ArrayList<>()).add(s);
         }
+        Map<String, List<org.slapgrid.slap.model.PartitionJob>> jobs = org.slapgrid.master.jobs.JobService.openJobsOfNode(c, nodeId);
         List<PartitionInfo> partitions = new ArrayList<>();
         for (String[] p : Sql.list(c, "SELECT id, instance_id FROM node_partition WHERE node_id = ?",
                 rs -> new String[] {rs.getString(1), rs.getString(2)}, nodeId)) {
             Instance i = byPartition.get(p[0]);
-            partitions.add(new PartitionInfo(p[0], i, i == null ? List.of() : sharedByHost.getOrDefault(i.id(), List.of())));
+            partitions.add(new PartitionInfo(p[0], i, i == null ? List.of() : sharedByHost.getOrDefault(i.id(), List.of()),
+                    i == null ? List.of() : jobs.getOrDefault(i.id(), List.of())));
         }
         partitions.sort(java.util.Comparator.comparing(PartitionInfo::id, NodeService::naturalOrder));
         return new NodeInfo(nodeId, version, software, partitions);

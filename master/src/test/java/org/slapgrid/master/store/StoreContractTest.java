@@ -440,6 +440,17 @@ abstract class StoreContractTest {
                 });
     }
 
+    /** A cluster service on this database, its job files and backups in a fresh directory. */
+    org.slapgrid.master.cluster.ClusterService clusterService() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("slapgrid-store-test");
+            return new org.slapgrid.master.cluster.ClusterService(db, notified::add, instances,
+                    new org.slapgrid.master.jobs.JobService(db, notified::add, dir.resolve("jobs"), 1 << 20), dir.resolve("backups"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     /**
      * Clusters on this database: members spread over both nodes, the wish and task stored, every
      * refusal, membership in the node documents, a task left set resumed by a new service.
@@ -450,7 +461,7 @@ abstract class StoreContractTest {
         nodes.register(admin, new NodeRegistration("n2", List.of("slappart0", "slappart1")));
         nodes.share(admin, "n1", "alice", true);
         nodes.share(admin, "n2", "alice", true);
-        org.slapgrid.master.cluster.ClusterService clusters = new org.slapgrid.master.cluster.ClusterService(db, notified::add, instances);
+        org.slapgrid.master.cluster.ClusterService clusters = clusterService();
         var created = clusters.create(alice, new org.slapgrid.slap.model.ClusterRequest("c", SR,
                 org.slapgrid.slap.model.ClusterTopology.FAILOVER, Map.of(),
                 List.of(new org.slapgrid.slap.model.ClusterRole("db", "mariadb", Map.of("k", "v"), 2, 2, 3),
@@ -473,7 +484,7 @@ abstract class StoreContractTest {
         db.transaction(c -> Sql.update(c, "UPDATE cluster SET task = 'DELETING'"));
         assertThatThrownBy(() -> clusters.destroy(alice, "c")).isInstanceOfSatisfying(ApiException.class,
                 e -> assertThat(e.status()).isEqualTo(409));
-        assertThat(new org.slapgrid.master.cluster.ClusterService(db, notified::add, instances).resumeInterrupted()).isEqualTo(1);
+        assertThat(clusterService().resumeInterrupted()).isEqualTo(1);
         assertThat(clusters.list(alice, false)).isEmpty();
         assertThat(instances.list(alice)).allSatisfy(i -> assertThat(i.requestedState()).isEqualTo(RequestedState.DESTROYED));
     }

@@ -199,6 +199,7 @@ public final class NodeDaemon {
         for (Instance s : p.sharedInstances()) {
             k.append(',').append(s.id()).append('@').append(s.timestamp());
         }
+        p.jobs().forEach(j -> k.append(",job:").append(j.id())); // a new job is an event for its partition
         return k.toString();
     }
 
@@ -267,6 +268,11 @@ public final class NodeDaemon {
         Reconciled r = node.converger().reconciler().reconcile(p, partition, work.force(), new HashMap<>());
         // reported on the instance as seen when this run began: the report answers that timestamp
         node.converger().reports().send(id, instance, r);
+        if (partition != null && !p.jobs().isEmpty() && r.outcome().kind() != PartitionOutcome.Kind.FAILED
+                && r.outcome().kind() != PartitionOutcome.Kind.DESTROYED) {
+            // the jobs step: after the partition converged (a restore's etc/restore exists, its services run)
+            node.jobs().runPending(p, partition).forEach(line -> log.accept(id + ": " + line));
+        }
         if (r.outcome().kind() == PartitionOutcome.Kind.DESTROYED) {
             status.forget(id);
         } else if (partition != null) {

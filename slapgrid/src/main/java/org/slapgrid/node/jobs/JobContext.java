@@ -1,0 +1,43 @@
+package org.slapgrid.node.jobs;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.slapgrid.node.exec.ExecResult;
+import org.slapgrid.node.exec.PartitionExecutor;
+import org.slapgrid.node.exec.RunAs;
+import org.slapgrid.node.format.Partition;
+import org.slapgrid.node.promise.PromiseRunner;
+import org.slapgrid.node.supervisor.Supervisor;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.PartitionJob;
+
+/**
+ * What a {@link JobKind} works with: the job, its partition, who the partition's executables
+ * run as, the job's own directory (root's, under the partition's state directory, made empty
+ * for this job and removed after it), its deadline, and the node's parts a kind may need.
+ *
+ * @param multiUser true when the node runs as root with a user per partition
+ */
+public record JobContext(PartitionJob job, Partition partition, RunAs who, Path workDirectory, Duration timeout,
+                         boolean multiUser, String nodeId, SlapClient master, PartitionExecutor executor,
+                         Supervisor supervisor, PromiseRunner promises) {
+
+    /** Runs {@code command} as the partition's user, in its directory, with the job's timeout. */
+    public ExecResult run(List<String> command, Map<String, String> environment) throws IOException {
+        return executor.run(command, who, environment, timeout);
+    }
+
+    /** Runs {@code command} as the node (root): only for tools of the node on paths it made. */
+    public ExecResult runAsNode(List<String> command) throws IOException {
+        return executor.run(command, RunAs.currentUser(workDirectory), Map.of(), Duration.ofMinutes(10));
+    }
+
+    /** A string argument, or {@code fallback}. */
+    public String arg(String name, String fallback) {
+        Object v = job.args().get(name);
+        return v == null ? fallback : v.toString();
+    }
+}

@@ -1,0 +1,71 @@
+package org.slapgrid.node.jobs;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.slapgrid.node.promise.PromiseResult;
+import org.slapgrid.node.supervisor.ProcessInfo;
+import org.slapgrid.node.supervisor.SupervisorClient;
+
+/**
+ * {@code restart}: stops and starts every supervised program of the partition, then runs its
+ * promises until all are kept again (or the job's timeout). Done only when they are: a rolling
+ * restart moves to the next member on that. Result: {@code programs} restarted and each
+ * promise's state.
+ */
+final class RestartJob implements JobKind {
+    private static final Duration RETRY = Duration.ofMillis(500);
+
+    @Override
+    public String name() {
+        return "restart";
+    }
+
+    @Override
+    public Duration defaultTimeout() {
+        return Duration.ofMinutes(5);
+    }
+
+    @Override
+    public JobOutcome run(JobContext ctx) throws IOException {
+        long deadline = System.nanoTime() + ctx.timeout().toNanos();
+        ctx.supervisor().ensureRunning();
+        SupervisorClient client = ctx.supervisor().client();
+        List<String> programs = new ArrayList<>();
+        for (ProcessInfo p : client.getAllProcessInfo()) {
+            if (ctx.partition().id().equals(p.group())) {
+                programs.add(p.spec());
+            }
+        }
+        for (String p : programs) {
+            try {
+                client.stopProcess(p, true);
+            } catch (RuntimeException e) {
+                // not running (it had exited): starting it is what counts
+            }
+            client.startProcess(p, true);
+        }
+        List<PromiseResult> results = ctx.promises().run(ctx.partition().directory(), ctx.who());
+        while (results.stream().anyMatch(r -> !r.kept()) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(RETRY.toMillis()); // back-off between promise runs while the services come up
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the promises", e);
+            }
+            results = ctx.promises().run(ctx.partition().directory(), ctx.who());
+        }
+        List<PromiseResult> broken = results.stream().filter(r -> !r.kept()).toList();
+        Map<String, Object> result = Map.of("programs", programs,
+                "promises", results.stream().collect(Collectors.toMap(PromiseResult::name, PromiseResult::kept, (a, b) -> a)));
+        if (!broken.isEmpty()) {
+            return new JobOutcome(false, null, "restarted " + programs.size() + " programs, but promises are not kept after "
+                    + ctx.timeout().toSeconds() + " s: " + broken.stream().map(b -> b.name() + " " + b.describe())
+                    .collect(Collectors.joining("; ")), result);
+        }
+        return new JobOutcome(true, 0, "restarted " + String.join(", ", programs) + "; " + results.size() + " promises kept", result);
+    }
+}
