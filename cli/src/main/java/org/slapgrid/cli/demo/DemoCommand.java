@@ -41,8 +41,18 @@ public final class DemoCommand implements Callable<Integer> {
 
     static final int PORT = 5080;
     static final String NODE_ID = "demo";
-    /** The demo node's own loopback network, apart from the default one other nodes on this machine use. */
-    static final String NETWORK = "127.42.0.0/16";
+
+    @Option(names = "--port", defaultValue = "5080", paramLabel = "PORT", description = "The master's port on 127.0.0.1"
+            + " (default: ${DEFAULT-VALUE}, where the console looks; another port keeps the master's data in DIR/master).")
+    int port;
+
+    @Option(names = "--nodes", defaultValue = "1", paramLabel = "N", description = "How many nodes on this machine"
+            + " (1 to 4; default ${DEFAULT-VALUE}): demo, demo-2, ... each with its own address range and partition users.")
+    int nodes;
+
+    @Option(names = "--cluster", description = "Deploy a 3-member replicated MariaDB cluster (software-releases/mariadb-cluster)"
+            + " over the nodes instead of one instance; needs --nodes 2 or more.")
+    boolean cluster;
 
     @Option(names = "--release", paramLabel = "NAME", description = "The release of software-releases/ to deploy"
             + " (default: mariadb when present, else hello).")
@@ -63,7 +73,15 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DemoPlace place = DemoPlace.resolve(dir);
+        if (nodes < 1 || nodes > DemoNode.MAX) {
+            System.err.println("slapos demo: --nodes: from 1 to " + DemoNode.MAX + ", got " + nodes);
+            return Main.EXIT_USAGE;
+        }
+        if (cluster && nodes < 2) {
+            System.err.println("slapos demo: --cluster spreads its members over several nodes: give --nodes 2 (or more)");
+            return Main.EXIT_USAGE;
+        }
+        DemoPlace place = DemoPlace.resolve(dir, port);
         if (stop || reset) {
             int status = stopAll(place);
             if (reset) {
@@ -74,7 +92,7 @@ public final class DemoCommand implements Callable<Integer> {
             }
             return status;
         }
-        String name = release != null ? release
+        String name = cluster ? ClusterDemo.RELEASE : release != null ? release
                 : Files.isRegularFile(place.repository().resolve("software-releases/mariadb/software.cfg")) ? "mariadb" : "hello";
         if (!Files.isRegularFile(place.repository().resolve("software-releases").resolve(name).resolve("software.cfg"))) {
             System.err.println("slapos demo: no release '" + name + "' in " + place.repository().resolve("software-releases"));
@@ -87,20 +105,27 @@ public final class DemoCommand implements Callable<Integer> {
             return Main.EXIT_FAILURE;
         }
 
-        progress.step("Starting the master on 127.0.0.1:" + PORT);
+        progress.step("Starting the master on 127.0.0.1:" + port);
         BackgroundProcesses processes = new BackgroundProcesses(place.directory(), NodeRuntime.current());
         SlapClient admin = ensureMaster(place, processes);
         if (admin == null) {
             return Main.EXIT_FAILURE;
         }
 
-        progress.step("Registering and formatting node '" + NODE_ID + "'");
-        if (!ensureNode(place)) {
-            return Main.EXIT_FAILURE;
+        List<DemoNode> fleet = new ArrayList<>();
+        for (int k = 1; k <= nodes; k++) {
+            DemoNode node = DemoNode.of(place.directory(), k);
+            progress.step("Registering and formatting node '" + node.id() + "'");
+            if (!ensureNode(place, node)) {
+                return Main.EXIT_FAILURE;
+            }
+            progress.step("Starting the node daemon of '" + node.id() + "'");
+            processes.ensure(node.daemon(), List.of("node", "daemon", "--config", node.config().toString(), "--poll-wait", "10"));
+            fleet.add(node);
         }
-
-        progress.step("Starting the node daemon");
-        processes.ensure("daemon", List.of("node", "daemon", "--config", place.nodeConfig().toString(), "--poll-wait", "10"));
+        if (cluster) {
+            return new ClusterDemo(this, place, progress).run(admin, fleet, start);
+        }
 
         String url = place.copyRelease(name).toString();
         progress.step("Supplying " + name + " and requesting instance demo-" + name);
@@ -114,7 +139,7 @@ public final class DemoCommand implements Callable<Integer> {
             progress.info("instance demo-" + name + " exists: reusing it with its parameters");
         }
 
-        Instance ready = waitForConnection(admin, url, requested.name(), place);
+        Instance ready = waitForConnection(admin, url, requested.name(), place, fleet.get(0));
         if (ready == null) {
             return Main.EXIT_FAILURE;
         }
@@ -148,10 +173,10 @@ public final class DemoCommand implements Callable<Integer> {
         return proven ? Main.EXIT_OK : Main.EXIT_FAILURE;
     }
 
-    private SlapClient ensureMaster(DemoPlace place, BackgroundProcesses processes) throws IOException, InterruptedException {
+    SlapClient ensureMaster(DemoPlace place, BackgroundProcesses processes) throws IOException, InterruptedException {
         Path tokenFile = place.masterData().resolve("admin-token");
         if (!answers(tokenFile)) {
-            processes.ensure("master", List.of("master", "--listen", "127.0.0.1:" + PORT, "--data-dir", place.masterData().toString()));
+            processes.ensure("master", List.of("master", "--listen", "127.0.0.1:" + port, "--data-dir", place.masterData().toString()));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!answers(tokenFile)) {
                 if (System.nanoTime() > deadline || !processes.alive("master")) {
@@ -165,7 +190,7 @@ public final class DemoCommand implements Callable<Integer> {
         return client(Files.readString(tokenFile).strip());
     }
 
-    private static boolean answers(Path tokenFile) {
+    private boolean answers(Path tokenFile) {
         if (!Files.isRegularFile(tokenFile)) {
             return false;
         }
@@ -177,22 +202,29 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    static SlapClient client(String token) {
-        return SlapClient.builder(URI.create("http://127.0.0.1:" + PORT + "/")).token(token).timeout(Duration.ofSeconds(20)).build();
+    String masterUrl() {
+        return "http://127.0.0.1:" + port + "/";
     }
 
-    private boolean ensureNode(DemoPlace place) throws IOException {
-        Path cfg = place.nodeConfig();
-        boolean registered = Files.isRegularFile(cfg) && nodeAnswers(place);
+    SlapClient client(String token) {
+        return SlapClient.builder(URI.create(masterUrl())).token(token).timeout(Duration.ofSeconds(20)).build();
+    }
+
+    private boolean ensureNode(DemoPlace place, DemoNode node) throws IOException {
+        Path cfg = node.config();
+        boolean registered = Files.isRegularFile(cfg) && nodeAnswers(node);
         if (!registered) {
             List<String> args = new ArrayList<>(List.of("node", "register", "--config", cfg.toString(),
-                    "--master", "http://127.0.0.1:" + PORT, "--node-id", NODE_ID, "--partitions", "4",
+                    "--master", masterUrl(), "--node-id", node.id(), "--partitions", "4",
                     "--token-file", place.masterData().resolve("admin-token").toString(),
-                    "--instance-root", place.directory().resolve("srv").toString(),
-                    "--software-root", place.directory().resolve("opt").toString(),
-                    "--ipv4-network", NETWORK, "--force"));
+                    "--instance-root", node.instanceRoot().toString(),
+                    "--software-root", node.directory().resolve("opt").toString(),
+                    "--ipv4-network", node.network(), "--force"));
+            if (node.userBaseName() != null) {
+                args.addAll(List.of("--user-base-name", node.userBaseName()));
+            }
             if (Main.run(args.toArray(String[]::new)) != 0) {
-                System.err.println("slapos demo: if node '" + NODE_ID + "' is registered but its secret in " + place.directory()
+                System.err.println("slapos demo: if node '" + node.id() + "' is registered but its secret in " + node.directory()
                         + " is gone, start over with: bin/slapos demo --reset");
                 return false;
             }
@@ -201,17 +233,17 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** True when the node's secret is still valid at this master (it may have been recreated). */
-    private static boolean nodeAnswers(DemoPlace place) {
+    private boolean nodeAnswers(DemoNode node) {
         try {
-            String secret = Files.readString(place.directory().resolve("etc/node.secret")).strip();
-            client(secret).nodeInfo(NODE_ID);
+            String secret = Files.readString(node.secret()).strip();
+            client(secret).nodeInfo(node.id());
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
-    private Instance waitForConnection(SlapClient admin, String url, String name, DemoPlace place) throws InterruptedException {
+    private Instance waitForConnection(SlapClient admin, String url, String name, DemoPlace place, DemoNode node) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
         boolean sawBuild = false; // an error reported before this run's build attempt is stale: the daemon retries
         while (System.nanoTime() < deadline) {
@@ -221,7 +253,7 @@ public final class DemoCommand implements Callable<Integer> {
                 progress.done();
                 return i;
             }
-            var supply = softwareState(place, url);
+            var supply = softwareState(node, url);
             sawBuild |= supply == SoftwareState.BUILDING || supply == SoftwareState.AVAILABLE;
             if (supply == SoftwareState.ERROR && sawBuild) {
                 progress.done();
@@ -247,10 +279,10 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The release's state as the node reported it (read with the node's secret of this demo place). */
-    private static SoftwareState softwareState(DemoPlace place, String url) {
+    SoftwareState softwareState(DemoNode node, String url) {
         try {
-            String secret = Files.readString(place.directory().resolve("etc/node.secret")).strip();
-            return client(secret).nodeInfo(NODE_ID).software().stream().filter(s -> s.url().equals(url))
+            String secret = Files.readString(node.secret()).strip();
+            return client(secret).nodeInfo(node.id()).software().stream().filter(s -> s.url().equals(url))
                     .map(s -> s.reportedState()).findFirst().orElse(null);
         } catch (IOException | RuntimeException e) {
             return null;
@@ -260,7 +292,30 @@ public final class DemoCommand implements Callable<Integer> {
     private void printTour(DemoPlace place, String name) {
         String cfg = place.nodeConfig().toString();
         System.out.println();
-        System.out.println("Web UI:  http://127.0.0.1:" + PORT + "/ui/");
+        printWebUi(place);
+        System.out.println("Explore:");
+        System.out.println("  bin/slapos list" + consoleOptions(place) + "       your instances");
+        System.out.println("  bin/slapos info" + consoleOptions(place) + " demo-" + name + "   parameters and connection parameters");
+        System.out.println("  bin/slapos console" + consoleOptions(place) + "    an interactive shell: supply, request, remove, list, info");
+        System.out.println("  bin/slapos request demo-" + name + " <release> --param key=value    change a parameter");
+        System.out.println("  bin/slapos node status --config " + cfg);
+        System.out.println("  tail -f " + place.directory().resolve("daemon.log"));
+        System.out.println("Stop it all:  " + demoCommand(place) + " --stop        (run it again to restart; it reuses everything)");
+    }
+
+    /** The console options that reach this demo's master: none on the default port. */
+    String consoleOptions(DemoPlace place) {
+        return port == PORT ? "" : " --master-url " + masterUrl() + " --token-file " + place.masterData().resolve("admin-token");
+    }
+
+    /** How to run this demo again. */
+    String demoCommand(DemoPlace place) {
+        return "bin/slapos demo" + (dir == null ? "" : " --dir " + place.directory()) + (port == PORT ? "" : " --port " + port)
+                + (nodes == 1 ? "" : " --nodes " + nodes) + (cluster ? " --cluster" : "");
+    }
+
+    void printWebUi(DemoPlace place) {
+        System.out.println("Web UI:  " + masterUrl() + "ui/");
         Path tokenFile = place.masterData().resolve("admin-token");
         try {
             // A link that works once and soon, rather than the admin's token on the screen.
@@ -271,24 +326,21 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (IOException | RuntimeException e) {
             System.out.println("         log in with the admin's API token in " + tokenFile);
         }
-        System.out.println("Explore:");
-        System.out.println("  bin/slapos list                       your instances (the console finds this master by default)");
-        System.out.println("  bin/slapos info demo-" + name + "             parameters and connection parameters");
-        System.out.println("  bin/slapos console                    an interactive shell: supply, request, remove, list, info");
-        System.out.println("  bin/slapos request demo-" + name + " <release> --param key=value    change a parameter");
-        System.out.println("  bin/slapos node status --config " + cfg);
-        System.out.println("  tail -f " + place.directory().resolve("daemon.log"));
-        System.out.println("Stop it all:  bin/slapos demo --stop        (run `bin/slapos demo` again to restart; it reuses everything)");
     }
 
     private int stopAll(DemoPlace place) throws Exception {
         BackgroundProcesses processes = new BackgroundProcesses(place.directory(), NodeRuntime.current());
-        progress.step("Stopping the node daemon");
-        processes.stop("daemon");
-        progress.step("Stopping the services (supervisord)");
-        Path instanceRoot = place.directory().resolve("srv");
-        if (Files.isDirectory(instanceRoot)) {
-            org.slapgrid.node.Node.supervisorOf(instanceRoot, NODE_ID).shutdown();
+        for (int k = 1; k <= DemoNode.MAX; k++) {
+            DemoNode node = DemoNode.of(place.directory(), k);
+            if (k > 1 && !Files.isDirectory(node.directory())) {
+                continue;
+            }
+            progress.step("Stopping the node daemon of '" + node.id() + "'");
+            processes.stop(node.daemon());
+            progress.step("Stopping the services of '" + node.id() + "' (supervisord)");
+            if (Files.isDirectory(node.instanceRoot())) {
+                org.slapgrid.node.Node.supervisorOf(node.instanceRoot(), node.id()).shutdown();
+            }
         }
         progress.step("Stopping the master");
         processes.stop("master");

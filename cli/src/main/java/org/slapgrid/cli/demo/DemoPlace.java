@@ -16,12 +16,13 @@ import org.slapgrid.node.software.ReleaseCopy;
  */
 record DemoPlace(Path repository, Path directory, Path masterData) {
 
-    static DemoPlace resolve(Path dirOption) {
+    /** The master's data: the console's default on the default port, else DIR/master (never another demo's). */
+    static DemoPlace resolve(Path dirOption, int port) {
         boolean root = "root".equals(System.getProperty("user.name"));
         Path home = Path.of(System.getProperty("user.home"));
         Path dir = dirOption != null ? dirOption.toAbsolutePath()
                 : root ? Path.of("/srv/slapgrid-demo") : home.resolve(".slapos/demo");
-        return new DemoPlace(findRepository(), dir, home.resolve(".slapos/master"));
+        return new DemoPlace(findRepository(), dir, port == DemoCommand.PORT ? home.resolve(".slapos/master") : dir.resolve("master"));
     }
 
     Path nodeConfig() {
@@ -34,6 +35,9 @@ record DemoPlace(Path repository, Path directory, Path masterData) {
         Path copied = target.resolve("software-releases").resolve(name).resolve("software.cfg");
         if (Files.isRegularFile(copied)) {
             return copied; // reuse: the node built this very path already
+        }
+        if (name.equals(ClusterDemo.RELEASE) && !Files.isRegularFile(target.resolve("software-releases/mariadb/software.cfg"))) {
+            ReleaseCopy.of(repository, "mariadb", target); // the release it extends
         }
         return ReleaseCopy.of(repository, name, target);
     }

@@ -21,7 +21,7 @@ final class SystemPackages {
     static boolean ensure(String release, DemoCommand.Progress progress) throws IOException, InterruptedException {
         Map<String, String> needed = new LinkedHashMap<>(); // executable -> package
         needed.put("/usr/bin/supervisord", "supervisor");
-        if (release.equals("mariadb")) {
+        if (release.startsWith("mariadb")) {
             needed.put("/usr/sbin/mariadbd", "mariadb-server");
             needed.put("/usr/bin/mariadb", "mariadb-client");
         }
