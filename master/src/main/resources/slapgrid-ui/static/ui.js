@@ -17,14 +17,17 @@
 
   // A one-time login link (/ui/login#once=TOKEN): the token is in the fragment, which no request
   // carries; it is taken out of the address bar and posted once, same-origin, like the login form.
-  document.addEventListener("DOMContentLoaded", function () {
+  // (On the login page already, following the link changes only the fragment: hashchange.)
+  function redeemLoginLink() {
     var form = document.getElementById("once-form");
     if (form && location.hash.indexOf("#once=") === 0) {
       document.getElementById("once").value = decodeURIComponent(location.hash.substring(6));
       history.replaceState(null, "", location.pathname);
       form.submit();
     }
-  });
+  }
+  document.addEventListener("DOMContentLoaded", redeemLoginLink);
+  window.addEventListener("hashchange", redeemLoginLink);
 
   // Relative times stay true without a reload; the absolute time stays in the title.
   function relative(iso) {

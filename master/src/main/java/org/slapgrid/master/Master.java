@@ -104,7 +104,12 @@ public final class Master implements AutoCloseable {
             };
             NodeService nodeService = new NodeService(db, listener, limits);
             InstanceService instanceService = new InstanceService(db, listener, limits);
-            ui[0] = new UiRoutes(nodeService, instanceService, credentials, new WebViews(db));
+            JobService jobs = new JobService(db, listener, config.dataDir().resolve("jobs"), maxArtifactBytes());
+            ClusterService clusters = new ClusterService(db, listener, instanceService, jobs, config.dataDir().resolve("backups"));
+            MetricService metrics = new MetricService(db, instanceService, new MetricStore());
+            autoscaler = new Autoscaler(db, metrics, clusters, clusters.eventLog()::append, config.autoscaleInterval());
+            PolicyService policies = new PolicyService(db, autoscaler);
+            ui[0] = new UiRoutes(nodeService, instanceService, clusters, credentials, new WebViews(db));
             instanceService.onStatusReport(ui[0].statusListener());
             // Changes committed through other masters on the same PostgreSQL (their NOTIFY): the
             // same listeners, and the node's cached document is dropped.
@@ -115,16 +120,11 @@ public final class Master implements AutoCloseable {
                 nodeService.forgetAll();
                 notifier.wakeAll();
             });
-            JobService jobs = new JobService(db, listener, config.dataDir().resolve("jobs"), maxArtifactBytes());
-            ClusterService clusters = new ClusterService(db, listener, instanceService, jobs, config.dataDir().resolve("backups"));
             clusters.startTicking(java.time.Duration.ofSeconds(2));
             int resumed = clusters.resumeInterrupted(); // a task a stopped master left set never stays busy
             if (resumed > 0) {
                 LOG.info("resumed or ended the operations of {} clusters", resumed);
             }
-            MetricService metrics = new MetricService(db, instanceService, new MetricStore());
-            autoscaler = new Autoscaler(db, metrics, clusters, clusters.eventLog()::append, config.autoscaleInterval());
-            PolicyService policies = new PolicyService(db, autoscaler);
             MasterApi api = new MasterApi(nodeService, instanceService, new AccountService(db, limits), credentials, notifier,
                     config.recheckInterval(), config.authCacheTtl(), config.maxBodyBytes());
             Javalin app = Javalin.create(c -> {

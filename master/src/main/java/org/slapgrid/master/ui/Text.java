@@ -44,6 +44,23 @@ public final class Text {
         return v;
     }
 
+    /** A message's first line: a bang's summary (what crashed, how), before the log lines a node adds. */
+    public static String firstLine(String message) {
+        if (message == null) {
+            return "";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+
+    /** The last {@code lines} lines after the first one ("" when there is none): a bang's log tail. */
+    public static String tailAfterFirstLine(String message, int lines) {
+        if (message == null || message.indexOf('\n') < 0) {
+            return "";
+        }
+        return tail(message.substring(message.indexOf('\n') + 1), lines);
+    }
+
     /** A long URL shortened in the middle, the full one kept for a title attribute. */
     public static String shortUrl(String url) {
         return url == null || url.length() <= 60 ? url : url.substring(0, 25) + "…" + url.substring(url.length() - 32);

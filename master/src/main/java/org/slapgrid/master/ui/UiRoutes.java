@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.slapgrid.master.auth.Principal;
+import org.slapgrid.master.cluster.ClusterService;
 import org.slapgrid.master.service.ApiException;
 import org.slapgrid.master.service.ChangeListener;
 import org.slapgrid.master.service.CredentialStore;
@@ -57,8 +58,11 @@ public final class UiRoutes implements AutoCloseable {
     private final Templates templates = new Templates();
     private final Assets assets = new Assets();
     private final LiveFeed live;
+    private final ClusterPages clusterPages;
 
-    public UiRoutes(NodeService nodes, InstanceService instances, CredentialStore credentials, WebViews views) {
+    public UiRoutes(NodeService nodes, InstanceService instances, ClusterService clusters, CredentialStore credentials,
+                    WebViews views) {
+        this.clusterPages = new ClusterPages(clusters, instances);
         this.nodes = nodes;
         this.instances = instances;
         this.views = views;
@@ -103,6 +107,11 @@ public final class UiRoutes implements AutoCloseable {
         app.post("/ui/instances/{id}/state", page(this::changeState));
         app.get("/ui/request", page(this::requestForm));
         app.post("/ui/request", page(this::submitRequest));
+        app.get("/ui/clusters", page((ctx, s) -> html(ctx, 200, "clusters.jte", new Pages.Frame("Clusters", "clusters", s),
+                clusterPages.list(s.user()))));
+        app.get("/ui/clusters/{name}", page(this::clusterPage));
+        app.get("/ui/clusters/{name}/live", page(this::clusterLive));
+        app.post("/ui/clusters/{name}/{operation}", page(this::clusterOperation));
         app.get("/ui/audit", page(this::auditPage));
         app.get("/ui/api-docs", page((ctx, s) -> {
             ctx.header("Content-Security-Policy", CSP_DOCS);
@@ -389,6 +398,40 @@ public final class UiRoutes implements AutoCloseable {
             }
             html(ctx, 200, "instance-gone.jte", null, null);
         }
+    }
+
+    private void clusterPage(Context ctx, UiSession s) {
+        ClusterPages.Detail d = clusterPages.detail(s.user(), ctx.pathParam("name"), null);
+        html(ctx, 200, "cluster.jte", new Pages.Frame(d.cluster().name(), "clusters", s), d);
+    }
+
+    /** The live region of a cluster's page; once the cluster is gone it says so (a 200, so htmx swaps it). */
+    private void clusterLive(Context ctx, UiSession s) {
+        try {
+            html(ctx, 200, "cluster-live.jte", null, clusterPages.detail(s.user(), ctx.pathParam("name"), null));
+        } catch (ApiException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+            html(ctx, 200, "cluster-gone.jte", null, null);
+        }
+    }
+
+    /** Grow, shrink, promote or destroy; the API's refusal (its rule's message) is shown on the cluster's page. */
+    private void clusterOperation(Context ctx, UiSession s) {
+        String name = ctx.pathParam("name");
+        String operation = ctx.pathParam("operation");
+        try {
+            clusterPages.operate(s.user(), name, operation, ctx.formParamMap());
+        } catch (ApiException e) {
+            if (e.status() != 400 && e.status() != 409 && e.status() != 422) {
+                throw e;
+            }
+            ClusterPages.Detail d = clusterPages.detail(s.user(), name, e.getMessage());
+            html(ctx, e.status(), "cluster.jte", new Pages.Frame(d.cluster().name(), "clusters", s), d);
+            return;
+        }
+        done(ctx, operation.equals("destroy") ? "/ui/clusters" : "/ui/clusters/" + name);
     }
 
     private void reveal(Context ctx, UiSession s) {

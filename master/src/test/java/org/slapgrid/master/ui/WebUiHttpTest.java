@@ -149,6 +149,45 @@ class WebUiHttpTest {
     }
 
     @Test
+    void theClusterPagesShowMembersPerRoleAndTheRefusalsOfOperations() throws Exception {
+        String cookie = login(adminToken);
+        assertThat(get("/ui/clusters", cookie).body()).contains("No cluster yet").contains("slapos cluster create");
+        org.slapgrid.slap.model.ClusterInfo created = admin.createCluster(new org.slapgrid.slap.model.ClusterRequest("db", release,
+                org.slapgrid.slap.model.ClusterTopology.FAILOVER, Map.of(),
+                List.of(new org.slapgrid.slap.model.ClusterRole("db", "default", Map.of(), 2, 2, 2))));
+        org.slapgrid.slap.model.ClusterMember first = created.members().get(0);
+        node.publishConnection("node-1", first.partition(), Map.of("url", "mysql://u:member-secret-1@10.0.0.1/main"));
+
+        assertThat(get("/ui/clusters", cookie).body()).contains("href=\"/ui/clusters/db\"").contains("db 2 (2–2)");
+        HttpResponse<String> page = get("/ui/clusters/db", cookie);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("data-member=\"db.0\"").contains("data-member=\"db.1\"")
+                .contains("/ui/instances/" + admin.info("db/db.0").id()).contains("node-1")
+                .contains("primary").contains("0 of 2 members started")
+                .as("a member's connection parameters stay on its instance page, masked").doesNotContain("member-secret-1");
+        String csrf = csrfOf(page.body());
+
+        HttpResponse<String> grow = post("/ui/clusters/db/grow", cookie, Map.of("_csrf", csrf, "role", "db", "count", "1"));
+        assertThat(grow.statusCode()).isEqualTo(422);
+        assertThat(grow.body()).contains("id=\"refusal\"").contains("grow would give role 'db' 3 members, over its maximum of 2 (max)");
+        HttpResponse<String> shrink = post("/ui/clusters/db/shrink", cookie, Map.of("_csrf", csrf, "member", "db.1"));
+        assertThat(shrink.statusCode()).isEqualTo(422);
+        assertThat(shrink.body()).contains("under its minimum of 2 (min)");
+        assertThat(post("/ui/clusters/db/destroy", cookie, Map.of()).statusCode()).as("no CSRF token").isEqualTo(403);
+        assertThat(admin.clusters(false)).hasSize(1);
+
+        String bob = login(admin.createUserToken("bob", false).token());
+        assertThat(get("/ui/clusters", bob).body()).contains("No cluster yet").doesNotContain("db.0");
+        assertThat(get("/ui/clusters/db", bob).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> destroyed = post("/ui/clusters/db/destroy", cookie, Map.of("_csrf", csrf));
+        assertThat(destroyed.statusCode()).isEqualTo(303);
+        assertThat(destroyed.headers().firstValue("Location")).hasValue("/ui/clusters");
+        assertThat(admin.clusters(false)).isEmpty();
+        assertThat(get("/ui/clusters/db/live", cookie).body()).contains("This cluster is gone");
+    }
+
+    @Test
     void aPostWithoutTheCsrfTokenIsRefused() throws Exception {
         Instance db = admin.request(InstanceRequest.of("db", release, Map.of()));
         String cookie = login(adminToken);

@@ -1,0 +1,123 @@
+package org.slapgrid.master.ui;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slapgrid.master.auth.Principal;
+import org.slapgrid.master.cluster.ClusterService;
+import org.slapgrid.master.service.ApiException;
+import org.slapgrid.master.service.InstanceService;
+import org.slapgrid.slap.model.ClusterGrow;
+import org.slapgrid.slap.model.ClusterInfo;
+import org.slapgrid.slap.model.ClusterMember;
+import org.slapgrid.slap.model.ClusterPromote;
+import org.slapgrid.slap.model.ClusterRole;
+import org.slapgrid.slap.model.ClusterShrink;
+import org.slapgrid.slap.model.ClusterTask;
+import org.slapgrid.slap.model.Instance;
+import org.slapgrid.slap.model.InstanceState;
+
+/**
+ * What the cluster pages show and do, over {@link ClusterService} (the same calls and rules as
+ * the API: a refusal's message is shown as the API words it). Members' connection parameters
+ * are never put in these pages: a member's own instance page reveals them one at a time.
+ */
+public final class ClusterPages {
+    private final ClusterService clusters;
+    private final InstanceService instances;
+
+    ClusterPages(ClusterService clusters, InstanceService instances) {
+        this.clusters = clusters;
+        this.instances = instances;
+    }
+
+    /** One member as the page shows it: no connection parameters. */
+    public record MemberRow(String name, int index, String node, String partition, String address, String wanted,
+                            String reported, boolean primary, String instanceId) {
+    }
+
+    /** A role with its bounds and its members. */
+    public record RoleRows(ClusterRole role, List<MemberRow> members) {
+    }
+
+    /**
+     * A cluster's page: its roles and members, how far its task is ({@code started} of
+     * {@code total} members reported started), and the last operation's refusal, if any.
+     */
+    public record Detail(ClusterInfo cluster, List<RoleRows> roles, int started, int total, String refusal) {
+        public boolean busy() {
+            return cluster.task() != ClusterTask.NONE;
+        }
+
+        public String task() {
+            return cluster.task().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+        }
+    }
+
+    public record Listing(List<ClusterInfo> clusters, boolean admin) {
+    }
+
+    Listing list(Principal who) {
+        return new Listing(clusters.list(who, false), who.admin());
+    }
+
+    Detail detail(Principal who, String name, String refusal) {
+        ClusterInfo c = clusters.show(who, name);
+        Map<String, String> ids = new HashMap<>();
+        for (Instance i : instances.list(who)) {
+            if (i.owner().equals(c.owner())) {
+                ids.put(i.name(), i.id());
+            }
+        }
+        Map<String, List<MemberRow>> byRole = new LinkedHashMap<>();
+        c.roles().forEach(r -> byRole.put(r.name(), new ArrayList<>()));
+        int started = 0;
+        for (ClusterMember m : c.members()) {
+            boolean up = m.reportedState() == InstanceState.STARTED;
+            started += up ? 1 : 0;
+            // a member is named within its cluster (db.0); its instance is <cluster>/<member>
+            byRole.computeIfAbsent(m.role(), k -> new ArrayList<>()).add(new MemberRow(m.name(), m.index(), m.node(),
+                    m.partition(), m.address(), m.requestedState() == null ? "" : m.requestedState().json(),
+                    m.reportedState() == null ? "not reported" : m.reportedState().json(),
+                    m.name().equals(c.primary()), ids.get(c.name() + "/" + m.name())));
+        }
+        List<RoleRows> roles = new ArrayList<>();
+        for (ClusterRole r : c.roles()) {
+            roles.add(new RoleRows(r, byRole.getOrDefault(r.name(), List.of())));
+        }
+        return new Detail(c, roles, started, c.members().size(), refusal);
+    }
+
+    /** Runs operation {@code op} (grow, shrink, promote, destroy) with the form's fields; a refusal throws the API's exception. */
+    void operate(Principal who, String name, String op, Map<String, List<String>> form) {
+        switch (op) {
+            case "grow" -> clusters.grow(who, name, new ClusterGrow(first(form, "role"), count(first(form, "count"))));
+            case "shrink" -> clusters.shrink(who, name, new ClusterShrink(form.getOrDefault("member", List.of())));
+            case "promote" -> clusters.promote(who, name, new ClusterPromote(first(form, "member"), "on".equals(first(form, "force"))));
+            case "destroy" -> clusters.destroy(who, name);
+            default -> throw ApiException.notFound("unknown_operation", "there is no cluster operation '" + clip(op) + "'");
+        }
+    }
+
+    private static Integer count(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.strip());
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("count must be a whole number (got '" + clip(value) + "')");
+        }
+    }
+
+    private static String clip(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+
+    private static String first(Map<String, List<String>> form, String key) {
+        List<String> v = form.get(key);
+        return v == null || v.isEmpty() ? null : v.get(0);
+    }
+}
