@@ -40,6 +40,7 @@ import org.slapgrid.master.service.InstanceService;
 import org.slapgrid.master.service.Limits;
 import org.slapgrid.master.service.NodeService;
 import org.slapgrid.master.service.Retention;
+import org.slapgrid.master.cluster.PrimaryWatch;
 import org.slapgrid.master.service.WebViews;
 import org.slapgrid.master.ui.UiRoutes;
 import org.slapgrid.master.store.Database;
@@ -102,7 +103,7 @@ public final class Master implements AutoCloseable {
                 notifier.changed(ids);
                 ui[0].listener().changed(ids);
             };
-            NodeService nodeService = new NodeService(db, listener, limits);
+            NodeService nodeService = new NodeService(db, listener, limits).withContactInterval(config.contactInterval());
             InstanceService instanceService = new InstanceService(db, listener, limits);
             JobService jobs = new JobService(db, listener, config.dataDir().resolve("jobs"), maxArtifactBytes());
             ClusterService clusters = new ClusterService(db, listener, instanceService, jobs, config.dataDir().resolve("backups"));
@@ -145,7 +146,9 @@ public final class Master implements AutoCloseable {
             });
             app.start(config.host(), config.port());
             autoscaler.start();
-            return new Master(config, db, app, api, ui[0], credentials, adminToken, startRetention(db, limits), feed,
+            ScheduledExecutorService background = startRetention(db, limits);
+            startPrimaryWatch(background, new PrimaryWatch(db, listener, org.slapgrid.master.cluster.ClusterEvents::append), config.contactInterval());
+            return new Master(config, db, app, api, ui[0], credentials, adminToken, background, feed,
                     metrics, autoscaler, clusters);
         } catch (RuntimeException e) {
             if (autoscaler != null) {
@@ -165,6 +168,21 @@ public final class Master implements AutoCloseable {
      */
     static long maxArtifactBytes() {
         return Long.getLong("slapgrid.maxArtifactBytes", 4L << 30);
+    }
+
+    /**
+     * Hands a flex cluster's primary on when its node is lost, looked at every contact interval,
+     * on the retention's thread (stopped with it; a failure is logged, never fatal).
+     */
+    private static void startPrimaryWatch(ScheduledExecutorService s, PrimaryWatch watch, java.time.Duration every) {
+        long ms = Math.max(200, every.toMillis());
+        s.scheduleWithFixedDelay(() -> {
+            try {
+                watch.check();
+            } catch (RuntimeException e) {
+                LOG.warn("primary watch failed (tried again in {} ms): {}", ms, e.getMessage());
+            }
+        }, ms, ms, TimeUnit.MILLISECONDS);
     }
 
     /** Prunes bangs and the audit log now and every {@code pruneInterval} (a failure is logged, never fatal). */

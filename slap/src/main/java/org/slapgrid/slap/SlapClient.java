@@ -385,6 +385,12 @@ public final class SlapClient {
         call("DELETE", "api/v1/clusters/" + seg(cluster) + "/policies/" + seg(role), null, Void.class);
     }
 
+    /** Moves the primary (active) role to {@code member} (422 when it is not up, 409 while busy). */
+    public ClusterInfo switchCluster(String name, String member) {
+        return call("POST", "api/v1/clusters/" + seg(name) + "/switch", new org.slapgrid.slap.model.ClusterSwitch(member),
+                ClusterInfo.class);
+    }
+
     /** Destroys every member and forgets the cluster (409 while busy). */
     public ClusterInfo destroyCluster(String name) {
         return call("DELETE", "api/v1/clusters/" + seg(name), null, ClusterInfo.class);

@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
                 ClusterCommand.Grow.class, ClusterCommand.Shrink.class, ClusterCommand.Promote.class, ClusterCommand.Destroy.class,
                 TagActionCommands.ClusterStart.class, TagActionCommands.ClusterStop.class,
                 ClusterMetricsCommand.class, ClusterPolicyCommand.class,
-                ClusterEventsCommand.class})
+                ClusterEventsCommand.class, ClusterSwitchCommand.class})
 public final class ClusterCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -92,6 +92,9 @@ public final class ClusterCommand implements Runnable {
                 .row("software", c.softwareUrl())
                 .row("topology", c.topology().json())
                 .row("primary", c.primary())
+                .row("status", c.status())
+                .row("flex", c.flexMin() == null ? null : "min " + c.flexMin() + ", max " + (c.flexMax() == 0 ? "none" : c.flexMax()))
+                .row("primary lost after", c.primaryLostAfterSeconds() == null ? null : c.primaryLostAfterSeconds() + " s")
                 .row("task", c.task())
                 .row("roles", roles(c));
         if (c.lastError() != null) {
@@ -142,6 +145,19 @@ public final class ClusterCommand implements Runnable {
         @Option(names = "--param", paramLabel = "KEY=VALUE", description = "a parameter of every member (repeatable)")
         Map<String, String> params = new LinkedHashMap<>();
 
+        @Option(names = "--flex-min", paramLabel = "N", description = "flex: below N members up, the status is warn (default 1)")
+        Integer flexMin;
+
+        @Option(names = "--flex-max", paramLabel = "N", description = "flex: at most N members (default 0: no bound but the roles')")
+        Integer flexMax;
+
+        @Option(names = "--flex-primary", paramLabel = "MEMBER", description = "flex: the primary (default: the first member, e.g. db.0)")
+        String flexPrimary;
+
+        @Option(names = "--primary-lost-after", paramLabel = "SECONDS",
+                description = "hand the flex primary to the next member when its node is silent this long (default 60)")
+        Integer primaryLostAfter;
+
         @Override
         int run(SlapClient client) throws Exception {
             List<ClusterRole> parsed = new ArrayList<>();
@@ -156,7 +172,8 @@ public final class ClusterCommand implements Runnable {
                 err().flush();
                 return Main.EXIT_USAGE;
             }
-            print(this, client.createCluster(new ClusterRequest(name, url, top, new LinkedHashMap<>(params), parsed)));
+            print(this, client.createCluster(new ClusterRequest(name, url, top, new LinkedHashMap<>(params), parsed,
+                    flexMin, flexMax, flexPrimary, primaryLostAfter)));
             return Main.EXIT_OK;
         }
     }

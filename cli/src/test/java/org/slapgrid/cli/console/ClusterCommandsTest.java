@@ -139,4 +139,18 @@ class ClusterCommandsTest {
         assertThat(slapos("instance", "stop", "nothing", "--tags", "db")).isEqualTo(1);
         assertThat(stderr()).contains("unknown_instance");
     }
+
+    @Test
+    void aFlexClusterWithItsSettingsAndASwitchRefusedToAMemberThatIsNotUp() throws Exception {
+        SlapClient admin = SlapClient.builder(master.url()).token(java.nio.file.Files.readString(tokenFile).strip()).build();
+        admin.registerNode("n1", List.of("slappart0", "slappart1"));
+        assertThat(slapos("cluster", "create", "spd", SR, "--role", "pod:count=2", "--flex-min", "2", "--flex-max", "4",
+                "--flex-primary", "pod.1", "--primary-lost-after", "30")).as(stderr()).isZero();
+        assertThat(stdout()).containsPattern("primary\\s+pod.1").containsPattern("flex\\s+min 2, max 4")
+                .containsPattern("primary lost after\\s+30 s").containsPattern("status\\s+down");
+        assertThat(slapos("cluster", "switch", "spd", "pod.0")).isEqualTo(1);
+        assertThat(stderr()).contains("'pod.0' is not up").contains("cluster_rule, HTTP 422");
+        assertThat(slapos("cluster", "create", "x", SR, "--role", "pod:count=2", "--flex-max", "1")).isEqualTo(1);
+        assertThat(stderr()).contains("(flex_max)");
+    }
 }

@@ -33,6 +33,8 @@ public final class ClusterRoutes {
                 clusters.shrink(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, ClusterShrink.class))));
         app.post("/api/v1/clusters/{name}/services", ctx -> api.json(ctx,
                 clusters.services(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ServiceAction.class))));
+        app.post("/api/v1/clusters/{name}/switch", ctx -> api.json(ctx,
+                clusters.switchPrimary(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterSwitch.class))));
         app.post("/api/v1/clusters/{name}/promote", ctx -> api.json(ctx,
                 clusters.promote(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, ClusterPromote.class))));
     }

@@ -21,9 +21,16 @@ final class ClusterRows {
     private ClusterRows() {
     }
 
+    /**
+     * A cluster row. {@code flexMin} (1 when not set), {@code flexMax} (0: no bound),
+     * {@code primaryLostAfterMs} (how long the primary's node may be silent; 60 s when not set).
+     */
     record Cluster(String id, String owner, String name, String softwareUrl, ClusterTopology topology,
-                   Map<String, Object> parameters, String primary, ClusterTask task, String lastError) {
+                   Map<String, Object> parameters, String primary, ClusterTask task, String lastError,
+                   int flexMin, int flexMax, long primaryLostAfterMs) {
     }
+
+    static final long DEFAULT_PRIMARY_LOST_AFTER_MS = 60_000;
 
     record Role(String name, String softwareType, Map<String, Object> parameters, int wanted, int min, int max,
                 int nextIndex) {
@@ -38,12 +45,14 @@ final class ClusterRows {
     }
 
     private static final String CLUSTER = "SELECT id, owner, name, software_url, topology, parameters, primary_member,"
-            + " task, last_error FROM cluster ";
+            + " task, last_error, flex_min, flex_max, primary_lost_after_ms FROM cluster ";
 
     private static Cluster cluster(java.sql.ResultSet rs) throws SQLException {
         return new Cluster(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                 ClusterTopology.parse(rs.getString(5)), map(rs.getString(6)), rs.getString(7),
-                ClusterTask.valueOf(rs.getString(8)), rs.getString(9));
+                ClusterTask.valueOf(rs.getString(8)), rs.getString(9),
+                rs.getObject(10) == null ? 1 : rs.getInt(10), rs.getObject(11) == null ? 0 : rs.getInt(11),
+                rs.getObject(12) == null ? DEFAULT_PRIMARY_LOST_AFTER_MS : rs.getLong(12));
     }
 
     static Optional<Cluster> byId(Connection c, String id) throws SQLException {

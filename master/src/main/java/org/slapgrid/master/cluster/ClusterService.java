@@ -104,6 +104,7 @@ public final class ClusterService {
         ticker.shutdownNow();
     }
 
+
     // ------------------------------------------------------------------ reading
 
     /** The caller's clusters (every cluster for an admin); {@code detailed} adds every member. */
@@ -132,8 +133,11 @@ public final class ClusterService {
             int count = (int) members.stream().filter(m -> !m.leaving() && m.role().equals(r.name())).count();
             roles.add(new ClusterRole(r.name(), r.softwareType(), r.parameters(), count, r.min(), r.max()));
         }
+        boolean flex = cl.topology() == ClusterTopology.FLEX;
         return new ClusterInfo(cl.name(), cl.owner(), cl.softwareUrl(), cl.topology(), cl.primary(), cl.task(),
-                cl.lastError(), roles, detailed ? ClusterMemberships.view(members) : null, notes);
+                cl.lastError(), roles, detailed ? ClusterMemberships.view(members) : null, notes,
+                flex ? cl.flexMin() : null, flex ? cl.flexMax() : null, (int) (cl.primaryLostAfterMs() / 1000),
+                Topologies.status(c, cl, members));
     }
 
     /** The caller's cluster; for an admin, else the only cluster of that name. Another user's is answered as missing. */
@@ -166,9 +170,10 @@ public final class ClusterService {
         String url = text("softwareUrl", req.softwareUrl(), 2048);
         ClusterTopology topology = req.topology() == null ? ClusterTopology.FLEX : req.topology();
         List<ClusterRole> roles = checkRoles(req.roles());
+        Topologies.Settings settings = Topologies.check(req, topology, roles);
         String id = Ids.next("c");
         try {
-            insertCluster(who, req, name, url, topology, roles, id);
+            insertCluster(who, req, name, url, topology, roles, settings, id);
         } catch (org.slapgrid.master.store.StoreException e) {
             // Two creates of one name raced past the check: the loser's insert broke the unique
             // (owner, name) key. That is the same refusal as the check's, not a store failure.
@@ -191,15 +196,17 @@ public final class ClusterService {
     }
 
     private void insertCluster(Principal who, ClusterRequest req, String name, String url, ClusterTopology topology,
-                               List<ClusterRole> roles, String id) {
+                               List<ClusterRole> roles, Topologies.Settings settings, String id) {
         db.transaction(c -> {
             if (!ClusterRows.where(c, "WHERE owner = ? AND name = ?", who.subject(), name).isEmpty()) {
                 throw ApiException.conflict("cluster_exists", "you already have a cluster '" + name + "'");
             }
-            Sql.update(c, "INSERT INTO cluster (id, owner, name, software_url, topology, parameters, task, task_at, created_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", id, who.subject(), name, url, topology.json(),
+            Sql.update(c, "INSERT INTO cluster (id, owner, name, software_url, topology, parameters, task, task_at, created_at,"
+                    + " flex_min, flex_max, primary_lost_after_ms, primary_member) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    id, who.subject(), name, url, topology.json(),
                     ClusterRows.json(req.parameters()), ClusterTask.BUILDING.name(), System.currentTimeMillis(),
-                    System.currentTimeMillis());
+                    System.currentTimeMillis(), settings.flexMin(), settings.flexMax(), settings.primaryLostAfterMs(),
+                    settings.flexPrimary());
             int position = 0;
             for (ClusterRole r : roles) {
                 Sql.update(c, "INSERT INTO cluster_role (cluster_id, name, software_type, parameters, wanted, min_count,"
@@ -225,6 +232,7 @@ public final class ClusterService {
         String id = begin(who, name, "grow", ClusterTask.GROWING, (c, cl, members) -> {
             ClusterRows.Role role = role(c, cl, req.role());
             int active = active(members, role.name());
+            Topologies.checkGrow(cl, (int) members.stream().filter(m -> !m.leaving()).count() + k);
             if (active + k > role.max()) {
                 throw rule("grow would give role '" + role.name() + "' " + (active + k) + " members, over its maximum of "
                         + role.max() + " (max)");
@@ -340,6 +348,44 @@ public final class ClusterService {
             return changes;
         });
         return db.read(c -> info(c, ClusterRows.byId(c, id[0]).orElseThrow(), true, List.of()));
+    }
+
+    /**
+     * Moves the primary (a failover cluster's active member, a flex cluster's primary) to
+     * {@code member}: OpenSVC's {@code switch}, a planned move, so the current primary may be
+     * healthy; refused (422) when the target is not up, since nothing would then be active.
+     * Every member re-converges with the new primary; the switch is in the cluster's events.
+     */
+    public ClusterInfo switchPrimary(Principal who, String name, org.slapgrid.slap.model.ClusterSwitch req) {
+        requireUser(who);
+        if (req == null || req.member() == null) {
+            throw ApiException.badRequest("member is required");
+        }
+        String[] from = new String[1];
+        String id = begin(who, name, "switch", ClusterTask.PROMOTING, (c, cl, members) -> {
+            String shortName = req.member().startsWith(cl.name() + "/") ? req.member().substring(cl.name().length() + 1) : req.member();
+            ClusterRows.Member target = members.stream().filter(m -> !m.leaving() && m.shortName().equals(shortName)).findFirst()
+                    .orElseThrow(() -> ApiException.notFound("unknown_member", "cluster '" + cl.name() + "' has no member '" + req.member() + "'"));
+            if (!Topologies.up(c, cl, target)) {
+                throw rule("member '" + target.shortName() + "' is not up (reported " + target.reportedState() + ", node "
+                        + target.node() + "); switch to a member that runs (member up)");
+            }
+            from[0] = cl.primary();
+            Sql.update(c, "UPDATE cluster SET primary_member = ? WHERE id = ?", target.shortName(), cl.id());
+        });
+        Changes.write(db, listener, c -> {
+            Changes changes = new Changes();
+            ClusterMemberships.touchMembers(c, id, null, changes);
+            ClusterRows.Cluster cl = ClusterRows.byId(c, id).orElseThrow();
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("from", from[0]);
+            details.put("to", cl.primary());
+            details.put("by", who.actor());
+            ClusterEvents.append(c, id, "switch", "primary switched from " + from[0] + " to " + cl.primary() + " by " + who.actor(), details);
+            ClusterRows.setTask(c, id, ClusterTask.NONE);
+            return changes;
+        });
+        return db.read(c -> info(c, ClusterRows.byId(c, id).orElseThrow(), true, List.of()));
     }
 
     /** Why the member counts as healthy (null when it does not): reported started, its node heard from lately. */
@@ -521,7 +567,7 @@ public final class ClusterService {
                     id, role.name(), role.nextIndex(), instanceId, false);
             Sql.update(c, "UPDATE cluster_role SET next_index = ? WHERE cluster_id = ? AND name = ?",
                     role.nextIndex() + 1, id, role.name());
-            if (cl.topology() == ClusterTopology.FAILOVER && cl.primary() == null) {
+            if (cl.primary() == null) { // failover's active member, flex's primary: the first placed
                 Sql.update(c, "UPDATE cluster SET primary_member = ? WHERE id = ?", shortName, id);
                 ClusterMemberships.touchMembers(c, id, null, changes); // every member learns the primary
             } else {

@@ -33,8 +33,9 @@ import org.slapgrid.slap.model.SupplyState;
 
 /** Nodes: registration, format reports, supplies, software reports and the node information. */
 public final class NodeService {
-    /** How often a node's last contact is written (a write per poll would cost more than the poll). */
+    /** How often a node's last contact is written, by default (a write per poll would cost more than the poll). */
     private static final long CONTACT_WRITE_INTERVAL_MS = 30_000;
+    private volatile long contactWriteIntervalMs = CONTACT_WRITE_INTERVAL_MS;
     private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile(
             "((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])");
 
@@ -85,6 +86,15 @@ public final class NodeService {
         return new NodeCredentials(id, secret);
     }
 
+    /**
+     * Writes a node's last contact at most this often ({@code MasterConfig.contactInterval}): a
+     * flex cluster's primary is lost after a silence of its node, which must be longer than this.
+     */
+    public NodeService withContactInterval(java.time.Duration every) {
+        contactWriteIntervalMs = every.toMillis();
+        return this;
+    }
+
     /** The node's current version (its ETag), or empty when there is no such node. Records the contact. */
     public OptionalLong version(String nodeId) {
         OptionalLong v = db.read(c -> Sql.one(c, "SELECT version FROM node WHERE id = ?", rs -> rs.getLong(1), nodeId))
@@ -108,7 +118,7 @@ public final class NodeService {
     private void recordContact(String nodeId) {
         long now = System.currentTimeMillis();
         Long last = contactWritten.get(nodeId);
-        if (last == null || now - last > CONTACT_WRITE_INTERVAL_MS) {
+        if (last == null || now - last > contactWriteIntervalMs) {
             contactWritten.put(nodeId, now);
             db.read(c -> Sql.update(c, "UPDATE node SET last_contact = ? WHERE id = ?", now, nodeId));
         }

@@ -3,7 +3,11 @@ package org.slapgrid.slap.model;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** How a cluster's members relate: {@code flex} (every member up, no primary) or {@code failover} (one primary, the others replicas). */
+/**
+ * How a cluster's members relate (OpenSVC's topologies): {@code flex} (every member up; a flex
+ * primary runs what must run once, and is handed to the next member when its node is lost) or
+ * {@code failover} (one member active, the primary; the others standby).
+ */
 public enum ClusterTopology {
     FLEX, FAILOVER;
 

@@ -1,0 +1,26 @@
+package org.slapgrid.cli.console;
+
+import org.slapgrid.cli.Main;
+import org.slapgrid.slap.SlapClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code slapos cluster switch NAME MEMBER}: OpenSVC's switch, moving the primary (a failover
+ * cluster's active member, a flex cluster's primary) to MEMBER, a planned move (docs/tags.md).
+ */
+@Command(name = "switch", mixinStandardHelpOptions = true,
+        description = "Move the primary (active) role to MEMBER (refused when MEMBER is not up).")
+public final class ClusterSwitchCommand extends ClientCommand {
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+
+    @Parameters(index = "1", paramLabel = "MEMBER", description = "e.g. db.1")
+    String member;
+
+    @Override
+    int run(SlapClient client) throws Exception {
+        ClusterCommand.print(this, client.switchCluster(name, member));
+        return Main.EXIT_OK;
+    }
+}
