@@ -72,6 +72,39 @@
       .catch(function () { el.textContent = "chart unavailable"; });
   }
   document.addEventListener("DOMContentLoaded", drawChart);
+
+  // A cluster's metric chart (uPlot): a line per member, a dashed line per policy threshold.
+  var COLOURS = ["#2c6fbb", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d", "#c0392b", "#2c3e50"];
+  function drawMetricChart() {
+    var el = document.getElementById("metric-chart");
+    if (!el || typeof uPlot === "undefined") { return; }
+    var metric = el.getAttribute("data-metric");
+    fetch(el.getAttribute("data-src") + encodeURIComponent(metric), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (d) {
+        el.textContent = "";
+        var series = [{}], data = [d.t];
+        d.series.forEach(function (s, k) {
+          series.push({ label: s.label, stroke: COLOURS[k % COLOURS.length], spanGaps: true });
+          data.push(s.values);
+        });
+        d.thresholds.forEach(function (th) {
+          series.push({ label: th.label + " " + th.value, stroke: "#c0392b", dash: [6, 4], width: 1 });
+          data.push(d.t.map(function () { return th.value; }));
+        });
+        new uPlot({ width: Math.max(280, el.clientWidth || 600), height: 200, series: series, axes: [{}, { size: 50 }] },
+          data, el);
+        el.setAttribute("data-drawn", String(d.series.length));
+      })
+      .catch(function () { el.textContent = "chart unavailable"; });
+  }
+  document.addEventListener("DOMContentLoaded", drawMetricChart);
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest(".metric-choice");
+    var el = document.getElementById("metric-chart");
+    if (b && el) { el.setAttribute("data-metric", b.getAttribute("data-metric")); drawMetricChart(); }
+  });
+  setInterval(drawMetricChart, 30000);
   document.addEventListener("htmx:sseMessage", function (e) {
     if (e.detail && e.detail.type === "change" && /bang/.test(e.detail.data || "")) { drawChart(); }
   });

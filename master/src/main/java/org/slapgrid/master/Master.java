@@ -42,6 +42,7 @@ import org.slapgrid.master.service.NodeService;
 import org.slapgrid.master.service.Retention;
 import org.slapgrid.master.cluster.PrimaryWatch;
 import org.slapgrid.master.service.WebViews;
+import org.slapgrid.master.ui.ClusterPages;
 import org.slapgrid.master.ui.UiRoutes;
 import org.slapgrid.master.store.Database;
 
@@ -110,7 +111,8 @@ public final class Master implements AutoCloseable {
             MetricService metrics = new MetricService(db, instanceService, new MetricStore());
             autoscaler = new Autoscaler(db, metrics, clusters, clusters.eventLog()::append, config.autoscaleInterval());
             PolicyService policies = new PolicyService(db, autoscaler);
-            ui[0] = new UiRoutes(nodeService, instanceService, clusters, credentials, new WebViews(db));
+            ui[0] = new UiRoutes(nodeService, instanceService, new ClusterPages(clusters, instanceService, metrics, policies),
+                    credentials, new WebViews(db));
             instanceService.onStatusReport(ui[0].statusListener());
             // Changes committed through other masters on the same PostgreSQL (their NOTIFY): the
             // same listeners, and the node's cached document is dropped.

@@ -6,9 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slapgrid.master.auth.Principal;
+import org.slapgrid.master.autoscale.PolicyService;
+import org.slapgrid.master.metrics.MetricService;
 import org.slapgrid.master.cluster.ClusterService;
 import org.slapgrid.master.service.ApiException;
 import org.slapgrid.master.service.InstanceService;
+import org.slapgrid.slap.model.ClusterEvent;
 import org.slapgrid.slap.model.ClusterGrow;
 import org.slapgrid.slap.model.ClusterInfo;
 import org.slapgrid.slap.model.ClusterMember;
@@ -18,6 +21,8 @@ import org.slapgrid.slap.model.ClusterShrink;
 import org.slapgrid.slap.model.ClusterTask;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceState;
+import org.slapgrid.slap.model.MetricSeries;
+import org.slapgrid.slap.model.ScalingPolicy;
 
 /**
  * What the cluster pages show and do, over {@link ClusterService} (the same calls and rules as
@@ -25,12 +30,18 @@ import org.slapgrid.slap.model.InstanceState;
  * are never put in these pages: a member's own instance page reveals them one at a time.
  */
 public final class ClusterPages {
+    /** The newest events a cluster's page shows (the whole log: `slapos cluster events NAME`). */
+    static final int EVENTS_SHOWN = 50;
     private final ClusterService clusters;
     private final InstanceService instances;
+    private final MetricService metrics;
+    private final PolicyService policies;
 
-    ClusterPages(ClusterService clusters, InstanceService instances) {
+    public ClusterPages(ClusterService clusters, InstanceService instances, MetricService metrics, PolicyService policies) {
         this.clusters = clusters;
         this.instances = instances;
+        this.metrics = metrics;
+        this.policies = policies;
     }
 
     /** One member as the page shows it: no connection parameters. */
@@ -46,7 +57,9 @@ public final class ClusterPages {
      * A cluster's page: its roles and members, how far its task is ({@code started} of
      * {@code total} members reported started), and the last operation's refusal, if any.
      */
-    public record Detail(ClusterInfo cluster, List<RoleRows> roles, int started, int total, String refusal) {
+    public record Detail(ClusterInfo cluster, List<RoleRows> roles, int started, int total, String refusal,
+                         List<ClusterEvent> events, List<ClusterEvent> scaling, List<ScalingPolicy> policies,
+                         List<String> metricNames) {
         public boolean busy() {
             return cluster.task() != ClusterTask.NONE;
         }
@@ -87,7 +100,44 @@ public final class ClusterPages {
         for (ClusterRole r : c.roles()) {
             roles.add(new RoleRows(r, byRole.getOrDefault(r.name(), List.of())));
         }
-        return new Detail(c, roles, started, c.members().size(), refusal);
+        List<ClusterEvent> all = new ArrayList<>(clusters.events(who, name));
+        java.util.Collections.reverse(all); // newest first
+        List<ClusterEvent> scaling = all.stream().filter(e -> e.kind().startsWith("autoscale")).limit(EVENTS_SHOWN).toList();
+        List<String> names = metrics.cluster(who, name, null, null).series().stream().map(MetricSeries.Series::metric)
+                .distinct().sorted().toList();
+        return new Detail(c, roles, started, c.members().size(), refusal, all.stream().limit(EVENTS_SHOWN).toList(), scaling,
+                policies.list(who, name), names);
+    }
+
+    /**
+     * The chart of one metric for uPlot: one x axis (seconds) shared by every member's series
+     * (null where a member has no point), and the thresholds of the policies on that metric.
+     */
+    Map<String, Object> chart(Principal who, String name, String metric) {
+        MetricSeries s = metrics.cluster(who, name, null, metric);
+        java.util.TreeSet<Long> times = new java.util.TreeSet<>();
+        s.series().forEach(x -> x.points().forEach(p -> times.add(p.at() / 1000)));
+        List<Long> t = new ArrayList<>(times);
+        List<Map<String, Object>> series = new ArrayList<>();
+        for (MetricSeries.Series x : s.series()) {
+            Map<Long, Double> at = new HashMap<>();
+            x.points().forEach(p -> at.put(p.at() / 1000, p.avg()));
+            List<Double> values = new ArrayList<>(t.size());
+            t.forEach(k -> values.add(at.get(k)));
+            series.add(Map.of("label", x.member() == null ? x.instance() : x.member(), "values", values));
+        }
+        List<Map<String, Object>> thresholds = new ArrayList<>();
+        for (ScalingPolicy p : policies.list(who, name)) {
+            if (p.metric().equals(metric) && !Boolean.FALSE.equals(p.enabled())) {
+                if (p.scaleOutAbove() != null) {
+                    thresholds.add(Map.of("label", "scale out " + p.role() + " above", "value", p.scaleOutAbove()));
+                }
+                if (p.scaleInBelow() != null) {
+                    thresholds.add(Map.of("label", "scale in " + p.role() + " below", "value", p.scaleInBelow()));
+                }
+            }
+        }
+        return Map.of("metric", metric, "t", t, "series", series, "thresholds", thresholds);
     }
 
     /** Runs operation {@code op} (grow, shrink, promote, destroy) with the form's fields; a refusal throws the API's exception. */

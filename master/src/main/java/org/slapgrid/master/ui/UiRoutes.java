@@ -15,7 +15,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 import org.slapgrid.master.auth.Principal;
-import org.slapgrid.master.cluster.ClusterService;
 import org.slapgrid.master.service.ApiException;
 import org.slapgrid.master.service.ChangeListener;
 import org.slapgrid.master.service.CredentialStore;
@@ -60,9 +59,9 @@ public final class UiRoutes implements AutoCloseable {
     private final LiveFeed live;
     private final ClusterPages clusterPages;
 
-    public UiRoutes(NodeService nodes, InstanceService instances, ClusterService clusters, CredentialStore credentials,
+    public UiRoutes(NodeService nodes, InstanceService instances, ClusterPages clusterPages, CredentialStore credentials,
                     WebViews views) {
-        this.clusterPages = new ClusterPages(clusters, instances);
+        this.clusterPages = clusterPages;
         this.nodes = nodes;
         this.instances = instances;
         this.views = views;
@@ -111,6 +110,9 @@ public final class UiRoutes implements AutoCloseable {
                 clusterPages.list(s.user()))));
         app.get("/ui/clusters/{name}", page(this::clusterPage));
         app.get("/ui/clusters/{name}/live", page(this::clusterLive));
+        app.get("/ui/clusters/{name}/metrics.json", page((ctx, s) -> ctx.contentType("application/json").result(
+                org.slapgrid.slap.Json.lenient().writeValueAsString(clusterPages.chart(s.user(), ctx.pathParam("name"),
+                        Optional.ofNullable(ctx.queryParam("metric")).orElse("cpu"))))));
         app.post("/ui/clusters/{name}/{operation}", page(this::clusterOperation));
         app.get("/ui/audit", page(this::auditPage));
         app.get("/ui/api-docs", page((ctx, s) -> {

@@ -174,6 +174,20 @@ class WebUiHttpTest {
         assertThat(shrink.statusCode()).isEqualTo(422);
         assertThat(shrink.body()).contains("under its minimum of 2 (min)");
         assertThat(post("/ui/clusters/db/destroy", cookie, Map.of()).statusCode()).as("no CSRF token").isEqualTo(403);
+        // the refusals are in the cluster's log, shown on its page with their messages
+        String live = get("/ui/clusters/db/live", cookie).body();
+        assertThat(live).contains("data-kind=\"refused\"").contains("grow refused (422)").contains("under its minimum of 2 (min)");
+
+        // the scaling policy's thresholds, the members' metric as a chart with those thresholds
+        admin.setScalingPolicy("db", new org.slapgrid.slap.model.ScalingPolicy("db", "cpu", "avg", 0.8, 60, 0.2, 120, 1, 300, true));
+        long now = System.currentTimeMillis();
+        node.sendMetrics("node-1", new org.slapgrid.slap.model.MetricBatch(List.of(
+                new org.slapgrid.slap.model.MetricBatch.Sample(first.partition(), "cpu", now - 20_000, 0.5),
+                new org.slapgrid.slap.model.MetricBatch.Sample(first.partition(), "cpu", now, 0.9))));
+        assertThat(get("/ui/clusters/db/live", cookie).body()).contains("avg of cpu").contains("0.8 for 60 s").contains("0.2 for 120 s");
+        assertThat(get("/ui/clusters/db", cookie).body()).contains("id=\"metric-chart\"").contains("data-metric=\"cpu\"");
+        String chart = get("/ui/clusters/db/metrics.json?metric=cpu", cookie).body();
+        assertThat(chart).contains("\"label\":\"db.0\"").contains("[0.5,0.89").contains("\"value\":0.8").contains("\"value\":0.2");
         assertThat(admin.clusters(false)).hasSize(1);
 
         String bob = login(admin.createUserToken("bob", false).token());
