@@ -1,4 +1,4 @@
-package org.slapgrid.master.ui;
+package org.slapgrid.testing;
 
 import java.io.File;
 import java.io.IOException;
@@ -8,21 +8,21 @@ import java.time.Duration;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.slapgrid.testing.Require;
 
 /**
  * Debian's chromium driven headless by Debian's chromedriver: never a browser download (the
  * driver and the browser are given by path, so Selenium Manager is never asked for either).
- * Without them the test is skipped, except under CI=true, where it fails.
+ * Without them the test is skipped, except under CI=true, where it fails. Selenium is an optional
+ * dependency of this module: a module whose tests drive the browser declares selenium-java itself.
  */
-final class Browser {
-    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+public final class Browser {
+    public static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
     private Browser() {
     }
 
-    static ChromeDriver start(Path profile, int width, int height) throws IOException {
+    public static ChromeDriver start(Path profile, int width, int height) throws IOException {
         Require.that(Files.isExecutable(DRIVER) && Files.isExecutable(CHROMIUM),
                 "Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
         Files.createDirectories(profile);
