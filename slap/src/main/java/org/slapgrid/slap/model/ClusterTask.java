@@ -6,5 +6,7 @@ package org.slapgrid.slap.model;
  * left set resumes or ends it.
  */
 public enum ClusterTask {
-    NONE, BUILDING, GROWING, SHRINKING, RESTARTING, BACKING_UP, RESTORING, PROMOTING, DELETING
+    NONE, BUILDING, GROWING, SHRINKING, RESTARTING, BACKING_UP, RESTORING, PROMOTING, DELETING,
+    /** Vertical actions on one member (pre-scale, act, re-converge, post-scale). */
+    RESIZING, ATTACHING_DISK, DETACHING_DISK
 }

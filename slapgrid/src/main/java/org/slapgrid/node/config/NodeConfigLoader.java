@@ -135,8 +135,8 @@ public final class NodeConfigLoader {
     private static LimitsConfig limits(Option o, Path instanceRoot) {
         long ram = LimitsConfig.physicalMemory();
         long memory = o.size("partition_memory_limit", LimitsConfig.DEFAULT_MEMORY, ram);
-        if (memory != 0 && (memory < PartitionLimits.MIN_MEMORY || memory > ram)) {
-            throw o.error("partition_memory_limit", "expected 0 (none) or from " + Sizes.format(PartitionLimits.MIN_MEMORY)
+        if (memory != 0 && (memory < PartitionLimits.MIN_DEFAULT_MEMORY || memory > ram)) {
+            throw o.error("partition_memory_limit", "expected 0 (none) or from " + Sizes.format(PartitionLimits.MIN_DEFAULT_MEMORY)
                     + " to the machine's " + Sizes.format(ram) + ", got " + Sizes.format(memory));
         }
         int processes = o.integer("partition_max_processes", LimitsConfig.DEFAULT_PROCESSES, 0, PartitionLimits.MAX_PROCESSES);

@@ -23,6 +23,8 @@ import org.slapgrid.node.limits.PartitionLimiter;
 import org.slapgrid.node.promise.PromiseResult;
 import org.slapgrid.node.promise.PromiseRunner;
 import org.slapgrid.node.promise.PromiseState;
+import org.slapgrid.node.scaling.DataDisks;
+import org.slapgrid.node.scaling.MemberResourcesStep;
 import org.slapgrid.node.software.ReleasePlace;
 import org.slapgrid.recipes.slap.InstanceConfiguration;
 import org.slapgrid.recipes.slap.InstanceFile;
@@ -64,6 +66,7 @@ public final class PartitionReconciler {
     private final Clock clock;
     private final Consumer<String> log;
     private final java.util.concurrent.Semaphore buildoutSlots;
+    private final MemberResourcesStep resources;
 
     public PartitionReconciler(NodeConfig config, SlapClient master, PartitionServices services, BuildoutProcess buildout,
                              PromiseRunner promises, Drain drain, PartitionExecutor executor, PartitionLimiter limits,
@@ -79,6 +82,8 @@ public final class PartitionReconciler {
         this.clock = clock;
         this.log = log;
         this.buildoutSlots = new java.util.concurrent.Semaphore(Math.max(1, config.parallelism()));
+        this.resources = new MemberResourcesStep(limits, new DataDisks(config.stateDirectory(), executor, config.multiUser()),
+                clock, log);
     }
 
     /**
@@ -128,6 +133,10 @@ public final class PartitionReconciler {
             return Reconciled.failed(id, msg, msg);
         }
         boolean started = instance.requestedState() == RequestedState.STARTED;
+        if (instance.cluster() != null) {
+            // a member's limits and disks, before its buildout and whether or not it converges
+            resources.apply(instance, partition, this::who);
+        }
         String profile = PartitionProfile.render(new PartitionProfile.Inputs(instanceProfile, partition.directory(),
                 config.nodeId(), id, config.masterUrl(), instance.softwareUrl(), instance.softwareType(),
                 instance.requestedState().json(), partition.ipv4(), state.instanceFile()));
@@ -225,6 +234,7 @@ public final class PartitionReconciler {
             throws IOException {
         List<PromiseResult> all = new java.util.ArrayList<>(results);
         all.add(limits.diskCheck(partition, measureNow));
+        all.addAll(resources.entries(partition.id()));
         return all;
     }
 
@@ -260,6 +270,7 @@ public final class PartitionReconciler {
         if (cleaner != null) {
             cleaner.killProcesses(partition.user());
         }
+        resources.release(partition); // data disks unmounted: the wipe empties the partition's own tree only
         wipe(partition);
         if (cleaner != null) {
             cleaner.removeIpcAndTempFiles(partition.user(), uid, who(partition)); // in the cgroup still

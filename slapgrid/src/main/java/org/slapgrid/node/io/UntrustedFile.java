@@ -116,6 +116,58 @@ public final class UntrustedFile {
         }
     }
 
+    /**
+     * A directory below {@code trustedDirectory} opened without following any link on the way
+     * (each component with {@code O_NOFOLLOW|O_DIRECTORY}), for root to act on that very
+     * directory through {@link DirectoryHandle#procPath()} (a mount target, say) although its
+     * user may swap the path for a link at any moment.
+     *
+     * @throws IOException when a component is missing, a link or not a directory
+     */
+    public static DirectoryHandle directory(Path trustedDirectory, Path relative) throws IOException {
+        if (relative.isAbsolute() || relative.getNameCount() == 0) {
+            throw new IllegalArgumentException("not a plain relative path: " + relative);
+        }
+        if (FLAGS == null) {
+            throw new IOException("cannot open a directory safely on this platform (" + Platform.ARCH + ")");
+        }
+        LibC c = LibC.INSTANCE;
+        int dir = open(() -> c.open(trustedDirectory.toString(), FLAGS.directory()));
+        for (Path component : relative) {
+            String name = component.toString();
+            if (name.equals("..") || name.equals(".") || name.isEmpty()) {
+                c.close(dir);
+                throw new IllegalArgumentException("not a plain relative path: " + relative);
+            }
+            int next;
+            try {
+                final int parent = dir;
+                next = open(() -> c.openat(parent, name, FLAGS.directory() | FLAGS.noFollow()));
+            } catch (LastErrorException e) {
+                c.close(dir);
+                throw new IOException(trustedDirectory.resolve(relative) + ": '" + name + "' is missing, a link or not a"
+                        + " directory (errno " + e.getErrorCode() + ")");
+            }
+            c.close(dir);
+            dir = next;
+        }
+        return new DirectoryHandle(dir);
+    }
+
+    /** An open directory of {@link #directory}; close it when done. */
+    public record DirectoryHandle(int fd) implements AutoCloseable {
+
+        /** The path through which another process of root's reaches this very directory. */
+        public Path procPath() {
+            return Path.of("/proc/" + ProcessHandle.current().pid() + "/fd/" + fd);
+        }
+
+        @Override
+        public void close() {
+            LibC.INSTANCE.close(fd);
+        }
+    }
+
     private static Read readOpened(LibC c, int fd, int limit) throws IOException {
         // fstat without a platform-specific struct: /proc/self/fd/N is the very file opened
         BasicFileAttributes a = Files.readAttributes(Path.of("/proc/self/fd/" + fd), BasicFileAttributes.class);

@@ -85,6 +85,12 @@ public final class PartitionLimiter {
         AtomicFiles.write(ownLimitsFile(partitionId), JSON.writeValueAsString(limits) + "\n", "rw-------");
     }
 
+    /** Takes back a partition's own limits: the node's defaults hold again, at once. */
+    public void resetToDefaults(String partitionId) throws IOException {
+        Files.deleteIfExists(ownLimitsFile(partitionId));
+        cgroups.apply(partitionId, config.partition());
+    }
+
     private Path ownLimitsFile(String partitionId) {
         return stateDirectory.resolve("partitions").resolve(partitionId).resolve("limits.json");
     }

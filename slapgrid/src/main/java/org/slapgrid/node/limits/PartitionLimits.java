@@ -9,8 +9,14 @@ package org.slapgrid.node.limits;
  */
 public record PartitionLimits(long memoryBytes, int maxProcesses, double cpus) {
 
+    /**
+     * The least memory a partition may be given: a resize ({@code cluster resize}) may go this
+     * low for what its services need, though a buildout (a JVM, in the partition's limits) may
+     * then fail; the node's default limit is at least {@link #MIN_DEFAULT_MEMORY}.
+     */
+    public static final long MIN_MEMORY = 32L << 20;
     /** Below this, a partition's buildout (a JVM, in the partition's limits) cannot even start. */
-    public static final long MIN_MEMORY = 128L << 20;
+    public static final long MIN_DEFAULT_MEMORY = 128L << 20;
     public static final int MIN_PROCESSES = 16;
     /** Linux's highest pid_max. */
     public static final int MAX_PROCESSES = 4_194_304;
