@@ -202,7 +202,7 @@ public final class Node {
         CrashWatcher watcher = new CrashWatcher(supervisor, new CrashListener() {
             @Override
             public void crashed(CrashReport r) {
-                String message = r.summary() + (r.logTail() == null || r.logTail().isBlank() ? "" : "\n" + r.logTail());
+                String message = r.summary() + oomNote(r) + (r.logTail() == null || r.logTail().isBlank() ? "" : "\n" + r.logTail());
                 bang(r.partitionId(), message);
                 crashedPartition.accept(r.partitionId());
             }
@@ -214,6 +214,29 @@ public final class Node {
         }, settings);
         watcher.start();
         return watcher;
+    }
+
+    /** The partition's OOM kills last seen, so a crash is said to be the kernel's only when its count grew. */
+    private final java.util.Map<String, Long> oomKillsSeen = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * "; killed by the kernel: out of memory in the partition's limit of 64.0 MiB" when the
+     * partition's cgroup counted a new OOM kill (a service killed by a signal, as the kernel does).
+     */
+    private String oomNote(CrashReport r) {
+        var usage = limits.cgroups().usage(r.partitionId());
+        if (usage.isEmpty()) {
+            return "";
+        }
+        long now = usage.get().oomKills();
+        Long before = oomKillsSeen.put(r.partitionId(), now);
+        if (now <= (before == null ? 0 : before)) {
+            return "";
+        }
+        String limit = limits.cgroups().limits(r.partitionId()).map(l -> l.memoryBytes() == 0 ? "no limit"
+                : "limit of " + org.slapgrid.node.limits.Sizes.format(l.memoryBytes())).orElse("limit");
+        return "; killed by the kernel: out of memory in the partition's memory " + limit + " (" + now + " OOM kill"
+                + (now == 1 ? "" : "s") + " so far)";
     }
 
     private void bang(String partition, String message) {
