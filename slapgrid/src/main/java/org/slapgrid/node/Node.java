@@ -211,6 +211,11 @@ public final class Node {
             public void crashesSuppressed(CrashSummary s) {
                 bang(s.partitionId(), s.summary());
             }
+
+            @Override
+            public void restarted(String partitionId, String program) {
+                crashedPartition.accept(partitionId); // its status tree (new pid, restarts) goes out now
+            }
         }, settings);
         watcher.start();
         return watcher;

@@ -25,6 +25,7 @@ import org.slapgrid.node.instance.PartitionOutcome;
 import org.slapgrid.node.instance.Reconciled;
 import org.slapgrid.node.metrics.MetricSettings;
 import org.slapgrid.node.metrics.MetricsStep;
+import org.slapgrid.node.software.SoftwareOutcome;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.slap.model.NodeInfo;
@@ -62,6 +63,7 @@ public final class NodeDaemon {
     private final Duration pollWait;
     private final Duration period;
     private final Backoff partitionBackoff;
+    private final Backoff buildBackoff;
     private final Consumer<String> log;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final AtomicReference<NodeInfo> desired = new AtomicReference<>();
@@ -69,11 +71,14 @@ public final class NodeDaemon {
     private final Map<String, String> queuedFor = new ConcurrentHashMap<>();
     private final Map<String, Backoff> backoffs = new ConcurrentHashMap<>();
     private final Set<String> reportedOnce = ConcurrentHashMap.newKeySet();
+    /** Each release's instance-profile digest, kept across reconciles (see PartitionReconciler.reconcile). */
+    private final Map<java.nio.file.Path, String> releaseDigests = new ConcurrentHashMap<>();
     private volatile Map<String, Partition> formatted = Map.of();
     private volatile PartitionQueue<PartitionOutcome> queue;
     private volatile SoftwareWorkers software;
     private volatile Thread poller;
     private volatile CrashWatcher watcher;
+    private volatile ScheduledExecutorService timer;
     private final StatusReporter status;
     private volatile MetricSettings metricSettings = MetricSettings.DEFAULTS;
 
@@ -88,7 +93,14 @@ public final class NodeDaemon {
      * @param partitionBackoff the backoff of a failing partition
      */
     public NodeDaemon(Node node, Duration pollWait, Duration period, Backoff partitionBackoff, Consumer<String> log) {
+        this(node, pollWait, period, partitionBackoff, SoftwareWorkers.BUILD_BACKOFF, log);
+    }
+
+    /** @param buildBackoff the backoff of a release whose build fails (each release its own) */
+    public NodeDaemon(Node node, Duration pollWait, Duration period, Backoff partitionBackoff, Backoff buildBackoff,
+                      Consumer<String> log) {
         this.node = node;
+        this.buildBackoff = buildBackoff;
         this.pollWait = pollWait;
         this.period = period;
         this.partitionBackoff = partitionBackoff;
@@ -117,9 +129,14 @@ public final class NodeDaemon {
         Duration timeout = node.config().partitionTimeout().plusMinutes(5);
         ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 PartitionQueue.daemonThreads("daemon-timer"));
+        this.timer = timer;
         try (PartitionQueue<PartitionOutcome> q = new PartitionQueue<>(workers, timeout, this::reconcile);
-             SoftwareWorkers sw = new SoftwareWorkers(node.softwareInstaller(), Math.max(1, node.config().parallelism() / 2), log);
-             CrashWatcher crashes = node.watchCrashes(q::enqueue);
+             SoftwareWorkers sw = new SoftwareWorkers(node.softwareInstaller(), Math.max(1, node.config().parallelism() / 2),
+                     buildBackoff, log);
+             CrashWatcher crashes = node.watchCrashes(p -> {
+                 status.processesChanged(); // the next tree asks supervisord afresh
+                 q.enqueue(p);
+             });
              ControlSocket control = ControlSocket.listen(ControlSocket.pathFor(node.config()), this::askedRound, log);
              MetricsStep metrics = new MetricsStep(node.master(), nodeId, node.limits(), metricSettings, node.config().multiUser(), log)) {
             queue = q;
@@ -203,15 +220,40 @@ public final class NodeDaemon {
         return k.toString();
     }
 
-    /** Starts the builds and removals the supplies ask for; their partitions are queued when a build ends. */
+    /**
+     * Starts the builds and removals the supplies ask for; their partitions are queued when a
+     * build ends (they build or report its failure), and a failed build is tried again when its
+     * own backoff has elapsed.
+     */
     private void buildWhatIsMissing(NodeInfo info) {
         for (SoftwareSupply s : info.software()) {
             if (software.needsWork(s)) {
-                CompletableFuture<?> build = software.ensure(s);
+                CompletableFuture<SoftwareOutcome> build = software.ensure(s);
                 if (!build.isDone()) {
-                    build.thenRun(() -> partitionsOf(s.url()).forEach(queue::enqueue));
+                    build.thenAccept(o -> builtOrFailed(s.url(), o));
                 }
             }
+        }
+    }
+
+    private void builtOrFailed(String url, SoftwareOutcome o) {
+        partitionsOf(url).forEach(queue::enqueue);
+        ScheduledExecutorService t = timer;
+        if (o.kind() == SoftwareOutcome.Kind.FAILED && t != null) {
+            software.retryIn(url).ifPresent(delay -> {
+                try {
+                    t.schedule(this::retryBuilds, delay.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                    // the daemon stops: the next one builds it
+                }
+            });
+        }
+    }
+
+    private void retryBuilds() {
+        NodeInfo info = desired.get();
+        if (info != null) {
+            buildWhatIsMissing(info);
         }
     }
 
@@ -256,16 +298,26 @@ public final class NodeDaemon {
             Optional<SoftwareSupply> supply = info.software().stream()
                     .filter(s -> s.url().equals(instance.softwareUrl()) && s.requestedState() == SupplyState.AVAILABLE).findFirst();
             if (supply.isPresent()) {
-                CompletableFuture<?> build = software.ensure(supply.get());
+                CompletableFuture<SoftwareOutcome> build = software.ensure(supply.get());
                 if (!build.isDone()) {
-                    build.thenRun(() -> queue.enqueue(id));
+                    build.thenAccept(o -> builtOrFailed(instance.softwareUrl(), o));
                     return logged(new PartitionOutcome(id, PartitionOutcome.Kind.WAITING, "release being built"));
                 }
-                // built meanwhile, or the build failed: the reconcile runs, or reports the missing release
+                Optional<SoftwareOutcome> failed = software.failedBuild(instance.softwareUrl());
+                if (failed.isPresent()) {
+                    // the instance says why it cannot run, and waits (no backoff of its own): the end of
+                    // its release's next build queues it
+                    String msg = "software release " + instance.softwareUrl() + " failed to build on this node: "
+                            + failed.get().detail();
+                    Reconciled r = Reconciled.failed(id, msg, msg);
+                    node.converger().reports().send(id, instance, r);
+                    return logged(r.outcome());
+                }
+                // built meanwhile: the reconcile runs
             }
         }
         Partition partition = formattedPartition(id);
-        Reconciled r = node.converger().reconciler().reconcile(p, partition, work.force(), new HashMap<>());
+        Reconciled r = node.converger().reconciler().reconcile(p, partition, work.force(), releaseDigests);
         // reported on the instance as seen when this run began: the report answers that timestamp
         node.converger().reports().send(id, instance, r);
         if (partition != null && !p.jobs().isEmpty() && r.outcome().kind() != PartitionOutcome.Kind.FAILED

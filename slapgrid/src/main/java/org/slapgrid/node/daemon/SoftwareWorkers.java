@@ -23,9 +23,11 @@ import org.slapgrid.slap.model.SupplyState;
  */
 final class SoftwareWorkers implements AutoCloseable {
 
-    private static final Backoff BUILD_BACKOFF = Backoff.of(java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(30));
+    /** A release whose build failed is built again after this, doubling up to 30 minutes. */
+    static final Backoff BUILD_BACKOFF = Backoff.of(java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(30));
 
     private final SoftwareInstaller installer;
+    private final Backoff buildBackoff;
     private final ExecutorService workers;
     private final Consumer<String> log;
     private final Map<String, CompletableFuture<SoftwareOutcome>> running = new HashMap<>();
@@ -35,8 +37,9 @@ final class SoftwareWorkers implements AutoCloseable {
     private record Failure(Backoff backoff, long retryAt, SoftwareOutcome outcome) {
     }
 
-    SoftwareWorkers(SoftwareInstaller installer, int workers, Consumer<String> log) {
+    SoftwareWorkers(SoftwareInstaller installer, int workers, Backoff buildBackoff, Consumer<String> log) {
         this.installer = installer;
+        this.buildBackoff = buildBackoff;
         this.workers = Executors.newFixedThreadPool(workers, PartitionQueue.daemonThreads("software"));
         this.log = log;
     }
@@ -84,8 +87,9 @@ final class SoftwareWorkers implements AutoCloseable {
                 running.remove(supply.url());
                 if (o.kind() == SoftwareOutcome.Kind.FAILED) {
                     Backoff b = failures.containsKey(supply.url()) ? failures.get(supply.url()).backoff().failed()
-                            : BUILD_BACKOFF.failed();
+                            : buildBackoff.failed();
                     failures.put(supply.url(), new Failure(b, System.nanoTime() + b.delay().toNanos(), o));
+                    log.accept(supply.url() + ": next build attempt in " + b.delay().toSeconds() + " s");
                 } else {
                     failures.remove(supply.url());
                 }
@@ -93,6 +97,19 @@ final class SoftwareWorkers implements AutoCloseable {
             started.complete(o);
         });
         return started;
+    }
+
+    /** How long until a release whose last build failed may be built again (empty: it did not fail). */
+    synchronized java.util.Optional<java.time.Duration> retryIn(String url) {
+        Failure f = failures.get(url);
+        return f == null ? java.util.Optional.empty()
+                : java.util.Optional.of(java.time.Duration.ofNanos(Math.max(0, f.retryAt() - System.nanoTime())));
+    }
+
+    /** The outcome of the release's last build when it failed (and no build of it runs now). */
+    synchronized java.util.Optional<SoftwareOutcome> failedBuild(String url) {
+        Failure f = failures.get(url);
+        return f == null || running.containsKey(url) ? java.util.Optional.empty() : java.util.Optional.of(f.outcome());
     }
 
     @Override

@@ -55,6 +55,11 @@ final class StatusReporter {
     private static final long SNAPSHOT_AGE = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(500);
     private volatile Snapshot snapshot;
 
+    /** A service crashed or was restarted: the shared process table is out of date. */
+    void processesChanged() {
+        snapshot = null;
+    }
+
     private List<ProcessInfo> processes(boolean fresh) {
         Snapshot s = snapshot;
         long now = System.nanoTime();

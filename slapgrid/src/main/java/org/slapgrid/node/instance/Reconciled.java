@@ -16,7 +16,7 @@ public record Reconciled(PartitionOutcome outcome, InstanceState state, String m
         this(outcome, state, message, null);
     }
 
-    static Reconciled failed(String partition, String detail, String message) {
+    public static Reconciled failed(String partition, String detail, String message) {
         return new Reconciled(new PartitionOutcome(partition, PartitionOutcome.Kind.FAILED, detail), InstanceState.ERROR, message);
     }
 

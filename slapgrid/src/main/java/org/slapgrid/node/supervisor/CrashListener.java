@@ -12,4 +12,11 @@ public interface CrashListener {
 
     /** The crashes beyond the limit during a window, once that window is over. */
     void crashesSuppressed(CrashSummary summary);
+
+    /**
+     * The watcher started a crashed program again: the partition's status (pid, start, restarts)
+     * changed, so the node looks at it now rather than at its next periodic sweep.
+     */
+    default void restarted(String partitionId, String program) {
+    }
 }

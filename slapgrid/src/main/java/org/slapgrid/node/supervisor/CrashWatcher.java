@@ -171,6 +171,7 @@ public final class CrashWatcher implements AutoCloseable {
             try {
                 supervisor.client().startProcess(m.spec().spec(), false);
                 restarts.restarted(m.spec().name());
+                hand(() -> listener.restarted(m.spec().partitionId(), m.spec().name()), m.spec().name());
             } catch (XmlRpcFault f) {
                 switch (f.faultCode()) {
                     // SPAWN_ERROR: it was spawned and failed; the next poll sees that new exit.
