@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +20,9 @@ import org.slapgrid.cli.Main;
 import org.slapgrid.master.Master;
 import org.slapgrid.master.MasterConfig;
 import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.MetricBatch;
+import org.slapgrid.slap.model.ClusterMember;
+import org.slapgrid.slap.model.ClusterInfo;
 
 /** {@code slapos cluster ...} against a real master with two registered nodes: text, --json, refusals and exit codes. */
 class ClusterCommandsTest {
@@ -152,5 +156,48 @@ class ClusterCommandsTest {
         assertThat(stderr()).contains("'pod.0' is not up").contains("cluster_rule, HTTP 422");
         assertThat(slapos("cluster", "create", "x", SR, "--role", "pod:count=2", "--flex-max", "1")).isEqualTo(1);
         assertThat(stderr()).contains("(flex_max)");
+    }
+
+    @Test
+    void policyIsSetListedAndDeletedAndMetricsShowTheMembersSamples() throws Exception {
+        SlapClient admin = SlapClient.builder(master.url()).token(Files.readString(tokenFile).strip()).build();
+        SlapClient n1 = SlapClient.builder(master.url()).token(admin.registerNode("n1", List.of("slappart0", "slappart1")).secret()).build();
+        assertThat(slapos("cluster", "create", "web", "https://example.org/sr/web.cfg", "--role", "web:count=1,min=1,max=3")).isZero();
+
+        assertThat(slapos("cluster", "policy", "web")).isZero();
+        assertThat(stdout()).contains("cluster web has no scaling policy");
+        assertThat(slapos("cluster", "policy", "web", "--role", "web", "--metric", "load", "--scale-out-above", "5",
+                "--scale-out-for", "2m", "--scale-in-below", "1", "--cooldown", "10m")).isZero();
+        assertThat(stdout()).contains("role web of cluster web: avg load, +1 above 5 for 120 s, -1 below 1 for 60 s, cooldown 600 s");
+        assertThat(slapos("cluster", "policy", "web")).isZero();
+        assertThat(stdout()).contains("ROLE", "web", "load", "avg", "> 5 for 120 s", "< 1 for 60 s", "600 s", "yes");
+        assertThat(slapos("cluster", "policy", "web", "--json")).isZero();
+        JsonNode p = new ObjectMapper().readTree(stdout());
+        assertThat(p.get(0).get("scaleOutFor").asInt()).isEqualTo(120);
+
+        // bad input exits 2 and names the option; a rule the master refuses exits 1
+        assertThat(slapos("cluster", "policy", "web", "--role", "web", "--metric", "load", "--scale-out-above", "5",
+                "--cooldown", "soon")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(stderr()).contains("--cooldown 'soon': expected a duration such as 30s, 10m, 2h or 3d");
+        assertThat(slapos("cluster", "policy", "web", "--role", "web", "--metric", "load", "--scale-out-above", "1",
+                "--scale-in-below", "3")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(stderr()).contains("must be under scaleOutAbove", "policy_rule, HTTP 422");
+
+        assertThat(slapos("cluster", "metrics", "web")).isZero();
+        assertThat(stdout()).contains("no metrics from the members of web");
+        ClusterInfo c = admin.cluster("web");
+        ClusterMember m = c.members().get(0);
+        long now = System.currentTimeMillis();
+        n1.sendMetrics("n1", new MetricBatch(List.of(new MetricBatch.Sample(m.partition(), "load", now - 20_000, 2),
+                new MetricBatch.Sample(m.partition(), "load", now, 4.5))));
+        assertThat(slapos("cluster", "metrics", "web")).isZero();
+        assertThat(stdout()).contains("MEMBER", "web.0", "web", "load", "4.500", "3.250", "2", "10 s buckets");
+        assertThat(slapos("cluster", "metrics", "web", "--json", "--since", "1h")).isZero();
+        assertThat(new ObjectMapper().readTree(stdout()).get("series").get(0).get("last").asDouble()).isEqualTo(4.5);
+        assertThat(slapos("cluster", "metrics", "web", "--since", "yesterday")).isEqualTo(Main.EXIT_USAGE);
+
+        assertThat(slapos("cluster", "policy", "web", "--role", "web", "--delete")).isZero();
+        assertThat(slapos("cluster", "policy", "web", "--role", "web", "--delete")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(stderr()).contains("has no scaling policy");
     }
 }
