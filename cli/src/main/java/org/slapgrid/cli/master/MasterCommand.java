@@ -60,6 +60,10 @@ public final class MasterCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE})", defaultValue = "90")
     int auditDays;
 
+    @Option(names = "--autoscale-interval", paramLabel = "SECONDS", description = "how often the clusters' scaling"
+            + " policies are evaluated (default: ${DEFAULT-VALUE})", defaultValue = "5")
+    int autoscaleSeconds;
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Master running;
@@ -145,6 +149,10 @@ public final class MasterCommand implements Callable<Integer> {
         }
         config = config.withLimits(config.limits().withDefaultPartitionQuota(partitionQuota)
                 .withRetention(bangsKept, Duration.ofDays(bangDays), auditRows, Duration.ofDays(auditDays)));
+        if (autoscaleSeconds < 1 || autoscaleSeconds > 3600) {
+            throw new IllegalArgumentException("--autoscale-interval must be 1 to 3600 seconds (got " + autoscaleSeconds + ")");
+        }
+        config = config.withAutoscaleInterval(Duration.ofSeconds(autoscaleSeconds));
         if (db != null) {
             if (!db.startsWith("jdbc:sqlite:") && !db.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("--db must be a jdbc:sqlite: or jdbc:postgresql: URL");
