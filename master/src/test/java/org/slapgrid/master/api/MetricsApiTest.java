@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.master.MasterConfig;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.SlapException;
+import org.slapgrid.slap.model.ClusterEvent;
 import org.slapgrid.slap.model.ClusterInfo;
 import org.slapgrid.slap.model.ClusterMember;
 import org.slapgrid.slap.model.ClusterRequest;
@@ -176,5 +177,20 @@ class MetricsApiTest {
             return true;
         });
         assertThat(alice.cluster("web").members()).extracting(ClusterMember::name).containsExactly("web.0");
+
+        // every decision is in the cluster's events with its reason, each state said once
+        List<ClusterEvent> decisions = alice.clusterEvents("web").stream().filter(e -> e.kind().startsWith("autoscale.")).toList();
+        assertThat(decisions).extracting(ClusterEvent::kind).containsSubsequence("autoscale.held", "autoscale.scale_out",
+                "autoscale.at_max", "autoscale.held", "autoscale.cooldown", "autoscale.scale_in");
+        ClusterEvent out = decisions.stream().filter(e -> e.kind().equals("autoscale.scale_out")).findFirst().orElseThrow();
+        assertThat(out.message()).startsWith("avg load of role 'web' 9 above 5 for ").endsWith("(>= 1 s): adding 1 member, 1 -> 2");
+        assertThat(out.details()).containsEntry("value", 9.0).containsEntry("threshold", 5.0).containsEntry("durationSeconds", 1)
+                .containsEntry("from", 1).containsEntry("to", 2).containsKey("heldSeconds");
+        ClusterEvent in = decisions.stream().filter(e -> e.kind().equals("autoscale.scale_in")).findFirst().orElseThrow();
+        assertThat(in.details()).containsEntry("removed", List.of("web.1")).containsEntry("threshold", 1.0);
+        assertThat(in.at() - out.at()).as("no scale-in inside the cooldown").isGreaterThanOrEqualTo(3000);
+        ClusterEvent cool = decisions.stream().filter(e -> e.kind().equals("autoscale.cooldown")).findFirst().orElseThrow();
+        assertThat(cool.message()).contains("but the last action was", "(cooldown 3 s)");
+        assertThat(decisions.stream().filter(e -> e.kind().equals("autoscale.cooldown"))).as("said once, not at every evaluation").hasSize(1);
     }
 }

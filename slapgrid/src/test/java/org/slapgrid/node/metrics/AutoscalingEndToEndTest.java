@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.node.NodeFixture;
 import org.slapgrid.node.daemon.NodeDaemon;
+import org.slapgrid.slap.model.ClusterEvent;
 import org.slapgrid.slap.model.ClusterInfo;
 import org.slapgrid.slap.model.ClusterMember;
 import org.slapgrid.slap.model.ClusterRequest;
@@ -95,6 +96,19 @@ class AutoscalingEndToEndTest {
                 });
                 ClusterInfo after = n.admin().cluster("web");
                 assertThat(after.members()).extracting(ClusterMember::name).containsExactly("web.0");
+                List<ClusterEvent> decisions = n.admin().clusterEvents("web").stream()
+                        .filter(e -> e.kind().startsWith("autoscale.")).toList();
+                assertThat(decisions).extracting(ClusterEvent::kind).as("%s", decisions).containsSubsequence("autoscale.held",
+                        "autoscale.scale_out", "autoscale.cooldown", "autoscale.scale_in");
+                ClusterEvent out = decisions.stream().filter(e -> e.kind().equals("autoscale.scale_out")).findFirst().orElseThrow();
+                ClusterEvent in = decisions.stream().filter(e -> e.kind().equals("autoscale.scale_in")).findFirst().orElseThrow();
+                assertThat(out.message()).matches("avg load of role 'web' 9 above 5 for [0-9.]+ s \\(>= 2 s\\): adding 1 member, 1 -> 2");
+                assertThat(out.details()).containsEntry("value", 9.0).containsEntry("threshold", 5.0).containsEntry("durationSeconds", 2);
+                assertThat(in.message()).matches("avg load of role 'web' 0 below 1 for [0-9.]+ s \\(>= 2 s\\): removing 1 member, 2 -> 1");
+                assertThat(in.details()).containsEntry("removed", List.of("web.1"));
+                assertThat(in.at() - out.at()).as("no flapping inside the cooldown").isGreaterThanOrEqualTo(COOLDOWN_SECONDS * 1000L);
+                assertThat(decisions).filteredOn(e -> e.kind().equals("autoscale.scale_out") || e.kind().equals("autoscale.scale_in"))
+                        .as("one action each way").hasSize(2);
                 // the removed member is destroyed by the node; nothing more happens within another cooldown
                 await().atMost(Duration.ofSeconds(60)).until(() -> n.admin().list().stream()
                         .noneMatch(i -> i.name().equals("web/web.1") && i.reportedState() != InstanceState.DESTROYED));
