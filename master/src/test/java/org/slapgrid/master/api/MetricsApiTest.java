@@ -45,8 +45,7 @@ class MetricsApiTest {
 
     @BeforeEach
     void start() throws Exception {
-        m = new MasterFixture(MasterConfig.defaults(tmp).withListen("127.0.0.1", 0).withAuthCacheTtl(Duration.ZERO)
-                .withRecheckInterval(Duration.ofMillis(200)).withAutoscaleInterval(Duration.ofMillis(200)));
+        m = new MasterFixture(config());
         admin = m.admin();
         n1 = m.client(admin.registerNode("n1", List.of("slappart0", "slappart1", "slappart2")).secret());
         n2 = m.client(admin.registerNode("n2", List.of("slappart0", "slappart1", "slappart2")).secret());
@@ -54,6 +53,11 @@ class MetricsApiTest {
         admin.shareNode("n2", "alice");
         alice = m.client(admin.createUserToken("alice", false).token());
         bob = m.client(admin.createUserToken("bob", false).token());
+    }
+
+    MasterConfig config() throws Exception {
+        return MasterConfig.defaults(tmp).withListen("127.0.0.1", 0).withAuthCacheTtl(Duration.ZERO)
+                .withRecheckInterval(Duration.ofMillis(200)).withAutoscaleInterval(Duration.ofMillis(200));
     }
 
     @AfterEach
