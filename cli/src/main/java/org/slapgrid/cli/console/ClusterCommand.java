@@ -158,9 +158,14 @@ public final class ClusterCommand implements Runnable {
                 description = "hand the flex primary to the next member when its node is silent this long (default 60)")
         Integer primaryLostAfter;
 
+        @Option(names = "--policy", paramLabel = "ROLE:metric=M,above=V,above-for=D,below=V,below-for=D,step=N,cooldown=D",
+                description = "an autoscaling policy, set once the cluster exists (repeatable; as `slapos cluster policy`)")
+        List<String> policies = new ArrayList<>();
+
         @Override
         int run(SlapClient client) throws Exception {
             List<ClusterRole> parsed = new ArrayList<>();
+            List<org.slapgrid.slap.model.ScalingPolicy> scaling = new ArrayList<>();
             ClusterTopology top;
             try {
                 for (String r : roles) {
@@ -172,8 +177,23 @@ public final class ClusterCommand implements Runnable {
                 err().flush();
                 return Main.EXIT_USAGE;
             }
+            try {
+                for (String p : policies) {
+                    scaling.add(ClusterPolicyCommand.parseSpec(p));
+                }
+            } catch (IllegalArgumentException e) {
+                err().println(spec.qualifiedName() + ": " + e.getMessage());
+                err().flush();
+                return Main.EXIT_USAGE;
+            }
             print(this, client.createCluster(new ClusterRequest(name, url, top, new LinkedHashMap<>(params), parsed,
                     flexMin, flexMax, flexPrimary, primaryLostAfter)));
+            for (org.slapgrid.slap.model.ScalingPolicy p : scaling) {
+                org.slapgrid.slap.model.ScalingPolicy set = client.setScalingPolicy(name, p);
+                if (!json()) { // --json prints the cluster alone, one document
+                    ClusterPolicyCommand.printSet(this, name, set);
+                }
+            }
             return Main.EXIT_OK;
         }
     }

@@ -102,19 +102,68 @@ final class ClusterPolicyCommand extends ClientCommand {
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
-        ScalingPolicy set = client.setScalingPolicy(name, p);
-        if (json()) {
-            printJson(set);
-        } else {
-            out().println("role " + role + " of cluster " + name + ": " + set.aggregate() + " " + set.metric()
-                    + (set.scaleOutAbove() == null ? "" : ", +" + set.step() + " above " + ClusterMetricsCommand.number(set.scaleOutAbove())
-                    + " for " + set.scaleOutFor() + " s")
-                    + (set.scaleInBelow() == null ? "" : ", -" + set.step() + " below " + ClusterMetricsCommand.number(set.scaleInBelow())
-                    + " for " + set.scaleInFor() + " s")
-                    + ", cooldown " + set.cooldown() + " s" + (set.enabled() ? "" : " (disabled)"));
-            out().flush();
-        }
+        printSet(this, name, client.setScalingPolicy(name, p));
         return Main.EXIT_OK;
+    }
+
+    /** The policy as the master stored it: JSON, or one line. */
+    static void printSet(ClientCommand cmd, String cluster, ScalingPolicy set) throws Exception {
+        if (cmd.json()) {
+            cmd.printJson(set);
+            return;
+        }
+        cmd.out().println("role " + set.role() + " of cluster " + cluster + ": " + set.aggregate() + " " + set.metric()
+                + (set.scaleOutAbove() == null ? "" : ", +" + set.step() + " above " + ClusterMetricsCommand.number(set.scaleOutAbove())
+                + " for " + set.scaleOutFor() + " s")
+                + (set.scaleInBelow() == null ? "" : ", -" + set.step() + " below " + ClusterMetricsCommand.number(set.scaleInBelow())
+                + " for " + set.scaleInFor() + " s")
+                + ", cooldown " + set.cooldown() + " s" + (set.enabled() ? "" : " (disabled)"));
+        cmd.out().flush();
+    }
+
+    /**
+     * {@code web:metric=load,above=5,above-for=1m,below=1,below-for=5m,step=1,cooldown=5m,aggregate=avg}
+     * (the {@code --policy} of {@code slapos cluster create}); IllegalArgumentException naming the bad part.
+     */
+    static ScalingPolicy parseSpec(String spec) {
+        int colon = spec.indexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException("--policy " + spec + ": expected ROLE:metric=M,above=V,... ");
+        }
+        String metric = null;
+        String aggregate = null;
+        Double above = null;
+        Double below = null;
+        Integer aboveFor = null;
+        Integer belowFor = null;
+        Integer step = null;
+        Integer cooldown = null;
+        for (String kv : spec.substring(colon + 1).split(",")) {
+            int eq = kv.indexOf('=');
+            String key = eq < 0 ? kv : kv.substring(0, eq);
+            String value = eq < 0 ? "" : kv.substring(eq + 1);
+            String where = "--policy " + spec + ": " + key;
+            try {
+                switch (key) {
+                    case "metric" -> metric = value;
+                    case "aggregate" -> aggregate = value;
+                    case "above" -> above = Double.parseDouble(value);
+                    case "below" -> below = Double.parseDouble(value);
+                    case "above-for" -> aboveFor = optionalSeconds(where, value);
+                    case "below-for" -> belowFor = optionalSeconds(where, value);
+                    case "cooldown" -> cooldown = optionalSeconds(where, value);
+                    case "step" -> step = Integer.parseInt(value);
+                    default -> throw new IllegalArgumentException("--policy " + spec + ": unknown key '" + key
+                            + "' (keys: metric, aggregate, above, above-for, below, below-for, step, cooldown)");
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(where + ": '" + value + "' is not a number");
+            }
+        }
+        if (metric == null || metric.isEmpty()) {
+            throw new IllegalArgumentException("--policy " + spec + ": metric=M is required");
+        }
+        return new ScalingPolicy(spec.substring(0, colon), metric, aggregate, above, aboveFor, below, belowFor, step, cooldown, true);
     }
 
     private int usage(String message) {
@@ -123,7 +172,7 @@ final class ClusterPolicyCommand extends ClientCommand {
         return Main.EXIT_USAGE;
     }
 
-    private static Integer optionalSeconds(String option, String value) {
+    static Integer optionalSeconds(String option, String value) {
         if (value == null) {
             return null;
         }

@@ -199,5 +199,15 @@ class ClusterCommandsTest {
         assertThat(slapos("cluster", "policy", "web", "--role", "web", "--delete")).isZero();
         assertThat(slapos("cluster", "policy", "web", "--role", "web", "--delete")).isEqualTo(Main.EXIT_FAILURE);
         assertThat(stderr()).contains("has no scaling policy");
+
+        // or at create
+        assertThat(slapos("cluster", "create", "api", "https://example.org/sr/web.cfg", "--role", "api:count=1,max=2",
+                "--policy", "api:metric=cpu,aggregate=max,above=0.8,above-for=30s,cooldown=2m")).isZero();
+        assertThat(stdout()).contains("role api of cluster api: max cpu, +1 above 0.800 for 30 s, cooldown 120 s");
+        assertThat(admin.scalingPolicies("api")).singleElement().satisfies(x -> assertThat(x.scaleOutAbove()).isEqualTo(0.8));
+        assertThat(slapos("cluster", "create", "api2", "https://example.org/sr/web.cfg", "--role", "api:count=1",
+                "--policy", "api:metric=cpu,above=lots")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(stderr()).contains("--policy api:metric=cpu,above=lots: above: 'lots' is not a number");
+        assertThat(slapos("cluster", "show", "api2")).as("nothing created on bad input").isEqualTo(Main.EXIT_FAILURE);
     }
 }
