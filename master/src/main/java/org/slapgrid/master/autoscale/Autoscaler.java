@@ -171,21 +171,26 @@ public final class Autoscaler implements AutoCloseable {
         Principal owner = Principal.user(s.cluster().owner(), false);
         Map<String, Object> details = new LinkedHashMap<>(d.details());
         String kind = d.kind() == Evaluation.Kind.SCALE_OUT ? "autoscale.scale_out" : "autoscale.scale_in";
+        List<String> victims = d.kind() == Evaluation.Kind.SCALE_IN ? victims(s, d.count()) : List.of();
+        if (!victims.isEmpty()) {
+            details.put("removed", victims);
+        }
+        // the decision first, so that the events read: decided, then what the operation did
+        log.append(s.cluster().id(), kind, d.reason(), details);
+        LOG.info("autoscaler: cluster {}/{}: {}", s.cluster().owner(), s.cluster().name(), d.reason());
         try {
             if (d.kind() == Evaluation.Kind.SCALE_OUT) {
                 clusters.grow(owner, s.cluster().name(), new ClusterGrow(p.role(), d.count()));
             } else {
-                List<String> victims = victims(s, d.count());
-                details.put("removed", victims);
                 clusters.shrink(owner, s.cluster().name(), new ClusterShrink(victims));
             }
-            log.append(s.cluster().id(), kind, d.reason(), details);
-            LOG.info("autoscaler: cluster {}/{}: {}", s.cluster().owner(), s.cluster().name(), d.reason());
         } catch (ApiException e) {
             // refused (busy, a rule, nowhere to place): said, and the cooldown starts as for an action,
             // so that a cluster that cannot grow is not asked again at every evaluation
-            details.put("error", e.getMessage());
-            log.append(s.cluster().id(), kind + "_refused", d.reason() + "; refused: " + e.getMessage(), details);
+            Map<String, Object> why = new LinkedHashMap<>(details);
+            why.put("error", e.getMessage());
+            log.append(s.cluster().id(), kind + "_refused", "the " + (d.kind() == Evaluation.Kind.SCALE_OUT ? "grow" : "shrink")
+                    + " was refused: " + e.getMessage(), why);
         }
         db.transaction(c -> {
             PolicyRows.acted(c, s.cluster().id(), p.role(), now);

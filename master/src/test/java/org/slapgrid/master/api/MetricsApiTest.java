@@ -197,4 +197,22 @@ class MetricsApiTest {
         assertThat(cool.message()).contains("but the last action was", "(cooldown 3 s)");
         assertThat(decisions.stream().filter(e -> e.kind().equals("autoscale.cooldown"))).as("said once, not at every evaluation").hasSize(1);
     }
+
+    @Test
+    void aRefusedScaleOutIsSaidWithTheMastersMessageAndStartsTheCooldown() {
+        createWeb(1, 1, 10);
+        alice.setScalingPolicy("web", new ScalingPolicy("web", "load", "max", 5.0, 0, null, null, 9, 60, true));
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            send("load", 9);
+            return alice.clusterEvents("web").stream().anyMatch(e -> e.kind().equals("autoscale.scale_out_refused"));
+        });
+        List<ClusterEvent> decisions = alice.clusterEvents("web").stream().filter(e -> e.kind().startsWith("autoscale.")).toList();
+        ClusterEvent refused = decisions.stream().filter(e -> e.kind().equals("autoscale.scale_out_refused")).findFirst().orElseThrow();
+        assertThat(refused.message()).startsWith("the grow was refused: ");
+        assertThat(refused.details()).containsKey("error").containsEntry("to", 10);
+        assertThat(alice.cluster("web").members()).as("the 6 partitions of the two nodes").hasSize(6);
+        await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true); // five more evaluations
+        assertThat(alice.clusterEvents("web")).filteredOn(e -> e.kind().equals("autoscale.scale_out_refused"))
+                .as("not asked again inside the cooldown").hasSize(1);
+    }
 }
