@@ -321,7 +321,8 @@ public final class DemoCommand implements Callable<Integer> {
             // A link that works once and soon, rather than the admin's token on the screen.
             var link = client(Files.readString(tokenFile).strip()).createLoginLink();
             System.out.println("Log in:  " + link.url());
-            System.out.println("         (works once, within 10 minutes; a new one: bin/slapos token login-link;");
+            System.out.println("         (works once, within 10 minutes; a new one: bin/slapos token login-link"
+                    + consoleOptions(place) + ";");
             System.out.println("          or log in with the admin's API token in " + tokenFile + ")");
         } catch (IOException | RuntimeException e) {
             System.out.println("         log in with the admin's API token in " + tokenFile);
