@@ -36,7 +36,7 @@ import org.zeroturnaround.exec.ProcessExecutor;
 
 /**
  * The web UI in a real browser (Debian's chromium, headless) against a real node daemon deploying
- * the repository's MariaDB release as {@code bin/slapos demo} does (node {@code demo}, a copy of
+ * the repository's MariaDB release as {@code bin/slapos demo} does (a node of its own, a copy of
  * the release, Debian's mariadbd under a real supervisord): log in through a one-time link, see
  * the node and the instance, reveal the connection URL that holds the password, change
  * {@code memory} through the form made from the release's schema (a wrong value refused beside
@@ -60,8 +60,9 @@ class WebUiRealNodeTest {
                 "needs Debian's supervisor package (installed by .ci/run; required when CI=true)");
         Require.that(Files.isExecutable(Browser.DRIVER) && Files.isExecutable(Browser.CHROMIUM),
                 "Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
-        try (NodeFixture n = NodeFixture.start(tmp, "demo", "sgui", 2)) {
-            // as the demo: a copy of the release, under a path that says nothing of this checkout
+        try (NodeFixture n = NodeFixture.start(tmp, "demo-ui", "sgui", 2)) {
+            // node "demo-ui", not the demo's "demo": its nftables table and users must not meet a demo running here.
+            // As the demo: a copy of the release, under a path that says nothing of this checkout
             String url = ReleaseCopy.of(Path.of("..").toAbsolutePath().normalize(), "mariadb", tmp.resolve("releases")).toString();
             NodeDaemon daemon = new NodeDaemon(n.assemble(Duration.ofSeconds(30)), Duration.ofSeconds(30), n.logger());
             Thread thread = new Thread(daemon::run, "daemon");
@@ -97,7 +98,7 @@ class WebUiRealNodeTest {
         eventually(() -> browser.findElement(By.cssSelector("[data-count=started]")).getText().equals("1"));
 
         browser.findElement(By.linkText("Nodes")).click();
-        String node = browser.findElement(By.id("node-demo")).getText();
+        String node = browser.findElement(By.id("node-demo-ui")).getText();
         assertThat(node).contains("1 used, 1 free of 2").contains("available").containsPattern("127\\.\\d+\\.0\\.\\d+ – 127\\.");
 
         browser.findElement(By.linkText("Instances")).click();
