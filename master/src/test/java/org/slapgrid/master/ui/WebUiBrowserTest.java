@@ -41,6 +41,7 @@ class WebUiBrowserTest {
     Master master;
     SlapClient admin;
     ChromeDriver browser;
+    SlapClient node;
     String adminToken;
     String release;
 
@@ -51,7 +52,7 @@ class WebUiBrowserTest {
         adminToken = Files.readString(master.config().adminTokenFile()).strip();
         admin = client(adminToken);
         NodeCredentials n = admin.registerNode("node-1", List.of("slappart0", "slappart1", "slappart2"));
-        SlapClient node = client(n.secret());
+        node = client(n.secret());
         // The repository's MariaDB release: its software.cfg.json names the schema the form is made from.
         release = Path.of("..", "software-releases", "mariadb", "software.cfg").toAbsolutePath().normalize().toString();
         admin.supply(release, "node-1", SupplyState.AVAILABLE);
@@ -115,6 +116,37 @@ class WebUiBrowserTest {
         browser.findElement(By.cssSelector(".logout button")).click();
         browser.get(ui("instances"));
         assertThat(browser.getCurrentUrl()).contains("/ui/login");
+    }
+
+    @Test
+    void aClustersPageDrawsItsMetricChartWithThePolicysThresholdsAndFitsAPhone() throws Exception {
+        org.slapgrid.slap.model.ClusterInfo c = admin.createCluster(new org.slapgrid.slap.model.ClusterRequest("db", release,
+                org.slapgrid.slap.model.ClusterTopology.FAILOVER, Map.of(),
+                List.of(new org.slapgrid.slap.model.ClusterRole("db", "default", Map.of(), 2, 1, 3))));
+        admin.setScalingPolicy("db", new org.slapgrid.slap.model.ScalingPolicy("db", "cpu", "avg", 0.8, 60, 0.2, 120, 1, 300, true));
+        long now = System.currentTimeMillis();
+        List<org.slapgrid.slap.model.MetricBatch.Sample> samples = new java.util.ArrayList<>();
+        for (org.slapgrid.slap.model.ClusterMember m : c.members()) {
+            for (int k = 0; k < 6; k++) {
+                samples.add(new org.slapgrid.slap.model.MetricBatch.Sample(m.partition(), "cpu", now - (6 - k) * 10_000L, 0.1 * k));
+            }
+        }
+        node.sendMetrics("node-1", new org.slapgrid.slap.model.MetricBatch(samples));
+        login(adminToken);
+        browser.findElement(By.linkText("Clusters")).click();
+        browser.findElement(By.linkText("db")).click();
+        eventually(() -> "2".equals(browser.findElement(By.id("metric-chart")).getAttribute("data-drawn")));
+        assertThat(browser.findElements(By.cssSelector("#metric-chart canvas"))).hasSize(1);
+        assertThat(browser.findElement(By.id("metric-chart")).getText()).contains("db.0").contains("db.1")
+                .contains("scale out db above 0.8").contains("scale in db below 0.2");
+        assertThat(browser.findElement(By.id("role-db")).getText()).contains("db.0").contains("primary").contains("node-1");
+
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        browser.navigate().refresh();
+        eventually(() -> "2".equals(browser.findElement(By.id("metric-chart")).getAttribute("data-drawn")));
+        Object overflow = ((JavascriptExecutor) browser).executeScript(
+                "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
+        assertThat(((Number) overflow).intValue()).as("the cluster page fits a phone").isLessThanOrEqualTo(0);
     }
 
     @Test
