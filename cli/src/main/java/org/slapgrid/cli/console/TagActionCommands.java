@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Actions by tag at the master (docs/tags.md): {@code slapos instance start|stop NAME --tags EXPR}
+ * Actions by tag at the master (docs/tags.md): {@code slapos instance start|stop|restart NAME --tags EXPR}
  * and {@code slapos cluster start|stop NAME --tags EXPR}. Desired state: a stopped service stays
  * stopped across convergences until a start selects it again. EXPR is OpenSVC's ({@code sm+pod02,db});
  * a bad one exits 2 before anything is sent.
@@ -61,6 +61,10 @@ public final class TagActionCommands {
         @Override
         String describe(Object answer, String canonical) {
             Instance i = (Instance) answer;
+            if (action().equals("restart")) {
+                return i.name() + ": services tagged " + canonical + " being restarted by its node " + i.node()
+                        + " (a restart job; `slapos info " + i.name() + "` shows them)";
+            }
             return i.name() + ": services tagged " + canonical + " " + (action().equals("stop") ? "stopped" : "started")
                     + " (its node " + (i.node() == null ? "(none yet)" : i.node()) + " applies it; "
                     + i.tagRules().stream().filter(r -> r.stopped()).count() + " stop(s) by tag kept)";
@@ -87,7 +91,7 @@ public final class TagActionCommands {
     /** {@code slapos instance ...}: actions on one instance's services. */
     @Command(name = "instance", mixinStandardHelpOptions = true,
             description = "Act on the services of one of your instances by tag (desired state, kept by the master).",
-            subcommands = {InstanceStart.class, InstanceStop.class})
+            subcommands = {InstanceStart.class, InstanceStop.class, InstanceRestart.class})
     public static final class InstanceCommand implements Runnable {
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
@@ -113,6 +117,15 @@ public final class TagActionCommands {
         @Override
         String action() {
             return "start";
+        }
+    }
+
+    @Command(name = "restart", mixinStandardHelpOptions = true,
+            description = "Restart, once, the instance's services that --tags selects (never one stopped on purpose).")
+    public static final class InstanceRestart extends InstanceVerb {
+        @Override
+        String action() {
+            return "restart";
         }
     }
 

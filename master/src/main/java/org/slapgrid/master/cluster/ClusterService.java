@@ -333,6 +333,9 @@ public final class ClusterService {
      */
     public ClusterInfo services(Principal who, String name, org.slapgrid.slap.model.ServiceAction action) {
         requireUser(who);
+        if (action != null && "restart".equals(action.action())) {
+            return restartTagged(who, name, action.tags());
+        }
         org.slapgrid.slap.tags.TagRule rule = InstanceService.tagRule(action);
         String[] id = new String[1];
         Changes.write(db, listener, c -> {
@@ -345,6 +348,38 @@ public final class ClusterService {
                     changes.touch(applied == null ? null : applied.node());
                 }
             }
+            return changes;
+        });
+        return db.read(c -> info(c, ClusterRows.byId(c, id[0]).orElseThrow(), true, List.of()));
+    }
+
+    /**
+     * Restarts, once, on every member at the same time, the services {@code tags} selects: a
+     * {@code restart} job per member with {@code tags} (each node restarts only those, never one
+     * stopped on purpose). Without tags a cluster restart is the rolling restart of whole members.
+     */
+    private ClusterInfo restartTagged(Principal who, String name, String tags) {
+        String canonical;
+        try {
+            canonical = org.slapgrid.slap.tags.TagExpression.parse(tags).toString();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        String[] id = new String[1];
+        Changes.write(db, listener, c -> {
+            ClusterRows.Cluster cl = find(c, who, name);
+            id[0] = cl.id();
+            Changes changes = new Changes();
+            List<String> restarted = new ArrayList<>();
+            for (ClusterRows.Member m : ClusterRows.members(c, cl.id())) {
+                if (!m.leaving() && m.partition() != null) {
+                    org.slapgrid.master.jobs.JobService.create(c, m.instanceId(), "restart", Map.of("tags", canonical),
+                            java.time.Duration.ofMinutes(5), changes);
+                    restarted.add(m.shortName());
+                }
+            }
+            ClusterEvents.append(c, cl.id(), "restart-tagged", "services tagged " + canonical + " restarted on "
+                    + String.join(", ", restarted) + " by " + who.subject(), Map.of("tags", canonical, "members", restarted));
             return changes;
         });
         return db.read(c -> info(c, ClusterRows.byId(c, id[0]).orElseThrow(), true, List.of()));

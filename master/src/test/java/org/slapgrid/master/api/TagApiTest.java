@@ -86,7 +86,7 @@ class TagApiTest {
                 .hasMessageContaining("empty tag");
         assertThatThrownBy(() -> alice.clusterServices("spd", "pause", "a"))
                 .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(400))
-                .hasMessageContaining("'stop' or 'start'");
+                .hasMessageContaining("'stop', 'start' or 'restart'");
         assertThatThrownBy(() -> bob.clusterServices("spd", "stop", "pod01"))
                 .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
         assertThatThrownBy(() -> bob.instanceServices("spd/pod.0", "stop", "pod01"))

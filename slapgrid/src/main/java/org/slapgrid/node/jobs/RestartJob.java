@@ -9,9 +9,11 @@ import java.util.stream.Collectors;
 import org.slapgrid.node.promise.PromiseResult;
 import org.slapgrid.node.supervisor.ProcessInfo;
 import org.slapgrid.node.supervisor.SupervisorClient;
+import org.slapgrid.slap.tags.TagExpression;
 
 /**
- * {@code restart}: stops and starts every supervised program of the partition, then runs its
+ * {@code restart}: stops and starts every supervised program of the partition (with
+ * {@code args.tags}, those its tags select; never one held stopped on purpose), then runs its
  * promises until all are kept again (or the job's timeout). Done only when they are: a rolling
  * restart moves to the next member on that. Result: {@code programs} restarted and each
  * promise's state.
@@ -35,9 +37,19 @@ final class RestartJob implements JobKind {
         ctx.supervisor().ensureRunning();
         SupervisorClient client = ctx.supervisor().client();
         List<String> programs = new ArrayList<>();
+        // args.tags (OpenSVC's expression, docs/tags.md): only the services it selects; and never
+        // one stopped on purpose by tag, which a restart must not bring back
+        String tags = ctx.arg("tags", null);
+        TagExpression selection = tags == null ? null : TagExpression.parse(tags);
+        var managed = ctx.supervisor().managedPrograms();
         for (ProcessInfo p : client.getAllProcessInfo()) {
-            if (ctx.partition().id().equals(p.group())) {
-                programs.add(p.spec());
+            var m = managed.get(p.group());
+            boolean held = m != null && m.spec().held();
+            boolean selected = selection == null || (m != null && selection.matches(m.spec().tags()));
+            if (m != null && m.spec().partitionId().equals(ctx.partition().id())) {
+                if (!held && selected) {
+                    programs.add(p.spec());
+                }
             }
         }
         for (String p : programs) {

@@ -95,6 +95,25 @@ class TagActionsTest {
                 awaitRunning(n, partitions, all(partitions, List.of("pod01-sm", "monitor")), 20);
                 n.admin().clusterServices("spd", "start", "sm+pod02,db");
                 awaitRunning(n, partitions, all(partitions, SERVICES), 20);
+
+                // a restart by tag, once (a restart job per member): only the selected services get
+                // a new pid, and one stopped on purpose stays stopped
+                n.admin().clusterServices("spd", "stop", "pod01");
+                awaitRunning(n, partitions, all(partitions, List.of("pod02-sm", "pod02-db", "monitor")), 20);
+                Map<String, Integer> before = pids(n.supervisor(), partitions);
+                n.admin().clusterServices("spd", "restart", "sm");
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(() -> {
+                    Map<String, Integer> now = pids(n.supervisor(), partitions);
+                    for (String p : partitions) {
+                        assertThat(now.get(p + ":pod02-sm")).as(n.log()).isNotNull().isNotEqualTo(before.get(p + ":pod02-sm"));
+                    }
+                });
+                Map<String, Integer> after = pids(n.supervisor(), partitions);
+                for (String p : partitions) {
+                    assertThat(after.get(p + ":pod02-db")).isEqualTo(before.get(p + ":pod02-db"));
+                    assertThat(after.get(p + ":monitor")).isEqualTo(before.get(p + ":monitor"));
+                    assertThat(after).doesNotContainKey(p + ":pod01-sm");
+                }
             } finally {
                 daemon.stop();
                 thread.join(60_000);
@@ -140,6 +159,20 @@ class TagActionsTest {
             ProcessInfo info = byName.get(m.spec().name());
             if (partitions.contains(m.spec().partitionId()) && info != null && info.state() == ProcessState.RUNNING) {
                 out.add(m.spec().partitionId() + ":" + m.spec().scriptName());
+            }
+        });
+        return out;
+    }
+
+    /** partition:script to pid of each running program of these partitions. */
+    private static Map<String, Integer> pids(Supervisor supervisor, List<String> partitions) {
+        Map<String, ProcessInfo> byName = new TreeMap<>();
+        supervisor.client().getAllProcessInfo().forEach(p -> byName.put(p.name(), p));
+        Map<String, Integer> out = new TreeMap<>();
+        supervisor.managedPrograms().values().forEach(m -> {
+            ProcessInfo info = byName.get(m.spec().name());
+            if (partitions.contains(m.spec().partitionId()) && info != null && info.state() == ProcessState.RUNNING) {
+                out.put(m.spec().partitionId() + ":" + m.spec().scriptName(), info.pid());
             }
         });
         return out;
