@@ -96,6 +96,7 @@ class AutoscalingEndToEndTest {
                 });
                 ClusterInfo after = n.admin().cluster("web");
                 assertThat(after.members()).extracting(ClusterMember::name).containsExactly("web.0");
+                // a decision is appended before the operation it starts: it is there once the member has left
                 List<ClusterEvent> decisions = n.admin().clusterEvents("web").stream()
                         .filter(e -> e.kind().startsWith("autoscale.")).toList();
                 assertThat(decisions).extracting(ClusterEvent::kind).as("%s", decisions).containsSubsequence("autoscale.held",
