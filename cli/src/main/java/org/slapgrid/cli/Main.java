@@ -44,6 +44,7 @@ public final class Main implements Runnable {
             new Verb("user", "org.slapgrid.cli.console.UserCommand"),
             new Verb("cluster", "org.slapgrid.cli.console.ClusterCommand"),
             new Verb("instance", "org.slapgrid.cli.console.TagActionCommands$InstanceCommand"),
+            new Verb("lifecycle", "org.slapgrid.cli.console.LifecycleCommand"),
             new Verb("buildout", "org.slapgrid.cli.buildout.BuildoutCommand"),
             new Verb("node", "org.slapgrid.cli.node.NodeCommand"),
             new Verb("demo", "org.slapgrid.cli.demo.DemoCommand"));

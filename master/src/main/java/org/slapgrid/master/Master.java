@@ -128,6 +128,7 @@ public final class Master implements AutoCloseable {
             if (resumed > 0) {
                 LOG.info("resumed or ended the operations of {} clusters", resumed);
             }
+            clusters.startScaling(java.time.Duration.ofMillis(250)); // hooked actions: stages, lifecycle timeouts
             MasterApi api = new MasterApi(nodeService, instanceService, new AccountService(db, limits), credentials, notifier,
                     config.recheckInterval(), config.authCacheTtl(), config.maxBodyBytes());
             Javalin app = Javalin.create(c -> {

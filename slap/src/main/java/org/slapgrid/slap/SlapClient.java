@@ -334,6 +334,12 @@ public final class SlapClient {
                 ClusterInfo.class);
     }
 
+    /** Drops {@code count} members of {@code role} chosen by the cluster's deletion policy. */
+    public ClusterInfo shrinkCluster(String name, String role, Integer count) {
+        return call("POST", "api/v1/clusters/" + seg(name) + "/shrink", new ClusterShrink(null, role, count),
+                ClusterInfo.class);
+    }
+
     /** Makes {@code member} the primary of a failover cluster (422 over a healthy primary unless {@code force}). */
     public ClusterInfo promoteCluster(String name, String member, boolean force) {
         return call("POST", "api/v1/clusters/" + seg(name) + "/promote", new ClusterPromote(member, force),
@@ -484,6 +490,46 @@ public final class SlapClient {
         public Optional<javax.net.ssl.SSLSession> sslSession() { return of.sslSession(); }
         public URI uri() { return of.uri(); }
         public HttpClient.Version version() { return of.version(); }
+    }
+
+    /** Resizes one member (memory like 512M, cpu like 0.5; 0 for the node's default): answers with task RESIZING. */
+    public ClusterInfo resizeMember(String name, String member, String memory, Double cpu) {
+        return call("POST", "api/v1/clusters/" + seg(name) + "/resize",
+                new org.slapgrid.slap.model.ClusterResize(member, memory, cpu), ClusterInfo.class);
+    }
+
+    /** Gives one member a data disk at srv/disk/DISK of {@code size} (like 1G): answers with task ATTACHING_DISK. */
+    public ClusterInfo attachDisk(String name, String member, String disk, String size) {
+        return call("POST", "api/v1/clusters/" + seg(name) + "/disk-attach",
+                new org.slapgrid.slap.model.ClusterDisk(member, disk, size), ClusterInfo.class);
+    }
+
+    /** Removes one member's data disk (after its pre-scale): answers with task DETACHING_DISK. */
+    public ClusterInfo detachDisk(String name, String member, String disk) {
+        return call("POST", "api/v1/clusters/" + seg(name) + "/disk-detach",
+                new org.slapgrid.slap.model.ClusterDisk(member, disk, null), ClusterInfo.class);
+    }
+
+    /** The cluster's deletion policy (criteria, hook timeout, webhook; never its secret). */
+    public org.slapgrid.slap.model.DeletionPolicy deletionPolicy(String name) {
+        return call("GET", "api/v1/clusters/" + seg(name) + "/deletion-policy", null, org.slapgrid.slap.model.DeletionPolicy.class);
+    }
+
+    /** Sets the deletion policy (null fields unchanged; an empty webhook URL removes it); a new webhook's secret is in the answer. */
+    public org.slapgrid.slap.model.DeletionPolicy setDeletionPolicy(String name, org.slapgrid.slap.model.DeletionPolicy policy) {
+        return call("PUT", "api/v1/clusters/" + seg(name) + "/deletion-policy", policy, org.slapgrid.slap.model.DeletionPolicy.class);
+    }
+
+    /** Completes a lifecycle hook (202): with the member's instance secret or the cluster owner's token. */
+    public void completeLifecycle(String cluster, String token) {
+        call("POST", "api/v1/clusters/" + seg(cluster) + "/actions", new org.slapgrid.slap.model.ClusterAction(
+                new org.slapgrid.slap.model.ClusterAction.CompleteLifecycle(token)), Map.class);
+    }
+
+    /** The calling instance's lifecycle notifications; waits up to {@code waitSeconds} (at most 20) for one. */
+    public List<org.slapgrid.slap.model.LifecycleNotification> lifecycleQueue(int waitSeconds) {
+        return call("GET", "api/v1/instance/lifecycle?wait=" + Math.max(0, Math.min(20, waitSeconds)), null,
+                new TypeReference<List<org.slapgrid.slap.model.LifecycleNotification>>() { });
     }
 
     // ---------------------------------------------------------------- transport

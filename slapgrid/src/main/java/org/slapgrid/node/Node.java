@@ -120,7 +120,9 @@ public final class Node {
         PromiseRunner promises = PromiseRunner.withOwnPool(promiseTimeout);
         PartitionReconciler reconciler = new PartitionReconciler(config, master, new SupervisedServices(supervisor), buildout,
                 promises, new Drain(executor), executor, limits, Clock.systemUTC(), log);
-        org.slapgrid.node.jobs.JobRunner jobs = new org.slapgrid.node.jobs.JobRunner(org.slapgrid.node.jobs.JobKinds.standard(),
+        org.slapgrid.node.jobs.JobRunner jobs = new org.slapgrid.node.jobs.JobRunner(org.slapgrid.node.jobs.JobKinds.standard()
+                .register(new org.slapgrid.node.scaling.ScalingHookJob())
+                .register(new org.slapgrid.node.scaling.LifecycleTerminationJob(config.masterUrl())),
                 config, master, executor, supervisor, promises, limits, log);
         InstanceConverger converger = new InstanceConverger(reconciler, new ReportSender(master, config.nodeId(), log),
                 config.parallelism());

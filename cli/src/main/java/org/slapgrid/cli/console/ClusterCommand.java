@@ -27,7 +27,9 @@ import picocli.CommandLine.Parameters;
                 ClusterCommand.Grow.class, ClusterCommand.Shrink.class, ClusterCommand.Promote.class, ClusterCommand.Destroy.class,
                 TagActionCommands.ClusterStart.class, TagActionCommands.ClusterStop.class,
                 ClusterMetricsCommand.class, ClusterPolicyCommand.class,
-                ClusterEventsCommand.class, ClusterSwitchCommand.class})
+                ClusterEventsCommand.class, ClusterSwitchCommand.class,
+                ClusterVerticalCommands.Resize.class, ClusterVerticalCommands.Attach.class, ClusterVerticalCommands.Detach.class,
+                ClusterDeletionPolicyCommand.class})
 public final class ClusterCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -267,12 +269,24 @@ public final class ClusterCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
-        @Parameters(index = "1..*", arity = "1..*", paramLabel = "MEMBER")
+        @Parameters(index = "1..*", arity = "0..*", paramLabel = "MEMBER")
         List<String> members = new ArrayList<>();
+
+        @Option(names = "--role", paramLabel = "ROLE", description = "instead of MEMBERs: drop --count members of ROLE,"
+                + " chosen by the cluster's deletion policy")
+        String role;
+
+        @Option(names = "--count", paramLabel = "K", description = "with --role: how many (default 1)")
+        Integer count;
 
         @Override
         int run(SlapClient client) throws Exception {
-            print(this, client.shrinkCluster(name, members));
+            if (members.isEmpty() == (role == null)) {
+                err().println(spec.qualifiedName() + ": name the MEMBERs to drop, or give --role (and --count)");
+                err().flush();
+                return Main.EXIT_USAGE;
+            }
+            print(this, role == null ? client.shrinkCluster(name, members) : client.shrinkCluster(name, role, count));
             return Main.EXIT_OK;
         }
     }

@@ -21,6 +21,23 @@ public final class ClusterRoutes {
         this.api = api;
     }
 
+    /**
+     * The calling instance's lifecycle queue; with {@code wait=N}, waits up to N seconds for a
+     * notification when there is none yet (woken when its member is chosen for removal).
+     */
+    private void lifecycleQueue(io.javalin.http.Context ctx) {
+        org.slapgrid.master.auth.Principal who = MasterApi.who(ctx);
+        var now = clusters.lifecycleQueue(who);
+        int wait = MasterApi.parseWait(ctx.queryParam("wait"));
+        if (!now.isEmpty() || wait == 0) {
+            api.json(ctx, now);
+            return;
+        }
+        ctx.future(() -> api.awaitKey(ClusterService.lifecycleQueueKey(who.subject()), 0, java.time.Duration.ofSeconds(wait),
+                () -> java.util.OptionalLong.of(clusters.lifecycleQueue(who).size()))
+                .thenAccept(n -> api.json(ctx, clusters.lifecycleQueue(who))));
+    }
+
     public void install(RoutesConfig app) {
         app.post("/api/v1/clusters", ctx -> api.created(ctx, clusters.create(MasterApi.who(ctx), api.body(ctx, ClusterRequest.class))));
         app.get("/api/v1/clusters", ctx -> api.json(ctx, clusters.list(MasterApi.who(ctx), "true".equals(ctx.queryParam("detailed")))));
@@ -37,5 +54,22 @@ public final class ClusterRoutes {
                 clusters.switchPrimary(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterSwitch.class))));
         app.post("/api/v1/clusters/{name}/promote", ctx -> api.json(ctx,
                 clusters.promote(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, ClusterPromote.class))));
+        app.post("/api/v1/clusters/{name}/resize", ctx -> api.json(ctx,
+                clusters.resize(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterResize.class))));
+        app.post("/api/v1/clusters/{name}/disk-attach", ctx -> api.json(ctx,
+                clusters.attachDisk(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterDisk.class))));
+        app.post("/api/v1/clusters/{name}/disk-detach", ctx -> api.json(ctx,
+                clusters.detachDisk(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterDisk.class))));
+        app.get("/api/v1/clusters/{name}/deletion-policy", ctx -> api.json(ctx,
+                clusters.deletionPolicy(MasterApi.who(ctx), ctx.pathParam("name"))));
+        app.put("/api/v1/clusters/{name}/deletion-policy", ctx -> api.json(ctx, clusters.setDeletionPolicy(MasterApi.who(ctx),
+                ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.DeletionPolicy.class))));
+        app.post("/api/v1/clusters/{name}/actions", ctx -> {
+            clusters.completeLifecycle(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterAction.class));
+            ctx.status(202);
+            ctx.header("Location", "/api/v1/clusters/" + ctx.pathParam("name"));
+            api.json(ctx, java.util.Map.of("accepted", true));
+        });
+        app.get("/api/v1/instance/lifecycle", this::lifecycleQueue);
     }
 }

@@ -198,6 +198,12 @@ public final class MasterApi {
         });
     }
 
+    /** Waits, without a thread, for a change of {@code key} (a node id, or another key the change notifier wakes). */
+    java.util.concurrent.CompletableFuture<Long> awaitKey(String key, long known, Duration wait,
+                                                          java.util.function.Supplier<OptionalLong> version) {
+        return longPoll.await(key, known, wait, version);
+    }
+
     /** Stops the long-poll workers. */
     public void close() {
         pollExecutor.shutdownNow();

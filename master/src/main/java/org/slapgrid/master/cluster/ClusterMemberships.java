@@ -11,6 +11,7 @@ import org.slapgrid.master.store.Sql;
 import org.slapgrid.slap.model.ClusterMember;
 import org.slapgrid.slap.model.ClusterMembership;
 import org.slapgrid.slap.model.InstanceState;
+import org.slapgrid.slap.model.MemberResources;
 import org.slapgrid.slap.model.RequestedState;
 
 /**
@@ -43,15 +44,19 @@ public final class ClusterMemberships {
             }
             for (ClusterRows.Member self : members.get(h[0])) {
                 if (self.instanceId().equals(h[1])) {
-                    out.put(h[1], membership(cl, self, members.get(h[0])));
+                    MemberResources own = MemberStages.one(c, h[0], self.role(), self.index())
+                            .map(MemberStages.Row::resources).orElse(MemberResources.NONE);
+                    out.put(h[1], membership(cl, self, members.get(h[0]), own));
                 }
             }
         }
         return out;
     }
 
-    static ClusterMembership membership(ClusterRows.Cluster cl, ClusterRows.Member self, List<ClusterRows.Member> all) {
-        return new ClusterMembership(cl.name(), cl.topology(), self.role(), self.index(), cl.primary(), view(all));
+    static ClusterMembership membership(ClusterRows.Cluster cl, ClusterRows.Member self, List<ClusterRows.Member> all,
+                                        MemberResources own) {
+        return new ClusterMembership(cl.name(), cl.topology(), self.role(), self.index(), cl.primary(), view(all),
+                own.isNone() ? null : own);
     }
 
     /** The members that stay (those leaving are not peers any more), as the API and documents show them. */
@@ -73,6 +78,14 @@ public final class ClusterMemberships {
                 rs -> rs.getString(1), instanceId)) {
             touchMembers(c, clusterId, instanceId, changes);
         }
+    }
+
+    /** Bumps one member's instance (its own vertical state changed) and touches its node; returns its new timestamp. */
+    static long touchOne(Connection c, String instanceId, Changes changes) throws SQLException {
+        long now = System.currentTimeMillis() * 1000L;
+        Sql.update(c, "UPDATE instance SET ts = CASE WHEN ts >= ? THEN ts + 1 ELSE ? END WHERE id = ?", now, now, instanceId);
+        Sql.one(c, "SELECT node_id FROM instance WHERE id = ?", rs -> rs.getString(1), instanceId).ifPresent(changes::touch);
+        return Sql.one(c, "SELECT ts FROM instance WHERE id = ?", rs -> rs.getLong(1), instanceId).orElse(0L);
     }
 
     /** Bumps every member of the cluster but {@code except} (null: all) and touches their nodes. */

@@ -57,6 +57,9 @@ public final class ClusterService {
     /** The tasks that converge members to the stored wish, and so resume after a restart. */
     private static final Set<ClusterTask> CONVERGING = EnumSet.of(ClusterTask.BUILDING, ClusterTask.GROWING,
             ClusterTask.SHRINKING, ClusterTask.DELETING);
+    /** The vertical actions, stepped by the scaling driver from the member's stored stage. */
+    private static final Set<ClusterTask> DRIVEN = EnumSet.of(ClusterTask.RESIZING, ClusterTask.ATTACHING_DISK,
+            ClusterTask.DETACHING_DISK);
 
     private final Database db;
     private final ChangeListener listener;
@@ -83,6 +86,25 @@ public final class ClusterService {
             t.setDaemon(true);
             return t;
         });
+        this.scaling = new ScalingDriver(db, listener, this);
+        jobs.addListener(this::jobEnded);
+    }
+
+    private final ScalingDriver scaling;
+    /** One convergence at a time per cluster in this master (a request's and the scaling driver's). */
+    private final Map<String, Object> converging = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Starts stepping the members' hooked actions (scaling hooks, lifecycle hooks), every {@code tick}. */
+    public void startScaling(java.time.Duration tick) {
+        scaling.start(tick);
+    }
+
+    /** A partition job ended: a hook's result goes to the events, a waiting action moves on. */
+    private void jobEnded(org.slapgrid.slap.model.JobInfo job) {
+        if (ScalingHooks.KIND.equals(job.kind()) || Lifecycle.KIND.equals(job.kind())) {
+            HookResults.record(db, job);
+            scaling.wake();
+        }
     }
 
     /**
@@ -101,6 +123,7 @@ public final class ClusterService {
     }
 
     public void close() {
+        scaling.close();
         ticker.shutdownNow();
     }
 
@@ -245,12 +268,28 @@ public final class ClusterService {
     /** Drops the named members (in parallel: their nodes destroy them at once); refused (422) under a role's minimum. */
     public ClusterInfo shrink(Principal who, String name, ClusterShrink req) {
         requireUser(who);
-        if (req == null || req.members() == null || req.members().isEmpty()) {
-            throw ApiException.badRequest("members: name at least one member to drop");
+        if (req == null || ((req.members() == null || req.members().isEmpty()) && req.role() == null)) {
+            throw ApiException.badRequest("members: name at least one member to drop (or a role and a count)");
         }
         String id = begin(who, name, "shrink", ClusterTask.SHRINKING, (c, cl, members) -> {
             Map<String, ClusterRows.Member> drop = new LinkedHashMap<>();
-            for (String m : req.members()) {
+            if (req.role() != null) {
+                int k = req.count() == null ? 1 : req.count();
+                if (k < 1 || k > MAX_MEMBERS) {
+                    throw ApiException.badRequest("count must be 1-" + MAX_MEMBERS + " (got " + k + ")");
+                }
+                ClusterRows.Role role = role(c, cl, req.role());
+                Map<String, Long> created = new java.util.HashMap<>();
+                for (MemberStages.Row r : MemberStages.of(c, cl.id())) {
+                    created.put(r.shortName(), r.createdAt());
+                }
+                List<ClusterRows.Member> eligible = members.stream().filter(x -> !x.shortName().equals(cl.primary())).toList();
+                for (ClusterRows.Member m : DeletionPolicies.choose(eligible, created, DeletionPolicies.of(c, cl.id()).criteria(),
+                        role.name(), k, DeletionPolicies.random())) {
+                    drop.put(m.shortName(), m);
+                }
+            }
+            for (String m : req.members() == null ? List.<String>of() : req.members()) {
                 String shortName = m != null && m.startsWith(cl.name() + "/") ? m.substring(cl.name().length() + 1) : m;
                 ClusterRows.Member member = members.stream().filter(x -> !x.leaving() && x.shortName().equals(shortName))
                         .findFirst().orElseThrow(() -> ApiException.notFound("unknown_member",
@@ -275,6 +314,115 @@ public final class ClusterService {
             }
         });
         return finish(id);
+    }
+
+    /** Resizes one member (memory, CPU): pre-scale, act, re-converge, post-scale; answers at once with task RESIZING. */
+    public ClusterInfo resize(Principal who, String name, org.slapgrid.slap.model.ClusterResize req) {
+        requireUser(who);
+        if (req == null) {
+            throw ApiException.badRequest("body is required");
+        }
+        return vertical(who, name, ClusterTask.RESIZING, (c, cl, members, changes) -> VerticalActions.resize(c, cl, members, req, changes));
+    }
+
+    /** Gives one member a data disk at srv/disk/DISK (a loop-mounted image where the node can, else a directory). */
+    public ClusterInfo attachDisk(Principal who, String name, org.slapgrid.slap.model.ClusterDisk req) {
+        requireUser(who);
+        if (req == null) {
+            throw ApiException.badRequest("body is required");
+        }
+        return vertical(who, name, ClusterTask.ATTACHING_DISK, (c, cl, members, changes) -> VerticalActions.attach(c, cl, members, req, changes));
+    }
+
+    /** Removes one member's data disk (after its pre-scale). */
+    public ClusterInfo detachDisk(Principal who, String name, org.slapgrid.slap.model.ClusterDisk req) {
+        requireUser(who);
+        if (req == null) {
+            throw ApiException.badRequest("body is required");
+        }
+        return vertical(who, name, ClusterTask.DETACHING_DISK, (c, cl, members, changes) -> VerticalActions.detach(c, cl, members, req, changes));
+    }
+
+    @FunctionalInterface
+    private interface VerticalWish {
+        void apply(Connection c, ClusterRows.Cluster cl, List<ClusterRows.Member> members, Changes changes) throws SQLException;
+    }
+
+    private ClusterInfo vertical(Principal who, String name, ClusterTask task, VerticalWish wish) {
+        Changes changes = new Changes();
+        String[] id = new String[1];
+        String[] seen = new String[1];
+        refusalsLogged(seen, operation(task), () -> {
+            Changes.write(db, listener, c -> {
+                id[0] = beginIn(c, who, name, operation(task), task, (cc, cl, members) -> wish.apply(cc, cl, members, changes), seen);
+                return changes;
+            });
+            return null;
+        });
+        return db.read(c -> info(c, ClusterRows.byId(c, id[0]).orElseThrow(), true, List.of()));
+    }
+
+    /** The cluster's deletion policy (without the webhook's secret). */
+    public org.slapgrid.slap.model.DeletionPolicy deletionPolicy(Principal who, String name) {
+        requireUser(who);
+        return db.read(c -> DeletionPolicies.of(c, find(c, who, name).id()).withoutSecret());
+    }
+
+    /** Sets the deletion policy; a new webhook's secret is in this answer only. */
+    public org.slapgrid.slap.model.DeletionPolicy setDeletionPolicy(Principal who, String name,
+                                                                    org.slapgrid.slap.model.DeletionPolicy req) {
+        requireUser(who);
+        if (req == null) {
+            throw ApiException.badRequest("body is required");
+        }
+        return db.transaction(c -> DeletionPolicies.set(c, find(c, who, name).id(), req));
+    }
+
+    /**
+     * Senlin's {@code complete_lifecycle} action: with the member's instance secret or the
+     * owner's credentials, once (403 for another's or an unknown token, 409 when used).
+     */
+    public void completeLifecycle(Principal who, String name, org.slapgrid.slap.model.ClusterAction action) {
+        if (action == null || action.completeLifecycle() == null) {
+            throw ApiException.badRequest("the action body is {\"complete_lifecycle\": {\"lifecycle_action_token\": \"...\"}}");
+        }
+        if (who.kind() == Principal.Kind.NODE) {
+            throw ApiException.forbidden("this call needs a user's token or the member's instance secret");
+        }
+        db.transaction(c -> {
+            ClusterRows.Cluster named = null;
+            if (who.isUser()) {
+                List<ClusterRows.Cluster> own = ClusterRows.where(c, who.admin() ? "WHERE name = ?" : "WHERE owner = ? AND name = ?",
+                        who.admin() ? new Object[] {name} : new Object[] {who.subject(), name});
+                if (own.size() != 1) {
+                    throw ApiException.forbidden("this lifecycle token is not one of yours for this cluster");
+                }
+                named = own.get(0);
+            } else {
+                named = ClusterRows.byId(c, Sql.one(c, "SELECT cluster_id FROM lifecycle_token WHERE token_sha256 = ?",
+                        rs -> rs.getString(1), Lifecycle.sha256(String.valueOf(action.completeLifecycle().lifecycleActionToken())))
+                        .orElse("")).filter(cl -> cl.name().equals(name)).orElse(null);
+                if (named == null) {
+                    throw ApiException.forbidden("this lifecycle token is not one of yours for this cluster");
+                }
+            }
+            Lifecycle.complete(c, who, action.completeLifecycle().lifecycleActionToken(), named);
+            return null;
+        });
+        scaling.wake();
+    }
+
+    /** The lifecycle notifications in the calling instance's queue (empty unless it is a member chosen for removal). */
+    public List<org.slapgrid.slap.model.LifecycleNotification> lifecycleQueue(Principal who) {
+        if (who.kind() != Principal.Kind.INSTANCE) {
+            throw ApiException.forbidden("this call needs an instance's secret");
+        }
+        return db.read(c -> Lifecycle.queue(c, who.subject()));
+    }
+
+    /** The key the lifecycle queue's long-poll waits on. */
+    public static String lifecycleQueueKey(String instanceId) {
+        return Lifecycle.queueKey(instanceId);
     }
 
     /** Destroys every member and forgets the cluster; refused (409) while another operation runs. */
@@ -442,6 +590,9 @@ public final class ClusterService {
         for (ClusterRows.Cluster cl : busy) {
             LOG.info("cluster {}/{}: task {} was left set by a stopped master; {}", cl.owner(), cl.name(), cl.task(),
                     CONVERGING.contains(cl.task()) ? "resuming it" : "ending it");
+            if (DRIVEN.contains(cl.task())) {
+                continue; // its member's stage is stored: the scaling driver goes on with it
+            }
             if (CONVERGING.contains(cl.task())) {
                 converge(cl.id());
             } else {
@@ -467,24 +618,53 @@ public final class ClusterService {
      */
     private String begin(Principal who, String name, String operation, ClusterTask task, Wish wish) {
         String[] seen = new String[1];
+        return refusalsLogged(seen, operation, () -> db.transaction(c -> beginIn(c, who, name, operation, task, wish, seen)));
+    }
+
+    /**
+     * Runs {@code claim}; a refusal (409/422, with the rule's message) goes to the event log of the
+     * cluster {@code seen} names, in its own transaction once the refused one was rolled back.
+     */
+    private <T> T refusalsLogged(String[] seen, String operation, java.util.function.Supplier<T> claim) {
         try {
-            return db.transaction(c -> {
-                ClusterRows.Cluster cl = find(c, who, name);
-                seen[0] = cl.id();
-                if (cl.task() != ClusterTask.NONE || !ClusterRows.claim(c, cl.id(), task)) {
-                    throw ApiException.conflict("cluster_busy", "cluster '" + cl.name() + "' is busy (task " + cl.task()
-                            + "); try again once its task is NONE");
-                }
-                wish.apply(c, cl, ClusterRows.members(c, cl.id()));
-                ClusterEvents.append(c, cl.id(), operation, operation + " started by " + who.subject() + " (task " + task + ")",
-                        Map.of("task", task.name(), "by", who.subject()));
-                return cl.id();
-            });
+            return claim.get();
         } catch (ApiException e) {
             if (seen[0] != null && (e.status() == 409 || e.status() == 422)) {
                 refused(seen[0], operation, e);
             }
             throw e;
+        }
+    }
+
+    /** {@link #begin} in the caller's transaction; {@code seen} gets the cluster's id for the refusal's log. */
+    private String beginIn(Connection c, Principal who, String name, String operation, ClusterTask task, Wish wish,
+                           String[] seen) throws SQLException {
+        ClusterRows.Cluster cl = find(c, who, name);
+        seen[0] = cl.id();
+        if (cl.task() != ClusterTask.NONE || !ClusterRows.claim(c, cl.id(), task)) {
+            throw ApiException.conflict("cluster_busy", "cluster '" + cl.name() + "' is busy (task " + cl.task()
+                    + "); try again once its task is NONE");
+        }
+        wish.apply(c, cl, ClusterRows.members(c, cl.id()));
+        ClusterEvents.append(c, cl.id(), operation, operation + " started by " + who.subject() + " (task " + task + ")",
+                Map.of("task", task.name(), "by", who.subject()));
+        return cl.id();
+    }
+
+    private static String operation(ClusterTask task) {
+        return switch (task) {
+            case RESIZING -> "resize";
+            case ATTACHING_DISK -> "disk-attach";
+            case DETACHING_DISK -> "disk-detach";
+            default -> task.name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    /** The scaling driver: leaving members moved on (a hook ended, a token completed, a timeout passed). */
+    void continueRemoval(String id) {
+        ClusterTask task = db.read(c -> ClusterRows.byId(c, id).map(ClusterRows.Cluster::task).orElse(ClusterTask.NONE));
+        if (task == ClusterTask.SHRINKING || task == ClusterTask.DELETING) {
+            converge(id);
         }
     }
 
@@ -521,13 +701,20 @@ public final class ClusterService {
     private record Outcome(List<String> notes, String error) {
     }
 
+    private Outcome converge(String id) {
+        Object lock = converging.computeIfAbsent(id, k -> new Object());
+        synchronized (lock) {
+            return convergeNow(id);
+        }
+    }
+
     /**
      * Converges the cluster to what is stored: drops the leaving members, places the missing ones,
      * then sets the task to NONE (recording why it ended short). Each step is its own transaction
      * and can be repeated: a member's name comes from its role's next index, and requesting an
      * instance again by name finds the one a stopped master already created.
      */
-    private Outcome converge(String id) {
+    private Outcome convergeNow(String id) {
         ClusterRows.Cluster cl = db.read(c -> ClusterRows.byId(c, id)).orElse(null);
         if (cl == null) {
             return new Outcome(List.of(), null);
@@ -536,10 +723,30 @@ public final class ClusterService {
         if (cl.task() == ClusterTask.DELETING) {
             db.transaction(c -> Sql.update(c, "UPDATE cluster_member SET leaving = ? WHERE cluster_id = ?", true, id));
         }
-        for (ClusterRows.Member m : db.read(c -> ClusterRows.members(c, id))) {
-            if (m.leaving()) {
-                drop(cl, owner, m);
-            }
+        // Leaving members go through their hooks first (pre-scale, lifecycle: ScalingDriver);
+        // only those READY are destroyed, and the others are told (on-remove).
+        List<ClusterRows.Member> droppable = Removals.droppable(db, listener, cl);
+        if (droppable == null) {
+            return new Outcome(List.of(), null); // pre-scale hooks under way: the driver converges again
+        }
+        Map<String, List<String>> removed = new LinkedHashMap<>();
+        for (ClusterRows.Member m : droppable) {
+            drop(cl, owner, m);
+            removed.computeIfAbsent(m.role(), k -> new ArrayList<>()).add(m.shortName());
+        }
+        if (cl.task() != ClusterTask.DELETING && !removed.isEmpty()) {
+            Changes.write(db, listener, c -> {
+                Changes changes = new Changes();
+                for (Map.Entry<String, List<String>> e : removed.entrySet()) {
+                    int told = ScalingHooks.tellOthers(c, id, ScalingHooks.ON_REMOVE, e.getKey(), e.getValue(), changes);
+                    ClusterEvents.append(c, id, "hook", "on-remove of " + String.join(" ", e.getValue()) + " asked on " + told
+                            + " other member" + (told == 1 ? "" : "s"), Map.of("role", e.getKey(), "members", e.getValue()));
+                }
+                return changes;
+            });
+        }
+        if (db.read(c -> ClusterRows.members(c, id)).stream().anyMatch(ClusterRows.Member::leaving)) {
+            return new Outcome(List.of(), null); // some still wait for their lifecycle hook
         }
         if (cl.task() == ClusterTask.DELETING) {
             db.transaction(c -> {
@@ -550,6 +757,7 @@ public final class ClusterService {
         }
         List<String> notes = new ArrayList<>();
         String error = null;
+        Map<String, List<String>> added = new LinkedHashMap<>();
         roles:
         for (ClusterRows.Role role : db.read(c -> ClusterRows.roles(c, id))) {
             while (true) {
@@ -558,6 +766,9 @@ public final class ClusterService {
                     break;
                 }
                 try {
+                    int next = db.read(c -> ClusterRows.roles(c, id)).stream().filter(r -> r.name().equals(role.name()))
+                            .findFirst().orElseThrow().nextIndex();
+                    added.computeIfAbsent(role.name(), k -> new ArrayList<>()).add(role.name() + "." + next);
                     place(id, owner, role.name()).ifPresent(notes::add);
                 } catch (ApiException e) {
                     error = e.getMessage();
@@ -567,6 +778,22 @@ public final class ClusterService {
                     break roles;
                 }
             }
+        }
+        if (cl.task() == ClusterTask.GROWING) {
+            // every other existing member learns of the new ones (seed 000's OnVmAdd)
+            Changes.write(db, listener, c -> {
+                Changes changes = new Changes();
+                List<String> placed = ClusterRows.members(c, id).stream().map(ClusterRows.Member::shortName).toList();
+                for (Map.Entry<String, List<String>> e : added.entrySet()) {
+                    List<String> names = e.getValue().stream().filter(placed::contains).toList();
+                    if (!names.isEmpty()) {
+                        int told = ScalingHooks.tellOthers(c, id, ScalingHooks.ON_ADD, e.getKey(), names, changes);
+                        ClusterEvents.append(c, id, "hook", "on-add of " + String.join(" ", names) + " asked on " + told
+                                + " other member" + (told == 1 ? "" : "s"), Map.of("role", e.getKey(), "members", names));
+                    }
+                }
+                return changes;
+            });
         }
         String why = error;
         db.transaction(c -> {
@@ -598,8 +825,8 @@ public final class ClusterService {
                 params, RequestedState.STARTED, false, Map.of("node", choice[0].node()))).instance().id();
         Changes.write(db, listener, c -> {
             Changes changes = new Changes();
-            Sql.update(c, "INSERT INTO cluster_member (cluster_id, role, idx, instance_id, leaving) VALUES (?, ?, ?, ?, ?)",
-                    id, role.name(), role.nextIndex(), instanceId, false);
+            Sql.update(c, "INSERT INTO cluster_member (cluster_id, role, idx, instance_id, leaving, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    id, role.name(), role.nextIndex(), instanceId, false, System.currentTimeMillis());
             Sql.update(c, "UPDATE cluster_role SET next_index = ? WHERE cluster_id = ? AND name = ?",
                     role.nextIndex() + 1, id, role.name());
             if (cl.primary() == null) { // failover's active member, flex's primary: the first placed

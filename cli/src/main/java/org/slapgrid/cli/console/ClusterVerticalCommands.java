@@ -1,0 +1,120 @@
+package org.slapgrid.cli.console;
+
+import java.time.Duration;
+import org.slapgrid.cli.Main;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.ClusterInfo;
+import org.slapgrid.slap.model.ClusterTask;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code slapos cluster resize|disk-attach|disk-detach} (docs/clusters.md, "Resize and disks"):
+ * each runs the member's pre-scale hook, acts, re-converges the member and runs its post-scale
+ * hook. The verb waits until the cluster's task is NONE again (unless {@code --no-wait}) and
+ * exits 1 when the action ended short (a failing pre-scale stops it: nothing changed).
+ */
+final class ClusterVerticalCommands {
+    private ClusterVerticalCommands() {
+    }
+
+    /** Waits for the task to end, prints the cluster, and the exit status: 1 when it ended short. */
+    static int await(ClientCommand cmd, SlapClient client, ClusterInfo started, boolean noWait, int timeoutSeconds)
+            throws Exception {
+        ClusterInfo c = started;
+        long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
+        while (!noWait && c.task() != ClusterTask.NONE && System.nanoTime() < deadline) {
+            Thread.sleep(250); // polling the master's answer, a user-facing wait
+            c = client.cluster(c.name());
+        }
+        ClusterCommand.print(cmd, c);
+        if (c.task() != ClusterTask.NONE && !noWait) {
+            cmd.err().println(cmd.spec.qualifiedName() + ": still " + c.task() + " after " + timeoutSeconds
+                    + " s; see `slapos cluster events " + c.name() + "`");
+            cmd.err().flush();
+            return Main.EXIT_FAILURE;
+        }
+        if (c.lastError() != null && !noWait) {
+            cmd.err().println(cmd.spec.qualifiedName() + ": " + c.lastError());
+            cmd.err().flush();
+            return Main.EXIT_FAILURE;
+        }
+        return Main.EXIT_OK;
+    }
+
+    abstract static class VerticalCommand extends ClientCommand {
+        @Option(names = "--no-wait", description = "answer at once, while the action runs")
+        boolean noWait;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", description = "longest wait for the action to end (default 900)")
+        int timeout = 900;
+    }
+
+    @Command(name = "resize", mixinStandardHelpOptions = true,
+            description = "Give MEMBER memory and CPU limits (cgroups on its partition's processes, applied by its node):"
+                    + " pre-scale (vm_resize), resize, re-converge, post-scale.")
+    static final class Resize extends VerticalCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "MEMBER", description = "db.1 or NAME/db.1")
+        String member;
+
+        @Option(names = "--memory", paramLabel = "SIZE", description = "e.g. 512M, 2G; 0 for the node's default")
+        String memory;
+
+        @Option(names = "--cpu", paramLabel = "CPUS", description = "e.g. 0.5 (half a core); 0 for the node's default")
+        Double cpu;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            if (memory == null && cpu == null) {
+                err().println(spec.qualifiedName() + ": give --memory and/or --cpu");
+                err().flush();
+                return Main.EXIT_USAGE;
+            }
+            return await(this, client, client.resizeMember(name, member, memory, cpu), noWait, timeout);
+        }
+    }
+
+    @Command(name = "disk-attach", mixinStandardHelpOptions = true,
+            description = "Give MEMBER a data disk at srv/disk/DISK (a loop-mounted ext4 image where its node can, else a"
+                    + " directory; `slapos info` says which): pre-scale (disk_attach), attach, re-converge, post-scale.")
+    static final class Attach extends VerticalCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "MEMBER")
+        String member;
+
+        @Parameters(index = "2", paramLabel = "DISK", description = "the disk's name: 1-32 of a-z 0-9 _ -")
+        String disk;
+
+        @Option(names = "--size", required = true, paramLabel = "SIZE", description = "e.g. 1G (16M to 1T)")
+        String size;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            return await(this, client, client.attachDisk(name, member, disk, size), noWait, timeout);
+        }
+    }
+
+    @Command(name = "disk-detach", mixinStandardHelpOptions = true,
+            description = "Remove MEMBER's data disk DISK and what is on it, after its pre-scale (disk_detach).")
+    static final class Detach extends VerticalCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "MEMBER")
+        String member;
+
+        @Parameters(index = "2", paramLabel = "DISK")
+        String disk;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            return await(this, client, client.detachDisk(name, member, disk), noWait, timeout);
+        }
+    }
+}
