@@ -24,8 +24,11 @@ import java.util.concurrent.TimeUnit;
  * (or was killed). A grandchild that left the session and keeps the output open cannot hold
  * the node: nothing waits for the end of its output (the pipe is closed under it).
  *
- * <p>Written on the JDK's ProcessBuilder rather than zt-exec because zt-exec pumps the output
- * with a thread that waits for its end, which is exactly what a hostile grandchild exploits.
+ * <p>Written on the JDK's ProcessBuilder rather than zt-exec: what a run needs beyond starting
+ * a process is killing its whole session at its end and reading a bounded output without a
+ * thread; zt-exec stops only the process it started (its {@code closeTimeout} bounds the wait
+ * for an output a grandchild holds open, but kills nothing), so both would be written by hand
+ * around it anyway.
  */
 public final class PartitionExecutor {
 

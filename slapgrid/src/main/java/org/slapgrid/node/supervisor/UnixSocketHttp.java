@@ -18,8 +18,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * One HTTP/1.1 POST over a UNIX domain socket, enough to talk to supervisord's Medusa server.
  *
- * <p>Hand-written because the JDK's HttpClient (and every maintained Java HTTP or XML-RPC client)
- * only connects over TCP, while supervisord's only safe transport is its 0700 UNIX socket. Every
+ * <p>Hand-written: supervisord's only safe transport is its 0700 UNIX socket, which the JDK's
+ * HttpClient cannot connect to. Jetty's HttpClient can ({@code ClientConnector.forUnixDomain}),
+ * but it would bring jetty-client and its thread pool into every node for one request shape (a
+ * POST of a small XML-RPC body, read whole); this class does that and no more. Every
  * call has a deadline, since a hung supervisord must not hang the node; a UNIX SocketChannel has
  * no SO_TIMEOUT, so a shared timer closes the channel at the deadline, which unblocks the read.
  * (A selector per call gave the same deadline but was ten times slower: milliseconds per call.)
