@@ -3,12 +3,7 @@ package org.slapgrid.master;
 import io.javalin.Javalin;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -232,17 +227,8 @@ public final class Master implements AutoCloseable {
         Path file = config.adminTokenFile();
         String token = credentials.createUserToken("admin", true);
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            try {
-                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException | FileAlreadyExistsException e) {
-                throw new IOException("cannot create " + tmp + " with mode 0600", e);
-            }
-            Files.writeString(tmp, token + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
+            org.slapgrid.files.AtomicFiles.write(file, token + "\n", "rw-------");
+        } catch (IOException | UnsupportedOperationException e) {
             throw new IllegalStateException("cannot write the admin token to " + file + ": " + e.getMessage(), e);
         }
         return Optional.of(file);

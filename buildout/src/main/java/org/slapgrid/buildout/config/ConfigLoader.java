@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -363,10 +362,7 @@ public final class ConfigLoader {
             }
             String body = resp.body();
             if (cached != null) {
-                Files.createDirectories(cached.getParent());
-                Path tmp = Files.createTempFile(cached.getParent(), ".extends", ".tmp");
-                Files.writeString(tmp, body, StandardCharsets.UTF_8);
-                Files.move(tmp, cached, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                org.slapgrid.files.AtomicFiles.write(cached, body, "rw-------");
             }
             return body;
         } catch (IOException | IllegalArgumentException e) {

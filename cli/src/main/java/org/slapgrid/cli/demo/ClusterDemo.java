@@ -12,7 +12,7 @@ import java.util.Properties;
 
 import org.slapgrid.cli.Main;
 import org.slapgrid.cli.console.ClusterCommand;
-import org.slapgrid.node.io.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.SlapException;
 import org.slapgrid.slap.model.ClusterInfo;

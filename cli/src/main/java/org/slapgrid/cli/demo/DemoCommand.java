@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import org.slapgrid.cli.Main;
-import org.slapgrid.node.io.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.node.buildout.NodeRuntime;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.Instance;

@@ -7,7 +7,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 import org.slapgrid.cli.Main;
-import org.slapgrid.node.io.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.slap.SlapClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

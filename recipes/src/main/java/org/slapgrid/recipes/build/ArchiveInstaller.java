@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slapgrid.buildout.spi.BuildoutContext;
-import org.slapgrid.recipes.support.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.recipes.support.Checksum;
 import org.slapgrid.recipes.support.Downloader;
 import org.slapgrid.recipes.support.Failures;

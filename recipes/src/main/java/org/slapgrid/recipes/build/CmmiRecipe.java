@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slapgrid.buildout.spi.BuildoutContext;
 import org.slapgrid.buildout.spi.Options;
-import org.slapgrid.recipes.support.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.recipes.support.Bools;
 import org.slapgrid.recipes.support.Checksum;
 import org.slapgrid.recipes.support.Downloader;

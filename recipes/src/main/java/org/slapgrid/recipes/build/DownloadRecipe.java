@@ -9,7 +9,7 @@ import java.util.Optional;
 import org.slapgrid.buildout.spi.BuildoutContext;
 import org.slapgrid.buildout.spi.Options;
 import org.slapgrid.buildout.spi.Recipe;
-import org.slapgrid.recipes.support.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.recipes.support.Checksum;
 import org.slapgrid.recipes.support.Downloader;
 import org.slapgrid.recipes.support.Modes;

@@ -7,7 +7,7 @@ import org.slapgrid.buildout.spi.BuildoutContext;
 import org.slapgrid.buildout.spi.Options;
 import org.slapgrid.buildout.spi.Recipe;
 import org.slapgrid.recipes.slap.ServiceTags;
-import org.slapgrid.recipes.support.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.recipes.support.NamedFactory;
 import org.slapgrid.recipes.support.OptionValues;
 
@@ -50,7 +50,7 @@ public final class CheckPortListeningRecipe implements Recipe {
 
     @Override
     public Collection<Path> install() throws Exception {
-        AtomicFiles.write(path, script, 0700);
+        AtomicFiles.writeIfChanged(path, script, 0700);
         List<Path> installed = new java.util.ArrayList<>(List.of(path));
         installed.addAll(ServiceTags.write(path, tags));
         return installed;
@@ -58,7 +58,7 @@ public final class CheckPortListeningRecipe implements Recipe {
 
     @Override
     public Collection<Path> update() throws Exception {
-        AtomicFiles.write(path, script, 0700);
+        AtomicFiles.writeIfChanged(path, script, 0700);
         return List.of();
     }
 }

@@ -7,7 +7,7 @@ import java.util.List;
 import org.slapgrid.buildout.spi.BuildoutContext;
 import org.slapgrid.buildout.spi.Options;
 import org.slapgrid.buildout.spi.Recipe;
-import org.slapgrid.recipes.support.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.recipes.support.Bools;
 import org.slapgrid.recipes.support.Checksum;
 import org.slapgrid.recipes.support.NamedFactory;
@@ -64,13 +64,13 @@ public final class CronEntryRecipe implements Recipe {
 
     @Override
     public Collection<Path> install() throws Exception {
-        AtomicFiles.write(file, line, 0644);
+        AtomicFiles.writeIfChanged(file, line, 0644);
         return List.of(file);
     }
 
     @Override
     public Collection<Path> update() throws Exception {
-        AtomicFiles.write(file, line, 0644);
+        AtomicFiles.writeIfChanged(file, line, 0644);
         return List.of();
     }
 }

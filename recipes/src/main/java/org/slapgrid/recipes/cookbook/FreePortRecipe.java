@@ -13,7 +13,7 @@ import java.util.Map;
 import org.slapgrid.buildout.spi.BuildoutContext;
 import org.slapgrid.buildout.spi.Options;
 import org.slapgrid.buildout.spi.Recipe;
-import org.slapgrid.recipes.support.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.recipes.support.Failures;
 import org.slapgrid.recipes.support.Json;
 import org.slapgrid.recipes.support.NamedFactory;
@@ -73,7 +73,7 @@ public final class FreePortRecipe implements Recipe {
 
     @Override
     public Collection<Path> install() throws Exception {
-        AtomicFiles.write(storage, Json.writePretty(Map.of("ip", ip, "port", port)), 0600);
+        AtomicFiles.writeIfChanged(storage, Json.writePretty(Map.of("ip", ip, "port", port)), 0600);
         // Returned nothing: the choice survives a reinstall, as data would.
         return List.of();
     }

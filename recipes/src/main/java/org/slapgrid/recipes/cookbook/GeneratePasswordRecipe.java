@@ -11,7 +11,7 @@ import java.util.TreeMap;
 import org.slapgrid.buildout.spi.BuildoutContext;
 import org.slapgrid.buildout.spi.Options;
 import org.slapgrid.buildout.spi.Recipe;
-import org.slapgrid.recipes.support.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.recipes.support.Bools;
 import org.slapgrid.recipes.support.Failures;
 import org.slapgrid.recipes.support.Json;
@@ -89,7 +89,7 @@ public final class GeneratePasswordRecipe implements Recipe {
         }
         Map<String, String> doc = new TreeMap<>();
         doc.put("", password);
-        AtomicFiles.write(storage, Json.write(doc), 0600);
+        AtomicFiles.writeIfChanged(storage, Json.write(doc), 0600);
     }
 
     private String read(Options options, Path file) {

@@ -7,7 +7,7 @@ import org.slapgrid.buildout.spi.BuildoutContext;
 import org.slapgrid.buildout.spi.Options;
 import org.slapgrid.buildout.spi.Recipe;
 import org.slapgrid.recipes.slap.ServiceTags;
-import org.slapgrid.recipes.support.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.recipes.support.Bools;
 import org.slapgrid.recipes.support.NamedFactory;
 import org.slapgrid.recipes.support.OptionValues;
@@ -86,7 +86,7 @@ public final class PromisePluginRecipe implements Recipe {
 
     @Override
     public Collection<Path> install() throws Exception {
-        AtomicFiles.write(output, script, 0700);
+        AtomicFiles.writeIfChanged(output, script, 0700);
         List<Path> installed = new java.util.ArrayList<>(List.of(output));
         installed.addAll(ServiceTags.write(output, tags));
         return installed;
@@ -94,7 +94,7 @@ public final class PromisePluginRecipe implements Recipe {
 
     @Override
     public Collection<Path> update() throws Exception {
-        AtomicFiles.write(output, script, 0700);
+        AtomicFiles.writeIfChanged(output, script, 0700);
         return List.of();
     }
 }

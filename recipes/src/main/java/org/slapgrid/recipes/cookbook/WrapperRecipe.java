@@ -13,7 +13,7 @@ import java.util.TreeMap;
 import org.slapgrid.buildout.spi.BuildoutContext;
 import org.slapgrid.buildout.spi.Options;
 import org.slapgrid.buildout.spi.Recipe;
-import org.slapgrid.recipes.support.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.recipes.support.NamedFactory;
 import org.slapgrid.recipes.support.OptionValues;
 import org.slapgrid.recipes.support.Shell;
@@ -101,7 +101,7 @@ public final class WrapperRecipe implements Recipe {
     @Override
     public Collection<Path> install() throws Exception {
         Path path = wrapperPath();
-        AtomicFiles.write(path, script(), 0700);
+        AtomicFiles.writeIfChanged(path, script(), 0700);
         removeStaleHashedWrappers(path);
         List<Path> installed = new ArrayList<>(List.of(path));
         installed.addAll(ServiceTags.write(path, tags));

@@ -7,7 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.slapgrid.recipes.support.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.recipes.support.Json;
 
 /**
@@ -128,7 +128,7 @@ public final class LocalSlapInstance implements SlapInstance {
 
     private static void writeObject(Path file, Map<String, Object> doc) {
         try {
-            AtomicFiles.write(file, Json.writePretty(doc), 0600);
+            AtomicFiles.writeIfChanged(file, Json.writePretty(doc), 0600);
         } catch (IOException e) {
             throw new SlapException("cannot write " + file + ": " + e.getMessage(), e);
         }

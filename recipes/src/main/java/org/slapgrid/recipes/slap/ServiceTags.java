@@ -10,7 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.slapgrid.buildout.spi.Options;
-import org.slapgrid.recipes.support.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.recipes.support.OptionValues;
 import org.slapgrid.slap.tags.TagExpression;
 
@@ -61,7 +61,7 @@ public final class ServiceTags {
             Files.deleteIfExists(file);
             return List.of();
         }
-        AtomicFiles.write(file, String.join(" ", tags) + "\n", 0644);
+        AtomicFiles.writeIfChanged(file, String.join(" ", tags) + "\n", 0644);
         return List.of(file);
     }
 

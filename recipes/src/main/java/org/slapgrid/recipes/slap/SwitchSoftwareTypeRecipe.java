@@ -11,7 +11,7 @@ import org.slapgrid.buildout.spi.BuildoutContext;
 import org.slapgrid.buildout.spi.BuildoutException;
 import org.slapgrid.buildout.spi.Options;
 import org.slapgrid.buildout.spi.Recipe;
-import org.slapgrid.recipes.support.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.recipes.support.Failures;
 import org.slapgrid.recipes.support.NamedFactory;
 import org.slapgrid.recipes.support.OptionValues;
@@ -92,7 +92,7 @@ public final class SwitchSoftwareTypeRecipe implements Recipe {
             throw Failures.of(section, softwareType, "the profile of software type '" + softwareType + "' does not exist: " + profile);
         }
         Path file = buildout.directory().resolve(CONFIG_FILE);
-        AtomicFiles.write(file, config, 0640);
+        AtomicFiles.writeIfChanged(file, config, 0640);
         buildout.log(section, "Running the profile of software type '" + softwareType + "'");
         Buildout.Builder child = Buildout.builder(file)
                 .workingDirectory(buildout.directory())

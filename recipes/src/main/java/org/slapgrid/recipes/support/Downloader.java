@@ -1,5 +1,6 @@
 package org.slapgrid.recipes.support;
 
+import org.slapgrid.files.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

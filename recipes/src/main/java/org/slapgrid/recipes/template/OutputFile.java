@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.slapgrid.buildout.spi.BuildoutContext;
 import org.slapgrid.buildout.spi.Options;
-import org.slapgrid.recipes.support.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.recipes.support.Modes;
 import org.slapgrid.recipes.support.OptionValues;
 
@@ -26,7 +26,7 @@ record OutputFile(Path path, Integer mode) {
 
     /** Writes the text if it differs (atomically) and returns whether anything changed. */
     boolean write(String text) throws IOException {
-        return AtomicFiles.write(path, text.getBytes(StandardCharsets.UTF_8), mode != null ? mode : defaultMode(text));
+        return AtomicFiles.writeIfChanged(path, text.getBytes(StandardCharsets.UTF_8), mode != null ? mode : defaultMode(text));
     }
 
     List<Path> paths() {

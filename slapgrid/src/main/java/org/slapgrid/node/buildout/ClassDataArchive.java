@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,7 +13,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.slapgrid.node.io.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 
 /**
  * A class-data-sharing archive (AppCDS) for the buildout child JVMs: it roughly halves their
@@ -84,7 +83,7 @@ public final class ClassDataArchive {
                 return null;
             }
             Files.setPosixFilePermissions(dump, PosixFilePermissions.fromString("r--r--r--"));
-            Files.move(dump, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.move(dump, archive);
             return archive;
         } catch (IOException e) {
             return null;

@@ -112,7 +112,7 @@ public record NodeRuntime(Path java, List<Path> classpath) {
                         Path tmp = dst.resolveSibling("." + dst.getFileName() + ".tmp");
                         Files.copy(src, tmp, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
                         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-                        Files.move(tmp, dst, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                        org.slapgrid.files.AtomicFiles.move(tmp, dst);
                     }
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);

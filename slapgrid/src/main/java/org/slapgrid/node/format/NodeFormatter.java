@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import org.slapgrid.node.config.NodeConfig;
-import org.slapgrid.node.io.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 
 /**
  * {@code slapos node format}: makes the node's partitions exist as configured. For each of

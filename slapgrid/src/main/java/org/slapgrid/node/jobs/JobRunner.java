@@ -16,7 +16,7 @@ import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.exec.PartitionExecutor;
 import org.slapgrid.node.exec.RunAs;
 import org.slapgrid.node.format.Partition;
-import org.slapgrid.node.io.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.node.limits.PartitionLimiter;
 import org.slapgrid.node.promise.PromiseRunner;
 import org.slapgrid.node.supervisor.Supervisor;

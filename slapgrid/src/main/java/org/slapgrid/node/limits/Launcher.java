@@ -7,7 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
-import org.slapgrid.node.io.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 
 /**
  * The node's launcher: a root-owned shell script, run as root, that writes its own pid into the

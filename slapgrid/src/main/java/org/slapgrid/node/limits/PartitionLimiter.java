@@ -12,7 +12,7 @@ import org.slapgrid.node.config.NodeConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.slapgrid.node.format.Partition;
-import org.slapgrid.node.io.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.node.promise.PromiseResult;
 
 /**

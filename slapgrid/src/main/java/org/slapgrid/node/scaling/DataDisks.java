@@ -15,7 +15,7 @@ import org.slapgrid.node.exec.ExecResult;
 import org.slapgrid.node.exec.PartitionExecutor;
 import org.slapgrid.node.exec.RunAs;
 import org.slapgrid.node.format.Partition;
-import org.slapgrid.node.io.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.node.io.UntrustedFile;
 import org.slapgrid.node.limits.Sizes;
 

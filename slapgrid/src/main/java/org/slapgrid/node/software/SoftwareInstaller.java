@@ -20,7 +20,7 @@ import org.slapgrid.node.exec.PartitionExecutor;
 import org.slapgrid.node.exec.RunAs;
 import org.slapgrid.node.exec.UserProcesses;
 import org.slapgrid.node.format.UnixAccounts;
-import org.slapgrid.node.io.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.node.io.TreeHandles;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.SoftwareState;

@@ -209,7 +209,7 @@ public final class Supervisor {
             }
             for (String id : removals) {
                 // the partition's log directory is root's (0750): nothing of the partition's is followed
-                org.slapgrid.node.io.AtomicFiles.deleteTree(layout.partitionLogDir(id));
+                org.slapgrid.files.AtomicFiles.deleteTree(layout.partitionLogDir(id));
             }
             for (String name : diff.changed()) {
                 stopQuietly(name);
@@ -394,7 +394,7 @@ public final class Supervisor {
     /** Whole-file writes supervisord never sees half done (temp file, fsync, rename), root-only (0600). */
     static boolean writeIfChanged(Path file, String text) {
         try {
-            boolean written = org.slapgrid.node.io.AtomicFiles.writeIfChanged(file, text, "rw-------");
+            boolean written = org.slapgrid.files.AtomicFiles.writeIfChanged(file, text, "rw-------");
             if (!written && !PosixFilePermissions.toString(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS))
                     .equals("rw-------")) {
                 Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------")); // written by an older node
