@@ -507,12 +507,7 @@ public final class ClusterService {
      * stopped on purpose). Without tags a cluster restart is the rolling restart of whole members.
      */
     private ClusterInfo restartTagged(Principal who, String name, String tags) {
-        String canonical;
-        try {
-            canonical = org.slapgrid.slap.tags.TagExpression.parse(tags).toString();
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage());
-        }
+        String canonical = InstanceService.tagExpression(tags);
         String[] id = new String[1];
         Changes.write(db, listener, c -> {
             ClusterRows.Cluster cl = find(c, who, name);
@@ -521,8 +516,7 @@ public final class ClusterService {
             List<String> restarted = new ArrayList<>();
             for (ClusterRows.Member m : ClusterRows.members(c, cl.id())) {
                 if (!m.leaving() && m.partition() != null) {
-                    org.slapgrid.master.jobs.JobService.create(c, m.instanceId(), "restart", Map.of("tags", canonical),
-                            java.time.Duration.ofMinutes(5), changes);
+                    InstanceService.restartJob(c, m.instanceId(), canonical, changes);
                     restarted.add(m.shortName());
                 }
             }

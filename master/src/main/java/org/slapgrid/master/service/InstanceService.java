@@ -394,21 +394,30 @@ public final class InstanceService {
      * kept). Not desired state: nothing is kept once it is done.
      */
     private Instance restartTagged(Principal who, String name, String tags) {
-        String canonical;
-        try {
-            canonical = org.slapgrid.slap.tags.TagExpression.parse(tags).toString();
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage());
-        }
+        String canonical = tagExpression(tags);
         Instance target = info(who, name);
         Changes.write(db, listener, c -> {
             Changes changes = new Changes();
-            org.slapgrid.master.jobs.JobService.create(c, target.id(), "restart", Map.of("tags", canonical),
-                    java.time.Duration.ofMinutes(5), changes);
+            restartJob(c, target.id(), canonical, changes);
             AuditLog.record(c, who, "instance.services.restart", "instance:" + target.id(), target.name() + " --tags " + canonical);
             return changes;
         });
         return db.read(c -> InstanceRows.byId(c, target.id()).orElseThrow());
+    }
+
+    /** A tag expression from a request, canonical ({@code sm+pod02,db}); 400 naming what is wrong. */
+    public static String tagExpression(String tags) {
+        try {
+            return org.slapgrid.slap.tags.TagExpression.parse(tags).toString();
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+    }
+
+    /** A {@code restart} job of the instance's services that {@code canonical} selects (its node: 5 minutes at most). */
+    public static String restartJob(Connection c, String instanceId, String canonical, Changes changes) throws SQLException {
+        return org.slapgrid.master.jobs.JobService.create(c, instanceId, "restart", Map.of("tags", canonical),
+                java.time.Duration.ofMinutes(5), changes);
     }
 
     /** A checked rule from a request: 400 naming what is wrong. */

@@ -93,4 +93,24 @@ class TagApiTest {
                 .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
         assertThat(alice.info("spd/pod.0").tagRules()).isEmpty();
     }
+
+    @Test
+    void aRestartByTagIsARestartJobOnEachMembersNodeNotARule() {
+        alice.clusterServices("spd", "restart", "sm , pod02");
+        for (String id : List.of("n1", "n2")) {
+            SlapClient node = id.equals("n1") ? n1 : n2;
+            assertThat(node.nodeInfo(id).partitions().get(0).jobs()).singleElement().satisfies(j -> {
+                assertThat(j.kind()).isEqualTo("restart");
+                assertThat(j.args()).containsEntry("tags", "sm,pod02");
+            });
+            assertThat(member(node, id).tagRules()).as("not desired state").isEmpty();
+        }
+        alice.instanceServices("spd/pod.0", "restart", "db");
+        String node = alice.info("spd/pod.0").node();
+        SlapClient client = node.equals("n1") ? n1 : n2;
+        assertThat(client.nodeInfo(node).partitions().get(0).jobs()).extracting(j -> j.args().get("tags"))
+                .containsExactly("sm,pod02", "db");
+        assertThatThrownBy(() -> alice.instanceServices("spd/pod.0", "restart", "+"))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(400));
+    }
 }
