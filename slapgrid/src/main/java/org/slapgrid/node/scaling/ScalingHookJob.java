@@ -21,7 +21,8 @@ import org.slapgrid.node.jobs.JobOutcome;
  * runs unchanged: {@code SLIPSTREAM_SCALING_NODE} (the role), {@code SLIPSTREAM_SCALING_VMS}
  * (the members, {@code <role>.<n>}, space-separated), {@code SLIPSTREAM_SCALING_ACTION}
  * (vm_resize, disk_attach, disk_detach, vm_remove; empty for on-add/on-remove), and the same as
- * {@code SLAPGRID_SCALING_ROLE}, {@code _MEMBERS}, {@code _ACTION}, plus {@code _HOOK}. A
+ * {@code SLAPGRID_SCALING_ROLE}, {@code _MEMBERS}, {@code _ACTION}, plus {@code _HOOK}; the
+ * partition's {@code bin/} comes first on {@code PATH}. A
  * partition without the hook succeeds at once and says so ({@code result.ran = false}).
  */
 public final class ScalingHookJob implements JobKind {
@@ -55,6 +56,8 @@ public final class ScalingHookJob implements JobKind {
         env.put("SLAPGRID_SCALING_MEMBERS", members);
         env.put("SLAPGRID_SCALING_ACTION", action);
         env.put("SLAPGRID_SCALING_HOOK", hook);
+        // the partition's own bin/ first, where a profile puts the tools its hooks call (SlipStream's ss-get, say)
+        env.put("PATH", ctx.partition().directory().resolve("bin") + ":/usr/local/bin:/usr/bin:/bin");
         return runHook(ctx, Path.of("etc", "scaling", hook), env);
     }
 
