@@ -24,6 +24,7 @@ import org.slapgrid.slap.model.ClusterGrow;
 import org.slapgrid.slap.model.ClusterInfo;
 import org.slapgrid.slap.model.ClusterPromote;
 import org.slapgrid.slap.model.ClusterRequest;
+import org.slapgrid.slap.model.ClusterRole;
 import org.slapgrid.slap.model.ClusterShrink;
 import org.slapgrid.slap.model.ConnectionParameters;
 import org.slapgrid.slap.model.FormatReport;
@@ -414,6 +415,36 @@ public final class SlapClient {
     public ClusterInfo clusterServices(String name, String action, String tags) {
         return call("POST", "api/v1/clusters/" + seg(name) + "/services",
                 new org.slapgrid.slap.model.ServiceAction(action, tags), ClusterInfo.class);
+    }
+
+    /** Starts a backup of every member (202; the cluster is BACKING_UP until one entry is recorded, or the backup failed). */
+    public ClusterInfo backupCluster(String name) {
+        return call("POST", "api/v1/clusters/" + seg(name) + "/backup", Map.of(), ClusterInfo.class);
+    }
+
+    /** The backups taken of cluster {@code name}, newest first. */
+    public List<org.slapgrid.slap.model.ClusterBackup> clusterBackups(String name) {
+        return call("GET", "api/v1/clusters/" + seg(name) + "/backups", null,
+                new TypeReference<List<org.slapgrid.slap.model.ClusterBackup>>() { });
+    }
+
+    public org.slapgrid.slap.model.ClusterBackup backup(String id) {
+        return call("GET", "api/v1/backups/" + seg(id), null, org.slapgrid.slap.model.ClusterBackup.class);
+    }
+
+    public void deleteBackup(String id) {
+        call("DELETE", "api/v1/backups/" + seg(id), null, Void.class);
+    }
+
+    /** Restores backup {@code id} into the new cluster {@code name} (201; RESTORING until every member ran etc/restore). */
+    public ClusterInfo restoreBackup(String id, String name, List<ClusterRole> roles) {
+        return call("POST", "api/v1/backups/" + seg(id) + "/restore", new org.slapgrid.slap.model.ClusterRestore(name, roles),
+                ClusterInfo.class);
+    }
+
+    /** Starts a rolling restart (one member at a time, each until its promises are kept again). */
+    public ClusterInfo restartCluster(String name) {
+        return call("POST", "api/v1/clusters/" + seg(name) + "/restart", Map.of(), ClusterInfo.class);
     }
 
     /** The cluster's event log, oldest first. */

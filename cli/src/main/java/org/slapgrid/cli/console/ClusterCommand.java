@@ -29,7 +29,9 @@ import picocli.CommandLine.Parameters;
                 ClusterMetricsCommand.class, ClusterPolicyCommand.class,
                 ClusterEventsCommand.class, ClusterSwitchCommand.class,
                 ClusterVerticalCommands.Resize.class, ClusterVerticalCommands.Attach.class, ClusterVerticalCommands.Detach.class,
-                ClusterDeletionPolicyCommand.class})
+                ClusterDeletionPolicyCommand.class,
+                ClusterBackupCommands.Backup.class, ClusterBackupCommands.Backups.class,
+                ClusterBackupCommands.Delete.class, ClusterBackupCommands.Restore.class, ClusterBackupCommands.Restart.class})
 public final class ClusterCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -117,6 +117,24 @@ class ClusterCommandsTest {
         assertThat(json().findValuesAsText("kind")).contains("refused", "converged", "promote", "shrink");
         assertThat(slapos("cluster", "events", "nope")).isEqualTo(Main.EXIT_FAILURE);
 
+        // restart: members never reported (their node has not applied their latest change) are busy
+        assertThat(slapos("cluster", "restart", "db")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(stderr()).contains("is busy (its node has not applied its latest change yet); a restart needs no member busy"
+                + " (member busy) [member_busy, HTTP 409]");
+        // backup: started (the nodes' jobs are in their documents); meanwhile the cluster is busy
+        assertThat(slapos("cluster", "backup", "db", "--no-wait", "--json")).isZero();
+        assertThat(json().get("task").asText()).isEqualTo("BACKING_UP");
+        java.util.Optional<Integer> pending = master.database().read(c -> org.slapgrid.master.store.Sql.one(c,
+                "SELECT COUNT(*) FROM partition_job WHERE kind = 'backup' AND state = 'PENDING'", rs -> rs.getInt(1)));
+        assertThat(pending).contains(2); // one job per member, in its node's document
+        assertThat(slapos("cluster", "restart", "db")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(stderr()).contains("cluster 'db' is busy (task BACKING_UP); try again once its task is NONE [cluster_busy, HTTP 409]");
+        assertThat(slapos("cluster", "backups", "db", "--json")).isZero();
+        assertThat(json()).isEmpty(); // nothing recorded before every part is in
+        assertThat(slapos("cluster", "restore", "b0123", "--name", "copy")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(stderr()).contains("you have no backup 'b0123' [unknown_backup, HTTP 404]");
+        master.database().transaction(c -> org.slapgrid.master.store.Sql.update(c, "UPDATE cluster SET task = 'NONE'"));
+
         assertThat(slapos("cluster", "destroy", "db")).isZero();
         assertThat(stdout()).contains("destroying cluster db: its 2 members are being destroyed by their nodes");
         assertThat(slapos("cluster", "list", "--json")).isZero();

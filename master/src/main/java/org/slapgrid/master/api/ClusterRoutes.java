@@ -44,6 +44,22 @@ public final class ClusterRoutes {
         app.get("/api/v1/clusters/{name}", ctx -> api.json(ctx, clusters.show(MasterApi.who(ctx), ctx.pathParam("name"))));
         app.delete("/api/v1/clusters/{name}", ctx -> api.json(ctx, clusters.destroy(MasterApi.who(ctx), ctx.pathParam("name"))));
         app.get("/api/v1/clusters/{name}/events", ctx -> api.json(ctx, clusters.events(MasterApi.who(ctx), ctx.pathParam("name"))));
+        app.post("/api/v1/clusters/{name}/backup", ctx -> {
+            ctx.status(202);
+            api.json(ctx, clusters.backup(MasterApi.who(ctx), ctx.pathParam("name")));
+        });
+        app.get("/api/v1/clusters/{name}/backups", ctx -> api.json(ctx, clusters.backups(MasterApi.who(ctx), ctx.pathParam("name"))));
+        app.get("/api/v1/backups/{id}", ctx -> api.json(ctx, clusters.backupInfo(MasterApi.who(ctx), ctx.pathParam("id"))));
+        app.delete("/api/v1/backups/{id}", ctx -> {
+            clusters.deleteBackup(MasterApi.who(ctx), ctx.pathParam("id"));
+            ctx.status(204);
+        });
+        app.post("/api/v1/backups/{id}/restore", ctx -> api.created(ctx, clusters.restore(MasterApi.who(ctx), ctx.pathParam("id"),
+                api.body(ctx, org.slapgrid.slap.model.ClusterRestore.class))));
+        app.post("/api/v1/clusters/{name}/restart", ctx -> {
+            ctx.status(202);
+            api.json(ctx, clusters.restart(MasterApi.who(ctx), ctx.pathParam("name")));
+        });
         app.post("/api/v1/clusters/{name}/grow", ctx -> api.json(ctx,
                 clusters.grow(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, ClusterGrow.class))));
         app.post("/api/v1/clusters/{name}/shrink", ctx -> api.json(ctx,

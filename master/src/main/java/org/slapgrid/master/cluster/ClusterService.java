@@ -565,6 +565,122 @@ public final class ClusterService {
         return db.read(c -> info(c, ClusterRows.byId(c, id).orElseThrow(), true, List.of()));
     }
 
+    // ------------------------------------------------------------------ operations that wait for jobs
+
+    /**
+     * Starts a backup (seed 001): the cluster is BACKING_UP, each member's node runs its
+     * {@code etc/backup}; when all parts are in, ONE backup entry is recorded and the task is
+     * NONE again. A failing member fails the backup, naming it, and nothing is recorded.
+     */
+    public ClusterInfo backup(Principal who, String name) {
+        requireUser(who);
+        Changes changes = new Changes();
+        String[] backupId = new String[1];
+        String id = begin(who, name, "backup", ClusterTask.BACKING_UP,
+                (c, cl, members) -> backupId[0] = ClusterOperations.startBackup(c, cl, members, changes));
+        Changes.write(db, listener, c -> changes); // the members' nodes wake for their jobs
+        return db.read(c -> info(c, ClusterRows.byId(c, id).orElseThrow(), true,
+                List.of("backup " + backupId[0] + " is running: `slapos cluster backups " + name + "` lists it once every part is in")));
+    }
+
+    /**
+     * A rolling restart: refused (409) while the cluster or a member is busy, (422) while a
+     * member is in error; then one member at a time, each until its promises are kept again.
+     */
+    public ClusterInfo restart(Principal who, String name) {
+        requireUser(who);
+        Changes changes = new Changes();
+        String id = begin(who, name, "restart", ClusterTask.RESTARTING,
+                (c, cl, members) -> ClusterOperations.startRestart(c, cl, members, changes));
+        Changes.write(db, listener, c -> changes);
+        return db.read(c -> info(c, ClusterRows.byId(c, id).orElseThrow(), true,
+                List.of("restarting one member at a time; `slapos cluster events " + name + "` follows it")));
+    }
+
+    /** The backups of the caller's cluster {@code name} (it may be gone since), newest first. */
+    public List<org.slapgrid.slap.model.ClusterBackup> backups(Principal who, String name) {
+        requireUser(who);
+        return db.read(c -> ClusterOperations.backups(c, who.admin() ? "WHERE cluster_name = ? ORDER BY id DESC"
+                : "WHERE owner = ? AND cluster_name = ? ORDER BY id DESC", who.admin() ? new Object[] {name}
+                : new Object[] {who.subject(), name}));
+    }
+
+    /** One backup of the caller's (any, for an admin); another user's is answered as missing. */
+    public org.slapgrid.slap.model.ClusterBackup backupInfo(Principal who, String backupId) {
+        requireUser(who);
+        return db.read(c -> ownBackup(c, who, backupId));
+    }
+
+    private static org.slapgrid.slap.model.ClusterBackup ownBackup(Connection c, Principal who, String backupId) throws SQLException {
+        return ClusterOperations.backups(c, "WHERE id = ?", backupId).stream()
+                .filter(b -> who.admin() || b.owner().equals(who.subject())).findFirst()
+                .orElseThrow(() -> ApiException.notFound("unknown_backup", "you have no backup '" + backupId + "'"));
+    }
+
+    /** Forgets a backup and removes its parts. */
+    public void deleteBackup(Principal who, String backupId) {
+        requireUser(who);
+        org.slapgrid.slap.model.ClusterBackup b = db.transaction(c -> {
+            org.slapgrid.slap.model.ClusterBackup found = ownBackup(c, who, backupId);
+            ClusterOperations.deleteBackupRows(c, backupId);
+            return found;
+        });
+        operations.deleteParts(b.id());
+    }
+
+    /**
+     * Restores a backup into a new cluster {@code req.name}: only of the backup's size and roles
+     * (422 naming the difference); its members are placed as by create, then each runs
+     * {@code etc/restore} with its part (task RESTORING until all did).
+     */
+    public ClusterInfo restore(Principal who, String backupId, org.slapgrid.slap.model.ClusterRestore req) {
+        requireUser(who);
+        if (req == null || req.name() == null) {
+            throw ApiException.badRequest("name: the new cluster's name is required (--name NEW)");
+        }
+        org.slapgrid.slap.model.ClusterBackup b = backupInfo(who, backupId);
+        List<ClusterRole> roles = b.roles();
+        if (req.roles() != null && !req.roles().isEmpty()) {
+            String difference = sameSize(b, req.roles());
+            if (difference != null) {
+                throw rule("cannot restore backup " + b.id() + " into a cluster of another size: " + difference
+                        + " (same size as the backup)");
+            }
+            roles = req.roles().stream().map(r -> {
+                ClusterRole ours = b.roles().stream().filter(x -> x.name().equals(r.name())).findFirst().orElseThrow();
+                return new ClusterRole(r.name(), r.softwareType() == null ? ours.softwareType() : r.softwareType(),
+                        r.parameters() == null ? ours.parameters() : r.parameters(), r.count(), r.min() == null ? ours.min() : r.min(),
+                        r.max() == null ? ours.max() : r.max());
+            }).toList();
+        }
+        ClusterInfo created = create(who, new ClusterRequest(req.name(), b.softwareUrl(), b.topology(), b.parameters(), roles));
+        String id = db.read(c -> ClusterRows.where(c, "WHERE owner = ? AND name = ?", created.owner(), created.name()))
+                .get(0).id();
+        operations.startRestore(id, b);
+        return db.read(c -> info(c, ClusterRows.byId(c, id).orElseThrow(), true,
+                List.of("restoring backup " + b.id() + ": each member runs etc/restore with its part")));
+    }
+
+    /** Null when {@code roles} has the backup's roles with the backup's sizes, else the first difference. */
+    static String sameSize(org.slapgrid.slap.model.ClusterBackup b, List<ClusterRole> roles) {
+        for (ClusterRole r : b.roles()) {
+            ClusterRole asked = roles.stream().filter(x -> r.name().equals(x.name())).findFirst().orElse(null);
+            if (asked == null) {
+                return "the backup has role '" + r.name() + "' (" + r.count() + " members), the new cluster has none";
+            }
+            int count = asked.count() == null ? 1 : asked.count();
+            if (count != r.count()) {
+                return "the backup has " + r.count() + " members of role '" + r.name() + "', the new cluster would have " + count;
+            }
+        }
+        for (ClusterRole r : roles) {
+            if (b.roles().stream().noneMatch(x -> x.name().equals(r.name()))) {
+                return "the new cluster has role '" + r.name() + "', the backup has none";
+            }
+        }
+        return null;
+    }
+
     /** Why the member counts as healthy (null when it does not): reported started, its node heard from lately. */
     private static String health(Connection c, ClusterRows.Member m) throws SQLException {
         if (m.node() == null || !InstanceState.STARTED.json().equals(m.reportedState())) {
@@ -582,13 +698,15 @@ public final class ClusterService {
     public int resumeInterrupted() {
         List<ClusterRows.Cluster> busy = db.read(c -> ClusterRows.where(c, "WHERE task <> ?", ClusterTask.NONE.name()));
         for (ClusterRows.Cluster cl : busy) {
-            LOG.info("cluster {}/{}: task {} was left set by a stopped master; {}", cl.owner(), cl.name(), cl.task(),
-                    CONVERGING.contains(cl.task()) ? "resuming it" : "ending it");
+            LOG.info("cluster {}/{}: task {} was left set by a stopped master", cl.owner(), cl.name(), cl.task());
             if (DRIVEN.contains(cl.task())) {
                 continue; // its member's stage is stored: the scaling driver goes on with it
             }
             if (CONVERGING.contains(cl.task())) {
                 converge(cl.id());
+            } else if (db.read(c -> ClusterOperations.waiting(c, cl.id())).isPresent()) {
+                LOG.info("cluster {}/{}: {} waits for its jobs; it goes on as they end", cl.owner(), cl.name(), cl.task());
+                operations.advanceAll();
             } else {
                 db.transaction(c -> Sql.update(c, "UPDATE cluster SET task = ?, last_error = ? WHERE id = ?", ClusterTask.NONE.name(),
                         cl.task() + " was interrupted by a master restart; run it again", cl.id()));

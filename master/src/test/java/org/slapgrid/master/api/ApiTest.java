@@ -328,4 +328,34 @@ class ApiTest {
         assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
         assertThat(r.body()).contains("\"code\":\"" + code + "\"").contains("\"message\":");
     }
+
+    /** Issue 13: creates of one cluster name racing each other give one 201 and 409s, never a 500 (both stores). */
+    @org.junit.jupiter.api.Test
+    void concurrentCreatesOfOneClusterNameGiveOneClusterAndConflicts() throws Exception {
+        String body = "{\"name\":\"race\",\"softwareUrl\":\"https://example.org/sr/race.cfg\","
+                + "\"roles\":[{\"name\":\"db\",\"count\":1}]}";
+        int n = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.Future<Integer>> answers = new java.util.ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return m.raw("POST", "/api/v1/clusters", m.adminToken, body).statusCode();
+                }));
+            }
+            go.countDown();
+            List<Integer> codes = new java.util.ArrayList<>();
+            for (var f : answers) {
+                codes.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            org.assertj.core.api.Assertions.assertThat(codes).as("answers").containsOnly(201, 409)
+                    .filteredOn(c -> c == 201).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        org.assertj.core.api.Assertions.assertThat(admin.clusters(true)).singleElement()
+                .satisfies(c -> org.assertj.core.api.Assertions.assertThat(c.members()).hasSize(1));
+    }
 }

@@ -1,0 +1,171 @@
+package org.slapgrid.cli.console;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slapgrid.cli.Main;
+import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.ClusterBackup;
+import org.slapgrid.slap.model.ClusterInfo;
+import org.slapgrid.slap.model.ClusterRole;
+import org.slapgrid.slap.model.ClusterTask;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code slapos cluster backup|backups|backup-delete|restore|restart} (docs/clusters.md). The
+ * operations run at the master while the nodes do their part; the verbs wait for the task to be
+ * NONE again (unless {@code --no-wait}) and exit 1 when it ended with an error, printing it.
+ */
+final class ClusterBackupCommands {
+    private ClusterBackupCommands() {
+    }
+
+    /** Waits until the cluster's task is NONE (or {@code timeout}); its last error makes a failure. */
+    static int waitForTask(ClientCommand cmd, SlapClient client, String name, Duration timeout) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        ClusterInfo c = client.cluster(name);
+        while (c.task() != ClusterTask.NONE && System.nanoTime() < end) {
+            Thread.sleep(500); // polling the master's answer: the CLI has no event stream
+            c = client.cluster(name);
+        }
+        if (c.task() != ClusterTask.NONE) {
+            cmd.err().println(cmd.spec.qualifiedName() + ": still " + c.task() + " after " + timeout.toSeconds()
+                    + " s; `slapos cluster events " + name + "` follows it");
+            cmd.err().flush();
+            return Main.EXIT_FAILURE;
+        }
+        if (c.lastError() != null) {
+            cmd.err().println(cmd.spec.qualifiedName() + ": " + c.lastError());
+            cmd.err().flush();
+            return Main.EXIT_FAILURE;
+        }
+        return Main.EXIT_OK;
+    }
+
+    static void print(ClientCommand cmd, List<ClusterBackup> backups) throws Exception {
+        if (cmd.json()) {
+            cmd.printJson(backups);
+            return;
+        }
+        Table t = new Table("BACKUP", "CLUSTER", "TAKEN", "ROLES", "PARTS", "BYTES");
+        for (ClusterBackup b : backups) {
+            t.row(b.id(), b.cluster(), Instant.ofEpochMilli(b.createdAt()).toString(),
+                    String.join(" ", b.roles().stream().map(r -> r.name() + "=" + r.count()).toList()),
+                    String.join(" ", b.parts().stream().map(p -> p.member() + ":" + p.sha256().substring(0, 12)).toList()),
+                    Long.toString(b.parts().stream().mapToLong(ClusterBackup.Part::size).sum()));
+        }
+        t.print(cmd.out());
+        cmd.out().flush();
+    }
+
+    abstract static class Waiting extends ClientCommand {
+        @Option(names = "--no-wait", description = "return once the master started it")
+        boolean noWait;
+
+        @Option(names = "--timeout", paramLabel = "SECONDS", description = "how long to wait (default ${DEFAULT-VALUE})")
+        long timeoutSeconds = 3600;
+    }
+
+    @Command(name = "backup", mixinStandardHelpOptions = true,
+            description = "Back up every member (its etc/backup) into ONE backup entry; refused while the cluster is busy."
+                    + " Waits for the end; a member that fails fails the backup, named.")
+    public static final class Backup extends Waiting {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            ClusterInfo started = client.backupCluster(name);
+            if (noWait) {
+                ClusterCommand.print(this, started);
+                return Main.EXIT_OK;
+            }
+            int rc = waitForTask(this, client, name, Duration.ofSeconds(timeoutSeconds));
+            if (rc == Main.EXIT_OK) {
+                List<ClusterBackup> all = client.clusterBackups(name);
+                print(this, all.isEmpty() ? List.of() : List.of(all.get(0)));
+            }
+            return rc;
+        }
+    }
+
+    @Command(name = "backups", mixinStandardHelpOptions = true, description = "The backups of cluster NAME, newest first.")
+    public static final class Backups extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            print(this, client.clusterBackups(name));
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "backup-delete", mixinStandardHelpOptions = true, description = "Forget backup ID and remove its parts.")
+    public static final class Delete extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "ID")
+        String id;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            client.deleteBackup(id);
+            NodeAdminCommands.report(this, java.util.Map.of("deleted", id), "backup " + id + " deleted");
+            return Main.EXIT_OK;
+        }
+    }
+
+    @Command(name = "restore", mixinStandardHelpOptions = true,
+            description = "Restore backup ID into a new cluster (same roles and size as the backup; refused otherwise,"
+                    + " naming the difference); each member runs etc/restore with its part.")
+    public static final class Restore extends Waiting {
+        @Parameters(index = "0", paramLabel = "BACKUP")
+        String id;
+
+        @Option(names = "--name", required = true, paramLabel = "NEW", description = "the new cluster's name")
+        String name;
+
+        @Option(names = "--role", paramLabel = "ROLE:count=N", description = "must match the backup's roles (default: them)")
+        List<String> roles = new ArrayList<>();
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            List<ClusterRole> parsed = new ArrayList<>();
+            try {
+                for (String r : roles) {
+                    parsed.add(ClusterCommand.parseRole(r));
+                }
+            } catch (ClusterCommand.BadRole e) {
+                err().println(spec.qualifiedName() + ": " + e.getMessage());
+                err().flush();
+                return Main.EXIT_USAGE;
+            }
+            ClusterInfo started = client.restoreBackup(id, name, parsed);
+            int rc = noWait ? Main.EXIT_OK : waitForTask(this, client, name, Duration.ofSeconds(timeoutSeconds));
+            if (rc == Main.EXIT_OK) {
+                ClusterCommand.print(this, noWait ? started : client.cluster(name));
+            }
+            return rc;
+        }
+    }
+
+    @Command(name = "restart", mixinStandardHelpOptions = true,
+            description = "Rolling restart: one member at a time, each until its promises are kept again; refused while the"
+                    + " cluster or a member is busy, or a member is in error.")
+    public static final class Restart extends Waiting {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        int run(SlapClient client) throws Exception {
+            ClusterInfo started = client.restartCluster(name);
+            int rc = noWait ? Main.EXIT_OK : waitForTask(this, client, name, Duration.ofSeconds(timeoutSeconds));
+            if (rc == Main.EXIT_OK) {
+                ClusterCommand.print(this, noWait ? started : client.cluster(name));
+            }
+            return rc;
+        }
+    }
+}
