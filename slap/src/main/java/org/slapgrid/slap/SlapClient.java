@@ -442,6 +442,11 @@ public final class SlapClient {
                 ClusterInfo.class);
     }
 
+    /** The cluster's status tree (OpenSVC's aggregation). */
+    public org.slapgrid.slap.model.ClusterStatus clusterStatus(String name) {
+        return call("GET", "api/v1/clusters/" + seg(name) + "/status", null, org.slapgrid.slap.model.ClusterStatus.class);
+    }
+
     /** Starts a rolling restart (one member at a time, each until its promises are kept again). */
     public ClusterInfo restartCluster(String name) {
         return call("POST", "api/v1/clusters/" + seg(name) + "/restart", Map.of(), ClusterInfo.class);

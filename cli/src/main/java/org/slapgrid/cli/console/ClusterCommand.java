@@ -31,7 +31,8 @@ import picocli.CommandLine.Parameters;
                 ClusterVerticalCommands.Resize.class, ClusterVerticalCommands.Attach.class, ClusterVerticalCommands.Detach.class,
                 ClusterDeletionPolicyCommand.class,
                 ClusterBackupCommands.Backup.class, ClusterBackupCommands.Backups.class,
-                ClusterBackupCommands.Delete.class, ClusterBackupCommands.Restore.class, ClusterBackupCommands.Restart.class})
+                ClusterBackupCommands.Delete.class, ClusterBackupCommands.Restore.class, ClusterBackupCommands.Restart.class,
+                ClusterStatusCommand.class})
 public final class ClusterCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

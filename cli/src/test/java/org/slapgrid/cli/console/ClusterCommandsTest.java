@@ -117,6 +117,12 @@ class ClusterCommandsTest {
         assertThat(json().findValuesAsText("kind")).contains("refused", "converged", "promote", "shrink");
         assertThat(slapos("cluster", "events", "nope")).isEqualTo(Main.EXIT_FAILURE);
 
+        // the status tree: nothing reported yet, every level undef
+        assertThat(slapos("cluster", "status", "db")).isZero();
+        assertThat(stdout()).contains("db (failover)", "|- overall    undef", "`- db.0 on n1  overall undef");
+        assertThat(slapos("cluster", "status", "db", "--json")).isZero();
+        assertThat(json().get("members")).hasSize(2);
+
         // restart: members never reported (their node has not applied their latest change) are busy
         assertThat(slapos("cluster", "restart", "db")).isEqualTo(Main.EXIT_FAILURE);
         assertThat(stderr()).contains("is busy (its node has not applied its latest change yet); a restart needs no member busy"

@@ -44,6 +44,7 @@ public final class ClusterRoutes {
         app.get("/api/v1/clusters/{name}", ctx -> api.json(ctx, clusters.show(MasterApi.who(ctx), ctx.pathParam("name"))));
         app.delete("/api/v1/clusters/{name}", ctx -> api.json(ctx, clusters.destroy(MasterApi.who(ctx), ctx.pathParam("name"))));
         app.get("/api/v1/clusters/{name}/events", ctx -> api.json(ctx, clusters.events(MasterApi.who(ctx), ctx.pathParam("name"))));
+        app.get("/api/v1/clusters/{name}/status", ctx -> api.json(ctx, clusters.status(MasterApi.who(ctx), ctx.pathParam("name"))));
         app.post("/api/v1/clusters/{name}/backup", ctx -> {
             ctx.status(202);
             api.json(ctx, clusters.backup(MasterApi.who(ctx), ctx.pathParam("name")));

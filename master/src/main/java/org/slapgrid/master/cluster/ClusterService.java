@@ -681,6 +681,51 @@ public final class ClusterService {
         return null;
     }
 
+    /**
+     * The cluster's status tree (docs/clusters.md, "Status"): each member's services and
+     * promises as its node last reported them, aggregated with OpenSVC's rules; a flex cluster
+     * with a role under its minimum of members up is degraded to warn.
+     */
+    public org.slapgrid.slap.model.ClusterStatus status(Principal who, String name) {
+        requireUser(who);
+        ClusterRows.Cluster cl = db.read(c -> find(c, who, name));
+        List<ClusterRows.Member> members = db.read(c -> ClusterRows.members(c, cl.id()));
+        List<ClusterRows.Role> roles = db.read(c -> ClusterRows.roles(c, cl.id()));
+        Principal owner = Principal.user(cl.owner(), false);
+        List<org.slapgrid.slap.model.ClusterStatus.Member> out = new ArrayList<>();
+        for (ClusterRows.Member m : members) {
+            if (m.leaving() || m.instanceName() == null) {
+                continue;
+            }
+            org.slapgrid.slap.model.PartitionStatus reported;
+            try {
+                reported = instances.status(owner, m.instanceName());
+            } catch (ApiException e) {
+                reported = null; // not reported yet: undef
+            }
+            out.add(StatusTree.member(m.shortName(), m.role(), m.node(), reported));
+        }
+        List<String> notes = new ArrayList<>();
+        String avail = StatusTree.mergeAll(out.stream().map(org.slapgrid.slap.model.ClusterStatus.Member::avail).toList(),
+                StatusTree.NA);
+        if (cl.topology() == ClusterTopology.FLEX) {
+            for (ClusterRows.Role r : roles) {
+                long up = out.stream().filter(m -> m.role().equals(r.name()) && m.avail().equals(StatusTree.UP)).count();
+                if (up < r.min()) {
+                    notes.add("role " + r.name() + ": " + up + " member" + (up == 1 ? "" : "s") + " up, under its minimum of "
+                            + r.min() + ": degraded to warn (flex min)");
+                    if (avail.equals(StatusTree.UP) || avail.equals(StatusTree.NA) || avail.equals(StatusTree.UNDEF)) {
+                        avail = StatusTree.WARN;
+                    }
+                }
+            }
+        }
+        String accessory = StatusTree.mergeAll(out.stream().map(org.slapgrid.slap.model.ClusterStatus.Member::accessory).toList(),
+                StatusTree.NA);
+        return new org.slapgrid.slap.model.ClusterStatus(cl.name(), cl.topology().json(), StatusTree.merge(avail, accessory),
+                avail, accessory, notes, out);
+    }
+
     /** Why the member counts as healthy (null when it does not): reported started, its node heard from lately. */
     private static String health(Connection c, ClusterRows.Member m) throws SQLException {
         if (m.node() == null || !InstanceState.STARTED.json().equals(m.reportedState())) {

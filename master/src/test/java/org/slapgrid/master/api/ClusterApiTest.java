@@ -287,4 +287,48 @@ class ClusterApiTest {
                 List.of(new ClusterRole("db", null, null, 1, 1, 1))))).isInstanceOfSatisfying(SlapException.class,
                 e -> assertThat(e.status()).isEqualTo(400));
     }
+
+    /** Issue 13 item 6: the status tree, aggregated as OpenSVC does (seed 002), from what the nodes reported. */
+    @Test
+    void theStatusTreeAggregatesAsOpenSvcWithFlexMinimumDegradingToWarn() {
+        alice.createCluster(new ClusterRequest("web", SR, ClusterTopology.FLEX, Map.of(),
+                List.of(new ClusterRole("web", "default", null, 2, 2, 2))));
+        ClusterInfo c = alice.cluster("web");
+        ClusterMember w0 = member(c, "web.0");
+        ClusterMember w1 = member(c, "web.1");
+        var running = new org.slapgrid.slap.model.PartitionStatus.Service("httpd-on-watch", "RUNNING", 10, 1L, 0);
+        var kept = new org.slapgrid.slap.model.PartitionStatus.Promise("listening", true, "");
+        var broken = new org.slapgrid.slap.model.PartitionStatus.Promise("listening", false, "port 80 closed\nmore");
+        var exited = new org.slapgrid.slap.model.PartitionStatus.Service("httpd-on-watch", "EXITED", null, null, 2);
+        SlapClient node0 = w0.node().equals("n1") ? n1 : n2;
+        SlapClient node1 = w1.node().equals("n1") ? n1 : n2;
+
+        // one member up, the other not reported yet: undef is neutral, but the flex role is under its minimum
+        node0.reportStatus(w0.node(), w0.partition(), new org.slapgrid.slap.model.PartitionStatus(List.of(running), List.of(kept), null, null));
+        var s = alice.clusterStatus("web");
+        assertThat(s.members()).extracting(m -> m.name(), m -> m.overall()).containsExactly(tuple("web.0", "up"), tuple("web.1", "undef"));
+        assertThat(s.avail()).isEqualTo("warn");
+        assertThat(s.notes()).containsExactly("role web: 1 member up, under its minimum of 2: degraded to warn (flex min)");
+
+        // up + down = warn; a broken promise makes the accessory down and the member's overall warn
+        node1.reportStatus(w1.node(), w1.partition(), new org.slapgrid.slap.model.PartitionStatus(List.of(exited), List.of(broken), null, null));
+        s = alice.clusterStatus("web");
+        var m1 = s.members().get(1);
+        assertThat(m1.avail()).isEqualTo("down");
+        assertThat(m1.accessory()).isEqualTo("down");
+        assertThat(m1.promises()).singleElement().satisfies(p -> assertThat(p.detail()).isEqualTo("port 80 closed"));
+        assertThat(s.avail()).isEqualTo("warn");
+        assertThat(s.accessory()).isEqualTo("warn");
+
+        // both up: up; a service stopped on purpose is n/a, neutral
+        var onPurpose = new org.slapgrid.slap.model.PartitionStatus.Service("cron", "STOPPED", null, null, 0, List.of(), true);
+        node1.reportStatus(w1.node(), w1.partition(), new org.slapgrid.slap.model.PartitionStatus(List.of(running, onPurpose),
+                List.of(kept), null, null));
+        s = alice.clusterStatus("web");
+        assertThat(s.members().get(1).services()).extracting(x -> x.status()).containsExactly("up", "n/a");
+        assertThat(s.overall()).isEqualTo("up");
+        assertThat(s.notes()).isEmpty();
+        assertThatThrownBy(() -> bob.clusterStatus("web")).isInstanceOfSatisfying(SlapException.class,
+                e -> assertThat(e.status()).isEqualTo(404));
+    }
 }
