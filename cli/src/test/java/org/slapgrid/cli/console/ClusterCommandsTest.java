@@ -125,14 +125,14 @@ class ClusterCommandsTest {
 
         // restart: members never reported (their node has not applied their latest change) are busy
         assertThat(slapos("cluster", "restart", "db")).isEqualTo(Main.EXIT_FAILURE);
-        assertThat(stderr()).contains("is busy (its node has not applied its latest change yet); a restart needs no member busy"
+        assertThat(stderr()).contains("slapos cluster restart: member 'db.0' is busy (", "); a restart needs no member busy"
                 + " (member busy) [member_busy, HTTP 409]");
         // backup: started (the nodes' jobs are in their documents); meanwhile the cluster is busy
         assertThat(slapos("cluster", "backup", "db", "--no-wait", "--json")).isZero();
         assertThat(json().get("task").asText()).isEqualTo("BACKING_UP");
         java.util.Optional<Integer> pending = master.database().read(c -> org.slapgrid.master.store.Sql.one(c,
                 "SELECT COUNT(*) FROM partition_job WHERE kind = 'backup' AND state = 'PENDING'", rs -> rs.getInt(1)));
-        assertThat(pending).contains(2); // one job per member, in its node's document
+        assertThat(pending).contains(2); // one backup job per member, in its node's document
         assertThat(slapos("cluster", "restart", "db")).isEqualTo(Main.EXIT_FAILURE);
         assertThat(stderr()).contains("cluster 'db' is busy (task BACKING_UP); try again once its task is NONE [cluster_busy, HTTP 409]");
         assertThat(slapos("cluster", "backups", "db", "--json")).isZero();
