@@ -43,6 +43,7 @@ public final class Main implements Runnable {
             new Verb("token", "org.slapgrid.cli.console.TokenCommand"),
             new Verb("user", "org.slapgrid.cli.console.UserCommand"),
             new Verb("cluster", "org.slapgrid.cli.console.ClusterCommand"),
+            new Verb("compliance", "org.slapgrid.cli.console.ComplianceCommand"),
             new Verb("instance", "org.slapgrid.cli.console.TagActionCommands$InstanceCommand"),
             new Verb("lifecycle", "org.slapgrid.cli.console.LifecycleCommand"),
             new Verb("buildout", "org.slapgrid.cli.buildout.BuildoutCommand"),

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 NodeDaemonCommand.class,
                 NodeStatusCommand.class,
                 NodeBangCommand.class,
+                NodeComplianceCommand.class,
                 NodeServiceCommands.Supervisorctl.class,
                 NodeServiceCommands.Start.class,
                 NodeServiceCommands.Stop.class,

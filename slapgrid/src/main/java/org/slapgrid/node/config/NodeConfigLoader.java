@@ -38,6 +38,8 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
  * partition_cpu_limit = 0                  (per partition, in CPUs such as 1.5; 0 = none)
  * partition_disk_quota = 50%               (per partition: size or % of the instance root's file system; 0 = none)
  * cgroup_parent = /slapgrid                (default: slapgrid-NODE_ID below the node's own cgroup)
+ * compliance_interval = 86400             (seconds between the daemon's compliance auto runs; 0 = never;
+ *                                          read by org.slapgrid.node.compliance.ComplianceSchedule)
  * user_base_name = slapuser                (partition N runs as slapuserN; each node on one machine its own)
  * </pre>
  * The limits are described in {@link org.slapgrid.node.limits.LimitsConfig}.
@@ -49,7 +51,7 @@ public final class NodeConfigLoader {
     private static final Set<String> KNOWN = Set.of("master_url", "node_id", "computer_id", "credentials_file",
             "software_root", "instance_root", "partition_amount", "ipv4_network", "periodicity",
             "partition_timeout", "parallelism", "partition_memory_limit", "partition_max_processes",
-            "partition_cpu_limit", "partition_disk_quota", "cgroup_parent", "user_base_name");
+            "partition_cpu_limit", "partition_disk_quota", "cgroup_parent", "compliance_interval", "user_base_name");
     private static final Pattern CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
 
     /** A partition user's name prefix: with a 4-digit index and as a build users' prefix, a valid Unix name. */

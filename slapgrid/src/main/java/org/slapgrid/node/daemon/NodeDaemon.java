@@ -19,6 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import org.slapgrid.node.Node;
+import org.slapgrid.node.compliance.ComplianceRun;
+import org.slapgrid.node.compliance.ComplianceSchedule;
 import org.slapgrid.node.format.Partition;
 import org.slapgrid.node.instance.InstanceConverger;
 import org.slapgrid.node.instance.PartitionOutcome;
@@ -130,6 +132,9 @@ public final class NodeDaemon {
         ScheduledExecutorService timer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 PartitionQueue.daemonThreads("daemon-timer"));
         this.timer = timer;
+        // compliance modules may run for minutes: a timer of their own, so the partitions' timer never waits
+        ScheduledExecutorService complianceTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                PartitionQueue.daemonThreads("daemon-compliance"));
         try (PartitionQueue<PartitionOutcome> q = new PartitionQueue<>(workers, timeout, this::reconcile);
              SoftwareWorkers sw = new SoftwareWorkers(node.softwareInstaller(), Math.max(1, node.config().parallelism() / 2),
                      buildBackoff, log);
@@ -149,11 +154,18 @@ public final class NodeDaemon {
                 long every = metricSettings.interval().toMillis();
                 timer.scheduleWithFixedDelay(() -> metrics.offer(hosting()), every, every, TimeUnit.MILLISECONDS);
             }
+            ComplianceSchedule compliance = complianceEvery == null ? ComplianceSchedule.of(node.config())
+                    : ComplianceSchedule.of(node.config(), complianceEvery);
+            if (compliance.enabled()) {
+                complianceTimer.scheduleWithFixedDelay(() -> complianceIfDue(compliance), 0, compliance.tick().toMillis(),
+                        TimeUnit.MILLISECONDS);
+            }
             poll(nodeId);
         } catch (IOException e) {
             log.accept("node " + nodeId + ": cannot open the control socket: " + e.getMessage());
         } finally {
             timer.shutdownNow();
+            complianceTimer.shutdownNow();
         }
         log.accept("node " + nodeId + ": daemon stopped; services left running under supervisord");
     }
@@ -255,6 +267,31 @@ public final class NodeDaemon {
         if (info != null) {
             buildWhatIsMissing(info);
         }
+    }
+
+    /** The compliance step: {@code auto} when the schedule says it is due (docs/compliance.md); results go to the master. */
+    private void complianceIfDue(ComplianceSchedule schedule) {
+        java.time.Instant now = java.time.Instant.now();
+        if (!schedule.due(now)) {
+            return;
+        }
+        try {
+            ComplianceRun.Summary s = ComplianceRun.of(node, log).run(
+                    new ComplianceRun.Selection(org.slapgrid.slap.model.Compliance.Action.auto, null, null), node.partitions());
+            schedule.ran(now);
+            log.accept("node " + node.config().nodeId() + ": compliance auto: " + s.modules().size() + " modules, "
+                    + s.modules().stream().filter(m -> !m.ok()).count() + " not ok");
+        } catch (IOException | RuntimeException e) {
+            log.accept("node " + node.config().nodeId() + ": compliance auto failed (tried again at the next tick): " + e.getMessage());
+        }
+    }
+
+    private volatile Duration complianceEvery;
+
+    /** Runs compliance {@code auto} this often instead of {@code [slapos] compliance_interval} (tests). */
+    public NodeDaemon complianceEvery(Duration every) {
+        this.complianceEvery = every;
+        return this;
     }
 
     /** The periodic timer: every partition hosting an instance is looked at (promises, periodicity), failed builds retried. */

@@ -135,4 +135,69 @@ class ComplianceEndToEndTest {
                     .satisfies(r -> assertThat(r.output()).startsWith("refused:"));
         }
     }
+
+    @Test
+    void theDaemonRunsAutoOnItsScheduleAndAnInstancesModuleRunsAsItsPartitionsUser() throws Exception {
+        Require.that(NodeFixture.ROOT, "an instance's module runs as its partition's user");
+        Require.that(Files.isExecutable(Path.of("/usr/bin/supervisord")), "needs Debian's supervisor package (installed by .ci/run)");
+        try (NodeFixture n = NodeFixture.start(tmp, "node-compd", "sgcompd", 1)) {
+            Path dir = tmp.resolve("release");
+            Path modules = Files.createDirectories(dir.resolve("compliance"));
+            Path module = modules.resolve("S10-svc.marker");
+            Files.writeString(module, """
+                    #!/bin/sh
+                    # conformant when the partition holds the file the ruleset names
+                    case $1 in
+                    check) echo "as $(id -un) for $OSVC_COMP_SERVICES_SVC_NAME"; [ -f "$HOME/$OSVC_COMP_MARKER" ] && exit 0; exit 1 ;;
+                    fix) touch "$HOME/$SLAPGRID_COMP_MARKER" ;;
+                    fixable) exit 0 ;;
+                    esac
+                    """);
+            Files.setPosixFilePermissions(module, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Files.setPosixFilePermissions(modules, PosixFilePermissions.fromString("rwxr-xr-x"));
+            String url = NodeFixture.writeRelease(dir, """
+                    [buildout]
+                    parts = modules instance-profile
+
+                    [modules]
+                    recipe = plone.recipe.command
+                    command = cp -R ${:_profile_base_location_}/compliance ${buildout:directory}/compliance
+                    stop-on-error = true
+                    """, "[buildout]\nparts =\n");
+            n.supplyAndBuild(url);
+            String partition = n.admin().request(n.request("spdsvc01", url, Map.of())).partition();
+            ComplianceApi alice = n.admin().compliance();
+            alice.createRuleset("svc", Map.of("marker", "conformant"));
+            alice.createModuleset(new Moduleset("svc", null, List.of(new Module("svc.marker", true)), null, List.of("svc")));
+            alice.attach(new Attachment(TargetKind.instance, "spdsvc01", "svc", null));
+
+            org.slapgrid.node.daemon.NodeDaemon daemon = new org.slapgrid.node.daemon.NodeDaemon(n.assemble(java.time.Duration.ofSeconds(10)),
+                    java.time.Duration.ofSeconds(5), n.logger()).complianceEvery(java.time.Duration.ofSeconds(1));
+            Thread thread = new Thread(daemon::run, "daemon");
+            thread.start();
+            try {
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).untilAsserted(() ->
+                        assertThat(alice.results(TargetKind.instance, "spdsvc01", 100)).as(n.log())
+                                .anySatisfy(r -> assertThat(r.action()).isEqualTo(Action.fix)));
+                String user = n.partition(partition).user();
+                Path marker = n.partition(partition).directory().resolve("conformant");
+                assertThat(marker).exists();
+                assertThat(Files.getOwner(marker).getName()).isEqualTo(user);
+                List<Compliance.Result> results = alice.results(TargetKind.instance, "spdsvc01", 100);
+                assertThat(results).anySatisfy(r -> {
+                    assertThat(r.action()).isEqualTo(Action.check);
+                    assertThat(r.exitCode()).isEqualTo(1);
+                    assertThat(r.partition()).isEqualTo(partition);
+                    assertThat(r.output()).contains("as " + user + " for spdsvc01");
+                });
+                assertThat(results.get(0).action()).isEqualTo(Action.check);
+                assertThat(results.get(0).exitCode()).isZero();
+                // the schedule: once a second here; the last run is recorded for a restarted daemon
+                assertThat(n.config().stateDirectory().resolve("compliance/last-auto")).exists();
+            } finally {
+                daemon.stop();
+                thread.join(30_000);
+            }
+        }
+    }
 }
