@@ -1,0 +1,98 @@
+package org.slapgrid.cli.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.cli.Main;
+import org.slapgrid.master.Master;
+import org.slapgrid.master.MasterConfig;
+import org.slapgrid.slap.SlapClient;
+
+/** {@code slapos compliance ...} against a real master: seed 002's rulesets and modulesets, --json, refusals and exit codes. */
+class ComplianceCommandsTest {
+    @TempDir
+    Path tmp;
+    Master master;
+    Path tokenFile;
+    final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream oldOut;
+    PrintStream oldErr;
+
+    @BeforeEach
+    void start() {
+        master = Master.start(MasterConfig.defaults(tmp.resolve("master")).withListen("127.0.0.1", 0)
+                .withAuthCacheTtl(Duration.ZERO));
+        tokenFile = master.config().adminTokenFile();
+        oldOut = System.out;
+        oldErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void stop() {
+        System.setOut(oldOut);
+        System.setErr(oldErr);
+        master.close();
+    }
+
+    private int slapos(String... args) {
+        out.reset();
+        err.reset();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--master-url", master.url().toString(), "--token-file", tokenFile.toString()));
+        return Main.run(all.toArray(String[]::new));
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void rulesetsModulesetsAttachAndResults() throws Exception {
+        SlapClient admin = SlapClient.builder(master.url()).token(Files.readString(tokenFile).strip()).build();
+        admin.registerNode("spd01", List.of("slappart0"));
+
+        assertThat(slapos("compliance", "ruleset", "create", "spdc.packages", "spdc_pkg=[\"sysstat\",\"docker.io\",\"btrfs-tools\"]"))
+                .as(err.toString()).isZero();
+        assertThat(stdout()).contains("OSVC_COMP_SPDC_PKG").contains("[\"sysstat\",\"docker.io\",\"btrfs-tools\"]");
+        assertThat(slapos("compliance", "ruleset", "set", "spdc.packages", "extra=1", "--json")).isZero();
+        JsonNode r = new ObjectMapper().readTree(stdout());
+        assertThat(r.get("variables").get("spdc_pkg").get(1).asText()).isEqualTo("docker.io");
+        assertThat(r.get("variables").get("extra").asText()).isEqualTo("1");
+        assertThat(slapos("compliance", "ruleset", "create", "bad", "spdc_pkg=[not json")).isEqualTo(Main.EXIT_USAGE);
+
+        assertThat(slapos("compliance", "moduleset", "create", "spdc.packages", "--module", "spdc.packages:autofix",
+                "--ruleset", "spdc.packages")).isZero();
+        assertThat(slapos("compliance", "moduleset", "create", "spdc.node", "--moduleset", "spdc.packages")).isZero();
+        assertThat(slapos("compliance", "moduleset", "set", "spdc.packages", "--add-moduleset", "spdc.node"))
+                .isEqualTo(Main.EXIT_FAILURE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cycle").contains("HTTP 422");
+        assertThat(slapos("compliance", "moduleset", "list")).isZero();
+        assertThat(stdout()).contains("spdc.packages:autofix");
+
+        assertThat(slapos("compliance", "attach", "--node", "spd01", "--moduleset", "spdc.node")).isZero();
+        assertThat(slapos("compliance", "attachments", "--node", "spd01", "--json")).isZero();
+        assertThat(new ObjectMapper().readTree(stdout()).get(0).get("moduleset").asText()).isEqualTo("spdc.node");
+        assertThat(slapos("compliance", "attach", "--node", "spd01")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(slapos("compliance", "results", "spd01", "--json")).isZero();
+        assertThat(new ObjectMapper().readTree(stdout()).size()).isZero();
+        assertThat(slapos("compliance", "moduleset", "delete", "spdc.node")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(slapos("compliance", "detach", "--node", "spd01", "--moduleset", "spdc.node")).isZero();
+        assertThat(slapos("compliance", "moduleset", "delete", "spdc.node")).isZero();
+    }
+}
