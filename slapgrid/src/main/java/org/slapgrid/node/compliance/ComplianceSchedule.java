@@ -10,7 +10,7 @@ import org.apache.commons.configuration2.INIConfiguration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.config.NodeConfigException;
-import org.slapgrid.node.io.AtomicFiles;
+import org.slapgrid.files.AtomicFiles;
 
 /**
  * When the daemon runs {@code auto}: every {@code [slapos] compliance_interval} seconds of
