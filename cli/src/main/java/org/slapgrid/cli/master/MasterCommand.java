@@ -64,6 +64,11 @@ public final class MasterCommand implements Callable<Integer> {
             + " policies are evaluated (default: ${DEFAULT-VALUE})", defaultValue = "5")
     int autoscaleSeconds;
 
+    @Option(names = "--contact-interval", paramLabel = "SECONDS", description = "how often a node's last contact is"
+            + " written, at most; a flex cluster's primary is handed on after its node's silence (primaryLostAfter),"
+            + " which must be longer (default: ${DEFAULT-VALUE})", defaultValue = "30")
+    int contactSeconds;
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Master running;
@@ -153,6 +158,10 @@ public final class MasterCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--autoscale-interval must be 1 to 3600 seconds (got " + autoscaleSeconds + ")");
         }
         config = config.withAutoscaleInterval(Duration.ofSeconds(autoscaleSeconds));
+        if (contactSeconds < 1 || contactSeconds > 300) {
+            throw new IllegalArgumentException("--contact-interval must be 1 to 300 seconds (got " + contactSeconds + ")");
+        }
+        config = config.withContactInterval(Duration.ofSeconds(contactSeconds));
         if (db != null) {
             if (!db.startsWith("jdbc:sqlite:") && !db.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("--db must be a jdbc:sqlite: or jdbc:postgresql: URL");

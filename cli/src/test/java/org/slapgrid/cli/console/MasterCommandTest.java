@@ -44,5 +44,17 @@ class MasterCommandTest {
         assertThat(Main.run("master", "--db", "jdbc:mysql://x/y", "--data-dir", tmp.toString())).isEqualTo(Main.EXIT_USAGE);
         assertThat(Main.run("master", "--tls-keystore", tmp.resolve("none.p12").toString(), "--data-dir", tmp.toString()))
                 .isEqualTo(Main.EXIT_USAGE);
+        assertThat(Main.run("master", "--contact-interval", "0", "--data-dir", tmp.toString())).isEqualTo(Main.EXIT_USAGE);
+    }
+
+    @Test
+    void theContactIntervalReachesTheConfiguration() throws Exception {
+        MasterCommand cmd = new MasterCommand();
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(cmd)
+                .execute("--listen", "127.0.0.1:0", "--data-dir", tmp.toString(), "--contact-interval", "3"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> cmd.running() != null || exit.isDone());
+        assertThat(cmd.running().config().contactInterval()).isEqualTo(Duration.ofSeconds(3));
+        cmd.stop();
+        await().atMost(Duration.ofSeconds(30)).until(exit::isDone);
     }
 }
