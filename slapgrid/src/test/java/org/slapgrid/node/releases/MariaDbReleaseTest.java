@@ -181,7 +181,7 @@ class MariaDbReleaseTest {
         }
     }
 
-    private static void assumeNodeHasMariaDb() {
+    static void assumeNodeHasMariaDb() {
         Require.that(Files.isExecutable(Path.of("/usr/sbin/mariadbd")),
                 "needs Debian's mariadb-server (installed by .ci/run; required when CI=true)");
         Require.that(Files.isExecutable(Path.of("/usr/bin/supervisord")),
