@@ -1,9 +1,10 @@
 package org.slapgrid.master.api;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slapgrid.master.auth.Principal;
 import org.slapgrid.master.auth.Secrets;
 import org.slapgrid.master.service.ApiException;
@@ -12,24 +13,23 @@ import org.slapgrid.master.service.CredentialStore;
 /**
  * Turns an {@code Authorization: Bearer TOKEN} header into a principal. Known tokens are cached
  * by hash for a few seconds (a poll would otherwise cost one more query); a revoked credential
- * therefore stops working within {@code ttl}. Unknown tokens are never cached.
+ * therefore stops working within {@code ttl}. Unknown tokens are never cached. The cache is
+ * Caffeine's (expiry after write, bounded size).
  */
 final class Authenticator {
-    private record Entry(Principal principal, long expiresAt) {
-    }
+    private static final int MAX_CACHED = 100_000;
 
     private final CredentialStore credentials;
-    private final long ttlNanos;
-    private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+    private final Cache<String, Principal> cache;
 
     Authenticator(CredentialStore credentials, Duration ttl) {
         this.credentials = credentials;
-        this.ttlNanos = ttl.toNanos();
+        this.cache = Caffeine.newBuilder().expireAfterWrite(ttl).maximumSize(MAX_CACHED).build();
     }
 
     /** After a revocation: every credential is looked up again on its next use. */
     void forgetAll() {
-        cache.clear();
+        cache.invalidateAll();
     }
 
     Principal authenticate(String authorization) {
@@ -41,20 +41,15 @@ final class Authenticator {
             throw new ApiException(401, "unauthenticated", "the token is not valid");
         }
         String key = Secrets.hash(token);
-        long now = System.nanoTime();
-        Entry e = cache.get(key);
-        if (e != null && e.expiresAt - now > 0) {
-            return e.principal;
+        Principal known = cache.getIfPresent(key);
+        if (known != null) {
+            return known;
         }
         Optional<Principal> p = credentials.authenticate(token);
         if (p.isEmpty()) {
-            cache.remove(key);
             throw new ApiException(401, "unauthenticated", "the token is not valid");
         }
-        if (cache.size() > 100_000) {
-            cache.clear();
-        }
-        cache.put(key, new Entry(p.get(), now + ttlNanos));
+        cache.put(key, p.get());
         return p.get();
     }
 }

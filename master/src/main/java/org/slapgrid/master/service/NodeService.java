@@ -10,6 +10,9 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slapgrid.master.auth.Principal;
 import org.slapgrid.master.cluster.ClusterMemberships;
 import org.slapgrid.master.auth.Secrets;
@@ -35,6 +38,8 @@ import org.slapgrid.slap.model.SupplyState;
 public final class NodeService {
     /** How often a node's last contact is written, by default (a write per poll would cost more than the poll). */
     private static final long CONTACT_WRITE_INTERVAL_MS = 30_000;
+    /** Node documents kept (one per node; beyond this the least used are rebuilt when asked for). */
+    private static final int MAX_CACHED_DOCUMENTS = 10_000;
     private volatile long contactWriteIntervalMs = CONTACT_WRITE_INTERVAL_MS;
     private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile(
             "((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])");
@@ -43,8 +48,8 @@ public final class NodeService {
     private final ChangeListener listener;
     private final Limits limits;
     private final Map<String, Long> contactWritten = new ConcurrentHashMap<>();
-    /** Node information by node, valid for the version it was built at (any change bumps it). */
-    private final Map<String, NodeInfo> infoCache = new ConcurrentHashMap<>();
+    /** Node information by node, valid for the version it was built at (any change bumps it); Caffeine's, bounded. */
+    private final Cache<String, NodeInfo> infoCache = Caffeine.newBuilder().maximumSize(MAX_CACHED_DOCUMENTS).build();
 
     public NodeService(Database db, ChangeListener listener) {
         this(db, listener, Limits.defaults());
@@ -107,12 +112,12 @@ public final class NodeService {
 
     /** Forgets the cached documents of {@code nodeIds} (changed through another master). */
     public void forget(Set<String> nodeIds) {
-        nodeIds.forEach(infoCache::remove);
+        infoCache.invalidateAll(nodeIds);
     }
 
     /** Forgets every cached document (after a gap in the change feed: changes may have been missed). */
     public void forgetAll() {
-        infoCache.clear();
+        infoCache.invalidateAll();
     }
 
     private void recordContact(String nodeId) {
@@ -128,7 +133,7 @@ public final class NodeService {
     public NodeInfo info(Principal who, String nodeId) {
         requireNode(who, nodeId);
         long version = version(nodeId).orElseThrow(() -> ApiException.notFound("unknown_node", "no node '" + nodeId + "'"));
-        NodeInfo cached = infoCache.get(nodeId);
+        NodeInfo cached = infoCache.getIfPresent(nodeId);
         if (cached != null && cached.version() == version) {
             return cached;
         }
@@ -437,7 +442,7 @@ public final class NodeService {
             AuditLog.record(c, who, "node.delete", "node:" + nodeId, hosted.size() + " instances");
             return changes;
         });
-        infoCache.remove(nodeId);
+        infoCache.invalidate(nodeId);
         contactWritten.remove(nodeId);
         return new NodeDeletion(nodeId, count[0]);
     }

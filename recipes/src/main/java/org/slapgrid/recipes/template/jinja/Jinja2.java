@@ -7,7 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
-import java.util.concurrent.ConcurrentHashMap;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slapgrid.recipes.template.jinja.Nodes.Stmt;
 import org.slapgrid.recipes.template.jinja.Values.PyList;
 
@@ -40,7 +41,8 @@ public final class Jinja2 {
 
     private static final Jinja2 SLAPOS = new Jinja2();
 
-    private final Map<String, Template> cache = new ConcurrentHashMap<>();
+    /** Parsed templates by name and text (Caffeine's, bounded). */
+    private final Cache<String, Template> cache = Caffeine.newBuilder().maximumSize(512).build();
     private final Scope globals = new Scope(null, Builtins.GLOBALS);
 
     private Jinja2() {
@@ -56,16 +58,7 @@ public final class Jinja2 {
     }
 
     Template parse(String name, String source) {
-        String key = name + "\u0000" + source;
-        Template t = cache.get(key);
-        if (t == null) {
-            t = Parser.parse(name, source);
-            if (cache.size() > 512) {
-                cache.clear();
-            }
-            cache.put(key, t);
-        }
-        return t;
+        return cache.get(name + "\u0000" + source, k -> Parser.parse(name, source));
     }
 
     /** Fails with a {@link TemplateError} (TemplateSyntaxError) if the text is not a valid template. */
