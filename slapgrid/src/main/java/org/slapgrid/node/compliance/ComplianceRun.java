@@ -103,7 +103,13 @@ public final class ComplianceRun {
             if (wanted.isEmpty()) {
                 continue;
             }
-            Context ctx = target.nodeLevel() ? nodeLevel(target) : partitionLevel(target, partitions);
+            Context ctx;
+            try {
+                ctx = target.nodeLevel() ? nodeLevel(target) : partitionLevel(target, partitions);
+            } catch (IOException | RuntimeException e) {
+                // one target's trouble (an unreadable directory, a release URL it cannot place) never stops the others
+                ctx = new Context(target, Map.of(), Map.of(), null, Map.of(), null, "cannot prepare the modules: " + e.getMessage());
+            }
             for (Compliance.PlannedModule m : ctx.ordered(wanted)) {
                 ModuleOutcome o = runModule(ctx, m, selection.action());
                 log.accept("compliance " + (target.nodeLevel() ? "node" : target.partition()) + " " + m.name() + " "
