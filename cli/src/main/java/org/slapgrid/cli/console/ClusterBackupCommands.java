@@ -158,8 +158,16 @@ final class ClusterBackupCommands {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
+        @picocli.CommandLine.Option(names = "--tags", paramLabel = "EXPR", description = "only the services whose tags EXPR"
+                + " selects (',' or, '+' and: sm+pod02,db), on every member at once, never one stopped on purpose"
+                + " (docs/tags.md); without it, the rolling restart of whole members")
+        String tags;
+
         @Override
         int run(SlapClient client) throws Exception {
+            if (tags != null) {
+                return TagActionCommands.restartTagged(this, client, name, tags);
+            }
             ClusterInfo started = client.restartCluster(name);
             int rc = noWait ? Main.EXIT_OK : waitForTask(this, client, name, Duration.ofSeconds(timeoutSeconds));
             if (rc == Main.EXIT_OK) {

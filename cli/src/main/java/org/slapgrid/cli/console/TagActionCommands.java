@@ -37,12 +37,8 @@ public final class TagActionCommands {
 
         @Override
         final int run(SlapClient client) throws Exception {
-            String canonical;
-            try {
-                canonical = TagExpression.parse(tags).toString();
-            } catch (IllegalArgumentException e) {
-                err().println(spec.qualifiedName() + ": " + e.getMessage());
-                err().flush();
+            String canonical = canonical(this, tags);
+            if (canonical == null) {
                 return Main.EXIT_USAGE;
             }
             Object answer = act(client, canonical);
@@ -86,6 +82,34 @@ public final class TagActionCommands {
                     + (action().equals("stop") ? "stopped" : "started") + " on its " + members + " member"
                     + (members == 1 ? "" : "s") + ", each through its node";
         }
+    }
+
+    /** The canonical expression, or null once a bad one is reported (the caller exits 2: nothing was sent). */
+    static String canonical(ClientCommand cmd, String tags) {
+        try {
+            return TagExpression.parse(tags).toString();
+        } catch (IllegalArgumentException e) {
+            cmd.err().println(cmd.spec.qualifiedName() + ": " + e.getMessage());
+            cmd.err().flush();
+            return null;
+        }
+    }
+
+    /**
+     * {@code slapos cluster restart NAME --tags EXPR} (the rolling restart's command, with
+     * {@code --tags}): a restart job of the selected services on every member, at once.
+     */
+    static int restartTagged(ClientCommand cmd, SlapClient client, String name, String tags) throws Exception {
+        String canonical = canonical(cmd, tags);
+        if (canonical == null) {
+            return Main.EXIT_USAGE;
+        }
+        ClusterInfo c = client.clusterServices(name, "restart", canonical);
+        int members = c.members() == null ? 0 : c.members().size();
+        NodeAdminCommands.report(cmd, c, "cluster " + c.name() + ": services tagged " + canonical + " being restarted on its "
+                + members + " member" + (members == 1 ? "" : "s") + " (a restart job each; `slapos cluster events " + c.name()
+                + "` records it)");
+        return Main.EXIT_OK;
     }
 
     /** {@code slapos instance ...}: actions on one instance's services. */

@@ -161,6 +161,13 @@ class ClusterCommandsTest {
         assertThat(json().get("tagRules")).isEmpty();
         assertThat(admin.info("spd/pod.0").tagRules()).hasSize(1);
 
+        // one command: with --tags, cluster restart restarts the tagged services of every member (a job each)
+        assertThat(slapos("cluster", "restart", "spd", "--tags", "sm+pod02")).as(stderr()).isZero();
+        assertThat(stdout()).contains("cluster spd: services tagged sm+pod02 being restarted on its 2 members");
+        assertThat(admin.clusterEvents("spd")).anySatisfy(e -> assertThat(e.message())
+                .contains("services tagged sm+pod02 restarted on pod.0, pod.1"));
+        assertThat(slapos("cluster", "restart", "spd", "--tags", "+")).isEqualTo(2);
+
         assertThat(slapos("cluster", "stop", "spd", "--tags", "a,,b")).isEqualTo(2);
         assertThat(stderr()).contains("empty tag");
         assertThat(slapos("cluster", "stop", "spd")).as("--tags is required").isEqualTo(2);
