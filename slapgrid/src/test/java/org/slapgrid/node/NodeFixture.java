@@ -180,6 +180,21 @@ public final class NodeFixture implements AutoCloseable {
     /** What the node logged, for assertion messages. */
     public String log() { synchronized (log) { return String.join("\n", log); } }
 
+    /** The bangs the master received for an instance, oldest first (read from its store). */
+    public List<String> bangs(String instanceId) throws java.sql.SQLException {
+        try (java.sql.Connection c = master.database().dataSource().getConnection();
+             java.sql.PreparedStatement s = c.prepareStatement("SELECT message FROM bang WHERE instance_id = ? ORDER BY at")) {
+            s.setString(1, instanceId);
+            List<String> out = new ArrayList<>();
+            try (java.sql.ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(r.getString(1));
+                }
+            }
+            return out;
+        }
+    }
+
     public Partition partition(String id) {
         return partitions.stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
     }

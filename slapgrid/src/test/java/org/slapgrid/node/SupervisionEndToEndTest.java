@@ -7,12 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -66,10 +61,10 @@ class SupervisionEndToEndTest {
                 int pid = n.supervisor().client().getProcessInfo(program).pid();
                 long killedAt = System.nanoTime();
                 ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-                await().atMost(Duration.ofSeconds(10)).until(() -> bangs(n, svc.id()).size() == 1);
+                await().atMost(Duration.ofSeconds(10)).until(() -> n.bangs(svc.id()).size() == 1);
                 long tookMs = (System.nanoTime() - killedAt) / 1_000_000;
                 System.out.println("service crash to bang recorded at the master: " + tookMs + " ms");
-                assertThat(bangs(n, svc.id()).get(0)).contains(program).contains("signal");
+                assertThat(n.bangs(svc.id()).get(0)).contains(program).contains("signal");
                 await().atMost(Duration.ofSeconds(10)).until(() -> {
                     var info = n.supervisor().client().getProcessInfo(program);
                     return info.state() == ProcessState.RUNNING && info.pid() != pid;
@@ -82,8 +77,8 @@ class SupervisionEndToEndTest {
                 n.converge();
                 await().atMost(Duration.ofSeconds(30)).until(() -> watcher.consecutiveCrashes(program) >= 6);
                 int inWindow = fast.rateLimit().maxReports();
-                await().atMost(Duration.ofSeconds(10)).until(() -> bangs(n, svc.id()).size() >= inWindow);
-                List<String> loop = bangs(n, svc.id());
+                await().atMost(Duration.ofSeconds(10)).until(() -> n.bangs(svc.id()).size() >= inWindow);
+                List<String> loop = n.bangs(svc.id());
                 assertThat(loop).as("the kill's bang + the loop's first crashes, up to the limit; 6 crashes seen")
                         .hasSize(inWindow);
                 assertThat(loop.subList(1, loop.size())).as("the crash loop's bangs").isNotEmpty()
@@ -151,20 +146,6 @@ class SupervisionEndToEndTest {
     private static NodeStatus.PartitionStatus status(NodeFixture n, String partition) throws IOException {
         return NodeStatus.collect(n.config(), n.supervisor()).partitions().stream()
                 .filter(p -> p.id().equals(partition)).findFirst().orElseThrow();
-    }
-
-    private static List<String> bangs(NodeFixture n, String instanceId) throws SQLException {
-        try (Connection c = n.master().database().dataSource().getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT message FROM bang WHERE instance_id = ? ORDER BY at")) {
-            s.setString(1, instanceId);
-            List<String> out = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    out.add(r.getString(1));
-                }
-            }
-            return out;
-        }
     }
 
     private Path copyRelease() throws IOException {

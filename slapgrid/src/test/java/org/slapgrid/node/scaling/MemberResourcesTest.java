@@ -5,12 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -63,9 +59,9 @@ class MemberResourcesTest {
             try (CrashWatcher watcher = n.assembled().watchCrashes()) {
                 n.converge();
                 String instanceId = n.admin().info("hog").id();
-                await().atMost(Duration.ofSeconds(60)).until(() -> bangs(n, instanceId).stream()
+                await().atMost(Duration.ofSeconds(60)).until(() -> n.bangs(instanceId).stream()
                         .anyMatch(b -> b.contains("killed by the kernel: out of memory")));
-                assertThat(bangs(n, instanceId)).anyMatch(b -> b.contains("64.0 MiB"));
+                assertThat(n.bangs(instanceId)).anyMatch(b -> b.contains("64.0 MiB"));
                 assertThat(p.directory().resolve("srv/allocated")).as("the service got its 200 MiB").doesNotExist();
             }
         }
@@ -124,19 +120,5 @@ class MemberResourcesTest {
     private static Instance member(NodeFixture n, MemberResources resources) {
         Instance i = n.node().nodeInfo(n.nodeId()).partitions().get(0).instance();
         return i.withCluster(new ClusterMembership("c", ClusterTopology.FLEX, "db", 0, null, List.of(), resources));
-    }
-
-    private static List<String> bangs(NodeFixture n, String instanceId) throws Exception {
-        try (Connection c = n.master().database().dataSource().getConnection();
-             PreparedStatement s = c.prepareStatement("SELECT message FROM bang WHERE instance_id = ? ORDER BY at")) {
-            s.setString(1, instanceId);
-            List<String> out = new ArrayList<>();
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    out.add(r.getString(1));
-                }
-            }
-            return out;
-        }
     }
 }
