@@ -264,7 +264,10 @@ public final class ScalingDriver implements AutoCloseable {
                 notifyWebhook(clusterId, b);
             }
         }
-        clusters.continueRemoval(clusterId);
+        // converge only when a member may go now (it writes): not at every tick of a wait
+        if (db.read(c -> MemberStages.of(c, clusterId)).stream().anyMatch(m -> m.leaving() && m.stage() == MemberStages.Stage.READY)) {
+            clusters.continueRemoval(clusterId);
+        }
     }
 
     /** A failed pre-scale: every leaving member stays, the roles' wanted counts as before, task NONE. */
