@@ -148,6 +148,42 @@ class ClusterCommandsTest {
     }
 
     @Test
+    void resizeDiskAndDeletionPolicyVerbsAndLifecycleRefusals() throws Exception {
+        SlapClient admin = SlapClient.builder(master.url()).token(java.nio.file.Files.readString(tokenFile).strip()).build();
+        admin.registerNode("n1", List.of("slappart0", "slappart1"));
+        assertThat(slapos("cluster", "create", "db", SR, "--role", "db:count=2,min=1,max=2")).isZero();
+
+        assertThat(slapos("cluster", "resize", "db", "db.0")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(stderr()).contains("slapos cluster resize: give --memory and/or --cpu");
+        assertThat(slapos("cluster", "resize", "db", "db.0", "--memory", "16M")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(stderr()).contains("memory must be 0 (the node's default) or at least 32M (got 16M)");
+        assertThat(slapos("cluster", "disk-attach", "db", "db.0", "Data!", "--size", "1G")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(stderr()).contains("disk must be 1-32 lower-case letters");
+        assertThat(slapos("cluster", "resize", "db", "db.0", "--memory", "64M", "--cpu", "0.5", "--no-wait", "--json")).isZero();
+        assertThat(json().get("task").asText()).isEqualTo("RESIZING");
+        assertThat(slapos("cluster", "disk-attach", "db", "db.1", "data", "--size", "1G")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(stderr()).contains("is busy (task RESIZING)");
+        assertThat(slapos("cluster", "events", "db")).isZero();
+        assertThat(stdout()).contains("vm_resize of db.0: pre-scale asked");
+
+        assertThat(slapos("cluster", "deletion-policy", "db")).isZero();
+        assertThat(stdout()).contains("criteria", "RANDOM", "60 s", "(none)");
+        assertThat(slapos("cluster", "deletion-policy", "db", "--criteria", "OLDEST_FIRST", "--hook-timeout", "5",
+                "--webhook", "http://127.0.0.1:9/hook")).isZero();
+        assertThat(stdout()).contains("OLDEST_FIRST", "5 s", "http://127.0.0.1:9/hook", "webhook secret");
+        assertThat(slapos("cluster", "deletion-policy", "db", "--json")).isZero();
+        assertThat(json().get("hookTimeout").asInt()).isEqualTo(5);
+        assertThat(json().get("webhookSecret").isNull()).as("the secret is shown once").isTrue();
+        assertThat(slapos("cluster", "deletion-policy", "db", "--webhook", "ftp://x")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(stderr()).contains("webhookUrl must be an http:// or https:// URL");
+
+        assertThat(slapos("lifecycle", "complete", "0123abcd", "--cluster", "db")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(stderr()).contains("this lifecycle token is not one of yours for this cluster", "HTTP 403");
+        assertThat(slapos("lifecycle", "wait", "--timeout", "0")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(stderr()).contains("this call needs an instance's secret", "HTTP 403");
+    }
+
+    @Test
     void stopAndStartByTagOnAClusterAndOneInstance() throws Exception {
         SlapClient admin = SlapClient.builder(master.url()).token(java.nio.file.Files.readString(tokenFile).strip()).build();
         admin.registerNode("n1", List.of("slappart0", "slappart1"));
