@@ -19,7 +19,10 @@ import org.slapgrid.node.NodeFixture;
 import org.slapgrid.node.buildout.NodeRuntime;
 import org.slapgrid.node.daemon.DaemonChild;
 import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.SlapException;
+import org.slapgrid.slap.model.ClusterBackup;
 import org.slapgrid.slap.model.ClusterInfo;
+import org.slapgrid.slap.model.ClusterTask;
 import org.slapgrid.slap.model.ClusterMember;
 import org.slapgrid.slap.model.ClusterRequest;
 import org.slapgrid.slap.model.ClusterRole;
@@ -38,8 +41,9 @@ import java.util.concurrent.TimeUnit;
  * 4th member grown catches up; a shrink under the minimum is refused naming the rule; the
  * primary's node stopped, a replica promoted takes writes and the other replica follows it.
  * The release's etc/backup and etc/restore are run as the node's jobs run them (a dump of the
- * primary; loaded on the new primary, replicated to the other replica); the cluster operations
- * backup, restore and restart-while-busy are s13ops's: see the follow-up at the end.
+ * primary; loaded on the new primary, replicated to the other replica), and through the
+ * cluster operations: a restart while a backup runs is refused, the backup restored as cluster
+ * {@code copy} has the same rows on every member, a restore into another size is refused.
  */
 class MariaDbClusterTest {
 
@@ -55,8 +59,8 @@ class MariaDbClusterTest {
         MariaDbReleaseTest.assumeNodeHasMariaDb();
         Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         List<Process> daemons = new ArrayList<>();
-        try (NodeFixture a = NodeFixture.start(Files.createDirectories(tmp.resolve("a")), "node-ca", "sgca", 3);
-             NodeFixture b = NodeFixture.join(Files.createDirectories(tmp.resolve("b")), a, "node-cb", "sgcb", 3)) {
+        try (NodeFixture a = NodeFixture.start(Files.createDirectories(tmp.resolve("a")), "node-ca", "sgca", 4);
+             NodeFixture b = NodeFixture.join(Files.createDirectories(tmp.resolve("b")), a, "node-cb", "sgcb", 4)) {
             assertThat(a.config().ipv4Network()).isNotEqualTo(b.config().ipv4Network());
             assertThat(a.partitions().get(0).user()).isEqualTo("sgca0");
             assertThat(b.partitions().get(0).user()).isEqualTo("sgcb0");
@@ -87,6 +91,32 @@ class MariaDbClusterTest {
                 awaitRows(url(up, replica), "on the primary");
                 assertThat(MariaDbReleaseTest.sql(url(up, replica), "SELECT @@read_only")).as(replica + " refuses writes").isEqualTo("1");
             }
+
+            // the cluster operations (s13ops's, through the nodes' jobs): a restart while a backup runs is
+            // refused; the backup restored as a new cluster of the same size has the same rows; another size is refused
+            admin.backupCluster("db");
+            assertThatThrownBy(() -> admin.restartCluster("db")).isInstanceOf(SlapException.class)
+                    .satisfies(e -> assertThat(((SlapException) e).status()).isEqualTo(409));
+            await().atMost(SETTLE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                assertThat(admin.cluster("db").task()).as(admin.cluster("db").lastError() + "\n" + logs()).isEqualTo(ClusterTask.NONE);
+                assertThat(admin.clusterBackups("db")).hasSize(1);
+            });
+            ClusterBackup saved = admin.clusterBackups("db").get(0);
+            assertThat(saved.parts()).hasSize(3);
+            assertThatThrownBy(() -> admin.restoreBackup(saved.id(), "copy2", List.of(new ClusterRole("db", null, null, 2, 2, 4))))
+                    .hasMessageContaining("another size").hasMessageContaining("(same size as the backup)");
+            admin.restoreBackup(saved.id(), "copy", null);
+            await().atMost(SETTLE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                ClusterInfo copy = admin.cluster("copy");
+                assertThat(copy.task()).as(copy.lastError() + "\n" + logs()).isEqualTo(ClusterTask.NONE);
+                assertThat(copy.lastError()).isNull();
+                assertThat(copy.members()).hasSize(3).allSatisfy(m -> assertThat(m.connectionParameters()).containsKey("url"));
+            });
+            ClusterInfo copy = admin.cluster("copy");
+            for (ClusterMember m : copy.members()) {
+                awaitRows(m.connectionParameters().get("url").toString(), "on the primary");
+            }
+            admin.destroyCluster("copy");
 
             // grow: the 4th member starts empty and catches up from the primary's binary log (GTID)
             admin.growCluster("db", "db", 1);
@@ -132,8 +162,6 @@ class MariaDbClusterTest {
         } finally {
             daemons.forEach(Process::destroyForcibly);
         }
-        // Follow-up (s13ops's operations, when they land): restart refused while a backup runs (409),
-        // backup then restore --name copy with the same rows, a restore into another size refused.
     }
 
     private static ClusterMember member(ClusterInfo c, String name) {
