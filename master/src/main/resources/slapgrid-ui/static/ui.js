@@ -44,6 +44,15 @@
     });
   }, 30000);
 
+  // A plain form that asks first (data-confirm): a plain POST, so a refusal comes back as the
+  // cluster's page with the API's message, as for grow and shrink (htmx would drop a 409's body).
+  document.addEventListener("submit", function (e) {
+    var ask = e.target.getAttribute && e.target.getAttribute("data-confirm");
+    if (ask && !window.confirm(ask)) {
+      e.preventDefault();
+    }
+  });
+
   // Keyboard: "/" jumps to the search box where there is one.
   document.addEventListener("keydown", function (e) {
     var q = document.getElementById("q");

@@ -11,6 +11,7 @@ import org.slapgrid.master.metrics.MetricService;
 import org.slapgrid.master.cluster.ClusterService;
 import org.slapgrid.master.service.ApiException;
 import org.slapgrid.master.service.InstanceService;
+import org.slapgrid.slap.model.ClusterBackup;
 import org.slapgrid.slap.model.ClusterEvent;
 import org.slapgrid.slap.model.ClusterGrow;
 import org.slapgrid.slap.model.ClusterInfo;
@@ -59,9 +60,14 @@ public final class ClusterPages {
      */
     public record Detail(ClusterInfo cluster, List<RoleRows> roles, int started, int total, String refusal,
                          List<ClusterEvent> events, List<ClusterEvent> scaling, List<ScalingPolicy> policies,
-                         List<String> metricNames) {
+                         List<String> metricNames, List<ClusterBackup> backups) {
         public boolean busy() {
             return cluster.task() != ClusterTask.NONE;
+        }
+
+        /** A backup of this cluster is being taken (it is listed once every part is in). */
+        public boolean backingUp() {
+            return cluster.task() == ClusterTask.BACKING_UP;
         }
 
         public String task() {
@@ -106,7 +112,7 @@ public final class ClusterPages {
         List<String> names = metrics.cluster(who, name, null, null).series().stream().map(MetricSeries.Series::metric)
                 .distinct().sorted().toList();
         return new Detail(c, roles, started, c.members().size(), refusal, all.stream().limit(EVENTS_SHOWN).toList(), scaling,
-                policies.list(who, name), names);
+                policies.list(who, name), names, clusters.backups(who, name));
     }
 
     /**
@@ -140,12 +146,33 @@ public final class ClusterPages {
         return Map.of("metric", metric, "t", t, "series", series, "thresholds", thresholds);
     }
 
-    /** Runs operation {@code op} (grow, shrink, promote, destroy) with the form's fields; a refusal throws the API's exception. */
+    /** A part's sha256 as the page shows it: its first 12 digits (the whole one: `slapos cluster backups NAME --json`). */
+    public static String shortSha(String sha256) {
+        return sha256 == null ? "" : sha256.length() > 12 ? sha256.substring(0, 12) + "…" : sha256;
+    }
+
+    /** A part's size in bytes, KiB, MiB or GiB. */
+    public static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = bytes;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+
+    /** Runs operation {@code op} (grow, shrink, promote, backup, destroy) with the form's fields; a refusal throws the API's exception. */
     void operate(Principal who, String name, String op, Map<String, List<String>> form) {
         switch (op) {
             case "grow" -> clusters.grow(who, name, new ClusterGrow(first(form, "role"), count(first(form, "count"))));
             case "shrink" -> clusters.shrink(who, name, new ClusterShrink(form.getOrDefault("member", List.of())));
             case "promote" -> clusters.promote(who, name, new ClusterPromote(first(form, "member"), "on".equals(first(form, "force"))));
+            case "backup" -> clusters.backup(who, name);
             case "destroy" -> clusters.destroy(who, name);
             default -> throw ApiException.notFound("unknown_operation", "there is no cluster operation '" + clip(op) + "'");
         }

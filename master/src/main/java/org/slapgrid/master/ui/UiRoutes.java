@@ -419,7 +419,7 @@ public final class UiRoutes implements AutoCloseable {
         }
     }
 
-    /** Grow, shrink, promote or destroy; the API's refusal (its rule's message) is shown on the cluster's page. */
+    /** Grow, shrink, promote, backup or destroy; the API's refusal (its rule's message) is shown on the cluster's page. */
     private void clusterOperation(Context ctx, UiSession s) {
         String name = ctx.pathParam("name");
         String operation = ctx.pathParam("operation");

@@ -202,6 +202,55 @@ class WebUiHttpTest {
     }
 
     @Test
+    void theClusterPageListsItsBackupsAndShowsTheRefusalsOfBackupAndDestroy() throws Exception {
+        String cookie = login(adminToken);
+        admin.createCluster(new org.slapgrid.slap.model.ClusterRequest("db", release, org.slapgrid.slap.model.ClusterTopology.FAILOVER,
+                Map.of(), List.of(new org.slapgrid.slap.model.ClusterRole("db", "default", Map.of(), 2, 2, 2))));
+        HttpResponse<String> page = get("/ui/clusters/db", cookie);
+        assertThat(page.body()).contains("id=\"no-backup\"").contains("slapos cluster backup db")
+                .contains("action=\"/ui/clusters/db/backup\"").contains("Back up now")
+                .as("destroy is a plain form (a refusal's page is shown), asking first").doesNotContain("hx-post=\"/ui/clusters/db/destroy\"")
+                .contains("data-confirm=\"Destroy cluster db?");
+        String csrf = csrfOf(page.body());
+        assertThat(post("/ui/clusters/db/backup", cookie, Map.of()).statusCode()).as("no CSRF token").isEqualTo(403);
+
+        HttpResponse<String> started = post("/ui/clusters/db/backup", cookie, Map.of("_csrf", csrf));
+        assertThat(started.statusCode()).isEqualTo(303);
+        assertThat(started.headers().firstValue("Location")).hasValue("/ui/clusters/db");
+        assertThat(admin.cluster("db").task()).isEqualTo(org.slapgrid.slap.model.ClusterTask.BACKING_UP);
+        assertThat(get("/ui/clusters/db", cookie).body()).contains("id=\"backup-running\"");
+        // while the backup runs, another backup and a destroy are refused, with the API's message on the page
+        HttpResponse<String> again = post("/ui/clusters/db/backup", cookie, Map.of("_csrf", csrf));
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).contains("id=\"refusal\"").contains("is busy");
+        HttpResponse<String> destroy = post("/ui/clusters/db/destroy", cookie, Map.of("_csrf", csrf));
+        assertThat(destroy.statusCode()).isEqualTo(409);
+        assertThat(destroy.body()).contains("id=\"refusal\"").contains("is busy");
+        assertThat(admin.clusters(false)).hasSize(1);
+
+        // the node sends each member's part: one backup entry, listed with its parts
+        String sha = null;
+        for (org.slapgrid.slap.model.PartitionInfo p : node.nodeInfo("node-1").partitions()) {
+            for (org.slapgrid.slap.model.PartitionJob j : p.jobs()) {
+                Path part = tmp.resolve(j.id() + ".tar.gz");
+                Files.writeString(part, "part of " + p.instance().name());
+                node.uploadJobArtifact("node-1", p.id(), j.id(), part);
+                sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(part)));
+                node.reportJob("node-1", p.id(), j.id(), new org.slapgrid.slap.model.JobReport(org.slapgrid.slap.model.JobState.DONE, 0, "",
+                        5L, Map.of("sha256", sha)));
+            }
+        }
+        assertThat(admin.cluster("db").task()).as("the last part's report records the backup").isEqualTo(org.slapgrid.slap.model.ClusterTask.NONE);
+        org.slapgrid.slap.model.ClusterBackup b = admin.clusterBackups("db").get(0);
+        String shown = get("/ui/clusters/db", cookie).body();
+        assertThat(shown).doesNotContain("id=\"no-backup\"").doesNotContain("id=\"backup-running\"")
+                .contains("data-backup=\"" + b.id() + "\"").contains("complete")
+                .contains("db.0: " + b.parts().get(0).size() + " B").contains("db.1: ")
+                .contains(b.parts().get(0).sha256().substring(0, 12) + "…");
+        assertThat(sha).isNotNull();
+    }
+
+    @Test
     void aPostWithoutTheCsrfTokenIsRefused() throws Exception {
         Instance db = admin.request(InstanceRequest.of("db", release, Map.of()));
         String cookie = login(adminToken);
