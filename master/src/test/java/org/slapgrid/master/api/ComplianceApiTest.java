@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.master.MasterConfig;
 import org.slapgrid.slap.ComplianceApi;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.SlapException;
@@ -42,9 +43,14 @@ class ComplianceApiTest {
     SlapClient aliceClient;
     SlapClient n1;
 
+    MasterConfig config() throws Exception {
+        return MasterConfig.defaults(tmp).withListen("127.0.0.1", 0).withAuthCacheTtl(java.time.Duration.ZERO)
+                .withRecheckInterval(java.time.Duration.ofMillis(200));
+    }
+
     @BeforeEach
     void start() throws Exception {
-        m = new MasterFixture(tmp);
+        m = new MasterFixture(config());
         admin = m.admin();
         n1 = m.client(admin.registerNode("n1", List.of("slappart0", "slappart1")).secret());
         admin.shareNode("n1", "alice");
