@@ -193,7 +193,8 @@ class ComplianceEndToEndTest {
                 assertThat(results.get(0).action()).isEqualTo(Action.check);
                 assertThat(results.get(0).exitCode()).isZero();
                 // the schedule: once a second here; the last run is recorded for a restarted daemon
-                assertThat(n.config().stateDirectory().resolve("compliance/last-auto")).exists();
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+                        assertThat(n.config().stateDirectory().resolve("compliance/last-auto")).exists()); // written after the report
             } finally {
                 daemon.stop();
                 thread.join(30_000);
