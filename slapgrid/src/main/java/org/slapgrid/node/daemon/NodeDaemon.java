@@ -254,7 +254,8 @@ public final class NodeDaemon {
         if (o.kind() == SoftwareOutcome.Kind.FAILED && t != null) {
             software.retryIn(url).ifPresent(delay -> {
                 try {
-                    t.schedule(this::retryBuilds, delay.toMillis(), TimeUnit.MILLISECONDS);
+                    // in nanoseconds and 1 ms late: a retry that fired before the backoff ended would find the failure and never retry again
+                    t.schedule(this::retryBuilds, delay.toNanos() + 1_000_000, TimeUnit.NANOSECONDS);
                 } catch (java.util.concurrent.RejectedExecutionException stopping) {
                     // the daemon stops: the next one builds it
                 }
