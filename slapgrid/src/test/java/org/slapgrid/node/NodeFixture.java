@@ -306,14 +306,19 @@ public final class NodeFixture implements AutoCloseable {
         try {
             supervisor.shutdown();
         } finally {
+            // the cgroups and nftables table live in the kernel, not in the temp dir: each is
+            // released even when the other cannot be (a table left behind outlives the test)
             try {
-                // the cgroups and nftables table live in the kernel, not in the temp dir
                 assembled.limits().cgroups().releaseAll();
+            } catch (IOException e) {
+                System.err.println("NodeFixture: cannot release the node's cgroups: " + e.getMessage());
+            }
+            try {
                 if (ROOT) {
                     assembled.addresses().remove();
                 }
             } catch (IOException e) {
-                System.err.println("NodeFixture: cannot release the node's cgroups or address rules: " + e.getMessage());
+                System.err.println("NodeFixture: cannot remove the node's address rules: " + e.getMessage());
             }
             if (ownsMaster) {
                 master.close();
