@@ -184,8 +184,10 @@ class MetricsApiTest {
 
         // every decision is in the cluster's events with its reason, each state said once
         List<ClusterEvent> decisions = alice.clusterEvents("web").stream().filter(e -> e.kind().startsWith("autoscale.")).toList();
+        // (no "at_max" expected: the load falls as soon as the growth is seen, so an evaluation at
+        // the maximum with the load still high may or may not come in between)
         assertThat(decisions).extracting(ClusterEvent::kind).containsSubsequence("autoscale.held", "autoscale.scale_out",
-                "autoscale.at_max", "autoscale.held", "autoscale.cooldown", "autoscale.scale_in");
+                "autoscale.held", "autoscale.cooldown", "autoscale.scale_in");
         ClusterEvent out = decisions.stream().filter(e -> e.kind().equals("autoscale.scale_out")).findFirst().orElseThrow();
         assertThat(out.message()).startsWith("avg load of role 'web' 9 above 5 for ").endsWith("(>= 1 s): adding 1 member, 1 -> 2");
         assertThat(out.details()).containsEntry("value", 9.0).containsEntry("threshold", 5.0).containsEntry("durationSeconds", 1)
