@@ -111,8 +111,9 @@ class AutoscalingEndToEndTest {
                 assertThat(in.at() - out.at()).as("no flapping inside the cooldown").isGreaterThanOrEqualTo(COOLDOWN_SECONDS * 1000L);
                 assertThat(decisions).filteredOn(e -> e.kind().equals("autoscale.scale_out") || e.kind().equals("autoscale.scale_in"))
                         .as("one action each way").hasSize(2);
-                // the removed member is destroyed by the node; nothing more happens within another cooldown
-                await().atMost(Duration.ofSeconds(60)).until(() -> n.admin().list().stream()
+                // the removed member is destroyed by the node, after its lifecycle hook: it has no
+                // etc/lifecycle/termination, so at the cluster's hook_timeout (60 s by default)
+                await().atMost(Duration.ofSeconds(150)).until(() -> n.admin().list().stream()
                         .noneMatch(i -> i.name().equals("web/web.1") && i.reportedState() != InstanceState.DESTROYED));
             } finally {
                 daemon.stop();
