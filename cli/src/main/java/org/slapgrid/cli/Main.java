@@ -23,10 +23,6 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "slapgrid: deploy buildout-style instance profiles on a fleet of nodes, under supervisord, driven by a master.")
 public final class Main implements Runnable {
 
-    public static final int EXIT_OK = 0;
-    public static final int EXIT_FAILURE = 1;
-    public static final int EXIT_USAGE = 2;
-
     /** A verb: its name (as in its {@code @Command}; {@code MainTest} checks) and its class, by name. */
     record Verb(String name, String className) {
     }
@@ -61,7 +57,7 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cl = commandLine(args);
         // Bad usage (unknown option, missing parameter) is 2, as for bad input; anything else 1.
-        cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILURE);
+        cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? ExitCode.USAGE : ExitCode.FAILURE);
         return cl.execute(args);
     }
 

@@ -21,6 +21,6 @@ class MainTest {
         Object node = Main.commandLine("help", "node").getSubcommands().get("node").getCommand();
         assertThat(node).isInstanceOf(org.slapgrid.cli.node.NodeCommand.class);
         int status = Main.run("no-such-verb");
-        assertThat(status).isEqualTo(Main.EXIT_USAGE);
+        assertThat(status).isEqualTo(ExitCode.USAGE);
     }
 }

@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 
 import org.slapgrid.buildout.Buildout;
 import org.slapgrid.buildout.spi.BuildoutException;
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,7 +67,7 @@ public final class BuildoutCommand implements Callable<Integer> {
                 out.flush();
             }).build();
             b.install();
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         });
     }
 
@@ -102,7 +102,7 @@ public final class BuildoutCommand implements Callable<Integer> {
                 e.printStackTrace(err);
             }
             err.flush();
-            return Main.EXIT_FAILURE;
+            return ExitCode.FAILURE;
         }
     }
 
@@ -147,7 +147,7 @@ public final class BuildoutCommand implements Callable<Integer> {
                 var all = parent.builder(words).build().resolveAll(recipes);
                 out.println(JsonOutput.sorted(all));
                 out.flush();
-                return Main.EXIT_OK;
+                return ExitCode.OK;
             });
         }
     }
@@ -170,7 +170,7 @@ public final class BuildoutCommand implements Callable<Integer> {
             return parent.guarded(() -> {
                 out.print(parent.builder(assignments).build().annotate(parent.verbose, sections));
                 out.flush();
-                return Main.EXIT_OK;
+                return ExitCode.OK;
             });
         }
     }

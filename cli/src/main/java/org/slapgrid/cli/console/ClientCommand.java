@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.Json;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.SlapException;
@@ -45,14 +45,14 @@ abstract class ClientCommand implements Callable<Integer> {
         } catch (ClientSettings.BadSettings e) {
             err().println(spec.qualifiedName() + ": " + e.getMessage());
             err().flush();
-            return Main.EXIT_USAGE;
+            return ExitCode.USAGE;
         }
         try {
             return run(client);
         } catch (SlapException e) {
             err().println(spec.qualifiedName() + ": " + e.getMessage() + (e.status() > 0 ? " [" + e.code() + ", HTTP " + e.status() + "]" : ""));
             err().flush();
-            return e.status() == 400 || e.status() == 413 ? Main.EXIT_USAGE : Main.EXIT_FAILURE;
+            return e.status() == 400 || e.status() == 413 ? ExitCode.USAGE : ExitCode.FAILURE;
         }
     }
 

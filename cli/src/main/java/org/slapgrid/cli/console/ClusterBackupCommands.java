@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.ClusterBackup;
 import org.slapgrid.slap.model.ClusterInfo;
@@ -35,14 +35,14 @@ final class ClusterBackupCommands {
             cmd.err().println(cmd.spec.qualifiedName() + ": still " + c.task() + " after " + timeout.toSeconds()
                     + " s; `slapos cluster events " + name + "` follows it");
             cmd.err().flush();
-            return Main.EXIT_FAILURE;
+            return ExitCode.FAILURE;
         }
         if (c.lastError() != null) {
             cmd.err().println(cmd.spec.qualifiedName() + ": " + c.lastError());
             cmd.err().flush();
-            return Main.EXIT_FAILURE;
+            return ExitCode.FAILURE;
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     static void print(ClientCommand cmd, List<ClusterBackup> backups) throws Exception {
@@ -81,10 +81,10 @@ final class ClusterBackupCommands {
             ClusterInfo started = client.backupCluster(name);
             if (noWait) {
                 ClusterCommand.print(this, started);
-                return Main.EXIT_OK;
+                return ExitCode.OK;
             }
             int rc = waitForTask(this, client, name, Duration.ofSeconds(timeoutSeconds));
-            if (rc == Main.EXIT_OK) {
+            if (rc == ExitCode.OK) {
                 List<ClusterBackup> all = client.clusterBackups(name);
                 print(this, all.isEmpty() ? List.of() : List.of(all.get(0)));
             }
@@ -100,7 +100,7 @@ final class ClusterBackupCommands {
         @Override
         int run(SlapClient client) throws Exception {
             print(this, client.clusterBackups(name));
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -113,7 +113,7 @@ final class ClusterBackupCommands {
         int run(SlapClient client) throws Exception {
             client.deleteBackup(id);
             NodeAdminCommands.report(this, java.util.Map.of("deleted", id), "backup " + id + " deleted");
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -140,11 +140,11 @@ final class ClusterBackupCommands {
             } catch (ClusterCommand.BadRole e) {
                 err().println(spec.qualifiedName() + ": " + e.getMessage());
                 err().flush();
-                return Main.EXIT_USAGE;
+                return ExitCode.USAGE;
             }
             ClusterInfo started = client.restoreBackup(id, name, parsed);
-            int rc = noWait ? Main.EXIT_OK : waitForTask(this, client, name, Duration.ofSeconds(timeoutSeconds));
-            if (rc == Main.EXIT_OK) {
+            int rc = noWait ? ExitCode.OK : waitForTask(this, client, name, Duration.ofSeconds(timeoutSeconds));
+            if (rc == ExitCode.OK) {
                 ClusterCommand.print(this, noWait ? started : client.cluster(name));
             }
             return rc;
@@ -169,8 +169,8 @@ final class ClusterBackupCommands {
                 return TagActionCommands.restartTagged(this, client, name, tags);
             }
             ClusterInfo started = client.restartCluster(name);
-            int rc = noWait ? Main.EXIT_OK : waitForTask(this, client, name, Duration.ofSeconds(timeoutSeconds));
-            if (rc == Main.EXIT_OK) {
+            int rc = noWait ? ExitCode.OK : waitForTask(this, client, name, Duration.ofSeconds(timeoutSeconds));
+            if (rc == ExitCode.OK) {
                 ClusterCommand.print(this, noWait ? started : client.cluster(name));
             }
             return rc;

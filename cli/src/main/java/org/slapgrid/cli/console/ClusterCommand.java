@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.ClusterInfo;
 import org.slapgrid.slap.model.ClusterMember;
@@ -180,7 +180,7 @@ public final class ClusterCommand implements Runnable {
             } catch (BadRole | IllegalArgumentException e) {
                 err().println(spec.qualifiedName() + ": " + (e instanceof BadRole ? "" : "--topology: ") + e.getMessage());
                 err().flush();
-                return Main.EXIT_USAGE;
+                return ExitCode.USAGE;
             }
             try {
                 for (String p : policies) {
@@ -189,7 +189,7 @@ public final class ClusterCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 err().println(spec.qualifiedName() + ": " + e.getMessage());
                 err().flush();
-                return Main.EXIT_USAGE;
+                return ExitCode.USAGE;
             }
             print(this, client.createCluster(new ClusterRequest(name, url, top, new LinkedHashMap<>(params), parsed,
                     flexMin, flexMax, flexPrimary, primaryLostAfter)));
@@ -199,7 +199,7 @@ public final class ClusterCommand implements Runnable {
                     ClusterPolicyCommand.printSet(this, name, set);
                 }
             }
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -214,7 +214,7 @@ public final class ClusterCommand implements Runnable {
             List<ClusterInfo> all = client.clusters(detailed);
             if (json()) {
                 printJson(all);
-                return Main.EXIT_OK;
+                return ExitCode.OK;
             }
             if (detailed) {
                 for (ClusterInfo c : all) {
@@ -222,7 +222,7 @@ public final class ClusterCommand implements Runnable {
                     out().println();
                 }
                 out().flush();
-                return Main.EXIT_OK;
+                return ExitCode.OK;
             }
             Table t = new Table("NAME", "OWNER", "TOPOLOGY", "ROLES", "PRIMARY", "TASK");
             for (ClusterInfo c : all) {
@@ -230,7 +230,7 @@ public final class ClusterCommand implements Runnable {
             }
             t.print(out());
             out().flush();
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -242,7 +242,7 @@ public final class ClusterCommand implements Runnable {
         @Override
         int run(SlapClient client) throws Exception {
             print(this, client.cluster(name));
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -261,7 +261,7 @@ public final class ClusterCommand implements Runnable {
         @Override
         int run(SlapClient client) throws Exception {
             print(this, client.growCluster(name, role, count));
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -287,10 +287,10 @@ public final class ClusterCommand implements Runnable {
             if (members.isEmpty() == (role == null)) {
                 err().println(spec.qualifiedName() + ": name the MEMBERs to drop, or give --role (and --count)");
                 err().flush();
-                return Main.EXIT_USAGE;
+                return ExitCode.USAGE;
             }
             print(this, role == null ? client.shrinkCluster(name, members) : client.shrinkCluster(name, role, count));
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -309,7 +309,7 @@ public final class ClusterCommand implements Runnable {
         @Override
         int run(SlapClient client) throws Exception {
             print(this, client.promoteCluster(name, member, force));
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -324,7 +324,7 @@ public final class ClusterCommand implements Runnable {
             ClusterInfo c = client.destroyCluster(name);
             NodeAdminCommands.report(this, c, "destroying cluster " + c.name() + ": its "
                     + (c.members() == null ? 0 : c.members().size()) + " members are being destroyed by their nodes");
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 }

@@ -1,6 +1,6 @@
 package org.slapgrid.cli.console;
 
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.DeletionPolicy;
 import picocli.CommandLine.Command;
@@ -37,7 +37,7 @@ final class ClusterDeletionPolicyCommand extends ClientCommand {
                 : client.deletionPolicy(name);
         if (json()) {
             printJson(p);
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
         Table t = new Table("FIELD", "VALUE")
                 .row("criteria", p.criteria())
@@ -48,6 +48,6 @@ final class ClusterDeletionPolicyCommand extends ClientCommand {
         }
         t.print(out());
         out().flush();
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 }

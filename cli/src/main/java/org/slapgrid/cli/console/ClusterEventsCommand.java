@@ -2,7 +2,7 @@ package org.slapgrid.cli.console;
 
 import java.time.Instant;
 import java.util.List;
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.ClusterEvent;
 import picocli.CommandLine.Command;
@@ -20,7 +20,7 @@ public final class ClusterEventsCommand extends ClientCommand {
         List<ClusterEvent> events = client.clusterEvents(name);
         if (json()) {
             printJson(events);
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
         Table t = new Table("TIME", "KIND", "MESSAGE");
         for (ClusterEvent e : events) {
@@ -28,6 +28,6 @@ public final class ClusterEventsCommand extends ClientCommand {
         }
         t.print(out());
         out().flush();
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 }

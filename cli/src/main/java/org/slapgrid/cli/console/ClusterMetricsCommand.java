@@ -1,7 +1,7 @@
 package org.slapgrid.cli.console;
 
 import java.time.Instant;
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.MetricSeries;
 import picocli.CommandLine.Command;
@@ -32,18 +32,18 @@ final class ClusterMetricsCommand extends ClientCommand {
         } catch (IllegalArgumentException e) {
             err().println(spec.qualifiedName() + ": --since " + e.getMessage());
             err().flush();
-            return Main.EXIT_USAGE;
+            return ExitCode.USAGE;
         }
         MetricSeries s = client.clusterMetrics(name, System.currentTimeMillis() - seconds * 1000, metric);
         if (json()) {
             printJson(s);
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
         if (s.series().isEmpty()) {
             out().println("no metrics from the members of " + s.cluster() + " since " + since + " ago"
                     + " (nodes send them every --metric-interval of `slapos node daemon`)");
             out().flush();
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
         Table t = new Table("MEMBER", "ROLE", "METRIC", "LAST", "AGE", "AVG", "MAX", "POINTS");
         long now = System.currentTimeMillis();
@@ -63,7 +63,7 @@ final class ClusterMetricsCommand extends ClientCommand {
         t.print(out());
         out().println("since " + Instant.ofEpochMilli(s.since()) + ", " + s.resolutionSeconds() + " s buckets");
         out().flush();
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     static String number(double v) {

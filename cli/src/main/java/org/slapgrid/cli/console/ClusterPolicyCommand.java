@@ -3,7 +3,7 @@ package org.slapgrid.cli.console;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.ScalingPolicy;
 import picocli.CommandLine.Command;
@@ -83,13 +83,13 @@ final class ClusterPolicyCommand extends ClientCommand {
                 }
                 t.print(out());
             }
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
         if (delete) {
             client.deleteScalingPolicy(name, role);
             out().println("role " + role + " of cluster " + name + ": scaling policy removed");
             out().flush();
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
         if (metric == null) {
             return usage("--metric is required to set a policy");
@@ -103,7 +103,7 @@ final class ClusterPolicyCommand extends ClientCommand {
             return usage(e.getMessage());
         }
         printSet(this, name, client.setScalingPolicy(name, p));
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     /** The policy as the master stored it: JSON, or one line. */
@@ -169,7 +169,7 @@ final class ClusterPolicyCommand extends ClientCommand {
     private int usage(String message) {
         err().println(spec.qualifiedName() + ": " + message);
         err().flush();
-        return Main.EXIT_USAGE;
+        return ExitCode.USAGE;
     }
 
     static Integer optionalSeconds(String option, String value) {

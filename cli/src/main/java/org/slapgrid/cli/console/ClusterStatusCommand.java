@@ -1,6 +1,6 @@
 package org.slapgrid.cli.console;
 
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.ClusterStatus;
 import picocli.CommandLine.Command;
@@ -19,7 +19,7 @@ public final class ClusterStatusCommand extends ClientCommand {
         ClusterStatus s = client.clusterStatus(name);
         if (json()) {
             printJson(s);
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
         var out = out();
         out.println(s.cluster() + " (" + s.topology() + ")");
@@ -40,6 +40,6 @@ public final class ClusterStatusCommand extends ClientCommand {
             out.println("note: " + note);
         }
         out.flush();
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 }

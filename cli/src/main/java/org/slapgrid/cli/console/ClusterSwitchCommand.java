@@ -1,6 +1,6 @@
 package org.slapgrid.cli.console;
 
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -21,6 +21,6 @@ public final class ClusterSwitchCommand extends ClientCommand {
     @Override
     int run(SlapClient client) throws Exception {
         ClusterCommand.print(this, client.switchCluster(name, member));
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 }

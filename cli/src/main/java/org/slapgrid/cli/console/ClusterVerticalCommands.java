@@ -1,7 +1,7 @@
 package org.slapgrid.cli.console;
 
 import java.time.Duration;
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.ClusterInfo;
 import org.slapgrid.slap.model.ClusterTask;
@@ -33,14 +33,14 @@ final class ClusterVerticalCommands {
             cmd.err().println(cmd.spec.qualifiedName() + ": still " + c.task() + " after " + timeoutSeconds
                     + " s; see `slapos cluster events " + c.name() + "`");
             cmd.err().flush();
-            return Main.EXIT_FAILURE;
+            return ExitCode.FAILURE;
         }
         if (c.lastError() != null && !noWait) {
             cmd.err().println(cmd.spec.qualifiedName() + ": " + c.lastError());
             cmd.err().flush();
-            return Main.EXIT_FAILURE;
+            return ExitCode.FAILURE;
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     abstract static class VerticalCommand extends ClientCommand {
@@ -72,7 +72,7 @@ final class ClusterVerticalCommands {
             if (memory == null && cpu == null) {
                 err().println(spec.qualifiedName() + ": give --memory and/or --cpu");
                 err().flush();
-                return Main.EXIT_USAGE;
+                return ExitCode.USAGE;
             }
             return await(this, client, client.resizeMember(name, member, memory, cpu), noWait, timeout);
         }

@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.Json;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.Compliance;
@@ -84,7 +84,7 @@ public final class ComplianceCommand implements Runnable {
             } catch (BadValue e) {
                 err().println(spec.qualifiedName() + ": " + e.getMessage());
                 err().flush();
-                return Main.EXIT_USAGE;
+                return ExitCode.USAGE;
             }
         }
 
@@ -140,7 +140,7 @@ public final class ComplianceCommand implements Runnable {
         @Override
         int act(SlapClient client) throws Exception {
             printRuleset(client.compliance().createRuleset(name, variables(vars)));
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -152,7 +152,7 @@ public final class ComplianceCommand implements Runnable {
         @Override
         int act(SlapClient client) throws Exception {
             printRuleset(client.compliance().ruleset(name));
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -163,12 +163,12 @@ public final class ComplianceCommand implements Runnable {
             List<Compliance.Ruleset> all = client.compliance().rulesets();
             if (json()) {
                 printJson(all);
-                return Main.EXIT_OK;
+                return ExitCode.OK;
             }
             Table t = new Table("NAME", "VARIABLES");
             all.forEach(r -> t.row(r.name(), String.join(" ", r.variables().keySet())));
             t.print(out());
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -184,7 +184,7 @@ public final class ComplianceCommand implements Runnable {
         @Override
         int act(SlapClient client) throws Exception {
             printRuleset(client.compliance().updateRuleset(name, variables(vars), unset));
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -198,7 +198,7 @@ public final class ComplianceCommand implements Runnable {
             client.compliance().deleteRuleset(name);
             out().println("ruleset " + name + " deleted");
             out().flush();
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -235,7 +235,7 @@ public final class ComplianceCommand implements Runnable {
                 ms.add(module(m));
             }
             printModuleset(client.compliance().createModuleset(new Compliance.Moduleset(name, null, ms, modulesets, rulesets)));
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -247,7 +247,7 @@ public final class ComplianceCommand implements Runnable {
         @Override
         int act(SlapClient client) throws Exception {
             printModuleset(client.compliance().moduleset(name));
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -258,14 +258,14 @@ public final class ComplianceCommand implements Runnable {
             List<Compliance.Moduleset> all = client.compliance().modulesets();
             if (json()) {
                 printJson(all);
-                return Main.EXIT_OK;
+                return ExitCode.OK;
             }
             Table t = new Table("NAME", "MODULES", "MODULESETS", "RULESETS");
             all.forEach(m -> t.row(m.name(), String.join(" ", m.modules().stream()
                     .map(x -> x.name() + (x.autofix() ? ":autofix" : "")).toList()), String.join(" ", m.modulesets()),
                     String.join(" ", m.rulesets())));
             t.print(out());
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -288,7 +288,7 @@ public final class ComplianceCommand implements Runnable {
             }
             printModuleset(client.compliance().updateModuleset(name, new Compliance.ModulesetUpdate(ms, removeModules,
                     addModulesets, removeModulesets, addRulesets, removeRulesets)));
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -302,7 +302,7 @@ public final class ComplianceCommand implements Runnable {
             client.compliance().deleteModuleset(name);
             out().println("moduleset " + name + " deleted");
             out().flush();
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -345,7 +345,7 @@ public final class ComplianceCommand implements Runnable {
             out().println((item.moduleset != null ? "moduleset " + item.moduleset : "ruleset " + item.ruleset) + " attached to "
                     + target.kind() + " " + target.name());
             out().flush();
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -360,7 +360,7 @@ public final class ComplianceCommand implements Runnable {
             out().println((item.moduleset != null ? "moduleset " + item.moduleset : "ruleset " + item.ruleset) + " detached from "
                     + target.kind() + " " + target.name());
             out().flush();
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -373,12 +373,12 @@ public final class ComplianceCommand implements Runnable {
             List<Compliance.Attachment> all = client.compliance().attachments(target.kind(), target.name());
             if (json()) {
                 printJson(all);
-                return Main.EXIT_OK;
+                return ExitCode.OK;
             }
             Table t = new Table("KIND", "NAME");
             all.forEach(a -> t.row(a.moduleset() != null ? "moduleset" : "ruleset", a.moduleset() != null ? a.moduleset() : a.ruleset()));
             t.print(out());
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -397,7 +397,7 @@ public final class ComplianceCommand implements Runnable {
             List<Compliance.Result> all = client.compliance().results(instance ? Compliance.TargetKind.instance : null, target, limit);
             if (json()) {
                 printJson(all);
-                return Main.EXIT_OK;
+                return ExitCode.OK;
             }
             Table t = new Table("AT", "PARTITION", "MODULE", "ACTION", "EXIT", "MS", "OUTPUT");
             for (Compliance.Result r : all) {
@@ -406,7 +406,7 @@ public final class ComplianceCommand implements Runnable {
                         r.durationMs(), output ? r.output().strip() : first);
             }
             t.print(out());
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 }

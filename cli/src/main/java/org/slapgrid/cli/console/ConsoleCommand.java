@@ -18,7 +18,7 @@ import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.terminal.impl.DumbTerminal;
 import java.nio.charset.StandardCharsets;
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,7 +73,7 @@ public final class ConsoleCommand implements Callable<Integer> {
                 reader.getHistory().save();
             }
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     private static void loop(LineReader reader, PrintWriter w) {
@@ -102,7 +102,7 @@ public final class ConsoleCommand implements Callable<Integer> {
                 continue;
             }
             int status = cl.execute(words.toArray(String[]::new));
-            if (status != Main.EXIT_OK) {
+            if (status != ExitCode.OK) {
                 w.println("(exit status " + status + ")");
             }
             w.flush();

@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.SlapException;
 import org.slapgrid.slap.model.Instance;
@@ -30,13 +30,13 @@ public final class InfoCommand extends ClientCommand {
             Map<String, Object> doc = new LinkedHashMap<>(json.convertValue(i, Map.class));
             doc.put("status", status);
             printJson(doc);
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
         printInstance(i);
         if (status != null) {
             printStatus(status);
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     /** The status tree, or null while the node has reported none. */

@@ -1,7 +1,7 @@
 package org.slapgrid.cli.console;
 
 import java.util.List;
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.LifecycleNotification;
 import picocli.CommandLine.Command;
@@ -44,12 +44,12 @@ public final class LifecycleCommand implements Runnable {
                         out().println(n.get(0).lifecycleActionToken());
                         out().flush();
                     }
-                    return Main.EXIT_OK;
+                    return ExitCode.OK;
                 }
                 if (left <= 0) {
                     err().println(spec.qualifiedName() + ": no lifecycle notification within " + timeout + " s");
                     err().flush();
-                    return Main.EXIT_FAILURE;
+                    return ExitCode.FAILURE;
                 }
             }
         }
@@ -74,7 +74,7 @@ public final class LifecycleCommand implements Runnable {
                 if (name == null) {
                     err().println(spec.qualifiedName() + ": give --cluster NAME (the token is not in this instance's queue)");
                     err().flush();
-                    return Main.EXIT_USAGE;
+                    return ExitCode.USAGE;
                 }
             }
             client.completeLifecycle(name, token);
@@ -84,7 +84,7 @@ public final class LifecycleCommand implements Runnable {
                 out().println("lifecycle hook completed: the member of cluster " + name + " is being removed");
                 out().flush();
             }
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 }

@@ -1,7 +1,7 @@
 package org.slapgrid.cli.console;
 
 import java.util.List;
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.Instance;
 import picocli.CommandLine.Command;
@@ -14,7 +14,7 @@ public final class ListCommand extends ClientCommand {
         List<Instance> all = client.list();
         if (json()) {
             printJson(all);
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
         Table t = new Table("NAME", "STATE", "PARTITION", "TYPE", "SOFTWARE", "REQUESTED BY");
         for (Instance i : all) {
@@ -22,6 +22,6 @@ public final class ListCommand extends ClientCommand {
                     i.parent() == null ? i.requester() : "instance " + i.parent());
         }
         t.print(out());
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 }

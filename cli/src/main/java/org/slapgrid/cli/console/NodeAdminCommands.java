@@ -3,7 +3,7 @@ package org.slapgrid.cli.console;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.NodeDeletion;
 import org.slapgrid.slap.model.NodeSummary;
@@ -40,7 +40,7 @@ public final class NodeAdminCommands {
         @Override
         int run(SlapClient client) throws Exception {
             printNodes(this, client.nodes());
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -54,7 +54,7 @@ public final class NodeAdminCommands {
         @Override
         int run(SlapClient client) throws Exception {
             printNodes(this, List.of(client.setNodeDisabled(node, disabled())));
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -95,7 +95,7 @@ public final class NodeAdminCommands {
             }
             report(this, Map.of("node", node, "user", user, "shared", shared()),
                     node + (shared() ? " shared with " : " no longer shared with ") + user);
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -129,7 +129,7 @@ public final class NodeAdminCommands {
         int run(SlapClient client) throws Exception {
             NodeDeletion d = client.deleteNode(node);
             report(this, d, "deleted node " + d.node() + " and the " + d.instances() + " instances it hosted");
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 

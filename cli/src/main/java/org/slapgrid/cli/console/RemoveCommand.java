@@ -1,6 +1,6 @@
 package org.slapgrid.cli.console;
 
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.Instance;
 import picocli.CommandLine.Command;
@@ -22,6 +22,6 @@ public final class RemoveCommand extends ClientCommand {
             out().println("destruction of " + name + " requested" + (where(i) == null ? "" : " (" + where(i) + ")"));
             out().flush();
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 }

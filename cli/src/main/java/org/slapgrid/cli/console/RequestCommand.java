@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.Json;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.Instance;
@@ -71,25 +71,25 @@ public final class RequestCommand extends ClientCommand {
         } catch (IllegalArgumentException e) {
             err().println("slapos request: " + e.getMessage());
             err().flush();
-            return Main.EXIT_USAGE;
+            return ExitCode.USAGE;
         }
         parameters.putAll(params);
         Instance i = client.request(new InstanceRequest(name, url, type, parameters, requested, shared,
                 node == null ? Map.of() : Map.of("node", node)));
         if (!await) {
             printInstance(i);
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
         Instance ready = waitForConnection(client, i);
         if (ready == null) {
             err().println("slapos request: no connection parameters from " + name + " after " + timeoutSeconds + " s");
             err().flush();
-            return Main.EXIT_FAILURE;
+            return ExitCode.FAILURE;
         }
         if (ready.reportedState() == InstanceState.ERROR) {
             err().println("slapos request: " + name + " failed on its node:\n" + (ready.errorLog() == null ? "" : ready.errorLog()));
             err().flush();
-            return Main.EXIT_FAILURE;
+            return ExitCode.FAILURE;
         }
         if (json()) {
             printJson(ready.connectionParameters());
@@ -98,7 +98,7 @@ public final class RequestCommand extends ClientCommand {
             new TreeMap<>(ready.connectionParameters()).forEach(t::row);
             t.print(out());
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     /** Polls the instance until it has connection parameters, spinning on stderr; null on timeout. */

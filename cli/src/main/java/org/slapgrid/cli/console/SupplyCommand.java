@@ -1,6 +1,6 @@
 package org.slapgrid.cli.console;
 
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.SupplyState;
 import picocli.CommandLine.Command;
@@ -29,6 +29,6 @@ public final class SupplyCommand extends ClientCommand {
             out().println((destroy ? "removal of " : "supplied ") + url + (destroy ? " asked on " : " to ") + node);
             out().flush();
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 }

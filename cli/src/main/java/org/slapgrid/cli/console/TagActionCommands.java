@@ -1,6 +1,6 @@
 package org.slapgrid.cli.console;
 
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.ClusterInfo;
 import org.slapgrid.slap.model.Instance;
@@ -39,11 +39,11 @@ public final class TagActionCommands {
         final int run(SlapClient client) throws Exception {
             String canonical = canonical(this, tags);
             if (canonical == null) {
-                return Main.EXIT_USAGE;
+                return ExitCode.USAGE;
             }
             Object answer = act(client, canonical);
             NodeAdminCommands.report(this, answer, describe(answer, canonical));
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -102,14 +102,14 @@ public final class TagActionCommands {
     static int restartTagged(ClientCommand cmd, SlapClient client, String name, String tags) throws Exception {
         String canonical = canonical(cmd, tags);
         if (canonical == null) {
-            return Main.EXIT_USAGE;
+            return ExitCode.USAGE;
         }
         ClusterInfo c = client.clusterServices(name, "restart", canonical);
         int members = c.members() == null ? 0 : c.members().size();
         NodeAdminCommands.report(cmd, c, "cluster " + c.name() + ": services tagged " + canonical + " being restarted on its "
                 + members + " member" + (members == 1 ? "" : "s") + " (a restart job each; `slapos cluster events " + c.name()
                 + "` records it)");
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     /** {@code slapos instance ...}: actions on one instance's services. */

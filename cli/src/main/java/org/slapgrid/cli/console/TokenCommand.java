@@ -3,7 +3,7 @@ package org.slapgrid.cli.console;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.TokenInfo;
 import org.slapgrid.slap.model.UserToken;
@@ -36,7 +36,7 @@ public final class TokenCommand implements Runnable {
             List<TokenInfo> tokens = client.tokens(kind);
             if (json()) {
                 printJson(tokens);
-                return Main.EXIT_OK;
+                return ExitCode.OK;
             }
             Table t = new Table("ID", "KIND", "SUBJECT", "ADMIN", "CREATED");
             for (TokenInfo i : tokens) {
@@ -44,7 +44,7 @@ public final class TokenCommand implements Runnable {
             }
             t.print(out());
             out().flush();
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -68,7 +68,7 @@ public final class TokenCommand implements Runnable {
                 out().flush();
                 err().flush();
             }
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -82,7 +82,7 @@ public final class TokenCommand implements Runnable {
         int run(SlapClient client) throws Exception {
             client.revokeToken(id);
             NodeAdminCommands.report(this, Map.of("revoked", id), "revoked " + id);
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -101,7 +101,7 @@ public final class TokenCommand implements Runnable {
                 out().flush();
                 err().flush();
             }
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 }

@@ -1,6 +1,6 @@
 package org.slapgrid.cli.console;
 
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.AccountUpdate;
 import org.slapgrid.slap.model.UserAccount;
@@ -43,7 +43,7 @@ public final class UserCommand implements Runnable {
         @Override
         int run(SlapClient client) throws Exception {
             print(this, client.user(user));
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -62,7 +62,7 @@ public final class UserCommand implements Runnable {
         @Override
         int run(SlapClient client) throws Exception {
             print(this, client.updateUser(user, new AccountUpdate(mayRegisterNodes, quota)));
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 }

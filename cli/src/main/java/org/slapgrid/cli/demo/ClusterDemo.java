@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.cli.Main;
 import org.slapgrid.cli.console.ClusterCommand;
 import org.slapgrid.files.AtomicFiles;
@@ -60,7 +61,7 @@ final class ClusterDemo {
         }
         ClusterInfo ready = waitForMembers(admin, url, fleet);
         if (ready == null) {
-            return Main.EXIT_FAILURE;
+            return ExitCode.FAILURE;
         }
         ClusterMember primary = ready.members().stream().filter(m -> m.name().equals(ready.primary())).findFirst().orElseThrow();
         String primaryUrl = String.valueOf(primary.connectionParameters().get("url"));
@@ -98,7 +99,7 @@ final class ClusterDemo {
             System.out.println("  bin/slapos node status --config " + n.config());
         }
         System.out.println("Stop it all:  " + demo.demoCommand(place) + " --stop");
-        return proven ? Main.EXIT_OK : Main.EXIT_FAILURE;
+        return proven ? ExitCode.OK : ExitCode.FAILURE;
     }
 
     private List<String> consoleArgs() {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.cli.Main;
 import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.node.buildout.NodeRuntime;
@@ -75,11 +76,11 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (nodes < 1 || nodes > DemoNode.MAX) {
             System.err.println("slapos demo: --nodes: from 1 to " + DemoNode.MAX + ", got " + nodes);
-            return Main.EXIT_USAGE;
+            return ExitCode.USAGE;
         }
         if (cluster && nodes < 2) {
             System.err.println("slapos demo: --cluster spreads its members over several nodes: give --nodes 2 (or more)");
-            return Main.EXIT_USAGE;
+            return ExitCode.USAGE;
         }
         DemoPlace place = DemoPlace.resolve(dir, port);
         if (stop || reset) {
@@ -96,20 +97,20 @@ public final class DemoCommand implements Callable<Integer> {
                 : Files.isRegularFile(place.repository().resolve("software-releases/mariadb/software.cfg")) ? "mariadb" : "hello";
         if (!Files.isRegularFile(place.repository().resolve("software-releases").resolve(name).resolve("software.cfg"))) {
             System.err.println("slapos demo: no release '" + name + "' in " + place.repository().resolve("software-releases"));
-            return Main.EXIT_USAGE;
+            return ExitCode.USAGE;
         }
         long start = System.nanoTime();
 
         progress.step("Checking system packages");
         if (!SystemPackages.ensure(name, progress)) {
-            return Main.EXIT_FAILURE;
+            return ExitCode.FAILURE;
         }
 
         progress.step("Starting the master on 127.0.0.1:" + port);
         BackgroundProcesses processes = new BackgroundProcesses(place.directory(), NodeRuntime.current());
         SlapClient admin = ensureMaster(place, processes);
         if (admin == null) {
-            return Main.EXIT_FAILURE;
+            return ExitCode.FAILURE;
         }
 
         List<DemoNode> fleet = new ArrayList<>();
@@ -117,7 +118,7 @@ public final class DemoCommand implements Callable<Integer> {
             DemoNode node = DemoNode.of(place.directory(), k);
             progress.step("Registering and formatting node '" + node.id() + "'");
             if (!ensureNode(place, node)) {
-                return Main.EXIT_FAILURE;
+                return ExitCode.FAILURE;
             }
             progress.step("Starting the node daemon of '" + node.id() + "'");
             processes.ensure(node.daemon(), List.of("node", "daemon", "--config", node.config().toString(), "--poll-wait", "10"));
@@ -141,7 +142,7 @@ public final class DemoCommand implements Callable<Integer> {
 
         Instance ready = waitForConnection(admin, url, requested.name(), place, fleet.get(0));
         if (ready == null) {
-            return Main.EXIT_FAILURE;
+            return ExitCode.FAILURE;
         }
         // The master may still hold connection parameters from before a --stop: the instance is
         // ready only when they really work, so the check is retried until then.
@@ -170,7 +171,7 @@ public final class DemoCommand implements Callable<Integer> {
         System.out.println();
         Main.run("node", "status", "--config", place.nodeConfig().toString());
         printTour(place, name);
-        return proven ? Main.EXIT_OK : Main.EXIT_FAILURE;
+        return proven ? ExitCode.OK : ExitCode.FAILURE;
     }
 
     SlapClient ensureMaster(DemoPlace place, BackgroundProcesses processes) throws IOException, InterruptedException {
@@ -346,7 +347,7 @@ public final class DemoCommand implements Callable<Integer> {
         progress.step("Stopping the master");
         processes.stop("master");
         System.out.println("Stopped. Data is kept in " + place.directory() + " and " + place.masterData() + ".");
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     /** Step lines and a spinner on standard error. */

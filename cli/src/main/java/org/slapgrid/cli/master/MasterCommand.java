@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.master.Master;
 import org.slapgrid.master.MasterConfig;
 import picocli.CommandLine.Command;
@@ -90,14 +90,14 @@ public final class MasterCommand implements Callable<Integer> {
             config = config();
         } catch (IllegalArgumentException e) {
             System.err.println("slapos master: " + e.getMessage());
-            return Main.EXIT_USAGE;
+            return ExitCode.USAGE;
         }
         Master master;
         try {
             master = Master.start(config);
         } catch (RuntimeException e) {
             System.err.println("slapos master: cannot start: " + e.getMessage());
-            return Main.EXIT_FAILURE;
+            return ExitCode.FAILURE;
         }
         running = master;
         // On Ctrl-C / SIGTERM: ask the main thread to stop, and hold the JVM until the master is closed.
@@ -128,7 +128,7 @@ public final class MasterCommand implements Callable<Integer> {
                 // already shutting down
             }
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     MasterConfig config() {

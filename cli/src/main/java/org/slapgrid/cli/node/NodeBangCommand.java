@@ -2,7 +2,7 @@ package org.slapgrid.cli.node;
 
 import java.util.List;
 
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.node.Node;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.slap.model.PartitionInfo;
@@ -35,6 +35,6 @@ final class NodeBangCommand extends NodeVerb {
         if (targets.isEmpty()) {
             System.out.println("No instance on node " + config.nodeId() + ": nothing to bang.");
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 }

@@ -1,7 +1,7 @@
 package org.slapgrid.cli.node;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.node.Node;
 import org.slapgrid.node.compliance.ComplianceRun;
 import org.slapgrid.node.config.NodeConfig;
@@ -51,9 +51,9 @@ final class NodeComplianceCommand extends NodeVerb {
         }
         if (s.reportError() != null) {
             System.err.println("slapos node compliance: the results did not reach the master: " + s.reportError());
-            return Main.EXIT_FAILURE;
+            return ExitCode.FAILURE;
         }
-        return s.ok() ? Main.EXIT_OK : Main.EXIT_FAILURE;
+        return s.ok() ? ExitCode.OK : ExitCode.FAILURE;
     }
 
     private static void print(ComplianceRun.Summary s) {

@@ -2,7 +2,7 @@ package org.slapgrid.cli.node;
 
 import java.time.Duration;
 
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.daemon.NodeDaemon;
 import org.slapgrid.node.metrics.MetricSettings;
@@ -37,7 +37,7 @@ final class NodeDaemonCommand extends NodeVerb {
                 line -> System.out.println(java.time.Instant.now() + " " + line))
                 .withMetrics(metricSettings());
         daemon.stopOnShutdown().run();
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     private MetricSettings metricSettings() {

@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.config.NodeConfigException;
 import org.slapgrid.node.format.CurrentUserAccounts;
@@ -51,10 +51,10 @@ public final class NodeFormatCommand implements Callable<Integer> {
         if (!running.isEmpty()) {
             System.err.println("slapos node format: partitions still run processes, their cgroups are kept: "
                     + String.join(", ", running) + " (stop the node's supervisord first)");
-            return Main.EXIT_FAILURE;
+            return ExitCode.FAILURE;
         }
         System.out.println("Removed the partitions' cgroups (" + limiter.cgroups().availability().detail() + ").");
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     /** Tells the master about the partitions when the node is registered; says what happened. */
@@ -88,7 +88,7 @@ public final class NodeFormatCommand implements Callable<Integer> {
             config = configOption.load();
         } catch (NodeConfigException e) {
             System.err.println("slapos node format: " + e.getMessage());
-            return Main.EXIT_USAGE;
+            return ExitCode.USAGE;
         }
         if (removeConfinement) {
             return removeConfinement(config);
@@ -99,7 +99,7 @@ public final class NodeFormatCommand implements Callable<Integer> {
             result = new NodeFormatter(config, accounts).format();
         } catch (NodeConfigException e) {
             System.err.println("slapos node format: " + e.getMessage());
-            return Main.EXIT_USAGE;
+            return ExitCode.USAGE;
         }
         String addresses = enforceAddresses(config, result);
         String reported = reportToMaster(config, result);
@@ -108,7 +108,7 @@ public final class NodeFormatCommand implements Callable<Integer> {
             System.err.println(reported);
             System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(result.partitions()));
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
         result.changes().forEach(c -> System.out.println("  " + c));
         System.out.printf("%-12s %-16s %-12s %s%n", "PARTITION", "ADDRESS", "USER", "DIRECTORY");
@@ -119,6 +119,6 @@ public final class NodeFormatCommand implements Callable<Integer> {
         System.out.println(reported);
         System.out.println(result.changes().isEmpty() ? "Nothing to change: the node was already formatted."
                 : "Formatted " + result.partitions().size() + " partitions.");
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 }

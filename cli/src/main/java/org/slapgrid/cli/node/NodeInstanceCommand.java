@@ -2,7 +2,7 @@ package org.slapgrid.cli.node;
 
 import java.util.List;
 
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.node.Node;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.daemon.ControlSocket;
@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
                 "as the partition's user, put its services under supervisord, run its promises, report.",
                 "Unchanged partitions are skipped (only their promises run) until their periodicity elapses.",
                 "When a node daemon runs, it does the round (it is warm); --no-daemon runs it here.",
-                "Exit 0 when all converged, 1 when one failed, 2 when one has a broken promise."})
+                "Exit 0 when all converged and their promises hold, 1 when one failed or has a broken promise."})
 final class NodeInstanceCommand extends NodeVerb {
 
     @Option(names = "--force", description = "Converge even the partitions whose inputs did not change.")
@@ -45,9 +45,9 @@ final class NodeInstanceCommand extends NodeVerb {
             System.out.println(only == null ? "No instance is allocated on node " + config.nodeId() + "."
                     : "Partition " + only + " hosts no instance.");
         }
-        if (out.stream().anyMatch(o -> o.kind() == PartitionOutcome.Kind.FAILED)) {
-            return Main.EXIT_FAILURE;
-        }
-        return out.stream().anyMatch(o -> o.kind() == PartitionOutcome.Kind.PROMISE_BROKEN) ? 2 : Main.EXIT_OK;
+        // A broken promise is a failure of the instance, not bad usage (design section 7).
+        boolean failed = out.stream().anyMatch(o -> o.kind() == PartitionOutcome.Kind.FAILED
+                || o.kind() == PartitionOutcome.Kind.PROMISE_BROKEN);
+        return failed ? ExitCode.FAILURE : ExitCode.OK;
     }
 }

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.slap.SlapClient;
 import picocli.CommandLine.Command;
@@ -59,21 +59,21 @@ final class NodeRegisterCommand implements Callable<Integer> {
         Path config = configOption.file().toAbsolutePath();
         if (Files.exists(config) && !force) {
             System.err.println("slapos node register: " + config + " exists already; use --force to replace it");
-            return Main.EXIT_USAGE;
+            return ExitCode.USAGE;
         }
         String token = tokenFile != null ? Files.readString(tokenFile).strip() : System.getenv("SLAPOS_TOKEN");
         if (token == null || token.isBlank()) {
             System.err.println("slapos node register: no API token: set SLAPOS_TOKEN or give --token-file");
-            return Main.EXIT_USAGE;
+            return ExitCode.USAGE;
         }
         if (!nodeId.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
             System.err.println("slapos node register: --node-id: letters, digits, '.', '_' or '-' (at most 64), got '" + nodeId + "'");
-            return Main.EXIT_USAGE;
+            return ExitCode.USAGE;
         }
         if (userBaseName != null && !userBaseName.matches(org.slapgrid.node.config.NodeConfigLoader.USER_BASE_NAME)) {
             System.err.println("slapos node register: --user-base-name: 1 to 16 lower-case letters or digits, starting with a letter, got '"
                     + userBaseName + "'");
-            return Main.EXIT_USAGE;
+            return ExitCode.USAGE;
         }
         SlapClient user = SlapClient.builder(URI.create(masterUrl)).token(token).timeout(Duration.ofSeconds(30)).build();
         String secret;
@@ -81,7 +81,7 @@ final class NodeRegisterCommand implements Callable<Integer> {
             secret = user.registerNode(nodeId, java.util.List.of()).secret();
         } catch (RuntimeException e) {
             System.err.println("slapos node register: the master refused or could not be reached: " + e.getMessage());
-            return Main.EXIT_FAILURE;
+            return ExitCode.FAILURE;
         }
         Path secretFile = config.getParent().resolve("node.secret");
         AtomicFiles.write(secretFile, secret + "\n", "rw-------");
@@ -106,6 +106,6 @@ final class NodeRegisterCommand implements Callable<Integer> {
         System.out.println("Registered node " + nodeId + " at " + masterUrl + ".");
         System.out.println("Configuration: " + config + " (secret in " + secretFile + ", mode 0600)");
         System.out.println("Next: slapos node format" + (configOption.config == null ? "" : " --config " + config));
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 }

@@ -3,7 +3,7 @@ package org.slapgrid.cli.node;
 import java.util.ArrayList;
 import java.util.List;
 
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.supervisor.ProcessInfo;
 import org.slapgrid.node.supervisor.Supervisor;
@@ -77,7 +77,7 @@ final class NodeServiceCommands {
                 }
                 System.out.println(p + ": started");
             }
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -92,7 +92,7 @@ final class NodeServiceCommands {
                 }
                 System.out.println(p + ": stopped");
             }
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -109,7 +109,7 @@ final class NodeServiceCommands {
                 s.client().startProcess(p, true);
                 System.out.println(p + ": restarted (pid " + s.client().getProcessInfo(p).pid() + ")");
             }
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 
@@ -126,7 +126,7 @@ final class NodeServiceCommands {
                 System.out.print(s.client().tailProcessStdoutLog(p, bytes));
                 System.out.println();
             }
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
     }
 

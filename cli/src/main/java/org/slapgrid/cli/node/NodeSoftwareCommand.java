@@ -2,7 +2,7 @@ package org.slapgrid.cli.node;
 
 import java.util.List;
 
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.node.Node;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.software.SoftwareOutcome;
@@ -28,6 +28,6 @@ final class NodeSoftwareCommand extends NodeVerb {
         if (out.isEmpty()) {
             System.out.println("No software release is supplied to node " + config.nodeId() + ".");
         }
-        return out.stream().anyMatch(o -> o.kind() == SoftwareOutcome.Kind.FAILED) ? Main.EXIT_FAILURE : Main.EXIT_OK;
+        return out.stream().anyMatch(o -> o.kind() == SoftwareOutcome.Kind.FAILED) ? ExitCode.FAILURE : ExitCode.OK;
     }
 }

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.limits.Sizes;
 import org.slapgrid.node.promise.PromiseResult;
@@ -35,7 +35,7 @@ final class NodeStatusCommand extends NodeVerb {
             System.out.println(new ObjectMapper().registerModule(new JavaTimeModule())
                     .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(s));
-            return Main.EXIT_OK;
+            return ExitCode.OK;
         }
         System.out.println("node " + s.nodeId() + "  " + s.overall()
                 + (s.supervisorRunning() ? "" : "  (supervisord is not running: no service runs)"));
@@ -66,7 +66,7 @@ final class NodeStatusCommand extends NodeVerb {
                 System.out.println(indent + (++row == rows ? "└─ " : "├─ ") + "promise " + pad(pr.name(), 20) + pr.describe());
             }
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     /** The partition's cgroup limits and use, and its disk use against the quota. */

@@ -2,7 +2,7 @@ package org.slapgrid.cli.node;
 
 import java.util.concurrent.Callable;
 
-import org.slapgrid.cli.Main;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.node.Node;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.config.NodeConfigException;
@@ -32,10 +32,10 @@ abstract class NodeVerb implements Callable<Integer> {
             return run(configOption.load());
         } catch (NodeConfigException | IllegalArgumentException e) {
             System.err.println(name + ": " + e.getMessage());
-            return Main.EXIT_USAGE;
+            return ExitCode.USAGE;
         } catch (Exception e) {
             System.err.println(name + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-            return Main.EXIT_FAILURE;
+            return ExitCode.FAILURE;
         }
     }
 

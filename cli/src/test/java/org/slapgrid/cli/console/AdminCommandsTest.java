@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.cli.Main;
 import org.slapgrid.master.Master;
 import org.slapgrid.master.MasterConfig;
@@ -83,7 +84,7 @@ class AdminCommandsTest {
                 return e.status() == 401;
             }
         });
-        assertThat(slapos("token", "revoke", created.get("id").asText())).as("already revoked").isEqualTo(Main.EXIT_FAILURE);
+        assertThat(slapos("token", "revoke", created.get("id").asText())).as("already revoked").isEqualTo(ExitCode.FAILURE);
     }
 
     @Test
@@ -126,6 +127,6 @@ class AdminCommandsTest {
         assertThat(slapos("node", "delete", "alices", "--json")).isZero();
         assertThat(json().get("node").asText()).isEqualTo("alices");
         assertThat(alice.nodes()).isEmpty();
-        assertThat(slapos("node", "delete", "alices")).as("gone").isEqualTo(Main.EXIT_FAILURE);
+        assertThat(slapos("node", "delete", "alices")).as("gone").isEqualTo(ExitCode.FAILURE);
     }
 }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.cli.Main;
 import org.slapgrid.master.Master;
 import org.slapgrid.master.MasterConfig;
@@ -92,19 +93,19 @@ class ClusterCommandsTest {
         assertThat(slapos("cluster", "show", "db", "--json")).isZero();
         assertThat(json().get("members").get(1).get("node").asText()).isEqualTo("n2");
 
-        assertThat(slapos("cluster", "grow", "db", "--role", "db")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(slapos("cluster", "grow", "db", "--role", "db")).isEqualTo(ExitCode.FAILURE);
         assertThat(stderr()).contains("slapos cluster grow: grow would give role 'db' 4 members, over its maximum of 3 (max)"
                 + " [cluster_rule, HTTP 422]");
-        assertThat(slapos("cluster", "shrink", "db", "db.1", "db.2")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(slapos("cluster", "shrink", "db", "db.1", "db.2")).isEqualTo(ExitCode.FAILURE);
         assertThat(stderr()).contains("under its minimum of 2 (min) [cluster_rule, HTTP 422]");
         assertThat(slapos("cluster", "shrink", "db", "db/db.2", "--json")).isZero();
         assertThat(json().get("members")).hasSize(2);
         assertThat(slapos("cluster", "promote", "db", "db.1")).isZero();
         assertThat(stdout()).contains("db.1");
 
-        assertThat(slapos("cluster", "create", "x", SR, "--role", "db:count=three")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(slapos("cluster", "create", "x", SR, "--role", "db:count=three")).isEqualTo(ExitCode.USAGE);
         assertThat(stderr()).contains("--role db:count=three: count must be a whole number (got 'three')");
-        assertThat(slapos("cluster", "show", "nope")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(slapos("cluster", "show", "nope")).isEqualTo(ExitCode.FAILURE);
         assertThat(stderr()).contains("you have no cluster 'nope' [unknown_cluster, HTTP 404]");
 
         // the event log: every operation, and each refusal with the rule's text
@@ -115,7 +116,7 @@ class ClusterCommandsTest {
         assertThat(slapos("cluster", "events", "db", "--json")).isZero();
         assertThat(json().get(0).get("kind").asText()).isEqualTo("create");
         assertThat(json().findValuesAsText("kind")).contains("refused", "converged", "promote", "shrink");
-        assertThat(slapos("cluster", "events", "nope")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(slapos("cluster", "events", "nope")).isEqualTo(ExitCode.FAILURE);
 
         // the status tree: nothing reported yet, every level undef
         assertThat(slapos("cluster", "status", "db")).isZero();
@@ -124,7 +125,7 @@ class ClusterCommandsTest {
         assertThat(json().get("members")).hasSize(2);
 
         // restart: members never reported (their node has not applied their latest change) are busy
-        assertThat(slapos("cluster", "restart", "db")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(slapos("cluster", "restart", "db")).isEqualTo(ExitCode.FAILURE);
         assertThat(stderr()).contains("slapos cluster restart: member 'db.0' is busy (", "); a restart needs no member busy"
                 + " (member busy) [member_busy, HTTP 409]");
         // backup: started (the nodes' jobs are in their documents); meanwhile the cluster is busy
@@ -133,11 +134,11 @@ class ClusterCommandsTest {
         java.util.Optional<Integer> pending = master.database().read(c -> org.slapgrid.master.store.Sql.one(c,
                 "SELECT COUNT(*) FROM partition_job WHERE kind = 'backup' AND state = 'PENDING'", rs -> rs.getInt(1)));
         assertThat(pending).contains(2); // one backup job per member, in its node's document
-        assertThat(slapos("cluster", "restart", "db")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(slapos("cluster", "restart", "db")).isEqualTo(ExitCode.FAILURE);
         assertThat(stderr()).contains("cluster 'db' is busy (task BACKING_UP); try again once its task is NONE [cluster_busy, HTTP 409]");
         assertThat(slapos("cluster", "backups", "db", "--json")).isZero();
         assertThat(json()).isEmpty(); // nothing recorded before every part is in
-        assertThat(slapos("cluster", "restore", "b0123", "--name", "copy")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(slapos("cluster", "restore", "b0123", "--name", "copy")).isEqualTo(ExitCode.FAILURE);
         assertThat(stderr()).contains("you have no backup 'b0123' [unknown_backup, HTTP 404]");
         master.database().transaction(c -> org.slapgrid.master.store.Sql.update(c, "UPDATE cluster SET task = 'NONE'"));
 
@@ -153,15 +154,15 @@ class ClusterCommandsTest {
         admin.registerNode("n1", List.of("slappart0", "slappart1"));
         assertThat(slapos("cluster", "create", "db", SR, "--role", "db:count=2,min=1,max=2")).isZero();
 
-        assertThat(slapos("cluster", "resize", "db", "db.0")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(slapos("cluster", "resize", "db", "db.0")).isEqualTo(ExitCode.USAGE);
         assertThat(stderr()).contains("slapos cluster resize: give --memory and/or --cpu");
-        assertThat(slapos("cluster", "resize", "db", "db.0", "--memory", "16M")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(slapos("cluster", "resize", "db", "db.0", "--memory", "16M")).isEqualTo(ExitCode.USAGE);
         assertThat(stderr()).contains("memory must be 0 (the node's default) or at least 32M (got 16M)");
-        assertThat(slapos("cluster", "disk-attach", "db", "db.0", "Data!", "--size", "1G")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(slapos("cluster", "disk-attach", "db", "db.0", "Data!", "--size", "1G")).isEqualTo(ExitCode.USAGE);
         assertThat(stderr()).contains("disk must be 1-32 lower-case letters");
         assertThat(slapos("cluster", "resize", "db", "db.0", "--memory", "64M", "--cpu", "0.5", "--no-wait", "--json")).isZero();
         assertThat(json().get("task").asText()).isEqualTo("RESIZING");
-        assertThat(slapos("cluster", "disk-attach", "db", "db.1", "data", "--size", "1G")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(slapos("cluster", "disk-attach", "db", "db.1", "data", "--size", "1G")).isEqualTo(ExitCode.FAILURE);
         assertThat(stderr()).contains("is busy (task RESIZING)");
         assertThat(slapos("cluster", "events", "db")).isZero();
         assertThat(stdout()).contains("vm_resize of db.0: pre-scale asked");
@@ -174,12 +175,12 @@ class ClusterCommandsTest {
         assertThat(slapos("cluster", "deletion-policy", "db", "--json")).isZero();
         assertThat(json().get("hookTimeout").asInt()).isEqualTo(5);
         assertThat(json().get("webhookSecret").isNull()).as("the secret is shown once").isTrue();
-        assertThat(slapos("cluster", "deletion-policy", "db", "--webhook", "ftp://x")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(slapos("cluster", "deletion-policy", "db", "--webhook", "ftp://x")).isEqualTo(ExitCode.USAGE);
         assertThat(stderr()).contains("webhookUrl must be an http:// or https:// URL");
 
-        assertThat(slapos("lifecycle", "complete", "0123abcd", "--cluster", "db")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(slapos("lifecycle", "complete", "0123abcd", "--cluster", "db")).isEqualTo(ExitCode.FAILURE);
         assertThat(stderr()).contains("this lifecycle token is not one of yours for this cluster", "HTTP 403");
-        assertThat(slapos("lifecycle", "wait", "--timeout", "0")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(slapos("lifecycle", "wait", "--timeout", "0")).isEqualTo(ExitCode.FAILURE);
         assertThat(stderr()).contains("this call needs an instance's secret", "HTTP 403");
     }
 
@@ -244,10 +245,10 @@ class ClusterCommandsTest {
 
         // bad input exits 2 and names the option; a rule the master refuses exits 1
         assertThat(slapos("cluster", "policy", "web", "--role", "web", "--metric", "load", "--scale-out-above", "5",
-                "--cooldown", "soon")).isEqualTo(Main.EXIT_USAGE);
+                "--cooldown", "soon")).isEqualTo(ExitCode.USAGE);
         assertThat(stderr()).contains("--cooldown 'soon': expected a duration such as 30s, 10m, 2h or 3d");
         assertThat(slapos("cluster", "policy", "web", "--role", "web", "--metric", "load", "--scale-out-above", "1",
-                "--scale-in-below", "3")).isEqualTo(Main.EXIT_FAILURE);
+                "--scale-in-below", "3")).isEqualTo(ExitCode.FAILURE);
         assertThat(stderr()).contains("must be under scaleOutAbove", "policy_rule, HTTP 422");
 
         assertThat(slapos("cluster", "metrics", "web")).isZero();
@@ -261,10 +262,10 @@ class ClusterCommandsTest {
         assertThat(stdout()).contains("MEMBER", "web.0", "web", "load", "4.500", "3.250", "2", "10 s buckets");
         assertThat(slapos("cluster", "metrics", "web", "--json", "--since", "1h")).isZero();
         assertThat(new ObjectMapper().readTree(stdout()).get("series").get(0).get("last").asDouble()).isEqualTo(4.5);
-        assertThat(slapos("cluster", "metrics", "web", "--since", "yesterday")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(slapos("cluster", "metrics", "web", "--since", "yesterday")).isEqualTo(ExitCode.USAGE);
 
         assertThat(slapos("cluster", "policy", "web", "--role", "web", "--delete")).isZero();
-        assertThat(slapos("cluster", "policy", "web", "--role", "web", "--delete")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(slapos("cluster", "policy", "web", "--role", "web", "--delete")).isEqualTo(ExitCode.FAILURE);
         assertThat(stderr()).contains("has no scaling policy");
 
         // or at create
@@ -273,8 +274,8 @@ class ClusterCommandsTest {
         assertThat(stdout()).contains("role api of cluster api: max cpu, +1 above 0.800 for 30 s, cooldown 120 s");
         assertThat(admin.scalingPolicies("api")).singleElement().satisfies(x -> assertThat(x.scaleOutAbove()).isEqualTo(0.8));
         assertThat(slapos("cluster", "create", "api2", "https://example.org/sr/web.cfg", "--role", "api:count=1",
-                "--policy", "api:metric=cpu,above=lots")).isEqualTo(Main.EXIT_USAGE);
+                "--policy", "api:metric=cpu,above=lots")).isEqualTo(ExitCode.USAGE);
         assertThat(stderr()).contains("--policy api:metric=cpu,above=lots: above: 'lots' is not a number");
-        assertThat(slapos("cluster", "show", "api2")).as("nothing created on bad input").isEqualTo(Main.EXIT_FAILURE);
+        assertThat(slapos("cluster", "show", "api2")).as("nothing created on bad input").isEqualTo(ExitCode.FAILURE);
     }
 }

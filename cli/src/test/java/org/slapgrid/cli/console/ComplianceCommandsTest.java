@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.cli.Main;
 import org.slapgrid.master.Master;
 import org.slapgrid.master.MasterConfig;
@@ -74,13 +75,13 @@ class ComplianceCommandsTest {
         JsonNode r = new ObjectMapper().readTree(stdout());
         assertThat(r.get("variables").get("spdc_pkg").get(1).asText()).isEqualTo("docker.io");
         assertThat(r.get("variables").get("extra").asText()).isEqualTo("1");
-        assertThat(slapos("compliance", "ruleset", "create", "bad", "spdc_pkg=[not json")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(slapos("compliance", "ruleset", "create", "bad", "spdc_pkg=[not json")).isEqualTo(ExitCode.USAGE);
 
         assertThat(slapos("compliance", "moduleset", "create", "spdc.packages", "--module", "spdc.packages:autofix",
                 "--ruleset", "spdc.packages")).isZero();
         assertThat(slapos("compliance", "moduleset", "create", "spdc.node", "--moduleset", "spdc.packages")).isZero();
         assertThat(slapos("compliance", "moduleset", "set", "spdc.packages", "--add-moduleset", "spdc.node"))
-                .isEqualTo(Main.EXIT_FAILURE);
+                .isEqualTo(ExitCode.FAILURE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("cycle").contains("HTTP 422");
         assertThat(slapos("compliance", "moduleset", "list")).isZero();
         assertThat(stdout()).contains("spdc.packages:autofix");
@@ -88,10 +89,10 @@ class ComplianceCommandsTest {
         assertThat(slapos("compliance", "attach", "--node", "spd01", "--moduleset", "spdc.node")).isZero();
         assertThat(slapos("compliance", "attachments", "--node", "spd01", "--json")).isZero();
         assertThat(new ObjectMapper().readTree(stdout()).get(0).get("moduleset").asText()).isEqualTo("spdc.node");
-        assertThat(slapos("compliance", "attach", "--node", "spd01")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(slapos("compliance", "attach", "--node", "spd01")).isEqualTo(ExitCode.USAGE);
         assertThat(slapos("compliance", "results", "spd01", "--json")).isZero();
         assertThat(new ObjectMapper().readTree(stdout()).size()).isZero();
-        assertThat(slapos("compliance", "moduleset", "delete", "spdc.node")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(slapos("compliance", "moduleset", "delete", "spdc.node")).isEqualTo(ExitCode.FAILURE);
         assertThat(slapos("compliance", "detach", "--node", "spd01", "--moduleset", "spdc.node")).isZero();
         assertThat(slapos("compliance", "moduleset", "delete", "spdc.node")).isZero();
     }

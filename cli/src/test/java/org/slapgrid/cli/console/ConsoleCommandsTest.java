@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.cli.Main;
 import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.master.Master;
@@ -117,14 +118,14 @@ class ConsoleCommandsTest {
 
     @Test
     void refusalsGiveAMessageAndAnExitStatus() {
-        assertThat(slapos("info", "nothing")).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(slapos("info", "nothing")).isEqualTo(ExitCode.FAILURE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("no instance named 'nothing'").contains("unknown_instance");
-        assertThat(slapos("request", "x", SR, "--state", "sleeping")).isEqualTo(Main.EXIT_USAGE);
-        assertThat(slapos("request", "x", SR)).as("release not supplied").isEqualTo(Main.EXIT_FAILURE);
+        assertThat(slapos("request", "x", SR, "--state", "sleeping")).isEqualTo(ExitCode.USAGE);
+        assertThat(slapos("request", "x", SR)).as("release not supplied").isEqualTo(ExitCode.FAILURE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown_release");
         assertThat(Main.run("list", "--master-url", master.url().toString(), "--token-file", tmp.resolve("missing").toString()))
-                .isEqualTo(Main.EXIT_USAGE);
-        assertThat(Main.run("list", "--master-url", "ftp://x", "--token-file", tokenFile.toString())).isEqualTo(Main.EXIT_USAGE);
+                .isEqualTo(ExitCode.USAGE);
+        assertThat(Main.run("list", "--master-url", "ftp://x", "--token-file", tokenFile.toString())).isEqualTo(ExitCode.USAGE);
     }
 
     @Test
@@ -134,7 +135,7 @@ class ConsoleCommandsTest {
         assertThat(Main.run("supply", SR, "n1", "--config", cfg.toString())).isZero();
         assertThat(Main.run("list", "--config", cfg.toString())).isZero();
         Files.writeString(cfg, "[slapconsole]\nmaster_url\n");
-        assertThat(Main.run("list", "--config", cfg.toString())).isEqualTo(Main.EXIT_USAGE);
+        assertThat(Main.run("list", "--config", cfg.toString())).isEqualTo(ExitCode.USAGE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(cfg + ":2");
     }
 
@@ -170,7 +171,7 @@ class ConsoleCommandsTest {
         long third = node.nodeInfo("n1").partitions().get(0).instance().timestamp();
         node.reportInstance("n1", "slappart0", InstanceState.ERROR, "disk full", third);
         await().atMost(Duration.ofSeconds(20)).until(failing::isDone);
-        assertThat(failing.join()).isEqualTo(Main.EXIT_FAILURE);
+        assertThat(failing.join()).isEqualTo(ExitCode.FAILURE);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("failed on its node").contains("disk full");
     }
 

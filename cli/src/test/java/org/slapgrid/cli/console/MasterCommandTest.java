@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.cli.Main;
 import org.slapgrid.cli.master.MasterCommand;
 import org.slapgrid.slap.SlapClient;
@@ -40,11 +41,11 @@ class MasterCommandTest {
 
     @Test
     void badOptionsAreUsageErrors() {
-        assertThat(Main.run("master", "--listen", "nowhere", "--data-dir", tmp.toString())).isEqualTo(Main.EXIT_USAGE);
-        assertThat(Main.run("master", "--db", "jdbc:mysql://x/y", "--data-dir", tmp.toString())).isEqualTo(Main.EXIT_USAGE);
+        assertThat(Main.run("master", "--listen", "nowhere", "--data-dir", tmp.toString())).isEqualTo(ExitCode.USAGE);
+        assertThat(Main.run("master", "--db", "jdbc:mysql://x/y", "--data-dir", tmp.toString())).isEqualTo(ExitCode.USAGE);
         assertThat(Main.run("master", "--tls-keystore", tmp.resolve("none.p12").toString(), "--data-dir", tmp.toString()))
-                .isEqualTo(Main.EXIT_USAGE);
-        assertThat(Main.run("master", "--contact-interval", "0", "--data-dir", tmp.toString())).isEqualTo(Main.EXIT_USAGE);
+                .isEqualTo(ExitCode.USAGE);
+        assertThat(Main.run("master", "--contact-interval", "0", "--data-dir", tmp.toString())).isEqualTo(ExitCode.USAGE);
     }
 
     @Test
