@@ -9,7 +9,8 @@ import org.slapgrid.slap.model.PartitionStatus;
  * OpenSVC's status aggregation (opensvc {@code core/status}, seed 002's {@code print status}):
  * {@code n/a} is neutral (x + n/a = x), {@code undef} too, equal values stay, {@code up} +
  * {@code down} = {@code warn}, {@code warn} wins over everything. A service maps running to up,
- * stopped on purpose to n/a, starting or backing off to warn, anything else to down; a promise
+ * a run-once script that exited with 0 to up (its work is done: OpenSVC's task resources are not
+ * down once they ran), stopped on purpose to n/a, starting or backing off to warn, anything else to down; a promise
  * kept to up, broken to down. Services feed {@code avail}, promises {@code accessory},
  * {@code overall} merges both. Hand-written: a dozen lines of rules, no library has them.
  */
@@ -47,6 +48,9 @@ final class StatusTree {
         if (s.stoppedOnPurpose()) {
             return NA;
         }
+        if (s.completed()) {
+            return UP;
+        }
         return switch (s.state() == null ? "" : s.state()) {
             case "RUNNING" -> UP;
             case "STARTING", "BACKOFF", "STOPPING" -> WARN;
@@ -61,7 +65,8 @@ final class StatusTree {
         }
         List<ClusterStatus.Item> services = new ArrayList<>();
         for (PartitionStatus.Service s : status.services()) {
-            services.add(new ClusterStatus.Item(s.name(), service(s), s.state() + (s.stoppedOnPurpose() ? " (on purpose)" : "")
+            services.add(new ClusterStatus.Item(s.name(), service(s), s.state()
+                    + (s.stoppedOnPurpose() ? " (on purpose)" : s.completed() ? " (run once, done)" : "")
                     + (s.restarts() > 0 ? ", restarted " + s.restarts() + "x" : "")));
         }
         List<ClusterStatus.Item> promises = new ArrayList<>();

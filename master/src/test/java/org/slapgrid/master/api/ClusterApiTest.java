@@ -328,6 +328,19 @@ class ClusterApiTest {
         assertThat(s.members().get(1).services()).extracting(x -> x.status()).containsExactly("up", "n/a");
         assertThat(s.overall()).isEqualTo("up");
         assertThat(s.notes()).isEmpty();
+
+        // a run-once script (etc/run) that exited with 0 did its work: up; one that failed is down
+        var done = new org.slapgrid.slap.model.PartitionStatus.Service("replicate", "EXITED", null, null, 0, List.of(), false, true, 0);
+        var failed = new org.slapgrid.slap.model.PartitionStatus.Service("migrate", "EXITED", null, null, 0, List.of(), false, true, 3);
+        node1.reportStatus(w1.node(), w1.partition(), new org.slapgrid.slap.model.PartitionStatus(List.of(running, done),
+                List.of(kept), null, null));
+        s = alice.clusterStatus("web");
+        assertThat(s.members().get(1).services()).extracting(x -> x.status(), x -> x.detail())
+                .containsExactly(tuple("up", "RUNNING"), tuple("up", "EXITED (run once, done)"));
+        assertThat(s.overall()).isEqualTo("up");
+        node1.reportStatus(w1.node(), w1.partition(), new org.slapgrid.slap.model.PartitionStatus(List.of(running, failed),
+                List.of(kept), null, null));
+        assertThat(alice.clusterStatus("web").members().get(1).avail()).isEqualTo("warn");
         assertThatThrownBy(() -> bob.clusterStatus("web")).isInstanceOfSatisfying(SlapException.class,
                 e -> assertThat(e.status()).isEqualTo(404));
     }

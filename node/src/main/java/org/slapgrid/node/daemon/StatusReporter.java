@@ -11,6 +11,7 @@ import org.slapgrid.node.promise.PromiseResult;
 import org.slapgrid.node.supervisor.CrashWatcher;
 import org.slapgrid.node.supervisor.ProcessInfo;
 import org.slapgrid.node.supervisor.ProcessState;
+import org.slapgrid.node.supervisor.ProgramSpec;
 import org.slapgrid.node.supervisor.Supervisor;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.PartitionStatus;
@@ -85,9 +86,11 @@ final class StatusReporter {
                     continue;
                 }
                 boolean running = p.state() == ProcessState.RUNNING;
+                boolean runOnce = m.spec().kind() == ProgramSpec.Kind.RUN_ONCE;
                 services.add(new PartitionStatus.Service(m.spec().name(), p.state().name(), running ? p.pid() : null,
                         running ? p.start() : null, watcher == null ? 0 : watcher.restarts(m.spec().name()),
-                        List.copyOf(m.spec().tags()), m.spec().held()));
+                        List.copyOf(m.spec().tags()), m.spec().held(), runOnce,
+                        p.state().isEnded() ? p.exitStatus() : null));
             }
         } catch (RuntimeException e) {
             // supervisord unreachable: the tree says no services rather than nothing at all

@@ -29,18 +29,32 @@ public record PartitionStatus(List<Service> services, List<Promise> promises, St
      * not running), when it started (epoch seconds, null when not running: its uptime is now
      * minus that) and how many times the node restarted it after a crash; its tags (the
      * profile's {@code tags} option) and whether it is stopped on purpose (a stop by tag asked at
-     * the master: not down, and not counted as down by any aggregation).
+     * the master: not down, and not counted as down by any aggregation). {@code runOnce}: a
+     * script of {@code etc/run}, meant to end (its {@code exitStatus}, null while it has not
+     * ended, says how): one that exited with 0 did its work, it is not a service that went down.
+     * Reports of nodes from before these two fields read as a watched service.
      */
     public record Service(String name, String state, Integer pid, Long startedAt, int restarts, List<String> tags,
-                          boolean stoppedOnPurpose) {
+                          boolean stoppedOnPurpose, boolean runOnce, Integer exitStatus) {
 
         public Service {
             tags = tags == null ? List.of() : List.copyOf(tags);
         }
 
-        /** An untagged service the node does not hold stopped. */
+        /** A watched service ({@code etc/service}). */
+        public Service(String name, String state, Integer pid, Long startedAt, int restarts, List<String> tags,
+                       boolean stoppedOnPurpose) {
+            this(name, state, pid, startedAt, restarts, tags, stoppedOnPurpose, false, null);
+        }
+
+        /** An untagged watched service the node does not hold stopped. */
         public Service(String name, String state, Integer pid, Long startedAt, int restarts) {
             this(name, state, pid, startedAt, restarts, List.of(), false);
+        }
+
+        /** A run-once script that ended with status 0: its work is done. */
+        public boolean completed() {
+            return runOnce && "EXITED".equals(state) && exitStatus != null && exitStatus == 0;
         }
     }
 
