@@ -16,6 +16,7 @@ import org.slapgrid.master.service.ApiException;
 import org.slapgrid.master.service.ChangeListener;
 import org.slapgrid.master.service.Changes;
 import org.slapgrid.master.service.InstanceService;
+import org.slapgrid.master.service.ServiceActions;
 import org.slapgrid.master.store.Database;
 import org.slapgrid.master.store.Ids;
 import org.slapgrid.master.store.Sql;
@@ -484,7 +485,7 @@ public final class ClusterService {
         if (action != null && "restart".equals(action.action())) {
             return restartTagged(who, name, action.tags());
         }
-        org.slapgrid.slap.tags.TagRule rule = InstanceService.tagRule(action);
+        org.slapgrid.slap.tags.TagRule rule = ServiceActions.tagRule(action);
         String[] id = new String[1];
         Changes.write(db, listener, c -> {
             ClusterRows.Cluster cl = find(c, who, name);
@@ -492,7 +493,7 @@ public final class ClusterService {
             Changes changes = new Changes();
             for (ClusterRows.Member m : ClusterRows.members(c, cl.id())) {
                 if (!m.leaving()) {
-                    var applied = InstanceService.applyTagRule(c, who, m.instanceId(), rule);
+                    var applied = ServiceActions.applyTagRule(c, who, m.instanceId(), rule);
                     changes.touch(applied == null ? null : applied.node());
                 }
             }
@@ -507,7 +508,7 @@ public final class ClusterService {
      * stopped on purpose). Without tags a cluster restart is the rolling restart of whole members.
      */
     private ClusterInfo restartTagged(Principal who, String name, String tags) {
-        String canonical = InstanceService.tagExpression(tags);
+        String canonical = ServiceActions.tagExpression(tags);
         String[] id = new String[1];
         Changes.write(db, listener, c -> {
             ClusterRows.Cluster cl = find(c, who, name);
@@ -516,7 +517,7 @@ public final class ClusterService {
             List<String> restarted = new ArrayList<>();
             for (ClusterRows.Member m : ClusterRows.members(c, cl.id())) {
                 if (!m.leaving() && m.partition() != null) {
-                    InstanceService.restartJob(c, m.instanceId(), canonical, changes);
+                    ServiceActions.restartJob(c, m.instanceId(), canonical, changes);
                     restarted.add(m.shortName());
                 }
             }

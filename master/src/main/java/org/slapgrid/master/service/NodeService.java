@@ -426,12 +426,12 @@ public final class NodeService {
             for (Instance h : hosted) {
                 for (Instance child : InstanceRows.where(c, "WHERE i.parent_id = ?", h.id())) {
                     if (!nodeId.equals(child.node())) {
-                        InstanceService.destroyTree(c, who, child, changes);
+                        InstanceRemoval.destroyTree(c, who, child, changes);
                     }
                 }
             }
             for (Instance h : hosted) {
-                InstanceService.deleteInstance(c, h);
+                InstanceRemoval.deleteInstance(c, h);
             }
             count[0] = hosted.size();
             Sql.update(c, "DELETE FROM node_partition WHERE node_id = ?", nodeId);

@@ -1,0 +1,67 @@
+package org.slapgrid.master.service;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slapgrid.master.auth.Principal;
+import org.slapgrid.master.cluster.ClusterMemberships;
+import org.slapgrid.master.store.Database;
+import org.slapgrid.master.store.Sql;
+import org.slapgrid.slap.model.Instance;
+
+/**
+ * Connection parameters, published by an instance (or its node for it): checked, rate-limited,
+ * and wakes whoever reads them (its node, its cluster peers' nodes, its requester's node).
+ */
+final class ConnectionPublishing {
+    private final Database db;
+    private final ChangeListener listener;
+    private final Limits limits;
+    private final RateLimiter publishes;
+
+    ConnectionPublishing(Database db, ChangeListener listener, Limits limits) {
+        this.db = db;
+        this.listener = listener;
+        this.limits = limits;
+        this.publishes = new RateLimiter(limits.publishRate(), "changes of connection parameters");
+    }
+
+    /** Connection parameters, published by the partition's node. */
+    void publish(Principal who, String nodeId, String partition, Map<String, Object> params) {
+        Validate.present("parameters", params);
+        ParameterCheck.check("connectionParameters", params, limits, limits.maxConnectionBytes());
+        Changes.write(db, listener, c -> publish(c, who, InstanceLookup.inPartition(c, who, nodeId, partition), params));
+    }
+
+    /** Connection parameters, published by the instance itself. */
+    void publishSelf(Principal who, Map<String, Object> params) {
+        InstanceLookup.requireInstance(who);
+        Validate.present("parameters", params);
+        ParameterCheck.check("connectionParameters", params, limits, limits.maxConnectionBytes());
+        Changes.write(db, listener, c -> publish(c, who, InstanceLookup.self(c, who), params));
+    }
+
+    private Changes publish(Connection c, Principal who, Instance i, Map<String, Object> params) throws SQLException {
+        Changes changes = new Changes();
+        if (i.connectionParameters().equals(params)) {
+            return changes; // unchanged (in any key order): no write, no wake-up, not counted
+        }
+        publishes.acquire(i.id());
+        String json = InstanceRows.json(new LinkedHashMap<>(params));
+        Sql.update(c, "UPDATE instance SET connection_params = ? WHERE id = ?", json, i.id());
+        changes.touch(i.node()); // its own node's document carries them (the version keys its cache)
+        ClusterMemberships.touchPeers(c, i.id(), changes); // a cluster's members list each other's
+        if (i.parent() != null) {
+            // The requester reads its children's connection parameters when it converges: make it converge again.
+            Optional<Instance> parent = InstanceRows.byId(c, i.parent());
+            if (parent.isPresent()) {
+                Sql.update(c, "UPDATE instance SET ts = ? WHERE id = ?", InstanceRows.nextTimestamp(parent.get().timestamp()), parent.get().id());
+                changes.touch(parent.get().node());
+            }
+        }
+        AuditLog.record(c, who, "instance.publish", "instance:" + i.id(), Validate.clip(String.join(",", params.keySet())));
+        return changes;
+    }
+}

@@ -1,0 +1,29 @@
+package org.slapgrid.master.service;
+
+import org.slapgrid.master.auth.Principal;
+import org.slapgrid.master.auth.Secrets;
+import org.slapgrid.master.store.Database;
+import org.slapgrid.slap.model.Instance;
+import org.slapgrid.slap.model.InstanceSecret;
+
+/** Instance secrets: each instance's own credential, issued to the node of its partition. */
+final class InstanceSecrets {
+    private final Database db;
+
+    InstanceSecrets(Database db) {
+        this.db = db;
+    }
+
+    /** Issues a fresh secret for the partition's instance to its node; the previous one stops working. */
+    InstanceSecret issue(Principal who, String nodeId, String partition) {
+        String secret = Secrets.newToken("sgi_");
+        String id = db.transaction(c -> {
+            Instance i = InstanceLookup.inPartition(c, who, nodeId, partition);
+            CredentialStore.revoke(c, Principal.Kind.INSTANCE, i.id());
+            CredentialStore.insert(c, secret, Principal.instance(i.id()));
+            AuditLog.record(c, who, "instance.secret", "instance:" + i.id(), null);
+            return i.id();
+        });
+        return new InstanceSecret(id, secret);
+    }
+}
