@@ -9,7 +9,6 @@ import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.ClusterBackup;
 import org.slapgrid.slap.model.ClusterInfo;
 import org.slapgrid.slap.model.ClusterRole;
-import org.slapgrid.slap.model.ClusterTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -21,28 +20,6 @@ import picocli.CommandLine.Parameters;
  */
 final class ClusterBackupCommands {
     private ClusterBackupCommands() {
-    }
-
-    /** Waits until the cluster's task is NONE (or {@code timeout}); its last error makes a failure. */
-    static int waitForTask(ClientCommand cmd, SlapClient client, String name, Duration timeout) throws Exception {
-        long end = System.nanoTime() + timeout.toNanos();
-        ClusterInfo c = client.cluster(name);
-        while (c.task() != ClusterTask.NONE && System.nanoTime() < end) {
-            Thread.sleep(500); // polling the master's answer: the CLI has no event stream
-            c = client.cluster(name);
-        }
-        if (c.task() != ClusterTask.NONE) {
-            cmd.err().println(cmd.spec.qualifiedName() + ": still " + c.task() + " after " + timeout.toSeconds()
-                    + " s; `slapos cluster events " + name + "` follows it");
-            cmd.err().flush();
-            return ExitCode.FAILURE;
-        }
-        if (c.lastError() != null) {
-            cmd.err().println(cmd.spec.qualifiedName() + ": " + c.lastError());
-            cmd.err().flush();
-            return ExitCode.FAILURE;
-        }
-        return ExitCode.OK;
     }
 
     static void print(ClientCommand cmd, List<ClusterBackup> backups) throws Exception {
@@ -61,12 +38,12 @@ final class ClusterBackupCommands {
         cmd.out().flush();
     }
 
-    abstract static class Waiting extends ClientCommand {
-        @Option(names = "--no-wait", description = "return once the master started it")
-        boolean noWait;
-
-        @Option(names = "--timeout", paramLabel = "SECONDS", description = "how long to wait (default ${DEFAULT-VALUE})")
-        long timeoutSeconds = 3600;
+    /** The backup verbs' wait: an hour by default (a backup or a restore moves data). */
+    abstract static class Waiting extends ClusterTaskWait.Verb {
+        @Override
+        Duration defaultTimeout() {
+            return Duration.ofHours(1);
+        }
     }
 
     @Command(name = "backup", mixinStandardHelpOptions = true,
@@ -83,7 +60,7 @@ final class ClusterBackupCommands {
                 ClusterCommand.print(this, started);
                 return ExitCode.OK;
             }
-            int rc = waitForTask(this, client, name, Duration.ofSeconds(timeoutSeconds));
+            int rc = outcome(waited(client, client.cluster(name)));
             if (rc == ExitCode.OK) {
                 List<ClusterBackup> all = client.clusterBackups(name);
                 print(this, all.isEmpty() ? List.of() : List.of(all.get(0)));
@@ -143,9 +120,10 @@ final class ClusterBackupCommands {
                 return ExitCode.USAGE;
             }
             ClusterInfo started = client.restoreBackup(id, name, parsed);
-            int rc = noWait ? ExitCode.OK : waitForTask(this, client, name, Duration.ofSeconds(timeoutSeconds));
+            ClusterInfo c = noWait ? started : waited(client, client.cluster(name));
+            int rc = outcome(c);
             if (rc == ExitCode.OK) {
-                ClusterCommand.print(this, noWait ? started : client.cluster(name));
+                ClusterCommand.print(this, c);
             }
             return rc;
         }
@@ -169,9 +147,10 @@ final class ClusterBackupCommands {
                 return TagActionCommands.restartTagged(this, client, name, tags);
             }
             ClusterInfo started = client.restartCluster(name);
-            int rc = noWait ? ExitCode.OK : waitForTask(this, client, name, Duration.ofSeconds(timeoutSeconds));
+            ClusterInfo c = noWait ? started : waited(client, client.cluster(name));
+            int rc = outcome(c);
             if (rc == ExitCode.OK) {
-                ClusterCommand.print(this, noWait ? started : client.cluster(name));
+                ClusterCommand.print(this, c);
             }
             return rc;
         }

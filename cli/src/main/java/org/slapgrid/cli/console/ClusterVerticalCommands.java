@@ -4,7 +4,6 @@ import java.time.Duration;
 import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.ClusterInfo;
-import org.slapgrid.slap.model.ClusterTask;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -19,36 +18,19 @@ final class ClusterVerticalCommands {
     private ClusterVerticalCommands() {
     }
 
-    /** Waits for the task to end, prints the cluster, and the exit status: 1 when it ended short. */
-    static int await(ClientCommand cmd, SlapClient client, ClusterInfo started, boolean noWait, int timeoutSeconds)
-            throws Exception {
-        ClusterInfo c = started;
-        long deadline = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
-        while (!noWait && c.task() != ClusterTask.NONE && System.nanoTime() < deadline) {
-            Thread.sleep(250); // polling the master's answer, a user-facing wait
-            c = client.cluster(c.name());
+    /** The vertical verbs' wait: 15 minutes by default. */
+    abstract static class VerticalCommand extends ClusterTaskWait.Verb {
+        @Override
+        Duration defaultTimeout() {
+            return Duration.ofMinutes(15);
         }
-        ClusterCommand.print(cmd, c);
-        if (c.task() != ClusterTask.NONE && !noWait) {
-            cmd.err().println(cmd.spec.qualifiedName() + ": still " + c.task() + " after " + timeoutSeconds
-                    + " s; see `slapos cluster events " + c.name() + "`");
-            cmd.err().flush();
-            return ExitCode.FAILURE;
-        }
-        if (c.lastError() != null && !noWait) {
-            cmd.err().println(cmd.spec.qualifiedName() + ": " + c.lastError());
-            cmd.err().flush();
-            return ExitCode.FAILURE;
-        }
-        return ExitCode.OK;
-    }
 
-    abstract static class VerticalCommand extends ClientCommand {
-        @Option(names = "--no-wait", description = "answer at once, while the action runs")
-        boolean noWait;
-
-        @Option(names = "--timeout", paramLabel = "SECONDS", description = "longest wait for the action to end (default 900)")
-        int timeout = 900;
+        /** Waits for the task to end, prints the cluster, and the exit status: 1 when it ended short. */
+        int await(SlapClient client, ClusterInfo started) throws Exception {
+            ClusterInfo c = waited(client, started);
+            ClusterCommand.print(this, c);
+            return outcome(c);
+        }
     }
 
     @Command(name = "resize", mixinStandardHelpOptions = true,
@@ -74,7 +56,7 @@ final class ClusterVerticalCommands {
                 err().flush();
                 return ExitCode.USAGE;
             }
-            return await(this, client, client.resizeMember(name, member, memory, cpu), noWait, timeout);
+            return await(client, client.resizeMember(name, member, memory, cpu));
         }
     }
 
@@ -96,7 +78,7 @@ final class ClusterVerticalCommands {
 
         @Override
         int run(SlapClient client) throws Exception {
-            return await(this, client, client.attachDisk(name, member, disk, size), noWait, timeout);
+            return await(client, client.attachDisk(name, member, disk, size));
         }
     }
 
@@ -114,7 +96,7 @@ final class ClusterVerticalCommands {
 
         @Override
         int run(SlapClient client) throws Exception {
-            return await(this, client, client.detachDisk(name, member, disk), noWait, timeout);
+            return await(client, client.detachDisk(name, member, disk));
         }
     }
 }

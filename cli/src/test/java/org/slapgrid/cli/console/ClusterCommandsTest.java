@@ -182,6 +182,15 @@ class ClusterCommandsTest {
         assertThat(stderr()).contains("this lifecycle token is not one of yours for this cluster", "HTTP 403");
         assertThat(slapos("lifecycle", "wait", "--timeout", "0")).isEqualTo(ExitCode.FAILURE);
         assertThat(stderr()).contains("this call needs an instance's secret", "HTTP 403");
+
+        // waiting: no node runs the members' part, so the task outlives --timeout (a failure, saying where to follow it)
+        master.database().transaction(c -> org.slapgrid.master.store.Sql.update(c, "UPDATE cluster SET task = 'NONE'"));
+        assertThat(slapos("cluster", "resize", "db", "db.1", "--memory", "64M", "--timeout", "1")).isEqualTo(ExitCode.FAILURE);
+        assertThat(stdout()).contains("RESIZING");
+        assertThat(stderr()).contains("slapos cluster resize: still RESIZING after 1 s; `slapos cluster events db` follows it");
+        master.database().transaction(c -> org.slapgrid.master.store.Sql.update(c, "UPDATE cluster SET task = 'NONE'"));
+        assertThat(slapos("cluster", "backup", "db", "--timeout", "1")).isEqualTo(ExitCode.FAILURE);
+        assertThat(stderr()).contains("slapos cluster backup: still BACKING_UP after 1 s; `slapos cluster events db` follows it");
     }
 
     @Test
