@@ -418,7 +418,14 @@ public final class ClusterService {
         if (who.kind() != Principal.Kind.INSTANCE) {
             throw ApiException.forbidden("this call needs an instance's secret");
         }
-        return db.read(c -> Lifecycle.queue(c, who.subject()));
+        List<org.slapgrid.slap.model.LifecycleNotification> queued = db.read(c -> Lifecycle.queue(c, who.subject()));
+        if (!queued.isEmpty()) { // someone reads it: the master waits for its completion (Lifecycle.unheard)
+            db.transaction(c -> {
+                Lifecycle.markRead(c, who.subject());
+                return null;
+            });
+        }
+        return queued;
     }
 
     /** The key the lifecycle queue's long-poll waits on. */

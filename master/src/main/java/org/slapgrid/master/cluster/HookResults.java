@@ -22,6 +22,26 @@ final class HookResults {
                 return null;
             }
             var member = MemberStages.byInstance(c, instanceId).orElse(null);
+            if (member == null && Lifecycle.KIND.equals(job.kind())) {
+                // a termination script that completed its token ends after its member left the
+                // cluster: its token's row still says which cluster and member it was
+                String[] left = Sql.one(c, "SELECT cluster_id, member FROM lifecycle_token WHERE instance_id = ?"
+                        + " ORDER BY created_at DESC LIMIT 1", rs -> new String[] {rs.getString(1), rs.getString(2)}, instanceId)
+                        .orElse(null);
+                if (left != null && ClusterRows.byId(c, left[0]).isPresent()) {
+                    Map<String, Object> details = new LinkedHashMap<>();
+                    details.put("member", left[1]);
+                    details.put("hook", "lifecycle/termination");
+                    details.put("state", job.state().name());
+                    details.put("exitCode", job.exitCode());
+                    details.put("durationMs", job.durationMs());
+                    details.put("output", job.output() == null ? "" : job.output());
+                    details.put("job", job.id());
+                    ClusterEvents.append(c, left[0], "hook-result", "lifecycle/termination on " + left[1] + ": "
+                            + ScalingDriver.outcome(job), details);
+                }
+                return null;
+            }
             if (member == null) {
                 return null;
             }

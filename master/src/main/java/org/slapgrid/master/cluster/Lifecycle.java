@@ -34,6 +34,8 @@ import org.slapgrid.slap.model.LifecycleNotification;
  */
 final class Lifecycle {
     static final String KIND = "lifecycle-termination";
+    /** In a waiting member's {@code pending}: when its queue first handed the notification out. */
+    private static final String QUEUE_READ = "queueRead";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Lifecycle() {
@@ -114,6 +116,44 @@ final class Lifecycle {
                 + " after " + (System.currentTimeMillis() - m.stageAt()) + " ms; removing it now",
                 Map.of("member", m.shortName(), "by", who.actor()));
         return m;
+    }
+
+    /**
+     * Records that the member's queue handed its notification out (an application reads it, so
+     * the master waits for its completion even when the member has no termination executable).
+     */
+    static void markRead(Connection c, String instanceId) throws SQLException {
+        var row = MemberStages.byInstance(c, instanceId);
+        if (row.isPresent() && row.get().stage() == MemberStages.Stage.WAITING_LIFECYCLE_COMPLETION
+                && !row.get().pending().containsKey(QUEUE_READ)) {
+            Map<String, Object> pending = new LinkedHashMap<>(row.get().pending());
+            pending.put(QUEUE_READ, System.currentTimeMillis());
+            MemberStages.setPending(c, row.get().clusterId(), row.get().role(), row.get().index(), pending);
+        }
+    }
+
+    /**
+     * Whether nothing can complete this member's hook: its node reported that it has no
+     * {@code etc/lifecycle/termination} (the job ran nothing), the cluster has no webhook and
+     * nobody read the member's queue. Waiting for hook_timeout then only delays the removal.
+     */
+    static boolean unheard(MemberStages.Row m, DeletionPolicy policy, org.slapgrid.slap.model.JobInfo job) {
+        return policy.webhookUrl() == null && !m.pending().containsKey(QUEUE_READ) && job != null
+                && job.state() == org.slapgrid.slap.model.JobState.DONE && job.result() != null
+                && Boolean.FALSE.equals(job.result().get("ran"));
+    }
+
+    /** The master completes an unheard member's hook itself ({@link #unheard}), said in the events. */
+    static void completeUnheard(Connection c, MemberStages.Row m, DeletionPolicy policy) throws SQLException {
+        if (m.token() != null) {
+            Sql.update(c, "UPDATE lifecycle_token SET state = 'COMPLETED', ended_at = ? WHERE token_sha256 = ? AND state = 'ISSUED'",
+                    System.currentTimeMillis(), sha256(m.token()));
+        }
+        MemberStages.set(c, m, MemberStages.Stage.READY, null, 0);
+        ClusterEvents.append(c, m.clusterId(), "lifecycle", m.shortName() + ": lifecycle hook completed by the master after "
+                + (System.currentTimeMillis() - m.stageAt()) + " ms: the member has no etc/lifecycle/termination, the cluster"
+                + " no webhook and nobody read its queue, so nothing would complete it; removing it now rather than at "
+                + policy.hookTimeout() + " s (hook_timeout)", Map.of("member", m.shortName(), "by", "master", "unheard", true));
     }
 
     /** At hook_timeout: the token expires and the removal proceeds, said in the events. */

@@ -253,8 +253,12 @@ public final class ScalingDriver implements AutoCloseable {
                     } else {
                         MemberStages.set(c, m, MemberStages.Stage.READY, null, 0);
                     }
-                } else if (m.stage() == MemberStages.Stage.WAITING_LIFECYCLE_COMPLETION && System.currentTimeMillis() >= m.deadline()) {
-                    Lifecycle.expire(c, m, policy, changes);
+                } else if (m.stage() == MemberStages.Stage.WAITING_LIFECYCLE_COMPLETION) {
+                    if (System.currentTimeMillis() >= m.deadline()) {
+                        Lifecycle.expire(c, m, policy, changes);
+                    } else if (m.job() != null && Lifecycle.unheard(m, policy, JobService.get(c, m.job()).orElse(null))) {
+                        Lifecycle.completeUnheard(c, m, policy);
+                    }
                 }
             }
             return changes;

@@ -207,6 +207,9 @@ class ScalingHooksApiTest {
         assertThat(ms).as("destroyed right after completion (ms)").isLessThan(3000);
         assertThatThrownBy(() -> db1Self.completeLifecycle("db", token))
                 .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(409));
+        // the termination script that completed ends after its member left the cluster: its result is still told
+        report(db1, termination, 0, "drained");
+        await().atMost(Duration.ofSeconds(5)).until(() -> events().contains("hook-result: lifecycle/termination on db.1: exit 0 in 7 ms: drained"));
 
         // the others are told (on-remove), and the task ends
         for (ClusterMember other : List.of(db0, member("db.2"))) {
@@ -231,6 +234,46 @@ class ScalingHooksApiTest {
         long ms = (System.nanoTime() - waiting) / 1_000_000;
         assertThat(ms).as("removed at hook_timeout (2 s), not before").isBetween(1500L, 6000L);
         assertThat(events()).anyMatch(e -> e.contains("not completed within 2 s (hook_timeout); removing it anyway"));
+    }
+
+    @Test
+    void aMemberWithoutTerminationHookNobodyListensToIsRemovedAtOnceButOneWhoseQueueWasReadWaits() {
+        createDb(3);
+        ClusterMember db1 = member("db.1");
+        ClusterMember db2 = member("db.2");
+        assertThat(alice.deletionPolicy("db").hookTimeout()).as("the default").isEqualTo(60);
+
+        // db.1: its node has no etc/lifecycle/termination to run (the job ran nothing), no webhook, queue unread
+        alice.shrinkCluster("db", List.of("db.1"));
+        report(db1, job(db1, "scaling-hook", "pre-scale"), 0, "");
+        PartitionJob termination = job(db1, "lifecycle-termination", null);
+        long reported = System.nanoTime();
+        reportAbsent(db1, termination);
+        await().atMost(Duration.ofSeconds(5)).until(() -> alice.info("db/db.1").requestedState() == RequestedState.DESTROYED);
+        assertThat((System.nanoTime() - reported) / 1_000_000).as("removed at once, not at hook_timeout (ms)").isLessThan(3000);
+        assertThat(events()).anyMatch(e -> e.startsWith("lifecycle: db.1: lifecycle hook completed by the master after")
+                && e.contains("no etc/lifecycle/termination, the cluster no webhook and nobody read its queue")
+                && e.endsWith("removing it now rather than at 60 s (hook_timeout)"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> alice.cluster("db").task() == ClusterTask.NONE);
+
+        // db.2: the same node report, but its application read the notification from its queue: the master waits for it
+        alice.shrinkCluster("db", List.of("db.2"));
+        report(db2, job(db2, "scaling-hook", "pre-scale"), 0, "");
+        PartitionJob second = job(db2, "lifecycle-termination", null);
+        SlapClient db2Self = instanceClient(db2);
+        assertThat(db2Self.lifecycleQueue(5)).hasSize(1);
+        reportAbsent(db2, second);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
+                alice.info("db/db.2").requestedState() == RequestedState.STARTED);
+        db2Self.completeLifecycle("db", (String) second.args().get("token"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> alice.info("db/db.2").requestedState() == RequestedState.DESTROYED);
+        assertThat(events()).filteredOn(e -> e.contains("completed by the master")).as("only db.1's").hasSize(1);
+    }
+
+    /** The member's node ran its termination job and found no etc/lifecycle/termination (LifecycleTerminationJob). */
+    void reportAbsent(ClusterMember x, PartitionJob j) {
+        nodes.get(x.node()).reportJob(x.node(), x.partition(), j.id(), new JobReport(JobState.DONE, 0,
+                "no etc/lifecycle/termination in " + x.partition() + ": nothing to run", 3L, Map.of("ran", false)));
     }
 
     @Test
