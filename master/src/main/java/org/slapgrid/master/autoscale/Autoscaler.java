@@ -2,7 +2,6 @@ package org.slapgrid.master.autoscale;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * policy ({@link Evaluation}) against the members' last samples ({@link MetricService}) and acts
  * through the cluster operations everyone uses: scale-out is {@link ClusterService#grow} (the
  * same rules, placement and hooks as {@code slapos cluster grow}), scale-in is
- * {@link ClusterService#shrink} of the youngest members that are not the primary. Each action and
+ * {@link ClusterService#shrink} of a role and a count, so the cluster's deletion policy chooses
+ * the members (in error first, then its criteria; never the primary) as for
+ * {@code slapos cluster shrink --role R --count K}, and the shrink's events name them. Each action and
  * each change of what it would say otherwise (held below its duration, in cooldown, at max or
  * min, no data, back within the thresholds) is appended to the cluster's events with its reason
  * (value, threshold, how long held, duration) once, not at every evaluation.
@@ -171,10 +172,6 @@ public final class Autoscaler implements AutoCloseable {
         Principal owner = Principal.user(s.cluster().owner(), false);
         Map<String, Object> details = new LinkedHashMap<>(d.details());
         String kind = d.kind() == Evaluation.Kind.SCALE_OUT ? "autoscale.scale_out" : "autoscale.scale_in";
-        List<String> victims = d.kind() == Evaluation.Kind.SCALE_IN ? victims(s, d.count()) : List.of();
-        if (!victims.isEmpty()) {
-            details.put("removed", victims);
-        }
         // the decision first, so that the events read: decided, then what the operation did
         log.append(s.cluster().id(), kind, d.reason(), details);
         LOG.info("autoscaler: cluster {}/{}: {}", s.cluster().owner(), s.cluster().name(), d.reason());
@@ -182,7 +179,8 @@ public final class Autoscaler implements AutoCloseable {
             if (d.kind() == Evaluation.Kind.SCALE_OUT) {
                 clusters.grow(owner, s.cluster().name(), new ClusterGrow(p.role(), d.count()));
             } else {
-                clusters.shrink(owner, s.cluster().name(), new ClusterShrink(victims));
+                // the deletion policy chooses, in the shrink's transaction (one owner of that choice)
+                clusters.shrink(owner, s.cluster().name(), new ClusterShrink(null, p.role(), d.count()));
             }
         } catch (ApiException e) {
             // refused (busy, a rule, nowhere to place): said, and the cooldown starts as for an action,
@@ -196,13 +194,6 @@ public final class Autoscaler implements AutoCloseable {
             PolicyRows.acted(c, s.cluster().id(), p.role(), now);
             return null;
         });
-    }
-
-    /** The members a scale-in removes: the youngest first (highest index), never the primary. */
-    private static List<String> victims(Snapshot s, int n) {
-        return s.members().stream().filter(m -> !m.member().equals(s.cluster().primary()))
-                .sorted(Comparator.comparingInt(ClusterLookup.MemberRef::index).reversed())
-                .limit(n).map(ClusterLookup.MemberRef::member).toList();
     }
 
     @Override

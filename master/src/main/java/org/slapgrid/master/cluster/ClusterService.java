@@ -285,10 +285,27 @@ public final class ClusterService {
                     created.put(r.shortName(), r.createdAt());
                 }
                 List<ClusterRows.Member> eligible = members.stream().filter(x -> !x.shortName().equals(cl.primary())).toList();
-                for (ClusterRows.Member m : DeletionPolicies.choose(eligible, created, DeletionPolicies.of(c, cl.id()).criteria(),
-                        role.name(), k, DeletionPolicies.random())) {
+                org.slapgrid.slap.model.DeletionPolicy.Criteria criteria = DeletionPolicies.of(c, cl.id()).criteria();
+                List<String> chosen = new ArrayList<>();
+                List<String> inError = new ArrayList<>();
+                for (ClusterRows.Member m : DeletionPolicies.choose(eligible, created, criteria, role.name(), k,
+                        DeletionPolicies.random())) {
                     drop.put(m.shortName(), m);
+                    chosen.add(m.shortName());
+                    if (DeletionPolicies.inError(m)) {
+                        inError.add(m.shortName());
+                    }
                 }
+                // said in the claiming transaction: rolled back with it when a rule refuses the shrink
+                Map<String, Object> why = new LinkedHashMap<>();
+                why.put("role", role.name());
+                why.put("count", k);
+                why.put("criteria", criteria.name());
+                why.put("members", chosen);
+                why.put("inError", inError);
+                ClusterEvents.append(c, cl.id(), "shrink.chosen", "deletion policy (" + criteria + ", members in error first)"
+                        + " chose " + (chosen.isEmpty() ? "no member" : String.join(", ", chosen)) + " of role '" + role.name()
+                        + "'" + (inError.isEmpty() ? "" : " (in error: " + String.join(", ", inError) + ")"), why);
             }
             for (String m : req.members() == null ? List.<String>of() : req.members()) {
                 String shortName = m != null && m.startsWith(cl.name() + "/") ? m.substring(cl.name().length() + 1) : m;

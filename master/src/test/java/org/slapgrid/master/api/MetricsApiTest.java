@@ -193,11 +193,62 @@ class MetricsApiTest {
         assertThat(out.details()).containsEntry("value", 9.0).containsEntry("threshold", 5.0).containsEntry("durationSeconds", 1)
                 .containsEntry("from", 1).containsEntry("to", 2).containsKey("heldSeconds");
         ClusterEvent in = decisions.stream().filter(e -> e.kind().equals("autoscale.scale_in")).findFirst().orElseThrow();
-        assertThat(in.details()).containsEntry("removed", List.of("web.1")).containsEntry("threshold", 1.0);
+        assertThat(in.details()).containsEntry("threshold", 1.0);
+        assertThat(alice.clusterEvents("web")).filteredOn(e -> e.kind().equals("shrink.chosen")).singleElement()
+                .satisfies(e -> assertThat(e.details()).containsEntry("members", List.of("web.1")));
         assertThat(in.at() - out.at()).as("no scale-in inside the cooldown").isGreaterThanOrEqualTo(3000);
         ClusterEvent cool = decisions.stream().filter(e -> e.kind().equals("autoscale.cooldown")).findFirst().orElseThrow();
         assertThat(cool.message()).contains("but the last action was", "(cooldown 3 s)");
         assertThat(decisions.stream().filter(e -> e.kind().equals("autoscale.cooldown"))).as("said once, not at every evaluation").hasSize(1);
+    }
+
+    /** The node of {@code member} reports it in error (on its current version). */
+    void inError(String member) {
+        ClusterMember mb = alice.cluster("web").members().stream().filter(x -> x.name().equals(member)).findFirst().orElseThrow();
+        SlapClient node = mb.node().equals("n1") ? n1 : n2;
+        long ts = node.nodeInfo(mb.node()).partitions().stream().filter(p -> p.id().equals(mb.partition())).findFirst()
+                .orElseThrow().instance().timestamp();
+        node.reportInstance(mb.node(), mb.partition(), org.slapgrid.slap.model.InstanceState.ERROR, "boom", ts);
+    }
+
+    List<String> names() {
+        return alice.cluster("web").members().stream().map(ClusterMember::name).toList();
+    }
+
+    @Test
+    void aScaleInRemovesThroughTheDeletionPolicyMembersInErrorFirstThenItsCriteria() {
+        createWeb(4, 2, 5); // min 2: the scale-ins stop at web.0 and one other
+        alice.setDeletionPolicy("web", new org.slapgrid.slap.model.DeletionPolicy(
+                org.slapgrid.slap.model.DeletionPolicy.Criteria.OLDEST_FIRST, null, null, null));
+        inError("web.2");
+        alice.setScalingPolicy("web", new ScalingPolicy("web", "load", "avg", 100.0, 0, 1.0, 0, 1, 1, true));
+        // first the member in error (not the youngest, web.3), then the oldest that is not the primary (web.0)
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            send("load", 0);
+            return names().size() == 3;
+        });
+        assertThat(names()).containsExactly("web.0", "web.1", "web.3");
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            send("load", 0);
+            return names().size() == 2;
+        });
+        assertThat(names()).containsExactly("web.0", "web.3");
+        List<ClusterEvent> chosen = alice.clusterEvents("web").stream().filter(e -> e.kind().equals("shrink.chosen")).toList();
+        assertThat(chosen).extracting(e -> e.details().get("members")).containsExactly(List.of("web.2"), List.of("web.1"));
+        assertThat(chosen.get(0).details()).containsEntry("criteria", "OLDEST_FIRST").containsEntry("inError", List.of("web.2"));
+        assertThat(chosen.get(0).message()).contains("chose web.2 of role 'web' (in error: web.2)");
+
+        // YOUNGEST_FIRST: the youngest that is not the primary
+        await().atMost(Duration.ofSeconds(10)).until(() -> alice.cluster("web").task() == org.slapgrid.slap.model.ClusterTask.NONE);
+        alice.setDeletionPolicy("web", new org.slapgrid.slap.model.DeletionPolicy(
+                org.slapgrid.slap.model.DeletionPolicy.Criteria.YOUNGEST_FIRST, null, null, null));
+        alice.growCluster("web", "web", 1);
+        assertThat(names()).containsExactly("web.0", "web.3", "web.4");
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            send("load", 0);
+            return names().size() == 2;
+        });
+        assertThat(names()).containsExactly("web.0", "web.3");
     }
 
     @Test

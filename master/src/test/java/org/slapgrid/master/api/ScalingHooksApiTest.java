@@ -236,6 +236,53 @@ class ScalingHooksApiTest {
         assertThat(events()).anyMatch(e -> e.contains("not completed within 2 s (hook_timeout); removing it anyway"));
     }
 
+    /** POSTs complete_lifecycle for {@code token} to cluster db with {@code credential}: the HTTP status. */
+    int complete(String credential, String token) throws Exception {
+        return m.raw("POST", "/api/v1/clusters/db/actions", credential,
+                "{\"complete_lifecycle\": {\"lifecycle_action_token\": \"" + token + "\"}}").statusCode();
+    }
+
+    String instanceSecret(ClusterMember x) {
+        return nodes.get(x.node()).issueInstanceSecret(x.node(), x.partition()).secret();
+    }
+
+    @Test
+    void aTokenCompletesOnceOnlyForItsMemberWithItsOwnOrTheOwnersCredentials() throws Exception {
+        createDb(3);
+        alice.setDeletionPolicy("db", new DeletionPolicy(null, 60, null, null));
+        ClusterMember db1 = member("db.1");
+        ClusterMember db2 = member("db.2");
+        alice.shrinkCluster("db", List.of("db.1", "db.2"));
+        for (ClusterMember x : List.of(db1, db2)) {
+            report(x, job(x, "scaling-hook", "pre-scale"), 0, "");
+        }
+        String t1 = (String) job(db1, "lifecycle-termination", null).args().get("token");
+        String t2 = (String) job(db2, "lifecycle-termination", null).args().get("token");
+        String db1Secret = instanceSecret(db1);
+        String db0Secret = instanceSecret(member("db.0"));
+        String aliceToken = admin.createUserToken("alice", false).token();
+        String bobToken = admin.createUserToken("bob", false).token();
+
+        assertThat(complete(db1Secret, t2)).as("db.1's secret with db.2's token").isEqualTo(403);
+        assertThat(complete(db0Secret, t1)).as("a member not leaving, with another's token").isEqualTo(403);
+        assertThat(complete(bobToken, t1)).as("another user").isEqualTo(403);
+        assertThat(complete(db1Secret, "f".repeat(48))).as("a token never issued").isEqualTo(403);
+        assertThat(alice.info("db/db.1").requestedState()).as("nothing completed yet").isEqualTo(RequestedState.STARTED);
+        assertThat(alice.info("db/db.2").requestedState()).isEqualTo(RequestedState.STARTED);
+
+        assertThat(complete(db1Secret, t1)).as("its member, once").isEqualTo(202);
+        assertThat(complete(db1Secret, t1)).as("the same token again, at once").isEqualTo(409);
+        assertThat(complete(aliceToken, t1)).as("the owner cannot reuse it either").isEqualTo(409);
+        assertThat(complete(aliceToken, t2)).as("the cluster owner's credentials").isEqualTo(202);
+        assertThat(complete(aliceToken, t2)).isEqualTo(409);
+        await().atMost(Duration.ofSeconds(5)).until(() -> alice.info("db/db.1").requestedState() == RequestedState.DESTROYED
+                && alice.info("db/db.2").requestedState() == RequestedState.DESTROYED);
+        assertThat(complete(db1Secret, t1)).as("reused after its member was destroyed").isEqualTo(409);
+        assertThat(complete(bobToken, t2)).as("another user, even for a used token").isEqualTo(403);
+        assertThat(events()).anyMatch(e -> e.contains("db.1: lifecycle hook completed by instance:"))
+                .anyMatch(e -> e.contains("db.2: lifecycle hook completed by user:alice"));
+    }
+
     @Test
     void aMemberWithoutTerminationHookNobodyListensToIsRemovedAtOnceButOneWhoseQueueWasReadWaits() {
         createDb(3);
