@@ -1,25 +1,41 @@
 package org.slapgrid.cli.console;
 
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import org.apache.commons.configuration2.INIConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
 
 /**
- * The few lines of INI that client.cfg needs: {@code [section]}, {@code key = value}, comments
- * with '#' or ';'. Hand-written because the cli module's pom (not ours to change) does not bring
- * commons-configuration2, and a full INI library would be overkill for three keys.
+ * client.cfg, read by commons-configuration2's {@link INIConfiguration} as the node's slapos.cfg is:
+ * {@code [section]}, {@code key = value}, comments with '#' or ';'. The library takes some lines
+ * silently that are mistakes in a file of three keys (an unclosed header, a line without '=', an
+ * option before any section): those are refused first, naming the file and the line.
  */
 final class IniFile {
-    private final Map<String, Map<String, String>> sections = new HashMap<>();
+    private final INIConfiguration ini;
+
+    private IniFile(INIConfiguration ini) {
+        this.ini = ini;
+    }
 
     static IniFile read(Path file) throws IOException {
-        IniFile ini = new IniFile();
-        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        String section = null;
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        refuseMistakes(file, text.lines().toList());
+        INIConfiguration ini = new INIConfiguration();
+        try (StringReader r = new StringReader(text)) {
+            ini.read(r);
+        } catch (ConfigurationException e) {
+            throw new IOException(file + ": not a valid INI file: " + e.getMessage(), e);
+        }
+        return new IniFile(ini);
+    }
+
+    private static void refuseMistakes(Path file, List<String> lines) throws IOException {
+        boolean inSection = false;
         for (int n = 0; n < lines.size(); n++) {
             String line = lines.get(n).strip();
             if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
@@ -29,24 +45,25 @@ final class IniFile {
                 if (!line.endsWith("]")) {
                     throw new IOException(file + ":" + (n + 1) + ": a section header must end with ']'");
                 }
-                section = line.substring(1, line.length() - 1).strip();
-                ini.sections.computeIfAbsent(section, k -> new HashMap<>());
+                inSection = true;
                 continue;
             }
             int eq = line.indexOf('=');
             if (eq <= 0) {
                 throw new IOException(file + ":" + (n + 1) + ": expected 'key = value', got '" + line + "'");
             }
-            if (section == null) {
+            if (!inSection) {
                 throw new IOException(file + ":" + (n + 1) + ": option '" + line.substring(0, eq).strip() + "' is outside any [section]");
             }
-            ini.sections.get(section).put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
         }
-        return ini;
     }
 
+    /** The option's value, null when the section or the option is absent (the last one where it is repeated). */
     String get(String section, String key) {
-        Map<String, String> s = sections.get(section);
-        return s == null ? null : s.get(key);
+        if (!ini.getSections().contains(section)) {
+            return null;
+        }
+        List<Object> values = ini.getSection(section).getList(key);
+        return values == null || values.isEmpty() ? null : String.valueOf(values.get(values.size() - 1)).strip();
     }
 }
