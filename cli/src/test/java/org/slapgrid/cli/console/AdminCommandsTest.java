@@ -4,22 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.cli.ExitCode;
-import org.slapgrid.cli.Main;
-import org.slapgrid.master.Master;
-import org.slapgrid.master.MasterConfig;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.SlapException;
 
@@ -28,39 +17,10 @@ import org.slapgrid.slap.SlapException;
  * list|disable|share|delete}) against a real master. It caches credentials for 10 s, longer than
  * the 2 s a revocation may take: only the revocation's own eviction can pass the test.
  */
-class AdminCommandsTest {
-    @TempDir
-    Path tmp;
-    Master master;
-    Path tokenFile;
-    final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    PrintStream oldOut;
-
-    @BeforeEach
-    void start() {
-        master = Master.start(MasterConfig.defaults(tmp.resolve("master")).withListen("127.0.0.1", 0)
-                .withAuthCacheTtl(Duration.ofSeconds(10)));
-        tokenFile = master.config().adminTokenFile();
-        oldOut = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void stop() {
-        System.setOut(oldOut);
-        master.close();
-    }
-
-    private int slapos(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--master-url", master.url().toString(), "--token-file", tokenFile.toString()));
-        return Main.run(all.toArray(String[]::new));
-    }
-
-    private JsonNode json() throws Exception {
-        String s = out.toString(StandardCharsets.UTF_8);
-        out.reset();
-        return new ObjectMapper().readTree(s);
+class AdminCommandsTest extends ConsoleTest {
+    @Override
+    Duration authCacheTtl() {
+        return Duration.ofSeconds(10);
     }
 
     @Test

@@ -4,77 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.cli.ExitCode;
-import org.slapgrid.cli.Main;
-import org.slapgrid.master.Master;
-import org.slapgrid.master.MasterConfig;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.MetricBatch;
 import org.slapgrid.slap.model.ClusterMember;
 import org.slapgrid.slap.model.ClusterInfo;
 
 /** {@code slapos cluster ...} against a real master with two registered nodes: text, --json, refusals and exit codes. */
-class ClusterCommandsTest {
+class ClusterCommandsTest extends ConsoleTest {
     static final String SR = "https://example.org/sr/cluster.cfg";
-    @TempDir
-    Path tmp;
-    Master master;
-    Path tokenFile;
-    final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream oldOut;
-    PrintStream oldErr;
-
-    @BeforeEach
-    void start() {
-        master = Master.start(MasterConfig.defaults(tmp.resolve("master")).withListen("127.0.0.1", 0)
-                .withAuthCacheTtl(Duration.ZERO));
-        tokenFile = master.config().adminTokenFile();
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void stop() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-        master.close();
-    }
-
-    private int slapos(String... args) {
-        out.reset();
-        err.reset();
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--master-url", master.url().toString(), "--token-file", tokenFile.toString()));
-        return Main.run(all.toArray(String[]::new));
-    }
-
-    private String stdout() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String stderr() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
-
-    private JsonNode json() throws Exception {
-        return new ObjectMapper().readTree(stdout());
-    }
-
     @Test
     void createListShowGrowShrinkDestroy() throws Exception {
         SlapClient admin = SlapClient.builder(master.url()).token(java.nio.file.Files.readString(tokenFile).strip()).build();

@@ -7,70 +7,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.cli.ExitCode;
 import org.slapgrid.cli.Main;
 import org.slapgrid.slap.model.InstanceState;
-import org.slapgrid.master.Master;
-import org.slapgrid.master.MasterConfig;
 import org.slapgrid.slap.SlapClient;
 
 /** The console verbs against a real master on 127.0.0.1, through Main.run as a user would type them. */
-class ConsoleCommandsTest {
+class ConsoleCommandsTest extends ConsoleTest {
     static final String SR = "https://example.org/sr/software.cfg";
 
-    @TempDir
-    Path tmp;
-    Master master;
     SlapClient node;
-    Path tokenFile;
-    final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream oldOut;
-    PrintStream oldErr;
 
     @BeforeEach
-    void start() {
-        master = Master.start(MasterConfig.defaults(tmp.resolve("master")).withListen("127.0.0.1", 0)
-                .withAuthCacheTtl(Duration.ZERO));
-        tokenFile = master.config().adminTokenFile();
+    void registerNode() {
         SlapClient admin = SlapClient.builder(master.url()).token(read(tokenFile)).build();
         node = SlapClient.builder(master.url()).token(admin.registerNode("n1", List.of("slappart0", "slappart1")).secret()).build();
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void stop() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-        master.close();
-    }
-
-    private int slapos(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--master-url", master.url().toString(), "--token-file", tokenFile.toString()));
-        return Main.run(all.toArray(String[]::new));
-    }
-
-    private String takeOut() {
-        String s = out.toString(StandardCharsets.UTF_8);
-        out.reset();
-        return s;
     }
 
     @Test
