@@ -241,6 +241,30 @@ public final class NodeFixture implements AutoCloseable {
         return Node.assemble(through, client, supervisor, runtime, builders, promiseTimeout, log::add);
     }
 
+    /**
+     * This node's daemon, in a thread of the test (as {@code slapos node daemon} runs it: long-polls
+     * of at most {@code pollWait}, every partition looked at again every 30 s, a failing one retried
+     * after 1 s to 1 min, promises given 20 s). Close it to stop the daemon: the node is then lost
+     * for the master (no more contact), its services go on under supervisord.
+     */
+    public RunningDaemon runDaemon(Duration pollWait) {
+        org.slapgrid.node.daemon.NodeDaemon daemon = new org.slapgrid.node.daemon.NodeDaemon(assemble(Duration.ofSeconds(20)),
+                pollWait, Duration.ofSeconds(30),
+                org.slapgrid.node.daemon.Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(1)), log::add);
+        Thread thread = new Thread(daemon::run, "daemon-" + nodeId);
+        thread.start();
+        return new RunningDaemon(daemon, thread);
+    }
+
+    /** A daemon started by {@link #runDaemon}. */
+    public record RunningDaemon(org.slapgrid.node.daemon.NodeDaemon daemon, Thread thread) implements AutoCloseable {
+        @Override
+        public void close() throws InterruptedException {
+            daemon.stop();
+            thread.join(60_000);
+        }
+    }
+
     /** The release directory's software.cfg, written with {@code software} and the {@code instance.cfg.in} it renders. */
     public static String writeRelease(Path dir, String software, String instanceProfile) throws IOException {
         Files.createDirectories(dir);
