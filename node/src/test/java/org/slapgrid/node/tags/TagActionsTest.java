@@ -5,23 +5,18 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.node.NodeFixture;
-import org.slapgrid.node.daemon.Backoff;
-import org.slapgrid.node.daemon.NodeDaemon;
-import org.slapgrid.node.supervisor.ProcessInfo;
+import org.slapgrid.node.daemon.ControlSocket;
+import org.slapgrid.node.instance.InstanceConverger;
+import org.slapgrid.node.instance.PartitionOutcome;
 import org.slapgrid.node.supervisor.ProcessState;
-import org.slapgrid.node.supervisor.Supervisor;
-import org.slapgrid.slap.model.ClusterInfo;
-import org.slapgrid.slap.model.ClusterMember;
 import org.slapgrid.slap.model.ClusterRequest;
 import org.slapgrid.slap.model.ClusterRole;
 import org.slapgrid.slap.model.ClusterTopology;
@@ -32,8 +27,9 @@ import org.slapgrid.testing.Require;
 /**
  * Issue 15's test of actions by tag: a cluster of 2 members, each running seed 002's pod
  * services tagged {@code sm}/{@code db} and {@code pod01}/{@code pod02} (plus one untagged
- * service), under a real master, a real node daemon and supervisord. {@code cluster stop --tags
- * pod01} stops exactly the pod01 services on every member; a re-convergence (forced, with a
+ * service), under a real master and two real nodes (each its daemon and its supervisord, one
+ * member on each). {@code cluster stop --tags pod01} stops exactly the pod01 services on every
+ * member, each through its own node; a re-convergence (forced, with a
  * buildout run) keeps them stopped; the status report says "stopped on purpose" and the partition
  * is not down; {@code start --tags pod01} brings them back; {@code sm+pod02,db} selects as
  * OpenSVC would.
@@ -48,75 +44,72 @@ class TagActionsTest {
     @Test
     void aClusterStopByTagStopsExactlyThoseServicesOnEveryMemberAndLasts() throws Exception {
         Require.that(Files.isExecutable(Path.of("/usr/bin/supervisord")), "needs Debian's supervisor package (installed by .ci/run)");
-        try (NodeFixture n = NodeFixture.start(tmp, "node-tags", "sgtag", 2)) {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x")); // the release, read by its build user
+        try (NodeFixture a = NodeFixture.start(Files.createDirectories(tmp.resolve("a")), "node-tags", "sgtag", 1);
+             NodeFixture b = NodeFixture.join(Files.createDirectories(tmp.resolve("b")), a, "node-tagb", "sgtagb", 1)) {
             String url = NodeFixture.writeRelease(tmp.resolve("pods"), "[buildout]\nparts = instance-profile\n", profile());
-            n.supplyAndBuild(url);
-            NodeDaemon daemon = new NodeDaemon(n.assemble(Duration.ofSeconds(20)), Duration.ofSeconds(30),
-                    Duration.ofSeconds(30), Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(1)), n.logger());
-            Thread thread = new Thread(daemon::run, "daemon");
-            thread.start();
-            try {
-                n.admin().createCluster(new ClusterRequest("spd", url, ClusterTopology.FLEX, Map.of(),
+            try (var da = a.runDaemon(Duration.ofSeconds(30)); var db = b.runDaemon(Duration.ofSeconds(30))) {
+                a.admin().createCluster(new ClusterRequest("spd", url, ClusterTopology.FLEX, Map.of(),
                         List.of(new ClusterRole("pod", "default", null, 2, 2, 2))));
-                List<String> partitions = n.admin().cluster("spd").members().stream().map(ClusterMember::partition).toList();
-                assertThat(partitions).hasSize(2);
-                awaitRunning(n, partitions, all(partitions, SERVICES), 90);
+                Members m = Members.of(a.admin().cluster("spd").members(), List.of(a, b));
+                assertThat(m.byName().values()).extracting(x -> x.node().nodeId()).as("one member on each node")
+                        .containsExactlyInAnyOrder("node-tags", "node-tagb");
+                m.awaitRunning(m.all(SERVICES), 120);
 
-                n.admin().clusterServices("spd", "stop", "pod01");
-                awaitRunning(n, partitions, all(partitions, List.of("pod02-sm", "pod02-db", "monitor")), 20);
-                for (String p : partitions) {
-                    assertThat(state(n.supervisor(), p, "pod01-sm")).as("stopped, not crashed").isEqualTo(ProcessState.STOPPED);
+                a.admin().clusterServices("spd", "stop", "pod01");
+                m.awaitRunning(m.all(List.of("pod02-sm", "pod02-db", "monitor")), 20);
+                for (String member : m.byName().keySet()) {
+                    assertThat(m.state(member, "pod01-sm")).as("stopped, not crashed").isEqualTo(ProcessState.STOPPED);
                 }
 
                 // the status tree at the master: stopped on purpose, tags shown, the instance not down
-                ClusterMember first = n.admin().cluster("spd").members().get(0);
-                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-                    PartitionStatus s = n.admin().status("spd/" + first.name());
-                    assertThat(s.services()).filteredOn(PartitionStatus.Service::stoppedOnPurpose)
-                            .extracting(sv -> sv.name().substring(sv.name().indexOf('_') + 1))
-                            .containsExactlyInAnyOrder("pod01-sm", "pod01-db");
-                    assertThat(s.services()).filteredOn(sv -> sv.name().endsWith("pod01-db")).singleElement()
-                            .satisfies(sv -> assertThat(sv.tags()).containsExactly("db", "pod01"));
-                });
-                assertThat(n.admin().info("spd/" + first.name()).reportedState()).isEqualTo(InstanceState.STARTED);
+                for (String member : m.byName().keySet()) {
+                    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+                        PartitionStatus s = a.admin().status("spd/" + member);
+                        assertThat(s.services()).filteredOn(PartitionStatus.Service::stoppedOnPurpose)
+                                .extracting(sv -> sv.name().substring(sv.name().indexOf('_') + 1))
+                                .containsExactlyInAnyOrder("pod01-sm", "pod01-db");
+                        assertThat(s.services()).filteredOn(sv -> sv.name().endsWith("pod01-db")).singleElement()
+                                .satisfies(sv -> assertThat(sv.tags()).containsExactly("db", "pod01"));
+                    });
+                    assertThat(a.admin().info("spd/" + member).reportedState()).isEqualTo(InstanceState.STARTED);
+                }
 
-                // a re-convergence (the daemon asked to run every buildout again) keeps them stopped
-                var outcomes = org.slapgrid.node.daemon.ControlSocket.ask(org.slapgrid.node.daemon.ControlSocket.pathFor(n.config()),
-                        new org.slapgrid.node.instance.InstanceConverger.Selection(true, null)).orElseThrow();
-                assertThat(outcomes).as(n.log()).extracting(o -> o.kind())
-                        .containsOnly(org.slapgrid.node.instance.PartitionOutcome.Kind.CONVERGED);
-                assertThat(running(n.supervisor(), partitions)).isEqualTo(all(partitions, List.of("pod02-sm", "pod02-db", "monitor")));
+                // a re-convergence of each node (its daemon asked to run every buildout again) keeps them stopped
+                for (NodeFixture n : List.of(a, b)) {
+                    var outcomes = ControlSocket.ask(ControlSocket.pathFor(n.config()), new InstanceConverger.Selection(true, null))
+                            .orElseThrow();
+                    assertThat(outcomes).as(n.log()).extracting(PartitionOutcome::kind).containsOnly(PartitionOutcome.Kind.CONVERGED);
+                }
+                assertThat(m.running()).isEqualTo(m.all(List.of("pod02-sm", "pod02-db", "monitor")));
 
-                n.admin().clusterServices("spd", "start", "pod01");
-                awaitRunning(n, partitions, all(partitions, SERVICES), 20);
+                a.admin().clusterServices("spd", "start", "pod01");
+                m.awaitRunning(m.all(SERVICES), 20);
 
                 // OpenSVC's sm+pod02,db: pod02's sm, and every db
-                n.admin().clusterServices("spd", "stop", "sm+pod02,db");
-                awaitRunning(n, partitions, all(partitions, List.of("pod01-sm", "monitor")), 20);
-                n.admin().clusterServices("spd", "start", "sm+pod02,db");
-                awaitRunning(n, partitions, all(partitions, SERVICES), 20);
+                a.admin().clusterServices("spd", "stop", "sm+pod02,db");
+                m.awaitRunning(m.all(List.of("pod01-sm", "monitor")), 20);
+                a.admin().clusterServices("spd", "start", "sm+pod02,db");
+                m.awaitRunning(m.all(SERVICES), 20);
 
                 // a restart by tag, once (a restart job per member): only the selected services get
                 // a new pid, and one stopped on purpose stays stopped
-                n.admin().clusterServices("spd", "stop", "pod01");
-                awaitRunning(n, partitions, all(partitions, List.of("pod02-sm", "pod02-db", "monitor")), 20);
-                Map<String, Integer> before = pids(n.supervisor(), partitions);
-                n.admin().clusterServices("spd", "restart", "sm");
+                a.admin().clusterServices("spd", "stop", "pod01");
+                m.awaitRunning(m.all(List.of("pod02-sm", "pod02-db", "monitor")), 20);
+                Map<String, Integer> before = m.pids();
+                a.admin().clusterServices("spd", "restart", "sm");
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(() -> {
-                    Map<String, Integer> now = pids(n.supervisor(), partitions);
-                    for (String p : partitions) {
-                        assertThat(now.get(p + ":pod02-sm")).as(n.log()).isNotNull().isNotEqualTo(before.get(p + ":pod02-sm"));
+                    Map<String, Integer> now = m.pids();
+                    for (String member : m.byName().keySet()) {
+                        assertThat(now.get(member + ":pod02-sm")).as(m.logs()).isNotNull().isNotEqualTo(before.get(member + ":pod02-sm"));
                     }
                 });
-                Map<String, Integer> after = pids(n.supervisor(), partitions);
-                for (String p : partitions) {
-                    assertThat(after.get(p + ":pod02-db")).isEqualTo(before.get(p + ":pod02-db"));
-                    assertThat(after.get(p + ":monitor")).isEqualTo(before.get(p + ":monitor"));
-                    assertThat(after).doesNotContainKey(p + ":pod01-sm");
+                Map<String, Integer> after = m.pids();
+                for (String member : m.byName().keySet()) {
+                    assertThat(after.get(member + ":pod02-db")).isEqualTo(before.get(member + ":pod02-db"));
+                    assertThat(after.get(member + ":monitor")).isEqualTo(before.get(member + ":monitor"));
+                    assertThat(after).doesNotContainKey(member + ":pod01-sm");
                 }
-            } finally {
-                daemon.stop();
-                thread.join(60_000);
             }
         }
     }
@@ -135,53 +128,5 @@ class TagActionsTest {
             }
         }
         return s.toString();
-    }
-
-    /** Waits until exactly {@code expected} run (what the node logged in the failure's message). */
-    private static void awaitRunning(NodeFixture n, List<String> partitions, Set<String> expected, int seconds) {
-        await().atMost(Duration.ofSeconds(seconds)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().untilAsserted(() ->
-                assertThat(running(n.supervisor(), partitions)).as(n.log()).isEqualTo(expected));
-    }
-
-    /** partition:script for each partition and script. */
-    private static Set<String> all(List<String> partitions, List<String> scripts) {
-        Set<String> out = new TreeSet<>();
-        partitions.forEach(p -> scripts.forEach(s -> out.add(p + ":" + s)));
-        return out;
-    }
-
-    /** partition:script of each program of these partitions that runs. */
-    private static Set<String> running(Supervisor supervisor, List<String> partitions) {
-        Map<String, ProcessInfo> byName = new TreeMap<>();
-        supervisor.client().getAllProcessInfo().forEach(p -> byName.put(p.name(), p));
-        Set<String> out = new TreeSet<>();
-        supervisor.managedPrograms().values().forEach(m -> {
-            ProcessInfo info = byName.get(m.spec().name());
-            if (partitions.contains(m.spec().partitionId()) && info != null && info.state() == ProcessState.RUNNING) {
-                out.add(m.spec().partitionId() + ":" + m.spec().scriptName());
-            }
-        });
-        return out;
-    }
-
-    /** partition:script to pid of each running program of these partitions. */
-    private static Map<String, Integer> pids(Supervisor supervisor, List<String> partitions) {
-        Map<String, ProcessInfo> byName = new TreeMap<>();
-        supervisor.client().getAllProcessInfo().forEach(p -> byName.put(p.name(), p));
-        Map<String, Integer> out = new TreeMap<>();
-        supervisor.managedPrograms().values().forEach(m -> {
-            ProcessInfo info = byName.get(m.spec().name());
-            if (partitions.contains(m.spec().partitionId()) && info != null && info.state() == ProcessState.RUNNING) {
-                out.put(m.spec().partitionId() + ":" + m.spec().scriptName(), info.pid());
-            }
-        });
-        return out;
-    }
-
-    private static ProcessState state(Supervisor supervisor, String partition, String script) {
-        String name = supervisor.managedPrograms().values().stream()
-                .filter(m -> m.spec().partitionId().equals(partition) && m.spec().scriptName().equals(script))
-                .findFirst().orElseThrow().spec().name();
-        return supervisor.client().getProcessInfo(name).state();
     }
 }
