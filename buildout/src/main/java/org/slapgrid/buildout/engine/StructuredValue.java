@@ -7,18 +7,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import org.slapgrid.buildout.spi.PlainJson;
 
 /**
  * The text of a structured option value a recipe sets (a list, a map): JSON with sorted keys.
- * A class of its own so that Jackson loads only when a recipe sets such a value, not with every
- * section (an unchanged re-run of plain parts never needs it).
+ * A class of its own so that JSON machinery loads only when a recipe sets such a value, not with
+ * every section (an unchanged re-run of plain parts never needs it); jackson-core's streaming
+ * generator ({@link PlainJson}), not databind, as every buildout child sets some.
  */
 final class StructuredValue {
-
-    private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private StructuredValue() {
     }
@@ -29,8 +26,8 @@ final class StructuredValue {
             return s;
         }
         try {
-            return JSON.writeValueAsString(stable(value));
-        } catch (JsonProcessingException e) {
+            return PlainJson.write(stable(value));
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("cannot render option value " + value + ": " + e.getMessage(), e);
         }
     }

@@ -11,9 +11,12 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.slapgrid.files.AtomicFiles;
+import org.slapgrid.recipes.slap.InstanceConfiguration;
+import org.slapgrid.recipes.slap.InstanceFile;
 
 /**
  * A class-data-sharing archive (AppCDS) for the buildout child JVMs: it roughly halves their
@@ -59,14 +62,7 @@ public final class ClassDataArchive {
         try {
             Files.createDirectories(libDir);
             work = Files.createTempDirectory(libDir, ".warm-up-");
-            Path profile = work.resolve("warm-up.cfg");
-            try (InputStream in = ClassDataArchive.class.getResourceAsStream("warm-up.cfg")) {
-                Files.copy(in, profile);
-            }
-            Files.writeString(work.resolve("instance.json"), "{\"partition-id\": \"warm-up\", \"ipv4\": [\"127.0.0.1\"]}",
-                    StandardCharsets.UTF_8);
-            Files.writeString(profile, "\n[slap-connection]\ninstance-file = " + work.resolve("instance.json") + "\n",
-                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+            Path profile = writeWarmUp(work);
             Path dump = work.resolve("archive.jsa");
             List<String> cmd = new ArrayList<>(List.of(runtime.java().toString(), "-XX:ArchiveClassesAtExit=" + dump));
             cmd.addAll(QUIET);
@@ -99,6 +95,25 @@ public final class ClassDataArchive {
                 }
             }
         }
+    }
+
+    /**
+     * Writes the node's warm-up profile into {@code work} with an instance file in the node's own
+     * format ({@link InstanceFile}, as a partition's), and returns the profile: what the archive
+     * is trained on, and what the child start-up test runs.
+     */
+    static Path writeWarmUp(Path work) throws IOException {
+        Path profile = work.resolve("warm-up.cfg");
+        try (InputStream in = ClassDataArchive.class.getResourceAsStream("warm-up.cfg")) {
+            Files.copy(in, profile);
+        }
+        Path instance = work.resolve("instance.json");
+        Files.writeString(instance, InstanceFile.encode(new InstanceConfiguration("warm-up", "warm-up", "", "default",
+                "started", Map.of("greeting", "hello", "n", 1), List.of("127.0.0.1"), List.of("::1"), "warm-up", "warm-up",
+                "", List.of(Map.of("slave_reference", "s1")), Map.of())), StandardCharsets.UTF_8);
+        Files.writeString(profile, "\n[slap-connection]\ninstance-file = " + instance + "\n",
+                StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
+        return profile;
     }
 
     private String fingerprint() {

@@ -1,14 +1,15 @@
 package org.slapgrid.recipes.slap;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import org.slapgrid.recipes.support.Json;
 
 /**
  * The one owner of the {@code instance.json} format: the node writes a partition's
@@ -19,12 +20,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * {@code ipv6}, {@code instance-title}, {@code root-instance-title}, {@code instance-guid},
  * {@code shared-instances}), and {@code cluster} for a cluster's member only (so the file of an
  * instance in no cluster is what it always was); the output is canonical (sorted keys, indented), so equal
- * configurations give equal files (the node hashes them to decide whether to converge).
+ * configurations give equal files (the node hashes them to decide whether to converge). Read
+ * and written with jackson-core's streaming API ({@link Json}), not databind: every partition's
+ * buildout child reads this file, and a databind mapper was about half of that JVM's fixed cost.
  */
 public final class InstanceFile {
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
 
     private InstanceFile() {
     }
@@ -47,11 +47,28 @@ public final class InstanceFile {
         if (!c.cluster().isEmpty()) {
             doc.put("cluster", c.cluster());
         }
+        return Json.writePretty(doc);
+    }
+
+    /** The JSON object of an instance file (or of the published and requested files beside it); empty if absent and not {@code mandatory}. */
+    public static Map<String, Object> read(Path file, boolean mandatory) {
+        Object value;
         try {
-            return JSON.writeValueAsString(doc) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(new IOException("cannot encode the instance file: " + e.getMessage(), e));
+            value = Json.parse(Files.readString(file));
+        } catch (NoSuchFileException e) {
+            if (mandatory) {
+                throw new SlapException("instance file not found: " + file);
+            }
+            return new TreeMap<>();
+        } catch (IOException e) {
+            throw new SlapException("cannot read " + file + ": " + e.getMessage(), e);
         }
+        if (!(value instanceof Map<?, ?> m)) {
+            throw new SlapException(file + ": expected a JSON object at the top level");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = new TreeMap<>((Map<String, Object>) m);
+        return result;
     }
 
     /** The configuration a parsed instance file holds; a missing key takes its default, a key of the wrong type is an error naming it. */

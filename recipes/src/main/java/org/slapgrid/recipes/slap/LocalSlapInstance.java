@@ -1,7 +1,6 @@
 package org.slapgrid.recipes.slap;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,24 +105,7 @@ public final class LocalSlapInstance implements SlapInstance {
     }
 
     private static Map<String, Object> readObject(Path file, boolean mandatory) {
-        if (!Files.exists(file)) {
-            if (mandatory) {
-                throw new SlapException("instance file not found: " + file);
-            }
-            return new TreeMap<>();
-        }
-        Object value;
-        try {
-            value = Json.parse(Files.readString(file));
-        } catch (IOException e) {
-            throw new SlapException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        if (!(value instanceof Map<?, ?> m)) {
-            throw new SlapException(file + ": expected a JSON object at the top level");
-        }
-        @SuppressWarnings("unchecked")
-        Map<String, Object> result = new TreeMap<>((Map<String, Object>) m);
-        return result;
+        return InstanceFile.read(file, mandatory);
     }
 
     private static void writeObject(Path file, Map<String, Object> doc) {

@@ -1,6 +1,7 @@
 package org.slapgrid.recipes.slap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SchemaValidatorsConfig;
@@ -15,7 +16,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.slapgrid.buildout.spi.BuildoutContext;
 import org.slapgrid.buildout.spi.Options;
-import org.slapgrid.recipes.support.Json;
 import org.slapgrid.recipes.support.OptionValues;
 
 /**
@@ -28,6 +28,9 @@ import org.slapgrid.recipes.support.OptionValues;
 final class ParameterSchema {
 
     /** Draft 7 unless the schema says otherwise ($schema); SlapOS's software.cfg.json schemas are draft 7. */
+    /** Databind here only (the validator works on its trees): a profile without a schema never loads it. */
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7,
             builder -> builder.defaultMetaSchemaIri(SpecVersion.VersionFlag.V7.getId()));
 
@@ -74,7 +77,7 @@ final class ParameterSchema {
                 Map.Entry<String, JsonNode> property = properties.next();
                 JsonNode defaultValue = property.getValue().get("default");
                 if (defaultValue != null && !configuration.containsKey(property.getKey())) {
-                    configuration.put(property.getKey(), Json.MAPPER.convertValue(defaultValue, Object.class));
+                    configuration.put(property.getKey(), MAPPER.convertValue(defaultValue, Object.class));
                 }
             }
         }
@@ -82,7 +85,7 @@ final class ParameterSchema {
             return;
         }
         JsonSchema compiled = FACTORY.getSchema(file.toUri(), schema, SchemaValidatorsConfig.builder().build());
-        Set<ValidationMessage> errors = compiled.validate(Json.MAPPER.valueToTree(configuration));
+        Set<ValidationMessage> errors = compiled.validate(MAPPER.valueToTree(configuration));
         if (!errors.isEmpty()) {
             String detail = errors.stream()
                     .map(ParameterSchema::describe)
@@ -108,7 +111,7 @@ final class ParameterSchema {
             throw options.error("jsonschema", "schema file not found: " + file);
         }
         try {
-            return Json.MAPPER.readTree(file.toFile());
+            return MAPPER.readTree(file.toFile());
         } catch (IOException e) {
             throw options.error("jsonschema", "cannot read schema " + file + ": " + e.getMessage());
         }

@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import org.slapgrid.recipes.template.jinja.Nodes.Stmt;
 import org.slapgrid.recipes.template.jinja.Values.PyList;
 
@@ -41,8 +39,19 @@ public final class Jinja2 {
 
     private static final Jinja2 SLAPOS = new Jinja2();
 
-    /** Parsed templates by name and text (Caffeine's, bounded). */
-    private final Cache<String, Template> cache = Caffeine.newBuilder().maximumSize(512).build();
+    private static final int MAX_CACHED = 512;
+
+    /**
+     * Parsed templates by name and text, least recently used dropped beyond {@link #MAX_CACHED}.
+     * A plain map, not Caffeine: every buildout child JVM renders templates, and Caffeine's
+     * classes and the java.util.logging it starts were a tenth of that JVM's start-up.
+     */
+    private final Map<String, Template> cache = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Template> eldest) {
+            return size() > MAX_CACHED;
+        }
+    };
     private final Scope globals = new Scope(null, Builtins.GLOBALS);
 
     private Jinja2() {
@@ -58,7 +67,19 @@ public final class Jinja2 {
     }
 
     Template parse(String name, String source) {
-        return cache.get(name + "\u0000" + source, k -> Parser.parse(name, source));
+        String key = name + "\u0000" + source;
+        synchronized (cache) {
+            Template cached = cache.get(key);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        // parsed outside the lock: parsing one template may parse the ones it imports
+        Template parsed = Parser.parse(name, source);
+        synchronized (cache) {
+            cache.putIfAbsent(key, parsed);
+        }
+        return parsed;
     }
 
     /** Fails with a {@link TemplateError} (TemplateSyntaxError) if the text is not a valid template. */

@@ -161,7 +161,7 @@ final class PyJson {
     /** json.loads: objects keep their order (dict), integers stay ints, other numbers floats. */
     static Object loads(String text) {
         try {
-            return fromJackson(Json.MAPPER.readValue(text, Object.class));
+            return fromJackson(Json.parse(text));
         } catch (JsonProcessingException e) {
             throw new PyException("JSONDecodeError", e.getOriginalMessage());
         }
