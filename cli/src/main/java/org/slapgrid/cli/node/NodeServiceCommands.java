@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.slapgrid.cli.ExitCode;
 import org.slapgrid.node.config.NodeConfig;
-import org.slapgrid.node.supervisor.ProcessInfo;
+import org.slapgrid.node.supervisor.rpc.ProcessInfo;
 import org.slapgrid.node.supervisor.Supervisor;
 import org.slapgrid.node.supervisor.SupervisorLayout;
 import picocli.CommandLine.Command;

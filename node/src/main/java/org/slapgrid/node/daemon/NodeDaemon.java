@@ -36,7 +36,7 @@ import org.slapgrid.slap.model.PartitionStatus;
 import org.slapgrid.slap.model.RequestedState;
 import org.slapgrid.slap.model.SoftwareSupply;
 import org.slapgrid.slap.model.SupplyState;
-import org.slapgrid.node.supervisor.CrashWatcher;
+import org.slapgrid.node.supervisor.crash.CrashWatcher;
 
 /**
  * {@code slapos node daemon}: an event source, and a reconciler per partition. Events only

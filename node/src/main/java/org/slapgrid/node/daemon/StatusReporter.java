@@ -8,9 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import org.slapgrid.node.promise.PromiseResult;
-import org.slapgrid.node.supervisor.CrashWatcher;
-import org.slapgrid.node.supervisor.ProcessInfo;
-import org.slapgrid.node.supervisor.ProcessState;
+import org.slapgrid.node.supervisor.crash.CrashWatcher;
+import org.slapgrid.node.supervisor.rpc.ProcessInfo;
+import org.slapgrid.node.supervisor.rpc.ProcessState;
 import org.slapgrid.node.supervisor.ProgramSpec;
 import org.slapgrid.node.supervisor.Supervisor;
 import org.slapgrid.slap.SlapClient;

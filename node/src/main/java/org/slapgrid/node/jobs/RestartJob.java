@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.slapgrid.node.promise.PromiseResult;
-import org.slapgrid.node.supervisor.ProcessInfo;
-import org.slapgrid.node.supervisor.SupervisorClient;
+import org.slapgrid.node.supervisor.rpc.ProcessInfo;
+import org.slapgrid.node.supervisor.rpc.SupervisorClient;
 import org.slapgrid.slap.tags.TagExpression;
 
 /**

@@ -23,7 +23,7 @@ import org.slapgrid.node.limits.PartitionLimiter;
 import org.slapgrid.node.limits.PartitionLimits;
 import org.slapgrid.node.promise.PromiseResult;
 import org.slapgrid.node.promise.PromiseState;
-import org.slapgrid.node.supervisor.ProcessInfo;
+import org.slapgrid.node.supervisor.rpc.ProcessInfo;
 import org.slapgrid.node.supervisor.ProgramSpec;
 import org.slapgrid.node.supervisor.Supervisor;
 

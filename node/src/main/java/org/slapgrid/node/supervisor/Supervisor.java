@@ -17,6 +17,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.slapgrid.node.supervisor.config.ConfigGenerator;
+import org.slapgrid.node.supervisor.config.GeneratedFiles;
+import org.slapgrid.node.supervisor.config.ProgramNames;
+import org.slapgrid.node.supervisor.crash.CrashWatcher;
+import org.slapgrid.node.supervisor.crash.RestartDuty;
+import org.slapgrid.node.supervisor.lifecycle.SupervisordProcess;
+import org.slapgrid.node.supervisor.rpc.ProcessInfo;
+import org.slapgrid.node.supervisor.rpc.ProcessState;
+import org.slapgrid.node.supervisor.rpc.SupervisorClient;
+import org.slapgrid.node.supervisor.rpc.XmlRpcFault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -382,7 +392,7 @@ public final class Supervisor {
         }
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -392,7 +402,7 @@ public final class Supervisor {
     }
 
     /** Whole-file writes supervisord never sees half done (temp file, fsync, rename), root-only (0600). */
-    static boolean writeIfChanged(Path file, String text) {
+    public static boolean writeIfChanged(Path file, String text) {
         try {
             boolean written = org.slapgrid.files.AtomicFiles.writeIfChanged(file, text, "rw-------");
             if (!written && !PosixFilePermissions.toString(Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS))

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.node.NodeFixture;
 import org.slapgrid.node.buildout.NodeRuntime;
 import org.slapgrid.node.software.ReleaseCopy;
-import org.slapgrid.node.supervisor.ProcessState;
+import org.slapgrid.node.supervisor.rpc.ProcessState;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.testing.Require;

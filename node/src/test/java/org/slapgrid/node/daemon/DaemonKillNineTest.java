@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.node.NodeFixture;
 import org.slapgrid.node.buildout.NodeRuntime;
 import org.slapgrid.node.exec.ProcessTable;
-import org.slapgrid.node.supervisor.ProcessInfo;
+import org.slapgrid.node.supervisor.rpc.ProcessInfo;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceState;
 

@@ -23,7 +23,7 @@ import org.slapgrid.node.format.Partition;
 import org.slapgrid.node.instance.InstanceConverger;
 import org.slapgrid.node.instance.PartitionOutcome;
 import org.slapgrid.node.status.NodeStatus;
-import org.slapgrid.node.supervisor.ProcessState;
+import org.slapgrid.node.supervisor.rpc.ProcessState;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.testing.Require;

@@ -17,7 +17,7 @@ import org.slapgrid.node.NodeFixture;
 import org.slapgrid.node.exec.PartitionExecutor;
 import org.slapgrid.node.exec.RunAs;
 import org.slapgrid.node.format.Partition;
-import org.slapgrid.node.supervisor.CrashWatcher;
+import org.slapgrid.node.supervisor.crash.CrashWatcher;
 import org.slapgrid.slap.model.ClusterMembership;
 import org.slapgrid.slap.model.ClusterTopology;
 import org.slapgrid.slap.model.Instance;

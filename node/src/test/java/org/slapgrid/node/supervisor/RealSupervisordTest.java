@@ -15,6 +15,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.node.supervisor.crash.CrashListener;
+import org.slapgrid.node.supervisor.crash.CrashRateLimit;
+import org.slapgrid.node.supervisor.crash.CrashReport;
+import org.slapgrid.node.supervisor.crash.CrashSummary;
+import org.slapgrid.node.supervisor.crash.CrashWatcher;
+import org.slapgrid.node.supervisor.crash.RestartPolicy;
+import org.slapgrid.node.supervisor.crash.WatchSettings;
+import org.slapgrid.node.supervisor.lifecycle.ProcFs;
+import org.slapgrid.node.supervisor.rpc.ProcessInfo;
+import org.slapgrid.node.supervisor.rpc.ProcessState;
+import org.slapgrid.node.supervisor.rpc.SupervisorClient;
+import org.slapgrid.node.supervisor.rpc.XmlRpcFault;
 import org.slapgrid.testing.Require;
 
 /** The supervisor layer against a real supervisord, one per test, in a temporary directory. */

@@ -8,10 +8,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slapgrid.node.supervisor.crash.CrashListener;
+import org.slapgrid.node.supervisor.crash.CrashReport;
+import org.slapgrid.node.supervisor.crash.CrashSummary;
+import org.slapgrid.node.supervisor.crash.CrashWatcher;
+import org.slapgrid.node.supervisor.lifecycle.ProcFs;
 import org.slapgrid.testing.Require;
 
 /** Test helpers around a real supervisord in a temporary directory. */
-final class SupervisordFixture {
+public final class SupervisordFixture {
     private SupervisordFixture() {
     }
 
@@ -50,7 +55,7 @@ final class SupervisordFixture {
                 .withStopTimeout(Duration.ofSeconds(3));
     }
 
-    static Path script(Path partition, String dir, String name, String body) throws IOException {
+    public static Path script(Path partition, String dir, String name, String body) throws IOException {
         Path file = partition.resolve("etc").resolve(dir).resolve(name);
         Files.createDirectories(file.getParent());
         Files.writeString(file, "#!/bin/sh\n" + body + "\n");

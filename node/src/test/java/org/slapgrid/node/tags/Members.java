@@ -11,8 +11,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.slapgrid.node.NodeFixture;
-import org.slapgrid.node.supervisor.ProcessInfo;
-import org.slapgrid.node.supervisor.ProcessState;
+import org.slapgrid.node.supervisor.rpc.ProcessInfo;
+import org.slapgrid.node.supervisor.rpc.ProcessState;
 import org.slapgrid.slap.model.ClusterMember;
 
 /**

@@ -16,7 +16,7 @@ import org.slapgrid.node.NodeFixture;
 import org.slapgrid.node.daemon.ControlSocket;
 import org.slapgrid.node.instance.InstanceConverger;
 import org.slapgrid.node.instance.PartitionOutcome;
-import org.slapgrid.node.supervisor.ProcessState;
+import org.slapgrid.node.supervisor.rpc.ProcessState;
 import org.slapgrid.slap.model.ClusterRequest;
 import org.slapgrid.slap.model.ClusterRole;
 import org.slapgrid.slap.model.ClusterTopology;

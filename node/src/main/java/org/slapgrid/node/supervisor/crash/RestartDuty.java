@@ -1,4 +1,4 @@
-package org.slapgrid.node.supervisor;
+package org.slapgrid.node.supervisor.crash;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -7,6 +7,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slapgrid.node.supervisor.PartitionPrograms;
+import org.slapgrid.node.supervisor.ProgramSpec;
+import org.slapgrid.node.supervisor.Supervisor;
+import org.slapgrid.node.supervisor.rpc.ProcessInfo;
+import org.slapgrid.node.supervisor.rpc.ProcessState;
 
 /**
  * The one owner of restarting crashed services: which exit of which program is new, how many
@@ -51,7 +56,7 @@ public final class RestartDuty {
     }
 
     /** True while a watcher restarts ended programs (with backoff). */
-    synchronized boolean driven() {
+    public synchronized boolean driven() {
         return driven;
     }
 
@@ -146,7 +151,7 @@ public final class RestartDuty {
     }
 
     /** Programs re-created or removed by an apply start afresh. */
-    synchronized void forget(Set<String> programs) {
+    public synchronized void forget(Set<String> programs) {
         programs.forEach(tracks::remove);
     }
 

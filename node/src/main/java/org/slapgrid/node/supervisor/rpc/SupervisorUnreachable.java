@@ -1,4 +1,5 @@
-package org.slapgrid.node.supervisor;
+package org.slapgrid.node.supervisor.rpc;
+import org.slapgrid.node.supervisor.SupervisorException;
 
 /** supervisord's socket does not answer (not running, dead, or hung past the call timeout). */
 public final class SupervisorUnreachable extends SupervisorException {

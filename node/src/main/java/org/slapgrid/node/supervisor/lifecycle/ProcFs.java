@@ -1,4 +1,4 @@
-package org.slapgrid.node.supervisor;
+package org.slapgrid.node.supervisor.lifecycle;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,12 +10,12 @@ import java.nio.file.Path;
  * supervisord stays a zombie until its parent (often a container's init) reaps it, so liveness
  * is read from the state field instead.
  */
-final class ProcFs {
+public final class ProcFs {
     private ProcFs() {
     }
 
     /** True when the process exists and is not a zombie. */
-    static boolean isAlive(long pid) {
+    public static boolean isAlive(long pid) {
         String[] f = statFields(pid);
         return f != null && !f[0].equals("Z") && !f[0].equals("X");
     }

@@ -1,10 +1,11 @@
-package org.slapgrid.node.supervisor;
+package org.slapgrid.node.supervisor.config;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
+import org.slapgrid.node.supervisor.SupervisorException;
 
 /**
  * Node-unique supervisord program names: {@code <partition>_<executable>}, e.g.
@@ -13,7 +14,7 @@ import java.util.regex.Pattern;
  * altered, a short hash of the original keeps it unique, the same on every run (the generator
  * also resolves a run script named like a service: see ConfigGenerator).
  */
-final class ProgramNames {
+public final class ProgramNames {
     private static final Pattern PARTITION_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]*");
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_.-]+");
 
@@ -21,7 +22,7 @@ final class ProgramNames {
     }
 
     /** Partition ids must not contain '_' so that {@code <partition>_} is an unambiguous prefix. */
-    static void checkPartitionId(String id) {
+    public static void checkPartitionId(String id) {
         if (!PARTITION_ID.matcher(id).matches() || id.length() > 64) {
             throw new SupervisorException("partition id '" + id
                     + "' is not usable in a supervisord program name (letters, digits, '.' and '-' only)");

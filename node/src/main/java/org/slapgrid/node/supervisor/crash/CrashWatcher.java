@@ -1,4 +1,4 @@
-package org.slapgrid.node.supervisor;
+package org.slapgrid.node.supervisor.crash;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,6 +10,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slapgrid.node.supervisor.ProgramSpec;
+import org.slapgrid.node.supervisor.Supervisor;
+import org.slapgrid.node.supervisor.SupervisorException;
+import org.slapgrid.node.supervisor.rpc.ProcessInfo;
+import org.slapgrid.node.supervisor.rpc.SupervisorUnreachable;
+import org.slapgrid.node.supervisor.rpc.XmlRpcFault;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

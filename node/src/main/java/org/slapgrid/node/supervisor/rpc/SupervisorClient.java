@@ -1,4 +1,4 @@
-package org.slapgrid.node.supervisor;
+package org.slapgrid.node.supervisor.rpc;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.slapgrid.node.supervisor.SupervisorException;
 
 /**
  * Typed client for supervisord's XML-RPC interface over its UNIX socket ({@code POST /RPC2}).

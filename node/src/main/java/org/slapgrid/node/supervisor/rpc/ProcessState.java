@@ -1,4 +1,4 @@
-package org.slapgrid.node.supervisor;
+package org.slapgrid.node.supervisor.rpc;
 
 /** supervisord's process states, with their codes from {@code supervisor/states.py}. */
 public enum ProcessState {

@@ -1,4 +1,4 @@
-package org.slapgrid.node.supervisor;
+package org.slapgrid.node.supervisor.crash;
 
 /**
  * Receives the crashes the {@link CrashWatcher} sees, already rate-limited; the node turns them

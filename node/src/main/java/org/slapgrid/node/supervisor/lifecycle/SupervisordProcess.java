@@ -1,4 +1,4 @@
-package org.slapgrid.node.supervisor;
+package org.slapgrid.node.supervisor.lifecycle;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -10,6 +10,15 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
+import org.slapgrid.node.supervisor.Supervisor;
+import org.slapgrid.node.supervisor.SupervisorException;
+import org.slapgrid.node.supervisor.SupervisorLayout;
+import org.slapgrid.node.supervisor.SupervisorSettings;
+import org.slapgrid.node.supervisor.config.ConfigGenerator;
+import org.slapgrid.node.supervisor.crash.CrashWatcher;
+import org.slapgrid.node.supervisor.crash.RestartDuty;
+import org.slapgrid.node.supervisor.rpc.SupervisorClient;
+import org.slapgrid.node.supervisor.rpc.SupervisorUnreachable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * guards the start only; applying programs ({@link Supervisor}) and restarting crashed ones
  * ({@link RestartDuty}, {@link CrashWatcher}) have theirs.
  */
-final class SupervisordProcess {
+public final class SupervisordProcess {
     private static final Logger LOG = LoggerFactory.getLogger(SupervisordProcess.class);
 
     private final SupervisorSettings settings;
@@ -29,7 +38,7 @@ final class SupervisordProcess {
     private final SupervisorClient client;
     private final Object starting = new Object();
 
-    SupervisordProcess(SupervisorSettings settings, ConfigGenerator generator, SupervisorClient client) {
+    public SupervisordProcess(SupervisorSettings settings, ConfigGenerator generator, SupervisorClient client) {
         this.settings = settings;
         this.layout = settings.layout();
         this.generator = generator;
@@ -41,7 +50,7 @@ final class SupervisordProcess {
      * the main configuration and starts it, first stopping the programs a dead supervisord left
      * running. Refuses to start a second supervisord while the recorded one is alive.
      */
-    Supervisor.StartOutcome ensureRunning() {
+    public Supervisor.StartOutcome ensureRunning() {
         if (client.isRunning()) {
             return Supervisor.StartOutcome.ALREADY_RUNNING;
         }
@@ -171,7 +180,7 @@ final class SupervisordProcess {
      * Asks supervisord to stop every program and exit, and waits until it has (bounded by the
      * stop timeout plus a margin). Does nothing when it is not running.
      */
-    void shutdown() {
+    public void shutdown() {
         if (!client.isRunning()) {
             return;
         }

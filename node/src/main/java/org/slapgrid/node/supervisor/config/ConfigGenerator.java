@@ -1,4 +1,4 @@
-package org.slapgrid.node.supervisor;
+package org.slapgrid.node.supervisor.config;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
@@ -14,6 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import org.slapgrid.node.supervisor.PartitionPrograms;
+import org.slapgrid.node.supervisor.ProgramSpec;
+import org.slapgrid.node.supervisor.SupervisorException;
+import org.slapgrid.node.supervisor.SupervisorLayout;
+import org.slapgrid.node.supervisor.SupervisorSettings;
 
 /**
  * Renders the node's {@code supervisord.conf} and one file per partition from the templates in

@@ -1,4 +1,4 @@
-package org.slapgrid.node.supervisor;
+package org.slapgrid.node.supervisor.rpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.slapgrid.node.supervisor.SupervisorException;
 
 class XmlRpcCodecTest {
 

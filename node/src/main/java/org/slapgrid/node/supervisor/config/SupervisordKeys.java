@@ -1,6 +1,7 @@
-package org.slapgrid.node.supervisor;
+package org.slapgrid.node.supervisor.config;
 
 import java.util.Set;
+import org.slapgrid.node.supervisor.SupervisorException;
 
 /**
  * The configuration keys supervisord 4.2 reads, per section kind (from its {@code options.py}).

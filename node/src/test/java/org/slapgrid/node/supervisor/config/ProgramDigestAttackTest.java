@@ -1,4 +1,4 @@
-package org.slapgrid.node.supervisor;
+package org.slapgrid.node.supervisor.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.node.supervisor.PartitionPrograms;
+import org.slapgrid.node.supervisor.SupervisorLayout;
+import org.slapgrid.node.supervisor.SupervisorSettings;
 
 /**
  * Issue 10, finding 4, as the attack: a partition controls its {@code etc/service/}, and the

@@ -1,4 +1,4 @@
-package org.slapgrid.node.supervisor;
+package org.slapgrid.node.supervisor.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slapgrid.node.supervisor.PartitionPrograms;
+import org.slapgrid.node.supervisor.ProgramSpec;
+import org.slapgrid.node.supervisor.Supervisor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * is parsed: {@code [program:x]}, the origin, tags and held comments, {@code command},
  * {@code stdout_logfile} and {@code autostart}.
  */
-final class GeneratedFiles {
+public final class GeneratedFiles {
     private static final Logger LOG = LoggerFactory.getLogger(GeneratedFiles.class);
     private static final String WATCHED = "; watched service etc/service/";
     private static final String RUN_ONCE = "; run once etc/run/";
@@ -30,7 +33,7 @@ final class GeneratedFiles {
     }
 
     /** The programs defined by {@code <includeDir>/*.conf}, by name. Unreadable files are skipped. */
-    static Map<String, Supervisor.Managed> read(Path includeDir) {
+    public static Map<String, Supervisor.Managed> read(Path includeDir) {
         Map<String, Supervisor.Managed> programs = new LinkedHashMap<>();
         if (!Files.isDirectory(includeDir)) {
             return programs;

@@ -1,7 +1,8 @@
-package org.slapgrid.node.supervisor;
+package org.slapgrid.node.supervisor.crash;
 
 import java.time.Duration;
 import java.time.Instant;
+import org.slapgrid.node.supervisor.ProgramSpec;
 
 /**
  * One crash of a program: a watched service that exited or failed to start, or a run-once

@@ -1,4 +1,5 @@
-package org.slapgrid.node.supervisor;
+package org.slapgrid.node.supervisor.rpc;
+import org.slapgrid.node.supervisor.SupervisorException;
 
 /**
  * A fault answered by supervisord's XML-RPC interface, e.g. code 10 {@code BAD_NAME: slappart0_x}.
