@@ -57,11 +57,18 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     public static LocalPostgres start(Path bin) throws IOException {
+        return start(bin, 0);
+    }
+
+    /** As {@link #start(Path)}, on {@code fixedPort} (a benchmark's own range), or a free port when 0. */
+    public static LocalPostgres start(Path bin, int fixedPort) throws IOException {
         boolean root = "root".equals(System.getProperty("user.name"));
         Path dir = Files.createTempDirectory("slapgrid-pg");
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
+        int port = fixedPort;
+        if (port == 0) {
+            try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
         }
         LocalPostgres pg = new LocalPostgres(bin, dir, port, root);
         try {

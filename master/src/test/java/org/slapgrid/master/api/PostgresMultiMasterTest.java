@@ -30,12 +30,14 @@ import org.slapgrid.slap.model.SupplyState;
  * Two masters on one real PostgreSQL behave as one: a change committed through either wakes a
  * node long-polling the other at once (LISTEN/NOTIFY; the periodic re-check is set to a minute
  * here, so it cannot be what wakes it), also after the listening connection was killed, and
- * the node's document served by either is never stale. The measured wake-ups are printed; the
- * target (100 ms) is a benchmark figure (docs/benchmarks.md), the bound asserted here is loose.
+ * the node's document served by either is never stale. Each wake-up is asserted within the
+ * target, 100 ms from the commit's answer to the poll's (issue 18), 500 ms under CI=true, where
+ * the machine runs other builds: still far from the one-minute re-check, so only the
+ * notification can meet it. The measured wake-ups are printed (docs/benchmarks.md).
  */
 class PostgresMultiMasterTest {
     private static final String SR = "https://example.org/sr.cfg";
-    private static final Duration LOOSE = Duration.ofSeconds(2);
+    private static final Duration WAKE_UP = Duration.ofMillis("true".equals(System.getenv("CI")) ? 500 : 100);
     private static LocalPostgres server;
 
     @TempDir
@@ -67,8 +69,8 @@ class PostgresMultiMasterTest {
         poll.thenRun(() -> answered.set(System.nanoTime()));
         writer.request(InstanceRequest.of(instance, SR, Map.of("round", String.valueOf(round))));
         long committed = System.nanoTime();
-        await().atMost(LOOSE).until(poll::isDone);
-        await().atMost(LOOSE).until(() -> answered.get() != 0);
+        await().atMost(WAKE_UP).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .until(() -> answered.get() != 0);
         assertThat(poll.join()).hasValueSatisfying(info -> assertThat(info.partitions())
                 .anySatisfy(p -> assertThat(p.instance()).isNotNull()
                         .satisfies(i -> assertThat(i.parameters()).containsEntry("round", String.valueOf(round)))));
