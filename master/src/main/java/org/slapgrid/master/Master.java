@@ -102,7 +102,8 @@ public final class Master implements AutoCloseable {
             NodeService nodeService = new NodeService(db, listener, limits).withContactInterval(config.contactInterval());
             InstanceService instanceService = new InstanceService(db, listener, limits);
             JobService jobs = new JobService(db, listener, config.dataDir().resolve("jobs"), maxArtifactBytes());
-            ClusterService clusters = new ClusterService(db, listener, instanceService, jobs, config.dataDir().resolve("backups"));
+            ClusterService clusters = new ClusterService(db, listener, instanceService, jobs, config.dataDir().resolve("backups"),
+                    config.webhookAllow());
             MetricService metrics = new MetricService(db, instanceService, new MetricStore());
             autoscaler = new Autoscaler(db, metrics, clusters, clusters.eventLog()::append, config.autoscaleInterval());
             PolicyService policies = new PolicyService(db, autoscaler);

@@ -69,6 +69,11 @@ public final class MasterCommand implements Callable<Integer> {
             + " which must be longer (default: ${DEFAULT-VALUE})", defaultValue = "30")
     int contactSeconds;
 
+    @Option(names = "--webhook-allow", paramLabel = "CIDR", description = "an internal address range (127.0.0.1/32,"
+            + " 10.0.0.0/8, fd00::/8) lifecycle webhooks may reach anyway; repeatable. Without it, a webhook whose host"
+            + " resolves to a loopback, link-local, private, multicast or unspecified address is refused")
+    java.util.List<String> webhookAllow = new java.util.ArrayList<>();
+
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile Master running;
@@ -162,6 +167,15 @@ public final class MasterCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--contact-interval must be 1 to 300 seconds (got " + contactSeconds + ")");
         }
         config = config.withContactInterval(Duration.ofSeconds(contactSeconds));
+        java.util.List<org.slapgrid.master.cluster.Cidr> allow = new java.util.ArrayList<>();
+        for (String cidr : webhookAllow) {
+            try {
+                allow.add(org.slapgrid.master.cluster.Cidr.parse(cidr));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--webhook-allow: " + e.getMessage());
+            }
+        }
+        config = config.withWebhookAllow(allow);
         if (db != null) {
             if (!db.startsWith("jdbc:sqlite:") && !db.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("--db must be a jdbc:sqlite: or jdbc:postgresql: URL");

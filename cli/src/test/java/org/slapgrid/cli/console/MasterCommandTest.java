@@ -46,15 +46,19 @@ class MasterCommandTest {
         assertThat(Main.run("master", "--tls-keystore", tmp.resolve("none.p12").toString(), "--data-dir", tmp.toString()))
                 .isEqualTo(ExitCode.USAGE);
         assertThat(Main.run("master", "--contact-interval", "0", "--data-dir", tmp.toString())).isEqualTo(ExitCode.USAGE);
+        assertThat(Main.run("master", "--webhook-allow", "localhost/8", "--data-dir", tmp.toString())).isEqualTo(ExitCode.USAGE);
+        assertThat(Main.run("master", "--webhook-allow", "10.0.0.0/33", "--data-dir", tmp.toString())).isEqualTo(ExitCode.USAGE);
     }
 
     @Test
     void theContactIntervalReachesTheConfiguration() throws Exception {
         MasterCommand cmd = new MasterCommand();
         CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> new CommandLine(cmd)
-                .execute("--listen", "127.0.0.1:0", "--data-dir", tmp.toString(), "--contact-interval", "3"));
+                .execute("--listen", "127.0.0.1:0", "--data-dir", tmp.toString(), "--contact-interval", "3",
+                        "--webhook-allow", "127.0.0.1/32", "--webhook-allow", "fd00::/8"));
         await().atMost(Duration.ofSeconds(30)).until(() -> cmd.running() != null || exit.isDone());
         assertThat(cmd.running().config().contactInterval()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(cmd.running().config().webhookAllow()).extracting(Object::toString).containsExactly("127.0.0.1/32", "fd00::/8");
         cmd.stop();
         await().atMost(Duration.ofSeconds(30)).until(exit::isDone);
     }

@@ -75,6 +75,15 @@ public final class ClusterService {
      */
     public ClusterService(Database db, ChangeListener listener, InstanceService instances,
                           org.slapgrid.master.jobs.JobService jobs, java.nio.file.Path backups) {
+        this(db, listener, instances, jobs, backups, List.of());
+    }
+
+    /**
+     * @param webhookAllow the internal address ranges lifecycle webhooks may reach anyway (the
+     *                     master's {@code --webhook-allow}; docs/security.md "Webhooks")
+     */
+    public ClusterService(Database db, ChangeListener listener, InstanceService instances,
+                          org.slapgrid.master.jobs.JobService jobs, java.nio.file.Path backups, List<Cidr> webhookAllow) {
         this.db = db;
         this.listener = listener;
         this.instances = instances;
@@ -87,7 +96,7 @@ public final class ClusterService {
             t.setDaemon(true);
             return t;
         });
-        this.scaling = new ScalingDriver(db, listener, this);
+        this.scaling = new ScalingDriver(db, listener, this, webhookAllow);
         jobs.addListener(this::jobEnded);
     }
 

@@ -59,19 +59,35 @@ final class DeletionPolicies {
         return b;
     }
 
-    private static String webhook(String url) {
+    /** A webhook URL's form (where it may go is checked at each send, {@link WebhookGuard}): 422 naming the field and rule. */
+    static String webhook(String url) {
         URI u;
         try {
-            u = URI.create(url);
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("webhookUrl is not a URL: " + e.getMessage());
+            u = new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw invalidWebhook("is not a URL (" + e.getReason() + ")", url);
         }
-        if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null || url.length() > 2048
-                || u.getUserInfo() != null) {
-            throw ApiException.badRequest("webhookUrl must be an http:// or https:// URL with a host and no user info"
-                    + " (got '" + url + "')");
+        if (!("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()))) {
+            throw invalidWebhook("must be an http:// or https:// URL (rule: scheme" + (u.getScheme() == null ? "" : ", not "
+                    + u.getScheme()) + ")", url);
+        }
+        if (u.getHost() == null || u.getHost().isEmpty()) {
+            throw invalidWebhook("must name a host (rule: host)", url);
+        }
+        if (u.getRawUserInfo() != null) {
+            throw invalidWebhook("must not carry user info (rule: no user info; sign with the webhook secret instead)", url);
+        }
+        if (url.length() > 2048) {
+            throw invalidWebhook("is longer than 2048 characters (rule: length)", url.substring(0, 64) + "...");
+        }
+        if (u.getRawFragment() != null) {
+            throw invalidWebhook("must not have a #fragment (rule: fragment)", url);
         }
         return url;
+    }
+
+    private static ApiException invalidWebhook(String rule, String url) {
+        return new ApiException(422, "invalid_webhook", "webhookUrl " + rule + " (got '" + url + "')");
     }
 
     /**

@@ -51,14 +51,15 @@ public final class ScalingDriver implements AutoCloseable {
     private final Database db;
     private final ChangeListener listener;
     private final ClusterService clusters;
-    private final Webhooks webhooks = new Webhooks();
+    private final Webhooks webhooks;
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "slapgrid-scaling");
         t.setDaemon(true);
         return t;
     });
 
-    ScalingDriver(Database db, ChangeListener listener, ClusterService clusters) {
+    ScalingDriver(Database db, ChangeListener listener, ClusterService clusters, List<Cidr> webhookAllow) {
+        this.webhooks = new Webhooks(WebhookGuard.system(webhookAllow));
         this.db = db;
         this.listener = listener;
         this.clusters = clusters;
@@ -80,6 +81,7 @@ public final class ScalingDriver implements AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
+        webhooks.close();
     }
 
     private void tickSafely() {
@@ -305,12 +307,19 @@ public final class ScalingDriver implements AutoCloseable {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        webhooks.post(b.webhookUrl(), b.webhookSecret(), "lifecycle.termination", body, (ok, what) -> {
+        String member = b.notification().member();
+        webhooks.post(b.webhookUrl(), b.webhookSecret(), "lifecycle.termination", body, (result, what) -> {
             try {
                 db.transaction(c -> {
-                    ClusterEvents.append(c, clusterId, "lifecycle", "webhook for " + b.notification().member() + ": "
-                            + (ok ? "delivered, " : "NOT delivered, ") + what, Map.of("member", b.notification().member(),
-                            "delivered", ok));
+                    if (result == Webhooks.Result.REFUSED) {
+                        // its own kind: a refusal is the owner's URL pointing inside, not a receiver down
+                        ClusterEvents.append(c, clusterId, "webhook.refused", "webhook for " + member + " " + what,
+                                Map.of("member", member, "delivered", false, "refused", true));
+                    } else {
+                        ClusterEvents.append(c, clusterId, "lifecycle", "webhook for " + member + ": "
+                                + (result == Webhooks.Result.DELIVERED ? "delivered, " : "NOT delivered, ") + what,
+                                Map.of("member", member, "delivered", result == Webhooks.Result.DELIVERED));
+                    }
                     return null;
                 });
             } catch (RuntimeException e) {

@@ -59,7 +59,7 @@ class ScalingHooksApiTest {
 
     @BeforeEach
     void start() throws Exception {
-        m = new MasterFixture(tmp);
+        m = new MasterFixture(config());
         admin = m.admin();
         nodes = new java.util.LinkedHashMap<>();
         for (String n : List.of("n1", "n2", "n3")) {
@@ -78,6 +78,13 @@ class ScalingHooksApiTest {
             ex.close();
         });
         webhook.start();
+    }
+
+    /** The test's webhook server is on 127.0.0.1: the master is told it may reach it (and nothing else inside). */
+    org.slapgrid.master.MasterConfig config() throws Exception {
+        return org.slapgrid.master.MasterConfig.defaults(tmp).withListen("127.0.0.1", 0).withAuthCacheTtl(Duration.ZERO)
+                .withRecheckInterval(Duration.ofMillis(200))
+                .withWebhookAllow(List.of(org.slapgrid.master.cluster.Cidr.parse("127.0.0.1/32")));
     }
 
     @AfterEach
@@ -321,6 +328,36 @@ class ScalingHooksApiTest {
     void reportAbsent(ClusterMember x, PartitionJob j) {
         nodes.get(x.node()).reportJob(x.node(), x.partition(), j.id(), new JobReport(JobState.DONE, 0,
                 "no etc/lifecycle/termination in " + x.partition() + ": nothing to run", 3L, Map.of("ran", false)));
+    }
+
+    @Test
+    void aWebhookMustBeHttpAndMayNotReachInsideTheMastersNetworkUnlessAllowed() {
+        createDb(2);
+        for (String[] bad : new String[][] {{"ftp://example.org/hook", "must be an http:// or https:// URL (rule: scheme, not ftp)"},
+                {"file:///etc/passwd", "must be an http:// or https:// URL (rule: scheme, not file)"},
+                {"gopher://127.0.0.1:6379/_INFO", "must be an http:// or https:// URL (rule: scheme, not gopher)"},
+                {"http:///nohost", "must name a host (rule: host)"},
+                {"http://user:pw@example.org/", "must not carry user info"}}) {
+            assertThatThrownBy(() -> alice.setDeletionPolicy("db", new DeletionPolicy(null, null, bad[0], null)))
+                    .as(bad[0]).isInstanceOfSatisfying(SlapException.class, e -> {
+                        assertThat(e.status()).isEqualTo(422);
+                        assertThat(e.getMessage()).contains("webhookUrl " + bad[1]);
+                    });
+        }
+        assertThat(alice.deletionPolicy("db").webhookUrl()).as("nothing set").isNull();
+
+        // 127.0.0.2 is loopback too, and not in --webhook-allow 127.0.0.1/32: refused at send, nothing sent
+        int port = webhook.getAddress().getPort();
+        alice.setDeletionPolicy("db", new DeletionPolicy(null, 30, "http://127.0.0.2:" + port + "/hook", null));
+        ClusterMember db1 = member("db.1");
+        alice.shrinkCluster("db", List.of("db.1"));
+        report(db1, job(db1, "scaling-hook", "pre-scale"), 0, "");
+        job(db1, "lifecycle-termination", null);
+        await().atMost(Duration.ofSeconds(10)).until(() -> events().stream().anyMatch(e -> e.startsWith("webhook.refused")));
+        assertThat(events()).filteredOn(e -> e.startsWith("webhook.refused")).singleElement().isEqualTo("webhook.refused: webhook"
+                + " for db/db.1 refused: host 127.0.0.2 resolves to 127.0.0.2 (loopback), not in the master's --webhook-allow"
+                + " [127.0.0.1/32]; not sent");
+        assertThat(received).isEmpty();
     }
 
     @Test
