@@ -241,7 +241,7 @@ public final class Node {
             return "";
         }
         String limit = limits.cgroups().limits(r.partitionId()).map(l -> l.memoryBytes() == 0 ? "no limit"
-                : "limit of " + org.slapgrid.node.limits.Sizes.format(l.memoryBytes())).orElse("limit");
+                : "limit of " + org.slapgrid.slap.Sizes.format(l.memoryBytes())).orElse("limit");
         return "; killed by the kernel: out of memory in the partition's memory " + limit + " (" + now + " OOM kill"
                 + (now == 1 ? "" : "s") + " so far)";
     }

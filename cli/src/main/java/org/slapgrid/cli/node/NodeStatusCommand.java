@@ -9,7 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import org.slapgrid.cli.ExitCode;
 import org.slapgrid.node.config.NodeConfig;
-import org.slapgrid.node.limits.Sizes;
+import org.slapgrid.slap.Sizes;
 import org.slapgrid.node.promise.PromiseResult;
 import org.slapgrid.node.status.NodeStatus;
 import org.slapgrid.node.supervisor.Supervisor;

@@ -5,13 +5,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slapgrid.master.service.ApiException;
 import org.slapgrid.master.service.Changes;
 import org.slapgrid.slap.model.ClusterDisk;
+import org.slapgrid.slap.Sizes;
 import org.slapgrid.slap.model.ClusterResize;
 import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.slap.model.MemberResources;
@@ -23,7 +22,6 @@ import org.slapgrid.slap.model.MemberResources;
  * the rest (act, re-converge, post-scale).
  */
 final class VerticalActions {
-    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([KMGT]?)(?:i?B)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern DISK = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
     /** As the node's {@code PartitionLimits}: the least memory and CPU a member may be given. */
     static final long MIN_MEMORY = 32L << 20;
@@ -134,27 +132,17 @@ final class VerticalActions {
         return name;
     }
 
-    /**
-     * A size as {@code slapos.cfg} writes it (512M, 2G; powers of 1024). The node's
-     * {@code limits.Sizes} reads the same; the master does not depend on the node module.
-     */
+    /** A size as {@code slapos.cfg} writes it (512M, 2G; powers of 1024), read as the node reads it ({@link Sizes}). */
     static long size(String field, String text) {
-        Matcher m = SIZE.matcher(text.strip());
-        if (!m.matches()) {
-            throw ApiException.badRequest(field + ": expected a size such as 512M or 2G, got '" + text + "'");
+        long bytes;
+        try {
+            bytes = Sizes.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(field + ": " + e.getMessage());
         }
-        double n = Double.parseDouble(m.group(1));
-        int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
-            case "K" -> 10;
-            case "M" -> 20;
-            case "G" -> 30;
-            case "T" -> 40;
-            default -> 0;
-        };
-        double bytes = n * (1L << shift);
         if (bytes > MAX_DISK * 1024.0) {
             throw ApiException.badRequest(field + ": '" + text + "' is too large");
         }
-        return (long) bytes;
+        return bytes;
     }
 }

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 import org.apache.commons.configuration2.INIConfiguration;
 import org.slapgrid.node.limits.LimitsConfig;
 import org.slapgrid.node.limits.PartitionLimits;
-import org.slapgrid.node.limits.Sizes;
+import org.slapgrid.slap.Sizes;
 import org.apache.commons.configuration2.SubnodeConfiguration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 

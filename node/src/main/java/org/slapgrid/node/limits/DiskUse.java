@@ -1,5 +1,6 @@
 package org.slapgrid.node.limits;
 
+import org.slapgrid.slap.Sizes;
 import java.time.Instant;
 
 /**

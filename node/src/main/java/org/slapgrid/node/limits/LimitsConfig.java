@@ -1,5 +1,6 @@
 package org.slapgrid.node.limits;
 
+import org.slapgrid.slap.Sizes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package org.slapgrid.node.limits;
 
+import org.slapgrid.slap.Sizes;
+
 /**
  * What one partition's processes may use together, enforced by the kernel (cgroups): memory in
  * bytes, the number of processes and threads, and CPU time in CPUs (1.5 = one and a half cores'

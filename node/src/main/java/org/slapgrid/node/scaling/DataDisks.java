@@ -17,7 +17,7 @@ import org.slapgrid.node.exec.RunAs;
 import org.slapgrid.node.format.Partition;
 import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.node.io.UntrustedFile;
-import org.slapgrid.node.limits.Sizes;
+import org.slapgrid.slap.Sizes;
 
 /**
  * A partition's data disks at {@code srv/disk/<name>} (issue 14's {@code cluster disk-attach}):

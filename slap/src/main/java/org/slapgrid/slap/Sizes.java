@@ -1,20 +1,34 @@
-package org.slapgrid.node.limits;
+package org.slapgrid.slap;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Sizes as written in {@code slapos.cfg}: {@code 0} (none), a number of bytes, a number with a
- * binary suffix ({@code 512K}, {@code 512M}, {@code 2G}, {@code 1T}; {@code MiB}/{@code MB}
- * accepted, all powers of 1024), or a percentage of a whole ({@code 50%}: of the machine's
- * memory, of the file system's size).
+ * Sizes as written in {@code slapos.cfg} and in the master's requests (resize, disks): {@code 0}
+ * (none), a number of bytes, a number with a binary suffix ({@code 512K}, {@code 512M}, {@code 2G},
+ * {@code 1T}; {@code MiB}/{@code MB} accepted, all powers of 1024), or, where a whole is known, a
+ * percentage of it ({@code 50%}: of the machine's memory, of the file system's size). The one
+ * reader of sizes: the node's configuration and the master's checks use it.
  */
 public final class Sizes {
 
     private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(%|[KMGT]?)(?:i?B)?", Pattern.CASE_INSENSITIVE);
 
     private Sizes() {
+    }
+
+    /**
+     * A size without a percentage (the master's requests: it knows no machine's whole).
+     *
+     * @throws IllegalArgumentException naming what was expected
+     */
+    public static long parse(String text) {
+        Matcher m = SIZE.matcher(text.strip());
+        if (!m.matches() || "%".equals(m.group(2))) {
+            throw new IllegalArgumentException("expected a size such as 512M or 2G, got '" + text + "'");
+        }
+        return parse(text, 0);
     }
 
     /**
