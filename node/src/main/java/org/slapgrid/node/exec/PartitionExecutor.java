@@ -36,6 +36,13 @@ public final class PartitionExecutor {
     public static final int OUTPUT_TAIL_BYTES = 16 * 1024;
     private static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     private static final Path SETSID = Path.of("/usr/bin/setsid");
+    /**
+     * runuser by its absolute path: it is looked up by setsid, as root, in the command's own
+     * environment, whose PATH a caller may set (a scaling hook's starts with the partition's
+     * bin/): a name there would let a partition choose what root runs.
+     */
+    private static final String RUNUSER = java.util.stream.Stream.of("/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser",
+            "/bin/runuser").filter(f -> Files.isExecutable(Path.of(f))).findFirst().orElse("/usr/sbin/runuser");
     /** How often the output is drained while the executable runs: a pipe holds 64 KiB. */
     private static final long POLL_MILLIS = 20;
     /** Enough rounds of SIGKILL for a forking loop: each round kills what the previous one missed. */
@@ -61,7 +68,7 @@ public final class PartitionExecutor {
             argv.add(SETSID.toString()); // not a group leader: setsid() then exec, same pid
         }
         if (who.switchesUser()) {
-            argv.addAll(List.of("runuser", "-u", who.user(), "--"));
+            argv.addAll(List.of(RUNUSER, "-u", who.user(), "--"));
         }
         argv.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)

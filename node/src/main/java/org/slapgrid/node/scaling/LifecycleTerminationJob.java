@@ -25,7 +25,8 @@ public final class LifecycleTerminationJob implements JobKind {
     private final String masterUrl;
 
     public LifecycleTerminationJob(String masterUrl) {
-        this.masterUrl = masterUrl;
+        // without its trailing slash, so that a script's "$SLAPOS_MASTER_URL/api/v1/..." is a path the master knows
+        this.masterUrl = masterUrl.replaceAll("/+$", "");
     }
 
     @Override

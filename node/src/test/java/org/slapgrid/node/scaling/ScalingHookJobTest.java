@@ -1,6 +1,7 @@
 package org.slapgrid.node.scaling;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slapgrid.node.NodeFixture;
 import org.slapgrid.node.exec.PartitionExecutor;
 import org.slapgrid.node.exec.RunAs;
 import org.slapgrid.node.format.Partition;
@@ -74,6 +76,51 @@ class ScalingHookJobTest {
                 Duration.ofSeconds(20)).output()).isEqualTo("Before disk attach\n");
         assertThat(run(p, "scaling-hook", Map.of("hook", "post-scale", "role", "db", "members", List.of("db.1"), "action", "vm_resize"),
                 Duration.ofSeconds(20)).output()).isEqualTo("After VM resize\n");
+    }
+
+    /**
+     * A hook's PATH starts with the partition's bin/; root must still never run a partition's
+     * file when it switches to the partition's user (runuser is found by its absolute path).
+     */
+    @Test
+    void asRootAHookRunsAsThePartitionsUserNeverThroughARunuserInItsBin() throws Exception {
+        assumeTrue(NodeFixture.ROOT, "switching users needs root (the CI runs as root)");
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        Partition p = partition();
+        Path marker = tmp.resolve("root-ran-the-partitions-runuser");
+        Files.writeString(p.directory().resolve("bin/runuser"), "#!/bin/sh\ntouch " + marker + "\nexec /usr/sbin/runuser \"$@\"\n");
+        p.directory().resolve("bin/runuser").toFile().setExecutable(true, false);
+        Files.writeString(p.directory().resolve("etc/scaling/on-remove"), "#!/bin/sh\necho \"$(id -un) ${PATH%%:*}\"\n");
+        p.directory().resolve("etc/scaling/on-remove").toFile().setExecutable(true, false);
+        try (var files = Files.walk(tmp)) {
+            for (Path f : files.toList()) {
+                Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        Files.isDirectory(f) || Files.isExecutable(f) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+        Path work = Files.createDirectories(tmp.resolve("state/partitions/slappart0/jobs/j2"));
+        JobContext ctx = new JobContext(new PartitionJob("j2", "scaling-hook", Map.of("hook", "on-remove", "role", "db",
+                "members", List.of("db.1"))), p, new RunAs("nobody", p.directory()), work, Duration.ofSeconds(20), true,
+                "node-1", null, new PartitionExecutor(), null, null);
+        JobOutcome o = new ScalingHookJob().run(ctx);
+        assertThat(o.succeeded()).as(o.output()).isTrue();
+        assertThat(o.output()).isEqualTo("nobody " + p.directory().resolve("bin") + "\n");
+        assertThat(marker).as("root ran the partition's bin/runuser").doesNotExist();
+    }
+
+    @Test
+    void theTerminationJobGivesTheMastersUrlWithoutItsTrailingSlash() throws Exception {
+        Partition p = partition();
+        Files.createDirectories(p.directory().resolve("etc/lifecycle"));
+        Files.writeString(p.directory().resolve("etc/lifecycle/termination"),
+                "#!/bin/sh\necho \"$SLAPOS_MASTER_URL/api $SLAPGRID_LIFECYCLE_MEMBER $SLAPGRID_LIFECYCLE_TOKEN\"\n");
+        p.directory().resolve("etc/lifecycle/termination").toFile().setExecutable(true);
+        Path work = Files.createDirectories(tmp.resolve("state/partitions/slappart0/jobs/j3"));
+        JobContext ctx = new JobContext(new PartitionJob("j3", "lifecycle-termination", Map.of("token", "t0k", "member", "db/db.1")),
+                p, RunAs.currentUser(p.directory()), work, Duration.ofSeconds(20), false, "node-1", null, new PartitionExecutor(),
+                null, null);
+        JobOutcome o = new LifecycleTerminationJob("http://127.0.0.1:5/").run(ctx);
+        assertThat(o.output()).isEqualTo("http://127.0.0.1:5/api db/db.1 t0k\n");
     }
 
     @Test
