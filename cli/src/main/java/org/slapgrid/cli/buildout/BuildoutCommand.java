@@ -145,7 +145,7 @@ public final class BuildoutCommand implements Callable<Integer> {
             PrintWriter out = parent.spec.commandLine().getOut();
             return parent.guarded(() -> {
                 var all = parent.builder(words).build().resolveAll(recipes);
-                out.println(JsonOutput.sorted(all));
+                out.println(org.slapgrid.cli.Json.printSorted(all));
                 out.flush();
                 return ExitCode.OK;
             });

@@ -1,15 +1,13 @@
 package org.slapgrid.cli.console;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.slapgrid.cli.ExitCode;
-import org.slapgrid.slap.Json;
+import org.slapgrid.cli.Json;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.SlapException;
 import org.slapgrid.slap.model.Instance;
@@ -30,8 +28,6 @@ abstract class ClientCommand implements Callable<Integer> {
 
     @Spec
     CommandLine.Model.CommandSpec spec;
-
-    final ObjectMapper json = Json.lenient().copy().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Runs the verb; returns the exit status. */
     abstract int run(SlapClient client) throws Exception;
@@ -69,7 +65,7 @@ abstract class ClientCommand implements Callable<Integer> {
     }
 
     void printJson(Object value) throws JsonProcessingException {
-        out().println(json.writeValueAsString(value));
+        out().println(Json.print(value));
         out().flush();
     }
 

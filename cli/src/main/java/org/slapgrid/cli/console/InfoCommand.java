@@ -2,7 +2,6 @@ package org.slapgrid.cli.console;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.slapgrid.cli.ExitCode;
@@ -26,8 +25,7 @@ public final class InfoCommand extends ClientCommand {
         Instance i = client.info(name);
         PartitionStatus status = statusOf(client);
         if (json()) {
-            @SuppressWarnings("unchecked")
-            Map<String, Object> doc = new LinkedHashMap<>(json.convertValue(i, Map.class));
+            Map<String, Object> doc = org.slapgrid.cli.Json.fields(i);
             doc.put("status", status);
             printJson(doc);
             return ExitCode.OK;

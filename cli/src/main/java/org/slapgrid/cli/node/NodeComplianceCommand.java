@@ -1,14 +1,13 @@
 package org.slapgrid.cli.node;
 
-import com.fasterxml.jackson.databind.SerializationFeature;
 import org.slapgrid.cli.ExitCode;
+import org.slapgrid.cli.Json;
 import org.slapgrid.node.Node;
 import org.slapgrid.node.compliance.ComplianceRun;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.exec.PartitionExecutor;
 import org.slapgrid.node.format.NodeFormatter;
 import org.slapgrid.node.limits.PartitionLimiter;
-import org.slapgrid.slap.Json;
 import org.slapgrid.slap.model.Compliance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,7 +44,7 @@ final class NodeComplianceCommand extends NodeVerb {
                 new PartitionExecutor(), line -> { });
         ComplianceRun.Summary s = run.run(new ComplianceRun.Selection(action, moduleset, module), NodeFormatter.formatted(config));
         if (json) {
-            System.out.println(Json.lenient().copy().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(s));
+            System.out.println(Json.print(s));
         } else {
             print(s);
         }

@@ -3,10 +3,9 @@ package org.slapgrid.cli.node;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import org.slapgrid.cli.ExitCode;
+import org.slapgrid.cli.Json;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.config.NodeConfigException;
 import org.slapgrid.node.format.CurrentUserAccounts;
@@ -106,8 +105,7 @@ public final class NodeFormatCommand implements Callable<Integer> {
         if (json) {
             System.err.println(addresses);
             System.err.println(reported);
-            System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(result.partitions()));
+            System.out.println(Json.print(result.partitions()));
             return ExitCode.OK;
         }
         result.changes().forEach(c -> System.out.println("  " + c));

@@ -3,11 +3,9 @@ package org.slapgrid.cli.node;
 import java.time.Duration;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import org.slapgrid.cli.ExitCode;
+import org.slapgrid.cli.Json;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.slap.Sizes;
 import org.slapgrid.node.promise.PromiseResult;
@@ -32,9 +30,7 @@ final class NodeStatusCommand extends NodeVerb {
         Supervisor supervisor = org.slapgrid.node.Node.supervisorOf(config);
         NodeStatus.Status s = NodeStatus.collect(config, supervisor);
         if (json) {
-            System.out.println(new ObjectMapper().registerModule(new JavaTimeModule())
-                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(s));
+            System.out.println(Json.print(s));
             return ExitCode.OK;
         }
         System.out.println("node " + s.nodeId() + "  " + s.overall()
