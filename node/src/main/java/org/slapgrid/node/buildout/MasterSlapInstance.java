@@ -7,7 +7,7 @@ import java.util.Map;
 import org.slapgrid.recipes.slap.ChildInstance;
 import org.slapgrid.recipes.slap.ChildRequest;
 import org.slapgrid.recipes.slap.InstanceConfiguration;
-import org.slapgrid.recipes.slap.SlapException;
+import org.slapgrid.recipes.slap.SlapInstanceException;
 import org.slapgrid.recipes.slap.SlapInstance;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.Instance;
@@ -39,7 +39,7 @@ final class MasterSlapInstance implements SlapInstance {
         try {
             client.publish(new HashMap<>(connection));
         } catch (RuntimeException e) {
-            throw new SlapException("publishing connection parameters to the master failed: " + e.getMessage(), e);
+            throw new SlapInstanceException("publishing connection parameters to the master failed: " + e.getMessage(), e);
         }
     }
 
@@ -49,7 +49,7 @@ final class MasterSlapInstance implements SlapInstance {
         try {
             state = RequestedState.parse(r.state());
         } catch (IllegalArgumentException e) {
-            throw new SlapException("child '" + r.name() + "': state " + e.getMessage());
+            throw new SlapInstanceException("child '" + r.name() + "': state " + e.getMessage());
         }
         Map<String, String> filter = new LinkedHashMap<>();
         // SlapOS profiles say sla-computer_guid; this master calls the same filter "node".
@@ -64,7 +64,7 @@ final class MasterSlapInstance implements SlapInstance {
             String known = child.reportedState() != null ? child.reportedState().json() : child.requestedState().json();
             return new ChildInstance(child.name(), known, child.id(), connection);
         } catch (RuntimeException e) {
-            throw new SlapException("requesting child '" + r.name() + "' from the master failed: " + e.getMessage(), e);
+            throw new SlapInstanceException("requesting child '" + r.name() + "' from the master failed: " + e.getMessage(), e);
         }
     }
 }

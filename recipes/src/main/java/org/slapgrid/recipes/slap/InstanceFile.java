@@ -57,14 +57,14 @@ public final class InstanceFile {
             value = Json.parse(Files.readString(file));
         } catch (NoSuchFileException e) {
             if (mandatory) {
-                throw new SlapException("instance file not found: " + file);
+                throw new SlapInstanceException("instance file not found: " + file);
             }
             return new TreeMap<>();
         } catch (IOException e) {
-            throw new SlapException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new SlapInstanceException("cannot read " + file + ": " + e.getMessage(), e);
         }
         if (!(value instanceof Map<?, ?> m)) {
-            throw new SlapException(file + ": expected a JSON object at the top level");
+            throw new SlapInstanceException(file + ": expected a JSON object at the top level");
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> result = new TreeMap<>((Map<String, Object>) m);
@@ -101,7 +101,7 @@ public final class InstanceFile {
             return new LinkedHashMap<>();
         }
         if (!(value instanceof Map<?, ?>)) {
-            throw new SlapException("'" + key + "' must be a JSON object");
+            throw new SlapInstanceException("'" + key + "' must be a JSON object");
         }
         return new LinkedHashMap<>((Map<String, Object>) value);
     }
@@ -112,7 +112,7 @@ public final class InstanceFile {
             return List.of();
         }
         if (!(value instanceof List<?> list)) {
-            throw new SlapException("'" + key + "' must be a JSON array of strings");
+            throw new SlapInstanceException("'" + key + "' must be a JSON array of strings");
         }
         return list.stream().map(String::valueOf).toList();
     }
@@ -124,7 +124,7 @@ public final class InstanceFile {
             return List.of();
         }
         if (!(value instanceof List<?> list) || !list.stream().allMatch(Map.class::isInstance)) {
-            throw new SlapException("'" + key + "' must be a JSON array of objects");
+            throw new SlapInstanceException("'" + key + "' must be a JSON array of objects");
         }
         return (List<Map<String, Object>>) value;
     }

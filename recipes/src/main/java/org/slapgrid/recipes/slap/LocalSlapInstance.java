@@ -112,7 +112,7 @@ public final class LocalSlapInstance implements SlapInstance {
         try {
             AtomicFiles.writeIfChanged(file, Json.writePretty(doc), 0600);
         } catch (IOException e) {
-            throw new SlapException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new SlapInstanceException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
 

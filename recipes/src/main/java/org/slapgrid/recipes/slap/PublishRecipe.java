@@ -111,7 +111,7 @@ public final class PublishRecipe implements Recipe {
             } else {
                 instance.publishShared(reference, connection);
             }
-        } catch (SlapException e) {
+        } catch (SlapInstanceException e) {
             throw Failures.of(options.sectionName(), null, "cannot publish: " + e.getMessage(), e);
         }
         // Key names only: published values may be secrets.

@@ -100,7 +100,7 @@ public final class RequestRecipe implements Recipe {
             options.put("instance-guid", child.instanceGuid());
             options.put("instance_guid", child.instanceGuid());
             options.put("instance-state", child.state());
-        } catch (SlapException e) {
+        } catch (SlapInstanceException e) {
             failure = Failures.of(section, null, "cannot request instance '" + name + "': " + e.getMessage(), e);
             options.put("instance-guid", "");
             options.put("instance_guid", "");

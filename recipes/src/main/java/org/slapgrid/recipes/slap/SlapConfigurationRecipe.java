@@ -51,7 +51,7 @@ public final class SlapConfigurationRecipe implements Recipe {
         InstanceConfiguration config;
         try {
             config = instance.configuration();
-        } catch (SlapException e) {
+        } catch (SlapInstanceException e) {
             throw options.error(null, "cannot read the instance configuration: " + e.getMessage());
         }
         Map<String, Object> parameters = new LinkedHashMap<>(config.parameters());

@@ -11,7 +11,7 @@ import java.util.Map;
  * implementation used when no service is registered and {@code [slap-connection]} names its
  * files (see {@link SlapInstances}), and by tests.
  *
- * <p>Implementations throw {@link SlapException} when the master cannot be reached or refuses.
+ * <p>Implementations throw {@link SlapInstanceException} when the master cannot be reached or refuses.
  */
 public interface SlapInstance {
 
@@ -29,7 +29,7 @@ public interface SlapInstance {
      * identified by its reference. Nodes that do not host shared instances may keep the default.
      */
     default void publishShared(String sharedInstanceReference, Map<String, String> connection) {
-        throw new SlapException("this node does not support shared instances (reference '"
+        throw new SlapInstanceException("this node does not support shared instances (reference '"
                 + sharedInstanceReference + "')");
     }
 

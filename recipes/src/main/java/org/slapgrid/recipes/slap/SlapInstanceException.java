@@ -1,15 +1,20 @@
 package org.slapgrid.recipes.slap;
 
-/** The master could not be reached, refused a call, or the local instance files are unusable. */
-public class SlapException extends RuntimeException {
+/**
+ * A recipe's {@link SlapInstance} failed: the master could not be reached or refused a call, or the
+ * local instance files are unusable. Not the protocol's {@code org.slapgrid.slap.SlapException}
+ * (an answer of the master, with its HTTP status and code): recipes depend on buildout only, and
+ * the node's implementation turns that one into this.
+ */
+public class SlapInstanceException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    public SlapException(String message) {
+    public SlapInstanceException(String message) {
         super(message);
     }
 
-    public SlapException(String message, Throwable cause) {
+    public SlapInstanceException(String message, Throwable cause) {
         super(message, cause);
     }
 }

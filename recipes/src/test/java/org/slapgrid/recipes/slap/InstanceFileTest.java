@@ -54,6 +54,6 @@ class InstanceFileTest {
     @Test
     void aKeyOfTheWrongTypeIsAnErrorNamingIt() {
         assertThatThrownBy(() -> InstanceFile.decode(Map.of("parameters", "not an object")))
-                .isInstanceOf(SlapException.class).hasMessageContaining("'parameters'");
+                .isInstanceOf(SlapInstanceException.class).hasMessageContaining("'parameters'");
     }
 }

@@ -56,12 +56,12 @@ class LocalSlapInstanceTest {
     @Test
     void malformedFilesGiveClearErrors() throws Exception {
         assertThatThrownBy(() -> LocalSlapInstance.beside(dir.resolve("missing.json")).configuration())
-                .isInstanceOf(SlapException.class).hasMessageContaining("missing.json");
+                .isInstanceOf(SlapInstanceException.class).hasMessageContaining("missing.json");
         Files.writeString(dir.resolve("list.json"), "[1]");
         assertThatThrownBy(() -> LocalSlapInstance.beside(dir.resolve("list.json")).configuration())
-                .isInstanceOf(SlapException.class).hasMessageContaining("JSON object");
+                .isInstanceOf(SlapInstanceException.class).hasMessageContaining("JSON object");
         Files.writeString(dir.resolve("ips.json"), "{\"ipv4\": \"10.0.0.1\"}");
         assertThatThrownBy(() -> LocalSlapInstance.beside(dir.resolve("ips.json")).configuration())
-                .isInstanceOf(SlapException.class).hasMessageContaining("ipv4");
+                .isInstanceOf(SlapInstanceException.class).hasMessageContaining("ipv4");
     }
 }
