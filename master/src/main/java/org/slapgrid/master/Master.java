@@ -138,7 +138,7 @@ public final class Master implements AutoCloseable {
                 }
                 api.install(c.routes);
                 new ClusterRoutes(clusters, api).install(c.routes);
-                new ComplianceRoutes(new ComplianceService(db), api).install(c.routes);
+                new ComplianceRoutes(new ComplianceService(db), new org.slapgrid.master.compliance.ComplianceRuns(db, listener), api).install(c.routes);
                 new MetricRoutes(metrics, policies, api).install(c.routes);
                 new JobRoutes(jobs, api).install(c.routes);
                 ui[0].install(c.routes);

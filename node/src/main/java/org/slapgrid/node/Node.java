@@ -122,7 +122,8 @@ public final class Node {
                 promises, new Drain(executor), executor, limits, Clock.systemUTC(), log);
         org.slapgrid.node.jobs.JobRunner jobs = new org.slapgrid.node.jobs.JobRunner(org.slapgrid.node.jobs.JobKinds.standard()
                 .register(new org.slapgrid.node.scaling.ScalingHookJob())
-                .register(new org.slapgrid.node.scaling.LifecycleTerminationJob(config.masterUrl())),
+                .register(new org.slapgrid.node.scaling.LifecycleTerminationJob(config.masterUrl()))
+                .register(new org.slapgrid.node.compliance.ComplianceJob(config, limits, log)),
                 config, master, executor, supervisor, promises, limits, log);
         InstanceConverger converger = new InstanceConverger(reconciler, new ReportSender(master, config.nodeId(), log),
                 config.parallelism());

@@ -79,9 +79,32 @@ public final class ComplianceApi {
                 + (kind == null ? "" : "&kind=" + kind.name()), null, new TypeReference<List<Compliance.Result>>() { });
     }
 
+    /** Asks a node, an instance or a cluster's members to run compliance now (docs/compliance.md, "Runs the master asks for"). */
+    public Compliance.Run run(Compliance.RunRequest request) {
+        return client.call("POST", BASE + "runs", request, Compliance.Run.class);
+    }
+
+    /** A run the caller asked for, with each part's state and, once done, each module's status. */
+    public Compliance.Run run(String id) {
+        return client.call("GET", BASE + "runs/" + SlapClient.seg(id), null, Compliance.Run.class);
+    }
+
     /** The node's plan: what its compliance runs (the node's secret). */
     public Compliance.Plan plan(String nodeId) {
-        return client.call("GET", "api/v1/nodes/" + SlapClient.seg(nodeId) + "/compliance", null, Compliance.Plan.class);
+        return plan(nodeId, Compliance.Facts.NONE);
+    }
+
+    /** The node's plan for a node that tells its OS and tags (the attachments' filters are matched against them). */
+    public Compliance.Plan plan(String nodeId, Compliance.Facts facts) {
+        StringBuilder q = new StringBuilder();
+        if (facts.os() != null) {
+            q.append("os=").append(SlapClient.seg(facts.os()));
+        }
+        if (!facts.tags().isEmpty()) {
+            q.append(q.length() == 0 ? "" : "&").append("tags=").append(SlapClient.seg(String.join(" ", facts.tags())));
+        }
+        return client.call("GET", "api/v1/nodes/" + SlapClient.seg(nodeId) + "/compliance" + (q.length() == 0 ? "" : "?" + q),
+                null, Compliance.Plan.class);
     }
 
     /** The node's results (the node's secret). */

@@ -465,6 +465,11 @@ public final class SlapClient {
         call("PUT", partitionPath(nodeId, partition) + "/jobs/" + seg(jobId), report, Void.class);
     }
 
+    /** A node reports a node-level job (one not for a partition) as it reports a partition's: RUNNING, then its end once. */
+    public void reportNodeJob(String nodeId, String jobId, org.slapgrid.slap.model.JobReport report) {
+        call("PUT", "api/v1/nodes/" + seg(nodeId) + "/jobs/" + seg(jobId), report, Void.class);
+    }
+
     /** A node sends the file a job produced (a backup archive); the master refuses one past its size limit (413). */
     public void uploadJobArtifact(String nodeId, String partition, String jobId, java.nio.file.Path file) {
         HttpRequest r;

@@ -15,15 +15,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code slapos compliance ruleset|moduleset|attach|detach|attachments|results} (docs/compliance.md):
- * the master's side of compliance, with the user's token. A user sees only their own rulesets
- * and modulesets; attaching to a node needs its owner or the admin.
+ * {@code slapos compliance ruleset|moduleset|attach|detach|attachments|run|run-status|results}
+ * (docs/compliance.md): the master's side of compliance, with the user's token. A user sees
+ * only their own rulesets and modulesets; attaching to a node, or running its compliance, needs
+ * its owner or the admin. The runs are in {@link ComplianceRunCommands}.
  */
 @Command(name = "compliance", mixinStandardHelpOptions = true,
         description = {"Rulesets, modulesets and their attachment to nodes, instances and clusters; results.",
-                "A node runs what is attached with `slapos node compliance check|fix|fixable|auto` (its daemon: auto, daily)."},
+                "A node runs what is attached with `slapos node compliance check|fix|fixable|auto` (its daemon: auto, daily),",
+                "or when asked here with `slapos compliance run`."},
         subcommands = {ComplianceCommand.Ruleset.class, ComplianceCommand.ModulesetCmd.class, ComplianceCommand.Attach.class,
-                ComplianceCommand.Detach.class, ComplianceCommand.Attachments.class, ComplianceCommand.Results.class})
+                ComplianceCommand.Detach.class, ComplianceCommand.Attachments.class, ComplianceRunCommands.Run.class,
+                ComplianceRunCommands.RunStatus.class, ComplianceCommand.Results.class})
 public final class ComplianceCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -31,6 +34,17 @@ public final class ComplianceCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** A command that only groups verbs (ruleset, moduleset): it prints its usage. */
+    abstract static class Group implements Runnable {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
     }
 
     /** KEY=VALUE: a VALUE starting with '{', '[' or '"' is JSON (seed 002's values are), anything else a string. */
@@ -67,10 +81,24 @@ public final class ComplianceCommand implements Runnable {
         return new Compliance.Module(spec, false);
     }
 
+    static List<Compliance.Module> modules(List<String> specs) throws BadValue {
+        List<Compliance.Module> out = new ArrayList<>();
+        for (String m : specs) {
+            out.add(module(m));
+        }
+        return out;
+    }
+
     static final class BadValue extends Exception {
         BadValue(String message) {
             super(message);
         }
+    }
+
+    /** A verb on one named ruleset or moduleset. */
+    abstract static class Named extends Verb {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
     }
 
     /** A verb whose bad input is reported with exit status 2. */
@@ -86,6 +114,13 @@ public final class ComplianceCommand implements Runnable {
                 err().flush();
                 return ExitCode.USAGE;
             }
+        }
+
+        /** One line on stdout, flushed: what the verb did. */
+        int done(String message) {
+            out().println(message);
+            out().flush();
+            return ExitCode.OK;
         }
 
         void printRuleset(Compliance.Ruleset r) throws JsonProcessingException {
@@ -120,20 +155,11 @@ public final class ComplianceCommand implements Runnable {
 
     @Command(name = "ruleset", mixinStandardHelpOptions = true, description = "Key/value sets given to modules as OSVC_COMP_<KEY>.",
             subcommands = {RulesetCreate.class, RulesetShow.class, RulesetList.class, RulesetSet.class, RulesetDelete.class})
-    static final class Ruleset implements Runnable {
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(spec.commandLine().getOut());
-        }
+    static final class Ruleset extends Group {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a ruleset.")
-    static final class RulesetCreate extends Verb {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
+    static final class RulesetCreate extends Named {
         @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "variables; a value starting with {, [ or \" is JSON")
         List<String> vars = new ArrayList<>();
 
@@ -145,9 +171,7 @@ public final class ComplianceCommand implements Runnable {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a ruleset's variables.")
-    static final class RulesetShow extends Verb {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
+    static final class RulesetShow extends Named {
 
         @Override
         int act(SlapClient client) throws Exception {
@@ -173,9 +197,7 @@ public final class ComplianceCommand implements Runnable {
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true, description = "Set (or replace) and remove variables of a ruleset.")
-    static final class RulesetSet extends Verb {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
+    static final class RulesetSet extends Named {
         @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "variables to set")
         List<String> vars = new ArrayList<>();
         @Option(names = "--unset", paramLabel = "KEY", description = "a variable to remove (repeatable)")
@@ -189,16 +211,11 @@ public final class ComplianceCommand implements Runnable {
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a ruleset (refused while a moduleset or a target uses it).")
-    static final class RulesetDelete extends Verb {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
+    static final class RulesetDelete extends Named {
         @Override
         int act(SlapClient client) {
             client.compliance().deleteRuleset(name);
-            out().println("ruleset " + name + " deleted");
-            out().flush();
-            return ExitCode.OK;
+            return done("ruleset " + name + " deleted");
         }
     }
 
@@ -207,20 +224,11 @@ public final class ComplianceCommand implements Runnable {
     @Command(name = "moduleset", mixinStandardHelpOptions = true,
             description = "Groups of modules (with their autofix flag), of other modulesets and of rulesets.",
             subcommands = {ModulesetCreate.class, ModulesetShow.class, ModulesetList.class, ModulesetSet.class, ModulesetDelete.class})
-    static final class ModulesetCmd implements Runnable {
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(spec.commandLine().getOut());
-        }
+    static final class ModulesetCmd extends Group {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a moduleset.")
-    static final class ModulesetCreate extends Verb {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
+    static final class ModulesetCreate extends Named {
         @Option(names = "--module", paramLabel = "NAME[:autofix]", description = "a module (repeatable); :autofix lets `auto` fix it")
         List<String> modules = new ArrayList<>();
         @Option(names = "--moduleset", paramLabel = "NAME", description = "a moduleset inside this one (repeatable; cycles refused)")
@@ -230,19 +238,14 @@ public final class ComplianceCommand implements Runnable {
 
         @Override
         int act(SlapClient client) throws Exception {
-            List<Compliance.Module> ms = new ArrayList<>();
-            for (String m : modules) {
-                ms.add(module(m));
-            }
-            printModuleset(client.compliance().createModuleset(new Compliance.Moduleset(name, null, ms, modulesets, rulesets)));
+            printModuleset(client.compliance().createModuleset(new Compliance.Moduleset(name, null, modules(modules), modulesets,
+                    rulesets)));
             return ExitCode.OK;
         }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a moduleset.")
-    static final class ModulesetShow extends Verb {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
+    static final class ModulesetShow extends Named {
 
         @Override
         int act(SlapClient client) throws Exception {
@@ -270,9 +273,7 @@ public final class ComplianceCommand implements Runnable {
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true, description = "Add or remove modules, modulesets and rulesets.")
-    static final class ModulesetSet extends Verb {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
+    static final class ModulesetSet extends Named {
         @Option(names = "--add-module", paramLabel = "NAME[:autofix]") List<String> addModules = new ArrayList<>();
         @Option(names = "--remove-module", paramLabel = "NAME") List<String> removeModules = new ArrayList<>();
         @Option(names = "--add-moduleset", paramLabel = "NAME") List<String> addModulesets = new ArrayList<>();
@@ -282,27 +283,18 @@ public final class ComplianceCommand implements Runnable {
 
         @Override
         int act(SlapClient client) throws Exception {
-            List<Compliance.Module> ms = new ArrayList<>();
-            for (String m : addModules) {
-                ms.add(module(m));
-            }
-            printModuleset(client.compliance().updateModuleset(name, new Compliance.ModulesetUpdate(ms, removeModules,
+            printModuleset(client.compliance().updateModuleset(name, new Compliance.ModulesetUpdate(modules(addModules), removeModules,
                     addModulesets, removeModulesets, addRulesets, removeRulesets)));
             return ExitCode.OK;
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a moduleset (refused while inside another or attached).")
-    static final class ModulesetDelete extends Verb {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
+    static final class ModulesetDelete extends Named {
         @Override
         int act(SlapClient client) {
             client.compliance().deleteModuleset(name);
-            out().println("moduleset " + name + " deleted");
-            out().flush();
-            return ExitCode.OK;
+            return done("moduleset " + name + " deleted");
         }
     }
 
@@ -333,34 +325,42 @@ public final class ComplianceCommand implements Runnable {
         @Option(names = "--ruleset", paramLabel = "NAME", required = true) String ruleset;
     }
 
-    @Command(name = "attach", mixinStandardHelpOptions = true,
-            description = "Attach a moduleset or a ruleset to a node, an instance or a cluster.")
-    static final class Attach extends Verb {
+    /** Attach and detach: a target, and a moduleset or a ruleset. */
+    abstract static class AttachmentVerb extends Verb {
         @ArgGroup(exclusive = true, multiplicity = "1") Target target;
         @ArgGroup(exclusive = true, multiplicity = "1") Item item;
 
+        String what() {
+            return item.moduleset != null ? "moduleset " + item.moduleset : "ruleset " + item.ruleset;
+        }
+    }
+
+    @Command(name = "attach", mixinStandardHelpOptions = true,
+            description = {"Attach a moduleset or a ruleset to a node, an instance or a cluster.",
+                    "With --filter-*, it applies only where the node matches them all (OpenSVC's filtersets)."})
+    static final class Attach extends AttachmentVerb {
+        @Option(names = "--filter-node", paramLabel = "GLOB", description = "only on nodes whose id matches (spd0*)")
+        String filterNode;
+        @Option(names = "--filter-os", paramLabel = "GLOB", description = "only on nodes whose OS (ID-VERSION_ID of /etc/os-release) matches (debian-*)")
+        String filterOs;
+        @Option(names = "--filter-tags", paramLabel = "EXPR", description = "only on nodes whose tags ([slapos] tags) match (sm+pod01,db)")
+        String filterTags;
+
         @Override
         int act(SlapClient client) {
-            client.compliance().attach(new Compliance.Attachment(target.kind(), target.name(), item.moduleset, item.ruleset));
-            out().println((item.moduleset != null ? "moduleset " + item.moduleset : "ruleset " + item.ruleset) + " attached to "
-                    + target.kind() + " " + target.name());
-            out().flush();
-            return ExitCode.OK;
+            Compliance.Filter f = filterNode == null && filterOs == null && filterTags == null ? null
+                    : new Compliance.Filter(filterNode, filterOs, filterTags);
+            client.compliance().attach(new Compliance.Attachment(target.kind(), target.name(), item.moduleset, item.ruleset, f));
+            return done(what() + " attached to " + target.kind() + " " + target.name() + (f == null ? "" : " where " + f.describe()));
         }
     }
 
     @Command(name = "detach", mixinStandardHelpOptions = true, description = "Detach a moduleset or a ruleset.")
-    static final class Detach extends Verb {
-        @ArgGroup(exclusive = true, multiplicity = "1") Target target;
-        @ArgGroup(exclusive = true, multiplicity = "1") Item item;
-
+    static final class Detach extends AttachmentVerb {
         @Override
         int act(SlapClient client) {
             client.compliance().detach(new Compliance.Attachment(target.kind(), target.name(), item.moduleset, item.ruleset));
-            out().println((item.moduleset != null ? "moduleset " + item.moduleset : "ruleset " + item.ruleset) + " detached from "
-                    + target.kind() + " " + target.name());
-            out().flush();
-            return ExitCode.OK;
+            return done(what() + " detached from " + target.kind() + " " + target.name());
         }
     }
 
@@ -375,8 +375,9 @@ public final class ComplianceCommand implements Runnable {
                 printJson(all);
                 return ExitCode.OK;
             }
-            Table t = new Table("KIND", "NAME");
-            all.forEach(a -> t.row(a.moduleset() != null ? "moduleset" : "ruleset", a.moduleset() != null ? a.moduleset() : a.ruleset()));
+            Table t = new Table("KIND", "NAME", "WHERE");
+            all.forEach(a -> t.row(a.moduleset() != null ? "moduleset" : "ruleset", a.moduleset() != null ? a.moduleset() : a.ruleset(),
+                    a.filter() == null ? "everywhere" : a.filter().describe()));
             t.print(out());
             return ExitCode.OK;
         }

@@ -46,4 +46,60 @@ class ComplianceCommandsTest extends ConsoleTest {
         assertThat(slapos("compliance", "detach", "--node", "spd01", "--moduleset", "spdc.node")).isZero();
         assertThat(slapos("compliance", "moduleset", "delete", "spdc.node")).isZero();
     }
+
+    @Test
+    void attachWithAFilterAndShowIt() throws Exception {
+        SlapClient admin = SlapClient.builder(master.url()).token(Files.readString(tokenFile).strip()).build();
+        admin.registerNode("spd01", List.of("slappart0"));
+        assertThat(slapos("compliance", "moduleset", "create", "spdc.kernel", "--module", "spdc.kernel")).isZero();
+        assertThat(slapos("compliance", "attach", "--node", "spd01", "--moduleset", "spdc.kernel", "--filter-os", "debian-*",
+                "--filter-tags", "sm+pod01,db")).as(err.toString()).isZero();
+        assertThat(stdout()).contains("where os debian-*, tags sm+pod01,db");
+        assertThat(slapos("compliance", "attachments", "--node", "spd01")).isZero();
+        assertThat(stdout()).contains("spdc.kernel").contains("os debian-*, tags sm+pod01,db");
+        assertThat(slapos("compliance", "attach", "--node", "spd01", "--moduleset", "spdc.kernel", "--filter-tags", "sm+"))
+                .isEqualTo(ExitCode.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("filter.tags");
+    }
+
+    /**
+     * {@code run --wait}: until the node ended its part, 1 when a module is not ok, 0 when all
+     * are, 1 at the timeout; usage errors 2. The node's part is played by the node's own
+     * protocol calls (its document's job, its report): ComplianceRunEndToEndTest runs it with a real daemon.
+     */
+    @Test
+    void runWaitsForTheNodeAndExitsOneWhenAModuleIsNotOk() throws Exception {
+        SlapClient admin = SlapClient.builder(master.url()).token(Files.readString(tokenFile).strip()).build();
+        SlapClient node = SlapClient.builder(master.url()).token(admin.registerNode("spd01", List.of("slappart0")).secret()).build();
+        assertThat(slapos("compliance", "run", "--instance", "x", "spd01")).isEqualTo(ExitCode.USAGE);
+        assertThat(slapos("compliance", "run", "spd01", "--action", "repair")).isEqualTo(ExitCode.USAGE);
+        assertThat(slapos("compliance", "run", "nosuchnode")).isEqualTo(ExitCode.FAILURE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("HTTP 404");
+
+        for (int status : new int[] {1, 0}) {
+            Thread fakeNode = new Thread(() -> answer(node, status));
+            fakeNode.start();
+            int code = slapos("compliance", "run", "spd01", "--action", "fix", "--moduleset", "spdc.node", "--wait");
+            fakeNode.join(30_000);
+            assertThat(code).as(stdout() + err).isEqualTo(status == 0 ? ExitCode.OK : ExitCode.FAILURE);
+            assertThat(stdout()).contains("fix of node spd01 --moduleset spdc.node: DONE, " + (status == 0 ? "ok" : "not ok"))
+                    .contains("spdc.packages").contains(status == 0 ? "fixed" : "not fixable, skip fix");
+        }
+        // without --wait: 0 once asked; run-status --wait times out while the node does not answer
+        assertThat(slapos("compliance", "run", "spd01", "--json")).isZero();
+        String id = new ObjectMapper().readTree(stdout()).get("id").asText();
+        assertThat(slapos("compliance", "run-status", id, "--wait", "--timeout", "1")).isEqualTo(ExitCode.FAILURE);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("still PENDING after 1 s");
+    }
+
+    /** What the node does with its document's compliance job: RUNNING, then the end with one module's status. */
+    private static void answer(SlapClient node, int status) {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> !node.nodeInfo("spd01").jobs().isEmpty());
+        String job = node.nodeInfo("spd01").jobs().get(0).id();
+        node.reportNodeJob("spd01", job, new org.slapgrid.slap.model.JobReport(org.slapgrid.slap.model.JobState.RUNNING, null, null,
+                null, null));
+        node.reportNodeJob("spd01", job, new org.slapgrid.slap.model.JobReport(org.slapgrid.slap.model.JobState.DONE, status, "",
+                10L, java.util.Map.of("ok", status == 0, "modules", List.of(java.util.Map.of("module", "spdc.packages",
+                "status", status, "note", status == 0 ? "fixed" : "not fixable, skip fix")))));
+    }
 }

@@ -2,6 +2,8 @@ package org.slapgrid.master.api;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import java.util.List;
+import org.slapgrid.master.compliance.ComplianceRuns;
 import org.slapgrid.master.compliance.ComplianceService;
 import org.slapgrid.master.service.ApiException;
 import org.slapgrid.slap.model.Compliance;
@@ -13,10 +15,12 @@ import org.slapgrid.slap.model.Compliance;
  */
 public final class ComplianceRoutes {
     private final ComplianceService compliance;
+    private final ComplianceRuns runs;
     private final MasterApi api;
 
-    public ComplianceRoutes(ComplianceService compliance, MasterApi api) {
+    public ComplianceRoutes(ComplianceService compliance, ComplianceRuns runs, MasterApi api) {
         this.compliance = compliance;
+        this.runs = runs;
         this.api = api;
     }
 
@@ -62,7 +66,11 @@ public final class ComplianceRoutes {
         });
         app.get(base + "results/{target}", ctx -> api.json(ctx, compliance.results(MasterApi.who(ctx), kind(ctx),
                 ctx.pathParam("target"), limit(ctx))));
-        app.get("/api/v1/nodes/{node}/compliance", ctx -> api.json(ctx, compliance.plan(MasterApi.who(ctx), ctx.pathParam("node"))));
+        app.post(base + "runs", ctx -> api.created(ctx, runs.create(MasterApi.who(ctx), api.body(ctx, Compliance.RunRequest.class))));
+        app.get(base + "runs/{id}", ctx -> api.json(ctx, runs.get(MasterApi.who(ctx), ctx.pathParam("id"))));
+        app.get("/api/v1/nodes/{node}/compliance", ctx -> api.json(ctx, compliance.plan(MasterApi.who(ctx), ctx.pathParam("node"),
+                new Compliance.Facts(ctx.queryParam("os"), ctx.queryParam("tags") == null ? List.of()
+                        : List.of(ctx.queryParam("tags").strip().split("\\s+"))))));
         app.post("/api/v1/nodes/{node}/compliance/results", ctx -> {
             compliance.report(MasterApi.who(ctx), ctx.pathParam("node"), api.body(ctx, Compliance.Report.class).results());
             ctx.status(204);

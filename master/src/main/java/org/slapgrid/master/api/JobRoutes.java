@@ -27,6 +27,10 @@ public final class JobRoutes {
                     api.body(ctx, JobReport.class));
             ctx.status(204);
         });
+        app.put("/api/v1/nodes/{node}/jobs/{job}", ctx -> {
+            jobs.reportNodeJob(MasterApi.who(ctx), ctx.pathParam("node"), ctx.pathParam("job"), api.body(ctx, JobReport.class));
+            ctx.status(204);
+        });
         app.put(JOB + "/artifact", ctx -> {
             if (ctx.contentLength() > jobs.maxArtifactBytes()) {
                 throw new org.slapgrid.master.service.ApiException(413, "too_large", "the file is larger than "

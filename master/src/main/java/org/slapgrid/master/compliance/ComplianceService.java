@@ -317,13 +317,15 @@ public final class ComplianceService {
         db.transaction(c -> {
             Item item = item(c, who, a);
             String target = target(c, who, a.targetKind(), a.target());
-            if (Sql.one(c, "SELECT 1 FROM compliance_attachment WHERE target_kind = ? AND target_id = ? AND item_kind = ?"
-                    + " AND item_id = ?", rs -> true, a.targetKind().name(), target, item.kind(), item.id()).isEmpty()) {
-                Sql.update(c, "INSERT INTO compliance_attachment (target_kind, target_id, item_kind, item_id, attached_by,"
-                        + " attached_at) VALUES (?, ?, ?, ?, ?, ?)", a.targetKind().name(), target, item.kind(), item.id(),
-                        who.actor(), System.currentTimeMillis());
-            }
-            AuditLog.record(c, who, "compliance.attach", a.targetKind() + ":" + a.target(), item.kind() + " " + item.name());
+            String filter = filter(a.filter());
+            // attaching again replaces the filter: one attachment per target and item
+            Sql.update(c, "DELETE FROM compliance_attachment WHERE target_kind = ? AND target_id = ? AND item_kind = ?"
+                    + " AND item_id = ?", a.targetKind().name(), target, item.kind(), item.id());
+            Sql.update(c, "INSERT INTO compliance_attachment (target_kind, target_id, item_kind, item_id, attached_by,"
+                    + " attached_at, filter) VALUES (?, ?, ?, ?, ?, ?, ?)", a.targetKind().name(), target, item.kind(), item.id(),
+                    who.actor(), System.currentTimeMillis(), filter);
+            AuditLog.record(c, who, "compliance.attach", a.targetKind() + ":" + a.target(), item.kind() + " " + item.name()
+                    + (a.filter() == null ? "" : " where " + a.filter().describe()));
             return null;
         });
     }
@@ -344,18 +346,50 @@ public final class ComplianceService {
         });
     }
 
+    /** A filter as stored (null: none), each field checked: 400 naming what is wrong. */
+    private String filter(Compliance.Filter f) {
+        if (f == null || (f.node() == null && f.os() == null && f.tags() == null)) {
+            return null;
+        }
+        Validate.text("filter.node", f.node() == null ? "-" : f.node(), 255);
+        Validate.text("filter.os", f.os() == null ? "-" : f.os(), 255);
+        if (f.tags() != null) {
+            try {
+                org.slapgrid.slap.tags.TagExpression.parse(f.tags());
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("filter.tags: " + e.getMessage());
+            }
+        }
+        try {
+            return json.writeValueAsString(f);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Compliance.Filter readFilter(String text) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return json.readValue(text, Compliance.Filter.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored attachment filter is not JSON: " + e.getMessage(), e);
+        }
+    }
+
     /** What is attached to a target of the caller, whoever attached it (names as their owners named them). */
     public List<Compliance.Attachment> attachments(Principal who, Compliance.TargetKind kind, String target) {
         NodeService.requireUser(who);
         return db.read(c -> {
             String id = target(c, who, kind, target);
-            List<Compliance.Attachment> out = new ArrayList<>(Sql.list(c, "SELECT m.name FROM compliance_attachment a"
+            List<Compliance.Attachment> out = new ArrayList<>(Sql.list(c, "SELECT m.name, a.filter FROM compliance_attachment a"
                     + " JOIN compliance_moduleset m ON m.id = a.item_id WHERE a.target_kind = ? AND a.target_id = ?"
                     + " AND a.item_kind = 'moduleset' ORDER BY m.name",
-                    rs -> new Compliance.Attachment(kind, target, rs.getString(1), null), kind.name(), id));
-            out.addAll(Sql.list(c, "SELECT r.name FROM compliance_attachment a JOIN compliance_ruleset r ON r.id = a.item_id"
+                    rs -> new Compliance.Attachment(kind, target, rs.getString(1), null, readFilter(rs.getString(2))), kind.name(), id));
+            out.addAll(Sql.list(c, "SELECT r.name, a.filter FROM compliance_attachment a JOIN compliance_ruleset r ON r.id = a.item_id"
                     + " WHERE a.target_kind = ? AND a.target_id = ? AND a.item_kind = 'ruleset' ORDER BY r.name",
-                    rs -> new Compliance.Attachment(kind, target, null, rs.getString(1)), kind.name(), id));
+                    rs -> new Compliance.Attachment(kind, target, null, rs.getString(1), readFilter(rs.getString(2))), kind.name(), id));
             return out;
         });
     }
@@ -380,7 +414,7 @@ public final class ComplianceService {
      * The id of a target the caller may attach to: a node it manages (its owner, or the admin),
      * its own instance (by name) or its own cluster; 404 otherwise.
      */
-    private static String target(Connection c, Principal who, Compliance.TargetKind kind, String name) throws SQLException {
+    static String target(Connection c, Principal who, Compliance.TargetKind kind, String name) throws SQLException {
         if (kind == null || name == null) {
             throw ApiException.badRequest("a target needs its kind (node, instance, cluster) and its name");
         }
@@ -428,10 +462,19 @@ public final class ComplianceService {
      * Targets without modules are left out.
      */
     public Compliance.Plan plan(Principal who, String nodeId) {
+        return plan(who, nodeId, Compliance.Facts.NONE);
+    }
+
+    /**
+     * The plan of a node that told its facts (OS, tags): an attachment with a filter is in it
+     * only when the filter matches this node.
+     */
+    public Compliance.Plan plan(Principal who, String nodeId, Compliance.Facts facts) {
         NodeService.requireNode(who, nodeId);
         return db.read(c -> {
             List<Compliance.Target> targets = new ArrayList<>();
-            Compliance.Target node = expand(c, null, null, null, attached(c, "node", List.of(nodeId)));
+            java.util.function.Predicate<String> applies = f -> f == null || readFilter(f).matches(nodeId, facts);
+            Compliance.Target node = expand(c, null, null, null, attached(c, "node", List.of(nodeId), applies));
             if (!node.modules().isEmpty()) {
                 targets.add(node);
             }
@@ -439,10 +482,10 @@ public final class ComplianceService {
                     + " ON i.id = p.instance_id WHERE p.node_id = ? AND i.requested_state <> 'destroyed' ORDER BY p.id",
                     rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}, nodeId);
             for (String[] h : hosted) {
-                List<String[]> items = new ArrayList<>(attached(c, "instance", List.of(h[1])));
+                List<String[]> items = new ArrayList<>(attached(c, "instance", List.of(h[1]), applies));
                 List<String> clusters = Sql.list(c, "SELECT cluster_id FROM cluster_member WHERE instance_id = ?",
                         rs -> rs.getString(1), h[1]);
-                items.addAll(attached(c, "cluster", clusters));
+                items.addAll(attached(c, "cluster", clusters, applies));
                 Compliance.Target t = expand(c, h[0], h[2], h[3], items);
                 if (!t.modules().isEmpty()) {
                     targets.add(t);
@@ -452,17 +495,18 @@ public final class ComplianceService {
         });
     }
 
-    /** (item_kind, item_id) of what is attached to these targets. */
-    private static List<String[]> attached(Connection c, String kind, List<String> targets) throws SQLException {
+    /** (item_kind, item_id) of what is attached to these targets and applies here (its filter, if any, matches). */
+    private static List<String[]> attached(Connection c, String kind, List<String> targets,
+                                           java.util.function.Predicate<String> applies) throws SQLException {
         if (targets.isEmpty()) {
             return List.of();
         }
         List<Object> args = new ArrayList<>();
         args.add(kind);
         args.addAll(targets);
-        return Sql.list(c, "SELECT item_kind, item_id FROM compliance_attachment WHERE target_kind = ? AND target_id IN ("
-                + Sql.marks(targets.size()) + ") ORDER BY attached_at", rs -> new String[] {rs.getString(1), rs.getString(2)},
-                args.toArray());
+        return Sql.list(c, "SELECT item_kind, item_id, filter FROM compliance_attachment WHERE target_kind = ? AND target_id IN ("
+                + Sql.marks(targets.size()) + ") ORDER BY attached_at", rs -> new String[] {rs.getString(1), rs.getString(2),
+                rs.getString(3)}, args.toArray()).stream().filter(r -> applies.test(r[2])).toList();
     }
 
     /**

@@ -352,7 +352,7 @@ public final class JobService {
             return changes;
         });
         expired.forEach(this::tell);
-        return expired.size();
+        return expired.size() + expireOverdueNodeJobs(now);
     }
 
     /** Fails a job that is no longer wanted (its operation ended); a no-op for a final one. */
@@ -364,6 +364,97 @@ public final class JobService {
                     JobState.FAILED.name(), System.currentTimeMillis(), why, jobId);
             changes.touch(node.get());
         }
+    }
+
+    // ------------------------------------------------------------------ node-level jobs
+
+    /*
+     * A node-level job (table node_job, V12) is a partition job without a partition: what the
+     * master asks of the node itself (a compliance run of its node-level modules). Same states,
+     * same report (PUT /api/v1/nodes/{node}/jobs/{id}), same deadline; the document carries it
+     * in its top-level "jobs" while it is PENDING or RUNNING. No listener is told of its end.
+     */
+
+    /** Creates a PENDING node-level job in the caller's transaction and touches the node. */
+    public static String createForNode(Connection c, String nodeId, String kind, Map<String, Object> args, Duration timeout,
+                                       Changes changes) throws SQLException {
+        Map<String, Object> withTimeout = new LinkedHashMap<>(args == null ? Map.of() : args);
+        withTimeout.put("timeoutSeconds", timeout.toSeconds());
+        String id = Ids.next("j");
+        long now = System.currentTimeMillis();
+        Sql.update(c, "INSERT INTO node_job (id, node_id, kind, args, state, created_at, deadline_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                id, nodeId, kind, json(withTimeout), JobState.PENDING.name(), now, now + timeout.plus(DEADLINE_SLACK).toMillis());
+        changes.touch(nodeId);
+        return id;
+    }
+
+    /** The node-level jobs a node's document carries (PENDING and RUNNING), oldest first. */
+    public static List<PartitionJob> openNodeJobs(Connection c, String nodeId) throws SQLException {
+        return Sql.list(c, "SELECT id, kind, args FROM node_job WHERE node_id = ? AND state IN (?, ?) ORDER BY id",
+                rs -> new PartitionJob(rs.getString(1), rs.getString(2), map(rs.getString(3))), nodeId,
+                JobState.PENDING.name(), JobState.RUNNING.name());
+    }
+
+    /** A node-level job as partition jobs read ({@code instance} null). */
+    public static Optional<JobInfo> getNodeJob(Connection c, String id) throws SQLException {
+        return Sql.one(c, "SELECT j.id, NULL, j.kind, j.args, j.state, j.created_at, j.started_at, j.finished_at, j.exit_code,"
+                + " j.output, j.duration_ms, j.result FROM node_job j WHERE j.id = ?", JobService::info, id);
+    }
+
+    /** A node's report of its node-level job: as {@link #report}, for the node's own jobs only (another's: 404). */
+    public void reportNodeJob(Principal who, String node, String jobId, JobReport r) {
+        NodeService.requireNode(who, node);
+        if (r == null || r.state() == null || r.state() == JobState.PENDING) {
+            throw ApiException.badRequest("state: a node reports RUNNING, DONE or FAILED");
+        }
+        String result = r.result() == null ? null : json(r.result());
+        if (result != null && result.length() > MAX_RESULT_BYTES) {
+            throw new ApiException(422, "limit_exceeded", "result: " + result.length() + " bytes; a job's result has at most "
+                    + MAX_RESULT_BYTES + " (maxJobResultBytes)");
+        }
+        Changes.write(db, listener, c -> {
+            Changes changes = new Changes();
+            JobState now = Sql.one(c, "SELECT state FROM node_job WHERE id = ? AND node_id = ?", rs -> JobState.valueOf(rs.getString(1)),
+                    jobId, node).orElseThrow(() -> ApiException.notFound("unknown_job", "node " + node + " has no job '" + jobId + "'"));
+            long at = System.currentTimeMillis();
+            if (now.isFinal()) {
+                if (r.state() != now && r.state() != JobState.RUNNING) {
+                    throw ApiException.conflict("job_final", "job " + jobId + " already ended " + now + "; it cannot end "
+                            + r.state() + " too");
+                }
+                return changes;
+            }
+            if (r.state() == JobState.RUNNING) {
+                Sql.update(c, "UPDATE node_job SET state = ?, started_at = ? WHERE id = ? AND state = ?",
+                        JobState.RUNNING.name(), at, jobId, JobState.PENDING.name());
+                return changes;
+            }
+            Sql.update(c, "UPDATE node_job SET state = ?, finished_at = ?, started_at = COALESCE(started_at, ?),"
+                    + " exit_code = ?, output = ?, duration_ms = ?, result = ? WHERE id = ?", r.state().name(), at, at,
+                    r.exitCode(), tail(r.output()), r.durationMs(), result, jobId);
+            changes.touch(node);
+            return changes;
+        });
+    }
+
+    private int expireOverdueNodeJobs(long now) {
+        int[] n = new int[1];
+        Changes.write(db, listener, c -> {
+            Changes changes = new Changes();
+            for (String[] j : Sql.list(c, "SELECT id, node_id, created_at FROM node_job WHERE state IN (?, ?) AND deadline_at < ?",
+                    rs -> new String[] {rs.getString(1), rs.getString(2), Long.toString(rs.getLong(3))},
+                    JobState.PENDING.name(), JobState.RUNNING.name(), now)) {
+                long waited = (now - Long.parseLong(j[2])) / 1000;
+                if (Sql.update(c, "UPDATE node_job SET state = ?, finished_at = ?, output = ? WHERE id = ? AND state IN (?, ?)",
+                        JobState.FAILED.name(), now, "no result from node " + j[1] + " after " + waited + " s (job deadline)",
+                        j[0], JobState.PENDING.name(), JobState.RUNNING.name()) == 1) {
+                    n[0]++;
+                    changes.touch(j[1]);
+                }
+            }
+            return changes;
+        });
+        return n[0];
     }
 
     private void tell(String jobId) {

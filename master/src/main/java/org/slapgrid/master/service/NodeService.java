@@ -168,7 +168,7 @@ public final class NodeService {
                     i == null ? List.of() : jobs.getOrDefault(i.id(), List.of())));
         }
         partitions.sort(java.util.Comparator.comparing(PartitionInfo::id, NodeService::naturalOrder));
-        return new NodeInfo(nodeId, version, software, partitions);
+        return new NodeInfo(nodeId, version, software, partitions, org.slapgrid.master.jobs.JobService.openNodeJobs(c, nodeId));
     }
 
     /**

@@ -176,4 +176,92 @@ class ComplianceApiTest {
         assertThat(n1.compliance().plan("n1").targets()).hasSize(1);
         alice.deleteModuleset("spdc.svc");
     }
+
+    @Test
+    void aFilteredAttachmentAppliesOnlyWhereTheNodeMatches() {
+        seedModulesets(admin.compliance());
+        // OpenSVC's filtersets: spdc.kernel only on Debian nodes tagged sm, spdc.packages only on nodes n*
+        admin.compliance().attach(new Attachment(TargetKind.node, "n1", "spdc.kernel", null,
+                new Compliance.Filter(null, "debian-*", "sm")));
+        admin.compliance().attach(new Attachment(TargetKind.node, "n1", "spdc.packages", null,
+                new Compliance.Filter("n?", null, null)));
+        assertThat(admin.compliance().attachments(TargetKind.node, "n1")).extracting(Attachment::moduleset, Attachment::filter)
+                .containsExactly(tuple("spdc.kernel", new Compliance.Filter(null, "debian-*", "sm")),
+                        tuple("spdc.packages", new Compliance.Filter("n?", null, null)));
+
+        java.util.function.Function<Compliance.Facts, List<String>> modules = facts -> n1.compliance().plan("n1", facts).targets()
+                .stream().flatMap(t -> t.modules().stream()).map(Compliance.PlannedModule::name).toList();
+        assertThat(modules.apply(new Compliance.Facts("debian-12", List.of("sm", "pod01")))).containsExactly("spdc.kernel", "spdc.packages");
+        assertThat(modules.apply(new Compliance.Facts("debian-12", List.of("db")))).containsExactly("spdc.packages");
+        assertThat(modules.apply(new Compliance.Facts("ubuntu-24.04", List.of("sm")))).containsExactly("spdc.packages");
+        assertThat(modules.apply(Compliance.Facts.NONE)).containsExactly("spdc.packages"); // no OS told: no os filter matches
+        // the variables come only with what applies
+        assertThat(n1.compliance().plan("n1", Compliance.Facts.NONE).targets().get(0).variables()).containsOnlyKeys("spdc_pkg");
+
+        // attaching again replaces the filter; a bad tag expression is refused, naming it
+        admin.compliance().attach(new Attachment(TargetKind.node, "n1", "spdc.packages", null, new Compliance.Filter("x*", null, null)));
+        assertThat(modules.apply(new Compliance.Facts("debian-12", List.of("sm")))).containsExactly("spdc.kernel");
+        assertThatThrownBy(() -> admin.compliance().attach(new Attachment(TargetKind.node, "n1", "spdc.packages", null,
+                new Compliance.Filter(null, null, "sm+,db")))).isInstanceOfSatisfying(SlapException.class, e -> {
+                    assertThat(e.status()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("filter.tags");
+                });
+    }
+
+    @Test
+    void aRunTheMasterAsksForIsANodeJobOrPartitionJobsAndEndsWithTheirModules() {
+        seedModulesets(admin.compliance());
+        admin.compliance().attach(new Attachment(TargetKind.node, "n1", "spdc.node", null));
+        // alice may not run compliance on a node she does not manage; bob cannot see the run
+        assertThatThrownBy(() -> alice.run(new Compliance.RunRequest(TargetKind.node, "n1", Action.fix, null, null)))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
+        Compliance.Run run = admin.compliance().run(new Compliance.RunRequest(TargetKind.node, "n1", Action.fix, "spdc.node", null));
+        assertThat(run.state()).isEqualTo(org.slapgrid.slap.model.JobState.PENDING);
+        assertThat(run.parts()).singleElement().satisfies(p -> assertThat(p.node()).isEqualTo("n1"));
+        assertThatThrownBy(() -> bob.run(run.id())).isInstanceOfSatisfying(SlapException.class,
+                e -> assertThat(e.status()).isEqualTo(404));
+
+        // the node's document carries it as a node-level job; the node reports it as a partition job
+        org.slapgrid.slap.model.NodeInfo doc = n1.nodeInfo("n1");
+        assertThat(doc.jobs()).singleElement().satisfies(j -> {
+            assertThat(j.kind()).isEqualTo("compliance");
+            assertThat(j.args()).containsEntry("action", "fix").containsEntry("moduleset", "spdc.node").containsEntry("run", run.id());
+        });
+        String job = doc.jobs().get(0).id();
+        n1.reportNodeJob("n1", job, new org.slapgrid.slap.model.JobReport(org.slapgrid.slap.model.JobState.RUNNING, null, null,
+                null, null));
+        assertThat(admin.compliance().run(run.id()).state()).isEqualTo(org.slapgrid.slap.model.JobState.RUNNING);
+        n1.reportNodeJob("n1", job, new org.slapgrid.slap.model.JobReport(org.slapgrid.slap.model.JobState.DONE, 1,
+                "spdc.packages fix: not ok", 40L, Map.of("ok", false, "modules", List.of(
+                        Map.of("module", "spdc.packages", "status", 1, "note", "not fixable, skip fix"),
+                        Map.of("module", "spdc.kernel", "status", 0, "note", "fixed")))));
+        Compliance.Run done = admin.compliance().run(run.id());
+        assertThat(done.state()).isEqualTo(org.slapgrid.slap.model.JobState.DONE);
+        assertThat(done.ok()).isFalse();
+        assertThat(done.parts().get(0).modules()).extracting(Compliance.ModuleStatus::module, Compliance.ModuleStatus::status)
+                .containsExactly(tuple("spdc.packages", 1), tuple("spdc.kernel", 0));
+        assertThat(n1.nodeInfo("n1").jobs()).isEmpty(); // ended: out of the document
+        // another end is refused; another node's job is answered as missing
+        assertThatThrownBy(() -> n1.reportNodeJob("n1", job, new org.slapgrid.slap.model.JobReport(
+                org.slapgrid.slap.model.JobState.FAILED, null, "x", 1L, null)))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(409));
+        SlapClient n2 = m.client(admin.registerNode("n2", List.of("slappart0")).secret());
+        assertThatThrownBy(() -> n2.reportNodeJob("n2", job, new org.slapgrid.slap.model.JobReport(
+                org.slapgrid.slap.model.JobState.DONE, 0, "", 1L, null)))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
+
+        // an instance: a partition job of its partition, seen by its owner
+        admin.supply(SR, "n1", org.slapgrid.slap.model.SupplyState.AVAILABLE);
+        aliceClient.request(new InstanceRequest("spdsvc01", SR, "default", Map.of(), RequestedState.STARTED, false,
+                Map.of("node", "n1")));
+        Compliance.Run svc = alice.run(new Compliance.RunRequest(TargetKind.instance, "spdsvc01", null, null, "spdc.svc.db.cnf"));
+        assertThat(svc.action()).isEqualTo(Action.check);
+        assertThat(svc.parts()).singleElement().satisfies(p -> assertThat(p.instance()).isEqualTo("spdsvc01"));
+        assertThat(n1.nodeInfo("n1").partitions()).anySatisfy(p -> assertThat(p.jobs()).singleElement().satisfies(j -> {
+            assertThat(j.kind()).isEqualTo("compliance");
+            assertThat(j.args()).containsEntry("module", "spdc.svc.db.cnf").containsEntry("action", "check");
+        }));
+        assertThatThrownBy(() -> bob.run(new Compliance.RunRequest(TargetKind.instance, "spdsvc01", null, null, null)))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
+    }
 }

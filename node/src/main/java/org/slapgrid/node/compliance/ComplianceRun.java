@@ -43,10 +43,25 @@ public final class ComplianceRun {
     /** Exit code of a module that did not run (refused, not installed, killed at its deadline). */
     public static final int NOT_RUN = -1;
 
-    /** What to run: the action, and optionally only the modules of one moduleset or one module. */
-    public record Selection(Action action, String moduleset, String module) {
+    /**
+     * What to run: the action, and optionally only the modules of one moduleset or one module,
+     * of the targets {@code scope} names (null: every target of the plan; {@link #NODE_LEVEL}:
+     * the node's own modules; else one partition's).
+     */
+    public record Selection(Action action, String moduleset, String module, String scope) {
+        /** The scope of the node-level modules only. */
+        public static final String NODE_LEVEL = "";
+
+        public Selection(Action action, String moduleset, String module) {
+            this(action, moduleset, module, null);
+        }
+
         boolean includes(Compliance.PlannedModule m) {
             return (module == null || module.equals(m.name())) && (moduleset == null || m.modulesets().contains(moduleset));
+        }
+
+        boolean covers(Compliance.Target t) {
+            return scope == null || (scope.equals(NODE_LEVEL) ? t.nodeLevel() : scope.equals(t.partition()));
         }
     }
 
@@ -96,9 +111,12 @@ public final class ComplianceRun {
     /** Runs the selection over every target of the node's plan; the partitions are the node's formatted ones. */
     public Summary run(Selection selection, List<Partition> partitions) throws IOException {
         String nodeId = config.nodeId();
-        Compliance.Plan plan = master.compliance().plan(nodeId);
+        Compliance.Plan plan = master.compliance().plan(nodeId, NodeFacts.of(config)); // the facts: for the attachments' filters
         List<ModuleOutcome> outcomes = new ArrayList<>();
         for (Compliance.Target target : plan.targets()) {
+            if (!selection.covers(target)) {
+                continue;
+            }
             List<Compliance.PlannedModule> wanted = target.modules().stream().filter(selection::includes).toList();
             if (wanted.isEmpty()) {
                 continue;
@@ -201,7 +219,8 @@ public final class ComplianceRun {
     /**
      * The ruleset variables as OpenSVC exports them, {@code OSVC_COMP_<KEY>} and
      * {@code SLAPGRID_COMP_<KEY>} (a string as is, any other JSON value compact), and where the
-     * module runs: {@code SLAPGRID_NODE}, and for an instance {@code SLAPGRID_PARTITION},
+     * module runs: {@code SLAPGRID_NODE}, at node level {@code SLAPGRID_NODE_CONFIG} (the node's
+     * slapos.cfg, which OpenSVC's nodeconf object edits), and for an instance {@code SLAPGRID_PARTITION},
      * {@code SLAPGRID_INSTANCE} and OpenSVC's {@code OSVC_COMP_SERVICES_SVC_NAME} (unless a ruleset sets it).
      */
     private Map<String, String> environment(Compliance.Target target, Partition p) {
@@ -212,6 +231,9 @@ public final class ComplianceRun {
             String value = value(v.getValue());
             env.put("OSVC_COMP_" + name, value);
             env.put("SLAPGRID_COMP_" + name, value);
+        }
+        if (p == null && config.file() != null) {
+            env.put("SLAPGRID_NODE_CONFIG", config.file().toAbsolutePath().toString()); // nodeconf.py's file (root's modules only)
         }
         if (p != null) {
             env.put("SLAPGRID_PARTITION", p.id());
@@ -250,25 +272,46 @@ public final class ComplianceRun {
             return new ModuleOutcome(ctx.target().partition(), ctx.target().instance(), m.name(), NOT_RUN, problem, runs);
         }
         boolean fix = action == Action.fix || (action == Action.auto && m.autofix());
-        if (!fix) {
-            Action only = action == Action.fixable ? Action.fixable : Action.check;
-            int status = exec(ctx, file, only, runs);
-            return outcome(ctx, m, status, null, runs);
+        if (action == Action.fixable) {
+            return outcome(ctx, m, exec(ctx, file, Action.fixable, runs), null, runs);
         }
         int checked = exec(ctx, file, Action.check, runs);
+        if (!fix) {
+            // OpenSVC's check: a module that answers "not ok" is also asked whether it is fixable (logged; the status stays the check's)
+            if (checked == 1) {
+                exec(ctx, file, Action.fixable, runs);
+            }
+            return outcome(ctx, m, checked, null, runs);
+        }
+        Ending e = fixSequence(checked, a -> exec(ctx, file, a, runs));
+        return outcome(ctx, m, e.status(), e.note(), runs);
+    }
+
+    /** A status and its note. */
+    record Ending(int status, String note) {
+    }
+
+    /**
+     * OpenSVC's {@code fix} ({@code core/compliance.py}, {@code Module.action}) once {@code check}
+     * answered {@code checked}: 0 stops ("check passed, skip fix", 0); a module that could not
+     * run stops (nothing else would run either); {@code fixable} answering neither 0 nor 2 stops
+     * ("not fixable, skip fix", 1, whatever the check said); else {@code fix}, then {@code check}
+     * again, whose answer is the status (the fix's own exit code is only noted).
+     */
+    static Ending fixSequence(int checked, java.util.function.ToIntFunction<Action> run) {
         if (checked == 0) {
-            return outcome(ctx, m, 0, "check passed, skip fix", runs);
+            return new Ending(0, "check passed, skip fix");
         }
         if (checked == NOT_RUN) {
-            return outcome(ctx, m, NOT_RUN, runs.get(runs.size() - 1).output(), runs);
+            return new Ending(NOT_RUN, "check did not run, skip fix");
         }
-        int fixable = exec(ctx, file, Action.fixable, runs);
+        int fixable = run.applyAsInt(Action.fixable);
         if (fixable != 0 && fixable != 2) {
-            return outcome(ctx, m, checked, "not fixable, skip fix", runs);
+            return new Ending(1, "not fixable, skip fix");
         }
-        int fixed = exec(ctx, file, Action.fix, runs);
-        int again = exec(ctx, file, Action.check, runs);
-        return outcome(ctx, m, again, fixed == 0 ? "fixed" : "fix exited " + fixed, runs);
+        int fixed = run.applyAsInt(Action.fix);
+        int again = run.applyAsInt(Action.check);
+        return new Ending(again, fixed == 0 ? "fixed" : "fix exited " + fixed);
     }
 
     private static ModuleOutcome outcome(Context ctx, Compliance.PlannedModule m, int status, String note,

@@ -108,6 +108,20 @@ public final class NodeDaemon {
         this.partitionBackoff = partitionBackoff;
         this.log = log;
         this.status = new StatusReporter(node.master(), node.config().nodeId(), node.supervisor(), STATUS_INTERVAL, log);
+        org.slapgrid.node.compliance.ComplianceJob compliance = new org.slapgrid.node.compliance.ComplianceJob(node.config(),
+                node.limits(), log);
+        this.nodeJobs = new org.slapgrid.node.jobs.NodeJobRunner(node.master(), node.config().nodeId(), log)
+                .register(new org.slapgrid.node.jobs.NodeJobRunner.Kind() {
+                    @Override
+                    public String name() {
+                        return org.slapgrid.node.compliance.ComplianceJob.KIND;
+                    }
+
+                    @Override
+                    public org.slapgrid.node.jobs.JobOutcome run(org.slapgrid.slap.model.PartitionJob job) throws IOException {
+                        return compliance.runNodeLevel(job, node.master(), node.partitions());
+                    }
+                });
     }
 
     /** How this daemon samples its partitions' metrics (before {@link #run()}; default every 60 s). */
@@ -135,6 +149,7 @@ public final class NodeDaemon {
         // compliance modules may run for minutes: a timer of their own, so the partitions' timer never waits
         ScheduledExecutorService complianceTimer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 PartitionQueue.daemonThreads("daemon-compliance"));
+        this.complianceTimer = complianceTimer;
         try (PartitionQueue<PartitionOutcome> q = new PartitionQueue<>(workers, timeout, this::reconcile);
              SoftwareWorkers sw = new SoftwareWorkers(node.softwareInstaller(), Math.max(1, node.config().parallelism() / 2),
                      buildBackoff, log);
@@ -208,6 +223,7 @@ public final class NodeDaemon {
         }
         desired.set(info);
         buildWhatIsMissing(info);
+        runNodeJobs(info);
         for (PartitionInfo p : info.partitions()) {
             String wanted = desiredKey(p);
             if (!Objects.equals(queuedFor.put(p.id(), wanted), wanted) && (p.instance() != null || previous != null)) {
@@ -288,6 +304,24 @@ public final class NodeDaemon {
     }
 
     private volatile Duration complianceEvery;
+    private volatile ScheduledExecutorService complianceTimer;
+    private final org.slapgrid.node.jobs.NodeJobRunner nodeJobs;
+
+    /**
+     * The node-level jobs of a new document (a compliance run the master asked for), on the
+     * compliance timer: one at a time with the scheduled {@code auto}, never holding up the partitions.
+     */
+    private void runNodeJobs(NodeInfo info) {
+        ScheduledExecutorService t = complianceTimer;
+        if (info.jobs().isEmpty() || t == null) {
+            return;
+        }
+        try {
+            t.execute(() -> nodeJobs.runPending(info.jobs()));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // the daemon stops: the job stays open at the master and the next daemon runs it
+        }
+    }
 
     /** Runs compliance {@code auto} this often instead of {@code [slapos] compliance_interval} (tests). */
     public NodeDaemon complianceEvery(Duration every) {

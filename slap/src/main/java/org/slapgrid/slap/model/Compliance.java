@@ -51,8 +51,62 @@ public final class Compliance {
                                   List<String> removeModulesets, List<String> addRulesets, List<String> removeRulesets) {
     }
 
-    /** A moduleset or a ruleset (exactly one) attached to a target, named in the caller's namespace. */
-    public record Attachment(TargetKind targetKind, String target, String moduleset, String ruleset) {
+    /**
+     * A moduleset or a ruleset (exactly one) attached to a target, named in the caller's
+     * namespace; with a {@code filter}, it applies only on the nodes the filter matches (null: everywhere).
+     */
+    public record Attachment(TargetKind targetKind, String target, String moduleset, String ruleset, Filter filter) {
+        public Attachment(TargetKind targetKind, String target, String moduleset, String ruleset) {
+            this(targetKind, target, moduleset, ruleset, null);
+        }
+    }
+
+    /**
+     * Where an attachment applies (OpenSVC's filtersets, on what a node is): {@code node} a glob
+     * on the node's id ({@code spd0*}; {@code *} any run of characters, {@code ?} one),
+     * {@code os} a glob on the node's OS as it tells it ({@code ID-VERSION_ID} of
+     * /etc/os-release: {@code debian-12}), {@code tags} a tag expression in OpenSVC's syntax
+     * ({@code ,} or, {@code +} and) over the node's tags ({@code [slapos] tags} of slapos.cfg).
+     * Every field given must match; a node that does not tell its OS matches no {@code os}.
+     */
+    public record Filter(String node, String os, String tags) {
+        public boolean matches(String nodeId, Facts facts) {
+            Facts f = facts == null ? Facts.NONE : facts;
+            return (node == null || glob(node, nodeId)) && (os == null || (f.os() != null && glob(os, f.os())))
+                    && (tags == null || org.slapgrid.slap.tags.TagExpression.parse(tags).matches(f.tags()));
+        }
+
+        public String describe() {
+            List<String> parts = new java.util.ArrayList<>();
+            if (node != null) {
+                parts.add("node " + node);
+            }
+            if (os != null) {
+                parts.add("os " + os);
+            }
+            if (tags != null) {
+                parts.add("tags " + tags);
+            }
+            return String.join(", ", parts);
+        }
+
+        /** {@code *} any run of characters, {@code ?} one, anything else itself. */
+        public static boolean glob(String glob, String text) {
+            StringBuilder re = new StringBuilder();
+            for (char ch : glob.toCharArray()) {
+                re.append(ch == '*' ? ".*" : ch == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(ch)));
+            }
+            return text != null && text.matches(re.toString());
+        }
+    }
+
+    /** What a node tells of itself when it asks for its plan, for the filters: its OS and its tags. */
+    public record Facts(String os, List<String> tags) {
+        public static final Facts NONE = new Facts(null, List.of());
+
+        public Facts {
+            tags = tags == null ? List.of() : List.copyOf(tags);
+        }
     }
 
     /** A module as a node runs it: its flag, and the modulesets through which it was reached. */
@@ -82,6 +136,46 @@ public final class Compliance {
      */
     public record Result(String node, String partition, String instance, String module, Action action, int exitCode,
                          String output, long durationMs, long at) {
+    }
+
+    /**
+     * {@code POST /api/v1/compliance/runs}: the master asks a node (its node-level modules), an
+     * instance or every member of a cluster (their instances' modules) to run {@code action}
+     * (default check), optionally only the modules reached through {@code moduleset}, or one {@code module}.
+     */
+    public record RunRequest(TargetKind targetKind, String target, Action action, String moduleset, String module) {
+    }
+
+    /** One module's end in a run: its status (the last check's exit code; -1 not run) and a note ("not fixable, skip fix"). */
+    public record ModuleStatus(String partition, String instance, String module, int status, String note) {
+        public boolean ok() {
+            return status == 0 || status == 2;
+        }
+    }
+
+    /**
+     * One node's part of a run: the job it runs it through (a node-level job for a node, the
+     * instance's partition job otherwise), that job's state (PENDING, RUNNING, DONE, FAILED), and
+     * once DONE each module's status. {@code exitCode} 0: every module ok.
+     */
+    public record RunPart(String node, String partition, String instance, String job, JobState state, Integer exitCode,
+                          String output, List<ModuleStatus> modules) {
+        public RunPart {
+            modules = modules == null ? List.of() : modules;
+        }
+
+        public boolean ok() {
+            return state == JobState.DONE && exitCode != null && exitCode == 0;
+        }
+    }
+
+    /**
+     * A compliance run the master asked for ({@code GET /api/v1/compliance/runs/{id}}):
+     * {@code state} PENDING until a part runs, RUNNING, then DONE (every part done) or FAILED
+     * (a part failed: its output says why). {@code ok}: DONE and every module ok.
+     */
+    public record Run(String id, TargetKind targetKind, String target, Action action, String moduleset, String module,
+                      long createdAt, JobState state, boolean ok, List<RunPart> parts) {
     }
 
     /** {@code POST /api/v1/nodes/{node}/compliance/results}. */
