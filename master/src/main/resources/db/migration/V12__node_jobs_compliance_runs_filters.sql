@@ -46,4 +46,4 @@ CREATE TABLE compliance_run_job (
 
 -- An attachment's filter (OpenSVC's filtersets): JSON {"node": GLOB, "os": GLOB, "tags": EXPR};
 -- null: it applies everywhere its target is.
-ALTER TABLE compliance_attachment ADD COLUMN filter TEXT;
+ALTER TABLE compliance_attachment ADD COLUMN node_filter TEXT;   -- not "filter": a keyword of SQL

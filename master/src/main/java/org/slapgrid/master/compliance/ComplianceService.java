@@ -322,7 +322,7 @@ public final class ComplianceService {
             Sql.update(c, "DELETE FROM compliance_attachment WHERE target_kind = ? AND target_id = ? AND item_kind = ?"
                     + " AND item_id = ?", a.targetKind().name(), target, item.kind(), item.id());
             Sql.update(c, "INSERT INTO compliance_attachment (target_kind, target_id, item_kind, item_id, attached_by,"
-                    + " attached_at, filter) VALUES (?, ?, ?, ?, ?, ?, ?)", a.targetKind().name(), target, item.kind(), item.id(),
+                    + " attached_at, node_filter) VALUES (?, ?, ?, ?, ?, ?, ?)", a.targetKind().name(), target, item.kind(), item.id(),
                     who.actor(), System.currentTimeMillis(), filter);
             AuditLog.record(c, who, "compliance.attach", a.targetKind() + ":" + a.target(), item.kind() + " " + item.name()
                     + (a.filter() == null ? "" : " where " + a.filter().describe()));
@@ -383,11 +383,11 @@ public final class ComplianceService {
         NodeService.requireUser(who);
         return db.read(c -> {
             String id = target(c, who, kind, target);
-            List<Compliance.Attachment> out = new ArrayList<>(Sql.list(c, "SELECT m.name, a.filter FROM compliance_attachment a"
+            List<Compliance.Attachment> out = new ArrayList<>(Sql.list(c, "SELECT m.name, a.node_filter FROM compliance_attachment a"
                     + " JOIN compliance_moduleset m ON m.id = a.item_id WHERE a.target_kind = ? AND a.target_id = ?"
                     + " AND a.item_kind = 'moduleset' ORDER BY m.name",
                     rs -> new Compliance.Attachment(kind, target, rs.getString(1), null, readFilter(rs.getString(2))), kind.name(), id));
-            out.addAll(Sql.list(c, "SELECT r.name, a.filter FROM compliance_attachment a JOIN compliance_ruleset r ON r.id = a.item_id"
+            out.addAll(Sql.list(c, "SELECT r.name, a.node_filter FROM compliance_attachment a JOIN compliance_ruleset r ON r.id = a.item_id"
                     + " WHERE a.target_kind = ? AND a.target_id = ? AND a.item_kind = 'ruleset' ORDER BY r.name",
                     rs -> new Compliance.Attachment(kind, target, null, rs.getString(1), readFilter(rs.getString(2))), kind.name(), id));
             return out;
@@ -504,7 +504,7 @@ public final class ComplianceService {
         List<Object> args = new ArrayList<>();
         args.add(kind);
         args.addAll(targets);
-        return Sql.list(c, "SELECT item_kind, item_id, filter FROM compliance_attachment WHERE target_kind = ? AND target_id IN ("
+        return Sql.list(c, "SELECT item_kind, item_id, node_filter FROM compliance_attachment WHERE target_kind = ? AND target_id IN ("
                 + Sql.marks(targets.size()) + ") ORDER BY attached_at", rs -> new String[] {rs.getString(1), rs.getString(2),
                 rs.getString(3)}, args.toArray()).stream().filter(r -> applies.test(r[2])).toList();
     }
