@@ -116,6 +116,18 @@ public final class ComplianceCommand implements Runnable {
             }
         }
 
+        /** A listing: {@code value} as JSON with --json, else the table {@code rows} fills. */
+        int listed(Object value, Table table, java.util.function.Consumer<Table> rows) throws JsonProcessingException {
+            if (json()) {
+                printJson(value);
+                return ExitCode.OK;
+            }
+            rows.accept(table);
+            table.print(out());
+            out().flush();
+            return ExitCode.OK;
+        }
+
         /** One line on stdout, flushed: what the verb did. */
         int done(String message) {
             out().println(message);
@@ -185,14 +197,8 @@ public final class ComplianceCommand implements Runnable {
         @Override
         int act(SlapClient client) throws Exception {
             List<Compliance.Ruleset> all = client.compliance().rulesets();
-            if (json()) {
-                printJson(all);
-                return ExitCode.OK;
-            }
-            Table t = new Table("NAME", "VARIABLES");
-            all.forEach(r -> t.row(r.name(), String.join(" ", r.variables().keySet())));
-            t.print(out());
-            return ExitCode.OK;
+            return listed(all, new Table("NAME", "VARIABLES"), t -> all.forEach(r -> t.row(r.name(),
+                    String.join(" ", r.variables().keySet()))));
         }
     }
 
@@ -259,16 +265,9 @@ public final class ComplianceCommand implements Runnable {
         @Override
         int act(SlapClient client) throws Exception {
             List<Compliance.Moduleset> all = client.compliance().modulesets();
-            if (json()) {
-                printJson(all);
-                return ExitCode.OK;
-            }
-            Table t = new Table("NAME", "MODULES", "MODULESETS", "RULESETS");
-            all.forEach(m -> t.row(m.name(), String.join(" ", m.modules().stream()
-                    .map(x -> x.name() + (x.autofix() ? ":autofix" : "")).toList()), String.join(" ", m.modulesets()),
-                    String.join(" ", m.rulesets())));
-            t.print(out());
-            return ExitCode.OK;
+            return listed(all, new Table("NAME", "MODULES", "MODULESETS", "RULESETS"), t -> all.forEach(m -> t.row(m.name(),
+                    String.join(" ", m.modules().stream().map(x -> x.name() + (x.autofix() ? ":autofix" : "")).toList()),
+                    String.join(" ", m.modulesets()), String.join(" ", m.rulesets()))));
         }
     }
 
@@ -371,15 +370,9 @@ public final class ComplianceCommand implements Runnable {
         @Override
         int act(SlapClient client) throws Exception {
             List<Compliance.Attachment> all = client.compliance().attachments(target.kind(), target.name());
-            if (json()) {
-                printJson(all);
-                return ExitCode.OK;
-            }
-            Table t = new Table("KIND", "NAME", "WHERE");
-            all.forEach(a -> t.row(a.moduleset() != null ? "moduleset" : "ruleset", a.moduleset() != null ? a.moduleset() : a.ruleset(),
-                    a.filter() == null ? "everywhere" : a.filter().describe()));
-            t.print(out());
-            return ExitCode.OK;
+            return listed(all, new Table("KIND", "NAME", "WHERE"), t -> all.forEach(a -> t.row(
+                    a.moduleset() != null ? "moduleset" : "ruleset", a.moduleset() != null ? a.moduleset() : a.ruleset(),
+                    a.filter() == null ? "everywhere" : a.filter().describe())));
         }
     }
 
@@ -396,18 +389,9 @@ public final class ComplianceCommand implements Runnable {
         @Override
         int act(SlapClient client) throws Exception {
             List<Compliance.Result> all = client.compliance().results(instance ? Compliance.TargetKind.instance : null, target, limit);
-            if (json()) {
-                printJson(all);
-                return ExitCode.OK;
-            }
-            Table t = new Table("AT", "PARTITION", "MODULE", "ACTION", "EXIT", "MS", "OUTPUT");
-            for (Compliance.Result r : all) {
-                String first = r.output().strip().lines().findFirst().orElse("");
-                t.row(java.time.Instant.ofEpochMilli(r.at()).toString(), r.partition(), r.module(), r.action(), r.exitCode(),
-                        r.durationMs(), output ? r.output().strip() : first);
-            }
-            t.print(out());
-            return ExitCode.OK;
+            return listed(all, new Table("AT", "PARTITION", "MODULE", "ACTION", "EXIT", "MS", "OUTPUT"), t -> all.forEach(r ->
+                    t.row(java.time.Instant.ofEpochMilli(r.at()).toString(), r.partition(), r.module(), r.action(), r.exitCode(),
+                            r.durationMs(), output ? r.output().strip() : r.output().strip().lines().findFirst().orElse(""))));
         }
     }
 }
