@@ -9,6 +9,7 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -40,7 +41,6 @@ public final class Installer {
     static final String SIGNATURE_FORMAT = "slapgrid-1";
 
     private final Resolver resolver;
-    private List<String> lastSavedParts = List.of();
 
     public Installer(Resolver resolver) {
         this.resolver = resolver;
@@ -52,7 +52,22 @@ public final class Installer {
         Path dbFile = installedOption.isEmpty() ? null : Path.of(installedOption);
         InstalledDatabase.State old = dbFile == null ? InstalledDatabase.State.empty() : InstalledDatabase.read(dbFile);
 
-        // Constructor phase: every recipe is created before anything is touched.
+        Map<String, Map<String, String>> newOptions = construct(buildout);
+        createDirectories(buildout);
+        Run run = new Run(dbFile, old);
+        run.uninstallChanged(old, newOptions);
+        for (String part : newOptions.keySet()) {
+            run.installOrUpdate(part, newOptions.get(part));
+        }
+        run.saveIfReordered();
+        return new InstallReport(run.results);
+    }
+
+    /**
+     * Constructor phase: every recipe is created before anything is touched. Returns the
+     * options each part of the install order would be recorded with (its signature included).
+     */
+    private Map<String, Map<String, String>> construct(Section buildout) {
         for (String part : buildout.get("parts", "").split("\\s+")) {
             if (part.isEmpty()) {
                 continue;
@@ -63,79 +78,64 @@ public final class Installer {
                         "Missing option: " + part + ":recipe");
             }
         }
-        List<String> installParts = new ArrayList<>(resolver.parts());
         Map<String, Map<String, String>> newOptions = new LinkedHashMap<>();
-        for (String part : installParts) {
+        for (String part : resolver.parts()) {
             Section s = resolver.initialized(part);
             Map<String, String> o = new TreeMap<>(s.signatureOptions());
             o.put(InstalledDatabase.SIGNATURE, signature(s));
             newOptions.put(part, o);
         }
+        return newOptions;
+    }
 
-        createDirectories(buildout);
+    /**
+     * One run's record of what is installed, saved to the state file after every part that
+     * changed it (a failure or a kill keeps every part that succeeded), and what it did.
+     */
+    private final class Run {
+        private final Path dbFile;
+        private final List<String> installed;
+        private final Map<String, Map<String, String>> saved;
+        private final List<PartResult> results = new ArrayList<>();
+        private final Set<String> reinstall = new LinkedHashSet<>();
+        private List<String> lastSavedParts;
 
-        List<String> installed = new ArrayList<>(old.parts());
-        lastSavedParts = List.copyOf(old.parts());
-        Map<String, Map<String, String>> saved = new LinkedHashMap<>(old.options());
-        List<PartResult> results = new ArrayList<>();
-        Set<String> reinstall = new LinkedHashSet<>();
+        Run(Path dbFile, InstalledDatabase.State old) {
+            this.dbFile = dbFile;
+            this.installed = new ArrayList<>(old.parts());
+            this.saved = new LinkedHashMap<>(old.options());
+            this.lastSavedParts = List.copyOf(old.parts());
+        }
 
-        // Uninstall phase, newest first.
-        List<String> reversed = new ArrayList<>(old.parts());
-        java.util.Collections.reverse(reversed);
-        for (String part : reversed) {
-            Map<String, String> before = old.options().get(part);
-            if (installParts.contains(part)) {
-                if (unchanged(before, newOptions.get(part))) {
-                    continue;
+        /** Uninstall phase, newest first: parts removed from the install order, or changed (reinstalled later). */
+        void uninstallChanged(InstalledDatabase.State old, Map<String, Map<String, String>> newOptions) {
+            List<String> reversed = new ArrayList<>(old.parts());
+            Collections.reverse(reversed);
+            for (String part : reversed) {
+                Map<String, String> before = old.options().get(part);
+                boolean kept = newOptions.containsKey(part);
+                if (kept) {
+                    if (unchanged(before, newOptions.get(part))) {
+                        continue;
+                    }
+                    reinstall.add(part);
                 }
-                reinstall.add(part);
-            }
-            resolver.engineLog("Uninstalling " + part + ".");
-            uninstall(part, before);
-            installed.remove(part);
-            saved.remove(part);
-            save(dbFile, installed, saved);
-            if (!installParts.contains(part)) {
-                results.add(new PartResult(part, Outcome.UNINSTALLED));
+                resolver.engineLog("Uninstalling " + part + ".");
+                uninstall(part, before);
+                installed.remove(part);
+                saved.remove(part);
+                save();
+                if (!kept) {
+                    results.add(new PartResult(part, Outcome.UNINSTALLED));
+                }
             }
         }
 
-        // Install phase, in install order.
-        for (String part : installParts) {
-            Section s = resolver.initialized(part);
-            Recipe recipe = s.recipe();
-            Map<String, String> options = newOptions.get(part);
+        /** Install phase, one part in install order: updated when still installed, else installed. */
+        void installOrUpdate(String part, Map<String, String> options) {
+            Recipe recipe = resolver.initialized(part).recipe();
             if (installed.contains(part)) {
-                resolver.engineLog("Updating " + part + ".");
-                List<String> recorded = paths(saved.get(part).get(InstalledDatabase.INSTALLED));
-                Collection<Path> more;
-                try {
-                    more = recipe.update();
-                } catch (Exception | LinkageError e) {
-                    installed.remove(part);
-                    removePaths(recorded);
-                    saved.remove(part);
-                    save(dbFile, installed, saved);
-                    throw failure(part, "update", e);
-                }
-                List<String> added = new ArrayList<>();
-                for (String p : strings(more)) {
-                    if (!recorded.contains(p) && !added.contains(p)) {
-                        added.add(p);
-                    }
-                }
-                results.add(new PartResult(part, Outcome.UPDATED));
-                installed.remove(part);   // as buildout: the part moves to the end of the install record
-                installed.add(part);
-                if (!added.isEmpty()) {
-                    List<String> all = new ArrayList<>(recorded);
-                    all.addAll(added);
-                    Map<String, String> o = new TreeMap<>(options);
-                    o.put(InstalledDatabase.INSTALLED, String.join("\n", all));
-                    saved.put(part, o);
-                    save(dbFile, installed, saved);
-                }
+                update(part, recipe, options);
             } else {
                 resolver.engineLog("Installing " + part + ".");
                 Collection<Path> created;
@@ -148,14 +148,62 @@ public final class Installer {
                 o.put(InstalledDatabase.INSTALLED, String.join("\n", strings(created)));
                 saved.put(part, o);
                 installed.add(part);
-                save(dbFile, installed, saved);
+                save();
                 results.add(new PartResult(part, reinstall.contains(part) ? Outcome.REINSTALLED : Outcome.INSTALLED));
             }
         }
-        if (dbFile != null && !installed.equals(lastSavedParts)) {
-            save(dbFile, installed, saved);   // only the order changed; an unchanged run writes nothing
+
+        /** An unchanged part's update: a failure uninstalls it; new paths join its record. */
+        private void update(String part, Recipe recipe, Map<String, String> options) {
+            resolver.engineLog("Updating " + part + ".");
+            List<String> recorded = paths(saved.get(part).get(InstalledDatabase.INSTALLED));
+            Collection<Path> more;
+            try {
+                more = recipe.update();
+            } catch (Exception | LinkageError e) {
+                installed.remove(part);
+                removePaths(recorded);
+                saved.remove(part);
+                save();
+                throw failure(part, "update", e);
+            }
+            List<String> added = new ArrayList<>();
+            for (String p : strings(more)) {
+                if (!recorded.contains(p) && !added.contains(p)) {
+                    added.add(p);
+                }
+            }
+            results.add(new PartResult(part, Outcome.UPDATED));
+            installed.remove(part);   // as buildout: the part moves to the end of the install record
+            installed.add(part);
+            if (!added.isEmpty()) {
+                List<String> all = new ArrayList<>(recorded);
+                all.addAll(added);
+                Map<String, String> o = new TreeMap<>(options);
+                o.put(InstalledDatabase.INSTALLED, String.join("\n", all));
+                saved.put(part, o);
+                save();
+            }
         }
-        return new InstallReport(results);
+
+        /** Only the order changed (updated parts moved to the end); an unchanged run writes nothing. */
+        void saveIfReordered() {
+            if (dbFile != null && !installed.equals(lastSavedParts)) {
+                save();
+            }
+        }
+
+        private void save() {
+            lastSavedParts = List.copyOf(installed);
+            if (dbFile == null) {
+                return;
+            }
+            Map<String, Map<String, String>> opts = new LinkedHashMap<>();
+            for (String p : installed) {
+                opts.put(p, Objects.requireNonNull(saved.get(p)));
+            }
+            InstalledDatabase.write(dbFile, new InstalledDatabase.State(List.copyOf(installed), opts));
+        }
     }
 
     private static BuildoutException failure(String part, String phase, Throwable e) {
@@ -267,18 +315,6 @@ public final class Installer {
             }
         }
         return out;
-    }
-
-    private void save(Path dbFile, List<String> installed, Map<String, Map<String, String>> saved) {
-        lastSavedParts = List.copyOf(installed);
-        if (dbFile == null) {
-            return;
-        }
-        Map<String, Map<String, String>> opts = new LinkedHashMap<>();
-        for (String p : installed) {
-            opts.put(p, Objects.requireNonNull(saved.get(p)));
-        }
-        InstalledDatabase.write(dbFile, new InstalledDatabase.State(List.copyOf(installed), opts));
     }
 
     private void createDirectories(Section buildout) {
