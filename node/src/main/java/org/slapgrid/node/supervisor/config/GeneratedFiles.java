@@ -1,8 +1,8 @@
 package org.slapgrid.node.supervisor.config;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,23 +35,22 @@ public final class GeneratedFiles {
     /** The programs defined by {@code <includeDir>/*.conf}, by name. Unreadable files are skipped. */
     public static Map<String, Supervisor.Managed> read(Path includeDir) {
         Map<String, Supervisor.Managed> programs = new LinkedHashMap<>();
-        if (!Files.isDirectory(includeDir)) {
+        List<Path> files;
+        try {
+            files = ConfigFiles.partitionFiles(includeDir);
+        } catch (UncheckedIOException e) {
+            LOG.warn("cannot list {}: {}", includeDir, e.getCause().getMessage());
             return programs;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(includeDir, "*.conf")) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
-                String partitionId = name.substring(0, name.length() - ".conf".length());
-                try {
-                    for (Supervisor.Managed m : parse(partitionId, Files.readAllLines(file, StandardCharsets.UTF_8))) {
-                        programs.put(m.spec().name(), m);
-                    }
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("cannot read back {}: {}", file, e.getMessage());
+        for (Path file : files) {
+            try {
+                for (Supervisor.Managed m : parse(ConfigFiles.partitionId(file),
+                        Files.readAllLines(file, StandardCharsets.UTF_8))) {
+                    programs.put(m.spec().name(), m);
                 }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot read back {}: {}", file, e.getMessage());
             }
-        } catch (IOException e) {
-            LOG.warn("cannot list {}: {}", includeDir, e.getMessage());
         }
         return programs;
     }

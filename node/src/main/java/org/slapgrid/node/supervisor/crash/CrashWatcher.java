@@ -164,7 +164,7 @@ public final class CrashWatcher implements AutoCloseable {
         }
         if (reported[0]) {
             LOG.warn("crash: {}", report.summary());
-            hand(() -> listener.crashed(report), report.program());
+            callListener(() -> listener.crashed(report), report.program());
         } else {
             LOG.debug("crash (not reported, rate limit): {}", report.summary());
         }
@@ -177,7 +177,7 @@ public final class CrashWatcher implements AutoCloseable {
             try {
                 supervisor.client().startProcess(m.spec().spec(), false);
                 restarts.restarted(m.spec().name());
-                hand(() -> listener.restarted(m.spec().partitionId(), m.spec().name()), m.spec().name());
+                callListener(() -> listener.restarted(m.spec().partitionId(), m.spec().name()), m.spec().name());
             } catch (XmlRpcFault f) {
                 switch (f.faultCode()) {
                     // SPAWN_ERROR: it was spawned and failed; the next poll sees that new exit.
@@ -208,11 +208,11 @@ public final class CrashWatcher implements AutoCloseable {
 
     private void deliver(CrashSummary summary) {
         LOG.warn("crashes not reported one by one: {}", summary.summary());
-        hand(() -> listener.crashesSuppressed(summary), summary.program());
+        callListener(() -> listener.crashesSuppressed(summary), summary.program());
     }
 
     /** Runs a listener call on the delivery thread (inline when polled by hand, in tests). */
-    private void hand(Runnable call, String program) {
+    private void callListener(Runnable call, String program) {
         Runnable safe = () -> {
             try {
                 call.run();

@@ -10,10 +10,12 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
+import org.slapgrid.node.supervisor.Sleeps;
 import org.slapgrid.node.supervisor.Supervisor;
 import org.slapgrid.node.supervisor.SupervisorException;
 import org.slapgrid.node.supervisor.SupervisorLayout;
 import org.slapgrid.node.supervisor.SupervisorSettings;
+import org.slapgrid.node.supervisor.config.ConfigFiles;
 import org.slapgrid.node.supervisor.config.ConfigGenerator;
 import org.slapgrid.node.supervisor.crash.CrashWatcher;
 import org.slapgrid.node.supervisor.crash.RestartDuty;
@@ -87,7 +89,7 @@ public final class SupervisordProcess {
             OrphanReaper.reap(recorded.get(), settings.stopTimeout());
             Files.deleteIfExists(layout.pidFile());
         }
-        Supervisor.writeIfChanged(layout.configFile(), generator.mainConfig());
+        ConfigFiles.writeIfChanged(layout.configFile(), generator.mainConfig());
         launch();
         if (!awaitAnswer()) {
             throw new SupervisorException("supervisord started with " + layout.configFile()
@@ -158,7 +160,7 @@ public final class SupervisordProcess {
             if (client.isRunning()) {
                 return true;
             }
-            Supervisor.sleep(50); // supervisord needs a few hundred ms to bind its socket: poll, not spin
+            Sleeps.sleep(50); // supervisord needs a few hundred ms to bind its socket: poll, not spin
         }
         return client.isRunning();
     }
@@ -192,7 +194,7 @@ public final class SupervisordProcess {
         }
         long deadline = System.nanoTime() + settings.stopTimeout().plusSeconds(10).toNanos();
         while (ProcFs.isAlive(pid) && System.nanoTime() < deadline) {
-            Supervisor.sleep(50);
+            Sleeps.sleep(50);
         }
         if (ProcFs.isAlive(pid)) {
             throw new SupervisorException("supervisord (pid " + pid + ") did not exit after shutdown");
