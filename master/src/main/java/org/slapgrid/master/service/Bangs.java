@@ -9,17 +9,9 @@ import org.slapgrid.master.store.Sql;
 import org.slapgrid.slap.model.Instance;
 
 /** Bangs: an instance (or its node) asks its whole tree to converge again; recorded and rate-limited. */
-final class Bangs {
-    private final Database db;
-    private final ChangeListener listener;
-    private final Limits limits;
-    private final RateLimiter bangs;
-
+record Bangs(Database db, ChangeListener listener, Limits limits, RateLimiter rate) {
     Bangs(Database db, ChangeListener listener, Limits limits) {
-        this.db = db;
-        this.listener = listener;
-        this.limits = limits;
-        this.bangs = new RateLimiter(limits.bangRate(), "bangs");
+        this(db, listener, limits, new RateLimiter(limits.bangRate(), "bangs"));
     }
 
     /** A bang reported by the partition's node. */
@@ -35,7 +27,7 @@ final class Bangs {
 
     /** Records the bang and bumps the timestamp of every instance of the tree, so each node re-converges its part. */
     private Changes bang(Connection c, Principal who, Instance i, String message) throws SQLException {
-        bangs.acquire(i.id());
+        rate.acquire(i.id());
         String msg = Validate.tail(message == null ? "" : message, limits.maxMessageChars());
         Sql.update(c, "INSERT INTO bang (id, at, instance_id, actor, message) VALUES (?, ?, ?, ?, ?)",
                 Ids.next("b"), System.currentTimeMillis(), i.id(), who.actor(), msg);

@@ -15,17 +15,9 @@ import org.slapgrid.slap.model.Instance;
  * Connection parameters, published by an instance (or its node for it): checked, rate-limited,
  * and wakes whoever reads them (its node, its cluster peers' nodes, its requester's node).
  */
-final class ConnectionPublishing {
-    private final Database db;
-    private final ChangeListener listener;
-    private final Limits limits;
-    private final RateLimiter publishes;
-
+record ConnectionPublishing(Database db, ChangeListener listener, Limits limits, RateLimiter rate) {
     ConnectionPublishing(Database db, ChangeListener listener, Limits limits) {
-        this.db = db;
-        this.listener = listener;
-        this.limits = limits;
-        this.publishes = new RateLimiter(limits.publishRate(), "changes of connection parameters");
+        this(db, listener, limits, new RateLimiter(limits.publishRate(), "changes of connection parameters"));
     }
 
     /** Connection parameters, published by the partition's node. */
@@ -48,7 +40,7 @@ final class ConnectionPublishing {
         if (i.connectionParameters().equals(params)) {
             return changes; // unchanged (in any key order): no write, no wake-up, not counted
         }
-        publishes.acquire(i.id());
+        rate.acquire(i.id());
         String json = InstanceRows.json(new LinkedHashMap<>(params));
         Sql.update(c, "UPDATE instance SET connection_params = ? WHERE id = ?", json, i.id());
         changes.touch(i.node()); // its own node's document carries them (the version keys its cache)

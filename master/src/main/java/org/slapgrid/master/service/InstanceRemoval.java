@@ -15,14 +15,7 @@ import org.slapgrid.slap.model.RequestedState;
  * Tree destruction: an instance and all its descendants are requested destroyed; each allocated
  * one keeps its partition until its node reports it destroyed ({@link InstanceReports}).
  */
-final class InstanceRemoval {
-    private final Database db;
-    private final ChangeListener listener;
-
-    InstanceRemoval(Database db, ChangeListener listener) {
-        this.db = db;
-        this.listener = listener;
-    }
+record InstanceRemoval(Database db, ChangeListener listener) {
 
     /** Removes one of the user's instances; a cluster member only when {@code asCluster} (the cluster service). */
     Instance remove(Principal who, String name, boolean asCluster) {

@@ -7,12 +7,7 @@ import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceSecret;
 
 /** Instance secrets: each instance's own credential, issued to the node of its partition. */
-final class InstanceSecrets {
-    private final Database db;
-
-    InstanceSecrets(Database db) {
-        this.db = db;
-    }
+record InstanceSecrets(Database db) {
 
     /** Issues a fresh secret for the partition's instance to its node; the previous one stops working. */
     InstanceSecret issue(Principal who, String nodeId, String partition) {
