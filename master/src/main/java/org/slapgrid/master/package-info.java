@@ -1,2 +1,8 @@
-/** The master: HTTP API, allocation, store and web UI. */
+/**
+ * The master: {@link org.slapgrid.master.Master} starts and wires the parts. The HTTP API of
+ * docs/protocol.md ({@code api}), nodes, instances and accounts ({@code service}), clusters
+ * ({@code cluster}), partition jobs ({@code jobs}), metrics and autoscaling ({@code metrics},
+ * {@code autoscale}), compliance ({@code compliance}), credentials ({@code auth}), the store on
+ * SQLite or PostgreSQL ({@code store}) and the web UI under {@code /ui/} ({@code ui}).
+ */
 package org.slapgrid.master;

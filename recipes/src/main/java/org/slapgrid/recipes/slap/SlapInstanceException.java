@@ -3,8 +3,8 @@ package org.slapgrid.recipes.slap;
 /**
  * A recipe's {@link SlapInstance} failed: the master could not be reached or refused a call, or the
  * local instance files are unusable. Not the protocol's {@code org.slapgrid.slap.SlapException}
- * (an answer of the master, with its HTTP status and code): recipes depend on buildout only, and
- * the node's implementation turns that one into this.
+ * (an answer of the master, with its HTTP status and code): a recipe's instance may be file-backed
+ * ({@link LocalSlapInstance}), and the node's implementation turns the protocol's into this.
  */
 public class SlapInstanceException extends RuntimeException {
 
