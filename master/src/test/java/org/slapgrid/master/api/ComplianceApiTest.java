@@ -264,4 +264,21 @@ class ComplianceApiTest {
         assertThatThrownBy(() -> bob.run(new Compliance.RunRequest(TargetKind.instance, "spdsvc01", null, null, null)))
                 .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
     }
+    @Test
+    void aClusterRunIsOnePartitionJobPerMemberOnANode() {
+        org.slapgrid.slap.model.ClusterInfo c = aliceClient.createCluster(new org.slapgrid.slap.model.ClusterRequest("spdc", SR,
+                org.slapgrid.slap.model.ClusterTopology.FLEX, Map.of(), List.of(new org.slapgrid.slap.model.ClusterRole("db",
+                "default", Map.of(), 2, 1, 2))));
+        Compliance.Run run = alice.run(new Compliance.RunRequest(TargetKind.cluster, "spdc", Action.auto, null, null));
+        assertThat(run.parts()).hasSize(2).allSatisfy(p -> {
+            assertThat(p.node()).isEqualTo("n1");
+            assertThat(p.instance()).isNotNull();
+            assertThat(p.state()).isEqualTo(org.slapgrid.slap.model.JobState.PENDING);
+        });
+        assertThat(n1.nodeInfo("n1").partitions()).allSatisfy(p -> assertThat(p.jobs()).singleElement()
+                .satisfies(j -> assertThat(j.args()).containsEntry("action", "auto").containsEntry("run", run.id())));
+        assertThatThrownBy(() -> bob.run(new Compliance.RunRequest(TargetKind.cluster, "spdc", null, null, null)))
+                .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
+        assertThat(c.name()).isEqualTo("spdc");
+    }
 }
