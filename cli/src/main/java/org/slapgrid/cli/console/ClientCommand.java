@@ -39,17 +39,31 @@ abstract class ClientCommand implements Callable<Integer> {
         try {
             client = ClientSettings.resolve(options, System.getenv(), Path.of(System.getProperty("user.home"))).client();
         } catch (ClientSettings.BadSettings e) {
-            err().println(spec.qualifiedName() + ": " + e.getMessage());
-            err().flush();
-            return ExitCode.USAGE;
+            return usage(e.getMessage());
         }
         try {
             return run(client);
         } catch (SlapException e) {
-            err().println(spec.qualifiedName() + ": " + e.getMessage() + (e.status() > 0 ? " [" + e.code() + ", HTTP " + e.status() + "]" : ""));
-            err().flush();
-            return e.status() == 400 || e.status() == 413 ? ExitCode.USAGE : ExitCode.FAILURE;
+            return refuse(e.status() == 400 || e.status() == 413 ? ExitCode.USAGE : ExitCode.FAILURE,
+                    e.getMessage() + (e.status() > 0 ? " [" + e.code() + ", HTTP " + e.status() + "]" : ""));
         }
+    }
+
+    /** Prints "slapos VERB: message" on stderr; returns {@code status}, the verb's exit status. */
+    int refuse(int status, String message) {
+        err().println(spec.qualifiedName() + ": " + message);
+        err().flush();
+        return status;
+    }
+
+    /** Bad input, named: exit status 2. */
+    int usage(String message) {
+        return refuse(ExitCode.USAGE, message);
+    }
+
+    /** A failure or refusal, said: exit status 1. */
+    int failure(String message) {
+        return refuse(ExitCode.FAILURE, message);
     }
 
     PrintWriter out() {

@@ -115,9 +115,7 @@ final class ClusterBackupCommands {
                     parsed.add(ClusterCommand.parseRole(r));
                 }
             } catch (ClusterCommand.BadRole e) {
-                err().println(spec.qualifiedName() + ": " + e.getMessage());
-                err().flush();
-                return ExitCode.USAGE;
+                return usage(e.getMessage());
             }
             ClusterInfo started = client.restoreBackup(id, name, parsed);
             ClusterInfo c = noWait ? started : waited(client, client.cluster(name));

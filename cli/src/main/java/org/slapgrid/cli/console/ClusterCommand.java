@@ -178,18 +178,14 @@ public final class ClusterCommand implements Runnable {
                 }
                 top = topology == null ? null : ClusterTopology.parse(topology);
             } catch (BadRole | IllegalArgumentException e) {
-                err().println(spec.qualifiedName() + ": " + (e instanceof BadRole ? "" : "--topology: ") + e.getMessage());
-                err().flush();
-                return ExitCode.USAGE;
+                return usage((e instanceof BadRole ? "" : "--topology: ") + e.getMessage());
             }
             try {
                 for (String p : policies) {
                     scaling.add(ClusterPolicyCommand.parseSpec(p));
                 }
             } catch (IllegalArgumentException e) {
-                err().println(spec.qualifiedName() + ": " + e.getMessage());
-                err().flush();
-                return ExitCode.USAGE;
+                return usage(e.getMessage());
             }
             print(this, client.createCluster(new ClusterRequest(name, url, top, new LinkedHashMap<>(params), parsed,
                     flexMin, flexMax, flexPrimary, primaryLostAfter)));
@@ -285,9 +281,7 @@ public final class ClusterCommand implements Runnable {
         @Override
         int run(SlapClient client) throws Exception {
             if (members.isEmpty() == (role == null)) {
-                err().println(spec.qualifiedName() + ": name the MEMBERs to drop, or give --role (and --count)");
-                err().flush();
-                return ExitCode.USAGE;
+                return usage("name the MEMBERs to drop, or give --role (and --count)");
             }
             print(this, role == null ? client.shrinkCluster(name, members) : client.shrinkCluster(name, role, count));
             return ExitCode.OK;

@@ -30,9 +30,7 @@ final class ClusterMetricsCommand extends ClientCommand {
         try {
             seconds = ClusterPolicyCommand.seconds(since);
         } catch (IllegalArgumentException e) {
-            err().println(spec.qualifiedName() + ": --since " + e.getMessage());
-            err().flush();
-            return ExitCode.USAGE;
+            return usage("--since " + e.getMessage());
         }
         MetricSeries s = client.clusterMetrics(name, System.currentTimeMillis() - seconds * 1000, metric);
         if (json()) {

@@ -166,12 +166,6 @@ final class ClusterPolicyCommand extends ClientCommand {
         return new ScalingPolicy(spec.substring(0, colon), metric, aggregate, above, aboveFor, below, belowFor, step, cooldown, true);
     }
 
-    private int usage(String message) {
-        err().println(spec.qualifiedName() + ": " + message);
-        err().flush();
-        return ExitCode.USAGE;
-    }
-
     static Integer optionalSeconds(String option, String value) {
         if (value == null) {
             return null;

@@ -59,15 +59,11 @@ final class ClusterTaskWait {
     /** The exit status of a waited task: 1, printed, when it is still running or ended with an error. */
     static int outcome(ClientCommand cmd, ClusterInfo c, Duration timeout) {
         if (c.task() != ClusterTask.NONE) {
-            cmd.err().println(cmd.spec.qualifiedName() + ": still " + c.task() + " after " + timeout.toSeconds()
+            return cmd.failure("still " + c.task() + " after " + timeout.toSeconds()
                     + " s; `slapos cluster events " + c.name() + "` follows it");
-            cmd.err().flush();
-            return ExitCode.FAILURE;
         }
         if (c.lastError() != null) {
-            cmd.err().println(cmd.spec.qualifiedName() + ": " + c.lastError());
-            cmd.err().flush();
-            return ExitCode.FAILURE;
+            return cmd.failure(c.lastError());
         }
         return ExitCode.OK;
     }

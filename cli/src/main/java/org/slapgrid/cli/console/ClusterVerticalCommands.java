@@ -52,9 +52,7 @@ final class ClusterVerticalCommands {
         @Override
         int run(SlapClient client) throws Exception {
             if (memory == null && cpu == null) {
-                err().println(spec.qualifiedName() + ": give --memory and/or --cpu");
-                err().flush();
-                return ExitCode.USAGE;
+                return usage("give --memory and/or --cpu");
             }
             return await(client, client.resizeMember(name, member, memory, cpu));
         }

@@ -47,9 +47,7 @@ public final class LifecycleCommand implements Runnable {
                     return ExitCode.OK;
                 }
                 if (left <= 0) {
-                    err().println(spec.qualifiedName() + ": no lifecycle notification within " + timeout + " s");
-                    err().flush();
-                    return ExitCode.FAILURE;
+                    return failure("no lifecycle notification within " + timeout + " s");
                 }
             }
         }
@@ -72,9 +70,7 @@ public final class LifecycleCommand implements Runnable {
                 name = client.lifecycleQueue(0).stream().filter(n -> n.lifecycleActionToken().equals(token))
                         .map(LifecycleNotification::cluster).findFirst().orElse(null);
                 if (name == null) {
-                    err().println(spec.qualifiedName() + ": give --cluster NAME (the token is not in this instance's queue)");
-                    err().flush();
-                    return ExitCode.USAGE;
+                    return usage("give --cluster NAME (the token is not in this instance's queue)");
                 }
             }
             client.completeLifecycle(name, token);

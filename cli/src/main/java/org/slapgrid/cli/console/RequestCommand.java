@@ -69,9 +69,7 @@ public final class RequestCommand extends ClientCommand {
             }
             requested = state == null ? RequestedState.STARTED : RequestedState.parse(state);
         } catch (IllegalArgumentException e) {
-            err().println("slapos request: " + e.getMessage());
-            err().flush();
-            return ExitCode.USAGE;
+            return usage(e.getMessage());
         }
         parameters.putAll(params);
         Instance i = client.request(new InstanceRequest(name, url, type, parameters, requested, shared,
@@ -82,14 +80,10 @@ public final class RequestCommand extends ClientCommand {
         }
         Instance ready = waitForConnection(client, i);
         if (ready == null) {
-            err().println("slapos request: no connection parameters from " + name + " after " + timeoutSeconds + " s");
-            err().flush();
-            return ExitCode.FAILURE;
+            return failure("no connection parameters from " + name + " after " + timeoutSeconds + " s");
         }
         if (ready.reportedState() == InstanceState.ERROR) {
-            err().println("slapos request: " + name + " failed on its node:\n" + (ready.errorLog() == null ? "" : ready.errorLog()));
-            err().flush();
-            return ExitCode.FAILURE;
+            return failure(name + " failed on its node:\n" + (ready.errorLog() == null ? "" : ready.errorLog()));
         }
         if (json()) {
             printJson(ready.connectionParameters());
