@@ -344,11 +344,14 @@ public final class ComplianceCommand implements Runnable {
         String filterOs;
         @Option(names = "--filter-tags", paramLabel = "EXPR", description = "only on nodes whose tags ([slapos] tags) match (sm+pod01,db)")
         String filterTags;
+        @Option(names = "--filter-instance-tags", paramLabel = "EXPR",
+                description = "only for instances whose services' tags match (an instance's or a cluster's attachment)")
+        String filterInstanceTags;
 
         @Override
         int act(SlapClient client) {
-            Compliance.Filter f = filterNode == null && filterOs == null && filterTags == null ? null
-                    : new Compliance.Filter(filterNode, filterOs, filterTags);
+            Compliance.Filter f = filterNode == null && filterOs == null && filterTags == null && filterInstanceTags == null ? null
+                    : new Compliance.Filter(filterNode, filterOs, filterTags, filterInstanceTags);
             client.compliance().attach(new Compliance.Attachment(target.kind(), target.name(), item.moduleset, item.ruleset, f));
             return done(what() + " attached to " + target.kind() + " " + target.name() + (f == null ? "" : " where " + f.describe()));
         }

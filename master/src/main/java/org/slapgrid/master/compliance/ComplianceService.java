@@ -348,16 +348,18 @@ public final class ComplianceService {
 
     /** A filter as stored (null: none), each field checked: 400 naming what is wrong. */
     private String filter(Compliance.Filter f) {
-        if (f == null || (f.node() == null && f.os() == null && f.tags() == null)) {
+        if (f == null || (f.node() == null && f.os() == null && f.tags() == null && f.instanceTags() == null)) {
             return null;
         }
         Validate.text("filter.node", f.node() == null ? "-" : f.node(), 255);
         Validate.text("filter.os", f.os() == null ? "-" : f.os(), 255);
-        if (f.tags() != null) {
-            try {
-                org.slapgrid.slap.tags.TagExpression.parse(f.tags());
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("filter.tags: " + e.getMessage());
+        for (String[] expr : new String[][] {{"filter.tags", f.tags()}, {"filter.instanceTags", f.instanceTags()}}) {
+            if (expr[1] != null) {
+                try {
+                    org.slapgrid.slap.tags.TagExpression.parse(expr[1]);
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.badRequest(expr[0] + ": " + e.getMessage());
+                }
             }
         }
         try {
@@ -482,10 +484,12 @@ public final class ComplianceService {
                     + " ON i.id = p.instance_id WHERE p.node_id = ? AND i.requested_state <> 'destroyed' ORDER BY p.id",
                     rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}, nodeId);
             for (String[] h : hosted) {
-                List<String[]> items = new ArrayList<>(attached(c, "instance", List.of(h[1]), applies));
+                Set<String> tags = instanceTags(c, h[1]);
+                java.util.function.Predicate<String> here = f -> f == null || readFilter(f).matches(nodeId, facts, tags);
+                List<String[]> items = new ArrayList<>(attached(c, "instance", List.of(h[1]), here));
                 List<String> clusters = Sql.list(c, "SELECT cluster_id FROM cluster_member WHERE instance_id = ?",
                         rs -> rs.getString(1), h[1]);
-                items.addAll(attached(c, "cluster", clusters, applies));
+                items.addAll(attached(c, "cluster", clusters, here));
                 Compliance.Target t = expand(c, h[0], h[2], h[3], items);
                 if (!t.modules().isEmpty()) {
                     targets.add(t);
@@ -493,6 +497,21 @@ public final class ComplianceService {
             }
             return new Compliance.Plan(nodeId, targets);
         });
+    }
+
+    /** An instance's tags: those of its services in the status its node last reported (none before one). */
+    private Set<String> instanceTags(Connection c, String instanceId) throws SQLException {
+        String status = Sql.one(c, "SELECT status_json FROM instance WHERE id = ?", rs -> rs.getString(1), instanceId).orElse(null);
+        Set<String> tags = new java.util.TreeSet<>();
+        if (status != null) {
+            try {
+                org.slapgrid.slap.model.PartitionStatus s = json.readValue(status, org.slapgrid.slap.model.PartitionStatus.class);
+                s.services().forEach(x -> tags.addAll(x.tags()));
+            } catch (JsonProcessingException e) {
+                // an unreadable status: no tags, so no instance-tag filter matches
+            }
+        }
+        return tags;
     }
 
     /** (item_kind, item_id) of what is attached to these targets and applies here (its filter, if any, matches). */

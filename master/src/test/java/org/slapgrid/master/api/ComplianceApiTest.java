@@ -281,4 +281,24 @@ class ComplianceApiTest {
                 .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(404));
         assertThat(c.name()).isEqualTo("spdc");
     }
+
+    @Test
+    void anInstanceTagFilterMatchesTheTagsOfItsServices() {
+        admin.supply(SR, "n1", org.slapgrid.slap.model.SupplyState.AVAILABLE);
+        String partition = aliceClient.request(new InstanceRequest("spdsvc01", SR, "default", Map.of(), RequestedState.STARTED,
+                false, Map.of("node", "n1"))).partition();
+        alice.createModuleset(new Moduleset("db", null, List.of(new Module("spdc.svc.db.cnf", false)), null, null));
+        alice.createModuleset(new Moduleset("sm", null, List.of(new Module("spdc.svc.sm.cnf", false)), null, null));
+        alice.attach(new Attachment(TargetKind.instance, "spdsvc01", "db", null, new Compliance.Filter(null, null, null, "db+pod01")));
+        alice.attach(new Attachment(TargetKind.instance, "spdsvc01", "sm", null, new Compliance.Filter(null, null, null, "sm")));
+        java.util.function.Supplier<List<String>> modules = () -> n1.compliance().plan("n1", Compliance.Facts.NONE).targets()
+                .stream().flatMap(t -> t.modules().stream()).map(Compliance.PlannedModule::name).toList();
+        assertThat(modules.get()).isEmpty(); // no status reported yet: the instance has no tags
+        n1.reportStatus("n1", partition, new org.slapgrid.slap.model.PartitionStatus(List.of(
+                new org.slapgrid.slap.model.PartitionStatus.Service("mariadb-pod01", "RUNNING", 12, 0L, 0, List.of("db", "pod01"), false)),
+                List.of(), null, null));
+        assertThat(modules.get()).containsExactly("spdc.svc.db.cnf");
+        assertThat(alice.attachments(TargetKind.instance, "spdsvc01")).extracting(a -> a.filter().describe())
+                .containsExactly("instance tags db+pod01", "instance tags sm");
+    }
 }

@@ -66,14 +66,27 @@ public final class Compliance {
      * on the node's id ({@code spd0*}; {@code *} any run of characters, {@code ?} one),
      * {@code os} a glob on the node's OS as it tells it ({@code ID-VERSION_ID} of
      * /etc/os-release: {@code debian-12}), {@code tags} a tag expression in OpenSVC's syntax
-     * ({@code ,} or, {@code +} and) over the node's tags ({@code [slapos] tags} of slapos.cfg).
-     * Every field given must match; a node that does not tell its OS matches no {@code os}.
+     * ({@code ,} or, {@code +} and) over the node's tags ({@code [slapos] tags} of slapos.cfg),
+     * {@code instanceTags} one over the instance's tags (those of its services, as its node
+     * last reported them; node level: no instance, so never). Every field given must match; a
+     * node that does not tell its OS matches no {@code os}.
      */
-    public record Filter(String node, String os, String tags) {
-        public boolean matches(String nodeId, Facts facts) {
+    public record Filter(String node, String os, String tags, String instanceTags) {
+        public Filter(String node, String os, String tags) {
+            this(node, os, tags, null);
+        }
+
+        /** At node level ({@code instanceTags} null: there is no instance) or for an instance with these tags. */
+        public boolean matches(String nodeId, Facts facts, java.util.Collection<String> ofInstance) {
             Facts f = facts == null ? Facts.NONE : facts;
             return (node == null || glob(node, nodeId)) && (os == null || (f.os() != null && glob(os, f.os())))
-                    && (tags == null || org.slapgrid.slap.tags.TagExpression.parse(tags).matches(f.tags()));
+                    && (tags == null || org.slapgrid.slap.tags.TagExpression.parse(tags).matches(f.tags()))
+                    && (instanceTags == null || (ofInstance != null
+                    && org.slapgrid.slap.tags.TagExpression.parse(instanceTags).matches(ofInstance)));
+        }
+
+        public boolean matches(String nodeId, Facts facts) {
+            return matches(nodeId, facts, null);
         }
 
         public String describe() {
@@ -86,6 +99,9 @@ public final class Compliance {
             }
             if (tags != null) {
                 parts.add("tags " + tags);
+            }
+            if (instanceTags != null) {
+                parts.add("instance tags " + instanceTags);
             }
             return String.join(", ", parts);
         }
