@@ -92,9 +92,11 @@ public final class FleetBenchmark {
             SlapClient adminB = client(b, adminToken);
 
             long t0 = System.nanoTime();
-            List<Node> fleet = setUp(nodes, partitions, adminA, adminB);
-            System.out.printf("set up %d nodes, %d instances through both masters in %.1f s (load %s)%n",
-                    nodes, nodes * partitions, (System.nanoTime() - t0) / 1e9, load());
+            List<Node> fleet = setUp(nodes, partitions, adminA, adminB, db);
+            System.out.printf("set up %d nodes, %d instances (%s) in %.1f s (load %s)%n", nodes, nodes * partitions,
+                    "api".equals(System.getProperty("fleet.setup", "sql")) ? "all through the masters"
+                            : "nodes and node0's instances through the masters, the others copied in SQL",
+                    (System.nanoTime() - t0) / 1e9, load());
 
             // The documents: each master's must be the same bytes; nginx serves them as files.
             Path www = work.resolve("www/docs");
@@ -108,6 +110,11 @@ public final class FleetBenchmark {
                     byte[] fromB = fetch(cb, b, n, null, 200);
                     if (!Arrays.equals(fromA, fromB) || !etag.equals(cb.etag)) {
                         throw new IllegalStateException("masters A and B answer different documents for " + n.id());
+                    }
+                    String doc = new String(fromA, StandardCharsets.UTF_8);
+                    String name = "\"name\":\"n" + n.id().substring(4) + "-";
+                    if (doc.split(java.util.regex.Pattern.quote(name), -1).length - 1 != partitions) {
+                        throw new IllegalStateException(n.id() + "'s document does not hold its " + partitions + " instances");
                     }
                     masterEtags.put(n.id(), etag);
                     Files.write(www.resolve(n.id() + ".json"), fromA);
@@ -141,7 +148,7 @@ public final class FleetBenchmark {
                     Map<String, String> ne = mode.equals("full") ? null : nginxEtags;
                     int status = mode.equals("full") ? 200 : 304;
                     String before = load();
-                    poll("warm-up", masters, fleet, me, 3, connections, status, null);
+                    poll("warm-up", masters, fleet, me, 8, connections, status, null); // C2 needs longer under load
                     Result m = poll("2 masters " + mode, masters, fleet, me, seconds, connections, status, null);
                     poll("warm-up", ngx, fleet, ne, 2, connections, status, null);
                     Result n = poll("nginx " + mode, ngx, fleet, ne, seconds, connections, status, null);
@@ -197,8 +204,16 @@ public final class FleetBenchmark {
         return SlapClient.builder(URI.create("http://" + t.hostPort() + "/")).token(token).build();
     }
 
-    /** Registers the nodes, supplies the release and fills every partition, 8 at a time over both masters. */
-    private static List<Node> setUp(int nodes, int partitions, SlapClient adminA, SlapClient adminB) throws Exception {
+    /**
+     * Registers the nodes and supplies the release through the masters, 8 requests at a time over
+     * both, and fills every partition. With {@code -Dfleet.setup=api} every instance is requested
+     * through the masters (about 40 to 150 a second here: 50,000 take 6 to 20 minutes); by default
+     * only node0's are, and the other nodes get copies of node0's rows in SQL (their own ids, names,
+     * filters and partitions), which makes the same documents in seconds. The polls measured do
+     * not depend on how the rows were written.
+     */
+    private static List<Node> setUp(int nodes, int partitions, SlapClient adminA, SlapClient adminB, String db) throws Exception {
+        boolean api = "api".equals(System.getProperty("fleet.setup", "sql"));
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
             List<Future<Node>> futures = new ArrayList<>();
@@ -210,8 +225,10 @@ public final class FleetBenchmark {
                     List<String> parts = IntStream.range(0, partitions).mapToObj(p -> "slappart" + p).toList();
                     Node n = new Node(id, admin.registerNode(id, parts).secret());
                     admin.supply(SR, id, SupplyState.AVAILABLE);
-                    for (int p = 0; p < partitions; p++) {
-                        admin.request(request(node, p, Map.of("index", Integer.toString(node * partitions + p), "size", "small")));
+                    if (api || node == 0) {
+                        for (int p = 0; p < partitions; p++) {
+                            admin.request(request(node, p, Map.of("index", Integer.toString(node * partitions + p), "size", "small")));
+                        }
                     }
                     return n;
                 }));
@@ -220,9 +237,41 @@ public final class FleetBenchmark {
             for (Future<Node> f : futures) {
                 fleet.add(f.get());
             }
+            if (!api && nodes > 1) {
+                copyInstances(db, nodes);
+            }
             return fleet;
         } finally {
             pool.shutdown();
+        }
+    }
+
+    /** node0's instances copied to nodes 1..N-1, each in the same partition of its own node; every node's version bumped. */
+    private static void copyInstances(String db, int nodes) throws Exception {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(db, "postgres", "")) {
+            c.setAutoCommit(false);
+            List<String> columns = new ArrayList<>();
+            try (var rs = c.createStatement().executeQuery("SELECT column_name FROM information_schema.columns"
+                    + " WHERE table_name = 'instance' ORDER BY ordinal_position")) {
+                while (rs.next()) {
+                    columns.add(rs.getString(1));
+                }
+            }
+            Map<String, String> exprs = Map.of(
+                    "id", "'i' || md5(i.id || '/' || k)",
+                    "root_id", "'i' || md5(i.id || '/' || k)",
+                    "name", "'n' || k || '-' || split_part(i.name, '-', 2)",
+                    "node_id", "'node' || k",
+                    "node_filter", "replace(i.node_filter, '\"node0\"', '\"node' || k || '\"')");
+            String select = columns.stream().map(col -> exprs.getOrDefault(col, "i." + col)).collect(java.util.stream.Collectors.joining(", "));
+            try (var st = c.createStatement()) {
+                st.executeUpdate("INSERT INTO instance (" + String.join(", ", columns) + ") SELECT " + select
+                        + " FROM instance i, generate_series(1, " + (nodes - 1) + ") k WHERE i.node_id = 'node0'");
+                st.executeUpdate("UPDATE node_partition p SET instance_id = i.id FROM instance i"
+                        + " WHERE i.node_id <> 'node0' AND p.node_id = i.node_id AND p.id = i.partition_id AND p.instance_id IS NULL");
+                st.executeUpdate("UPDATE node SET version = version + 1");
+            }
+            c.commit();
         }
     }
 
