@@ -216,6 +216,36 @@ public final class NodeFixture implements AutoCloseable {
         return cfg;
     }
 
+    /**
+     * Starts this node's daemon in a JVM of its own ({@link org.slapgrid.node.daemon.DaemonChild},
+     * as `slapos node daemon --config FILE` runs it), its output to {@code log}; the caller
+     * destroys the process. Several nodes on one master each get their own daemon this way.
+     */
+    public Process startDaemon(Path log) throws IOException {
+        Path cfg = writeConfigFile();
+        NodeRuntime rt = NodeRuntime.current();
+        return new ProcessBuilder(rt.java().toString(), "-cp", rt.classpathString(),
+                org.slapgrid.node.daemon.DaemonChild.class.getName(), cfg.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** The last {@code lines} lines of each of {@code logs} that exists, for assertion messages. */
+    public static String tails(int lines, Path... logs) {
+        StringBuilder out = new StringBuilder();
+        for (Path p : logs) {
+            try {
+                if (Files.isRegularFile(p)) {
+                    List<String> all = Files.readAllLines(p);
+                    out.append(p.getFileName()).append(":\n")
+                            .append(String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()))).append('\n');
+                }
+            } catch (IOException e) {
+                out.append(p).append(": ").append(e).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
     /** The node as a restarted daemon sees it: new objects on the same files, supervisord and master. */
     public record Restarted(Node node) implements AutoCloseable {
         @Override

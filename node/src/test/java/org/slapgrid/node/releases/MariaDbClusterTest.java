@@ -10,14 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.node.NodeFixture;
-import org.slapgrid.node.buildout.NodeRuntime;
-import org.slapgrid.node.daemon.DaemonChild;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.SlapException;
 import org.slapgrid.slap.model.ClusterBackup;
@@ -43,7 +39,9 @@ import java.util.concurrent.TimeUnit;
  * The release's etc/backup and etc/restore are run as the node's jobs run them (a dump of the
  * primary; loaded on the new primary, replicated to the other replica), and through the
  * cluster operations: a restart while a backup runs is refused, the backup restored as cluster
- * {@code copy} has the same rows on every member, a restore into another size is refused.
+ * {@code copy} has the same rows on every member, a restore into another size is refused. Last,
+ * a replica shrunk away runs the release's etc/lifecycle/termination: it stops replicating
+ * cleanly and completes its lifecycle hook, and is destroyed at once.
  */
 class MariaDbClusterTest {
 
@@ -159,6 +157,27 @@ class MariaDbClusterTest {
             ProcessResult onReplica = asPartitionUser(other, member(grown, follower).partition(), "etc/restore",
                     "SLAPGRID_RESTORE_DIR", part);
             assertThat(onReplica.outputUTF8()).contains("restored through replication from the primary");
+
+            // the follower leaves (shrink): its etc/lifecycle/termination, run by its node with its token, stops
+            // replicating cleanly (everything received applied, the primary forgotten) and completes the hook,
+            // so it is destroyed at once rather than at the default hook_timeout (60 s)
+            admin.shrinkCluster("db", List.of(follower));
+            String promotedAddress = member(grown, promoted).address();
+            await().atMost(SETTLE).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                assertThat(admin.list()).as(logs()).noneMatch(i -> i.name().equals("db/" + follower)
+                        && i.reportedState() != InstanceState.DESTROYED);
+                assertThat(admin.clusterEvents("db")).as(logs()).anySatisfy(e -> {
+                    assertThat(e.message()).startsWith("lifecycle/termination on " + follower + ": exit 0")
+                            .endsWith(follower + ": lifecycle hook completed");
+                    assertThat(String.valueOf(e.details().get("output"))).contains(follower + ": replication from "
+                            + promotedAddress + " stopped cleanly at GTID ").contains("everything received applied");
+                });
+            });
+            List<String> events = admin.clusterEvents("db").stream().map(e -> e.message()).toList();
+            assertThat(events).anyMatch(e -> e.startsWith(follower + " is WAITING_LIFECYCLE_COMPLETION"))
+                    .anyMatch(e -> e.startsWith(follower + ": lifecycle hook completed by instance:"))
+                    .noneMatch(e -> e.contains("(hook_timeout); removing it anyway"));
+            assertThat(admin.cluster("db").members()).extracting(ClusterMember::name).doesNotContain(follower).hasSize(3);
         } finally {
             daemons.forEach(Process::destroyForcibly);
         }
@@ -188,10 +207,7 @@ class MariaDbClusterTest {
     }
 
     private static Process daemon(NodeFixture n, Path log) throws Exception {
-        Path cfg = n.writeConfigFile();
-        NodeRuntime rt = NodeRuntime.current();
-        return new ProcessBuilder(rt.java().toString(), "-cp", rt.classpathString(), DaemonChild.class.getName(), cfg.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return n.startDaemon(log);
     }
 
     private ClusterInfo awaitMembersStarted(SlapClient admin, int count) {
@@ -222,18 +238,6 @@ class MariaDbClusterTest {
     }
 
     private String logs() {
-        try {
-            Set<String> out = new java.util.TreeSet<>();
-            for (String f : List.of("daemon-a.log", "daemon-b.log")) {
-                Path p = tmp.resolve(f);
-                if (Files.isRegularFile(p)) {
-                    List<String> lines = Files.readAllLines(p);
-                    out.add(f + ":\n" + lines.subList(Math.max(0, lines.size() - 40), lines.size()).stream().collect(Collectors.joining("\n")));
-                }
-            }
-            return String.join("\n", out);
-        } catch (java.io.IOException e) {
-            return e.toString();
-        }
+        return NodeFixture.tails(40, tmp.resolve("daemon-a.log"), tmp.resolve("daemon-b.log"));
     }
 }
