@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.slapgrid.cli.ExitCode;
 import org.slapgrid.node.config.NodeConfig;
+import org.slapgrid.node.instance.LocalTagRules;
 import org.slapgrid.node.supervisor.rpc.ProcessInfo;
 import org.slapgrid.node.supervisor.Supervisor;
 import org.slapgrid.node.supervisor.SupervisorLayout;
@@ -15,9 +16,12 @@ import picocli.CommandLine.Parameters;
 /**
  * The node's services by hand: {@code start|stop|restart|tail [PARTITION[:SERVICE]]} over the
  * node's supervisord, and {@code supervisorctl ...} for anything else; {@code --tags EXPR}
- * narrows the target to the services whose tags it selects (OpenSVC's syntax, docs/tags.md). A
- * service stopped here stays stopped until the next convergence of its partition or a start:
- * a stop that lasts is asked at the master ({@code slapos instance stop NAME --tags EXPR}).
+ * narrows the target to the services whose tags it selects (OpenSVC's syntax, docs/tags.md).
+ * {@code stop [PARTITION] --tags EXPR} is this node's desired state ({@link LocalTagRules}): every
+ * convergence keeps those services stopped, shown as stopped on purpose, until {@code start
+ * [PARTITION] --tags EXPR}. Without {@code --tags} (or for one {@code PARTITION:SERVICE}), a
+ * stop lasts until the next convergence of its partition; a stop that the master keeps is
+ * {@code slapos instance stop NAME --tags EXPR}.
  */
 final class NodeServiceCommands {
 
@@ -62,15 +66,44 @@ final class NodeServiceCommands {
             }
             return names;
         }
+
+        /**
+         * Keeps a stop ({@code stopped}) or start by {@code --tags} as this node's desired state of
+         * the target partition, or of every partition hosting an instance; nothing without
+         * {@code --tags} or for one service.
+         */
+        void remember(NodeConfig config, boolean stopped) throws java.io.IOException {
+            if (tags == null || (target != null && target.contains(":"))) {
+                return;
+            }
+            List<String> partitions = new ArrayList<>();
+            if (target != null) {
+                partitions.add(target);
+            } else {
+                for (var p : org.slapgrid.node.format.NodeFormatter.formatted(config)) {
+                    if (java.nio.file.Files.isDirectory(LocalTagRules.fileOf(config.stateDirectory(), p.id()).getParent())) {
+                        partitions.add(p.id());
+                    }
+                }
+            }
+            for (String p : partitions) {
+                LocalTagRules.add(config.stateDirectory(), p, tags, stopped);
+                System.out.println(p + ": services --tags " + tags + (stopped
+                        ? " kept stopped by this node (until `slapos node start " + p + " --tags " + tags + "`)"
+                        : " no longer kept stopped by this node"));
+            }
+        }
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true, description = "Start services of the node.")
     static final class Start extends ServiceVerb {
         @Override
-        int run(NodeConfig config) {
+        int run(NodeConfig config) throws java.io.IOException {
             Supervisor s = supervisor(config);
             s.ensureRunning();
-            for (String p : programs(s)) {
+            List<String> programs = programs(s);
+            remember(config, false); // first: the daemon, looking now, no longer holds them
+            for (String p : programs) {
                 ProcessInfo info = s.client().getProcessInfo(p);
                 if (!info.state().isRunningState()) {
                     s.client().startProcess(p, true);
@@ -84,9 +117,11 @@ final class NodeServiceCommands {
     @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop services of the node.")
     static final class Stop extends ServiceVerb {
         @Override
-        int run(NodeConfig config) {
+        int run(NodeConfig config) throws java.io.IOException {
             Supervisor s = supervisor(config);
-            for (String p : programs(s)) {
+            List<String> programs = programs(s);
+            remember(config, true); // first: the daemon, looking now, does not start them again
+            for (String p : programs) {
                 if (s.client().getProcessInfo(p).state().isRunningState()) {
                     s.client().stopProcess(p, true);
                 }

@@ -55,7 +55,7 @@ final class NodeStatusCommand extends NodeVerb {
                 String detail = svc.pid() > 0 ? "pid " + pad(Integer.toString(svc.pid()), 8) + "up " + uptime(svc.uptime())
                         : svc.state().equals("EXITED") ? "exit status " + svc.exitStatus() : "";
                 System.out.println(indent + (++row == rows ? "└─ " : "├─ ") + (svc.runOnce() ? "run     " : "service ")
-                        + pad(svc.name(), 20) + (svc.stoppedOnPurpose() ? "stopped on purpose (by tag) " : pad(svc.state(), 9))
+                        + pad(svc.name(), 20) + (svc.stoppedOnPurpose() ? "stopped on purpose (" + svc.heldBy() + ") " : pad(svc.state(), 9))
                         + detail + (svc.tags().isEmpty() ? "" : "  [" + String.join(" ", svc.tags()) + "]"));
             }
             for (PromiseResult pr : p.promises()) {

@@ -149,13 +149,15 @@ public final class PartitionReconciler {
 
         String reason = ConvergenceRecord.reasonToConverge(ConvergenceRecord.load(state.convergedFile()), inputs.hash(),
                 clock.instant(), config.periodicity(), force);
-        if (reason == null && started && services.holdsChanged(id, partition.directory(), instance.tagRules())) {
+        // what is held stopped on purpose: the master's stops by tag, this node's own, a failover standby's
+        ServiceHolds holds = ServiceHolds.of(instance, LocalTagRules.load(config.stateDirectory(), id));
+        if (reason == null && started && services.holdsChanged(id, partition.directory(), holds)) {
             // a stop or start by tag, nothing else: applied to the services, no buildout
-            log.accept(id + ": services stopped or started by tag");
-            services.apply(id, partition.directory(), partition.user(), true, limits.enterCommand(id), instance.tagRules());
+            log.accept(id + ": services stopped or started on purpose (by tag, by this node, standby)");
+            services.apply(id, partition.directory(), partition.user(), true, limits.enterCommand(id), holds);
         }
         if (reason == null) {
-            return started ? checkPromises(partition, state, PartitionOutcome.Kind.SKIPPED, instance)
+            return started ? checkPromises(partition, state, PartitionOutcome.Kind.SKIPPED, holds)
                     : new Reconciled(new PartitionOutcome(id, PartitionOutcome.Kind.SKIPPED, "unchanged"),
                     InstanceState.STOPPED, "");
         }
@@ -175,9 +177,9 @@ public final class PartitionReconciler {
             log.accept(id + ": buildout failed (" + r.summary() + "), log in " + state.logFile());
             return Reconciled.failed(id, "buildout " + r.summary(), msg);
         }
-        services.apply(id, partition.directory(), partition.user(), started, limits.enterCommand(id), instance.tagRules());
+        services.apply(id, partition.directory(), partition.user(), started, limits.enterCommand(id), holds);
         if (started) {
-            Reconciled checked = checkPromises(partition, state, PartitionOutcome.Kind.CONVERGED, instance);
+            Reconciled checked = checkPromises(partition, state, PartitionOutcome.Kind.CONVERGED, holds);
             if (checked.outcome().kind() == PartitionOutcome.Kind.PROMISE_BROKEN) {
                 return checked; // no record: the next run tries again, as SlapOS does
             }
@@ -198,10 +200,9 @@ public final class PartitionReconciler {
 
     /** Runs the promises: the state to report is an error while one is broken, started when all are kept. */
     private Reconciled checkPromises(Partition partition, PartitionStateDirectory state, PartitionOutcome.Kind ifKept,
-                                     Instance instance) throws IOException {
-        java.util.function.Predicate<Path> stoppedOnPurpose = promise -> !instance.tagRules().isEmpty()
-                && org.slapgrid.slap.tags.TagRules.stopped(instance.tagRules(),
-                org.slapgrid.node.supervisor.PartitionPrograms.readTags(partition.directory(), promise));
+                                     ServiceHolds holds) throws IOException {
+        java.util.function.Predicate<Path> stoppedOnPurpose = promise -> !holds.none()
+                && holds.held(org.slapgrid.node.supervisor.PartitionPrograms.readTags(partition.directory(), promise));
         List<PromiseResult> results = withDiskCheck(promises.run(partition.directory(), who(partition), stoppedOnPurpose), partition,
                 ifKept == PartitionOutcome.Kind.CONVERGED);
         if (ifKept == PartitionOutcome.Kind.CONVERGED) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.slapgrid.slap.tags.TagRule;
 
 /** The services of partitions, under the process supervisor. */
 public interface PartitionServices {
@@ -12,16 +11,17 @@ public interface PartitionServices {
     /**
      * Makes the supervisor run what the partition's etc/service and etc/run hold, started or
      * stopped, each through {@code enter} (the partition's cgroup launcher; empty: none); those
-     * {@code tagRules} stop (by their tags) are held stopped on purpose.
+     * {@code holds} selects (by their tags) are held stopped on purpose.
      */
     void apply(String partitionId, Path directory, String user, boolean started, List<String> enter,
-               List<TagRule> tagRules) throws IOException;
+               ServiceHolds holds) throws IOException;
 
     /**
-     * Whether the programs held stopped on purpose differ from what {@code tagRules} ask for now
-     * (a stop or start by tag arrived without anything else to converge).
+     * Whether the programs held stopped on purpose differ from what {@code holds} ask for now
+     * (a stop or start by tag, or a switch of a failover cluster's active member, arrived
+     * without anything else to converge).
      */
-    boolean holdsChanged(String partitionId, Path directory, List<TagRule> tagRules);
+    boolean holdsChanged(String partitionId, Path directory, ServiceHolds holds);
 
     /** Stops and forgets every program of the partition. */
     void remove(String partitionId) throws IOException;

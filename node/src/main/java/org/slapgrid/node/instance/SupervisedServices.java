@@ -5,8 +5,6 @@ import java.util.List;
 
 import org.slapgrid.node.supervisor.PartitionPrograms;
 import org.slapgrid.node.supervisor.Supervisor;
-import org.slapgrid.slap.tags.TagRule;
-import org.slapgrid.slap.tags.TagRules;
 
 /** {@link PartitionServices} on the node's supervisord. */
 public final class SupervisedServices implements PartitionServices {
@@ -19,25 +17,25 @@ public final class SupervisedServices implements PartitionServices {
 
     @Override
     public void apply(String partitionId, Path directory, String user, boolean started, List<String> enter,
-                      List<TagRule> tagRules) {
+                      ServiceHolds holds) {
         supervisor.ensureRunning();
-        supervisor.update(programs(partitionId, directory, user, started, enter, tagRules));
+        supervisor.update(programs(partitionId, directory, user, started, enter, holds));
     }
 
     @Override
-    public boolean holdsChanged(String partitionId, Path directory, List<TagRule> tagRules) {
+    public boolean holdsChanged(String partitionId, Path directory, ServiceHolds holds) {
         java.util.Set<String> now = supervisor.held(partitionId);
-        if (tagRules.isEmpty() && now.isEmpty()) {
-            return false; // the common case: nothing stopped by tag, and nothing to read
+        if (holds.none() && now.isEmpty()) {
+            return false; // the common case: nothing stopped on purpose, and nothing to read
         }
-        return !programs(partitionId, directory, null, true, List.of(), tagRules).held().equals(now);
+        return !programs(partitionId, directory, null, true, List.of(), holds).held().equals(now);
     }
 
     private static PartitionPrograms programs(String partitionId, Path directory, String user, boolean started,
-                                              List<String> enter, List<TagRule> tagRules) {
+                                              List<String> enter, ServiceHolds holds) {
         return PartitionPrograms.scan(partitionId, directory, user,
                 started ? PartitionPrograms.DesiredState.STARTED : PartitionPrograms.DesiredState.STOPPED, enter)
-                .holding(tags -> TagRules.stopped(tagRules, tags));
+                .holding(holds::held);
     }
 
     @Override

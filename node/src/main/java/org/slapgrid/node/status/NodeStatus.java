@@ -15,7 +15,10 @@ import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.format.NodeFormatter;
 import org.slapgrid.node.format.Partition;
 import org.slapgrid.node.instance.ConvergenceRecord;
+import org.slapgrid.node.instance.LocalTagRules;
 import org.slapgrid.node.instance.PartitionStateDirectory;
+import org.slapgrid.node.instance.ServiceHolds;
+import org.slapgrid.slap.model.ClusterTopology;
 import org.slapgrid.node.limits.AddressGuard;
 import org.slapgrid.node.limits.CgroupController;
 import org.slapgrid.node.limits.DiskUse;
@@ -40,10 +43,11 @@ public final class NodeStatus {
 
     /**
      * A program of a partition: a watched service ({@code etc/service}) or a run-once script
-     * ({@code etc/run}), which is healthy once it has exited with status 0.
+     * ({@code etc/run}), which is healthy once it has exited with status 0. {@code heldBy} says
+     * why one is stopped on purpose ({@link ServiceHolds#reason}), null when it is not.
      */
     public record Service(String name, boolean runOnce, String state, int pid, Duration uptime, int exitStatus,
-                          java.util.Set<String> tags, boolean stoppedOnPurpose) {
+                          java.util.Set<String> tags, boolean stoppedOnPurpose, String heldBy) {
 
         /** Healthy: running (or run once with success). A service stopped on purpose is neither healthy nor down. */
         public boolean healthy() {
@@ -87,11 +91,15 @@ public final class NodeStatus {
             PartitionStateDirectory state = new PartitionStateDirectory(config.stateDirectory(), p.id(), null);
             String instance = null;
             String requested = null;
+            boolean standby = false;
             if (Files.isRegularFile(state.instanceFile())) {
                 Map<String, Object> doc = JSON.readValue(state.instanceFile().toFile(), new TypeReference<Map<String, Object>>() { });
                 instance = String.valueOf(doc.getOrDefault("instance-title", ""));
                 requested = String.valueOf(doc.getOrDefault("requested-state", ""));
+                standby = standby(doc.get("cluster"));
             }
+            // this node's own stops by tag hold at once, before the daemon's next look applies them
+            List<org.slapgrid.slap.tags.TagRule> local = LocalTagRules.load(config.stateDirectory(), p.id());
             ConvergenceRecord record = ConvergenceRecord.load(state.convergedFile());
             List<Service> services = new ArrayList<>();
             for (ProcessInfo info : processes) {
@@ -102,8 +110,11 @@ public final class NodeStatus {
                     boolean runOnce = spec != null && spec.spec().kind() == ProgramSpec.Kind.RUN_ONCE;
                     String name = spec != null ? spec.spec().scriptName() : info.name().substring(p.id().length() + 1);
                     java.util.Set<String> tags = spec == null ? java.util.Set.of() : spec.spec().tags();
-                    boolean held = spec != null && spec.spec().held();
-                    services.add(new Service(name, runOnce, info.state().name(), info.pid(), up, info.exitStatus(), tags, held));
+                    String heldBy = org.slapgrid.slap.tags.TagRules.stopped(local, tags) ? "by this node"
+                            : spec == null || !spec.spec().held() ? null
+                            : standby && !tags.contains(ServiceHolds.STANDBY_TAG) ? "standby" : "by tag";
+                    services.add(new Service(name, runOnce, info.state().name(), info.pid(), up, info.exitStatus(), tags,
+                            heldBy != null, heldBy));
                 }
             }
             // the node's own disk check is shown as the disk line, not as a promise
@@ -122,6 +133,16 @@ public final class NodeStatus {
         String addresses = config.multiUser() ? new AddressGuard(config.nodeId()).describe()
                 : "not enforced: single-user mode (every partition is the same user)";
         return new Status(config.nodeId(), running, cgroups.availability().describe(), addresses, out, overall);
+    }
+
+    /** Whether instance.json's {@code cluster} says a failover standby (a member, not the primary). */
+    private static boolean standby(Object cluster) {
+        if (!(cluster instanceof Map<?, ?> c)) {
+            return false;
+        }
+        Object primary = c.get("primary");
+        return ClusterTopology.FAILOVER.json().equals(String.valueOf(c.get("topology"))) && primary != null
+                && !primary.equals(c.get("role") + "." + c.get("index"));
     }
 
     private static String overall(String instance, String requested, List<Service> services, List<PromiseResult> promises) {

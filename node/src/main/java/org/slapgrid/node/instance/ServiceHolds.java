@@ -1,0 +1,67 @@
+package org.slapgrid.node.instance;
+
+import java.util.List;
+import java.util.Set;
+
+import org.slapgrid.slap.model.ClusterMembership;
+import org.slapgrid.slap.model.ClusterTopology;
+import org.slapgrid.slap.model.Instance;
+import org.slapgrid.slap.tags.TagRule;
+import org.slapgrid.slap.tags.TagRules;
+
+/**
+ * Which services of a started partition the node holds stopped on purpose (desired state, never
+ * "down"), and why (docs/tags.md): {@code master} the instance's stops by tag kept at the master;
+ * {@code local} this node's own ({@code slapos node stop PARTITION --tags EXPR}, {@link LocalTagRules});
+ * {@code standby} whether the partition is a standby member of a failover cluster, whose every
+ * service is held except those tagged {@value #STANDBY_TAG} (OpenSVC's resource keyword
+ * {@code standby = true}: up on the standby nodes too, a replica say). A service is held when
+ * either list's rules stop it, or when it is a standby's.
+ */
+public record ServiceHolds(List<TagRule> master, List<TagRule> local, boolean standby) {
+
+    /** The tag of what runs on a failover cluster's standby members too. */
+    public static final String STANDBY_TAG = "standby";
+
+    public static final ServiceHolds NONE = new ServiceHolds(List.of(), List.of(), false);
+
+    public ServiceHolds {
+        master = master == null ? List.of() : List.copyOf(master);
+        local = local == null ? List.of() : List.copyOf(local);
+    }
+
+    /** The holds of {@code instance} on this node, its own stops by tag being {@code local}. */
+    public static ServiceHolds of(Instance instance, List<TagRule> local) {
+        return new ServiceHolds(instance.tagRules(), local, standby(instance.cluster()));
+    }
+
+    /** A member of a failover cluster that is not its primary (the active member). */
+    static boolean standby(ClusterMembership c) {
+        return c != null && c.topology() == ClusterTopology.FAILOVER && c.primary() != null
+                && !c.primary().equals(c.role() + "." + c.index());
+    }
+
+    /** Whether a service (or promise) tagged {@code tags} is held stopped on purpose. */
+    public boolean held(Set<String> tags) {
+        if (standby && !tags.contains(STANDBY_TAG)) {
+            return true;
+        }
+        return TagRules.stopped(master, tags) || TagRules.stopped(local, tags);
+    }
+
+    /** Nothing held: the common case, in which no tags file needs reading. */
+    public boolean none() {
+        return !standby && master.isEmpty() && local.isEmpty();
+    }
+
+    /** Why a service tagged {@code tags} is held ("by tag", "by this node", "standby"), null when it is not. */
+    public String reason(Set<String> tags) {
+        if (standby && !tags.contains(STANDBY_TAG)) {
+            return "standby";
+        }
+        if (TagRules.stopped(master, tags)) {
+            return "by tag";
+        }
+        return TagRules.stopped(local, tags) ? "by this node" : null;
+    }
+}
