@@ -44,9 +44,21 @@ abstract class ClientCommand implements Callable<Integer> {
         try {
             return run(client);
         } catch (SlapException e) {
-            return refuse(e.status() == 400 || e.status() == 413 ? ExitCode.USAGE : ExitCode.FAILURE,
+            return refuse(badInput(e) ? ExitCode.USAGE : ExitCode.FAILURE,
                     e.getMessage() + (e.status() > 0 ? " [" + e.code() + ", HTTP " + e.status() + "]" : ""));
         }
+    }
+
+    /**
+     * Whether the master refused what the user gave (exit 2) rather than what it asked for (a rule
+     * of the cluster, a quota, a state: exit 1). 400 and 413 are bad input; a 422 is bad input when
+     * its code says the given value is invalid ({@code invalid_parameters}, {@code invalid_webhook}:
+     * docs/protocol.md names the codes), and a refusal otherwise ({@code cluster_rule},
+     * {@code limit_exceeded}...).
+     */
+    static boolean badInput(SlapException e) {
+        return e.status() == 400 || e.status() == 413
+                || e.status() == 422 && e.code() != null && e.code().startsWith("invalid_");
     }
 
     /** Prints "slapos VERB: message" on stderr; returns {@code status}, the verb's exit status. */

@@ -109,10 +109,23 @@ public final class PartitionReconciler {
                     ? destroy(p.instance(), partition)
                     : converge(p.instance(), partition, force, releases);
         } catch (IOException | RuntimeException e) {
-            String msg = "node error while converging: " + e.getMessage();
+            String msg = "node error while converging: " + describe(e);
             log.accept(p.id() + ": " + msg);
             return Reconciled.failed(p.id(), msg, msg);
         }
+    }
+
+    /**
+     * An I/O error says what failed in its message; anything else is a defect of the node, whose
+     * message may be empty (a NullPointerException's): its class and where it was thrown say more.
+     */
+    static String describe(Exception e) {
+        if (e instanceof IOException && e.getMessage() != null) {
+            return e.getMessage();
+        }
+        StackTraceElement[] at = e.getStackTrace();
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage())
+                + (at.length == 0 ? "" : " at " + at[0]);
     }
 
     private Reconciled converge(Instance instance, Partition partition, boolean force, Map<Path, String> releases)

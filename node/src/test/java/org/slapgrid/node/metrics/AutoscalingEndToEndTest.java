@@ -66,6 +66,9 @@ class AutoscalingEndToEndTest {
             try {
                 n.admin().createCluster(new ClusterRequest("web", url, ClusterTopology.FLEX, Map.of("load-file", load.toString()),
                         List.of(new ClusterRole("web", "default", Map.of(), 1, 1, 2))));
+                // scale-in removes what the deletion policy chooses (RANDOM by default): the youngest here
+                n.admin().setDeletionPolicy("web", new org.slapgrid.slap.model.DeletionPolicy(
+                        org.slapgrid.slap.model.DeletionPolicy.Criteria.YOUNGEST_FIRST, null, null, null));
                 n.admin().setScalingPolicy("web", new ScalingPolicy("web", "load", "avg", 5.0, HOLD_SECONDS, 1.0, HOLD_SECONDS,
                         1, COOLDOWN_SECONDS, true));
                 // the member converges and its node sends its load
@@ -107,7 +110,11 @@ class AutoscalingEndToEndTest {
                 assertThat(out.message()).matches("avg load of role 'web' 9 above 5 for [0-9.]+ s \\(>= 2 s\\): adding 1 member, 1 -> 2");
                 assertThat(out.details()).containsEntry("value", 9.0).containsEntry("threshold", 5.0).containsEntry("durationSeconds", 2);
                 assertThat(in.message()).matches("avg load of role 'web' 0 below 1 for [0-9.]+ s \\(>= 2 s\\): removing 1 member, 2 -> 1");
-                assertThat(in.details()).containsEntry("removed", List.of("web.1"));
+                // the member leaving is the deletion policy's choice, said in its own event
+                ClusterEvent chosen = n.admin().clusterEvents("web").stream().filter(e -> e.kind().equals("shrink.chosen"))
+                        .findFirst().orElseThrow();
+                assertThat(chosen.at()).isGreaterThanOrEqualTo(in.at());
+                assertThat(chosen.details()).containsEntry("members", List.of("web.1")).containsEntry("role", "web");
                 assertThat(in.at() - out.at()).as("no flapping inside the cooldown").isGreaterThanOrEqualTo(COOLDOWN_SECONDS * 1000L);
                 assertThat(decisions).filteredOn(e -> e.kind().equals("autoscale.scale_out") || e.kind().equals("autoscale.scale_in"))
                         .as("one action each way").hasSize(2);
