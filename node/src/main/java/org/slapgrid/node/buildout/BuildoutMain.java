@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -83,7 +84,8 @@ public final class BuildoutMain {
         }
         String secret = Files.readString(secretFile).strip();
         InstanceConfiguration configuration = LocalSlapInstance.beside(instanceFile).configuration();
-        SlapClient client = SlapClient.builder(URI.create(master)).token(secret).build();
-        return new MasterSlapInstance(client, configuration);
+        URI url = URI.create(master);
+        return new MasterSlapInstance(new InstancePublisher(url, secret, Duration.ofSeconds(60)),
+                () -> SlapClient.builder(url).token(secret).build(), configuration);
     }
 }

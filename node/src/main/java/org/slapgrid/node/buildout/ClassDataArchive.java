@@ -2,6 +2,7 @@ package org.slapgrid.node.buildout;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.sun.net.httpserver.HttpServer;
 import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.recipes.slap.InstanceConfiguration;
 import org.slapgrid.recipes.slap.InstanceFile;
@@ -69,11 +71,22 @@ public final class ClassDataArchive {
             cmd.addAll(BuildoutProcess.JVM_FLAGS);
             cmd.addAll(List.of("-cp", runtime.classpathString(), BuildoutProcess.MAIN_CLASS, "-c", profile.toString(),
                     "buildout:directory=" + work.resolve("run")));
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .directory(work.toFile()).start();
-            if (!p.waitFor(3, TimeUnit.MINUTES)) {
-                p.destroyForcibly();
-                return null;
+            // As a partition's: with --master, so that the publish call's classes are archived
+            // too; the "master" is a stub on the loopback that accepts the publish and nothing else.
+            HttpServer stub = publishStub();
+            Process p;
+            try {
+                Files.writeString(work.resolve("secret"), "warm-up");
+                cmd.addAll(List.of("--master", "http://127.0.0.1:" + stub.getAddress().getPort(),
+                        "--secret-file", work.resolve("secret").toString(), "--instance-file", work.resolve("instance.json").toString()));
+                p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .directory(work.toFile()).start();
+                if (!p.waitFor(3, TimeUnit.MINUTES)) {
+                    p.destroyForcibly();
+                    return null;
+                }
+            } finally {
+                stub.stop(0);
             }
             if (p.exitValue() != 0 || !Files.isRegularFile(dump)) {
                 return null;
@@ -114,6 +127,19 @@ public final class ClassDataArchive {
         Files.writeString(profile, "\n[slap-connection]\ninstance-file = " + instance + "\n",
                 StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
         return profile;
+    }
+
+    /** A loopback HTTP server that answers the warm-up's publish (any PUT) with 204 and anything else with 404. */
+    private static HttpServer publishStub() throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                exchange.sendResponseHeaders("PUT".equals(exchange.getRequestMethod()) ? 204 : 404, -1);
+            }
+        });
+        server.start();
+        return server;
     }
 
     private String fingerprint() {

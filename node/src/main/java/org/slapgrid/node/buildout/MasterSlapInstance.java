@@ -1,8 +1,8 @@
 package org.slapgrid.node.buildout;
 
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.slapgrid.recipes.slap.ChildInstance;
 import org.slapgrid.recipes.slap.ChildRequest;
@@ -17,16 +17,29 @@ import org.slapgrid.slap.model.RequestedState;
 /**
  * The instance's own link to the master, used by the publish and request recipes inside a
  * partition's buildout. It speaks with the instance's own secret, so an instance can act only
- * on itself and its children, whatever its profile tries.
+ * on itself and its children, whatever its profile tries. Publishing, which most partitions do,
+ * goes through the light {@link InstancePublisher}; the protocol's {@link SlapClient} (an HTTP
+ * client and a databind mapper, most of a buildout child's start-up) is built only when a
+ * profile requests a child.
  */
 final class MasterSlapInstance implements SlapInstance {
 
-    private final SlapClient client;
+    private final InstancePublisher publisher;
+    private final Supplier<SlapClient> clients;
     private final InstanceConfiguration configuration;
+    private SlapClient client;
 
-    MasterSlapInstance(SlapClient client, InstanceConfiguration configuration) {
-        this.client = client;
+    MasterSlapInstance(InstancePublisher publisher, Supplier<SlapClient> clients, InstanceConfiguration configuration) {
+        this.publisher = publisher;
+        this.clients = clients;
         this.configuration = configuration;
+    }
+
+    private synchronized SlapClient client() {
+        if (client == null) {
+            client = clients.get();
+        }
+        return client;
     }
 
     @Override
@@ -37,7 +50,7 @@ final class MasterSlapInstance implements SlapInstance {
     @Override
     public void publish(Map<String, String> connection) {
         try {
-            client.publish(new HashMap<>(connection));
+            publisher.publish(connection);
         } catch (RuntimeException e) {
             throw new SlapInstanceException("publishing connection parameters to the master failed: " + e.getMessage(), e);
         }
@@ -55,7 +68,7 @@ final class MasterSlapInstance implements SlapInstance {
         // SlapOS profiles say sla-computer_guid; this master calls the same filter "node".
         r.sla().forEach((k, v) -> filter.put("computer_guid".equals(k) ? "node" : k, v));
         try {
-            Instance child = client.requestChild(new InstanceRequest(r.name(), r.softwareUrl(), r.softwareType(),
+            Instance child = client().requestChild(new InstanceRequest(r.name(), r.softwareUrl(), r.softwareType(),
                     r.parameters(), state, r.shared(), filter));
             Map<String, String> connection = new LinkedHashMap<>();
             if (child.connectionParameters() != null) {
