@@ -2,6 +2,8 @@ package org.slapgrid.cli;
 
 import java.util.List;
 
+import org.slapgrid.cli.buildout.BuildoutRun;
+
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -13,38 +15,62 @@ import picocli.CommandLine.Model.CommandSpec;
  * <p>Start-up: picocli instantiates every registered command class, and the console verbs pull
  * in Jackson and the HTTP client, the master Javalin, and so on; building each model costs
  * time too. So only the verb being run is registered; for {@code --help} or no verb every verb
- * is a stand-in made from its {@code @Command} annotation (the class is loaded, not initialised
- * or instantiated), which is all the verb list of {@code --help} needs; {@code --version}
- * registers none. Picocli has no lazy subcommands of its own.
+ * is a stand-in made from its name and summary (the class is not even loaded), which is all the
+ * verb list of {@code help} needs. Picocli has no lazy subcommands of its own. {@code --version},
+ * {@code --help} and a plain {@code buildout} install do not use picocli at all ({@link #fastPath}).
  */
 @Command(name = "slapos",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = "slapgrid: deploy buildout-style instance profiles on a fleet of nodes, under supervisord, driven by a master.")
+        description = Main.DESCRIPTION)
 public final class Main implements Runnable {
 
-    /** A verb: its name (as in its {@code @Command}; {@code MainTest} checks) and its class, by name. */
-    record Verb(String name, String className) {
+    /**
+     * A verb: its name and the first line of its description (as in its {@code @Command}, which
+     * {@code MainTest} checks: {@code --help} lists them without reading any annotation) and its
+     * class, by name.
+     */
+    record Verb(String name, String className, String summary) {
     }
+
+    /** The description of {@code slapos} itself (its {@code @Command}'s, and {@link TopHelp}'s). */
+    static final String DESCRIPTION =
+            "slapgrid: deploy buildout-style instance profiles on a fleet of nodes, under supervisord, driven by a master.";
 
     /** The verbs, in the order {@code --help} lists them (class names: nothing loads until needed). */
     static final List<Verb> VERBS = List.of(
-            new Verb("master", "org.slapgrid.cli.master.MasterCommand"),
-            new Verb("supply", "org.slapgrid.cli.console.SupplyCommand"),
-            new Verb("request", "org.slapgrid.cli.console.RequestCommand"),
-            new Verb("remove", "org.slapgrid.cli.console.RemoveCommand"),
-            new Verb("list", "org.slapgrid.cli.console.ListCommand"),
-            new Verb("info", "org.slapgrid.cli.console.InfoCommand"),
-            new Verb("console", "org.slapgrid.cli.console.ConsoleCommand"),
-            new Verb("token", "org.slapgrid.cli.console.TokenCommand"),
-            new Verb("user", "org.slapgrid.cli.console.UserCommand"),
-            new Verb("cluster", "org.slapgrid.cli.console.ClusterCommand"),
-            new Verb("compliance", "org.slapgrid.cli.console.ComplianceCommand"),
-            new Verb("instance", "org.slapgrid.cli.console.TagActionCommands$InstanceCommand"),
-            new Verb("lifecycle", "org.slapgrid.cli.console.LifecycleCommand"),
-            new Verb("buildout", "org.slapgrid.cli.buildout.BuildoutCommand"),
-            new Verb("node", "org.slapgrid.cli.node.NodeCommand"),
-            new Verb("demo", "org.slapgrid.cli.demo.DemoCommand"));
+            new Verb("master", "org.slapgrid.cli.master.MasterCommand",
+                    "Run the master: the HTTP API for nodes, instances and users (docs/protocol.md)."),
+            new Verb("supply", "org.slapgrid.cli.console.SupplyCommand",
+                    "Ask NODE to install the software release URL."),
+            new Verb("request", "org.slapgrid.cli.console.RequestCommand",
+                    "Request instance NAME of the software release URL (again: update it)."),
+            new Verb("remove", "org.slapgrid.cli.console.RemoveCommand",
+                    "Destroy instance NAME (and its children); its partition is freed once its node has destroyed it."),
+            new Verb("list", "org.slapgrid.cli.console.ListCommand",
+                    "List your instances (with the instances they requested)."),
+            new Verb("info", "org.slapgrid.cli.console.InfoCommand",
+                    "Show instance NAME with its parameters and connection parameters, and the status its node"),
+            new Verb("console", "org.slapgrid.cli.console.ConsoleCommand",
+                    "Interactive shell with the verbs supply, request, remove, list and info (history, completion)."),
+            new Verb("token", "org.slapgrid.cli.console.TokenCommand",
+                    "List, create and revoke the master's API tokens and secrets."),
+            new Verb("user", "org.slapgrid.cli.console.UserCommand",
+                    "Show or set what a user may do: register nodes, how many partitions it may hold."),
+            new Verb("cluster", "org.slapgrid.cli.console.ClusterCommand",
+                    "Manage clusters: groups of instances spread over nodes, with roles, a topology and a primary."),
+            new Verb("compliance", "org.slapgrid.cli.console.ComplianceCommand",
+                    "Rulesets, modulesets and their attachment to nodes, instances and clusters; results."),
+            new Verb("instance", "org.slapgrid.cli.console.TagActionCommands$InstanceCommand",
+                    "Act on the services of one of your instances by tag (desired state, kept by the master)."),
+            new Verb("lifecycle", "org.slapgrid.cli.console.LifecycleCommand",
+                    "Lifecycle hooks of cluster members: wait for a termination notice, complete it once drained."),
+            new Verb("buildout", "org.slapgrid.cli.buildout.BuildoutCommand",
+                    "Run the buildout engine on a profile: install its parts (default), or show the resolved configuration."),
+            new Verb("node", "org.slapgrid.cli.node.NodeCommand",
+                    "Commands run on a node, and the master's view of the nodes."),
+            new Verb("demo", "org.slapgrid.cli.demo.DemoCommand",
+                    "Set up and run the whole product on this machine: a master, a node daemon under"));
 
     @CommandLine.Spec
     CommandSpec spec;
@@ -55,6 +81,10 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit status (tests call this rather than main). */
     public static int run(String... args) {
+        Integer fast = fastPath(args);
+        if (fast != null) {
+            return fast;
+        }
         CommandLine cl = commandLine(args);
         // Bad usage (unknown option, missing parameter) is 2, as for bad input; anything else 1.
         cl.setExitCodeExceptionMapper(t -> t instanceof CommandLine.ParameterException ? ExitCode.USAGE : ExitCode.FAILURE);
@@ -82,16 +112,44 @@ public final class Main implements Runnable {
         }
         String helped = "help".equals(verb) && words.size() > 1 ? words.get(1) : null;
         for (Verb v : VERBS) {
-            Class<?> type = load(v.className());
             if (v.name().equals(helped)) {
-                cl.addSubcommand(v.name(), type);
+                cl.addSubcommand(v.name(), load(v.className()));
             } else {
                 CommandSpec standIn = CommandSpec.create().name(v.name());
-                standIn.usageMessage().description(type.getAnnotation(Command.class).description());
+                standIn.usageMessage().description(v.summary());
                 cl.addSubcommand(v.name(), standIn);
             }
         }
         return cl;
+    }
+
+    /**
+     * The commands run most, without picocli, whose model built by reflection (annotations
+     * parsed into proxies, its converters registered) was most of their start-up: {@code --version},
+     * {@code --help} (or no argument; {@link TopHelp}, the text picocli renders, which
+     * {@code TopHelpTest} checks) and a plain {@code buildout} install ({@link BuildoutRun#fastPath}).
+     * Null for anything else, which picocli parses.
+     */
+    static Integer fastPath(String... args) {
+        if (args.length == 0 || args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.print(TopHelp.render(CommandLine.Help.Ansi.AUTO.enabled()));
+            System.out.flush();
+            return ExitCode.OK;
+        }
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            System.out.println(version());
+            System.out.flush();
+            return ExitCode.OK;
+        }
+        if (args[0].equals("buildout")) {
+            return BuildoutRun.fastPath(java.util.Arrays.asList(args).subList(1, args.length));
+        }
+        return null;
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return "slapos (slapgrid) " + (v == null ? "development build" : v);
     }
 
     private static Class<?> load(String className) {
@@ -110,8 +168,7 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = Main.class.getPackage().getImplementationVersion();
-            return new String[] {"slapos (slapgrid) " + (v == null ? "development build" : v)};
+            return new String[] {version()};
         }
     }
 }

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What the short commands load, in a fresh JVM with its class loading logged: no JSON, HTTP,
- * web or template machinery for {@code --version}, {@code --help} or an unchanged re-run (the
- * start-up cost of every command is the classes it loads).
+ * web or template machinery for {@code --version}, {@code --help} or an unchanged re-run, and
+ * not even picocli's model (built by reflection, it was most of their start-up): the start-up
+ * cost of every command is the classes it loads.
  */
 class StartupTest {
 
@@ -49,12 +50,24 @@ class StartupTest {
         return run.loaded().stream().filter(c -> HEAVY.stream().anyMatch(c::startsWith)).toList();
     }
 
+    /**
+     * What of picocli shows a command line was built and parsed: its model (built by reflection),
+     * its annotation reading and its parser. ({@code --help} asks picocli's ANSI detection, to
+     * colour as picocli would, which loads a few of its classes, not these.)
+     */
+    private static List<String> picocli(Run run) {
+        return run.loaded().stream().filter(c -> c.equals("picocli.CommandLine$Model$CommandSpec")
+                || c.startsWith("picocli.CommandLine$Model$CommandReflection") || c.startsWith("picocli.CommandLine$Interpreter"))
+                .toList();
+    }
+
     @Test
     void versionAndHelpLoadNoVerbMachinery() throws Exception {
         Run version = slapos("--version");
         assertThat(version.out()).startsWith("slapos (slapgrid)");
         assertThat(heavy(version)).isEmpty();
         assertThat(version.loaded()).noneMatch(c -> c.startsWith("org.slapgrid.cli.console."));
+        assertThat(picocli(version)).as("--version without picocli").isEmpty();
 
         Run help = slapos("--help");
         for (String verb : List.of("master", "supply", "request", "remove", "list", "info", "console", "token", "user",
@@ -62,6 +75,8 @@ class StartupTest {
             assertThat(help.out()).containsPattern("(?m)^  " + verb + " ");
         }
         assertThat(heavy(help)).isEmpty();
+        assertThat(picocli(help)).as("--help without picocli's model").isEmpty();
+        assertThat(help.loaded()).as("no verb class loaded for --help").noneMatch(c -> c.startsWith("org.slapgrid.cli.console."));
     }
 
     /**
@@ -102,5 +117,6 @@ class StartupTest {
         Run rerun = slapos("buildout");
         assertThat(rerun.out()).contains("Updating a");
         assertThat(heavy(rerun)).isEmpty();
+        assertThat(picocli(rerun)).as("a plain buildout install without picocli").isEmpty();
     }
 }

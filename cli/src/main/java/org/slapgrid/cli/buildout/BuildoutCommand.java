@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.slapgrid.buildout.Buildout;
-import org.slapgrid.buildout.spi.BuildoutException;
 import org.slapgrid.cli.ExitCode;
 
 import picocli.CommandLine.Command;
@@ -60,55 +59,25 @@ public final class BuildoutCommand implements Callable<Integer> {
     }
 
     int install(List<String> words) {
-        PrintWriter out = spec.commandLine().getOut();
-        return guarded(() -> {
-            Buildout b = builder(words).log(line -> {
-                out.println(line);
-                out.flush();
-            }).build();
-            b.install();
-            return ExitCode.OK;
-        });
+        return BuildoutRun.install(options(words), spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    /** The options with the assignments given before a subcommand, then {@code words} (after it). */
+    private BuildoutRun.Options options(List<String> words) {
+        List<String> all = new ArrayList<>(assignments);
+        if (words != assignments) {
+            all.addAll(words);
+        }
+        return new BuildoutRun.Options(config, offline, notNewest, verbose, all);
     }
 
     Buildout.Builder builder(List<String> words) {
-        Buildout.Builder b = Buildout.builder(config).offline(offline).newest(!notNewest);
-        for (String w : assignments) {
-            b.assign(w);
-        }
-        if (words != assignments) {
-            for (String w : words) {
-                b.assign(w);
-            }
-        }
-        return b;
+        return BuildoutRun.builder(options(words));
     }
 
     /** Runs {@code action}; an engine error becomes one message on stderr and its exit status. */
     int guarded(Callable<Integer> action) {
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            return action.call();
-        } catch (BuildoutException e) {
-            err.println("Error: " + oneMessage(e));
-            if (verbose && e.getCause() != null) {
-                e.getCause().printStackTrace(err);
-            }
-            err.flush();
-            return e.exitStatus();
-        } catch (Exception e) {
-            err.println("Error: " + e);
-            if (verbose) {
-                e.printStackTrace(err);
-            }
-            err.flush();
-            return ExitCode.FAILURE;
-        }
-    }
-
-    /** buildout's messages may span lines; keep them on one, except a list of syntax errors. */
-    static String oneMessage(BuildoutException e) {
-        return e.getMessage().replaceAll("\n(?!\t)", " ");
+        return BuildoutRun.guarded(verbose, spec.commandLine().getErr(), action);
     }
 
     @Command(name = "install", mixinStandardHelpOptions = true, description = "Install the profile's parts (the default).")

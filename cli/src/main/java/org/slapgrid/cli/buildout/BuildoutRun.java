@@ -1,0 +1,108 @@
+package org.slapgrid.cli.buildout;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.slapgrid.buildout.Buildout;
+import org.slapgrid.buildout.spi.BuildoutException;
+import org.slapgrid.cli.ExitCode;
+
+/**
+ * {@code slapos buildout}'s install, without picocli: {@link BuildoutCommand} runs it, and so does
+ * {@link #fastPath} for the plain forms ({@code [-c FILE] [-o] [-N] [-v] [-U]
+ * [section:option=value ...]}), the commands users re-run most, whose start-up was mostly
+ * picocli building its model by reflection.
+ */
+public final class BuildoutRun {
+
+    /** The options of an install: those of {@code slapos buildout}. */
+    record Options(String config, boolean offline, boolean notNewest, boolean verbose, List<String> assignments) {
+    }
+
+    private BuildoutRun() {
+    }
+
+    /**
+     * Runs {@code slapos buildout ARGS} (ARGS after the verb) if it is a plain install, and
+     * returns its exit status; null for anything else (a subcommand, {@code --help}, an option
+     * written otherwise, bad usage), which picocli then parses and reports as ever.
+     */
+    public static Integer fastPath(List<String> args) {
+        String config = "buildout.cfg";
+        boolean offline = false;
+        boolean notNewest = false;
+        boolean verbose = false;
+        List<String> assignments = new ArrayList<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            switch (a) {
+                case "-c" -> {
+                    if (i + 1 >= args.size() || args.get(i + 1).startsWith("-")) {
+                        return null;
+                    }
+                    config = args.get(++i);
+                }
+                case "-o" -> offline = true;
+                case "-N" -> notNewest = true;
+                case "-v" -> verbose = true;
+                case "-U" -> {
+                    // accepted for compatibility, as BuildoutCommand says
+                }
+                default -> {
+                    if (a.startsWith("-") || !a.contains("=")) {
+                        return null;
+                    }
+                    assignments.add(a);
+                }
+            }
+        }
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        return install(new Options(config, offline, notNewest, verbose, assignments), out, err);
+    }
+
+    static Buildout.Builder builder(Options o) {
+        Buildout.Builder b = Buildout.builder(o.config()).offline(o.offline()).newest(!o.notNewest());
+        o.assignments().forEach(b::assign);
+        return b;
+    }
+
+    static int install(Options o, PrintWriter out, PrintWriter err) {
+        return guarded(o.verbose(), err, () -> {
+            Buildout b = builder(o).log(line -> {
+                out.println(line);
+                out.flush();
+            }).build();
+            b.install();
+            return ExitCode.OK;
+        });
+    }
+
+    /** Runs {@code action}; an engine error becomes one message on stderr and its exit status. */
+    static int guarded(boolean verbose, PrintWriter err, Callable<Integer> action) {
+        try {
+            return action.call();
+        } catch (BuildoutException e) {
+            err.println("Error: " + oneMessage(e));
+            if (verbose && e.getCause() != null) {
+                e.getCause().printStackTrace(err);
+            }
+            err.flush();
+            return e.exitStatus();
+        } catch (Exception e) {
+            err.println("Error: " + e);
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+            return ExitCode.FAILURE;
+        }
+    }
+
+    /** buildout's messages may span lines; keep them on one, except a list of syntax errors. */
+    static String oneMessage(BuildoutException e) {
+        return e.getMessage().replaceAll("\n(?!\t)", " ");
+    }
+}
