@@ -11,7 +11,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import org.slapgrid.buildout.spi.PlainJson;
-import org.slapgrid.recipes.slap.SlapException;
+import org.slapgrid.recipes.slap.SlapInstanceException;
 
 /**
  * The publish call of a partition's buildout ({@code PUT api/v1/instance/connection}, the
@@ -58,13 +58,13 @@ final class InstancePublisher {
             }
             int status = c.getResponseCode();
             if (status >= 400) {
-                throw new SlapException("the master answered " + status + error(c.getErrorStream()));
+                throw new SlapInstanceException("the master answered " + status + error(c.getErrorStream()));
             }
             try (InputStream in = c.getInputStream()) {
                 in.readAllBytes();
             }
         } catch (IOException e) {
-            throw new SlapException("cannot reach the master at " + endpoint.resolve("/") + ": " + e.getMessage(), e);
+            throw new SlapInstanceException("cannot reach the master at " + endpoint.resolve("/") + ": " + e.getMessage(), e);
         } finally {
             if (c != null) {
                 c.disconnect();

@@ -15,7 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slapgrid.recipes.slap.SlapException;
+import org.slapgrid.recipes.slap.SlapInstanceException;
 import org.slapgrid.slap.Json;
 import org.slapgrid.slap.model.ConnectionParameters;
 
@@ -72,7 +72,7 @@ class InstancePublisherTest {
     void anErrorAnswerIsAnErrorSayingTheMastersCodeAndMessage() throws Exception {
         URI master = serve(403, "{\"code\":\"forbidden\",\"message\":\"not your instance\"}");
         InstancePublisher publisher = new InstancePublisher(URI.create(master + "/"), "x", Duration.ofSeconds(10));
-        assertThatThrownBy(() -> publisher.publish(Map.of("a", "1"))).isInstanceOf(SlapException.class)
+        assertThatThrownBy(() -> publisher.publish(Map.of("a", "1"))).isInstanceOf(SlapInstanceException.class)
                 .hasMessage("the master answered 403 (forbidden): not your instance");
         assertThat(seen).extracting(Seen::path).containsExactly("/master/api/v1/instance/connection");
     }
@@ -83,6 +83,6 @@ class InstancePublisherTest {
         server.stop(0);
         server = null;
         assertThatThrownBy(() -> new InstancePublisher(master, "x", Duration.ofSeconds(5)).publish(Map.of()))
-                .isInstanceOf(SlapException.class).hasMessageContaining("cannot reach the master at " + master.resolve("/"));
+                .isInstanceOf(SlapInstanceException.class).hasMessageContaining("cannot reach the master at " + master.resolve("/"));
     }
 }
