@@ -110,9 +110,7 @@ public final class ComplianceCommand implements Runnable {
             try {
                 return act(client);
             } catch (BadValue e) {
-                err().println(spec.qualifiedName() + ": " + e.getMessage());
-                err().flush();
-                return ExitCode.USAGE;
+                return usage(e.getMessage());
             }
         }
 

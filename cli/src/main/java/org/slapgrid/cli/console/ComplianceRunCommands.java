@@ -42,10 +42,8 @@ final class ComplianceRunCommands {
                 return ExitCode.OK;
             }
             if (!run.state().isFinal()) {
-                err().println(spec.qualifiedName() + ": run " + run.id() + " still " + run.state() + " after " + timeoutSeconds
+                return failure("run " + run.id() + " still " + run.state() + " after " + timeoutSeconds
                         + " s; `slapos compliance run-status " + run.id() + "` follows it");
-                err().flush();
-                return ExitCode.FAILURE;
             }
             return run.ok() ? ExitCode.OK : ExitCode.FAILURE;
         }
