@@ -85,7 +85,7 @@ public final class BuildoutMain {
         String secret = Files.readString(secretFile).strip();
         InstanceConfiguration configuration = LocalSlapInstance.beside(instanceFile).configuration();
         URI url = URI.create(master);
-        return new MasterSlapInstance(new InstancePublisher(url, secret, Duration.ofSeconds(60)),
+        return new MasterPublishingSlapInstance(new InstancePublisher(url, secret, Duration.ofSeconds(60)),
                 () -> SlapClient.builder(url).token(secret).build(), configuration);
     }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -22,22 +23,22 @@ public record ConvergenceRecord(String inputsHash, Instant convergedAt) {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    /** Why a partition must be converged now, or null when it can be skipped. */
-    public static String reasonToConverge(ConvergenceRecord last, String inputsHash, Instant now,
+    /** Why a partition must be converged now; empty when it can be skipped. */
+    public static Optional<String> reasonToConverge(ConvergenceRecord last, String inputsHash, Instant now,
                                           Duration periodicity, boolean force) {
         if (force) {
-            return "forced";
+            return Optional.of("forced");
         }
         if (last == null) {
-            return "never converged";
+            return Optional.of("never converged");
         }
         if (!last.inputsHash().equals(inputsHash)) {
-            return "inputs changed";
+            return Optional.of("inputs changed");
         }
         if (!periodicity.isZero() && !now.isBefore(last.convergedAt().plus(periodicity))) {
-            return "periodicity elapsed";
+            return Optional.of("periodicity elapsed");
         }
-        return null;
+        return Optional.empty();
     }
 
     public static ConvergenceRecord load(Path file) {

@@ -22,10 +22,12 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * @param requestedState     started, stopped or destroyed
  * @param profileDigest      a digest of the release's instance profile and of the release
  *                           build (so a rebuilt release re-converges its instances)
- * @param profileText        the generated partition profile (connection, addresses)
+ * @param nodeWritten        what the node writes for the partition's buildout: the generated
+ *                           partition profile (connection, addresses), the instance.json and
+ *                           the instance's id
  */
 public record PartitionInputs(String softwareReleaseUrl, String softwareType, Map<String, Object> parameters,
-                              String requestedState, String profileDigest, String profileText) {
+                              String requestedState, String profileDigest, String nodeWritten) {
 
     // ORDER_MAP_ENTRIES_BY_KEYS makes the JSON canonical: equal parameters, equal hash.
     private static final ObjectMapper CANONICAL = new ObjectMapper()
@@ -40,7 +42,7 @@ public record PartitionInputs(String softwareReleaseUrl, String softwareType, Ma
             all.put("parameters", parameters);
             all.put("state", requestedState);
             all.put("profile", profileDigest);
-            all.put("partition-profile", profileText);
+            all.put("partition-profile", nodeWritten); // the key of older records: renaming it would re-converge all
             byte[] json = CANONICAL.writeValueAsBytes(all);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -149,7 +150,7 @@ public final class PartitionReconciler {
         boolean started = instance.requestedState() == RequestedState.STARTED;
         if (instance.cluster() != null) {
             // a member's limits and disks, before its buildout and whether or not it converges
-            resources.apply(instance, partition, this::who);
+            resources.apply(instance, partition, this::partitionUser);
         }
         String profile = PartitionProfile.render(new PartitionProfile.Inputs(instanceProfile, partition.directory(),
                 config.nodeId(), id, config.masterUrl(), instance.softwareUrl(), instance.softwareType(),
@@ -160,22 +161,22 @@ public final class PartitionReconciler {
                 instance.parameters() == null ? Map.of() : instance.parameters(), instance.requestedState().json(),
                 digest, profile + instanceJson + instance.id());
 
-        String reason = ConvergenceRecord.reasonToConverge(ConvergenceRecord.load(state.convergedFile()), inputs.hash(),
-                clock.instant(), config.periodicity(), force);
+        Optional<String> reason = ConvergenceRecord.reasonToConverge(ConvergenceRecord.load(state.convergedFile()),
+                inputs.hash(), clock.instant(), config.periodicity(), force);
         // what is held stopped on purpose: the master's stops by tag, this node's own, a failover standby's
         ServiceHolds holds = ServiceHolds.of(instance, LocalTagRules.load(config.stateDirectory(), id));
-        if (reason == null && started && services.holdsChanged(id, partition.directory(), holds)) {
+        if (reason.isEmpty() && started && services.holdsChanged(id, partition.directory(), holds)) {
             // a stop or start by tag, nothing else: applied to the services, no buildout
             log.accept(id + ": services stopped or started on purpose (by tag, by this node, standby)");
             services.apply(id, partition.directory(), partition.user(), true, limits.enterCommand(id), holds);
         }
-        if (reason == null) {
+        if (reason.isEmpty()) {
             return started ? checkPromises(partition, state, PartitionOutcome.Kind.SKIPPED, holds)
                     : new Reconciled(new PartitionOutcome(id, PartitionOutcome.Kind.SKIPPED, "unchanged"),
                     InstanceState.STOPPED, "");
         }
 
-        log.accept(id + ": converging (" + reason + ")");
+        log.accept(id + ": converging (" + reason.get() + ")");
         state.create();
         state.writeReadable(state.profile(), profile);
         state.writeReadable(state.instanceFile(), instanceJson);
@@ -183,7 +184,7 @@ public final class PartitionReconciler {
         ExecResult r = buildout(state.profile(), partition.directory(), List.of(
                 "--master", config.masterUrl(),
                 "--secret-file", state.credentialFile().toString(),
-                "--instance-file", state.instanceFile().toString()), who(partition));
+                "--instance-file", state.instanceFile().toString()), partitionUser(partition));
         state.writePrivate(state.logFile(), r.output());
         if (!r.succeeded()) {
             String msg = "buildout " + r.summary() + "\n" + tail(r.output());
@@ -198,7 +199,7 @@ public final class PartitionReconciler {
             }
         }
         new ConvergenceRecord(inputs.hash(), clock.instant()).save(state.convergedFile());
-        return new Reconciled(new PartitionOutcome(id, PartitionOutcome.Kind.CONVERGED, reason),
+        return new Reconciled(new PartitionOutcome(id, PartitionOutcome.Kind.CONVERGED, reason.get()),
                 started ? InstanceState.STARTED : InstanceState.STOPPED, "");
     }
 
@@ -216,7 +217,7 @@ public final class PartitionReconciler {
                                      ServiceHolds holds) throws IOException {
         java.util.function.Predicate<Path> stoppedOnPurpose = promise -> !holds.none()
                 && holds.held(org.slapgrid.node.supervisor.PartitionPrograms.readTags(partition.directory(), promise));
-        List<PromiseResult> results = withDiskCheck(promises.run(partition.directory(), who(partition), stoppedOnPurpose), partition,
+        List<PromiseResult> results = withDiskCheck(promises.run(partition.directory(), partitionUser(partition), stoppedOnPurpose), partition,
                 ifKept == PartitionOutcome.Kind.CONVERGED);
         if (ifKept == PartitionOutcome.Kind.CONVERGED) {
             long deadline = System.nanoTime() + PROMISE_GRACE.toNanos();
@@ -227,7 +228,7 @@ public final class PartitionReconciler {
                     Thread.currentThread().interrupt();
                     break;
                 }
-                results = withDiskCheck(promises.run(partition.directory(), who(partition), stoppedOnPurpose), partition, false);
+                results = withDiskCheck(promises.run(partition.directory(), partitionUser(partition), stoppedOnPurpose), partition, false);
             }
         }
         state.create();
@@ -259,7 +260,7 @@ public final class PartitionReconciler {
         // Drain while the services still run: that is what prerm scripts are for (flush, stop
         // taking writes, hand work over). Only then are the services stopped.
         List<String> notes = new java.util.ArrayList<>();
-        DrainResult drained = drain.run(partition.directory(), who(partition), drainTimeout(instance, notes));
+        DrainResult drained = drain.run(partition.directory(), partitionUser(partition), drainTimeout(instance, notes));
         drained.describe().forEach(line -> log.accept(id + ": " + line));
         if (drained.timedOut()) {
             log.accept(id + ": prerm scripts did not finish in time; destroying anyway");
@@ -267,7 +268,7 @@ public final class PartitionReconciler {
         services.remove(id);
         if (Files.isRegularFile(state.profile())) {
             // Uninstall every part, so recipes' uninstall steps run before the data goes.
-            ExecResult r = buildout(state.profile(), partition.directory(), List.of("buildout:parts="), who(partition));
+            ExecResult r = buildout(state.profile(), partition.directory(), List.of("buildout:parts="), partitionUser(partition));
             if (!r.succeeded()) {
                 log.accept(id + ": uninstalling the parts failed (" + r.summary() + "); wiping anyway");
             }
@@ -288,7 +289,7 @@ public final class PartitionReconciler {
         resources.release(partition); // data disks unmounted: the wipe empties the partition's own tree only
         wipe(partition);
         if (cleaner != null) {
-            cleaner.removeIpcAndTempFiles(partition.user(), uid, who(partition)); // in the cgroup still
+            cleaner.removeIpcAndTempFiles(partition.user(), uid, partitionUser(partition)); // in the cgroup still
         }
         limits.release(id);
         if (cleaner != null) {
@@ -311,7 +312,7 @@ public final class PartitionReconciler {
     /** Empties the partition as its own user (so no path it controls is followed as root). */
     private void wipe(Partition partition) throws IOException {
         ExecResult r = executor.run(List.of("find", partition.directory().toString(), "-mindepth", "1", "-delete"),
-                who(partition), Map.of(), Duration.ofMinutes(10));
+                partitionUser(partition), Map.of(), Duration.ofMinutes(10));
         if (!r.succeeded()) {
             throw new IOException("cannot empty " + partition.directory() + ": " + r.summary() + " " + tail(r.output()));
         }
@@ -398,9 +399,8 @@ public final class PartitionReconciler {
         return new PartitionStateDirectory(config.stateDirectory(), partition.id(), config.multiUser() ? partition.user() : null);
     }
 
-    private RunAs who(Partition partition) {
-        RunAs who = config.multiUser() ? new RunAs(partition.user(), partition.directory()) : RunAs.currentUser(partition.directory());
-        return who.entering(limits.enterCommand(partition.id()));
+    private RunAs partitionUser(Partition partition) {
+        return limits.runAs(partition, config.multiUser());
     }
 
     private static String tail(String s) {

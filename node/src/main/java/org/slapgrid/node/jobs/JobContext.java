@@ -15,19 +15,20 @@ import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.PartitionJob;
 
 /**
- * What a {@link JobKind} works with: the job, its partition, who the partition's executables
- * run as, the job's own directory (root's, under the partition's state directory, made empty
- * for this job and removed after it), its deadline, and the node's parts a kind may need.
+ * What a {@link JobKind} works with: the job, its partition, the user its executables run as
+ * ({@code partitionUser}), the job's own directory (root's, under the partition's state
+ * directory, made empty for this job and removed after it), its deadline, and the node's parts a
+ * kind may need.
  *
  * @param multiUser true when the node runs as root with a user per partition
  */
-public record JobContext(PartitionJob job, Partition partition, RunAs who, Path workDirectory, Duration timeout,
+public record JobContext(PartitionJob job, Partition partition, RunAs partitionUser, Path workDirectory, Duration timeout,
                          boolean multiUser, String nodeId, SlapClient master, PartitionExecutor executor,
                          Supervisor supervisor, PromiseRunner promises) {
 
     /** Runs {@code command} as the partition's user, in its directory, with the job's timeout. */
     public ExecResult run(List<String> command, Map<String, String> environment) throws IOException {
-        return executor.run(command, who, environment, timeout);
+        return executor.run(command, partitionUser, environment, timeout);
     }
 
     /** Runs {@code command} as the node (root): only for tools of the node on paths it made. */

@@ -101,7 +101,7 @@ public final class JobRunner {
         JobOutcome o;
         try {
             makeWorkDirectory(work);
-            o = kind.run(new JobContext(job, partition, who(partition), work, timeout, config.multiUser(), config.nodeId(),
+            o = kind.run(new JobContext(job, partition, partitionUser(partition), work, timeout, config.multiUser(), config.nodeId(),
                     master, executor, supervisor, promises));
         } catch (IOException | RuntimeException e) {
             o = JobOutcome.failed(job.kind() + " job failed on node " + config.nodeId() + ": " + e.getMessage());
@@ -152,9 +152,8 @@ public final class JobRunner {
         }
     }
 
-    private RunAs who(Partition partition) {
-        RunAs who = config.multiUser() ? new RunAs(partition.user(), partition.directory()) : RunAs.currentUser(partition.directory());
-        return who.entering(limits.enterCommand(partition.id()));
+    private RunAs partitionUser(Partition partition) {
+        return limits.runAs(partition, config.multiUser());
     }
 
     private static String lastLine(String s) {

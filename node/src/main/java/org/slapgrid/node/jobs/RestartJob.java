@@ -60,7 +60,7 @@ final class RestartJob implements JobKind {
             }
             client.startProcess(p, true);
         }
-        List<PromiseResult> results = ctx.promises().run(ctx.partition().directory(), ctx.who());
+        List<PromiseResult> results = ctx.promises().run(ctx.partition().directory(), ctx.partitionUser());
         while (results.stream().anyMatch(r -> !r.kept()) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(RETRY.toMillis()); // back-off between promise runs while the services come up
@@ -68,7 +68,7 @@ final class RestartJob implements JobKind {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while waiting for the promises", e);
             }
-            results = ctx.promises().run(ctx.partition().directory(), ctx.who());
+            results = ctx.promises().run(ctx.partition().directory(), ctx.partitionUser());
         }
         List<PromiseResult> broken = results.stream().filter(r -> !r.kept()).toList();
         Map<String, Object> result = Map.of("programs", programs,

@@ -11,6 +11,7 @@ import java.util.List;
 import org.slapgrid.node.config.NodeConfig;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.slapgrid.node.exec.RunAs;
 import org.slapgrid.node.format.Partition;
 import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.node.promise.PromiseResult;
@@ -103,6 +104,15 @@ public final class PartitionLimiter {
     /** The prefix that starts a command inside the partition's cgroup (empty: not enforced here). */
     public List<String> enterCommand(String partitionId) {
         return cgroups.enterCommand(partitionId);
+    }
+
+    /**
+     * Who a partition's commands run as: its own user when the node runs one per partition (else
+     * the node's), at home in the partition, inside its cgroup.
+     */
+    public RunAs runAs(Partition partition, boolean multiUser) {
+        RunAs user = multiUser ? new RunAs(partition.user(), partition.directory()) : RunAs.currentUser(partition.directory());
+        return user.entering(enterCommand(partition.id()));
     }
 
     /** Kills every process left in the partition's cgroup, keeping the cgroup (the wipe runs in it). */

@@ -40,13 +40,13 @@ class ConvergenceRecordTest {
         Instant t0 = Instant.parse("2026-01-01T00:00:00Z");
         Duration day = Duration.ofDays(1);
         ConvergenceRecord last = new ConvergenceRecord("h", t0);
-        assertThat(ConvergenceRecord.reasonToConverge(null, "h", t0, day, false)).isEqualTo("never converged");
-        assertThat(ConvergenceRecord.reasonToConverge(last, "h", t0.plusSeconds(60), day, false)).isNull();
-        assertThat(ConvergenceRecord.reasonToConverge(last, "other", t0.plusSeconds(60), day, false)).isEqualTo("inputs changed");
-        assertThat(ConvergenceRecord.reasonToConverge(last, "h", t0.plus(day), day, false)).isEqualTo("periodicity elapsed");
+        assertThat(ConvergenceRecord.reasonToConverge(null, "h", t0, day, false)).contains("never converged");
+        assertThat(ConvergenceRecord.reasonToConverge(last, "h", t0.plusSeconds(60), day, false)).isEmpty();
+        assertThat(ConvergenceRecord.reasonToConverge(last, "other", t0.plusSeconds(60), day, false)).contains("inputs changed");
+        assertThat(ConvergenceRecord.reasonToConverge(last, "h", t0.plus(day), day, false)).contains("periodicity elapsed");
         assertThat(ConvergenceRecord.reasonToConverge(last, "h", t0.plus(day).plus(day), Duration.ZERO, false))
-                .as("periodicity 0 never expires").isNull();
-        assertThat(ConvergenceRecord.reasonToConverge(last, "h", t0, day, true)).isEqualTo("forced");
+                .as("periodicity 0 never expires").isEmpty();
+        assertThat(ConvergenceRecord.reasonToConverge(last, "h", t0, day, true)).contains("forced");
     }
 
     @Test

@@ -15,21 +15,22 @@ import org.slapgrid.slap.model.InstanceRequest;
 import org.slapgrid.slap.model.RequestedState;
 
 /**
- * The instance's own link to the master, used by the publish and request recipes inside a
- * partition's buildout. It speaks with the instance's own secret, so an instance can act only
+ * The {@link SlapInstance} of a partition's buildout: its configuration is the local
+ * instance.json the node wrote (no call to the master), while what the publish and request
+ * recipes do goes to the master. It speaks with the instance's own secret, so an instance can act only
  * on itself and its children, whatever its profile tries. Publishing, which most partitions do,
  * goes through the light {@link InstancePublisher}; the protocol's {@link SlapClient} (an HTTP
  * client and a databind mapper, most of a buildout child's start-up) is built only when a
  * profile requests a child.
  */
-final class MasterSlapInstance implements SlapInstance {
+final class MasterPublishingSlapInstance implements SlapInstance {
 
     private final InstancePublisher publisher;
     private final Supplier<SlapClient> clients;
     private final InstanceConfiguration configuration;
     private SlapClient client;
 
-    MasterSlapInstance(InstancePublisher publisher, Supplier<SlapClient> clients, InstanceConfiguration configuration) {
+    MasterPublishingSlapInstance(InstancePublisher publisher, Supplier<SlapClient> clients, InstanceConfiguration configuration) {
         this.publisher = publisher;
         this.clients = clients;
         this.configuration = configuration;
