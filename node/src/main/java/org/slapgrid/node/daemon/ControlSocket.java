@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.slapgrid.node.instance.InstanceConverger;
 import org.slapgrid.node.instance.PartitionOutcome;
+import org.slapgrid.node.io.Json;
 
 /**
  * The running daemon's control socket: {@code slapos node instance} asks the daemon, which is
@@ -37,7 +38,7 @@ import org.slapgrid.node.instance.PartitionOutcome;
  */
 public final class ControlSocket implements AutoCloseable {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.plain();
 
     /** A round asked for through the socket. */
     public record Request(boolean force, String only) {

@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.files.AtomicFiles;
+import org.slapgrid.node.io.Json;
 
 /**
  * {@code slapos node format}: makes the node's partitions exist as configured. For each of
@@ -29,7 +29,7 @@ public final class NodeFormatter {
     private static final Set<PosixFilePermission> ROOT_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
     private static final Set<PosixFilePermission> RECORD_MODE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> STATE_MODE = PosixFilePermissions.fromString("rwx--x--x");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.indented();
 
     private final NodeConfig config;
     private final PartitionAccounts accounts;

@@ -8,10 +8,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import org.slapgrid.files.AtomicFiles;
+import org.slapgrid.node.io.Json;
 
 /**
  * The last successful convergence of a partition: the hash of its inputs and when it happened.
@@ -20,8 +19,7 @@ import org.slapgrid.files.AtomicFiles;
  */
 public record ConvergenceRecord(String inputsHash, Instant convergedAt) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = Json.isoTimes();
 
     /** Why a partition must be converged now; empty when it can be skipped. */
     public static Optional<String> reasonToConverge(ConvergenceRecord last, String inputsHash, Instant now,

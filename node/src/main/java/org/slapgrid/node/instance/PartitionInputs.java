@@ -9,7 +9,7 @@ import java.util.TreeMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import org.slapgrid.node.io.Json;
 
 /**
  * Everything a partition's convergence depends on. When none of it changed since the last
@@ -30,8 +30,7 @@ public record PartitionInputs(String softwareReleaseUrl, String softwareType, Ma
                               String requestedState, String profileDigest, String nodeWritten) {
 
     // ORDER_MAP_ENTRIES_BY_KEYS makes the JSON canonical: equal parameters, equal hash.
-    private static final ObjectMapper CANONICAL = new ObjectMapper()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+    private static final ObjectMapper CANONICAL = Json.canonical();
 
     /** A SHA-256 over the canonical JSON of every input. */
     public String hash() {

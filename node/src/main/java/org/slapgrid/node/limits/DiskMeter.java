@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import org.slapgrid.files.AtomicFiles;
 import org.zeroturnaround.exec.ProcessExecutor;
+import org.slapgrid.node.io.Json;
 
 /**
  * Measures a partition's disk use with {@code du -s -x -P -B1}, at most every
@@ -29,7 +29,7 @@ public final class DiskMeter {
 
     public static final Duration INTERVAL = Duration.ofMinutes(5);
     static final Duration TIMEOUT = Duration.ofSeconds(120);
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule());
+    private static final ObjectMapper JSON = Json.numericTimes();
 
     private final Clock clock;
 

@@ -15,6 +15,7 @@ import org.slapgrid.node.exec.RunAs;
 import org.slapgrid.node.format.Partition;
 import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.node.promise.PromiseResult;
+import org.slapgrid.node.io.Json;
 
 /**
  * The node's one owner of per-partition limits, as the converger uses them: before anything
@@ -27,7 +28,7 @@ public final class PartitionLimiter {
 
     /** The name of the node's own disk-quota check among a partition's promise results (no file can be named so). */
     public static final String DISK_CHECK = "node/disk-quota";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.plain();
 
     private final CgroupController cgroups;
     private final LimitsConfig config;

@@ -12,9 +12,9 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 import org.slapgrid.files.AtomicFiles;
+import org.slapgrid.node.io.Json;
 
 /**
  * The last promise results of one partition, kept in the node's own state directory (never in
@@ -23,8 +23,7 @@ import org.slapgrid.files.AtomicFiles;
  */
 public final class PromiseState {
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
-            .enable(SerializationFeature.INDENT_OUTPUT).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final ObjectMapper JSON = Json.isoTimes().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** A promise whose state changed since the previous run. */
     public record Change(String name, boolean nowKept, PromiseResult result) {

@@ -29,6 +29,7 @@ import org.slapgrid.node.promise.PromiseState;
 import org.slapgrid.node.supervisor.rpc.ProcessInfo;
 import org.slapgrid.node.supervisor.ProgramSpec;
 import org.slapgrid.node.supervisor.Supervisor;
+import org.slapgrid.node.io.Json;
 
 /**
  * What {@code slapos node status} shows, read from the node's own state and its supervisord
@@ -39,7 +40,7 @@ import org.slapgrid.node.supervisor.Supervisor;
  */
 public final class NodeStatus {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.plain();
 
     /**
      * A program of a partition: a watched service ({@code etc/service}) or a run-once script
