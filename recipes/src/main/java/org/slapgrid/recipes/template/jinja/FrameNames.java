@@ -242,57 +242,10 @@ final class FrameNames {
     }
 
     private void args(Nodes.Args a) {
-        a.positional.forEach(this::expr);
-        a.keywords.forEach(this::expr);
-        if (a.star != null) {
-            expr(a.star);
-        }
-        if (a.starStar != null) {
-            expr(a.starStar);
-        }
+        a.namesRead(this::load);
     }
 
     private void expr(Expr e) {
-        if (e == null) {
-            return;
-        }
-        if (e instanceof Nodes.Name n) {
-            load(n.name);
-        } else if (e instanceof Nodes.Display d) {
-            d.items.forEach(this::expr);
-            if (d.values != null) {
-                d.values.forEach(this::expr);
-            }
-        } else if (e instanceof Nodes.GetAttr g) {
-            expr(g.obj);
-        } else if (e instanceof Nodes.GetItem g) {
-            expr(g.obj);
-            expr(g.key);
-        } else if (e instanceof Nodes.Slice sl) {
-            expr(sl.start);
-            expr(sl.stop);
-            expr(sl.step);
-        } else if (e instanceof Nodes.Call c) {
-            expr(c.fn);
-            args(c.args);
-        } else if (e instanceof Nodes.Filter f) {
-            expr(f.value);
-            args(f.args);
-        } else if (e instanceof Nodes.Test t) {
-            expr(t.value);
-            args(t.args);
-        } else if (e instanceof Nodes.Binary b) {
-            expr(b.left);
-            expr(b.right);
-        } else if (e instanceof Nodes.Unary u) {
-            expr(u.operand);
-        } else if (e instanceof Nodes.Compare c) {
-            expr(c.first);
-            c.rest.forEach(this::expr);
-        } else if (e instanceof Nodes.CondExpr c) {
-            expr(c.test);
-            expr(c.then);
-            expr(c.otherwise);
-        }
+        Expr.namesRead(e, this::load);
     }
 }

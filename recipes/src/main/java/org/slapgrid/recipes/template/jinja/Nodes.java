@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slapgrid.recipes.template.jinja.Values.Namespace;
 import org.slapgrid.recipes.template.jinja.Values.PyList;
 import org.slapgrid.recipes.template.jinja.Values.PySlice;
@@ -24,6 +25,16 @@ final class Nodes {
         }
 
         abstract Object eval(Scope s, Renderer r);
+
+        /** The names this expression reads (a constant reads none): what a frame's analysis loads. */
+        void namesRead(Consumer<String> out) {
+        }
+
+        static void namesRead(Expr e, Consumer<String> out) {
+            if (e != null) {
+                e.namesRead(out);
+            }
+        }
     }
 
     static final class Const extends Expr {
@@ -49,6 +60,11 @@ final class Nodes {
         }
 
         @Override
+        void namesRead(Consumer<String> out) {
+            out.accept(name);
+        }
+
+        @Override
         Object eval(Scope s, Renderer r) {
             return s.lookup(name);
         }
@@ -65,6 +81,14 @@ final class Nodes {
             this.kind = kind;
             this.items = items;
             this.values = values;
+        }
+
+        @Override
+        void namesRead(Consumer<String> out) {
+            items.forEach(e -> Expr.namesRead(e, out));
+            if (values != null) {
+                values.forEach(e -> Expr.namesRead(e, out));
+            }
         }
 
         @Override
@@ -95,6 +119,11 @@ final class Nodes {
         }
 
         @Override
+        void namesRead(Consumer<String> out) {
+            namesRead(obj, out);
+        }
+
+        @Override
         Object eval(Scope s, Renderer r) {
             return Py.getattr(obj.eval(s, r), name);
         }
@@ -108,6 +137,12 @@ final class Nodes {
             super(line);
             this.obj = obj;
             this.key = key;
+        }
+
+        @Override
+        void namesRead(Consumer<String> out) {
+            namesRead(obj, out);
+            namesRead(key, out);
         }
 
         @Override
@@ -130,6 +165,13 @@ final class Nodes {
         }
 
         @Override
+        void namesRead(Consumer<String> out) {
+            namesRead(start, out);
+            namesRead(stop, out);
+            namesRead(step, out);
+        }
+
+        @Override
         Object eval(Scope s, Renderer r) {
             return new PySlice(start == null ? null : Py.check(start.eval(s, r)), stop == null ? null : Py.check(stop.eval(s, r)),
                     step == null ? null : Py.check(step.eval(s, r)));
@@ -143,6 +185,13 @@ final class Nodes {
         final List<Expr> keywords = new ArrayList<>();
         Expr star;
         Expr starStar;
+
+        void namesRead(Consumer<String> out) {
+            positional.forEach(e -> Expr.namesRead(e, out));
+            keywords.forEach(e -> Expr.namesRead(e, out));
+            Expr.namesRead(star, out);
+            Expr.namesRead(starStar, out);
+        }
 
         List<Object> positional(Scope s, Renderer r) {
             List<Object> out = new ArrayList<>(positional.size());
@@ -187,6 +236,12 @@ final class Nodes {
         }
 
         @Override
+        void namesRead(Consumer<String> out) {
+            namesRead(fn, out);
+            args.namesRead(out);
+        }
+
+        @Override
         Object eval(Scope s, Renderer r) {
             Object f = fn.eval(s, r);
             return Methods.callValue(f, args.positional(s, r), args.keywords(s, r));
@@ -203,6 +258,12 @@ final class Nodes {
             this.value = value;
             this.name = name;
             this.args = args;
+        }
+
+        @Override
+        void namesRead(Consumer<String> out) {
+            namesRead(value, out);
+            args.namesRead(out);
         }
 
         @Override
@@ -230,6 +291,12 @@ final class Nodes {
         }
 
         @Override
+        void namesRead(Consumer<String> out) {
+            namesRead(value, out);
+            args.namesRead(out);
+        }
+
+        @Override
         Object eval(Scope s, Renderer r) {
             boolean result = Tests.apply(name, value.eval(s, r), args.positional(s, r), args.keywords(s, r), s);
             return result != negated;
@@ -246,6 +313,12 @@ final class Nodes {
             this.op = op;
             this.left = left;
             this.right = right;
+        }
+
+        @Override
+        void namesRead(Consumer<String> out) {
+            namesRead(left, out);
+            namesRead(right, out);
         }
 
         @Override
@@ -285,6 +358,11 @@ final class Nodes {
         }
 
         @Override
+        void namesRead(Consumer<String> out) {
+            namesRead(operand, out);
+        }
+
+        @Override
         Object eval(Scope s, Renderer r) {
             Object v = operand.eval(s, r);
             return switch (op) {
@@ -306,6 +384,12 @@ final class Nodes {
             this.first = first;
             this.ops = ops;
             this.rest = rest;
+        }
+
+        @Override
+        void namesRead(Consumer<String> out) {
+            namesRead(first, out);
+            rest.forEach(e -> Expr.namesRead(e, out));
         }
 
         @Override
@@ -346,6 +430,13 @@ final class Nodes {
             this.test = test;
             this.then = then;
             this.otherwise = otherwise;
+        }
+
+        @Override
+        void namesRead(Consumer<String> out) {
+            namesRead(test, out);
+            namesRead(then, out);
+            namesRead(otherwise, out);
         }
 
         @Override
