@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.slapgrid.files.AtomicFiles;
+import org.slapgrid.node.io.PartitionStateDirectory;
 import org.slapgrid.slap.tags.TagRule;
 import org.slapgrid.slap.tags.TagRules;
 
@@ -24,13 +25,12 @@ import org.slapgrid.slap.tags.TagRules;
 public final class LocalTagRules {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String FILE = "tag-rules.json";
 
     private LocalTagRules() {
     }
 
     public static Path fileOf(Path stateDirectory, String partitionId) {
-        return new PartitionStateDirectory(stateDirectory, partitionId, null).path().resolve(FILE);
+        return PartitionStateDirectory.paths(stateDirectory, partitionId).tagRulesFile();
     }
 
     /** The partition's rules (none: empty), an unreadable file being an error naming it. */

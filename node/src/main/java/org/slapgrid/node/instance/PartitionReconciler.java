@@ -34,6 +34,7 @@ import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.slap.model.PartitionInfo;
 import org.slapgrid.slap.model.RequestedState;
+import org.slapgrid.node.io.PartitionStateDirectory;
 
 /**
  * Brings one partition to what the master asks, level-triggered: observe (its inputs, its

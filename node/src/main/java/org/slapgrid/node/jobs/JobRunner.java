@@ -25,6 +25,7 @@ import org.slapgrid.slap.model.JobReport;
 import org.slapgrid.slap.model.JobState;
 import org.slapgrid.slap.model.PartitionInfo;
 import org.slapgrid.slap.model.PartitionJob;
+import org.slapgrid.node.io.PartitionStateDirectory;
 
 /**
  * The partition reconcile's job step: runs the jobs the master put in the partition's document,
@@ -97,7 +98,7 @@ public final class JobRunner {
         }
         trySend(partition.id(), job, new JobReport(JobState.RUNNING, null, null, null, null));
         Duration timeout = timeoutOf(job, kind);
-        Path work = config.stateDirectory().resolve("partitions").resolve(partition.id()).resolve("jobs").resolve(job.id());
+        Path work = PartitionStateDirectory.paths(config.stateDirectory(), partition.id()).jobDirectory(job.id());
         JobOutcome o;
         try {
             makeWorkDirectory(work);

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slapgrid.files.AtomicFiles;
 import org.zeroturnaround.exec.ProcessExecutor;
 import org.slapgrid.node.io.Json;
+import org.slapgrid.node.io.PartitionStateDirectory;
 
 /**
  * Measures a partition's disk use with {@code du -s -x -P -B1}, at most every
@@ -39,7 +40,7 @@ public final class DiskMeter {
 
     /** The file where the last measure of a partition is kept. */
     public static Path recordOf(Path stateDirectory, String partitionId) {
-        return stateDirectory.resolve("partitions").resolve(partitionId).resolve("disk.json");
+        return PartitionStateDirectory.paths(stateDirectory, partitionId).diskRecord();
     }
 
     /** The last measure, or null when there is none. */

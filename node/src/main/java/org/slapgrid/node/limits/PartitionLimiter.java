@@ -16,6 +16,7 @@ import org.slapgrid.node.format.Partition;
 import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.node.promise.PromiseResult;
 import org.slapgrid.node.io.Json;
+import org.slapgrid.node.io.PartitionStateDirectory;
 
 /**
  * The node's one owner of per-partition limits, as the converger uses them: before anything
@@ -94,7 +95,7 @@ public final class PartitionLimiter {
     }
 
     private Path ownLimitsFile(String partitionId) {
-        return stateDirectory.resolve("partitions").resolve(partitionId).resolve("limits.json");
+        return PartitionStateDirectory.paths(stateDirectory, partitionId).limitsFile();
     }
 
     /** Creates or updates the partition's cgroup; a no-op where cgroups are not available. */

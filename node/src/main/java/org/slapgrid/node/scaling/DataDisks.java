@@ -18,6 +18,7 @@ import org.slapgrid.node.format.Partition;
 import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.node.io.UntrustedFile;
 import org.slapgrid.slap.Sizes;
+import org.slapgrid.node.io.PartitionStateDirectory;
 
 /**
  * A partition's data disks at {@code srv/disk/<name>} (issue 14's {@code cluster disk-attach}):
@@ -53,7 +54,7 @@ public final class DataDisks {
     }
 
     private Path disksDir(String partitionId) {
-        return stateDirectory.resolve("partitions").resolve(partitionId).resolve("disks");
+        return PartitionStateDirectory.paths(stateDirectory, partitionId).disksDirectory();
     }
 
     /** The disks the node gave this partition, by name (images and directory markers). */

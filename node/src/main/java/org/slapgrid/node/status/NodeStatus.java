@@ -16,7 +16,6 @@ import org.slapgrid.node.format.NodeFormatter;
 import org.slapgrid.node.format.Partition;
 import org.slapgrid.node.instance.ConvergenceRecord;
 import org.slapgrid.node.instance.LocalTagRules;
-import org.slapgrid.node.instance.PartitionStateDirectory;
 import org.slapgrid.node.instance.ServiceHolds;
 import org.slapgrid.slap.model.ClusterTopology;
 import org.slapgrid.node.limits.AddressGuard;
@@ -30,6 +29,7 @@ import org.slapgrid.node.supervisor.rpc.ProcessInfo;
 import org.slapgrid.node.supervisor.ProgramSpec;
 import org.slapgrid.node.supervisor.Supervisor;
 import org.slapgrid.node.io.Json;
+import org.slapgrid.node.io.PartitionStateDirectory;
 
 /**
  * What {@code slapos node status} shows, read from the node's own state and its supervisord

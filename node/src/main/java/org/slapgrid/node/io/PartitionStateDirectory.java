@@ -1,4 +1,4 @@
-package org.slapgrid.node.instance;
+package org.slapgrid.node.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +15,7 @@ import org.slapgrid.files.AtomicFiles;
  * in the node's state directory. It belongs to the node (root) and, as root, to the partition's
  * group with mode 0750, so the partition's user can read its generated profile, parameters and
  * credential but change none of them, and the node never writes through a path that the
- * partition's user controls.
+ * partition's user controls. Every file the node keeps there is named here.
  */
 public final class PartitionStateDirectory {
 
@@ -28,6 +28,11 @@ public final class PartitionStateDirectory {
     public PartitionStateDirectory(Path stateRoot, String partitionId, String group) {
         this.dir = stateRoot.resolve("partitions").resolve(partitionId);
         this.group = group;
+    }
+
+    /** Its paths only, for the parts that keep one file there (no group: it writes nothing shared). */
+    public static PartitionStateDirectory paths(Path stateRoot, String partitionId) {
+        return new PartitionStateDirectory(stateRoot, partitionId, null);
     }
 
     public Path path() {
@@ -61,6 +66,31 @@ public final class PartitionStateDirectory {
     /** The log of the last convergence of this partition. */
     public Path logFile() {
         return dir.resolve("instance.log");
+    }
+
+    /** The partition's last disk-use measure (the disk meter's). */
+    public Path diskRecord() {
+        return dir.resolve("disk.json");
+    }
+
+    /** The partition's own limits, when a resize changed them from the node's. */
+    public Path limitsFile() {
+        return dir.resolve("limits.json");
+    }
+
+    /** The images of a cluster member's data disks. */
+    public Path disksDirectory() {
+        return dir.resolve("disks");
+    }
+
+    /** The node's own stops and starts by tag of the partition ({@code slapos node stop|start --tags}). */
+    public Path tagRulesFile() {
+        return dir.resolve("tag-rules.json");
+    }
+
+    /** A partition job's own work directory. */
+    public Path jobDirectory(String jobId) {
+        return dir.resolve("jobs").resolve(jobId);
     }
 
     public void create() throws IOException {
