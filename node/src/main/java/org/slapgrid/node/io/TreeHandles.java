@@ -57,22 +57,15 @@ public final class TreeHandles {
         }
     }
 
+    /** Deletes what is below {@code dir}: depth first, each directory once it is empty. */
     private static void deleteBelow(SecureDirectoryStream<Path> dir, Path where, int depth) throws IOException {
-        for (Path name : names(dir)) {
-            PosixFileAttributes a = attributes(dir, name);
-            if (a == null) {
-                continue;
-            }
+        walkBelow(dir, where, (d, name, path, a) -> {
             if (a.isDirectory()) {
-                checkDepth(where, depth);
-                try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-                    deleteBelow(sub, where.resolve(name), depth + 1);
-                }
-                dir.deleteDirectory(name);
-            } else {
-                dir.deleteFile(name);
+                return true;
             }
-        }
+            d.deleteFile(name);
+            return false;
+        }, SecureDirectoryStream::deleteDirectory, depth);
     }
 
     /**
@@ -140,6 +133,11 @@ public final class TreeHandles {
         boolean visit(SecureDirectoryStream<Path> dir, Path name, Path path, PosixFileAttributes attributes) throws IOException;
     }
 
+    /** What to do with directory {@code name} in {@code dir} after its entries. */
+    private interface After {
+        void done(SecureDirectoryStream<Path> dir, Path name) throws IOException;
+    }
+
     /** Visits {@code dir} itself (top first, then its entries, depth first) through handles; an absent dir is nothing. */
     private static void walk(Path dir, Visitor visitor) throws IOException {
         Path abs = dir.toAbsolutePath();
@@ -154,13 +152,15 @@ public final class TreeHandles {
             }
             try (SecureDirectoryStream<Path> top = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
                 if (visitor.visit(parent, name, abs, a)) {
-                    walkBelow(top, abs, visitor, 1);
+                    walkBelow(top, abs, visitor, null, 1);
                 }
             }
         }
     }
 
-    private static void walkBelow(SecureDirectoryStream<Path> dir, Path where, Visitor visitor, int depth) throws IOException {
+    /** {@code after}: what to do with a directory once what is below it was visited (null: nothing). */
+    private static void walkBelow(SecureDirectoryStream<Path> dir, Path where, Visitor visitor, After after, int depth)
+            throws IOException {
         for (Path name : names(dir)) {
             PosixFileAttributes a = attributes(dir, name);
             if (a == null) {
@@ -171,8 +171,11 @@ public final class TreeHandles {
                 // opened before its owner changes: the handle is on this very directory
                 try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
                     if (visitor.visit(dir, name, where.resolve(name), a)) {
-                        walkBelow(sub, where.resolve(name), visitor, depth + 1);
+                        walkBelow(sub, where.resolve(name), visitor, after, depth + 1);
                     }
+                }
+                if (after != null) {
+                    after.done(dir, name);
                 }
             } else {
                 visitor.visit(dir, name, where.resolve(name), a);

@@ -74,4 +74,19 @@ class TreeHandlesTest {
         assertThat(target.resolve("kept")).hasContent("root's");
         TreeHandles.delete(tmp.resolve("absent")); // nothing to do
     }
+
+    @Test
+    void aNestedTreeIsDeletedWholeAndALinkInsideItIsRemovedNotFollowed() throws Exception {
+        Path target = Files.createDirectories(tmp.resolve("root-only"));
+        Files.writeString(target.resolve("kept"), "root's\n");
+        Path tree = tmp.resolve("tree");
+        Path deep = Files.createDirectories(tree.resolve("a/b/c"));
+        Files.writeString(deep.resolve("f"), "x");
+        Files.writeString(tree.resolve("a/g"), "x");
+        Files.createDirectories(tree.resolve("empty"));
+        Files.createSymbolicLink(tree.resolve("a/b/link"), target);
+        TreeHandles.delete(tree);
+        assertThat(Files.exists(tree, LinkOption.NOFOLLOW_LINKS)).isFalse();
+        assertThat(target.resolve("kept")).hasContent("root's");
+    }
 }
