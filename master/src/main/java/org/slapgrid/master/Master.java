@@ -270,6 +270,11 @@ public final class Master implements AutoCloseable {
         return config;
     }
 
+    /** The autoscaler (tests ask which master evaluates). */
+    public Autoscaler autoscaler() {
+        return autoscaler;
+    }
+
     /** The metrics this master received (the benchmark reads its size). */
     public MetricService metrics() {
         return metrics;
@@ -279,6 +284,7 @@ public final class Master implements AutoCloseable {
     public void close() {
         ui.close(); // first: its live connections end while the server still runs them
         autoscaler.close();
+        metrics.close();
         retention.shutdownNow();
         clusters.close();
         if (feed != null) {

@@ -30,7 +30,12 @@ import org.slapgrid.slap.model.SupplyState;
  * master's heap in use after a full GC (this JVM is the master: the clients' share is small and
  * constant), the series held, and the ingest rate (samples a second, wall clock).
  *
- * <pre>java -cp benchmarks/target/benchmarks.jar org.slapgrid.benchmarks.master.MetricIngestBenchmark [members] [hours]</pre>
+ * <p>With a third argument {@code postgresql}, the master runs on a local PostgreSQL (started for
+ * the run): every accepted sample of the last hour is also queued for the shared table
+ * {@code metric_sample}, written in batches; printed are the rows written and dropped, and how
+ * long the queue took to drain after the last round.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar org.slapgrid.benchmarks.master.MetricIngestBenchmark [members] [hours] [postgresql]</pre>
  */
 public final class MetricIngestBenchmark {
     static final String SR = "https://example.org/benchmark/web.cfg";
@@ -42,8 +47,15 @@ public final class MetricIngestBenchmark {
     public static void main(String[] args) throws Exception {
         int members = args.length > 0 ? Integer.parseInt(args[0]) : 1000;
         int hours = args.length > 1 ? Integer.parseInt(args[1]) : 1;
+        boolean pg = args.length > 2 && args[2].equals("postgresql");
         Path dir = Files.createTempDirectory("slapgrid-metrics");
         MasterConfig config = MasterConfig.defaults(dir).withListen("127.0.0.1", 0);
+        org.slapgrid.master.store.LocalPostgres postgres = null;
+        if (pg) {
+            postgres = org.slapgrid.master.store.LocalPostgres.start(org.slapgrid.master.store.LocalPostgres.findBinaries()
+                    .orElseThrow(() -> new IllegalStateException("no PostgreSQL binaries on this machine")));
+            config = config.withDb(postgres.createDatabase("metrics"));
+        }
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         try (Master master = Master.start(config)) {
             SlapClient admin = SlapClient.builder(master.url()).token(Files.readString(config.adminTokenFile()).strip()).build();
@@ -107,10 +119,23 @@ public final class MetricIngestBenchmark {
                         master.metrics().store().seriesCount() * seriesBytes() / 1048576.0);
             }
             pool.shutdown();
+            if (pg) {
+                long d = System.nanoTime();
+                master.metrics().flush();
+                long[] counts = master.metrics().sharedCounts();
+                long rows = master.database().read(c -> org.slapgrid.master.store.Sql.one(c, "SELECT COUNT(*) FROM metric_sample",
+                        rs -> rs.getLong(1))).orElseThrow();
+                System.out.printf("shared samples (PostgreSQL): %,d written, %,d dropped (queue full), %,d rows in metric_sample;"
+                        + " queue drained %.1f s after the last round%n", counts[0], counts[1], rows, (System.nanoTime() - d) / 1e9);
+            }
             long q = System.nanoTime();
             MetricSeries s = admin.clusterMetrics("web0", System.currentTimeMillis() - 600_000, null);
             System.out.printf("GET /clusters/web0/metrics?since=10 min: %d series, %d points, %.0f ms%n", s.series().size(),
                     s.series().stream().mapToInt(x -> x.points().size()).sum(), (System.nanoTime() - q) / 1e6);
+        } finally {
+            if (postgres != null) {
+                postgres.close();
+            }
         }
     }
 

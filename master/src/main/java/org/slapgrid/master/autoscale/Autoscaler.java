@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>An evaluation is a few reads per policy and no write unless it acts: cheap enough to run
  * every few seconds. The breach times are in memory (a master restart starts them again); the
  * time of the last action is in the store, so the cooldown holds across restarts and masters.
+ * With several masters on one PostgreSQL only one evaluates ({@link Leadership}, an advisory
+ * lock), reading the samples every master received ({@link MetricService#last}).
  */
 public final class Autoscaler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Autoscaler.class);
@@ -68,6 +70,7 @@ public final class Autoscaler implements AutoCloseable {
     private final Map<String, State> states = new ConcurrentHashMap<>();
     private volatile ScheduledExecutorService timer;
     private volatile long lastPrune;
+    private final Leadership leadership;
 
     public Autoscaler(Database db, MetricService metrics, ClusterService clusters, DecisionLog log, Duration interval) {
         this.db = db;
@@ -75,6 +78,7 @@ public final class Autoscaler implements AutoCloseable {
         this.clusters = clusters;
         this.log = log;
         this.interval = interval;
+        this.leadership = new Leadership(db);
     }
 
     public Autoscaler start() {
@@ -86,6 +90,11 @@ public final class Autoscaler implements AutoCloseable {
         s.scheduleWithFixedDelay(this::tickSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
         timer = s;
         return this;
+    }
+
+    /** Whether this master evaluated the policies at its last tick (one master of those on one PostgreSQL). */
+    public boolean evaluates() {
+        return leadership.leading();
     }
 
     public Duration interval() {
@@ -105,6 +114,10 @@ public final class Autoscaler implements AutoCloseable {
         if (now - lastPrune >= PRUNE_EVERY.toMillis()) {
             metrics.prune();
             lastPrune = now;
+        }
+        if (!leadership.lead()) {
+            states.clear(); // another master evaluates; should it stop, breaches start again here
+            return;
         }
         for (PolicyRows.Row r : db.read(PolicyRows::all)) {
             if (r.policy().enabled()) {
@@ -201,6 +214,12 @@ public final class Autoscaler implements AutoCloseable {
         ScheduledExecutorService s = timer;
         if (s != null) {
             s.shutdownNow();
+            try {
+                s.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        leadership.close();
     }
 }

@@ -27,7 +27,7 @@ import org.slapgrid.slap.model.MetricSeries;
  * series of their instances and of their clusters' members; the autoscaler reads members' last
  * samples.
  */
-public final class MetricService {
+public final class MetricService implements AutoCloseable {
 
     /** A metric's name: what {@code etc/metric/<name>} may be called. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]{0,31}");
@@ -39,11 +39,31 @@ public final class MetricService {
     private final Database db;
     private final InstanceService instances;
     private final MetricStore store;
+    /** On PostgreSQL, the samples every master sees (null on SQLite: one master, memory only). */
+    private final SharedSamples shared;
 
     public MetricService(Database db, InstanceService instances, MetricStore store) {
         this.db = db;
         this.instances = instances;
         this.store = store;
+        this.shared = db.isSqlite() ? null : new SharedSamples(db);
+    }
+
+    /** Whether samples are shared with the other masters of the database (PostgreSQL). */
+    public boolean shared() {
+        return shared != null;
+    }
+
+    /** Writes the queued shared samples now (tests, the benchmark; they are written every 250 ms anyway). */
+    public void flush() {
+        if (shared != null) {
+            shared.flush();
+        }
+    }
+
+    /** Shared samples written and dropped (queue full) since start; zeros on SQLite. */
+    public long[] sharedCounts() {
+        return shared == null ? new long[2] : new long[] {shared.written(), shared.dropped()};
     }
 
     public MetricStore store() {
@@ -82,6 +102,9 @@ public final class MetricService {
             }
             if (reason == null) {
                 accepted++;
+                if (shared != null) {
+                    shared.offer(instance, s.metric(), s.at(), s.value());
+                }
             } else {
                 why.merge(reason, 1, Integer::sum);
             }
@@ -120,6 +143,17 @@ public final class MetricService {
     private List<MetricSeries.Series> series(String member, String role, String instanceId, String instanceName,
                                              String metric, int resolution, long from) {
         List<MetricSeries.Series> out = new ArrayList<>();
+        if (shared != null && resolution == SeriesRing.TIERS[0][0]) {
+            // the finest view from the table: every master's samples (coarser views: this master's rings)
+            for (Map.Entry<String, SharedSamples.SeriesData> e : shared.series(instanceId, from, resolution).entrySet()) {
+                if (metric == null || metric.equals(e.getKey())) {
+                    SharedSamples.SeriesData d = e.getValue();
+                    out.add(new MetricSeries.Series(member, role, instanceName, e.getKey(), d.lastAt < 0 ? null : d.lastAt,
+                            d.lastAt < 0 ? null : d.last, d.points));
+                }
+            }
+            return out;
+        }
         for (Map.Entry<String, SeriesRing> e : new TreeMap<>(store.of(instanceId)).entrySet()) {
             if (metric == null || metric.equals(e.getKey())) {
                 SeriesRing r = e.getValue();
@@ -131,13 +165,25 @@ public final class MetricService {
         return out;
     }
 
-    /** The last sample of {@code metric} of an instance if taken at or after {@code notBefore} (epoch ms). */
+    /**
+     * The last sample of {@code metric} of an instance if taken at or after {@code notBefore}
+     * (epoch ms): on PostgreSQL the latest of any master's (the table's, or this master's own not
+     * yet written), else this master's.
+     */
     public OptionalDouble last(String instanceId, String metric, long notBefore) {
         SeriesRing r = store.of(instanceId).get(metric);
-        if (r == null || r.lastAt() < notBefore) {
+        long localAt = r == null ? -1 : r.lastAt();
+        double local = r == null ? 0 : r.last();
+        if (shared != null) {
+            var other = shared.last(instanceId, metric, notBefore);
+            if (other.isPresent() && other.get().at() > localAt) {
+                return OptionalDouble.of(other.get().value());
+            }
+        }
+        if (r == null || localAt < notBefore) {
             return OptionalDouble.empty();
         }
-        return OptionalDouble.of(r.last());
+        return OptionalDouble.of(local);
     }
 
     /** Forgets the series of instances that are gone (run now and then by the master's scheduler). */
@@ -145,6 +191,16 @@ public final class MetricService {
         HashSet<String> live = new HashSet<>(db.read(c -> Sql.list(c, "SELECT instance_id FROM node_partition"
                 + " WHERE instance_id IS NOT NULL", rs -> rs.getString(1))));
         store.retain(live);
+        if (shared != null) {
+            shared.prune();
+        }
+    }
+
+    @Override
+    public void close() {
+        if (shared != null) {
+            shared.close();
+        }
     }
 
     private static long from(Long since) {
