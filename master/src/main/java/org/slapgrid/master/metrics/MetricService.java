@@ -116,6 +116,7 @@ public final class MetricService implements AutoCloseable {
     /** The series of one of the caller's instances since {@code since} (epoch ms; null: the last hour). */
     public MetricSeries instance(Principal who, String name, Long since, String metric) {
         Instance i = instances.info(who, name);
+        flush(); // read your writes: what this master took is in the table before it answers
         long from = from(since);
         int resolution = SeriesRing.resolutionFor(from, System.currentTimeMillis());
         return new MetricSeries(null, from, resolution, series(null, null, i.id(), i.name(), metric, resolution, from));
@@ -128,6 +129,7 @@ public final class MetricService implements AutoCloseable {
         }
         long from = from(since);
         int resolution = SeriesRing.resolutionFor(from, System.currentTimeMillis());
+        flush();
         return db.read(c -> {
             ClusterLookup.Ref cl = ClusterLookup.find(c, who, name);
             List<MetricSeries.Series> out = new ArrayList<>();
