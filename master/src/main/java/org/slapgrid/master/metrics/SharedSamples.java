@@ -112,12 +112,14 @@ final class SharedSamples implements AutoCloseable {
         long start = from / width * width;
         Map<String, SeriesData> out = new TreeMap<>();
         db.read(c -> {
-            Sql.list(c, "SELECT metric, at / ? AS b, AVG(value), MAX(value), COUNT(*) FROM metric_sample"
-                    + " WHERE instance_id = ? AND at >= ? GROUP BY metric, at / ? ORDER BY metric, b", rs -> {
+            // the width inline (a number of ours): PostgreSQL does not see two parameters as one GROUP BY expression
+            String bucket = "at / " + width;
+            Sql.list(c, "SELECT metric, " + bucket + " AS b, AVG(value), MAX(value), COUNT(*) FROM metric_sample"
+                    + " WHERE instance_id = ? AND at >= ? GROUP BY metric, " + bucket + " ORDER BY metric, b", rs -> {
                         out.computeIfAbsent(rs.getString(1), k -> new SeriesData()).points.add(new MetricSeries.Point(
                                 rs.getLong(2) * width, rs.getDouble(3), rs.getDouble(4), rs.getInt(5)));
                         return null;
-                    }, width, instanceId, start, width);
+                    }, instanceId, start);
             Sql.list(c, "SELECT s.metric, s.at, s.value FROM metric_sample s WHERE s.instance_id = ? AND s.at ="
                     + " (SELECT MAX(t.at) FROM metric_sample t WHERE t.instance_id = s.instance_id AND t.metric = s.metric)", rs -> {
                         SeriesData d = out.computeIfAbsent(rs.getString(1), k -> new SeriesData());
