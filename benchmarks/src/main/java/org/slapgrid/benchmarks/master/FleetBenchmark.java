@@ -298,7 +298,7 @@ public final class FleetBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(connections);
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         AtomicBoolean stop = stopped == null ? new AtomicBoolean() : stopped;
-        List<Future<long[]>> futures = new ArrayList<>();
+        List<Future<PollFigures>> futures = new ArrayList<>();
         for (int t = 0; t < connections; t++) {
             int offset = t;
             Target target = targets.get(t % targets.size());
@@ -309,9 +309,7 @@ public final class FleetBenchmark {
                         etags == null ? null : etags.get(n.id()));
             }
             futures.add(pool.submit(() -> {
-                long[] lat = new long[1 << 16];
-                int count = 0;
-                long bytes = 0;
+                PollFigures figures = new PollFigures();
                 try (RawHttp c = new RawHttp("127.0.0.1", target.port(), 30_000)) {
                     for (int i = offset * 7919; System.nanoTime() < end && !stop.get(); i++) {
                         long s = System.nanoTime();
@@ -320,33 +318,25 @@ public final class FleetBenchmark {
                         if (status != expected) {
                             throw new IllegalStateException(target.label() + " answered " + status + ", not " + expected);
                         }
-                        bytes += c.body.length;
-                        if (count == lat.length) {
-                            lat = Arrays.copyOf(lat, lat.length * 2);
-                        }
-                        lat[count++] = d;
+                        figures.add(d, c.body.length);
                     }
                 }
-                long[] out = Arrays.copyOf(lat, count + 1);
-                out[count] = bytes;
-                return out;
+                return figures;
             }));
         }
         long started = System.nanoTime();
-        long bytes = 0;
-        List<long[]> parts = new ArrayList<>();
+        List<PollFigures> parts = new ArrayList<>();
         try {
-            for (Future<long[]> f : futures) {
-                long[] r = f.get();
-                parts.add(Arrays.copyOf(r, r.length - 1));
-                bytes += r[r.length - 1];
+            for (Future<PollFigures> f : futures) {
+                parts.add(f.get());
             }
         } finally {
             stop.set(true);
             pool.shutdownNow();
         }
         double elapsed = Math.min(seconds, (System.nanoTime() - started) / 1e9);
-        long[] sorted = parts.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        long bytes = PollFigures.bytes(parts);
+        long[] sorted = PollFigures.sortedLatencies(parts);
         if (sorted.length == 0) {
             return new Result(label, 0, 0, 0, 0, 0, 0);
         }

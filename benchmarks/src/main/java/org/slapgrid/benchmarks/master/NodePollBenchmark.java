@@ -92,13 +92,11 @@ public final class NodePollBenchmark {
                         int threads) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long end = System.nanoTime() + seconds * 1_000_000_000L;
-        List<Future<long[]>> futures = new ArrayList<>();
+        List<Future<PollFigures>> futures = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int offset = t;
             futures.add(pool.submit(() -> {
-                long[] lat = new long[1 << 16];
-                int count = 0;
-                long bytes = 0;
+                PollFigures figures = new PollFigures();
                 for (int i = offset; System.nanoTime() < end; i += threads) {
                     Node n = nodes.get(i % nodes.size());
                     HttpRequest.Builder rb = HttpRequest.newBuilder(base.resolve("api/v1/nodes/" + n.id()))
@@ -113,28 +111,18 @@ public final class NodePollBenchmark {
                     if (r.statusCode() != expected) {
                         throw new IllegalStateException("unexpected status " + r.statusCode() + " for " + n.id());
                     }
-                    bytes += r.body().length;
-                    if (count == lat.length) {
-                        lat = Arrays.copyOf(lat, lat.length * 2);
-                    }
-                    lat[count++] = d;
+                    figures.add(d, r.body().length);
                 }
-                long[] out = Arrays.copyOf(lat, count + 1);
-                out[count] = bytes;
-                return out;
+                return figures;
             }));
         }
-        List<Long> all = new ArrayList<>();
-        long bytes = 0;
-        for (Future<long[]> f : futures) {
-            long[] r = f.get();
-            for (int i = 0; i < r.length - 1; i++) {
-                all.add(r[i]);
-            }
-            bytes += r[r.length - 1];
+        List<PollFigures> all = new ArrayList<>();
+        for (Future<PollFigures> f : futures) {
+            all.add(f.get());
         }
         pool.shutdown();
-        long[] sorted = all.stream().mapToLong(Long::longValue).sorted().toArray();
+        long bytes = PollFigures.bytes(all);
+        long[] sorted = PollFigures.sortedLatencies(all);
         System.out.printf("%-22s %8.0f polls/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  (%d polls, %.1f KiB each)%n",
                 label, sorted.length / (double) seconds, pct(sorted, 0.50), pct(sorted, 0.99), sorted[sorted.length - 1] / 1e6,
                 sorted.length, sorted.length == 0 ? 0 : bytes / 1024.0 / sorted.length);

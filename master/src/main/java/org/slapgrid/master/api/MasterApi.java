@@ -93,7 +93,7 @@ public final class MasterApi {
         app.delete("/api/v1/nodes/{node}", ctx -> {
             json(ctx, nodes.delete(who(ctx), ctx.pathParam("node")));
             auth.forgetAll(); // its secret and its instances' secrets stop working at once
-            rendered.remove(ctx.pathParam("node"));
+            rendered.invalidate(ctx.pathParam("node"));
         });
         app.put("/api/v1/nodes/{node}/shares/{user}", ctx -> {
             nodes.share(who(ctx), ctx.pathParam("node"), ctx.pathParam("user"), true);
@@ -251,8 +251,9 @@ public final class MasterApi {
             ctx.status(304);
             return;
         }
-        // Polls far outnumber changes: keep the encoded answer of each node's current version.
-        Rendered r = rendered.get(node);
+        // Polls far outnumber changes: keep the encoded answer of each node's current version
+        // (the same NodeInfo object while it is current: NodeService caches it per version).
+        Rendered r = rendered.getIfPresent(node);
         if (r == null || r.info() != info) {
             try {
                 r = new Rendered(info, writer.writeValueAsBytes(info));
@@ -267,7 +268,16 @@ public final class MasterApi {
     private record Rendered(NodeInfo info, byte[] json) {
     }
 
-    private final java.util.Map<String, Rendered> rendered = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * One encoded answer per polling node: bounded, and an entry nobody polls any more (a node
+     * deleted through another master, or gone quiet) leaves after {@link #RENDERED_IDLE}, so it
+     * never outgrows the fleet.
+     */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Rendered> rendered =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(RENDERED_MAX)
+                    .expireAfterAccess(RENDERED_IDLE).build();
+    private static final long RENDERED_MAX = 100_000;
+    private static final Duration RENDERED_IDLE = Duration.ofMinutes(10);
 
     static int parseWait(String s) {
         if (s == null || s.isEmpty()) {
