@@ -229,6 +229,35 @@ public final class NodeFixture implements AutoCloseable {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
+    /**
+     * Stops daemons started by {@link #startDaemon}: SIGKILL, then waits for each to be gone, so
+     * that none is still there to revive supervisord (its crash watcher does when supervisord stops
+     * answering) once the fixture has shut it down.
+     */
+    public static void stopDaemons(List<Process> daemons) throws InterruptedException {
+        for (Process p : daemons) {
+            p.destroyForcibly();
+        }
+        for (Process p : daemons) {
+            p.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A daemon of this node that outlived {@link #close()}'s shutdown may have started supervisord
+     * again on this node's configuration: such a supervisord would outlive the test (its directory
+     * deleted). Killed here, with whatever it runs.
+     */
+    private void killRevivedSupervisord() {
+        String conf = SupervisorLayout.under(supervisorRoot).configFile().toString();
+        ProcessHandle.allProcesses()
+                .filter(h -> h.info().commandLine().map(c -> c.contains("supervisord") && c.contains(conf)).orElse(false))
+                .forEach(h -> {
+                    h.descendants().forEach(ProcessHandle::destroyForcibly);
+                    h.destroyForcibly();
+                });
+    }
+
     /** The last {@code lines} lines of each of {@code logs} that exists, for assertion messages. */
     public static String tails(int lines, Path... logs) {
         StringBuilder out = new StringBuilder();
@@ -359,6 +388,7 @@ public final class NodeFixture implements AutoCloseable {
     public void close() throws IOException, InterruptedException {
         try {
             supervisor.shutdown();
+            killRevivedSupervisord();
         } finally {
             // the cgroups and nftables table live in the kernel, not in the temp dir: each is
             // released even when the other cannot be (a table left behind outlives the test)

@@ -179,7 +179,7 @@ class MariaDbClusterTest {
                     .noneMatch(e -> e.contains("(hook_timeout); removing it anyway"));
             assertThat(admin.cluster("db").members()).extracting(ClusterMember::name).doesNotContain(follower).hasSize(3);
         } finally {
-            daemons.forEach(Process::destroyForcibly);
+            NodeFixture.stopDaemons(daemons);
         }
     }
 

@@ -143,7 +143,7 @@ class HooksEndToEndTest {
             assertThat(runs("app.0", "post-scale")).as("post-scale after vertical actions only").isEmpty();
             assertThat(runs("app.2", "post-scale")).isEmpty();
         } finally {
-            daemons.forEach(Process::destroyForcibly);
+            NodeFixture.stopDaemons(daemons);
         }
     }
 

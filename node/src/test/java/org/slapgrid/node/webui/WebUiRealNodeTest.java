@@ -172,6 +172,11 @@ class WebUiRealNodeTest {
 
         // The login link, used again, is refused.
         browser.findElement(By.cssSelector(".logout button")).click();
+        eventually(() -> browser.getCurrentUrl().endsWith("/ui/login"));
+        // from another page, as a user opens a link: from /ui/login itself, a link that differs only by
+        // its #fragment is a same-document navigation, no page load, no script run (the old order
+        // passed only when the logout's redirect had not landed yet)
+        browser.get("about:blank");
         browser.get(link.url());
         eventually(() -> browser.findElement(By.id("login-error")).getText().contains("used already or has expired"));
     }
