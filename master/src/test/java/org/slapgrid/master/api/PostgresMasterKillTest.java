@@ -19,11 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.slapgrid.master.store.LocalPostgres;
 import org.slapgrid.master.store.PostgresFixture;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.Instance;
@@ -40,22 +38,11 @@ import org.slapgrid.slap.model.SupplyState;
  */
 class PostgresMasterKillTest {
     private static final String SR = "https://example.org/sr.cfg";
-    private static LocalPostgres server;
+    @RegisterExtension
+    static final PostgresFixture POSTGRES = new PostgresFixture("kill");
 
     @TempDir
     Path tmp;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresFixture.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     /** Starts a master JVM on the test's class path; returns it once it printed its URL. */
     private static Process startMaster(Path dataDir, String dbUrl, AtomicReference<URI> url) throws Exception {
@@ -86,7 +73,7 @@ class PostgresMasterKillTest {
 
     @Test
     void aMasterKilledMidRequestLosesNothing() throws Exception {
-        String dbUrl = server.createDatabase("kill");
+        String dbUrl = POSTGRES.newDatabase();
         Path dataDir = Files.createDirectories(tmp.resolve("master")); // shared: both read one admin token
         AtomicReference<URI> urlA = new AtomicReference<>();
         AtomicReference<URI> urlB = new AtomicReference<>();

@@ -14,12 +14,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.master.MasterConfig;
-import org.slapgrid.master.store.LocalPostgres;
 import org.slapgrid.master.store.PostgresFixture;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.InstanceRequest;
@@ -38,26 +36,15 @@ import org.slapgrid.slap.model.SupplyState;
 class PostgresMultiMasterTest {
     private static final String SR = "https://example.org/sr.cfg";
     private static final Duration WAKE_UP = Duration.ofMillis("true".equals(System.getenv("CI")) ? 500 : 100);
-    private static LocalPostgres server;
+    @RegisterExtension
+    static final PostgresFixture POSTGRES = new PostgresFixture("multi");
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresFixture.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    private MasterConfig config(String db) throws Exception {
+    private MasterConfig config() throws Exception {
         return MasterConfig.defaults(tmp).withListen("127.0.0.1", 0).withAuthCacheTtl(Duration.ZERO)
-                .withRecheckInterval(Duration.ofMinutes(1)).withDb(server.createDatabase(db));
+                .withRecheckInterval(Duration.ofMinutes(1)).withDb(POSTGRES.newDatabase());
     }
 
     /** Long-polls node n1 through {@code poller} while {@code writer} changes it; returns the ms from commit to answer. */
@@ -79,7 +66,7 @@ class PostgresMultiMasterTest {
 
     @Test
     void aChangeThroughOneMasterWakesALongPollOnTheOther() throws Exception {
-        MasterConfig config = config("wake");
+        MasterConfig config = config();
         try (MasterFixture a = new MasterFixture(config); MasterFixture b = new MasterFixture(config)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> a.master.listensToOtherMasters() && b.master.listensToOtherMasters());
             SlapClient adminA = a.admin();
@@ -109,7 +96,7 @@ class PostgresMultiMasterTest {
 
     @Test
     void theNodeDocumentIsNeverStaleOnEitherMaster() throws Exception {
-        MasterConfig config = config("fresh");
+        MasterConfig config = config();
         try (MasterFixture a = new MasterFixture(config); MasterFixture b = new MasterFixture(config)) {
             SlapClient adminA = a.admin();
             SlapClient adminB = b.admin();

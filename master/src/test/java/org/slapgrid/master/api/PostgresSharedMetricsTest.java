@@ -7,12 +7,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.master.MasterConfig;
-import org.slapgrid.master.store.LocalPostgres;
 import org.slapgrid.master.store.PostgresFixture;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.ClusterEvent;
@@ -33,27 +31,16 @@ import org.slapgrid.slap.model.ScalingPolicy;
  */
 class PostgresSharedMetricsTest {
     static final String SR = "https://example.org/sr/web.cfg";
-    private static LocalPostgres server;
+    @RegisterExtension
+    static final PostgresFixture POSTGRES = new PostgresFixture("shared");
 
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = PostgresFixture.start();
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-    }
-
-    MasterConfig config(String db) throws Exception {
+    MasterConfig config() throws Exception {
         return MasterConfig.defaults(tmp).withListen("127.0.0.1", 0).withAuthCacheTtl(Duration.ZERO)
                 .withRecheckInterval(Duration.ofMillis(200)).withAutoscaleInterval(Duration.ofMillis(200))
-                .withDb(server.createDatabase(db));
+                .withDb(POSTGRES.newDatabase());
     }
 
     /** Every member's node sends {@code value} of {@code metric} now, through {@code via}'s master. */
@@ -66,7 +53,7 @@ class PostgresSharedMetricsTest {
 
     @Test
     void samplesPostedToOneMasterAreSeenAndActedOnByTheOtherAndOnlyOneEvaluates() throws Exception {
-        MasterConfig config = config("shared");
+        MasterConfig config = config();
         MasterFixture a = new MasterFixture(config);
         MasterFixture b = new MasterFixture(config);
         java.util.Set<MasterFixture> open = new java.util.HashSet<>(List.of(a, b));
