@@ -142,10 +142,7 @@ class ComplianceEndToEndTest {
         Require.that(NodeFixture.ROOT, "an instance's module runs as its partition's user");
         Require.that(Files.isExecutable(Path.of("/usr/bin/supervisord")), "needs Debian's supervisor package (installed by .ci/run)");
         try (NodeFixture n = NodeFixture.start(tmp, "node-compd", "sgcompd", 1)) {
-            Path dir = tmp.resolve("release");
-            Path modules = Files.createDirectories(dir.resolve("compliance"));
-            Path module = modules.resolve("S10-svc.marker");
-            Files.writeString(module, """
+            String url = ComplianceRelease.withModule(tmp.resolve("release"), "S10-svc.marker", """
                     #!/bin/sh
                     # conformant when the partition holds the file the ruleset names
                     case $1 in
@@ -154,17 +151,6 @@ class ComplianceEndToEndTest {
                     fixable) exit 0 ;;
                     esac
                     """);
-            Files.setPosixFilePermissions(module, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.setPosixFilePermissions(modules, PosixFilePermissions.fromString("rwxr-xr-x"));
-            String url = NodeFixture.writeRelease(dir, """
-                    [buildout]
-                    parts = modules instance-profile
-
-                    [modules]
-                    recipe = plone.recipe.command
-                    command = cp -R ${:_profile_base_location_}/compliance ${buildout:directory}/compliance
-                    stop-on-error = true
-                    """, "[buildout]\nparts =\n");
             n.supplyAndBuild(url);
             String partition = n.admin().request(n.request("spdsvc01", url, Map.of())).partition();
             ComplianceApi alice = n.admin().compliance();

@@ -41,12 +41,8 @@ class ComplianceRunEndToEndTest {
         Require.that(NodeFixture.ROOT, "node-level modules run as root, an instance's as its partition's user");
         Require.that(Files.isExecutable(Path.of("/usr/bin/supervisord")), "needs Debian's supervisor package (installed by .ci/run)");
         try (NodeFixture n = NodeFixture.start(tmp, "node-crun", "sgcrun", 1)) {
-            Path dir = tmp.resolve("release");
-            Path modules = Files.createDirectories(dir.resolve("compliance"));
-            Files.setPosixFilePermissions(modules, PosixFilePermissions.fromString("rwxr-xr-x"));
             // conformant when the file the ruleset names exists in $HOME (root's: the module's directory; a partition's: itself)
-            Path module = modules.resolve("S10-marker");
-            Files.writeString(module, """
+            String url = ComplianceRelease.withModule(tmp.resolve("release"), "S10-marker", """
                     #!/bin/sh
                     case $1 in
                     check) echo "as $(id -un) in $HOME"; [ -f "$OSVC_COMP_MARKER" ] && exit 0; exit 1 ;;
@@ -54,16 +50,6 @@ class ComplianceRunEndToEndTest {
                     fixable) exit 2 ;;
                     esac
                     """);
-            Files.setPosixFilePermissions(module, PosixFilePermissions.fromString("rwxr-xr-x"));
-            String url = NodeFixture.writeRelease(dir, """
-                    [buildout]
-                    parts = modules instance-profile
-
-                    [modules]
-                    recipe = plone.recipe.command
-                    command = cp -R ${:_profile_base_location_}/compliance ${buildout:directory}/compliance
-                    stop-on-error = true
-                    """, "[buildout]\nparts =\n");
             n.supplyAndBuild(url);
             String partition = n.admin().request(n.request("spdsvc01", url, Map.of())).partition();
             Path nodeMarker = tmp.resolve("node-conformant");
