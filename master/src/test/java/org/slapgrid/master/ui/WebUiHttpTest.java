@@ -323,6 +323,20 @@ class WebUiHttpTest {
         assertThat(bobLines).as("bob sees nothing of the admin's instance").noneMatch(l -> l.contains("instance.status"));
     }
 
+    @Test
+    void aFinishedRunOnceScriptAndAServiceStoppedOnPurposeAreNotShownAsErrors() throws Exception {
+        Instance db = admin.request(InstanceRequest.of("db", release, Map.of()));
+        node.reportStatus("node-1", db.partition(), new org.slapgrid.slap.model.PartitionStatus(List.of(
+                new org.slapgrid.slap.model.PartitionStatus.Service("bootstrap", "EXITED", null, null, 0, List.of(), false, true, 0),
+                new org.slapgrid.slap.model.PartitionStatus.Service("migrate", "EXITED", null, null, 0, List.of(), false, true, 3),
+                new org.slapgrid.slap.model.PartitionStatus.Service("cron", "STOPPED", null, null, 0, List.of("pod01"), true)),
+                List.of(), null, null));
+        String live = get("/ui/instances/" + db.id() + "/live", login(adminToken)).body();
+        assertThat(live).contains("<tr><td>bootstrap</td><td><span class=\"state state-started\">EXITED</span> run once, done</td>")
+                .contains("<tr><td>migrate</td><td><span class=\"state state-error\">EXITED</span></td>")
+                .contains("<tr><td>cron</td><td><span class=\"state state-stopped\">STOPPED</span> on purpose</td>");
+    }
+
     /** The lines of the live feed's stream for {@code cookie}, as they arrive. */
     java.util.concurrent.BlockingQueue<String> events(String cookie) {
         java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
