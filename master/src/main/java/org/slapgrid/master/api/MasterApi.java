@@ -113,7 +113,9 @@ public final class MasterApi {
             ctx.status(204);
         });
         app.post("/api/v1/nodes/{node}/partitions/{partition}/state", ctx -> {
-            instances.report(who(ctx), ctx.pathParam("node"), ctx.pathParam("partition"), body(ctx, InstanceReport.class));
+            Principal who = who(ctx);
+            instances.report(who, ctx.pathParam("node"), ctx.pathParam("partition"), body(ctx, InstanceReport.class));
+            nodes.heardFrom(who, ctx.pathParam("node"));
             ctx.status(204);
         });
         app.put("/api/v1/nodes/{node}/partitions/{partition}/connection", ctx -> {

@@ -120,6 +120,16 @@ public final class NodeService {
         infoCache.invalidateAll();
     }
 
+    /**
+     * A node's own call other than a poll (a state report) is contact too: a node that just
+     * reported its instance started is alive, whatever its poll loop is doing at that moment.
+     */
+    public void heardFrom(Principal who, String nodeId) {
+        if (who.kind() == Principal.Kind.NODE && who.subject().equals(nodeId)) {
+            recordContact(nodeId);
+        }
+    }
+
     private void recordContact(String nodeId) {
         long now = System.currentTimeMillis();
         Long last = contactWritten.get(nodeId);
