@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -35,6 +33,7 @@ import org.slapgrid.master.service.InstanceService;
 import org.slapgrid.master.service.Limits;
 import org.slapgrid.master.service.NodeService;
 import org.slapgrid.master.service.Retention;
+import org.slapgrid.master.service.Schedule;
 import org.slapgrid.master.cluster.PrimaryWatch;
 import org.slapgrid.master.service.WebViews;
 import org.slapgrid.master.ui.ClusterPages;
@@ -48,6 +47,10 @@ import org.slapgrid.master.store.Database;
  */
 public final class Master implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Master.class);
+    /** How often overdue jobs are failed and operations waiting for jobs move on (a job's end moves them at once). */
+    static final Duration CLUSTER_TICK = Duration.ofSeconds(2);
+    /** How often members' hooked actions are stepped (stages, lifecycle timeouts; woken too when a hook's job ends). */
+    static final Duration SCALING_TICK = Duration.ofMillis(250);
     private final MasterConfig config;
     private final Database db;
     private final Javalin app;
@@ -55,7 +58,8 @@ public final class Master implements AutoCloseable {
     private final UiRoutes ui;
     private final CredentialStore credentials;
     private final Optional<Path> createdAdminToken;
-    private final ScheduledExecutorService retention;
+    /** Every periodic duty of this master (ticks, scaling, autoscaler, retention, primary watch, metric writer). */
+    private final Schedule schedule;
     /** Changes committed by other masters on the same PostgreSQL database; null on SQLite. */
     private final ChangeFeed feed;
     private final MetricService metrics;
@@ -63,12 +67,12 @@ public final class Master implements AutoCloseable {
     private final ClusterService clusters;
 
     private Master(MasterConfig config, Database db, Javalin app, MasterApi api, UiRoutes ui, CredentialStore credentials,
-                   Optional<Path> createdAdminToken, ScheduledExecutorService retention, ChangeFeed feed,
+                   Optional<Path> createdAdminToken, Schedule schedule, ChangeFeed feed,
                    MetricService metrics, Autoscaler autoscaler, ClusterService clusters) {
         this.metrics = metrics;
         this.autoscaler = autoscaler;
         this.clusters = clusters;
-        this.retention = retention;
+        this.schedule = schedule;
         this.feed = feed;
         this.ui = ui;
         this.config = config;
@@ -88,6 +92,7 @@ public final class Master implements AutoCloseable {
         Database db = Database.open(config.effectiveDbUrl());
         ChangeFeed feed = null;
         Autoscaler autoscaler = null;
+        Schedule schedule = new Schedule();
         try {
             CredentialStore credentials = new CredentialStore(db);
             Optional<Path> adminToken = bootstrapAdmin(config, credentials);
@@ -104,7 +109,7 @@ public final class Master implements AutoCloseable {
             JobService jobs = new JobService(db, listener, config.dataDir().resolve("jobs"), maxArtifactBytes());
             ClusterService clusters = new ClusterService(db, listener, instanceService, jobs, config.dataDir().resolve("backups"),
                     config.webhookAllow());
-            MetricService metrics = new MetricService(db, instanceService, new MetricStore());
+            MetricService metrics = new MetricService(db, instanceService, new MetricStore()).start(schedule);
             autoscaler = new Autoscaler(db, metrics, clusters, clusters.eventLog()::append, config.autoscaleInterval());
             PolicyService policies = new PolicyService(db, autoscaler);
             ui[0] = new UiRoutes(nodeService, instanceService, new ClusterPages(clusters, instanceService, metrics, policies),
@@ -119,12 +124,12 @@ public final class Master implements AutoCloseable {
                 nodeService.forgetAll();
                 notifier.wakeAll();
             });
-            clusters.startTicking(java.time.Duration.ofSeconds(2));
+            clusters.startTicking(schedule, CLUSTER_TICK);
             int resumed = clusters.resumeInterrupted(); // a task a stopped master left set never stays busy
             if (resumed > 0) {
                 LOG.info("resumed or ended the operations of {} clusters", resumed);
             }
-            clusters.startScaling(java.time.Duration.ofMillis(250)); // hooked actions: stages, lifecycle timeouts
+            clusters.startScaling(schedule, SCALING_TICK); // hooked actions: stages, lifecycle timeouts
             MasterApi api = new MasterApi(nodeService, instanceService, new AccountService(db, limits), credentials, notifier,
                     config.recheckInterval(), config.authCacheTtl(), config.maxBodyBytes());
             Javalin app = Javalin.create(c -> {
@@ -144,12 +149,15 @@ public final class Master implements AutoCloseable {
                 ui[0].install(c.routes);
             });
             app.start(config.host(), config.port());
-            autoscaler.start();
-            ScheduledExecutorService background = startRetention(db, limits);
-            startPrimaryWatch(background, new PrimaryWatch(db, listener, org.slapgrid.master.cluster.ClusterEvents::append), config.contactInterval());
-            return new Master(config, db, app, api, ui[0], credentials, adminToken, background, feed,
+            autoscaler.start(schedule);
+            Retention retention = new Retention(db, limits);
+            schedule.nowAndEvery("retention", limits.pruneInterval(), retention::prune);
+            PrimaryWatch watch = new PrimaryWatch(db, listener, org.slapgrid.master.cluster.ClusterEvents::append);
+            schedule.every("primary watch", primaryWatchEvery(config.contactInterval()), watch::check);
+            return new Master(config, db, app, api, ui[0], credentials, adminToken, schedule, feed,
                     metrics, autoscaler, clusters);
         } catch (RuntimeException e) {
+            schedule.close();
             if (autoscaler != null) {
                 autoscaler.close();
             }
@@ -170,37 +178,11 @@ public final class Master implements AutoCloseable {
     }
 
     /**
-     * Hands a flex cluster's primary on when its node is lost, looked at every contact interval,
-     * on the retention's thread (stopped with it; a failure is logged, never fatal).
+     * A flex cluster's primary is handed on when its node is lost: looked at every contact
+     * interval (at least 200 ms), since a node is lost after a silence longer than that.
      */
-    private static void startPrimaryWatch(ScheduledExecutorService s, PrimaryWatch watch, java.time.Duration every) {
-        long ms = Math.max(200, every.toMillis());
-        s.scheduleWithFixedDelay(() -> {
-            try {
-                watch.check();
-            } catch (RuntimeException e) {
-                LOG.warn("primary watch failed (tried again in {} ms): {}", ms, e.getMessage());
-            }
-        }, ms, ms, TimeUnit.MILLISECONDS);
-    }
-
-    /** Prunes bangs and the audit log now and every {@code pruneInterval} (a failure is logged, never fatal). */
-    private static ScheduledExecutorService startRetention(Database db, Limits limits) {
-        Retention r = new Retention(db, limits);
-        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread t = new Thread(task, "slapgrid-retention");
-            t.setDaemon(true);
-            return t;
-        });
-        long every = limits.pruneInterval().toMillis();
-        s.scheduleWithFixedDelay(() -> {
-            try {
-                r.prune();
-            } catch (RuntimeException e) {
-                LOG.warn("retention failed (tried again in {} ms): {}", every, e.getMessage());
-            }
-        }, 0, every, TimeUnit.MILLISECONDS);
-        return s;
+    private static Duration primaryWatchEvery(Duration contactInterval) {
+        return Duration.ofMillis(Math.max(200, contactInterval.toMillis()));
     }
 
     private static ServerConnector tlsConnector(org.eclipse.jetty.server.Server server, HttpConfiguration httpConfig,
@@ -283,9 +265,9 @@ public final class Master implements AutoCloseable {
     @Override
     public void close() {
         ui.close(); // first: its live connections end while the server still runs them
+        schedule.close(); // then no duty runs: what each part closes below is no longer in use
         autoscaler.close();
         metrics.close();
-        retention.shutdownNow();
         clusters.close();
         if (feed != null) {
             feed.close();

@@ -9,14 +9,12 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slapgrid.master.auth.Principal;
 import org.slapgrid.master.cluster.ClusterLookup;
 import org.slapgrid.master.cluster.ClusterService;
 import org.slapgrid.master.metrics.MetricService;
 import org.slapgrid.master.service.ApiException;
+import org.slapgrid.master.service.Schedule;
 import org.slapgrid.master.store.Database;
 import org.slapgrid.slap.model.ClusterGrow;
 import org.slapgrid.slap.model.ClusterShrink;
@@ -68,7 +66,6 @@ public final class Autoscaler implements AutoCloseable {
     private final DecisionLog log;
     private final Duration interval;
     private final Map<String, State> states = new ConcurrentHashMap<>();
-    private volatile ScheduledExecutorService timer;
     private volatile long lastPrune;
     private final Leadership leadership;
 
@@ -81,14 +78,9 @@ public final class Autoscaler implements AutoCloseable {
         this.leadership = new Leadership(db);
     }
 
-    public Autoscaler start() {
-        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(task -> {
-            Thread t = new Thread(task, "slapgrid-autoscaler");
-            t.setDaemon(true);
-            return t;
-        });
-        s.scheduleWithFixedDelay(this::tickSafely, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
-        timer = s;
+    /** Evaluates every {@code interval} as a duty of the master's schedule (which stops it). */
+    public Autoscaler start(Schedule schedule) {
+        schedule.every("autoscaler evaluation", interval, () -> tick(System.currentTimeMillis()));
         return this;
     }
 
@@ -99,14 +91,6 @@ public final class Autoscaler implements AutoCloseable {
 
     public Duration interval() {
         return interval;
-    }
-
-    private void tickSafely() {
-        try {
-            tick(System.currentTimeMillis());
-        } catch (RuntimeException e) {
-            LOG.warn("autoscaler: evaluation failed (tried again in {} ms): {}", interval.toMillis(), e.toString());
-        }
     }
 
     /** One evaluation of every policy (and, now and then, the pruning of gone instances' series). */
@@ -209,17 +193,9 @@ public final class Autoscaler implements AutoCloseable {
         });
     }
 
+    /** Gives the leadership up; after the master's schedule stopped (no evaluation runs then). */
     @Override
     public void close() {
-        ScheduledExecutorService s = timer;
-        if (s != null) {
-            s.shutdownNow();
-            try {
-                s.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
         leadership.close();
     }
 }

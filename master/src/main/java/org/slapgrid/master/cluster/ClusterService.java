@@ -16,6 +16,7 @@ import org.slapgrid.master.service.ApiException;
 import org.slapgrid.master.service.ChangeListener;
 import org.slapgrid.master.service.Changes;
 import org.slapgrid.master.service.InstanceService;
+import org.slapgrid.master.service.Schedule;
 import org.slapgrid.master.service.ServiceActions;
 import org.slapgrid.master.store.Database;
 import org.slapgrid.master.store.Ids;
@@ -68,7 +69,6 @@ public final class ClusterService {
     private final ClusterEvents events;
     private final org.slapgrid.master.jobs.JobService jobs;
     private final ClusterOperations operations;
-    private final java.util.concurrent.ScheduledExecutorService ticker;
 
     /**
      * @param backups where cluster backups are kept (the master's data directory's {@code backups})
@@ -91,11 +91,6 @@ public final class ClusterService {
         this.jobs = jobs;
         this.operations = new ClusterOperations(db, listener, jobs, events, backups);
         jobs.addListener(job -> operations.advanceAll());
-        this.ticker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "slapgrid-cluster-tick");
-            t.setDaemon(true);
-            return t;
-        });
         this.scaling = new ScalingDriver(db, listener, this, webhookAllow);
         jobs.addListener(this::jobEnded);
     }
@@ -105,8 +100,8 @@ public final class ClusterService {
     private final Map<String, Object> converging = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Starts stepping the members' hooked actions (scaling hooks, lifecycle hooks), every {@code tick}. */
-    public void startScaling(java.time.Duration tick) {
-        scaling.start(tick);
+    public void startScaling(Schedule schedule, java.time.Duration tick) {
+        scaling.start(schedule, tick);
     }
 
     /** A partition job ended: a hook's result goes to the events, a waiting action moves on. */
@@ -121,20 +116,16 @@ public final class ClusterService {
      * Starts the task machine's tick: overdue jobs are failed and the operations waiting for
      * jobs move on (a job's end also moves them at once). No thread waits for a job.
      */
-    public void startTicking(java.time.Duration every) {
-        ticker.scheduleWithFixedDelay(() -> {
-            try {
-                jobs.expireOverdue();
-                operations.advanceAll();
-            } catch (RuntimeException e) {
-                LOG.warn("cluster tick failed (tried again in {} ms): {}", every.toMillis(), e.toString());
-            }
-        }, every.toMillis(), every.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    public void startTicking(Schedule schedule, java.time.Duration every) {
+        schedule.every("cluster tick", every, () -> {
+            jobs.expireOverdue();
+            operations.advanceAll();
+        });
     }
 
+    /** What is its own to stop (the webhooks' senders); the master's schedule stops the ticks. */
     public void close() {
         scaling.close();
-        ticker.shutdownNow();
     }
 
 

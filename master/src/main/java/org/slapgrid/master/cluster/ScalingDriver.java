@@ -9,12 +9,10 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slapgrid.master.jobs.JobService;
 import org.slapgrid.master.service.ChangeListener;
 import org.slapgrid.master.service.Changes;
+import org.slapgrid.master.service.Schedule;
 import org.slapgrid.master.store.Database;
 import org.slapgrid.master.store.Sql;
 import org.slapgrid.slap.Json;
@@ -28,7 +26,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Steps the hooked actions of cluster members (their stage, {@link MemberStages}) without a
- * thread per action: one scheduled thread looks at the staged members every {@code tick} and
+ * thread per action: one duty of the master's {@link Schedule} looks at the staged members every {@code tick} and
  * when woken (a job ended, a token was completed), and moves each on when what it waits for
  * happened, each move one transaction (so a restarted master goes on from the stored stage).
  *
@@ -52,11 +50,8 @@ public final class ScalingDriver implements AutoCloseable {
     private final ChangeListener listener;
     private final ClusterService clusters;
     private final Webhooks webhooks;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "slapgrid-scaling");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Its registration in the master's schedule; null until started. */
+    private volatile Schedule.Duty duty;
 
     ScalingDriver(Database db, ChangeListener listener, ClusterService clusters, List<Cidr> webhookAllow) {
         this.webhooks = new Webhooks(WebhookGuard.system(webhookAllow));
@@ -65,31 +60,22 @@ public final class ScalingDriver implements AutoCloseable {
         this.clusters = clusters;
     }
 
-    void start(Duration tick) {
-        thread.scheduleWithFixedDelay(this::tickSafely, tick.toMillis(), tick.toMillis(), TimeUnit.MILLISECONDS);
+    void start(Schedule schedule, Duration tick) {
+        duty = schedule.every("scaling step", tick, this::tick);
     }
 
     /** Looks at the staged members soon (something they wait for happened). */
     void wake() {
-        try {
-            thread.execute(this::tickSafely);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closed: the master is stopping
+        Schedule.Duty d = duty;
+        if (d != null) {
+            d.wake();
         }
     }
 
+    /** Its webhooks' senders (the schedule, which steps it, is the master's to stop). */
     @Override
     public void close() {
-        thread.shutdownNow();
         webhooks.close();
-    }
-
-    private void tickSafely() {
-        try {
-            tick();
-        } catch (RuntimeException e) {
-            LOG.warn("scaling step failed: {}", e.toString(), e);
-        }
     }
 
     void tick() {

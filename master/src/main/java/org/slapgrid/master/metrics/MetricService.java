@@ -12,6 +12,7 @@ import org.slapgrid.master.auth.Principal;
 import org.slapgrid.master.cluster.ClusterLookup;
 import org.slapgrid.master.service.ApiException;
 import org.slapgrid.master.service.InstanceService;
+import org.slapgrid.master.service.Schedule;
 import org.slapgrid.master.service.NodeService;
 import org.slapgrid.master.store.Database;
 import org.slapgrid.master.store.Sql;
@@ -47,6 +48,14 @@ public final class MetricService implements AutoCloseable {
         this.instances = instances;
         this.store = store;
         this.shared = db.isSqlite() ? null : new SharedSamples(db);
+    }
+
+    /** On PostgreSQL, writes the queued shared samples every 250 ms, a duty of the master's schedule. */
+    public MetricService start(Schedule schedule) {
+        if (shared != null) {
+            shared.start(schedule);
+        }
+        return this;
     }
 
     /** Whether samples are shared with the other masters of the database (PostgreSQL). */

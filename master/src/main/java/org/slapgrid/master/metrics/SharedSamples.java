@@ -10,10 +10,8 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slapgrid.master.service.Schedule;
 import org.slapgrid.master.store.Database;
 import org.slapgrid.master.store.Sql;
 import org.slapgrid.slap.model.MetricSeries;
@@ -47,15 +45,14 @@ final class SharedSamples implements AutoCloseable {
     private final BlockingQueue<Row> queue = new ArrayBlockingQueue<>(QUEUE);
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
-    private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "slapgrid-metric-writer");
-        t.setDaemon(true);
-        return t;
-    });
 
     SharedSamples(Database db) {
         this.db = db;
-        writer.scheduleWithFixedDelay(this::flushSafely, FLUSH_MS, FLUSH_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Writes the queue every {@link #FLUSH_MS}, a duty of the master's schedule. */
+    void start(Schedule schedule) {
+        schedule.every("metric sample writer", java.time.Duration.ofMillis(FLUSH_MS), this::flush);
     }
 
     /** Queues a sample for the next batch (older than the retention: not written, it would go at once). */
@@ -65,14 +62,6 @@ final class SharedSamples implements AutoCloseable {
         }
         if (!queue.offer(new Row(instanceId, metric, at, value))) {
             dropped.incrementAndGet();
-        }
-    }
-
-    private void flushSafely() {
-        try {
-            flush();
-        } catch (RuntimeException e) {
-            LOG.warn("metric samples not written (tried again in {} ms): {}", FLUSH_MS, e.toString());
         }
     }
 
@@ -158,14 +147,11 @@ final class SharedSamples implements AutoCloseable {
         return written.get();
     }
 
+    /** The last write, after the master's schedule stopped: what was queued is not lost with a clean stop. */
     @Override
     public void close() {
-        writer.shutdown();
         try {
-            writer.awaitTermination(5, TimeUnit.SECONDS);
-            flush(); // what was queued is not lost with a clean stop
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            flush();
         } catch (RuntimeException e) {
             LOG.warn("metric samples queued at close not written: {}", e.toString());
         }
