@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * then exit 1 when it is still running at the timeout or ended with an error, printing why.
  */
 final class ClusterTaskWait {
-    /** Polling the master's answer: the CLI has no event stream, and a person is waiting. */
+    /** How often the master's answer is read ({@link TaskWait}). */
     private static final Duration POLL = Duration.ofMillis(250);
 
     private ClusterTaskWait() {
@@ -48,19 +48,13 @@ final class ClusterTaskWait {
 
     /** Polls cluster {@code c} until its task is NONE or {@code timeout} passed. */
     static ClusterInfo until(SlapClient client, ClusterInfo c, Duration timeout) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (c.task() != ClusterTask.NONE && System.nanoTime() - end < 0) {
-            Thread.sleep(POLL.toMillis());
-            c = client.cluster(c.name());
-        }
-        return c;
+        return TaskWait.until(c, x -> x.task() == ClusterTask.NONE, () -> client.cluster(c.name()), POLL, timeout);
     }
 
     /** The exit status of a waited task: 1, printed, when it is still running or ended with an error. */
     static int outcome(ClientCommand cmd, ClusterInfo c, Duration timeout) {
         if (c.task() != ClusterTask.NONE) {
-            return cmd.failure("still " + c.task() + " after " + timeout.toSeconds()
-                    + " s; `slapos cluster events " + c.name() + "` follows it");
+            return TaskWait.stillRunning(cmd, "", c.task(), timeout, "slapos cluster events " + c.name());
         }
         if (c.lastError() != null) {
             return cmd.failure(c.lastError());

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
  * the wait timed out.
  */
 final class ComplianceRunCommands {
-    /** Polling the master's answer: the CLI has no event stream, and a person is waiting. */
+    /** How often the master's answer is read ({@link TaskWait}). */
     private static final Duration POLL = Duration.ofMillis(500);
 
     private ComplianceRunCommands() {
@@ -31,19 +31,17 @@ final class ComplianceRunCommands {
 
         int shown(SlapClient client, Compliance.Run run) throws Exception {
             if (waitForIt) {
-                long end = System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos();
-                while (!run.state().isFinal() && System.nanoTime() - end < 0) {
-                    Thread.sleep(POLL.toMillis());
-                    run = client.compliance().run(run.id());
-                }
+                String id = run.id();
+                run = TaskWait.until(run, r -> r.state().isFinal(), () -> client.compliance().run(id), POLL,
+                        Duration.ofSeconds(timeoutSeconds));
             }
             print(run);
             if (!waitForIt) {
                 return ExitCode.OK;
             }
             if (!run.state().isFinal()) {
-                return failure("run " + run.id() + " still " + run.state() + " after " + timeoutSeconds
-                        + " s; `slapos compliance run-status " + run.id() + "` follows it");
+                return TaskWait.stillRunning(this, "run " + run.id(), run.state(), Duration.ofSeconds(timeoutSeconds),
+                        "slapos compliance run-status " + run.id());
             }
             return run.ok() ? ExitCode.OK : ExitCode.FAILURE;
         }
