@@ -38,9 +38,18 @@ public final class ClusterEvents {
     /** Appends an entry in the caller's transaction. */
     public static void append(Connection c, String clusterId, String kind, String message, Map<String, Object> details)
             throws SQLException {
+        append(c, clusterId, System.currentTimeMillis(), kind, message, details);
+    }
+
+    /**
+     * Appends an entry dated {@code at}: the time the decision it records was taken, when a
+     * deadline was counted from it (the entry then shows exactly when the count began).
+     */
+    static void append(Connection c, String clusterId, long at, String kind, String message, Map<String, Object> details)
+            throws SQLException {
         String text = message == null ? "" : message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) + "..." : message;
         Sql.update(c, "INSERT INTO cluster_event (id, cluster_id, at, kind, message, details) VALUES (?, ?, ?, ?, ?, ?)",
-                Ids.next("e"), clusterId, System.currentTimeMillis(), kind, text, ClusterRows.json(details == null ? Map.of() : details));
+                Ids.next("e"), clusterId, at, kind, text, ClusterRows.json(details == null ? Map.of() : details));
     }
 
     /** The cluster's entries, oldest first (the newest {@link #MAX_LISTED}). */

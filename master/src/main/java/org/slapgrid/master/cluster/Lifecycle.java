@@ -66,7 +66,7 @@ final class Lifecycle {
         String job = JobService.create(c, m.instanceId(), KIND, args, Duration.ofSeconds(Math.max(1, policy.hookTimeout())),
                 changes);
         MemberStages.set(c, m, MemberStages.Stage.WAITING_LIFECYCLE_COMPLETION, job, deadline);
-        ClusterEvents.append(c, cl.id(), "lifecycle", m.shortName() + " is WAITING_LIFECYCLE_COMPLETION (termination):"
+        ClusterEvents.append(c, cl.id(), now, "lifecycle", m.shortName() + " is WAITING_LIFECYCLE_COMPLETION (termination):"
                 + " notified in its queue, to etc/lifecycle/termination" + (policy.webhookUrl() == null ? "" : " and the webhook")
                 + "; removed at the latest in " + policy.hookTimeout() + " s (hook_timeout)",
                 Map.of("member", m.shortName(), "deadline", deadline, "job", job));

@@ -31,6 +31,7 @@ final class CountingProxy implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI target;
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    private final java.util.List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     CountingProxy(URI target) throws IOException {
         this.target = target;
@@ -50,8 +51,14 @@ final class CountingProxy implements AutoCloseable {
         return n == null ? 0 : n.get();
     }
 
+    /** The requests other than GET since the last {@link #reset}: method, path and the start of the body, for a failure's message. */
+    java.util.List<String> writes() {
+        return java.util.List.copyOf(writes);
+    }
+
     void reset() {
         counts.clear();
+        writes.clear();
     }
 
     private void forward(HttpExchange ex) throws IOException {
@@ -60,6 +67,10 @@ final class CountingProxy implements AutoCloseable {
             byte[] body;
             try (InputStream in = ex.getRequestBody()) {
                 body = in.readAllBytes();
+            }
+            if (!"GET".equals(ex.getRequestMethod())) {
+                String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
+                writes.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " " + text.substring(0, Math.min(400, text.length())));
             }
             HttpRequest.Builder b = HttpRequest.newBuilder(target.resolve(ex.getRequestURI().toString().substring(1)))
                     .timeout(Duration.ofSeconds(90))

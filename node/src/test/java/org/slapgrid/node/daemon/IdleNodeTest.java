@@ -65,7 +65,7 @@ class IdleNodeTest {
                 await().pollDelay(Duration.ofSeconds(20)).atMost(Duration.ofSeconds(21)).until(() -> true); // the idle time watched
                 assertThat(daemon.iterations() - sweeps).as("the daemon swept every partition meanwhile").isGreaterThanOrEqualTo(8);
                 assertThat(master.count("GET")).as("it polled meanwhile").isGreaterThan(0);
-                assertThat(master.count("POST") + master.count("PUT")).as("reports, publishes, bangs sent while idle\n" + n.log())
+                assertThat(master.count("POST") + master.count("PUT")).as("reports, publishes, bangs sent while idle: " + master.writes() + "\n" + n.log())
                         .isZero();
             } finally {
                 daemon.stop();
