@@ -26,63 +26,63 @@ public final class ClusterRoutes {
      * notification when there is none yet (woken when its member is chosen for removal).
      */
     private void lifecycleQueue(io.javalin.http.Context ctx) {
-        org.slapgrid.master.auth.Principal who = MasterApi.who(ctx);
-        var now = clusters.lifecycleQueue(who);
+        org.slapgrid.master.auth.Principal caller = MasterApi.caller(ctx);
+        var now = clusters.lifecycleQueue(caller);
         int wait = MasterApi.parseWait(ctx.queryParam("wait"));
         if (!now.isEmpty() || wait == 0) {
             api.json(ctx, now);
             return;
         }
-        ctx.future(() -> api.awaitKey(ClusterService.lifecycleQueueKey(who.subject()), 0, java.time.Duration.ofSeconds(wait),
-                () -> java.util.OptionalLong.of(clusters.lifecycleQueue(who).size()))
-                .thenAccept(n -> api.json(ctx, clusters.lifecycleQueue(who))));
+        ctx.future(() -> api.awaitKey(ClusterService.lifecycleQueueKey(caller.subject()), 0, java.time.Duration.ofSeconds(wait),
+                () -> java.util.OptionalLong.of(clusters.lifecycleQueue(caller).size()))
+                .thenAccept(n -> api.json(ctx, clusters.lifecycleQueue(caller))));
     }
 
     public void install(RoutesConfig app) {
-        app.post("/api/v1/clusters", ctx -> api.created(ctx, clusters.create(MasterApi.who(ctx), api.body(ctx, ClusterRequest.class))));
-        app.get("/api/v1/clusters", ctx -> api.json(ctx, clusters.list(MasterApi.who(ctx), "true".equals(ctx.queryParam("detailed")))));
-        app.get("/api/v1/clusters/{name}", ctx -> api.json(ctx, clusters.show(MasterApi.who(ctx), ctx.pathParam("name"))));
-        app.delete("/api/v1/clusters/{name}", ctx -> api.json(ctx, clusters.destroy(MasterApi.who(ctx), ctx.pathParam("name"))));
-        app.get("/api/v1/clusters/{name}/events", ctx -> api.json(ctx, clusters.events(MasterApi.who(ctx), ctx.pathParam("name"))));
-        app.get("/api/v1/clusters/{name}/status", ctx -> api.json(ctx, clusters.status(MasterApi.who(ctx), ctx.pathParam("name"))));
+        app.post("/api/v1/clusters", ctx -> api.created(ctx, clusters.create(MasterApi.caller(ctx), api.body(ctx, ClusterRequest.class))));
+        app.get("/api/v1/clusters", ctx -> api.json(ctx, clusters.list(MasterApi.caller(ctx), "true".equals(ctx.queryParam("detailed")))));
+        app.get("/api/v1/clusters/{name}", ctx -> api.json(ctx, clusters.show(MasterApi.caller(ctx), ctx.pathParam("name"))));
+        app.delete("/api/v1/clusters/{name}", ctx -> api.json(ctx, clusters.destroy(MasterApi.caller(ctx), ctx.pathParam("name"))));
+        app.get("/api/v1/clusters/{name}/events", ctx -> api.json(ctx, clusters.events(MasterApi.caller(ctx), ctx.pathParam("name"))));
+        app.get("/api/v1/clusters/{name}/status", ctx -> api.json(ctx, clusters.status(MasterApi.caller(ctx), ctx.pathParam("name"))));
         app.post("/api/v1/clusters/{name}/backup", ctx -> {
             ctx.status(202);
-            api.json(ctx, clusters.backup(MasterApi.who(ctx), ctx.pathParam("name")));
+            api.json(ctx, clusters.backup(MasterApi.caller(ctx), ctx.pathParam("name")));
         });
-        app.get("/api/v1/clusters/{name}/backups", ctx -> api.json(ctx, clusters.backups(MasterApi.who(ctx), ctx.pathParam("name"))));
-        app.get("/api/v1/backups/{id}", ctx -> api.json(ctx, clusters.backupInfo(MasterApi.who(ctx), ctx.pathParam("id"))));
+        app.get("/api/v1/clusters/{name}/backups", ctx -> api.json(ctx, clusters.backups(MasterApi.caller(ctx), ctx.pathParam("name"))));
+        app.get("/api/v1/backups/{id}", ctx -> api.json(ctx, clusters.backupInfo(MasterApi.caller(ctx), ctx.pathParam("id"))));
         app.delete("/api/v1/backups/{id}", ctx -> {
-            clusters.deleteBackup(MasterApi.who(ctx), ctx.pathParam("id"));
+            clusters.deleteBackup(MasterApi.caller(ctx), ctx.pathParam("id"));
             ctx.status(204);
         });
-        app.post("/api/v1/backups/{id}/restore", ctx -> api.created(ctx, clusters.restore(MasterApi.who(ctx), ctx.pathParam("id"),
+        app.post("/api/v1/backups/{id}/restore", ctx -> api.created(ctx, clusters.restore(MasterApi.caller(ctx), ctx.pathParam("id"),
                 api.body(ctx, org.slapgrid.slap.model.ClusterRestore.class))));
         app.post("/api/v1/clusters/{name}/restart", ctx -> {
             ctx.status(202);
-            api.json(ctx, clusters.restart(MasterApi.who(ctx), ctx.pathParam("name")));
+            api.json(ctx, clusters.restart(MasterApi.caller(ctx), ctx.pathParam("name")));
         });
         app.post("/api/v1/clusters/{name}/grow", ctx -> api.json(ctx,
-                clusters.grow(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, ClusterGrow.class))));
+                clusters.grow(MasterApi.caller(ctx), ctx.pathParam("name"), api.body(ctx, ClusterGrow.class))));
         app.post("/api/v1/clusters/{name}/shrink", ctx -> api.json(ctx,
-                clusters.shrink(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, ClusterShrink.class))));
+                clusters.shrink(MasterApi.caller(ctx), ctx.pathParam("name"), api.body(ctx, ClusterShrink.class))));
         app.post("/api/v1/clusters/{name}/services", ctx -> api.json(ctx,
-                clusters.services(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ServiceAction.class))));
+                clusters.services(MasterApi.caller(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ServiceAction.class))));
         app.post("/api/v1/clusters/{name}/switch", ctx -> api.json(ctx,
-                clusters.switchPrimary(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterSwitch.class))));
+                clusters.switchPrimary(MasterApi.caller(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterSwitch.class))));
         app.post("/api/v1/clusters/{name}/promote", ctx -> api.json(ctx,
-                clusters.promote(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, ClusterPromote.class))));
+                clusters.promote(MasterApi.caller(ctx), ctx.pathParam("name"), api.body(ctx, ClusterPromote.class))));
         app.post("/api/v1/clusters/{name}/resize", ctx -> api.json(ctx,
-                clusters.resize(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterResize.class))));
+                clusters.resize(MasterApi.caller(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterResize.class))));
         app.post("/api/v1/clusters/{name}/disk-attach", ctx -> api.json(ctx,
-                clusters.attachDisk(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterDisk.class))));
+                clusters.attachDisk(MasterApi.caller(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterDisk.class))));
         app.post("/api/v1/clusters/{name}/disk-detach", ctx -> api.json(ctx,
-                clusters.detachDisk(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterDisk.class))));
+                clusters.detachDisk(MasterApi.caller(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterDisk.class))));
         app.get("/api/v1/clusters/{name}/deletion-policy", ctx -> api.json(ctx,
-                clusters.deletionPolicy(MasterApi.who(ctx), ctx.pathParam("name"))));
-        app.put("/api/v1/clusters/{name}/deletion-policy", ctx -> api.json(ctx, clusters.setDeletionPolicy(MasterApi.who(ctx),
+                clusters.deletionPolicy(MasterApi.caller(ctx), ctx.pathParam("name"))));
+        app.put("/api/v1/clusters/{name}/deletion-policy", ctx -> api.json(ctx, clusters.setDeletionPolicy(MasterApi.caller(ctx),
                 ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.DeletionPolicy.class))));
         app.post("/api/v1/clusters/{name}/actions", ctx -> {
-            clusters.completeLifecycle(MasterApi.who(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterAction.class));
+            clusters.completeLifecycle(MasterApi.caller(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterAction.class));
             ctx.status(202);
             ctx.header("Location", "/api/v1/clusters/" + ctx.pathParam("name"));
             api.json(ctx, java.util.Map.of("accepted", true));

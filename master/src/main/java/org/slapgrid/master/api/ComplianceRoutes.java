@@ -26,53 +26,53 @@ public final class ComplianceRoutes {
 
     public void install(RoutesConfig app) {
         String base = "/api/v1/compliance/";
-        app.post(base + "rulesets", ctx -> api.created(ctx, compliance.createRuleset(MasterApi.who(ctx),
+        app.post(base + "rulesets", ctx -> api.created(ctx, compliance.createRuleset(MasterApi.caller(ctx),
                 api.body(ctx, Compliance.Ruleset.class))));
-        app.get(base + "rulesets", ctx -> api.json(ctx, compliance.rulesets(MasterApi.who(ctx))));
-        app.get(base + "rulesets/{name}", ctx -> api.json(ctx, compliance.ruleset(MasterApi.who(ctx), ctx.pathParam("name"))));
-        app.patch(base + "rulesets/{name}", ctx -> api.json(ctx, compliance.updateRuleset(MasterApi.who(ctx),
+        app.get(base + "rulesets", ctx -> api.json(ctx, compliance.rulesets(MasterApi.caller(ctx))));
+        app.get(base + "rulesets/{name}", ctx -> api.json(ctx, compliance.ruleset(MasterApi.caller(ctx), ctx.pathParam("name"))));
+        app.patch(base + "rulesets/{name}", ctx -> api.json(ctx, compliance.updateRuleset(MasterApi.caller(ctx),
                 ctx.pathParam("name"), api.body(ctx, Compliance.RulesetUpdate.class))));
         app.delete(base + "rulesets/{name}", ctx -> {
-            compliance.deleteRuleset(MasterApi.who(ctx), ctx.pathParam("name"));
+            compliance.deleteRuleset(MasterApi.caller(ctx), ctx.pathParam("name"));
             ctx.status(204);
         });
-        app.post(base + "modulesets", ctx -> api.created(ctx, compliance.createModuleset(MasterApi.who(ctx),
+        app.post(base + "modulesets", ctx -> api.created(ctx, compliance.createModuleset(MasterApi.caller(ctx),
                 api.body(ctx, Compliance.Moduleset.class))));
-        app.get(base + "modulesets", ctx -> api.json(ctx, compliance.modulesets(MasterApi.who(ctx))));
-        app.get(base + "modulesets/{name}", ctx -> api.json(ctx, compliance.moduleset(MasterApi.who(ctx), ctx.pathParam("name"))));
-        app.patch(base + "modulesets/{name}", ctx -> api.json(ctx, compliance.updateModuleset(MasterApi.who(ctx),
+        app.get(base + "modulesets", ctx -> api.json(ctx, compliance.modulesets(MasterApi.caller(ctx))));
+        app.get(base + "modulesets/{name}", ctx -> api.json(ctx, compliance.moduleset(MasterApi.caller(ctx), ctx.pathParam("name"))));
+        app.patch(base + "modulesets/{name}", ctx -> api.json(ctx, compliance.updateModuleset(MasterApi.caller(ctx),
                 ctx.pathParam("name"), api.body(ctx, Compliance.ModulesetUpdate.class))));
         app.delete(base + "modulesets/{name}", ctx -> {
-            compliance.deleteModuleset(MasterApi.who(ctx), ctx.pathParam("name"));
+            compliance.deleteModuleset(MasterApi.caller(ctx), ctx.pathParam("name"));
             ctx.status(204);
         });
         app.post(base + "attach", ctx -> {
-            compliance.attach(MasterApi.who(ctx), api.body(ctx, Compliance.Attachment.class));
+            compliance.attach(MasterApi.caller(ctx), api.body(ctx, Compliance.Attachment.class));
             ctx.status(204);
         });
         app.post(base + "detach", ctx -> {
-            compliance.detach(MasterApi.who(ctx), api.body(ctx, Compliance.Attachment.class));
+            compliance.detach(MasterApi.caller(ctx), api.body(ctx, Compliance.Attachment.class));
             ctx.status(204);
         });
         app.get(base + "attachments", ctx -> {
             for (Compliance.TargetKind k : Compliance.TargetKind.values()) {
                 String target = ctx.queryParam(k.name());
                 if (target != null) {
-                    api.json(ctx, compliance.attachments(MasterApi.who(ctx), k, target));
+                    api.json(ctx, compliance.attachments(MasterApi.caller(ctx), k, target));
                     return;
                 }
             }
             throw ApiException.badRequest("name the target: ?node=ID, ?instance=NAME or ?cluster=NAME");
         });
-        app.get(base + "results/{target}", ctx -> api.json(ctx, compliance.results(MasterApi.who(ctx), kind(ctx),
+        app.get(base + "results/{target}", ctx -> api.json(ctx, compliance.results(MasterApi.caller(ctx), kind(ctx),
                 ctx.pathParam("target"), limit(ctx))));
-        app.post(base + "runs", ctx -> api.created(ctx, runs.create(MasterApi.who(ctx), api.body(ctx, Compliance.RunRequest.class))));
-        app.get(base + "runs/{id}", ctx -> api.json(ctx, runs.get(MasterApi.who(ctx), ctx.pathParam("id"))));
-        app.get("/api/v1/nodes/{node}/compliance", ctx -> api.json(ctx, compliance.plan(MasterApi.who(ctx), ctx.pathParam("node"),
+        app.post(base + "runs", ctx -> api.created(ctx, runs.create(MasterApi.caller(ctx), api.body(ctx, Compliance.RunRequest.class))));
+        app.get(base + "runs/{id}", ctx -> api.json(ctx, runs.get(MasterApi.caller(ctx), ctx.pathParam("id"))));
+        app.get("/api/v1/nodes/{node}/compliance", ctx -> api.json(ctx, compliance.plan(MasterApi.caller(ctx), ctx.pathParam("node"),
                 new Compliance.Facts(ctx.queryParam("os"), ctx.queryParam("tags") == null ? List.of()
                         : List.of(ctx.queryParam("tags").strip().split("\\s+"))))));
         app.post("/api/v1/nodes/{node}/compliance/results", ctx -> {
-            compliance.report(MasterApi.who(ctx), ctx.pathParam("node"), api.body(ctx, Compliance.Report.class).results());
+            compliance.report(MasterApi.caller(ctx), ctx.pathParam("node"), api.body(ctx, Compliance.Report.class).results());
             ctx.status(204);
         });
     }

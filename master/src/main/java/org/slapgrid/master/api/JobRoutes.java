@@ -23,12 +23,12 @@ public final class JobRoutes {
 
     public void install(RoutesConfig app) {
         app.put(JOB, ctx -> {
-            jobs.report(MasterApi.who(ctx), ctx.pathParam("node"), ctx.pathParam("partition"), ctx.pathParam("job"),
+            jobs.report(MasterApi.caller(ctx), ctx.pathParam("node"), ctx.pathParam("partition"), ctx.pathParam("job"),
                     api.body(ctx, JobReport.class));
             ctx.status(204);
         });
         app.put("/api/v1/nodes/{node}/jobs/{job}", ctx -> {
-            jobs.reportNodeJob(MasterApi.who(ctx), ctx.pathParam("node"), ctx.pathParam("job"), api.body(ctx, JobReport.class));
+            jobs.reportNodeJob(MasterApi.caller(ctx), ctx.pathParam("node"), ctx.pathParam("job"), api.body(ctx, JobReport.class));
             ctx.status(204);
         });
         app.put(JOB + "/artifact", ctx -> {
@@ -37,13 +37,13 @@ public final class JobRoutes {
                         + jobs.maxArtifactBytes() + " bytes (maxArtifactBytes)");
             }
             try (InputStream in = ctx.req().getInputStream()) {
-                String sha = jobs.receiveArtifact(MasterApi.who(ctx), ctx.pathParam("node"), ctx.pathParam("partition"),
+                String sha = jobs.receiveArtifact(MasterApi.caller(ctx), ctx.pathParam("node"), ctx.pathParam("partition"),
                         ctx.pathParam("job"), in);
                 api.json(ctx, java.util.Map.of("sha256", sha));
             }
         });
         app.get(JOB + "/artifact", ctx -> {
-            var file = jobs.inputFor(MasterApi.who(ctx), ctx.pathParam("node"), ctx.pathParam("partition"), ctx.pathParam("job"));
+            var file = jobs.inputFor(MasterApi.caller(ctx), ctx.pathParam("node"), ctx.pathParam("partition"), ctx.pathParam("job"));
             ctx.contentType("application/octet-stream");
             ctx.header("Content-Length", Long.toString(Files.size(file)));
             try (InputStream in = Files.newInputStream(file)) {

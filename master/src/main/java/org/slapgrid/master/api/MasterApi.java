@@ -86,97 +86,97 @@ public final class MasterApi {
     public void install(RoutesConfig app) {
         app.before("/api/*", ctx -> ctx.attribute(PRINCIPAL, auth.authenticate(ctx.header("Authorization"))));
 
-        app.post("/api/v1/nodes", ctx -> created(ctx, nodes.register(who(ctx), body(ctx, NodeRegistration.class))));
-        app.get("/api/v1/nodes", ctx -> json(ctx, nodes.list(who(ctx))));
+        app.post("/api/v1/nodes", ctx -> created(ctx, nodes.register(caller(ctx), body(ctx, NodeRegistration.class))));
+        app.get("/api/v1/nodes", ctx -> json(ctx, nodes.list(caller(ctx))));
         app.get("/api/v1/nodes/{node}", this::nodeInfo);
-        app.patch("/api/v1/nodes/{node}", ctx -> json(ctx, nodes.update(who(ctx), ctx.pathParam("node"), body(ctx, NodeUpdate.class))));
+        app.patch("/api/v1/nodes/{node}", ctx -> json(ctx, nodes.update(caller(ctx), ctx.pathParam("node"), body(ctx, NodeUpdate.class))));
         app.delete("/api/v1/nodes/{node}", ctx -> {
-            json(ctx, nodes.delete(who(ctx), ctx.pathParam("node")));
+            json(ctx, nodes.delete(caller(ctx), ctx.pathParam("node")));
             auth.forgetAll(); // its secret and its instances' secrets stop working at once
             rendered.invalidate(ctx.pathParam("node"));
         });
         app.put("/api/v1/nodes/{node}/shares/{user}", ctx -> {
-            nodes.share(who(ctx), ctx.pathParam("node"), ctx.pathParam("user"), true);
+            nodes.share(caller(ctx), ctx.pathParam("node"), ctx.pathParam("user"), true);
             ctx.status(204);
         });
         app.delete("/api/v1/nodes/{node}/shares/{user}", ctx -> {
-            nodes.share(who(ctx), ctx.pathParam("node"), ctx.pathParam("user"), false);
+            nodes.share(caller(ctx), ctx.pathParam("node"), ctx.pathParam("user"), false);
             ctx.status(204);
         });
         app.put("/api/v1/nodes/{node}/partitions", ctx -> {
             FormatReport report = body(ctx, FormatReport.class);
-            nodes.reportFormat(who(ctx), ctx.pathParam("node"), report.partitions(), report.addresses());
+            nodes.reportFormat(caller(ctx), ctx.pathParam("node"), report.partitions(), report.addresses());
             ctx.status(204);
         });
         app.post("/api/v1/nodes/{node}/software", ctx -> {
-            nodes.reportSoftware(who(ctx), ctx.pathParam("node"), body(ctx, SoftwareReport.class));
+            nodes.reportSoftware(caller(ctx), ctx.pathParam("node"), body(ctx, SoftwareReport.class));
             ctx.status(204);
         });
         app.post("/api/v1/nodes/{node}/partitions/{partition}/state", ctx -> {
-            Principal who = who(ctx);
-            instances.report(who, ctx.pathParam("node"), ctx.pathParam("partition"), body(ctx, InstanceReport.class));
-            nodes.heardFrom(who, ctx.pathParam("node"));
+            Principal caller = caller(ctx);
+            instances.report(caller, ctx.pathParam("node"), ctx.pathParam("partition"), body(ctx, InstanceReport.class));
+            nodes.heardFrom(caller, ctx.pathParam("node"));
             ctx.status(204);
         });
         app.put("/api/v1/nodes/{node}/partitions/{partition}/connection", ctx -> {
-            instances.publish(who(ctx), ctx.pathParam("node"), ctx.pathParam("partition"),
+            instances.publish(caller(ctx), ctx.pathParam("node"), ctx.pathParam("partition"),
                     body(ctx, ConnectionParameters.class).parameters());
             ctx.status(204);
         });
         app.put("/api/v1/nodes/{node}/partitions/{partition}/status", ctx -> {
-            instances.reportStatus(who(ctx), ctx.pathParam("node"), ctx.pathParam("partition"), body(ctx, PartitionStatus.class));
+            instances.reportStatus(caller(ctx), ctx.pathParam("node"), ctx.pathParam("partition"), body(ctx, PartitionStatus.class));
             ctx.status(204);
         });
         app.post("/api/v1/nodes/{node}/partitions/{partition}/bang", ctx -> {
-            instances.bang(who(ctx), ctx.pathParam("node"), ctx.pathParam("partition"), body(ctx, BangReport.class).message());
+            instances.bang(caller(ctx), ctx.pathParam("node"), ctx.pathParam("partition"), body(ctx, BangReport.class).message());
             ctx.status(204);
         });
         app.post("/api/v1/nodes/{node}/partitions/{partition}/secret",
-                ctx -> json(ctx, instances.issueSecret(who(ctx), ctx.pathParam("node"), ctx.pathParam("partition"))));
+                ctx -> json(ctx, instances.issueSecret(caller(ctx), ctx.pathParam("node"), ctx.pathParam("partition"))));
 
-        app.get("/api/v1/instance", ctx -> json(ctx, instances.self(who(ctx))));
+        app.get("/api/v1/instance", ctx -> json(ctx, instances.self(caller(ctx))));
         app.post("/api/v1/instance/children", ctx -> request(ctx, Principal.Kind.INSTANCE));
         app.put("/api/v1/instance/connection", ctx -> {
-            instances.publishSelf(who(ctx), body(ctx, ConnectionParameters.class).parameters());
+            instances.publishSelf(caller(ctx), body(ctx, ConnectionParameters.class).parameters());
             ctx.status(204);
         });
         app.post("/api/v1/instance/bang", ctx -> {
-            instances.bangSelf(who(ctx), body(ctx, BangReport.class).message());
+            instances.bangSelf(caller(ctx), body(ctx, BangReport.class).message());
             ctx.status(204);
         });
 
         app.post("/api/v1/users/{name}/tokens", ctx -> {
             boolean asAdmin = body(ctx, TokenRequest.class).admin();
             String name = ctx.pathParam("name");
-            String token = credentials.createUserToken(who(ctx), name, asAdmin);
+            String token = credentials.createUserToken(caller(ctx), name, asAdmin);
             created(ctx, new UserToken(CredentialStore.idOf(token), name, asAdmin, token));
         });
-        app.get("/api/v1/users/{name}", ctx -> json(ctx, accounts.get(who(ctx), ctx.pathParam("name"))));
-        app.put("/api/v1/users/{name}", ctx -> json(ctx, accounts.update(who(ctx), ctx.pathParam("name"),
+        app.get("/api/v1/users/{name}", ctx -> json(ctx, accounts.get(caller(ctx), ctx.pathParam("name"))));
+        app.put("/api/v1/users/{name}", ctx -> json(ctx, accounts.update(caller(ctx), ctx.pathParam("name"),
                 body(ctx, AccountUpdate.class))));
         app.post("/api/v1/login-links", ctx -> {
             // Logged nowhere but in the answer: the token is in the fragment, so the browser never sends it in a URL.
-            String token = credentials.createLoginLink(who(ctx), CredentialStore.LOGIN_LINK_TTL);
+            String token = credentials.createLoginLink(caller(ctx), CredentialStore.LOGIN_LINK_TTL);
             created(ctx, new LoginLink("ui/login#once=" + token,
                     System.currentTimeMillis() + CredentialStore.LOGIN_LINK_TTL.toMillis()));
         });
-        app.get("/api/v1/tokens", ctx -> json(ctx, credentials.list(who(ctx), ctx.queryParam("kind"))));
+        app.get("/api/v1/tokens", ctx -> json(ctx, credentials.list(caller(ctx), ctx.queryParam("kind"))));
         app.delete("/api/v1/tokens/{id}", ctx -> {
-            credentials.revoke(who(ctx), ctx.pathParam("id"));
+            credentials.revoke(caller(ctx), ctx.pathParam("id"));
             auth.forgetAll(); // the revoked token fails from the next call on, not after the cache's ttl
             ctx.status(204);
         });
         app.post("/api/v1/supplies", ctx -> {
-            nodes.supply(who(ctx), body(ctx, SupplyRequest.class));
+            nodes.supply(caller(ctx), body(ctx, SupplyRequest.class));
             ctx.status(204);
         });
         app.post("/api/v1/instances", ctx -> request(ctx, Principal.Kind.USER));
-        app.get("/api/v1/instances", ctx -> json(ctx, instances.list(who(ctx))));
-        app.get("/api/v1/instances/{name}", ctx -> json(ctx, instances.info(who(ctx), ctx.pathParam("name"))));
-        app.get("/api/v1/instances/{name}/status", ctx -> json(ctx, instances.status(who(ctx), ctx.pathParam("name"))));
-        app.post("/api/v1/instances/{name}/services", ctx -> json(ctx, instances.services(who(ctx), ctx.pathParam("name"),
+        app.get("/api/v1/instances", ctx -> json(ctx, instances.list(caller(ctx))));
+        app.get("/api/v1/instances/{name}", ctx -> json(ctx, instances.info(caller(ctx), ctx.pathParam("name"))));
+        app.get("/api/v1/instances/{name}/status", ctx -> json(ctx, instances.status(caller(ctx), ctx.pathParam("name"))));
+        app.post("/api/v1/instances/{name}/services", ctx -> json(ctx, instances.services(caller(ctx), ctx.pathParam("name"),
                 body(ctx, org.slapgrid.slap.model.ServiceAction.class))));
-        app.delete("/api/v1/instances/{name}", ctx -> json(ctx, instances.remove(who(ctx), ctx.pathParam("name"))));
+        app.delete("/api/v1/instances/{name}", ctx -> json(ctx, instances.remove(caller(ctx), ctx.pathParam("name"))));
 
         app.exception(ApiException.class, (e, ctx) -> {
             if (e.retryAfterSeconds() > 0) {
@@ -213,11 +213,11 @@ public final class MasterApi {
 
     /** A user's request (/instances) or an instance's request for a child (/instance/children). */
     private void request(Context ctx, Principal.Kind kind) {
-        if (who(ctx).kind() != kind) {
+        if (caller(ctx).kind() != kind) {
             throw ApiException.forbidden(kind == Principal.Kind.USER ? "this call needs a user's API token"
                     : "this call needs an instance's secret");
         }
-        InstanceService.RequestResult r = instances.request(who(ctx), body(ctx, InstanceRequest.class));
+        InstanceService.RequestResult r = instances.request(caller(ctx), body(ctx, InstanceRequest.class));
         ctx.status(r.created() ? 201 : 200);
         write(ctx, r.instance());
     }
@@ -227,26 +227,26 @@ public final class MasterApi {
      * {@code wait=N}, the answer waits up to N seconds for a change (304 if none).
      */
     private void nodeInfo(Context ctx) {
-        Principal who = who(ctx);
+        Principal caller = caller(ctx);
         String node = ctx.pathParam("node");
         int wait = parseWait(ctx.queryParam("wait"));
         OptionalLong known = parseEtag(ctx.header("If-None-Match"));
         if (known.isEmpty() || wait == 0) {
-            answerNode(ctx, who, node, known);
+            answerNode(ctx, caller, node, known);
             return;
         }
-        NodeService.requireNode(who, node); // authorise before any waiting
+        NodeService.requireNode(caller, node); // authorise before any waiting
         long current = nodes.version(node).orElseThrow(() -> new ApiException(404, "unknown_node", "no node '" + node + "'"));
         if (known.getAsLong() != current) {
-            answerNode(ctx, who, node, known);
+            answerNode(ctx, caller, node, known);
             return;
         }
         ctx.future(() -> longPoll.await(node, known.getAsLong(), Duration.ofSeconds(wait), () -> nodes.version(node))
-                .thenAccept(v -> answerNode(ctx, who, node, known)));
+                .thenAccept(v -> answerNode(ctx, caller, node, known)));
     }
 
-    private void answerNode(Context ctx, Principal who, String node, OptionalLong known) {
-        var info = nodes.info(who, node);
+    private void answerNode(Context ctx, Principal caller, String node, OptionalLong known) {
+        var info = nodes.info(caller, node);
         ctx.header("ETag", "\"" + info.version() + "\"");
         ctx.header("Cache-Control", "no-cache");
         if (known.isPresent() && known.getAsLong() == info.version()) {
@@ -312,7 +312,8 @@ public final class MasterApi {
         }
     }
 
-    static Principal who(Context ctx) {
+    /** The authenticated principal of this API request (set before every {@code /api/} route). */
+    static Principal caller(Context ctx) {
         return ctx.attribute(PRINCIPAL);
     }
 

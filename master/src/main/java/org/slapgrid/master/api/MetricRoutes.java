@@ -26,12 +26,12 @@ public final class MetricRoutes {
 
     public void install(RoutesConfig app) {
         app.post("/api/v1/nodes/{node}/metrics", ctx -> api.json(ctx,
-                metrics.ingest(MasterApi.who(ctx), ctx.pathParam("node"), api.body(ctx, MetricBatch.class))));
+                metrics.ingest(MasterApi.caller(ctx), ctx.pathParam("node"), api.body(ctx, MetricBatch.class))));
         app.get("/api/v1/clusters/{name}/metrics", ctx -> api.json(ctx,
-                metrics.cluster(MasterApi.who(ctx), ctx.pathParam("name"), since(ctx), ctx.queryParam("metric"))));
+                metrics.cluster(MasterApi.caller(ctx), ctx.pathParam("name"), since(ctx), ctx.queryParam("metric"))));
         app.get("/api/v1/instances/{name}/metrics", ctx -> api.json(ctx,
-                metrics.instance(MasterApi.who(ctx), ctx.pathParam("name"), since(ctx), ctx.queryParam("metric"))));
-        app.get("/api/v1/clusters/{name}/policies", ctx -> api.json(ctx, policies.list(MasterApi.who(ctx), ctx.pathParam("name"))));
+                metrics.instance(MasterApi.caller(ctx), ctx.pathParam("name"), since(ctx), ctx.queryParam("metric"))));
+        app.get("/api/v1/clusters/{name}/policies", ctx -> api.json(ctx, policies.list(MasterApi.caller(ctx), ctx.pathParam("name"))));
         app.put("/api/v1/clusters/{name}/policies/{role}", ctx -> {
             ScalingPolicy p = api.body(ctx, ScalingPolicy.class);
             if (p != null && p.role() != null && !p.role().equals(ctx.pathParam("role"))) {
@@ -39,10 +39,10 @@ public final class MetricRoutes {
             }
             ScalingPolicy withRole = p == null ? null : new ScalingPolicy(ctx.pathParam("role"), p.metric(), p.aggregate(),
                     p.scaleOutAbove(), p.scaleOutFor(), p.scaleInBelow(), p.scaleInFor(), p.step(), p.cooldown(), p.enabled());
-            api.json(ctx, policies.set(MasterApi.who(ctx), ctx.pathParam("name"), withRole));
+            api.json(ctx, policies.set(MasterApi.caller(ctx), ctx.pathParam("name"), withRole));
         });
         app.delete("/api/v1/clusters/{name}/policies/{role}", ctx -> {
-            policies.delete(MasterApi.who(ctx), ctx.pathParam("name"), ctx.pathParam("role"));
+            policies.delete(MasterApi.caller(ctx), ctx.pathParam("name"), ctx.pathParam("role"));
             ctx.status(204);
         });
     }

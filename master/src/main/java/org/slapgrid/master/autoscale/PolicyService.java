@@ -27,17 +27,17 @@ public final class PolicyService {
         this.autoscaler = autoscaler;
     }
 
-    public List<ScalingPolicy> list(Principal who, String cluster) {
-        requireUser(who);
-        return db.read(c -> PolicyRows.of(c, ClusterLookup.find(c, who, cluster).id()).stream().map(PolicyRows.Row::policy).toList());
+    public List<ScalingPolicy> list(Principal caller, String cluster) {
+        requireUser(caller);
+        return db.read(c -> PolicyRows.of(c, ClusterLookup.find(c, caller, cluster).id()).stream().map(PolicyRows.Row::policy).toList());
     }
 
     /** Sets (replaces) the policy of {@code policy.role()}; returns it with its defaults filled in. */
-    public ScalingPolicy set(Principal who, String cluster, ScalingPolicy policy) {
-        requireUser(who);
+    public ScalingPolicy set(Principal caller, String cluster, ScalingPolicy policy) {
+        requireUser(caller);
         ScalingPolicy p = complete(policy);
         String id = db.transaction(c -> {
-            ClusterLookup.Ref cl = ClusterLookup.find(c, who, cluster);
+            ClusterLookup.Ref cl = ClusterLookup.find(c, caller, cluster);
             if (ClusterLookup.roles(c, cl.id()).stream().noneMatch(r -> r.name().equals(p.role()))) {
                 throw ApiException.notFound("unknown_role", "cluster '" + cl.name() + "' has no role '" + p.role() + "'");
             }
@@ -48,10 +48,10 @@ public final class PolicyService {
         return p;
     }
 
-    public void delete(Principal who, String cluster, String role) {
-        requireUser(who);
+    public void delete(Principal caller, String cluster, String role) {
+        requireUser(caller);
         String id = db.transaction(c -> {
-            ClusterLookup.Ref cl = ClusterLookup.find(c, who, cluster);
+            ClusterLookup.Ref cl = ClusterLookup.find(c, caller, cluster);
             if (!PolicyRows.delete(c, cl.id(), role)) {
                 throw ApiException.notFound("unknown_policy", "role '" + role + "' of cluster '" + cl.name() + "' has no scaling policy");
             }
@@ -110,8 +110,8 @@ public final class PolicyService {
         return s;
     }
 
-    private static void requireUser(Principal who) {
-        if (!who.isUser()) {
+    private static void requireUser(Principal caller) {
+        if (!caller.isUser()) {
             throw ApiException.forbidden("this call needs a user's API token");
         }
     }

@@ -27,8 +27,8 @@ public final class ClusterLookup {
     }
 
     /** The caller's cluster (an admin's: any, if the name is unambiguous); 404 otherwise. */
-    public static Ref find(Connection c, Principal who, String name) throws SQLException {
-        return ref(ClusterService.find(c, who, name));
+    public static Ref find(Connection c, Principal caller, String name) throws SQLException {
+        return ref(ClusterService.find(c, caller, name));
     }
 
     /** The cluster by id, whoever owns it (the master's own evaluator); null when it was destroyed. */

@@ -132,12 +132,12 @@ public final class ClusterService {
     // ------------------------------------------------------------------ reading
 
     /** The caller's clusters (every cluster for an admin); {@code detailed} adds every member. */
-    public List<ClusterInfo> list(Principal who, boolean detailed) {
-        requireUser(who);
+    public List<ClusterInfo> list(Principal caller, boolean detailed) {
+        requireUser(caller);
         return db.read(c -> {
             List<ClusterInfo> out = new ArrayList<>();
-            for (ClusterRows.Cluster cl : who.admin() ? ClusterRows.where(c, "ORDER BY owner, name")
-                    : ClusterRows.where(c, "WHERE owner = ? ORDER BY name", who.subject())) {
+            for (ClusterRows.Cluster cl : caller.admin() ? ClusterRows.where(c, "ORDER BY owner, name")
+                    : ClusterRows.where(c, "WHERE owner = ? ORDER BY name", caller.subject())) {
                 out.add(info(c, cl, detailed, List.of()));
             }
             return out;
@@ -145,9 +145,9 @@ public final class ClusterService {
     }
 
     /** One cluster with every member (node, state, connection parameters). */
-    public ClusterInfo show(Principal who, String name) {
-        requireUser(who);
-        return db.read(c -> info(c, find(c, who, name), true, List.of()));
+    public ClusterInfo show(Principal caller, String name) {
+        requireUser(caller);
+        return db.read(c -> info(c, find(c, caller, name), true, List.of()));
     }
 
     private static ClusterInfo info(Connection c, ClusterRows.Cluster cl, boolean detailed, List<String> notes) throws SQLException {
@@ -165,12 +165,12 @@ public final class ClusterService {
     }
 
     /** The caller's cluster; for an admin, else the only cluster of that name. Another user's is answered as missing. */
-    static ClusterRows.Cluster find(Connection c, Principal who, String name) throws SQLException {
-        List<ClusterRows.Cluster> own = ClusterRows.where(c, "WHERE owner = ? AND name = ?", who.subject(), name);
+    static ClusterRows.Cluster find(Connection c, Principal caller, String name) throws SQLException {
+        List<ClusterRows.Cluster> own = ClusterRows.where(c, "WHERE owner = ? AND name = ?", caller.subject(), name);
         if (!own.isEmpty()) {
             return own.get(0);
         }
-        if (who.admin()) {
+        if (caller.admin()) {
             List<ClusterRows.Cluster> any = ClusterRows.where(c, "WHERE name = ?", name);
             if (any.size() == 1) {
                 return any.get(0);
@@ -185,8 +185,8 @@ public final class ClusterService {
     // ------------------------------------------------------------------ operations
 
     /** Creates the cluster and places every member; all or nothing: a member that cannot be placed undoes the rest (409). */
-    public ClusterInfo create(Principal who, ClusterRequest req) {
-        requireUser(who);
+    public ClusterInfo create(Principal caller, ClusterRequest req) {
+        requireUser(caller);
         if (req == null) {
             throw ApiException.badRequest("body is required");
         }
@@ -197,11 +197,11 @@ public final class ClusterService {
         Topologies.Settings settings = Topologies.check(req, topology, roles);
         String id = Ids.next("c");
         try {
-            insertCluster(who, req, name, url, topology, roles, settings, id);
+            insertCluster(caller, req, name, url, topology, roles, settings, id);
         } catch (org.slapgrid.master.store.StoreException e) {
             // Two creates of one name raced past the check: the loser's insert broke the unique
             // (owner, name) key. That is the same refusal as the check's, not a store failure.
-            if (db.read(c -> !ClusterRows.where(c, "WHERE owner = ? AND name = ?", who.subject(), name).isEmpty())) {
+            if (db.read(c -> !ClusterRows.where(c, "WHERE owner = ? AND name = ?", caller.subject(), name).isEmpty())) {
                 throw ApiException.conflict("cluster_exists", "you already have a cluster '" + name + "'");
             }
             throw e;
@@ -219,15 +219,15 @@ public final class ClusterService {
         return db.read(c -> info(c, ClusterRows.byId(c, id).orElseThrow(), true, o.notes()));
     }
 
-    private void insertCluster(Principal who, ClusterRequest req, String name, String url, ClusterTopology topology,
+    private void insertCluster(Principal caller, ClusterRequest req, String name, String url, ClusterTopology topology,
                                List<ClusterRole> roles, Topologies.Settings settings, String id) {
         db.transaction(c -> {
-            if (!ClusterRows.where(c, "WHERE owner = ? AND name = ?", who.subject(), name).isEmpty()) {
+            if (!ClusterRows.where(c, "WHERE owner = ? AND name = ?", caller.subject(), name).isEmpty()) {
                 throw ApiException.conflict("cluster_exists", "you already have a cluster '" + name + "'");
             }
             Sql.update(c, "INSERT INTO cluster (id, owner, name, software_url, topology, parameters, task, task_at, created_at,"
                     + " flex_min, flex_max, primary_lost_after_ms, primary_member) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    id, who.subject(), name, url, topology.json(),
+                    id, caller.subject(), name, url, topology.json(),
                     ClusterRows.json(req.parameters()), ClusterTask.BUILDING.name(), System.currentTimeMillis(),
                     System.currentTimeMillis(), settings.flexMin(), settings.flexMax(), settings.primaryLostAfterMs(),
                     settings.flexPrimary());
@@ -237,15 +237,15 @@ public final class ClusterService {
                         + " max_count, next_index, position) VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?)", id, r.name(), r.softwareType(),
                         ClusterRows.json(r.parameters()), r.count(), r.min(), r.max(), position++);
             }
-            ClusterEvents.append(c, id, "create", "create started by " + who.subject() + " (task BUILDING)",
-                    Map.of("task", ClusterTask.BUILDING.name(), "by", who.subject()));
+            ClusterEvents.append(c, id, "create", "create started by " + caller.subject() + " (task BUILDING)",
+                    Map.of("task", ClusterTask.BUILDING.name(), "by", caller.subject()));
             return null;
         });
     }
 
     /** {@code count} (default 1) more members of {@code role}; refused (422) above the role's maximum. */
-    public ClusterInfo grow(Principal who, String name, ClusterGrow req) {
-        requireUser(who);
+    public ClusterInfo grow(Principal caller, String name, ClusterGrow req) {
+        requireUser(caller);
         if (req == null || req.role() == null) {
             throw ApiException.badRequest("role is required");
         }
@@ -253,7 +253,7 @@ public final class ClusterService {
         if (k < 1 || k > MAX_MEMBERS) {
             throw ApiException.badRequest("count must be 1-" + MAX_MEMBERS + " (got " + k + ")");
         }
-        String id = begin(who, name, "grow", ClusterTask.GROWING, (c, cl, members) -> {
+        String id = begin(caller, name, "grow", ClusterTask.GROWING, (c, cl, members) -> {
             ClusterRows.Role role = role(c, cl, req.role());
             int active = active(members, role.name());
             Topologies.checkGrow(cl, (int) members.stream().filter(m -> !m.leaving()).count() + k);
@@ -267,12 +267,12 @@ public final class ClusterService {
     }
 
     /** Drops the named members (in parallel: their nodes destroy them at once); refused (422) under a role's minimum. */
-    public ClusterInfo shrink(Principal who, String name, ClusterShrink req) {
-        requireUser(who);
+    public ClusterInfo shrink(Principal caller, String name, ClusterShrink req) {
+        requireUser(caller);
         if (req == null || ((req.members() == null || req.members().isEmpty()) && req.role() == null)) {
             throw ApiException.badRequest("members: name at least one member to drop (or a role and a count)");
         }
-        String id = begin(who, name, "shrink", ClusterTask.SHRINKING, (c, cl, members) -> {
+        String id = begin(caller, name, "shrink", ClusterTask.SHRINKING, (c, cl, members) -> {
             Map<String, ClusterRows.Member> drop = new LinkedHashMap<>();
             if (req.role() != null) {
                 int k = req.count() == null ? 1 : req.count();
@@ -335,30 +335,30 @@ public final class ClusterService {
     }
 
     /** Resizes one member (memory, CPU): pre-scale, act, re-converge, post-scale; answers at once with task RESIZING. */
-    public ClusterInfo resize(Principal who, String name, org.slapgrid.slap.model.ClusterResize req) {
-        requireUser(who);
+    public ClusterInfo resize(Principal caller, String name, org.slapgrid.slap.model.ClusterResize req) {
+        requireUser(caller);
         if (req == null) {
             throw ApiException.badRequest("body is required");
         }
-        return vertical(who, name, ClusterTask.RESIZING, (c, cl, members, changes) -> VerticalActions.resize(c, cl, members, req, changes));
+        return vertical(caller, name, ClusterTask.RESIZING, (c, cl, members, changes) -> VerticalActions.resize(c, cl, members, req, changes));
     }
 
     /** Gives one member a data disk at srv/disk/DISK (a loop-mounted image where the node can, else a directory). */
-    public ClusterInfo attachDisk(Principal who, String name, org.slapgrid.slap.model.ClusterDisk req) {
-        requireUser(who);
+    public ClusterInfo attachDisk(Principal caller, String name, org.slapgrid.slap.model.ClusterDisk req) {
+        requireUser(caller);
         if (req == null) {
             throw ApiException.badRequest("body is required");
         }
-        return vertical(who, name, ClusterTask.ATTACHING_DISK, (c, cl, members, changes) -> VerticalActions.attach(c, cl, members, req, changes));
+        return vertical(caller, name, ClusterTask.ATTACHING_DISK, (c, cl, members, changes) -> VerticalActions.attach(c, cl, members, req, changes));
     }
 
     /** Removes one member's data disk (after its pre-scale). */
-    public ClusterInfo detachDisk(Principal who, String name, org.slapgrid.slap.model.ClusterDisk req) {
-        requireUser(who);
+    public ClusterInfo detachDisk(Principal caller, String name, org.slapgrid.slap.model.ClusterDisk req) {
+        requireUser(caller);
         if (req == null) {
             throw ApiException.badRequest("body is required");
         }
-        return vertical(who, name, ClusterTask.DETACHING_DISK, (c, cl, members, changes) -> VerticalActions.detach(c, cl, members, req, changes));
+        return vertical(caller, name, ClusterTask.DETACHING_DISK, (c, cl, members, changes) -> VerticalActions.detach(c, cl, members, req, changes));
     }
 
     @FunctionalInterface
@@ -366,13 +366,13 @@ public final class ClusterService {
         void apply(Connection c, ClusterRows.Cluster cl, List<ClusterRows.Member> members, Changes changes) throws SQLException;
     }
 
-    private ClusterInfo vertical(Principal who, String name, ClusterTask task, VerticalWish wish) {
+    private ClusterInfo vertical(Principal caller, String name, ClusterTask task, VerticalWish wish) {
         Changes changes = new Changes();
         String[] id = new String[1];
         String[] seen = new String[1];
         refusalsLogged(seen, operation(task), () -> {
             Changes.write(db, listener, c -> {
-                id[0] = beginIn(c, who, name, operation(task), task, (cc, cl, members) -> wish.apply(cc, cl, members, changes), seen);
+                id[0] = beginIn(c, caller, name, operation(task), task, (cc, cl, members) -> wish.apply(cc, cl, members, changes), seen);
                 return changes;
             });
             return null;
@@ -381,37 +381,37 @@ public final class ClusterService {
     }
 
     /** The cluster's deletion policy (without the webhook's secret). */
-    public org.slapgrid.slap.model.DeletionPolicy deletionPolicy(Principal who, String name) {
-        requireUser(who);
-        return db.read(c -> DeletionPolicies.of(c, find(c, who, name).id()).withoutSecret());
+    public org.slapgrid.slap.model.DeletionPolicy deletionPolicy(Principal caller, String name) {
+        requireUser(caller);
+        return db.read(c -> DeletionPolicies.of(c, find(c, caller, name).id()).withoutSecret());
     }
 
     /** Sets the deletion policy; a new webhook's secret is in this answer only. */
-    public org.slapgrid.slap.model.DeletionPolicy setDeletionPolicy(Principal who, String name,
+    public org.slapgrid.slap.model.DeletionPolicy setDeletionPolicy(Principal caller, String name,
                                                                     org.slapgrid.slap.model.DeletionPolicy req) {
-        requireUser(who);
+        requireUser(caller);
         if (req == null) {
             throw ApiException.badRequest("body is required");
         }
-        return db.transaction(c -> DeletionPolicies.set(c, find(c, who, name).id(), req));
+        return db.transaction(c -> DeletionPolicies.set(c, find(c, caller, name).id(), req));
     }
 
     /**
      * Senlin's {@code complete_lifecycle} action: with the member's instance secret or the
      * owner's credentials, once (403 for another's or an unknown token, 409 when used).
      */
-    public void completeLifecycle(Principal who, String name, org.slapgrid.slap.model.ClusterAction action) {
+    public void completeLifecycle(Principal caller, String name, org.slapgrid.slap.model.ClusterAction action) {
         if (action == null || action.completeLifecycle() == null) {
             throw ApiException.badRequest("the action body is {\"complete_lifecycle\": {\"lifecycle_action_token\": \"...\"}}");
         }
-        if (who.kind() == Principal.Kind.NODE) {
+        if (caller.kind() == Principal.Kind.NODE) {
             throw ApiException.forbidden("this call needs a user's token or the member's instance secret");
         }
         db.transaction(c -> {
             ClusterRows.Cluster named = null;
-            if (who.isUser()) {
-                List<ClusterRows.Cluster> own = ClusterRows.where(c, who.admin() ? "WHERE name = ?" : "WHERE owner = ? AND name = ?",
-                        who.admin() ? new Object[] {name} : new Object[] {who.subject(), name});
+            if (caller.isUser()) {
+                List<ClusterRows.Cluster> own = ClusterRows.where(c, caller.admin() ? "WHERE name = ?" : "WHERE owner = ? AND name = ?",
+                        caller.admin() ? new Object[] {name} : new Object[] {caller.subject(), name});
                 if (own.size() != 1) {
                     throw ApiException.forbidden("this lifecycle token is not one of yours for this cluster");
                 }
@@ -424,21 +424,21 @@ public final class ClusterService {
                     throw ApiException.forbidden("this lifecycle token is not one of yours for this cluster");
                 }
             }
-            Lifecycle.complete(c, who, action.completeLifecycle().lifecycleActionToken(), named);
+            Lifecycle.complete(c, caller, action.completeLifecycle().lifecycleActionToken(), named);
             return null;
         });
         scaling.wake();
     }
 
     /** The lifecycle notifications in the calling instance's queue (empty unless it is a member chosen for removal). */
-    public List<org.slapgrid.slap.model.LifecycleNotification> lifecycleQueue(Principal who) {
-        if (who.kind() != Principal.Kind.INSTANCE) {
+    public List<org.slapgrid.slap.model.LifecycleNotification> lifecycleQueue(Principal caller) {
+        if (caller.kind() != Principal.Kind.INSTANCE) {
             throw ApiException.forbidden("this call needs an instance's secret");
         }
-        List<org.slapgrid.slap.model.LifecycleNotification> queued = db.read(c -> Lifecycle.queue(c, who.subject()));
+        List<org.slapgrid.slap.model.LifecycleNotification> queued = db.read(c -> Lifecycle.queue(c, caller.subject()));
         if (!queued.isEmpty()) { // someone reads it: the master waits for its completion (Lifecycle.unheard)
             db.transaction(c -> {
-                Lifecycle.markRead(c, who.subject());
+                Lifecycle.markRead(c, caller.subject());
                 return null;
             });
         }
@@ -451,10 +451,10 @@ public final class ClusterService {
     }
 
     /** Destroys every member and forgets the cluster; refused (409) while another operation runs. */
-    public ClusterInfo destroy(Principal who, String name) {
-        requireUser(who);
+    public ClusterInfo destroy(Principal caller, String name) {
+        requireUser(caller);
         ClusterInfo[] before = new ClusterInfo[1];
-        String id = begin(who, name, "destroy", ClusterTask.DELETING, (c, cl, members) -> before[0] = info(c, cl, true, List.of()));
+        String id = begin(caller, name, "destroy", ClusterTask.DELETING, (c, cl, members) -> before[0] = info(c, cl, true, List.of()));
         converge(id);
         ClusterInfo b = before[0];
         return new ClusterInfo(b.name(), b.owner(), b.softwareUrl(), b.topology(), b.primary(), ClusterTask.DELETING,
@@ -466,12 +466,12 @@ public final class ClusterService {
      * one, and while the primary is healthy (its instance reported started, its node heard from
      * lately) unless {@code force}. Every member re-converges against the new primary.
      */
-    public ClusterInfo promote(Principal who, String name, ClusterPromote req) {
-        requireUser(who);
+    public ClusterInfo promote(Principal caller, String name, ClusterPromote req) {
+        requireUser(caller);
         if (req == null || req.member() == null) {
             throw ApiException.badRequest("member is required");
         }
-        String id = begin(who, name, "promote", ClusterTask.PROMOTING, (c, cl, members) -> {
+        String id = begin(caller, name, "promote", ClusterTask.PROMOTING, (c, cl, members) -> {
             if (cl.topology() != ClusterTopology.FAILOVER) {
                 throw rule("cluster '" + cl.name() + "' is " + cl.topology().json() + ": only a failover cluster has a primary to promote (topology)");
             }
@@ -504,20 +504,20 @@ public final class ClusterService {
      * {@code action.tags()} selects: one rule per member's instance, in one transaction, so
      * either every member gets it or none (docs/tags.md). Not a task: it waits for nothing.
      */
-    public ClusterInfo services(Principal who, String name, org.slapgrid.slap.model.ServiceAction action) {
-        requireUser(who);
+    public ClusterInfo services(Principal caller, String name, org.slapgrid.slap.model.ServiceAction action) {
+        requireUser(caller);
         if (action != null && "restart".equals(action.action())) {
-            return restartTagged(who, name, action.tags());
+            return restartTagged(caller, name, action.tags());
         }
         org.slapgrid.slap.tags.TagRule rule = ServiceActions.tagRule(action);
         String[] id = new String[1];
         Changes.write(db, listener, c -> {
-            ClusterRows.Cluster cl = find(c, who, name);
+            ClusterRows.Cluster cl = find(c, caller, name);
             id[0] = cl.id();
             Changes changes = new Changes();
             for (ClusterRows.Member m : ClusterRows.members(c, cl.id())) {
                 if (!m.leaving()) {
-                    var applied = ServiceActions.applyTagRule(c, who, m.instanceId(), rule);
+                    var applied = ServiceActions.applyTagRule(c, caller, m.instanceId(), rule);
                     changes.touch(applied == null ? null : applied.node());
                 }
             }
@@ -531,11 +531,11 @@ public final class ClusterService {
      * {@code restart} job per member with {@code tags} (each node restarts only those, never one
      * stopped on purpose). Without tags a cluster restart is the rolling restart of whole members.
      */
-    private ClusterInfo restartTagged(Principal who, String name, String tags) {
+    private ClusterInfo restartTagged(Principal caller, String name, String tags) {
         String canonical = ServiceActions.tagExpression(tags);
         String[] id = new String[1];
         Changes.write(db, listener, c -> {
-            ClusterRows.Cluster cl = find(c, who, name);
+            ClusterRows.Cluster cl = find(c, caller, name);
             id[0] = cl.id();
             Changes changes = new Changes();
             List<String> restarted = new ArrayList<>();
@@ -546,7 +546,7 @@ public final class ClusterService {
                 }
             }
             ClusterEvents.append(c, cl.id(), "restart-tagged", "services tagged " + canonical + " restarted on "
-                    + String.join(", ", restarted) + " by " + who.subject(), Map.of("tags", canonical, "members", restarted));
+                    + String.join(", ", restarted) + " by " + caller.subject(), Map.of("tags", canonical, "members", restarted));
             return changes;
         });
         return db.read(c -> info(c, ClusterRows.byId(c, id[0]).orElseThrow(), true, List.of()));
@@ -558,13 +558,13 @@ public final class ClusterService {
      * healthy; refused (422) when the target is not up, since nothing would then be active.
      * Every member re-converges with the new primary; the switch is in the cluster's events.
      */
-    public ClusterInfo switchPrimary(Principal who, String name, org.slapgrid.slap.model.ClusterSwitch req) {
-        requireUser(who);
+    public ClusterInfo switchPrimary(Principal caller, String name, org.slapgrid.slap.model.ClusterSwitch req) {
+        requireUser(caller);
         if (req == null || req.member() == null) {
             throw ApiException.badRequest("member is required");
         }
         String[] from = new String[1];
-        String id = begin(who, name, "switch", ClusterTask.PROMOTING, (c, cl, members) -> {
+        String id = begin(caller, name, "switch", ClusterTask.PROMOTING, (c, cl, members) -> {
             String shortName = req.member().startsWith(cl.name() + "/") ? req.member().substring(cl.name().length() + 1) : req.member();
             ClusterRows.Member target = members.stream().filter(m -> !m.leaving() && m.shortName().equals(shortName)).findFirst()
                     .orElseThrow(() -> ApiException.notFound("unknown_member", "cluster '" + cl.name() + "' has no member '" + req.member() + "'"));
@@ -582,8 +582,8 @@ public final class ClusterService {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("from", from[0]);
             details.put("to", cl.primary());
-            details.put("by", who.actor());
-            ClusterEvents.append(c, id, "switch", "primary switched from " + from[0] + " to " + cl.primary() + " by " + who.actor(), details);
+            details.put("by", caller.actor());
+            ClusterEvents.append(c, id, "switch", "primary switched from " + from[0] + " to " + cl.primary() + " by " + caller.actor(), details);
             ClusterRows.setTask(c, id, ClusterTask.NONE);
             return changes;
         });
@@ -597,11 +597,11 @@ public final class ClusterService {
      * {@code etc/backup}; when all parts are in, ONE backup entry is recorded and the task is
      * NONE again. A failing member fails the backup, naming it, and nothing is recorded.
      */
-    public ClusterInfo backup(Principal who, String name) {
-        requireUser(who);
+    public ClusterInfo backup(Principal caller, String name) {
+        requireUser(caller);
         Changes changes = new Changes();
         String[] backupId = new String[1];
-        String id = begin(who, name, "backup", ClusterTask.BACKING_UP,
+        String id = begin(caller, name, "backup", ClusterTask.BACKING_UP,
                 (c, cl, members) -> backupId[0] = ClusterOperations.startBackup(c, cl, members, changes));
         Changes.write(db, listener, c -> changes); // the members' nodes wake for their jobs
         return db.read(c -> info(c, ClusterRows.byId(c, id).orElseThrow(), true,
@@ -612,10 +612,10 @@ public final class ClusterService {
      * A rolling restart: refused (409) while the cluster or a member is busy, (422) while a
      * member is in error; then one member at a time, each until its promises are kept again.
      */
-    public ClusterInfo restart(Principal who, String name) {
-        requireUser(who);
+    public ClusterInfo restart(Principal caller, String name) {
+        requireUser(caller);
         Changes changes = new Changes();
-        String id = begin(who, name, "restart", ClusterTask.RESTARTING,
+        String id = begin(caller, name, "restart", ClusterTask.RESTARTING,
                 (c, cl, members) -> ClusterOperations.startRestart(c, cl, members, changes));
         Changes.write(db, listener, c -> changes);
         return db.read(c -> info(c, ClusterRows.byId(c, id).orElseThrow(), true,
@@ -623,30 +623,30 @@ public final class ClusterService {
     }
 
     /** The backups of the caller's cluster {@code name} (it may be gone since), newest first. */
-    public List<org.slapgrid.slap.model.ClusterBackup> backups(Principal who, String name) {
-        requireUser(who);
-        return db.read(c -> ClusterOperations.backups(c, who.admin() ? "WHERE cluster_name = ? ORDER BY id DESC"
-                : "WHERE owner = ? AND cluster_name = ? ORDER BY id DESC", who.admin() ? new Object[] {name}
-                : new Object[] {who.subject(), name}));
+    public List<org.slapgrid.slap.model.ClusterBackup> backups(Principal caller, String name) {
+        requireUser(caller);
+        return db.read(c -> ClusterOperations.backups(c, caller.admin() ? "WHERE cluster_name = ? ORDER BY id DESC"
+                : "WHERE owner = ? AND cluster_name = ? ORDER BY id DESC", caller.admin() ? new Object[] {name}
+                : new Object[] {caller.subject(), name}));
     }
 
     /** One backup of the caller's (any, for an admin); another user's is answered as missing. */
-    public org.slapgrid.slap.model.ClusterBackup backupInfo(Principal who, String backupId) {
-        requireUser(who);
-        return db.read(c -> ownBackup(c, who, backupId));
+    public org.slapgrid.slap.model.ClusterBackup backupInfo(Principal caller, String backupId) {
+        requireUser(caller);
+        return db.read(c -> ownBackup(c, caller, backupId));
     }
 
-    private static org.slapgrid.slap.model.ClusterBackup ownBackup(Connection c, Principal who, String backupId) throws SQLException {
+    private static org.slapgrid.slap.model.ClusterBackup ownBackup(Connection c, Principal caller, String backupId) throws SQLException {
         return ClusterOperations.backups(c, "WHERE id = ?", backupId).stream()
-                .filter(b -> who.admin() || b.owner().equals(who.subject())).findFirst()
+                .filter(b -> caller.admin() || b.owner().equals(caller.subject())).findFirst()
                 .orElseThrow(() -> ApiException.notFound("unknown_backup", "you have no backup '" + backupId + "'"));
     }
 
     /** Forgets a backup and removes its parts. */
-    public void deleteBackup(Principal who, String backupId) {
-        requireUser(who);
+    public void deleteBackup(Principal caller, String backupId) {
+        requireUser(caller);
         org.slapgrid.slap.model.ClusterBackup b = db.transaction(c -> {
-            org.slapgrid.slap.model.ClusterBackup found = ownBackup(c, who, backupId);
+            org.slapgrid.slap.model.ClusterBackup found = ownBackup(c, caller, backupId);
             ClusterOperations.deleteBackupRows(c, backupId);
             return found;
         });
@@ -658,12 +658,12 @@ public final class ClusterService {
      * (422 naming the difference); its members are placed as by create, then each runs
      * {@code etc/restore} with its part (task RESTORING until all did).
      */
-    public ClusterInfo restore(Principal who, String backupId, org.slapgrid.slap.model.ClusterRestore req) {
-        requireUser(who);
+    public ClusterInfo restore(Principal caller, String backupId, org.slapgrid.slap.model.ClusterRestore req) {
+        requireUser(caller);
         if (req == null || req.name() == null) {
             throw ApiException.badRequest("name: the new cluster's name is required (--name NEW)");
         }
-        org.slapgrid.slap.model.ClusterBackup b = backupInfo(who, backupId);
+        org.slapgrid.slap.model.ClusterBackup b = backupInfo(caller, backupId);
         List<ClusterRole> roles = b.roles();
         if (req.roles() != null && !req.roles().isEmpty()) {
             String difference = sameSize(b, req.roles());
@@ -678,7 +678,7 @@ public final class ClusterService {
                         r.max() == null ? ours.max() : r.max());
             }).toList();
         }
-        ClusterInfo created = create(who, new ClusterRequest(req.name(), b.softwareUrl(), b.topology(), b.parameters(), roles));
+        ClusterInfo created = create(caller, new ClusterRequest(req.name(), b.softwareUrl(), b.topology(), b.parameters(), roles));
         String id = db.read(c -> ClusterRows.where(c, "WHERE owner = ? AND name = ?", created.owner(), created.name()))
                 .get(0).id();
         operations.startRestore(id, b);
@@ -711,9 +711,9 @@ public final class ClusterService {
      * promises as its node last reported them, aggregated with OpenSVC's rules; a flex cluster
      * with a role under its minimum of members up is degraded to warn.
      */
-    public org.slapgrid.slap.model.ClusterStatus status(Principal who, String name) {
-        requireUser(who);
-        ClusterRows.Cluster cl = db.read(c -> find(c, who, name));
+    public org.slapgrid.slap.model.ClusterStatus status(Principal caller, String name) {
+        requireUser(caller);
+        ClusterRows.Cluster cl = db.read(c -> find(c, caller, name));
         List<ClusterRows.Member> members = db.read(c -> ClusterRows.members(c, cl.id()));
         List<ClusterRows.Role> roles = db.read(c -> ClusterRows.roles(c, cl.id()));
         Principal owner = Principal.user(cl.owner(), false);
@@ -798,9 +798,9 @@ public final class ClusterService {
      * cluster's id. The start, or the refusal (409/422, with the rule's message), goes to the
      * cluster's event log as {@code operation}.
      */
-    private String begin(Principal who, String name, String operation, ClusterTask task, Wish wish) {
+    private String begin(Principal caller, String name, String operation, ClusterTask task, Wish wish) {
         String[] seen = new String[1];
-        return refusalsLogged(seen, operation, () -> db.transaction(c -> beginIn(c, who, name, operation, task, wish, seen)));
+        return refusalsLogged(seen, operation, () -> db.transaction(c -> beginIn(c, caller, name, operation, task, wish, seen)));
     }
 
     /**
@@ -819,17 +819,17 @@ public final class ClusterService {
     }
 
     /** {@link #begin} in the caller's transaction; {@code seen} gets the cluster's id for the refusal's log. */
-    private String beginIn(Connection c, Principal who, String name, String operation, ClusterTask task, Wish wish,
+    private String beginIn(Connection c, Principal caller, String name, String operation, ClusterTask task, Wish wish,
                            String[] seen) throws SQLException {
-        ClusterRows.Cluster cl = find(c, who, name);
+        ClusterRows.Cluster cl = find(c, caller, name);
         seen[0] = cl.id();
         if (cl.task() != ClusterTask.NONE || !ClusterRows.claim(c, cl.id(), task)) {
             throw ApiException.conflict("cluster_busy", "cluster '" + cl.name() + "' is busy (task " + cl.task()
                     + "); try again once its task is NONE");
         }
         wish.apply(c, cl, ClusterRows.members(c, cl.id()));
-        ClusterEvents.append(c, cl.id(), operation, operation + " started by " + who.subject() + " (task " + task + ")",
-                Map.of("task", task.name(), "by", who.subject()));
+        ClusterEvents.append(c, cl.id(), operation, operation + " started by " + caller.subject() + " (task " + task + ")",
+                Map.of("task", task.name(), "by", caller.subject()));
         return cl.id();
     }
 
@@ -861,9 +861,9 @@ public final class ClusterService {
     }
 
     /** The cluster's event log, oldest first (docs/clusters.md, "Events"). */
-    public List<org.slapgrid.slap.model.ClusterEvent> events(Principal who, String name) {
-        requireUser(who);
-        return db.read(c -> ClusterEvents.list(c, find(c, who, name).id()));
+    public List<org.slapgrid.slap.model.ClusterEvent> events(Principal caller, String name) {
+        requireUser(caller);
+        return db.read(c -> ClusterEvents.list(c, find(c, caller, name).id()));
     }
 
     /** The one way for other parts of the master to add to a cluster's log (hooks, autoscaling...). */
@@ -1109,8 +1109,8 @@ public final class ClusterService {
         return new ApiException(422, "cluster_rule", message);
     }
 
-    private static void requireUser(Principal who) {
-        if (!who.isUser()) {
+    private static void requireUser(Principal caller) {
+        if (!caller.isUser()) {
             throw ApiException.forbidden("this call needs a user's API token");
         }
     }

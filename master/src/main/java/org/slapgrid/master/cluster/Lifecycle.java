@@ -88,18 +88,18 @@ final class Lifecycle {
     }
 
     /**
-     * Completes {@code token} for {@code who} on cluster {@code clusterId} (already found for the
+     * Completes {@code token} for {@code caller} on cluster {@code clusterId} (already found for the
      * caller, or null when the caller is an instance). Returns the member now READY.
      */
-    static MemberStages.Row complete(Connection c, Principal who, String token, ClusterRows.Cluster named) throws SQLException {
+    static MemberStages.Row complete(Connection c, Principal caller, String token, ClusterRows.Cluster named) throws SQLException {
         if (token == null || token.isBlank()) {
             throw ApiException.badRequest("complete_lifecycle.lifecycle_action_token is required");
         }
         String[] issued = Sql.one(c, "SELECT cluster_id, instance_id, member, state FROM lifecycle_token WHERE token_sha256 = ?",
                 rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}, sha256(token)).orElse(null);
         boolean allowed = issued != null && (named == null || named.id().equals(issued[0]))
-                && (who.kind() == Principal.Kind.INSTANCE ? who.subject().equals(issued[1])
-                : who.isUser() && (who.admin() || ownerOf(c, issued[0]).equals(who.subject())));
+                && (caller.kind() == Principal.Kind.INSTANCE ? caller.subject().equals(issued[1])
+                : caller.isUser() && (caller.admin() || ownerOf(c, issued[0]).equals(caller.subject())));
         if (!allowed) {
             throw ApiException.forbidden("this lifecycle token is not one of yours for this cluster");
         }
@@ -112,9 +112,9 @@ final class Lifecycle {
         Sql.update(c, "UPDATE lifecycle_token SET state = 'COMPLETED', ended_at = ? WHERE token_sha256 = ?",
                 System.currentTimeMillis(), sha256(token));
         MemberStages.set(c, m, MemberStages.Stage.READY, null, 0);
-        ClusterEvents.append(c, m.clusterId(), "lifecycle", m.shortName() + ": lifecycle hook completed by " + who.actor()
+        ClusterEvents.append(c, m.clusterId(), "lifecycle", m.shortName() + ": lifecycle hook completed by " + caller.actor()
                 + " after " + (System.currentTimeMillis() - m.stageAt()) + " ms; removing it now",
-                Map.of("member", m.shortName(), "by", who.actor()));
+                Map.of("member", m.shortName(), "by", caller.actor()));
         return m;
     }
 

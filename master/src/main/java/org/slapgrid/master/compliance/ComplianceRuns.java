@@ -44,8 +44,8 @@ public final class ComplianceRuns {
         this.listener = listener;
     }
 
-    public Compliance.Run create(Principal who, Compliance.RunRequest r) {
-        NodeService.requireUser(who);
+    public Compliance.Run create(Principal caller, Compliance.RunRequest r) {
+        NodeService.requireUser(caller);
         Validate.present("body", r);
         Validate.present("targetKind", r.targetKind());
         Validate.text("target", r.target(), 255);
@@ -64,9 +64,9 @@ public final class ComplianceRuns {
         args.put("run", id);
         Changes.write(db, listener, c -> {
             Changes changes = new Changes();
-            String target = ComplianceService.target(c, who, r.targetKind(), r.target());
+            String target = ComplianceService.target(c, caller, r.targetKind(), r.target());
             Sql.update(c, "INSERT INTO compliance_run (id, owner, target_kind, target, action, moduleset, module, created_at)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id, who.subject(), r.targetKind().name(), r.target(), action.name(),
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id, caller.subject(), r.targetKind().name(), r.target(), action.name(),
                     moduleset, module, System.currentTimeMillis());
             switch (r.targetKind()) {
                 case node -> part(c, id, target, null, JobService.createForNode(c, target, KIND, args, TIMEOUT, changes));
@@ -84,11 +84,11 @@ public final class ComplianceRuns {
                     }
                 }
             }
-            AuditLog.record(c, who, "compliance.run", r.targetKind() + ":" + r.target(), action
+            AuditLog.record(c, caller, "compliance.run", r.targetKind() + ":" + r.target(), action
                     + (moduleset == null ? "" : " --moduleset " + moduleset) + (module == null ? "" : " --module " + module));
             return changes;
         });
-        return get(who, id);
+        return get(caller, id);
     }
 
     private static void instancePart(Connection c, String run, String instanceId, Map<String, Object> args, Changes changes)
@@ -105,13 +105,13 @@ public final class ComplianceRuns {
     }
 
     /** A run of the caller (the admin: any), with its parts as their jobs now are. */
-    public Compliance.Run get(Principal who, String id) {
-        NodeService.requireUser(who);
+    public Compliance.Run get(Principal caller, String id) {
+        NodeService.requireUser(caller);
         return db.read(c -> {
             Object[] head = Sql.one(c, "SELECT owner, target_kind, target, action, moduleset, module, created_at FROM compliance_run"
                     + " WHERE id = ?", rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                     rs.getString(5), rs.getString(6), rs.getLong(7)}, id)
-                    .filter(h -> who.admin() || h[0].equals(who.subject()))
+                    .filter(h -> caller.admin() || h[0].equals(caller.subject()))
                     .orElseThrow(() -> ApiException.notFound("unknown_run", "you have no compliance run '" + id + "'"));
             List<Compliance.RunPart> parts = new ArrayList<>();
             for (String[] row : Sql.list(c, "SELECT x.job_id, x.node_id, x.instance_id, i.name, i.partition_id FROM compliance_run_job x"

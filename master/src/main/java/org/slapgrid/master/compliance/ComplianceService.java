@@ -54,39 +54,39 @@ public final class ComplianceService {
 
     // ------------------------------------------------------------------------- rulesets
 
-    public Compliance.Ruleset createRuleset(Principal who, Compliance.Ruleset r) {
-        NodeService.requireUser(who);
+    public Compliance.Ruleset createRuleset(Principal caller, Compliance.Ruleset r) {
+        NodeService.requireUser(caller);
         String name = Validate.id("name", r.name());
         Map<String, Object> variables = checkedVariables(r.variables() == null ? Map.of() : r.variables());
         return db.transaction(c -> {
-            if (rulesetId(c, who.subject(), name).isPresent()) {
+            if (rulesetId(c, caller.subject(), name).isPresent()) {
                 throw ApiException.conflict("exists", "you already have a ruleset named '" + name + "'");
             }
             Sql.update(c, "INSERT INTO compliance_ruleset (id, owner, name, variables, updated_at) VALUES (?, ?, ?, ?, ?)",
-                    Ids.next("r"), who.subject(), name, write(variables), System.currentTimeMillis());
-            AuditLog.record(c, who, "compliance.ruleset.create", name, variables.size() + " variables");
-            return new Compliance.Ruleset(name, who.subject(), variables);
+                    Ids.next("r"), caller.subject(), name, write(variables), System.currentTimeMillis());
+            AuditLog.record(c, caller, "compliance.ruleset.create", name, variables.size() + " variables");
+            return new Compliance.Ruleset(name, caller.subject(), variables);
         });
     }
 
-    public List<Compliance.Ruleset> rulesets(Principal who) {
-        NodeService.requireUser(who);
+    public List<Compliance.Ruleset> rulesets(Principal caller) {
+        NodeService.requireUser(caller);
         return db.read(c -> Sql.list(c, "SELECT name, owner, variables FROM compliance_ruleset WHERE owner = ? ORDER BY name",
-                rs -> new Compliance.Ruleset(rs.getString(1), rs.getString(2), variables(rs.getString(3))), who.subject()));
+                rs -> new Compliance.Ruleset(rs.getString(1), rs.getString(2), variables(rs.getString(3))), caller.subject()));
     }
 
-    public Compliance.Ruleset ruleset(Principal who, String name) {
-        NodeService.requireUser(who);
+    public Compliance.Ruleset ruleset(Principal caller, String name) {
+        NodeService.requireUser(caller);
         return db.read(c -> Sql.one(c, "SELECT name, owner, variables FROM compliance_ruleset WHERE owner = ? AND name = ?",
-                rs -> new Compliance.Ruleset(rs.getString(1), rs.getString(2), variables(rs.getString(3))), who.subject(), name)
+                rs -> new Compliance.Ruleset(rs.getString(1), rs.getString(2), variables(rs.getString(3))), caller.subject(), name)
                 .orElseThrow(() -> noRuleset(name)));
     }
 
-    public Compliance.Ruleset updateRuleset(Principal who, String name, Compliance.RulesetUpdate u) {
-        NodeService.requireUser(who);
+    public Compliance.Ruleset updateRuleset(Principal caller, String name, Compliance.RulesetUpdate u) {
+        NodeService.requireUser(caller);
         return db.transaction(c -> {
             Compliance.Ruleset current = Sql.one(c, "SELECT variables FROM compliance_ruleset WHERE owner = ? AND name = ?",
-                    rs -> new Compliance.Ruleset(name, who.subject(), variables(rs.getString(1))), who.subject(), name)
+                    rs -> new Compliance.Ruleset(name, caller.subject(), variables(rs.getString(1))), caller.subject(), name)
                     .orElseThrow(() -> noRuleset(name));
             Map<String, Object> v = new TreeMap<>(current.variables());
             if (u.unset() != null) {
@@ -97,17 +97,17 @@ public final class ComplianceService {
             }
             Map<String, Object> checked = checkedVariables(v);
             Sql.update(c, "UPDATE compliance_ruleset SET variables = ?, updated_at = ? WHERE owner = ? AND name = ?",
-                    write(checked), System.currentTimeMillis(), who.subject(), name);
-            AuditLog.record(c, who, "compliance.ruleset.set", name, "set " + (u.set() == null ? List.of() : u.set().keySet())
+                    write(checked), System.currentTimeMillis(), caller.subject(), name);
+            AuditLog.record(c, caller, "compliance.ruleset.set", name, "set " + (u.set() == null ? List.of() : u.set().keySet())
                     + ", unset " + (u.unset() == null ? List.of() : u.unset()));
-            return new Compliance.Ruleset(name, who.subject(), checked);
+            return new Compliance.Ruleset(name, caller.subject(), checked);
         });
     }
 
-    public void deleteRuleset(Principal who, String name) {
-        NodeService.requireUser(who);
+    public void deleteRuleset(Principal caller, String name) {
+        NodeService.requireUser(caller);
         db.transaction(c -> {
-            String id = rulesetId(c, who.subject(), name).orElseThrow(() -> noRuleset(name));
+            String id = rulesetId(c, caller.subject(), name).orElseThrow(() -> noRuleset(name));
             List<String> users = Sql.list(c, "SELECT m.name FROM compliance_moduleset_ruleset x JOIN compliance_moduleset m"
                     + " ON m.id = x.moduleset_id WHERE x.ruleset_id = ? ORDER BY m.name", rs -> rs.getString(1), id);
             if (!users.isEmpty()) {
@@ -116,7 +116,7 @@ public final class ComplianceService {
             }
             requireUnattached(c, "ruleset", id, "ruleset '" + name + "'");
             Sql.update(c, "DELETE FROM compliance_ruleset WHERE id = ?", id);
-            AuditLog.record(c, who, "compliance.ruleset.delete", name, null);
+            AuditLog.record(c, caller, "compliance.ruleset.delete", name, null);
             return null;
         });
     }
@@ -151,55 +151,55 @@ public final class ComplianceService {
 
     // ------------------------------------------------------------------------- modulesets
 
-    public Compliance.Moduleset createModuleset(Principal who, Compliance.Moduleset m) {
-        NodeService.requireUser(who);
+    public Compliance.Moduleset createModuleset(Principal caller, Compliance.Moduleset m) {
+        NodeService.requireUser(caller);
         String name = Validate.id("name", m.name());
         return db.transaction(c -> {
-            if (modulesetId(c, who.subject(), name).isPresent()) {
+            if (modulesetId(c, caller.subject(), name).isPresent()) {
                 throw ApiException.conflict("exists", "you already have a moduleset named '" + name + "'");
             }
             String id = Ids.next("m");
             Sql.update(c, "INSERT INTO compliance_moduleset (id, owner, name, updated_at) VALUES (?, ?, ?, ?)",
-                    id, who.subject(), name, System.currentTimeMillis());
-            apply(c, who.subject(), id, name, new Compliance.ModulesetUpdate(m.modules(), null, m.modulesets(), null,
+                    id, caller.subject(), name, System.currentTimeMillis());
+            apply(c, caller.subject(), id, name, new Compliance.ModulesetUpdate(m.modules(), null, m.modulesets(), null,
                     m.rulesets(), null));
-            AuditLog.record(c, who, "compliance.moduleset.create", name, null);
+            AuditLog.record(c, caller, "compliance.moduleset.create", name, null);
             return moduleset(c, id);
         });
     }
 
-    public List<Compliance.Moduleset> modulesets(Principal who) {
-        NodeService.requireUser(who);
+    public List<Compliance.Moduleset> modulesets(Principal caller) {
+        NodeService.requireUser(caller);
         return db.read(c -> {
             List<Compliance.Moduleset> out = new ArrayList<>();
             for (String id : Sql.list(c, "SELECT id FROM compliance_moduleset WHERE owner = ? ORDER BY name",
-                    rs -> rs.getString(1), who.subject())) {
+                    rs -> rs.getString(1), caller.subject())) {
                 out.add(moduleset(c, id));
             }
             return out;
         });
     }
 
-    public Compliance.Moduleset moduleset(Principal who, String name) {
-        NodeService.requireUser(who);
-        return db.read(c -> moduleset(c, modulesetId(c, who.subject(), name).orElseThrow(() -> noModuleset(name))));
+    public Compliance.Moduleset moduleset(Principal caller, String name) {
+        NodeService.requireUser(caller);
+        return db.read(c -> moduleset(c, modulesetId(c, caller.subject(), name).orElseThrow(() -> noModuleset(name))));
     }
 
-    public Compliance.Moduleset updateModuleset(Principal who, String name, Compliance.ModulesetUpdate u) {
-        NodeService.requireUser(who);
+    public Compliance.Moduleset updateModuleset(Principal caller, String name, Compliance.ModulesetUpdate u) {
+        NodeService.requireUser(caller);
         return db.transaction(c -> {
-            String id = modulesetId(c, who.subject(), name).orElseThrow(() -> noModuleset(name));
-            apply(c, who.subject(), id, name, u);
+            String id = modulesetId(c, caller.subject(), name).orElseThrow(() -> noModuleset(name));
+            apply(c, caller.subject(), id, name, u);
             Sql.update(c, "UPDATE compliance_moduleset SET updated_at = ? WHERE id = ?", System.currentTimeMillis(), id);
-            AuditLog.record(c, who, "compliance.moduleset.set", name, null);
+            AuditLog.record(c, caller, "compliance.moduleset.set", name, null);
             return moduleset(c, id);
         });
     }
 
-    public void deleteModuleset(Principal who, String name) {
-        NodeService.requireUser(who);
+    public void deleteModuleset(Principal caller, String name) {
+        NodeService.requireUser(caller);
         db.transaction(c -> {
-            String id = modulesetId(c, who.subject(), name).orElseThrow(() -> noModuleset(name));
+            String id = modulesetId(c, caller.subject(), name).orElseThrow(() -> noModuleset(name));
             List<String> parents = Sql.list(c, "SELECT m.name FROM compliance_moduleset_child x JOIN compliance_moduleset m"
                     + " ON m.id = x.moduleset_id WHERE x.child_id = ? ORDER BY m.name", rs -> rs.getString(1), id);
             if (!parents.isEmpty()) {
@@ -211,7 +211,7 @@ public final class ComplianceService {
                 Sql.update(c, "DELETE FROM " + table + " WHERE moduleset_id = ?", id);
             }
             Sql.update(c, "DELETE FROM compliance_moduleset WHERE id = ?", id);
-            AuditLog.record(c, who, "compliance.moduleset.delete", name, null);
+            AuditLog.record(c, caller, "compliance.moduleset.delete", name, null);
             return null;
         });
     }
@@ -312,36 +312,36 @@ public final class ComplianceService {
 
     // ------------------------------------------------------------------------- attachments
 
-    public void attach(Principal who, Compliance.Attachment a) {
-        NodeService.requireUser(who);
+    public void attach(Principal caller, Compliance.Attachment a) {
+        NodeService.requireUser(caller);
         db.transaction(c -> {
-            Item item = item(c, who, a);
-            String target = target(c, who, a.targetKind(), a.target());
+            Item item = item(c, caller, a);
+            String target = target(c, caller, a.targetKind(), a.target());
             String filter = filter(a.filter());
             // attaching again replaces the filter: one attachment per target and item
             Sql.update(c, "DELETE FROM compliance_attachment WHERE target_kind = ? AND target_id = ? AND item_kind = ?"
                     + " AND item_id = ?", a.targetKind().name(), target, item.kind(), item.id());
             Sql.update(c, "INSERT INTO compliance_attachment (target_kind, target_id, item_kind, item_id, attached_by,"
                     + " attached_at, node_filter) VALUES (?, ?, ?, ?, ?, ?, ?)", a.targetKind().name(), target, item.kind(), item.id(),
-                    who.actor(), System.currentTimeMillis(), filter);
-            AuditLog.record(c, who, "compliance.attach", a.targetKind() + ":" + a.target(), item.kind() + " " + item.name()
+                    caller.actor(), System.currentTimeMillis(), filter);
+            AuditLog.record(c, caller, "compliance.attach", a.targetKind() + ":" + a.target(), item.kind() + " " + item.name()
                     + (a.filter() == null ? "" : " where " + a.filter().describe()));
             return null;
         });
     }
 
-    public void detach(Principal who, Compliance.Attachment a) {
-        NodeService.requireUser(who);
+    public void detach(Principal caller, Compliance.Attachment a) {
+        NodeService.requireUser(caller);
         db.transaction(c -> {
-            Item item = item(c, who, a);
-            String target = target(c, who, a.targetKind(), a.target());
+            Item item = item(c, caller, a);
+            String target = target(c, caller, a.targetKind(), a.target());
             int n = Sql.update(c, "DELETE FROM compliance_attachment WHERE target_kind = ? AND target_id = ? AND item_kind = ?"
                     + " AND item_id = ?", a.targetKind().name(), target, item.kind(), item.id());
             if (n == 0) {
                 throw ApiException.notFound("not_attached", item.kind() + " '" + item.name() + "' is not attached to "
                         + a.targetKind() + " '" + a.target() + "'");
             }
-            AuditLog.record(c, who, "compliance.detach", a.targetKind() + ":" + a.target(), item.kind() + " " + item.name());
+            AuditLog.record(c, caller, "compliance.detach", a.targetKind() + ":" + a.target(), item.kind() + " " + item.name());
             return null;
         });
     }
@@ -381,10 +381,10 @@ public final class ComplianceService {
     }
 
     /** What is attached to a target of the caller, whoever attached it (names as their owners named them). */
-    public List<Compliance.Attachment> attachments(Principal who, Compliance.TargetKind kind, String target) {
-        NodeService.requireUser(who);
+    public List<Compliance.Attachment> attachments(Principal caller, Compliance.TargetKind kind, String target) {
+        NodeService.requireUser(caller);
         return db.read(c -> {
-            String id = target(c, who, kind, target);
+            String id = target(c, caller, kind, target);
             List<Compliance.Attachment> out = new ArrayList<>(Sql.list(c, "SELECT m.name, a.node_filter FROM compliance_attachment a"
                     + " JOIN compliance_moduleset m ON m.id = a.item_id WHERE a.target_kind = ? AND a.target_id = ?"
                     + " AND a.item_kind = 'moduleset' ORDER BY m.name",
@@ -399,49 +399,49 @@ public final class ComplianceService {
     private record Item(String kind, String id, String name) {
     }
 
-    private static Item item(Connection c, Principal who, Compliance.Attachment a) throws SQLException {
+    private static Item item(Connection c, Principal caller, Compliance.Attachment a) throws SQLException {
         Validate.present("targetKind", a.targetKind());
         Validate.text("target", a.target(), 255);
         if ((a.moduleset() == null) == (a.ruleset() == null)) {
             throw ApiException.badRequest("give exactly one of moduleset and ruleset");
         }
         if (a.moduleset() != null) {
-            return new Item("moduleset", modulesetId(c, who.subject(), a.moduleset()).orElseThrow(() -> noModuleset(a.moduleset())),
+            return new Item("moduleset", modulesetId(c, caller.subject(), a.moduleset()).orElseThrow(() -> noModuleset(a.moduleset())),
                     a.moduleset());
         }
-        return new Item("ruleset", rulesetId(c, who.subject(), a.ruleset()).orElseThrow(() -> noRuleset(a.ruleset())), a.ruleset());
+        return new Item("ruleset", rulesetId(c, caller.subject(), a.ruleset()).orElseThrow(() -> noRuleset(a.ruleset())), a.ruleset());
     }
 
     /**
      * The id of a target the caller may attach to: a node it manages (its owner, or the admin),
      * its own instance (by name) or its own cluster; 404 otherwise.
      */
-    static String target(Connection c, Principal who, Compliance.TargetKind kind, String name) throws SQLException {
+    static String target(Connection c, Principal caller, Compliance.TargetKind kind, String name) throws SQLException {
         if (kind == null || name == null) {
             throw ApiException.badRequest("a target needs its kind (node, instance, cluster) and its name");
         }
         return switch (kind) {
             case node -> {
-                NodeAccess.requireManager(c, who, name);
+                NodeAccess.requireManager(c, caller, name);
                 yield name;
             }
-            case instance -> instanceId(c, who, name).orElseThrow(() ->
+            case instance -> instanceId(c, caller, name).orElseThrow(() ->
                     ApiException.notFound("unknown_instance", "you have no instance named '" + name + "'"));
             case cluster -> Sql.one(c, "SELECT id FROM cluster WHERE owner = ? AND name = ?", rs -> rs.getString(1),
-                    who.subject(), name).orElseThrow(() -> ApiException.notFound("unknown_cluster", "you have no cluster named '"
+                    caller.subject(), name).orElseThrow(() -> ApiException.notFound("unknown_cluster", "you have no cluster named '"
                     + name + "'"));
         };
     }
 
     /** The caller's instance of that name: the one it requested itself, else the only one of its trees so named. */
-    private static Optional<String> instanceId(Connection c, Principal who, String name) throws SQLException {
+    private static Optional<String> instanceId(Connection c, Principal caller, String name) throws SQLException {
         Optional<String> own = Sql.one(c, "SELECT id FROM instance WHERE requester = ? AND name = ?", rs -> rs.getString(1),
-                "user:" + who.subject(), name);
+                "user:" + caller.subject(), name);
         if (own.isPresent()) {
             return own;
         }
         List<String> named = Sql.list(c, "SELECT id FROM instance WHERE owner = ? AND name = ?", rs -> rs.getString(1),
-                who.subject(), name);
+                caller.subject(), name);
         if (named.size() > 1) {
             throw ApiException.conflict("ambiguous_name", named.size() + " of your instances are named '" + name + "'");
         }
@@ -463,16 +463,16 @@ public final class ComplianceService {
      * and for each partition's instance those attached to the instance and to its cluster.
      * Targets without modules are left out.
      */
-    public Compliance.Plan plan(Principal who, String nodeId) {
-        return plan(who, nodeId, Compliance.Facts.NONE);
+    public Compliance.Plan plan(Principal caller, String nodeId) {
+        return plan(caller, nodeId, Compliance.Facts.NONE);
     }
 
     /**
      * The plan of a node that told its facts (OS, tags): an attachment with a filter is in it
      * only when the filter matches this node.
      */
-    public Compliance.Plan plan(Principal who, String nodeId, Compliance.Facts facts) {
-        NodeService.requireNode(who, nodeId);
+    public Compliance.Plan plan(Principal caller, String nodeId, Compliance.Facts facts) {
+        NodeService.requireNode(caller, nodeId);
         return db.read(c -> {
             List<Compliance.Target> targets = new ArrayList<>();
             java.util.function.Predicate<String> applies = f -> f == null || readFilter(f).matches(nodeId, facts);
@@ -588,8 +588,8 @@ public final class ComplianceService {
     }
 
     /** Results a node reports: partitions must be its own; the instance is the partition's current one. */
-    public void report(Principal who, String nodeId, List<Compliance.Result> results) {
-        NodeService.requireNode(who, nodeId);
+    public void report(Principal caller, String nodeId, List<Compliance.Result> results) {
+        NodeService.requireNode(caller, nodeId);
         if (results == null || results.size() > MAX_RESULTS_PER_REPORT) {
             throw new ApiException(422, "limit_exceeded", "a report holds 1 to " + MAX_RESULTS_PER_REPORT + " results");
         }
@@ -631,14 +631,14 @@ public final class ComplianceService {
      * modules) or an instance of the caller. {@code kind} null: a node if the caller manages one
      * so named, else an instance.
      */
-    public List<Compliance.Result> results(Principal who, Compliance.TargetKind kind, String target, int limit) {
-        NodeService.requireUser(who);
+    public List<Compliance.Result> results(Principal caller, Compliance.TargetKind kind, String target, int limit) {
+        NodeService.requireUser(caller);
         int n = Math.max(1, Math.min(limit, MAX_LIST));
         return db.read(c -> {
             Compliance.TargetKind k = kind;
             if (k == null) {
                 boolean node = Sql.one(c, "SELECT owner FROM node WHERE id = ?", rs -> rs.getString(1), target)
-                        .filter(owner -> who.admin() || owner.equals(who.subject())).isPresent();
+                        .filter(owner -> caller.admin() || owner.equals(caller.subject())).isPresent();
                 k = node ? Compliance.TargetKind.node : Compliance.TargetKind.instance;
             }
             String select = "SELECT r.node_id, r.partition_id, i.name, r.module, r.action, r.exit_code, r.output, r.duration_ms,"
@@ -648,12 +648,12 @@ public final class ComplianceService {
                     rs.getLong(8), rs.getLong(9));
             return switch (k) {
                 case node -> {
-                    NodeAccess.requireManager(c, who, target);
+                    NodeAccess.requireManager(c, caller, target);
                     yield Sql.list(c, select + "WHERE r.node_id = ? AND r.partition_id IS NULL ORDER BY r.run_at DESC, r.id DESC"
                             + " LIMIT " + n, row, target);
                 }
                 case instance -> {
-                    String id = instanceId(c, who, target).orElseThrow(() ->
+                    String id = instanceId(c, caller, target).orElseThrow(() ->
                             ApiException.notFound("unknown_instance", "you have no node or instance named '" + target + "'"));
                     yield Sql.list(c, select + "WHERE r.instance_id = ? ORDER BY r.run_at DESC, r.id DESC LIMIT " + n, row, id);
                 }

@@ -168,8 +168,8 @@ public final class JobService {
      * A node's report: RUNNING records the start; DONE or FAILED ends the job once (the same end
      * again is accepted, so a node may repeat a report it is not sure arrived; another end is 409).
      */
-    public void report(Principal who, String node, String partition, String jobId, JobReport r) {
-        NodeService.requireNode(who, node);
+    public void report(Principal caller, String node, String partition, String jobId, JobReport r) {
+        NodeService.requireNode(caller, node);
         if (r == null || r.state() == null) {
             throw ApiException.badRequest("state is required (RUNNING, DONE or FAILED)");
         }
@@ -214,8 +214,8 @@ public final class JobService {
      * Stores the file a node uploads for its job ({@code <id>.out}), at most {@link #maxArtifactBytes}
      * (413 past it, nothing kept), while the job is not final; returns the file's sha256 as the master computed it.
      */
-    public String receiveArtifact(Principal who, String node, String partition, String jobId, InputStream in) {
-        NodeService.requireNode(who, node);
+    public String receiveArtifact(Principal caller, String node, String partition, String jobId, InputStream in) {
+        NodeService.requireNode(caller, node);
         db.read(c -> {
             JobState s = JobState.valueOf(ownJob(c, node, partition, jobId)[0]);
             if (s.isFinal()) {
@@ -261,8 +261,8 @@ public final class JobService {
     }
 
     /** The input file of the calling node's job ({@code <id>.in}), 404 when it has none. */
-    public Path inputFor(Principal who, String node, String partition, String jobId) {
-        NodeService.requireNode(who, node);
+    public Path inputFor(Principal caller, String node, String partition, String jobId) {
+        NodeService.requireNode(caller, node);
         db.read(c -> ownJob(c, node, partition, jobId));
         Path in = input(jobId);
         if (!Files.isRegularFile(in)) {
@@ -402,8 +402,8 @@ public final class JobService {
     }
 
     /** A node's report of its node-level job: as {@link #report}, for the node's own jobs only (another's: 404). */
-    public void reportNodeJob(Principal who, String node, String jobId, JobReport r) {
-        NodeService.requireNode(who, node);
+    public void reportNodeJob(Principal caller, String node, String jobId, JobReport r) {
+        NodeService.requireNode(caller, node);
         if (r == null || r.state() == null || r.state() == JobState.PENDING) {
             throw ApiException.badRequest("state: a node reports RUNNING, DONE or FAILED");
         }

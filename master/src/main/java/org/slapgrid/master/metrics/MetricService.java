@@ -80,8 +80,8 @@ public final class MetricService implements AutoCloseable {
     }
 
     /** A node's batch; only node {@code nodeId} itself may send it. */
-    public MetricAnswer ingest(Principal who, String nodeId, MetricBatch batch) {
-        NodeService.requireNode(who, nodeId);
+    public MetricAnswer ingest(Principal caller, String nodeId, MetricBatch batch) {
+        NodeService.requireNode(caller, nodeId);
         if (batch == null) {
             throw ApiException.badRequest("body is required");
         }
@@ -123,8 +123,8 @@ public final class MetricService implements AutoCloseable {
     }
 
     /** The series of one of the caller's instances since {@code since} (epoch ms; null: the last hour). */
-    public MetricSeries instance(Principal who, String name, Long since, String metric) {
-        Instance i = instances.info(who, name);
+    public MetricSeries instance(Principal caller, String name, Long since, String metric) {
+        Instance i = instances.info(caller, name);
         flush(); // read your writes: what this master took is in the table before it answers
         long from = from(since);
         int resolution = SeriesRing.resolutionFor(from, System.currentTimeMillis());
@@ -132,15 +132,15 @@ public final class MetricService implements AutoCloseable {
     }
 
     /** The series of every member of the caller's cluster since {@code since}. */
-    public MetricSeries cluster(Principal who, String name, Long since, String metric) {
-        if (!who.isUser()) {
+    public MetricSeries cluster(Principal caller, String name, Long since, String metric) {
+        if (!caller.isUser()) {
             throw ApiException.forbidden("this call needs a user's API token");
         }
         long from = from(since);
         int resolution = SeriesRing.resolutionFor(from, System.currentTimeMillis());
         flush();
         return db.read(c -> {
-            ClusterLookup.Ref cl = ClusterLookup.find(c, who, name);
+            ClusterLookup.Ref cl = ClusterLookup.find(c, caller, name);
             List<MetricSeries.Series> out = new ArrayList<>();
             for (ClusterLookup.MemberRef m : ClusterLookup.members(c, cl.id())) {
                 if (m.instanceId() != null) {

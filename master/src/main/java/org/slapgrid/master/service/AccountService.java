@@ -19,17 +19,17 @@ public final class AccountService {
     }
 
     /** The admin, or the user itself, reads what the user may do. */
-    public UserAccount get(Principal who, String name) {
-        NodeService.requireUser(who);
-        if (!who.admin() && !who.subject().equals(name)) {
+    public UserAccount get(Principal caller, String name) {
+        NodeService.requireUser(caller);
+        if (!caller.admin() && !caller.subject().equals(name)) {
             throw ApiException.forbidden("only the admin reads another user's account");
         }
         return db.read(c -> read(c, name));
     }
 
     /** The admin changes what user {@code name} may do. */
-    public UserAccount update(Principal who, String name, AccountUpdate update) {
-        if (!who.isUser() || !who.admin()) {
+    public UserAccount update(Principal caller, String name, AccountUpdate update) {
+        if (!caller.isUser() || !caller.admin()) {
             throw ApiException.forbidden("only the admin changes what a user may do");
         }
         Validate.id("user name", name);
@@ -48,7 +48,7 @@ public final class AccountService {
                 Sql.update(c, "INSERT INTO account (name, may_register_nodes, partition_quota, updated_at) VALUES (?, ?, ?, ?)",
                         name, register, quota, now);
             }
-            AuditLog.record(c, who, "user.update", "user:" + name,
+            AuditLog.record(c, caller, "user.update", "user:" + name,
                     "mayRegisterNodes=" + register + " partitionQuota=" + (quota == null ? "default" : quota));
             return read(c, name);
         });

@@ -11,8 +11,8 @@ public final class AuditLog {
     private AuditLog() {
     }
 
-    public static void record(Connection c, Principal who, String action, String target, String detail) throws SQLException {
+    public static void record(Connection c, Principal caller, String action, String target, String detail) throws SQLException {
         Sql.update(c, "INSERT INTO audit (id, at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                Ids.next("a"), System.currentTimeMillis(), who == null ? "system" : who.actor(), action, target, detail);
+                Ids.next("a"), System.currentTimeMillis(), caller == null ? "system" : caller.actor(), action, target, detail);
     }
 }

@@ -21,21 +21,21 @@ record ConnectionPublishing(Database db, ChangeListener listener, Limits limits,
     }
 
     /** Connection parameters, published by the partition's node. */
-    void publish(Principal who, String nodeId, String partition, Map<String, Object> params) {
+    void publish(Principal caller, String nodeId, String partition, Map<String, Object> params) {
         Validate.present("parameters", params);
         ParameterCheck.check("connectionParameters", params, limits, limits.maxConnectionBytes());
-        Changes.write(db, listener, c -> publish(c, who, InstanceLookup.inPartition(c, who, nodeId, partition), params));
+        Changes.write(db, listener, c -> publish(c, caller, InstanceLookup.inPartition(c, caller, nodeId, partition), params));
     }
 
     /** Connection parameters, published by the instance itself. */
-    void publishSelf(Principal who, Map<String, Object> params) {
-        InstanceLookup.requireInstance(who);
+    void publishSelf(Principal caller, Map<String, Object> params) {
+        InstanceLookup.requireInstance(caller);
         Validate.present("parameters", params);
         ParameterCheck.check("connectionParameters", params, limits, limits.maxConnectionBytes());
-        Changes.write(db, listener, c -> publish(c, who, InstanceLookup.self(c, who), params));
+        Changes.write(db, listener, c -> publish(c, caller, InstanceLookup.self(c, caller), params));
     }
 
-    private Changes publish(Connection c, Principal who, Instance i, Map<String, Object> params) throws SQLException {
+    private Changes publish(Connection c, Principal caller, Instance i, Map<String, Object> params) throws SQLException {
         Changes changes = new Changes();
         if (i.connectionParameters().equals(params)) {
             return changes; // unchanged (in any key order): no write, no wake-up, not counted
@@ -53,7 +53,7 @@ record ConnectionPublishing(Database db, ChangeListener listener, Limits limits,
                 changes.touch(parent.get().node());
             }
         }
-        AuditLog.record(c, who, "instance.publish", "instance:" + i.id(), Validate.clip(String.join(",", params.keySet())));
+        AuditLog.record(c, caller, "instance.publish", "instance:" + i.id(), Validate.clip(String.join(",", params.keySet())));
         return changes;
     }
 }

@@ -52,16 +52,16 @@ public final class CredentialStore {
     private static final int ID_LENGTH = 16;
 
     /** Credentials (never tokens): all of them for an admin, its own API tokens for a user. */
-    public List<TokenInfo> list(Principal who, String kind) {
-        NodeService.requireUser(who);
+    public List<TokenInfo> list(Principal caller, String kind) {
+        NodeService.requireUser(caller);
         if (kind != null && !List.of("user", "node", "instance").contains(kind)) {
             throw ApiException.badRequest("kind must be user, node or instance (got '" + Validate.clip(kind) + "')");
         }
         StringBuilder sql = new StringBuilder("SELECT token_hash, kind, subject, admin, created_at FROM credential WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
-        if (!who.admin()) {
+        if (!caller.admin()) {
             sql.append(" AND kind = 'user' AND subject = ?");
-            args.add(who.subject());
+            args.add(caller.subject());
         }
         if (kind != null) {
             sql.append(" AND kind = ?");
@@ -76,8 +76,8 @@ public final class CredentialStore {
      * Revokes the credential with id {@code id}: any one for the admin, one of its own API tokens
      * for a user. The caller's authentication cache must forget it too.
      */
-    public TokenInfo revoke(Principal who, String id) {
-        NodeService.requireUser(who);
+    public TokenInfo revoke(Principal caller, String id) {
+        NodeService.requireUser(caller);
         if (id == null || !id.matches("[0-9a-f]{" + ID_LENGTH + "}")) {
             throw ApiException.badRequest("a token id is " + ID_LENGTH + " lower-case hex digits (slapos token list shows them)");
         }
@@ -85,7 +85,7 @@ public final class CredentialStore {
             List<TokenInfo> found = Sql.list(c, "SELECT token_hash, kind, subject, admin, created_at FROM credential"
                             + " WHERE token_hash LIKE ?", rs -> new TokenInfo(rs.getString(1), rs.getString(2), rs.getString(3),
                             rs.getBoolean(4), rs.getLong(5)), id + "%");
-            TokenInfo t = found.stream().filter(f -> who.admin() || (f.kind().equals("user") && f.subject().equals(who.subject())))
+            TokenInfo t = found.stream().filter(f -> caller.admin() || (f.kind().equals("user") && f.subject().equals(caller.subject())))
                     .findFirst().orElseThrow(() -> ApiException.notFound("unknown_token", "no token with id " + id));
             if (t.admin() && Sql.one(c, "SELECT COUNT(*) FROM credential WHERE kind = 'user' AND admin = ?",
                     rs -> rs.getLong(1), true).orElse(0L) <= 1) {
@@ -93,21 +93,21 @@ public final class CredentialStore {
                         + " (slapos token create NAME --admin) before revoking it");
             }
             Sql.update(c, "DELETE FROM credential WHERE token_hash = ?", t.id());
-            AuditLog.record(c, who, "token.revoke", t.kind() + ":" + t.subject(), id);
+            AuditLog.record(c, caller, "token.revoke", t.kind() + ":" + t.subject(), id);
             return new TokenInfo(id, t.kind(), t.subject(), t.admin(), t.createdAt());
         });
     }
 
     /** An admin creates a token for a user (the user exists through its tokens). */
-    public String createUserToken(Principal who, String name, boolean admin) {
-        if (!who.isUser() || !who.admin()) {
+    public String createUserToken(Principal caller, String name, boolean admin) {
+        if (!caller.isUser() || !caller.admin()) {
             throw ApiException.forbidden("only an admin can create API tokens");
         }
         Validate.id("user name", name);
         String token = Secrets.newToken("sgu_");
         db.transaction(c -> {
             insert(c, token, Principal.user(name, admin));
-            AuditLog.record(c, who, "token.create", "user:" + name, admin ? "admin" : null);
+            AuditLog.record(c, caller, "token.create", "user:" + name, admin ? "admin" : null);
             return null;
         });
         return token;
@@ -160,15 +160,15 @@ public final class CredentialStore {
         String hash = Secrets.hash(token);
         long oldest = System.currentTimeMillis() - ttl.toMillis();
         return db.transaction(c -> {
-            Optional<Principal> who = Sql.one(c, "SELECT token_hash, subject, admin FROM credential"
+            Optional<Principal> caller = Sql.one(c, "SELECT token_hash, subject, admin FROM credential"
                             + " WHERE token_hash = ? AND kind = 'login' AND created_at >= ?",
                     rs -> Secrets.sameHash(hash, rs.getString(1)) ? Principal.user(rs.getString(2), rs.getBoolean(3)) : null,
                     hash, oldest);
-            if (who.isEmpty() || Sql.update(c, "DELETE FROM credential WHERE token_hash = ? AND kind = 'login'", hash) != 1) {
+            if (caller.isEmpty() || Sql.update(c, "DELETE FROM credential WHERE token_hash = ? AND kind = 'login'", hash) != 1) {
                 return Optional.<Principal>empty();
             }
-            AuditLog.record(c, who.get(), "session.link-used", "user:" + who.get().subject(), null);
-            return who;
+            AuditLog.record(c, caller.get(), "session.link-used", "user:" + caller.get().subject(), null);
+            return caller;
         });
     }
 

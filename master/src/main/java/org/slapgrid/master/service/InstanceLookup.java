@@ -18,12 +18,12 @@ final class InstanceLookup {
     }
 
     /** One of the user's instances by name: one it requested, else the only descendant with that name. */
-    static Instance named(Connection c, Principal who, String name) throws SQLException {
-        Optional<Instance> own = InstanceRows.byRequester(c, "user:" + who.subject(), name);
+    static Instance named(Connection c, Principal caller, String name) throws SQLException {
+        Optional<Instance> own = InstanceRows.byRequester(c, "user:" + caller.subject(), name);
         if (own.isPresent()) {
             return own.get();
         }
-        List<Instance> named = InstanceRows.where(c, "WHERE i.owner = ? AND i.name = ?", who.subject(), name);
+        List<Instance> named = InstanceRows.where(c, "WHERE i.owner = ? AND i.name = ?", caller.subject(), name);
         if (named.size() == 1) {
             return named.get(0);
         }
@@ -33,8 +33,8 @@ final class InstanceLookup {
     }
 
     /** The instance in a node's partition, for that node's own calls. */
-    static Instance inPartition(Connection c, Principal who, String nodeId, String partition) throws SQLException {
-        NodeService.requireNode(who, nodeId);
+    static Instance inPartition(Connection c, Principal caller, String nodeId, String partition) throws SQLException {
+        NodeService.requireNode(caller, nodeId);
         Optional<String> slot = Sql.one(c, "SELECT instance_id FROM node_partition WHERE node_id = ? AND id = ?",
                 rs -> Objects.requireNonNullElse(rs.getString(1), ""), nodeId, partition);
         if (slot.isEmpty()) {
@@ -47,21 +47,21 @@ final class InstanceLookup {
     }
 
     /** Whether the node's partition hosts no instance (the node's own call). */
-    static boolean isFree(Connection c, Principal who, String nodeId, String partition) throws SQLException {
-        NodeService.requireNode(who, nodeId);
+    static boolean isFree(Connection c, Principal caller, String nodeId, String partition) throws SQLException {
+        NodeService.requireNode(caller, nodeId);
         return Sql.one(c, "SELECT 1 FROM node_partition WHERE node_id = ? AND id = ? AND instance_id IS NULL",
                 rs -> true, nodeId, partition).isPresent();
     }
 
     /** The calling instance itself (its own secret). */
-    static Instance self(Connection c, Principal who) throws SQLException {
-        requireInstance(who);
-        return InstanceRows.byId(c, who.subject())
+    static Instance self(Connection c, Principal caller) throws SQLException {
+        requireInstance(caller);
+        return InstanceRows.byId(c, caller.subject())
                 .orElseThrow(() -> ApiException.notFound("unknown_instance", "this instance no longer exists"));
     }
 
-    static void requireInstance(Principal who) {
-        if (who.kind() != Principal.Kind.INSTANCE) {
+    static void requireInstance(Principal caller) {
+        if (caller.kind() != Principal.Kind.INSTANCE) {
             throw ApiException.forbidden("this call needs an instance's secret");
         }
     }

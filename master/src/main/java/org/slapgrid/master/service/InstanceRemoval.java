@@ -18,18 +18,18 @@ import org.slapgrid.slap.model.RequestedState;
 record InstanceRemoval(Database db, ChangeListener listener) {
 
     /** Removes one of the user's instances; a cluster member only when {@code asCluster} (the cluster service). */
-    Instance remove(Principal who, String name, boolean asCluster) {
-        NodeService.requireUser(who);
+    Instance remove(Principal caller, String name, boolean asCluster) {
+        NodeService.requireUser(caller);
         Instance[] out = new Instance[1];
         Changes.write(db, listener, c -> {
-            Instance target = InstanceRows.byRequester(c, "user:" + who.subject(), name)
+            Instance target = InstanceRows.byRequester(c, "user:" + caller.subject(), name)
                     .orElseThrow(() -> ApiException.notFound("unknown_instance", "you have no instance named '" + name + "'"));
             if (!asCluster && Sql.one(c, "SELECT 1 FROM cluster_member WHERE instance_id = ?", rs -> true, target.id()).isPresent()) {
                 throw ApiException.conflict("cluster_member", "instance '" + name + "' is a cluster member; drop it with"
                         + " `slapos cluster shrink` (or destroy the cluster)");
             }
             Changes changes = new Changes();
-            destroyTree(c, who, target, changes);
+            destroyTree(c, caller, target, changes);
             out[0] = InstanceRows.byId(c, target.id()).orElse(target);
             return changes;
         });
@@ -40,7 +40,7 @@ record InstanceRemoval(Database db, ChangeListener listener) {
      * Marks {@code top} and its descendants destroyed. An allocated instance keeps its partition
      * until its node reports it destroyed; one without a partition (shared) goes at once.
      */
-    static void destroyTree(Connection c, Principal who, Instance top, Changes changes) throws SQLException {
+    static void destroyTree(Connection c, Principal caller, Instance top, Changes changes) throws SQLException {
         Deque<Instance> todo = new ArrayDeque<>(List.of(top));
         while (!todo.isEmpty()) {
             Instance i = todo.pop();
@@ -52,7 +52,7 @@ record InstanceRemoval(Database db, ChangeListener listener) {
                         InstanceRows.nextTimestamp(i.timestamp()), i.id());
             }
             changes.touch(i.node());
-            AuditLog.record(c, who, "instance.destroy", "instance:" + i.id(), i.name());
+            AuditLog.record(c, caller, "instance.destroy", "instance:" + i.id(), i.name());
         }
     }
 

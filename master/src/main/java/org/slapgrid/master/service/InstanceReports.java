@@ -35,15 +35,15 @@ final class InstanceReports {
     }
 
     /** A node reports the state of a partition's instance; destroyed (when asked for) frees the partition. */
-    void report(Principal who, String nodeId, String partition, InstanceReport report) {
+    void report(Principal caller, String nodeId, String partition, InstanceReport report) {
         Validate.present("body", report);
         InstanceState state = Validate.present("state", report.state());
         Changes.write(db, listener, c -> {
             Changes changes = new Changes();
-            if (state == InstanceState.DESTROYED && InstanceLookup.isFree(c, who, nodeId, partition)) {
+            if (state == InstanceState.DESTROYED && InstanceLookup.isFree(c, caller, nodeId, partition)) {
                 return changes; // already destroyed and freed: a node repeating its report after a crash is fine
             }
-            Instance i = InstanceLookup.inPartition(c, who, nodeId, partition);
+            Instance i = InstanceLookup.inPartition(c, caller, nodeId, partition);
             if (state == InstanceState.DESTROYED) {
                 if (i.requestedState() != RequestedState.DESTROYED) {
                     throw ApiException.conflict("not_destroyed", "instance '" + i.name() + "' in " + partition
@@ -55,7 +55,7 @@ final class InstanceReports {
                 }
                 InstanceRemoval.deleteInstance(c, i);
                 changes.touch(nodeId);
-                AuditLog.record(c, who, "instance.destroyed", "instance:" + i.id(), i.name() + " freed " + nodeId + "/" + partition);
+                AuditLog.record(c, caller, "instance.destroyed", "instance:" + i.id(), i.name() + " freed " + nodeId + "/" + partition);
                 return changes;
             }
             String log = state == InstanceState.ERROR ? Validate.tail(report.log(), limits.maxLogChars()) : null;
@@ -67,7 +67,7 @@ final class InstanceReports {
                 Sql.update(c, "UPDATE instance SET reported_state = ?, error_log = ?, reported_ts = ? WHERE id = ?",
                         state.json(), log, answered, i.id());
                 changes.touch(nodeId);
-                AuditLog.record(c, who, "instance." + state.json(), "instance:" + i.id(), i.name());
+                AuditLog.record(c, caller, "instance." + state.json(), "instance:" + i.id(), i.name());
             }
             return changes;
         });
@@ -77,7 +77,7 @@ final class InstanceReports {
      * A node's status tree of the instance in one of its partitions. Observed state: it is not
      * in the node's document, so it bumps no version and wakes no poll.
      */
-    void reportStatus(Principal who, String nodeId, String partition, PartitionStatus status) {
+    void reportStatus(Principal caller, String nodeId, String partition, PartitionStatus status) {
         Validate.present("body", status);
         if (status.services().size() > STATUS_MAX_ENTRIES || status.promises().size() > STATUS_MAX_ENTRIES) {
             throw ParameterCheck.limit("services and promises are limited to " + STATUS_MAX_ENTRIES + " each");
@@ -107,7 +107,7 @@ final class InstanceReports {
         }
         long now = System.currentTimeMillis();
         Instance reported = db.transaction(c -> {
-            Instance i = InstanceLookup.inPartition(c, who, nodeId, partition);
+            Instance i = InstanceLookup.inPartition(c, caller, nodeId, partition);
             Sql.update(c, "UPDATE instance SET status_json = ?, status_at = ? WHERE id = ?",
                     InstanceRows.json(new PartitionStatus(status.services(), status.promises(), status.lastError(), null)), now, i.id());
             return i;

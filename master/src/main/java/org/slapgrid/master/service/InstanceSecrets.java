@@ -10,13 +10,13 @@ import org.slapgrid.slap.model.InstanceSecret;
 record InstanceSecrets(Database db) {
 
     /** Issues a fresh secret for the partition's instance to its node; the previous one stops working. */
-    InstanceSecret issue(Principal who, String nodeId, String partition) {
+    InstanceSecret issue(Principal caller, String nodeId, String partition) {
         String secret = Secrets.newToken("sgi_");
         String id = db.transaction(c -> {
-            Instance i = InstanceLookup.inPartition(c, who, nodeId, partition);
+            Instance i = InstanceLookup.inPartition(c, caller, nodeId, partition);
             CredentialStore.revoke(c, Principal.Kind.INSTANCE, i.id());
             CredentialStore.insert(c, secret, Principal.instance(i.id()));
-            AuditLog.record(c, who, "instance.secret", "instance:" + i.id(), null);
+            AuditLog.record(c, caller, "instance.secret", "instance:" + i.id(), null);
             return i.id();
         });
         return new InstanceSecret(id, secret);

@@ -76,8 +76,8 @@ public final class InstanceService {
     }
 
     /** A request by a user (for itself) or by an instance (for a child). Idempotent by (requester, name). */
-    public RequestResult request(Principal who, InstanceRequest req) {
-        if (who.kind() == Principal.Kind.NODE) {
+    public RequestResult request(Principal caller, InstanceRequest req) {
+        if (caller.kind() == Principal.Kind.NODE) {
             throw ApiException.forbidden("a node cannot request instances; use the instance's own secret");
         }
         Validate.present("body", req);
@@ -86,45 +86,45 @@ public final class InstanceService {
             schemas.check(r.url(), r.type(), r.params());
         }
         try {
-            return attempt(who, r);
+            return attempt(caller, r);
         } catch (StoreException e) {
             // Two masters (or threads on PostgreSQL) created the same (requester, name) at once:
             // the loser's insert broke the unique key; the second attempt finds the row and updates it.
             if (isUniqueViolation(e)) {
-                return attempt(who, r);
+                return attempt(caller, r);
             }
             throw e;
         }
     }
 
-    private RequestResult attempt(Principal who, CheckedRequest r) {
+    private RequestResult attempt(Principal caller, CheckedRequest r) {
         RequestResult[] out = new RequestResult[1];
         Changes.write(db, listener, c -> {
             Changes changes = new Changes();
             Instance parent = null;
             String requester;
             String owner;
-            if (who.kind() == Principal.Kind.INSTANCE) {
-                parent = InstanceRows.byId(c, who.subject())
+            if (caller.kind() == Principal.Kind.INSTANCE) {
+                parent = InstanceRows.byId(c, caller.subject())
                         .orElseThrow(() -> ApiException.notFound("unknown_instance", "the requesting instance no longer exists"));
                 requester = "instance:" + parent.id();
                 owner = parent.owner();
             } else {
-                requester = "user:" + who.subject();
-                owner = who.subject();
+                requester = "user:" + caller.subject();
+                owner = caller.subject();
             }
             Optional<Instance> existing = InstanceRows.byRequester(c, requester, r.name());
             if (existing.isPresent()) {
-                out[0] = new RequestResult(update(c, who, existing.get(), r, changes), false);
+                out[0] = new RequestResult(update(c, caller, existing.get(), r, changes), false);
             } else {
-                out[0] = new RequestResult(create(c, who, requester, owner, parent, r, changes), true);
+                out[0] = new RequestResult(create(c, caller, requester, owner, parent, r, changes), true);
             }
             return changes;
         });
         return out[0];
     }
 
-    private Instance update(Connection c, Principal who, Instance old, CheckedRequest r, Changes changes) throws SQLException {
+    private Instance update(Connection c, Principal caller, Instance old, CheckedRequest r, Changes changes) throws SQLException {
         if (old.requestedState() == RequestedState.DESTROYED && r.state() != RequestedState.DESTROYED) {
             throw ApiException.conflict("being_destroyed", "instance '" + r.name() + "' is being destroyed; request it again once it is gone");
         }
@@ -148,17 +148,17 @@ public final class InstanceService {
             return old;
         }
         if (r.state() == RequestedState.DESTROYED) {
-            InstanceRemoval.destroyTree(c, who, old, changes);
+            InstanceRemoval.destroyTree(c, caller, old, changes);
         } else {
             Sql.update(c, "UPDATE instance SET software_url = ?, software_type = ?, parameters = ?, requested_state = ?, ts = ? WHERE id = ?",
                     r.url(), r.type(), InstanceRows.json(r.params()), r.state().json(), InstanceRows.nextTimestamp(old.timestamp()), old.id());
             changes.touch(old.node());
-            AuditLog.record(c, who, "instance.update", "instance:" + old.id(), String.join(",", changed));
+            AuditLog.record(c, caller, "instance.update", "instance:" + old.id(), String.join(",", changed));
         }
         return InstanceRows.byId(c, old.id()).orElse(old);
     }
 
-    private Instance create(Connection c, Principal who, String requester, String owner, Instance parent, CheckedRequest r,
+    private Instance create(Connection c, Principal caller, String requester, String owner, Instance parent, CheckedRequest r,
                             Changes changes) throws SQLException {
         if (r.state() == RequestedState.DESTROYED) {
             throw ApiException.notFound("unknown_instance", "instance '" + r.name() + "' does not exist, so it cannot be destroyed");
@@ -187,7 +187,7 @@ public final class InstanceService {
                 InstanceRows.json(r.params()), r.state().json(), r.shared(), InstanceRows.json(r.filter()), nodeId, partitionId,
                 hostId, "{}", now * 1000L, now);
         changes.touch(nodeId);
-        AuditLog.record(c, who, "instance.create", "instance:" + id,
+        AuditLog.record(c, caller, "instance.create", "instance:" + id,
                 r.name() + (partitionId == null ? " shared on " + hostId : " on " + nodeId + "/" + partitionId));
         return InstanceRows.byId(c, id).orElseThrow();
     }
@@ -198,8 +198,8 @@ public final class InstanceService {
     }
 
     /** Asks for the destruction of one of the user's instances and of all its descendants. */
-    public Instance remove(Principal who, String name) {
-        return removal.remove(who, name, false);
+    public Instance remove(Principal caller, String name) {
+        return removal.remove(caller, name, false);
     }
 
     /** The cluster service drops one of its members (a user's {@link #remove} of a member is refused). */
@@ -208,17 +208,17 @@ public final class InstanceService {
     }
 
     /** The user's instances and their descendants; every instance for an admin. */
-    public List<Instance> list(Principal who) {
-        NodeService.requireUser(who);
-        return db.read(c -> who.admin()
+    public List<Instance> list(Principal caller) {
+        NodeService.requireUser(caller);
+        return db.read(c -> caller.admin()
                 ? InstanceRows.where(c, "ORDER BY i.created_at, i.id")
-                : InstanceRows.where(c, "WHERE i.owner = ? ORDER BY i.created_at, i.id", who.subject()));
+                : InstanceRows.where(c, "WHERE i.owner = ? ORDER BY i.created_at, i.id", caller.subject()));
     }
 
     /** One of the user's instances by name: one it requested, else the only descendant with that name. */
-    public Instance info(Principal who, String name) {
-        NodeService.requireUser(who);
-        return db.read(c -> InstanceLookup.named(c, who, name));
+    public Instance info(Principal caller, String name) {
+        NodeService.requireUser(caller);
+        return db.read(c -> InstanceLookup.named(c, caller, name));
     }
 
     /**
@@ -226,60 +226,60 @@ public final class InstanceService {
      * selects (see {@link ServiceActions}). 400 for a bad expression or action, 422 past
      * {@link org.slapgrid.slap.tags.TagRules#MAX_RULES}.
      */
-    public Instance services(Principal who, String name, ServiceAction action) {
-        NodeService.requireUser(who);
+    public Instance services(Principal caller, String name, ServiceAction action) {
+        NodeService.requireUser(caller);
         if (action != null && "restart".equals(action.action())) {
             String canonical = ServiceActions.tagExpression(action.tags());
-            return serviceActions.restart(who, info(who, name), canonical);
+            return serviceActions.restart(caller, info(caller, name), canonical);
         }
         TagRule rule = ServiceActions.tagRule(action);
-        return serviceActions.apply(who, info(who, name), rule);
+        return serviceActions.apply(caller, info(caller, name), rule);
     }
 
     /** A node's status tree of the instance in one of its partitions (see {@link InstanceReports}). */
-    public void reportStatus(Principal who, String nodeId, String partition, PartitionStatus status) {
-        reports.reportStatus(who, nodeId, partition, status);
+    public void reportStatus(Principal caller, String nodeId, String partition, PartitionStatus status) {
+        reports.reportStatus(caller, nodeId, partition, status);
     }
 
     /** The status tree of one of the user's instances (404 until its node reported one). */
-    public PartitionStatus status(Principal who, String name) {
-        return reports.status(info(who, name), name);
+    public PartitionStatus status(Principal caller, String name) {
+        return reports.status(info(caller, name), name);
     }
 
     /** The calling instance itself. */
-    public Instance self(Principal who) {
-        InstanceLookup.requireInstance(who);
-        return db.read(c -> InstanceLookup.self(c, who));
+    public Instance self(Principal caller) {
+        InstanceLookup.requireInstance(caller);
+        return db.read(c -> InstanceLookup.self(c, caller));
     }
 
     /** A node reports the state of a partition's instance; destroyed (when asked for) frees the partition. */
-    public void report(Principal who, String nodeId, String partition, InstanceReport report) {
-        reports.report(who, nodeId, partition, report);
+    public void report(Principal caller, String nodeId, String partition, InstanceReport report) {
+        reports.report(caller, nodeId, partition, report);
     }
 
     /** Connection parameters, published by the partition's node. */
-    public void publish(Principal who, String nodeId, String partition, Map<String, Object> params) {
-        publishing.publish(who, nodeId, partition, params);
+    public void publish(Principal caller, String nodeId, String partition, Map<String, Object> params) {
+        publishing.publish(caller, nodeId, partition, params);
     }
 
     /** Connection parameters, published by the instance itself. */
-    public void publishSelf(Principal who, Map<String, Object> params) {
-        publishing.publishSelf(who, params);
+    public void publishSelf(Principal caller, Map<String, Object> params) {
+        publishing.publishSelf(caller, params);
     }
 
     /** A bang reported by the partition's node. */
-    public void bang(Principal who, String nodeId, String partition, String message) {
-        bangs.bang(who, nodeId, partition, message);
+    public void bang(Principal caller, String nodeId, String partition, String message) {
+        bangs.bang(caller, nodeId, partition, message);
     }
 
     /** A bang reported by the instance itself. */
-    public void bangSelf(Principal who, String message) {
-        bangs.bangSelf(who, message);
+    public void bangSelf(Principal caller, String message) {
+        bangs.bangSelf(caller, message);
     }
 
     /** Issues a fresh secret for the partition's instance to its node; the previous one stops working. */
-    public InstanceSecret issueSecret(Principal who, String nodeId, String partition) {
-        return secrets.issue(who, nodeId, partition);
+    public InstanceSecret issueSecret(Principal caller, String nodeId, String partition) {
+        return secrets.issue(caller, nodeId, partition);
     }
 
     private static boolean isUniqueViolation(StoreException e) {

@@ -34,24 +34,24 @@ public final class NodeAccess {
         return Sql.list(c, "SELECT n.id FROM node n WHERE " + usable("n"), rs -> rs.getString(1), usableArgs(user).toArray());
     }
 
-    static void requireMayRegister(Connection c, Principal who) throws SQLException {
-        NodeService.requireUser(who);
-        if (who.admin()) {
+    static void requireMayRegister(Connection c, Principal caller) throws SQLException {
+        NodeService.requireUser(caller);
+        if (caller.admin()) {
             return;
         }
         boolean allowed = Sql.one(c, "SELECT may_register_nodes FROM account WHERE name = ?", rs -> rs.getBoolean(1),
-                who.subject()).orElse(false);
+                caller.subject()).orElse(false);
         if (!allowed) {
             throw ApiException.forbidden("only the admin, or a user the admin allows (slapos user set "
-                    + who.subject() + " --may-register-nodes), may register nodes");
+                    + caller.subject() + " --may-register-nodes), may register nodes");
         }
     }
 
-    /** The owner of {@code nodeId}, if {@code who} (the admin or that owner) may manage it; 404 otherwise. */
-    public static String requireManager(Connection c, Principal who, String nodeId) throws SQLException {
-        NodeService.requireUser(who);
+    /** The owner of {@code nodeId}, if {@code caller} (the admin or that owner) may manage it; 404 otherwise. */
+    public static String requireManager(Connection c, Principal caller, String nodeId) throws SQLException {
+        NodeService.requireUser(caller);
         String owner = Sql.one(c, "SELECT owner FROM node WHERE id = ?", rs -> rs.getString(1), nodeId).orElse(null);
-        if (owner == null || (!who.admin() && !owner.equals(who.subject()))) {
+        if (owner == null || (!caller.admin() && !owner.equals(caller.subject()))) {
             // Another user's node is answered as missing: its name is not the caller's business.
             throw ApiException.notFound("unknown_node", "you have no node '" + nodeId + "'");
         }

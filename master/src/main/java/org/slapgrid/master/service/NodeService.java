@@ -62,22 +62,22 @@ public final class NodeService {
     }
 
     /** Registers a node owned by the caller: the admin, or a user the admin allowed to. */
-    public NodeCredentials register(Principal who, NodeRegistration reg) {
-        requireUser(who);
+    public NodeCredentials register(Principal caller, NodeRegistration reg) {
+        requireUser(caller);
         Validate.present("body", reg);
         String id = Validate.id("id", reg.id());
         List<String> partitions = reg.partitions() == null ? List.of() : reg.partitions();
         checkPartitions(partitions);
         String secret = Secrets.newToken("sgn_");
         db.transaction(c -> {
-            NodeAccess.requireMayRegister(c, who);
+            NodeAccess.requireMayRegister(c, caller);
             if (Sql.one(c, "SELECT 1 FROM node WHERE id = ?", rs -> true, id).isPresent()) {
                 throw ApiException.conflict("node_exists", "node '" + id + "' is already registered");
             }
             long now = System.currentTimeMillis();
             // The first version is the time, not 1: a node deleted and registered again under the
             // same id must not repeat a version another master may still hold a document of.
-            Sql.update(c, "INSERT INTO node (id, owner, version, created_at) VALUES (?, ?, ?, ?)", id, who.subject(), now, now);
+            Sql.update(c, "INSERT INTO node (id, owner, version, created_at) VALUES (?, ?, ?, ?)", id, caller.subject(), now, now);
             if (!db.isSqlite()) {
                 Changes.announce(c, id);
             }
@@ -85,7 +85,7 @@ public final class NodeService {
                 Sql.update(c, "INSERT INTO node_partition (node_id, id) VALUES (?, ?)", id, p);
             }
             CredentialStore.insert(c, secret, Principal.node(id));
-            AuditLog.record(c, who, "node.register", "node:" + id, partitions.size() + " partitions");
+            AuditLog.record(c, caller, "node.register", "node:" + id, partitions.size() + " partitions");
             return null;
         });
         return new NodeCredentials(id, secret);
@@ -124,8 +124,8 @@ public final class NodeService {
      * A node's own call other than a poll (a state report) is contact too: a node that just
      * reported its instance started is alive, whatever its poll loop is doing at that moment.
      */
-    public void heardFrom(Principal who, String nodeId) {
-        if (who.kind() == Principal.Kind.NODE && who.subject().equals(nodeId)) {
+    public void heardFrom(Principal caller, String nodeId) {
+        if (caller.kind() == Principal.Kind.NODE && caller.subject().equals(nodeId)) {
             recordContact(nodeId);
         }
     }
@@ -140,8 +140,8 @@ public final class NodeService {
     }
 
     /** Everything node {@code nodeId} must converge. */
-    public NodeInfo info(Principal who, String nodeId) {
-        requireNode(who, nodeId);
+    public NodeInfo info(Principal caller, String nodeId) {
+        requireNode(caller, nodeId);
         long version = version(nodeId).orElseThrow(() -> ApiException.notFound("unknown_node", "no node '" + nodeId + "'"));
         NodeInfo cached = infoCache.getIfPresent(nodeId);
         if (cached != null && cached.version() == version) {
@@ -226,16 +226,16 @@ public final class NodeService {
     }
 
     /** Adds the node's new partitions; drops free partitions it no longer has; keeps busy ones. */
-    public void reportFormat(Principal who, String nodeId, List<String> partitions) {
-        reportFormat(who, nodeId, partitions, null);
+    public void reportFormat(Principal caller, String nodeId, List<String> partitions) {
+        reportFormat(caller, nodeId, partitions, null);
     }
 
     /**
      * The same, with each partition's address (by partition id; null or absent: unknown): a
      * changed address re-converges the members of the clusters hosted there, whose peers list it.
      */
-    public void reportFormat(Principal who, String nodeId, List<String> partitions, Map<String, String> addresses) {
-        requireNode(who, nodeId);
+    public void reportFormat(Principal caller, String nodeId, List<String> partitions, Map<String, String> addresses) {
+        requireNode(caller, nodeId);
         checkPartitions(Validate.present("partitions", partitions));
         Set<String> wanted = new LinkedHashSet<>(partitions);
         Map<String, String> addressOf = addresses == null ? Map.of() : addresses;
@@ -247,7 +247,7 @@ public final class NodeService {
                 throw ApiException.badRequest("addresses." + a.getKey() + ": expected an IPv4 address, got '" + a.getValue() + "'");
             }
         }
-        write(who, c -> {
+        write(caller, c -> {
             Changes changes = new Changes();
             Set<String> existing = new LinkedHashSet<>(Sql.list(c, "SELECT id FROM node_partition WHERE node_id = ?",
                     rs -> rs.getString(1), nodeId));
@@ -272,14 +272,14 @@ public final class NodeService {
                 }
             }
             if (!changes.nodes().isEmpty()) {
-                AuditLog.record(c, who, "node.format", "node:" + nodeId, wanted.size() + " partitions");
+                AuditLog.record(c, caller, "node.format", "node:" + nodeId, wanted.size() + " partitions");
             }
             return changes;
         });
     }
 
-    public void supply(Principal who, SupplyRequest req) {
-        requireUser(who);
+    public void supply(Principal caller, SupplyRequest req) {
+        requireUser(caller);
         Validate.present("body", req);
         String url = Validate.text("url", req.url(), 2048);
         String nodeId = Validate.id("node", req.node());
@@ -292,10 +292,10 @@ public final class NodeService {
                 throw ApiException.badRequest("url: the node cannot use it: " + e.getMessage());
             }
         }
-        write(who, c -> {
+        write(caller, c -> {
             String owner = Sql.one(c, "SELECT owner FROM node WHERE id = ?", rs -> rs.getString(1), nodeId)
                     .orElseThrow(() -> ApiException.notFound("unknown_node", "no node '" + nodeId + "'"));
-            if (!who.admin() && !owner.equals(who.subject())) {
+            if (!caller.admin() && !owner.equals(caller.subject())) {
                 throw ApiException.forbidden("node '" + nodeId + "' belongs to another user");
             }
             Changes changes = new Changes();
@@ -314,18 +314,18 @@ public final class NodeService {
                 changes.touch(nodeId);
             }
             if (!changes.nodes().isEmpty()) {
-                AuditLog.record(c, who, "supply." + state.json(), "node:" + nodeId, url);
+                AuditLog.record(c, caller, "supply." + state.json(), "node:" + nodeId, url);
             }
             return changes;
         });
     }
 
-    public void reportSoftware(Principal who, String nodeId, SoftwareReport report) {
-        requireNode(who, nodeId);
+    public void reportSoftware(Principal caller, String nodeId, SoftwareReport report) {
+        requireNode(caller, nodeId);
         Validate.present("body", report);
         String url = Validate.text("url", report.url(), 2048);
         SoftwareState state = Validate.present("state", report.state());
-        write(who, c -> {
+        write(caller, c -> {
             Changes changes = new Changes();
             var row = Sql.one(c, "SELECT requested_state FROM supply WHERE node_id = ? AND url = ?", rs -> rs.getString(1), nodeId, url);
             if (row.isEmpty() && state == SoftwareState.DESTROYED) {
@@ -341,7 +341,7 @@ public final class NodeService {
                         state.json(), state == SoftwareState.ERROR ? Validate.tail(report.log(), limits.maxLogChars()) : null,
                         System.currentTimeMillis(), nodeId, url);
             }
-            AuditLog.record(c, who, "software." + state.json(), "node:" + nodeId, url);
+            AuditLog.record(c, caller, "software." + state.json(), "node:" + nodeId, url);
             return changes;
         });
     }
@@ -353,11 +353,11 @@ public final class NodeService {
     private static final String SUMMARY_GROUP = "GROUP BY n.id, n.owner, n.disabled, n.last_contact";
 
     /** Every node for an admin; for a user, the nodes it owns or that are shared with it. */
-    public List<NodeSummary> list(Principal who) {
-        requireUser(who);
-        String sql = SUMMARY + (who.admin() ? "" : "WHERE n.owner = ? OR EXISTS (SELECT 1 FROM node_share s"
+    public List<NodeSummary> list(Principal caller) {
+        requireUser(caller);
+        String sql = SUMMARY + (caller.admin() ? "" : "WHERE n.owner = ? OR EXISTS (SELECT 1 FROM node_share s"
                 + " WHERE s.node_id = n.id AND (s.grantee = ? OR s.grantee = ?)) ") + SUMMARY_GROUP + " ORDER BY n.id";
-        Object[] args = who.admin() ? new Object[0] : new Object[] {who.subject(), who.subject(), NodeAccess.EVERYONE};
+        Object[] args = caller.admin() ? new Object[0] : new Object[] {caller.subject(), caller.subject(), NodeAccess.EVERYONE};
         return db.read(c -> {
             Map<String, List<String>> shares = new HashMap<>();
             for (String[] s : Sql.list(c, "SELECT node_id, grantee FROM node_share ORDER BY grantee",
@@ -386,13 +386,13 @@ public final class NodeService {
     }
 
     /** The admin or the node's owner: a disabled node gets no new instances; what it hosts stays. */
-    public NodeSummary update(Principal who, String nodeId, NodeUpdate update) {
+    public NodeSummary update(Principal caller, String nodeId, NodeUpdate update) {
         Validate.present("body", update);
         db.transaction(c -> {
-            NodeAccess.requireManager(c, who, nodeId);
+            NodeAccess.requireManager(c, caller, nodeId);
             if (update.disabled() != null) {
                 Sql.update(c, "UPDATE node SET disabled = ? WHERE id = ?", update.disabled(), nodeId);
-                AuditLog.record(c, who, update.disabled() ? "node.disable" : "node.enable", "node:" + nodeId, null);
+                AuditLog.record(c, caller, update.disabled() ? "node.disable" : "node.enable", "node:" + nodeId, null);
             }
             return null;
         });
@@ -400,18 +400,18 @@ public final class NodeService {
     }
 
     /** The admin or the node's owner lets {@code grantee} (a user, or {@code *} for every user) allocate on the node. */
-    public void share(Principal who, String nodeId, String grantee, boolean shared) {
+    public void share(Principal caller, String nodeId, String grantee, boolean shared) {
         String user = NodeAccess.EVERYONE.equals(grantee) ? grantee : Validate.id("user", grantee);
         db.transaction(c -> {
-            NodeAccess.requireManager(c, who, nodeId);
+            NodeAccess.requireManager(c, caller, nodeId);
             boolean exists = Sql.one(c, "SELECT 1 FROM node_share WHERE node_id = ? AND grantee = ?", rs -> true, nodeId, user)
                     .isPresent();
             if (shared && !exists) {
                 Sql.update(c, "INSERT INTO node_share (node_id, grantee) VALUES (?, ?)", nodeId, user);
-                AuditLog.record(c, who, "node.share", "node:" + nodeId, user);
+                AuditLog.record(c, caller, "node.share", "node:" + nodeId, user);
             } else if (!shared && exists) {
                 Sql.update(c, "DELETE FROM node_share WHERE node_id = ? AND grantee = ?", nodeId, user);
-                AuditLog.record(c, who, "node.unshare", "node:" + nodeId, user);
+                AuditLog.record(c, caller, "node.unshare", "node:" + nodeId, user);
             }
             return null;
         });
@@ -422,21 +422,21 @@ public final class NodeService {
      * their credentials and bangs; their descendants on other nodes are destroyed as by a removal)
      * and its secret. For a node that is gone for good: nothing is asked of it any more.
      */
-    public NodeDeletion delete(Principal who, String nodeId) {
-        requireUser(who);
-        if (!who.admin()) {
+    public NodeDeletion delete(Principal caller, String nodeId) {
+        requireUser(caller);
+        if (!caller.admin()) {
             throw ApiException.forbidden("only the admin deletes nodes");
         }
         int[] count = new int[1];
-        write(who, c -> {
-            NodeAccess.requireManager(c, who, nodeId);
+        write(caller, c -> {
+            NodeAccess.requireManager(c, caller, nodeId);
             Changes changes = new Changes();
             changes.touch(nodeId); // other masters forget their document of it
             List<Instance> hosted = InstanceRows.where(c, "WHERE i.node_id = ?", nodeId);
             for (Instance h : hosted) {
                 for (Instance child : InstanceRows.where(c, "WHERE i.parent_id = ?", h.id())) {
                     if (!nodeId.equals(child.node())) {
-                        InstanceRemoval.destroyTree(c, who, child, changes);
+                        InstanceRemoval.destroyTree(c, caller, child, changes);
                     }
                 }
             }
@@ -449,7 +449,7 @@ public final class NodeService {
             Sql.update(c, "DELETE FROM node_share WHERE node_id = ?", nodeId);
             CredentialStore.revoke(c, Principal.Kind.NODE, nodeId);
             Sql.update(c, "DELETE FROM node WHERE id = ?", nodeId);
-            AuditLog.record(c, who, "node.delete", "node:" + nodeId, hosted.size() + " instances");
+            AuditLog.record(c, caller, "node.delete", "node:" + nodeId, hosted.size() + " instances");
             return changes;
         });
         infoCache.invalidate(nodeId);
@@ -457,22 +457,22 @@ public final class NodeService {
         return new NodeDeletion(nodeId, count[0]);
     }
 
-    private void write(Principal who, Database.Work<Changes> work) {
+    private void write(Principal caller, Database.Work<Changes> work) {
         Changes.write(db, listener, work);
     }
 
-    /** Refuses unless {@code who} is node {@code nodeId} itself. */
-    public static void requireNode(Principal who, String nodeId) {
-        if (who.kind() != Principal.Kind.NODE) {
+    /** Refuses unless {@code caller} is node {@code nodeId} itself. */
+    public static void requireNode(Principal caller, String nodeId) {
+        if (caller.kind() != Principal.Kind.NODE) {
             throw ApiException.forbidden("this call needs the credential of node '" + nodeId + "'");
         }
-        if (!who.subject().equals(nodeId)) {
-            throw new ApiException(403, "wrong_node", "this credential is node '" + who.subject() + "', not '" + nodeId + "'");
+        if (!caller.subject().equals(nodeId)) {
+            throw new ApiException(403, "wrong_node", "this credential is node '" + caller.subject() + "', not '" + nodeId + "'");
         }
     }
 
-    public static void requireUser(Principal who) {
-        if (!who.isUser()) {
+    public static void requireUser(Principal caller) {
+        if (!caller.isUser()) {
             throw ApiException.forbidden("this call needs a user's API token");
         }
     }

@@ -31,10 +31,10 @@ public final class ServiceActions {
      * selects: a rule added to its stops and starts by tag (desired state), its node woken to
      * apply it. 400 for a bad expression or action, 422 past {@link TagRules#MAX_RULES}.
      */
-    Instance apply(Principal who, Instance target, TagRule rule) {
+    Instance apply(Principal caller, Instance target, TagRule rule) {
         Instance[] out = new Instance[1];
         Changes.write(db, listener, c -> {
-            out[0] = applyTagRule(c, who, target.id(), rule);
+            out[0] = applyTagRule(c, caller, target.id(), rule);
             Changes changes = new Changes();
             changes.touch(out[0].node());
             return changes;
@@ -47,11 +47,11 @@ public final class ServiceActions {
      * (its node restarts them, never one stopped on purpose, and reports when its promises are
      * kept). Not desired state: nothing is kept once it is done.
      */
-    Instance restart(Principal who, Instance target, String canonical) {
+    Instance restart(Principal caller, Instance target, String canonical) {
         Changes.write(db, listener, c -> {
             Changes changes = new Changes();
             restartJob(c, target.id(), canonical, changes);
-            AuditLog.record(c, who, "instance.services.restart", "instance:" + target.id(), target.name() + " --tags " + canonical);
+            AuditLog.record(c, caller, "instance.services.restart", "instance:" + target.id(), target.name() + " --tags " + canonical);
             return changes;
         });
         return db.read(c -> InstanceRows.byId(c, target.id()).orElseThrow());
@@ -92,7 +92,7 @@ public final class ServiceActions {
      * Adds {@code rule} to instance {@code instanceId}'s rules and bumps it (its node applies it);
      * the caller touches the node. An instance already gone: nothing, null.
      */
-    public static Instance applyTagRule(Connection c, Principal who, String instanceId, TagRule rule) throws SQLException {
+    public static Instance applyTagRule(Connection c, Principal caller, String instanceId, TagRule rule) throws SQLException {
         Instance i = InstanceRows.byId(c, instanceId).orElse(null);
         if (i == null) {
             return null;
@@ -105,7 +105,7 @@ public final class ServiceActions {
         }
         Sql.update(c, "UPDATE instance SET tag_rules = ?, ts = ? WHERE id = ?", InstanceRows.jsonList(rules),
                 InstanceRows.nextTimestamp(i.timestamp()), i.id());
-        AuditLog.record(c, who, rule.stopped() ? "instance.services.stop" : "instance.services.start",
+        AuditLog.record(c, caller, rule.stopped() ? "instance.services.stop" : "instance.services.start",
                 "instance:" + i.id(), i.name() + " --tags " + rule.tags());
         return InstanceRows.byId(c, i.id()).orElseThrow();
     }

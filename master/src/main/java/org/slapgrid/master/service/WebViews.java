@@ -32,20 +32,20 @@ public final class WebViews {
     }
 
     /** The instance with this id: 404 if there is none, 403 if it is not the user's. */
-    public Instance instance(Principal who, String id) {
-        NodeService.requireUser(who);
+    public Instance instance(Principal caller, String id) {
+        NodeService.requireUser(caller);
         Instance i = db.read(c -> InstanceRows.byId(c, id))
                 .orElseThrow(() -> ApiException.notFound("unknown_instance", "there is no instance '" + id + "'"));
-        if (!who.admin() && !i.owner().equals(who.subject())) {
+        if (!caller.admin() && !i.owner().equals(caller.subject())) {
             throw ApiException.forbidden("instance '" + id + "' belongs to another user");
         }
         return i;
     }
 
     /** The status tree its node last reported for an instance the user may see (null before the first report). */
-    public org.slapgrid.slap.model.PartitionStatus status(Principal who, Instance instance) {
-        NodeService.requireUser(who);
-        if (!who.admin() && !instance.owner().equals(who.subject())) {
+    public org.slapgrid.slap.model.PartitionStatus status(Principal caller, Instance instance) {
+        NodeService.requireUser(caller);
+        if (!caller.admin() && !instance.owner().equals(caller.subject())) {
             throw ApiException.forbidden("instance '" + instance.id() + "' belongs to another user");
         }
         return db.read(c -> Sql.one(c, "SELECT status_json, status_at FROM instance WHERE id = ?", rs -> {
@@ -55,21 +55,21 @@ public final class WebViews {
     }
 
     /** The bangs of the instances of the tree rooted at {@code rootId}, newest first. */
-    public List<Bang> bangsOfTree(Principal who, String rootId, int limit) {
-        NodeService.requireUser(who);
+    public List<Bang> bangsOfTree(Principal caller, String rootId, int limit) {
+        NodeService.requireUser(caller);
         return db.read(c -> Sql.list(c, "SELECT b.id, b.at, b.instance_id, i.name, b.actor, b.message FROM bang b"
-                + " JOIN instance i ON i.id = b.instance_id WHERE i.root_id = ?" + (who.admin() ? "" : " AND i.owner = ?")
+                + " JOIN instance i ON i.id = b.instance_id WHERE i.root_id = ?" + (caller.admin() ? "" : " AND i.owner = ?")
                 + " ORDER BY b.at DESC, b.id DESC LIMIT " + Math.max(1, limit), WebViews::bang,
-                who.admin() ? new Object[] {rootId} : new Object[] {rootId, who.subject()}));
+                caller.admin() ? new Object[] {rootId} : new Object[] {rootId, caller.subject()}));
     }
 
     /** The latest bangs the user may see, newest first. */
-    public List<Bang> recentBangs(Principal who, int limit) {
-        NodeService.requireUser(who);
+    public List<Bang> recentBangs(Principal caller, int limit) {
+        NodeService.requireUser(caller);
         return db.read(c -> Sql.list(c, "SELECT b.id, b.at, b.instance_id, i.name, b.actor, b.message FROM bang b"
-                + " JOIN instance i ON i.id = b.instance_id" + (who.admin() ? "" : " WHERE i.owner = ?")
+                + " JOIN instance i ON i.id = b.instance_id" + (caller.admin() ? "" : " WHERE i.owner = ?")
                 + " ORDER BY b.at DESC, b.id DESC LIMIT " + Math.max(1, limit), WebViews::bang,
-                who.admin() ? new Object[0] : new Object[] {who.subject()}));
+                caller.admin() ? new Object[0] : new Object[] {caller.subject()}));
     }
 
     private static Bang bang(java.sql.ResultSet rs) throws java.sql.SQLException {
@@ -78,11 +78,11 @@ public final class WebViews {
 
     /** The releases supplied to a node the user may see, by URL. */
     /** The addresses the node reported for its partitions (at format), those it did not report left out; empty for a node the user may not see. */
-    public List<String> partitionAddresses(Principal who, String nodeId) {
-        NodeService.requireUser(who);
+    public List<String> partitionAddresses(Principal caller, String nodeId) {
+        NodeService.requireUser(caller);
         return db.read(c -> {
             Optional<String> owner = Sql.one(c, "SELECT owner FROM node WHERE id = ?", rs -> rs.getString(1), nodeId);
-            if (owner.isEmpty() || (!who.admin() && !owner.get().equals(who.subject()))) {
+            if (owner.isEmpty() || (!caller.admin() && !owner.get().equals(caller.subject()))) {
                 return List.of();
             }
             return Sql.list(c, "SELECT address FROM node_partition WHERE node_id = ? AND address IS NOT NULL",
@@ -90,11 +90,11 @@ public final class WebViews {
         });
     }
 
-    public List<SoftwareSupply> supplies(Principal who, String nodeId) {
-        NodeService.requireUser(who);
+    public List<SoftwareSupply> supplies(Principal caller, String nodeId) {
+        NodeService.requireUser(caller);
         return db.read(c -> {
             Optional<String> owner = Sql.one(c, "SELECT owner FROM node WHERE id = ?", rs -> rs.getString(1), nodeId);
-            if (owner.isEmpty() || (!who.admin() && !owner.get().equals(who.subject()))) {
+            if (owner.isEmpty() || (!caller.admin() && !owner.get().equals(caller.subject()))) {
                 return List.of();
             }
             return Sql.list(c, "SELECT url, requested_state, reported_state, error_log FROM supply WHERE node_id = ? ORDER BY url",
@@ -105,22 +105,22 @@ public final class WebViews {
     }
 
     /** The releases the user may request: those supplied (available) to the user's nodes; every supplied one for an admin. */
-    public List<String> releases(Principal who) {
-        NodeService.requireUser(who);
+    public List<String> releases(Principal caller) {
+        NodeService.requireUser(caller);
         return db.read(c -> Sql.list(c, "SELECT DISTINCT s.url FROM supply s JOIN node n ON n.id = s.node_id"
-                        + " WHERE s.requested_state = 'available'" + (who.admin() ? "" : " AND n.owner = ?") + " ORDER BY s.url",
-                rs -> rs.getString(1), who.admin() ? new Object[0] : new Object[] {who.subject()}));
+                        + " WHERE s.requested_state = 'available'" + (caller.admin() ? "" : " AND n.owner = ?") + " ORDER BY s.url",
+                rs -> rs.getString(1), caller.admin() ? new Object[0] : new Object[] {caller.subject()}));
     }
 
     /**
      * Audit entries the user may see, newest first: an admin all; another user its own actions
      * and those on its instances. {@code after} (epoch ms, inclusive) bounds a live tail.
      */
-    public List<AuditEntry> audit(Principal who, long after, int limit) {
-        NodeService.requireUser(who);
-        String where = who.admin() ? "WHERE a.at >= ?"
+    public List<AuditEntry> audit(Principal caller, long after, int limit) {
+        NodeService.requireUser(caller);
+        String where = caller.admin() ? "WHERE a.at >= ?"
                 : "WHERE a.at >= ? AND (a.actor = ? OR a.target IN (SELECT 'instance:' || i.id FROM instance i WHERE i.owner = ?))";
-        Object[] args = who.admin() ? new Object[] {after} : new Object[] {after, who.actor(), who.subject()};
+        Object[] args = caller.admin() ? new Object[] {after} : new Object[] {after, caller.actor(), caller.subject()};
         return db.read(c -> Sql.list(c, "SELECT a.id, a.at, a.actor, a.action, a.target, a.detail FROM audit a " + where
                 + " ORDER BY a.at DESC, a.id DESC LIMIT " + Math.max(1, limit), WebViews::entry, args));
     }
@@ -141,9 +141,9 @@ public final class WebViews {
     }
 
     /** Records that the user was shown connection parameter {@code key} of the instance (its name, never its value). */
-    public void recordReveal(Principal who, Instance instance, String key) {
+    public void recordReveal(Principal caller, Instance instance, String key) {
         db.transaction(c -> {
-            AuditLog.record(c, who, "instance.reveal", "instance:" + instance.id(), key);
+            AuditLog.record(c, caller, "instance.reveal", "instance:" + instance.id(), key);
             return null;
         });
     }

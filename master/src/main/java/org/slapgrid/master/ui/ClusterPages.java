@@ -78,14 +78,14 @@ public final class ClusterPages {
     public record Listing(List<ClusterInfo> clusters, boolean admin) {
     }
 
-    Listing list(Principal who) {
-        return new Listing(clusters.list(who, false), who.admin());
+    Listing list(Principal caller) {
+        return new Listing(clusters.list(caller, false), caller.admin());
     }
 
-    Detail detail(Principal who, String name, String refusal) {
-        ClusterInfo c = clusters.show(who, name);
+    Detail detail(Principal caller, String name, String refusal) {
+        ClusterInfo c = clusters.show(caller, name);
         Map<String, String> ids = new HashMap<>();
-        for (Instance i : instances.list(who)) {
+        for (Instance i : instances.list(caller)) {
             if (i.owner().equals(c.owner())) {
                 ids.put(i.name(), i.id());
             }
@@ -106,21 +106,21 @@ public final class ClusterPages {
         for (ClusterRole r : c.roles()) {
             roles.add(new RoleRows(r, byRole.getOrDefault(r.name(), List.of())));
         }
-        List<ClusterEvent> all = new ArrayList<>(clusters.events(who, name));
+        List<ClusterEvent> all = new ArrayList<>(clusters.events(caller, name));
         java.util.Collections.reverse(all); // newest first
         List<ClusterEvent> scaling = all.stream().filter(e -> e.kind().startsWith("autoscale")).limit(EVENTS_SHOWN).toList();
-        List<String> names = metrics.cluster(who, name, null, null).series().stream().map(MetricSeries.Series::metric)
+        List<String> names = metrics.cluster(caller, name, null, null).series().stream().map(MetricSeries.Series::metric)
                 .distinct().sorted().toList();
         return new Detail(c, roles, started, c.members().size(), refusal, all.stream().limit(EVENTS_SHOWN).toList(), scaling,
-                policies.list(who, name), names, clusters.backups(who, name));
+                policies.list(caller, name), names, clusters.backups(caller, name));
     }
 
     /**
      * The chart of one metric for uPlot: one x axis (seconds) shared by every member's series
      * (null where a member has no point), and the thresholds of the policies on that metric.
      */
-    Map<String, Object> chart(Principal who, String name, String metric) {
-        MetricSeries s = metrics.cluster(who, name, null, metric);
+    Map<String, Object> chart(Principal caller, String name, String metric) {
+        MetricSeries s = metrics.cluster(caller, name, null, metric);
         java.util.TreeSet<Long> times = new java.util.TreeSet<>();
         s.series().forEach(x -> x.points().forEach(p -> times.add(p.at() / 1000)));
         List<Long> t = new ArrayList<>(times);
@@ -133,7 +133,7 @@ public final class ClusterPages {
             series.add(Map.of("label", x.member() == null ? x.instance() : x.member(), "values", values));
         }
         List<Map<String, Object>> thresholds = new ArrayList<>();
-        for (ScalingPolicy p : policies.list(who, name)) {
+        for (ScalingPolicy p : policies.list(caller, name)) {
             if (p.metric().equals(metric) && !Boolean.FALSE.equals(p.enabled())) {
                 if (p.scaleOutAbove() != null) {
                     thresholds.add(Map.of("label", "scale out " + p.role() + " above", "value", p.scaleOutAbove()));
@@ -167,13 +167,13 @@ public final class ClusterPages {
     }
 
     /** Runs operation {@code op} (grow, shrink, promote, backup, destroy) with the form's fields; a refusal throws the API's exception. */
-    void operate(Principal who, String name, String op, Map<String, List<String>> form) {
+    void operate(Principal caller, String name, String op, Map<String, List<String>> form) {
         switch (op) {
-            case "grow" -> clusters.grow(who, name, new ClusterGrow(first(form, "role"), count(first(form, "count"))));
-            case "shrink" -> clusters.shrink(who, name, new ClusterShrink(form.getOrDefault("member", List.of())));
-            case "promote" -> clusters.promote(who, name, new ClusterPromote(first(form, "member"), "on".equals(first(form, "force"))));
-            case "backup" -> clusters.backup(who, name);
-            case "destroy" -> clusters.destroy(who, name);
+            case "grow" -> clusters.grow(caller, name, new ClusterGrow(first(form, "role"), count(first(form, "count"))));
+            case "shrink" -> clusters.shrink(caller, name, new ClusterShrink(form.getOrDefault("member", List.of())));
+            case "promote" -> clusters.promote(caller, name, new ClusterPromote(first(form, "member"), "on".equals(first(form, "force"))));
+            case "backup" -> clusters.backup(caller, name);
+            case "destroy" -> clusters.destroy(caller, name);
             default -> throw ApiException.notFound("unknown_operation", "there is no cluster operation '" + clip(op) + "'");
         }
     }

@@ -33,9 +33,9 @@ final class Sessions {
         if (token == null || token.isBlank() || token.length() > 200) {
             return Optional.empty();
         }
-        Optional<Principal> who = credentials.authenticate(token.strip()).filter(Principal::isUser);
-        who.ifPresent(p -> setCookie(ctx, credentials.createSession(p, maxAge), maxAge.toSeconds()));
-        return who;
+        Optional<Principal> user = credentials.authenticate(token.strip()).filter(Principal::isUser);
+        user.ifPresent(p -> setCookie(ctx, credentials.createSession(p, maxAge), maxAge.toSeconds()));
+        return user;
     }
 
     /** Opens a session with a one-time login link's token, which is used up; empty when it was used or expired. */
@@ -43,9 +43,9 @@ final class Sessions {
         if (linkToken == null || !linkToken.startsWith("sgl_") || linkToken.length() > 200) {
             return Optional.empty();
         }
-        Optional<Principal> who = credentials.redeemLoginLink(linkToken.strip(), CredentialStore.LOGIN_LINK_TTL);
-        who.ifPresent(p -> setCookie(ctx, credentials.createSession(p, maxAge), maxAge.toSeconds()));
-        return who;
+        Optional<Principal> user = credentials.redeemLoginLink(linkToken.strip(), CredentialStore.LOGIN_LINK_TTL);
+        user.ifPresent(p -> setCookie(ctx, credentials.createSession(p, maxAge), maxAge.toSeconds()));
+        return user;
     }
 
     void logout(Context ctx, UiSession session) {

@@ -170,8 +170,8 @@ public final class UiRoutes implements AutoCloseable {
             redirect(ctx, "/ui/");
             return;
         }
-        Optional<Principal> who = sessions.login(ctx, ctx.formParam("token"));
-        if (who.isEmpty()) {
+        Optional<Principal> caller = sessions.login(ctx, ctx.formParam("token"));
+        if (caller.isEmpty()) {
             html(ctx, 401, "login.jte", new Pages.Frame("Log in", "", null),
                     new Pages.Login("That is not a valid user API token.", false));
             return;
@@ -248,10 +248,10 @@ public final class UiRoutes implements AutoCloseable {
         html(ctx, 200, "overview-live.jte", null, overviewModel(s.user()));
     }
 
-    private Pages.Overview overviewModel(Principal who) {
-        List<Pages.NodeRow> rows = nodeRows(who, false);
+    private Pages.Overview overviewModel(Principal caller) {
+        List<Pages.NodeRow> rows = nodeRows(caller, false);
         long up = rows.stream().filter(Pages.NodeRow::up).count();
-        List<Instance> all = instances.list(who);
+        List<Instance> all = instances.list(caller);
         Map<String, Long> byState = new LinkedHashMap<>();
         for (String st : List.of("started", "stopped", "applying", "error", "destroying", "waiting")) {
             byState.put(st, 0L);
@@ -261,8 +261,8 @@ public final class UiRoutes implements AutoCloseable {
         }
         List<Pages.Count> counts = byState.entrySet().stream().map(e -> new Pages.Count(e.getKey(), e.getValue(), e.getKey())).toList();
         List<Instance> errors = all.stream().filter(i -> i.reportedState() == InstanceState.ERROR).limit(10).toList();
-        return new Pages.Overview(rows, up, rows.size() - up, counts, all.size(), views.recentBangs(who, 10), errors,
-                views.audit(who, 0, 12));
+        return new Pages.Overview(rows, up, rows.size() - up, counts, all.size(), views.recentBangs(caller, 10), errors,
+                views.audit(caller, 0, 12));
     }
 
     /** One word for an instance's situation: what the node last did, or what it has yet to do. */
@@ -283,13 +283,13 @@ public final class UiRoutes implements AutoCloseable {
         return i.reportedState().json();
     }
 
-    private List<Pages.NodeRow> nodeRows(Principal who, boolean withSoftware) {
+    private List<Pages.NodeRow> nodeRows(Principal caller, boolean withSoftware) {
         long now = System.currentTimeMillis();
         List<Pages.NodeRow> rows = new ArrayList<>();
-        for (NodeSummary n : nodes.list(who)) {
+        for (NodeSummary n : nodes.list(caller)) {
             boolean up = n.lastContact() != null && now - n.lastContact() < NODE_DOWN_AFTER_MS;
-            rows.add(withSoftware ? new Pages.NodeRow(n, up, views.supplies(who, n.id()),
-                    Text.addressRange(views.partitionAddresses(who, n.id())))
+            rows.add(withSoftware ? new Pages.NodeRow(n, up, views.supplies(caller, n.id()),
+                    Text.addressRange(views.partitionAddresses(caller, n.id())))
                     : new Pages.NodeRow(n, up, List.of(), null));
         }
         return rows;
@@ -374,15 +374,15 @@ public final class UiRoutes implements AutoCloseable {
     }
 
     private Pages.InstanceDetail detail(UiSession s, String id) {
-        Principal who = s.user();
-        Instance i = views.instance(who, id);
-        List<Instance> kids = instances.list(who).stream().filter(c -> id.equals(c.parent()))
+        Principal caller = s.user();
+        Instance i = views.instance(caller, id);
+        List<Instance> kids = instances.list(caller).stream().filter(c -> id.equals(c.parent()))
                 .sorted(Comparator.comparing(Instance::name)).toList();
-        boolean mine = i.requester().equals("user:" + who.subject());
+        boolean mine = i.requester().equals("user:" + caller.subject());
         String why = mine ? null : i.parent() != null
                 ? "Requested by its parent instance " + i.rootName() + ": that instance's profile changes it."
                 : "Requested by " + i.requester() + ": only that user changes it.";
-        return new Pages.InstanceDetail(i, kids, views.bangsOfTree(who, i.root(), 20), views.status(who, i), mine, why);
+        return new Pages.InstanceDetail(i, kids, views.bangsOfTree(caller, i.root(), 20), views.status(caller, i), mine, why);
     }
 
     private void instancePage(Context ctx, UiSession s) {

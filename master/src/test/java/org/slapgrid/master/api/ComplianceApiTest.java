@@ -67,15 +67,15 @@ class ComplianceApiTest {
     }
 
     /** Seed 002's node configuration, as alice's: spdc.node groups spdc.packages and spdc.kernel. */
-    void seedModulesets(ComplianceApi who) {
-        who.createRuleset("spdc.packages", Map.of("spdc_pkg", List.of("sysstat", "docker.io", "btrfs-tools")));
-        who.createRuleset("spdc.kernel", Map.of("spdc_kernel_sysctl",
+    void seedModulesets(ComplianceApi compliance) {
+        compliance.createRuleset("spdc.packages", Map.of("spdc_pkg", List.of("sysstat", "docker.io", "btrfs-tools")));
+        compliance.createRuleset("spdc.kernel", Map.of("spdc_kernel_sysctl",
                 List.of(Map.of("key", "vm.swappiness", "index", 0, "op", ">=", "value", 5))));
-        who.createModuleset(new Moduleset("spdc.packages", null, List.of(new Module("spdc.packages", false)), null,
+        compliance.createModuleset(new Moduleset("spdc.packages", null, List.of(new Module("spdc.packages", false)), null,
                 List.of("spdc.packages")));
-        who.createModuleset(new Moduleset("spdc.kernel", null, List.of(new Module("spdc.kernel", true)), null,
+        compliance.createModuleset(new Moduleset("spdc.kernel", null, List.of(new Module("spdc.kernel", true)), null,
                 List.of("spdc.kernel")));
-        who.createModuleset(new Moduleset("spdc.node", null, List.of(), List.of("spdc.packages", "spdc.kernel"), List.of()));
+        compliance.createModuleset(new Moduleset("spdc.node", null, List.of(), List.of("spdc.packages", "spdc.kernel"), List.of()));
     }
 
     @Test
