@@ -161,7 +161,7 @@ public final class ComplianceRun {
 
     /** Where a target's modules are, who runs them, with which variables; {@code refusal} set when none may run. */
     private record Context(Compliance.Target target, Map<String, ModuleFile> modules, Map<String, String> problems,
-                           RunAs who, Map<String, String> environment, TrustedPath trust, String refusal) {
+                           RunAs runAs, Map<String, String> environment, TrustedPath trust, String refusal) {
         List<Compliance.PlannedModule> ordered(List<Compliance.PlannedModule> wanted) {
             List<Compliance.PlannedModule> out = new ArrayList<>(wanted);
             out.sort((a, b) -> {
@@ -210,9 +210,9 @@ public final class ComplianceRun {
                 found.putIfAbsent(f.name(), f);
             }
         }
-        RunAs who = (config.multiUser() ? new RunAs(p.user(), p.directory()) : RunAs.currentUser(p.directory()))
+        RunAs runAs = (config.multiUser() ? new RunAs(p.user(), p.directory()) : RunAs.currentUser(p.directory()))
                 .entering(limits.enterCommand(p.id()));
-        return new Context(target, found, Map.of(), who, environment(target, p), null, place.built() ? null
+        return new Context(target, found, Map.of(), runAs, environment(target, p), null, place.built() ? null
                 : "release " + target.softwareUrl() + " is not built on this node");
     }
 
@@ -322,7 +322,7 @@ public final class ComplianceRun {
     /** Runs one action of a module (node level: after the trust check, its real path); adds its result and returns its exit code. */
     private int exec(Context ctx, ModuleFile file, Action action, List<Compliance.Result> runs) {
         Path run = file.path();
-        RunAs who = ctx.who();
+        RunAs runAs = ctx.runAs();
         try {
             if (ctx.target().nodeLevel()) {
                 Path[] real = new Path[1];
@@ -333,9 +333,9 @@ public final class ComplianceRun {
                     return NOT_RUN;
                 }
                 run = real[0];
-                who = RunAs.currentUser(run.getParent());
+                runAs = RunAs.currentUser(run.getParent());
             }
-            ExecResult r = executor.run(List.of(run.toString(), action.name()), who, ctx.environment(), MODULE_TIMEOUT);
+            ExecResult r = executor.run(List.of(run.toString(), action.name()), runAs, ctx.environment(), MODULE_TIMEOUT);
             int code = r.timedOut() ? NOT_RUN : r.exitCode();
             runs.add(result(ctx, file.name(), action, code, r.timedOut() ? r.output() + "\n[" + r.summary() + "]" : r.output(),
                     r.took()));
