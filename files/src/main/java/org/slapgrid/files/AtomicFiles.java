@@ -1,6 +1,8 @@
 package org.slapgrid.files;
 
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -8,10 +10,12 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
@@ -101,18 +105,26 @@ public final class AtomicFiles {
     /** The same with bytes and a numeric mode (null: keep the file's mode, 0644 for a new file). */
     public static boolean writeIfChanged(Path target, byte[] content, Integer mode) throws IOException {
         Path t = target.toAbsolutePath();
-        Set<PosixFilePermission> perms = mode != null ? permissions(mode)
-                : Files.isRegularFile(t, LinkOption.NOFOLLOW_LINKS) ? Files.getPosixFilePermissions(t, LinkOption.NOFOLLOW_LINKS)
-                : permissions(0644);
-        return writeIfChanged(t, content, perms, null);
+        PosixFileAttributes now = regularFile(t);
+        Set<PosixFilePermission> perms = mode != null ? permissions(mode) : now != null ? now.permissions() : permissions(0644);
+        return writeIfChanged(t, content, perms, null, now);
     }
 
     /** Writes unless the file holds {@code content} with {@code mode} and {@code owner} already; true when something changed. */
     public static boolean writeIfChanged(Path target, byte[] content, Set<PosixFilePermission> mode, Owner owner) throws IOException {
-        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == content.length
-                && Arrays.equals(Files.readAllBytes(target), content)) {
+        return writeIfChanged(target, content, mode, owner, regularFile(target));
+    }
+
+    /**
+     * {@code now}: the target's attributes, null unless a regular file. One lstat, then a read
+     * only when the size matches: an unchanged re-run does this for every file every recipe
+     * writes, and each call of {@code Files} is a stat of its own.
+     */
+    private static boolean writeIfChanged(Path target, byte[] content, Set<PosixFilePermission> mode, Owner owner,
+                                          PosixFileAttributes now) throws IOException {
+        if (now != null && now.size() == content.length && holds(target, content)) {
             boolean changed = false;
-            if (!Files.getPosixFilePermissions(target, LinkOption.NOFOLLOW_LINKS).equals(mode)) {
+            if (!now.permissions().equals(mode)) {
                 Files.setPosixFilePermissions(target, mode);
                 changed = true;
             }
@@ -123,6 +135,23 @@ public final class AtomicFiles {
         }
         write(target, content, mode, owner);
         return true;
+    }
+
+    /** The attributes of {@code path} if it is a regular file (links not followed), else null. */
+    private static PosixFileAttributes regularFile(Path path) throws IOException {
+        try {
+            PosixFileAttributes a = Files.readAttributes(path, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return a.isRegularFile() ? a : null;
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    /** True when the file's first bytes are exactly {@code content} and there is no more. */
+    private static boolean holds(Path file, byte[] content) throws IOException {
+        try (InputStream in = new FileInputStream(file.toFile())) {
+            return Arrays.equals(in.readNBytes(content.length + 1), content);
+        }
     }
 
     /** True when the file exists and holds exactly {@code content}: lets callers skip rewrites. */
