@@ -4,8 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.slapgrid.buildout.config.PythonValues.EvalError;
-import org.slapgrid.buildout.config.PythonValues.PyFunction;
+import org.slapgrid.buildout.config.PythonGlobals.MarkerString;
+import org.slapgrid.buildout.config.PythonGlobals.PyFunction;
+import org.slapgrid.buildout.python.Py;
+import org.slapgrid.buildout.python.PyException;
+import org.slapgrid.buildout.python.PySlice;
+import org.slapgrid.buildout.python.PyTuple;
 import org.slapgrid.buildout.spi.BuildoutException;
 import org.slapgrid.buildout.spi.SourceLocation;
 
@@ -17,7 +21,9 @@ import org.slapgrid.buildout.spi.SourceLocation;
  * Buildout hands the text to Python's {@code eval}; there is no Python here, so this is a small
  * recursive-descent interpreter, and anything outside the subset is a clear error.
  *
- * <p>The engine answers as the Python 3.11 that SlapOS runs would.
+ * <p>The engine answers as the Python 3.11 that SlapOS runs would: values follow
+ * {@link Py} (the project's one owner of Python's value semantics); what is the conditions' own
+ * is here: marker strings compared as versions, namespaces ({@code sys}, {@code os}) as modules.
  */
 public final class ConditionEvaluator {
 
@@ -50,10 +56,13 @@ public final class ConditionEvaluator {
             Parser p = new Parser(expression);
             Node n = p.parseExpression();
             p.expectEnd();
-            return PythonValues.truthy(n.eval());
+            return Py.truthy(n.eval());
         } catch (EvalError e) {
             throw BuildoutException.configuration(where,
                     "cannot evaluate section condition '" + expression.strip() + "': " + e.getMessage());
+        } catch (PyException e) {
+            throw BuildoutException.configuration(where,
+                    "cannot evaluate section condition '" + expression.strip() + "': " + e.kind + ": " + e.getMessage());
         } catch (RuntimeException e) {
             throw BuildoutException.configuration(where,
                     "cannot evaluate section condition '" + expression.strip() + "': " + e);
@@ -62,8 +71,87 @@ public final class ConditionEvaluator {
 
     // ----------------------------------------------------------------------------- evaluation
 
+    /** An error of the condition itself (syntax, unknown name, unsupported construct). */
+    static final class EvalError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        EvalError(String message) {
+            super(message);
+        }
+    }
+
     interface Node {
         Object eval();
+    }
+
+    /** Python's comparison operators; PEP 508 marker variables compare as versions when both sides are. */
+    static boolean compare(String op, Object l, Object r) {
+        return switch (op) {
+            case "==" -> Py.eq(l, r);
+            case "!=" -> !Py.eq(l, r);
+            case "<" -> order(op, l, r) < 0;
+            case "<=" -> order(op, l, r) <= 0;
+            case ">" -> order(op, l, r) > 0;
+            case ">=" -> order(op, l, r) >= 0;
+            case "in" -> Py.contains(r, l);
+            case "not in" -> !Py.contains(r, l);
+            case "is" -> same(l, r);
+            case "is not" -> !same(l, r);
+            default -> throw new EvalError("unsupported operator " + op);
+        };
+    }
+
+    private static boolean same(Object l, Object r) {
+        return l == r || (l instanceof Boolean && l.equals(r));
+    }
+
+    private static int order(String op, Object l, Object r) {
+        if ((l instanceof MarkerString || r instanceof MarkerString) && isVersion(l) && isVersion(r)) {
+            return compareVersions(Py.str(l), Py.str(r));
+        }
+        try {
+            return Py.compare(l, r, op);
+        } catch (PyException e) {
+            throw new EvalError("cannot compare " + Py.repr(l) + " and " + Py.repr(r) + " (" + e.getMessage() + ")");
+        }
+    }
+
+    private static boolean isVersion(Object o) {
+        return Py.isStr(o) && Py.str(o).matches("\\d+(\\.\\d+)*");
+    }
+
+    private static int compareVersions(String a, String b) {
+        String[] x = a.split("\\.");
+        String[] y = b.split("\\.");
+        for (int i = 0; i < Math.max(x.length, y.length); i++) {
+            long u = i < x.length ? Long.parseLong(x[i]) : 0;
+            long v = i < y.length ? Long.parseLong(y[i]) : 0;
+            if (u != v) {
+                return Long.compare(u, v);
+            }
+        }
+        return 0;
+    }
+
+    /** {@code target.name}: a namespace's member, or str's {@code startswith} / {@code endswith}. */
+    private static Object attribute(Object target, String name) {
+        if (target instanceof Map<?, ?> m && m.containsKey(name)) {
+            return m.get(name);
+        }
+        if (Py.isStr(target) && name.equals("startswith")) {
+            String s = Py.str(target);
+            return (PyFunction) a -> s.startsWith(PythonGlobals.str(a, 0));
+        }
+        if (Py.isStr(target) && name.equals("endswith")) {
+            String s = Py.str(target);
+            return (PyFunction) a -> s.endsWith(PythonGlobals.str(a, 0));
+        }
+        throw new EvalError(typeName(target) + " has no attribute '" + name + "' (not supported here)");
+    }
+
+    /** Namespaces ({@code sys}, {@code os.path}) are maps here but modules to Python. */
+    private static String typeName(Object o) {
+        return o instanceof Map ? "module" : Py.typeName(o);
     }
 
     // ----------------------------------------------------------------------------- parsing
@@ -117,7 +205,7 @@ public final class ConditionEvaluator {
                 Node r = parseAnd();
                 left = () -> {
                     Object v = l.eval();
-                    return PythonValues.truthy(v) ? v : r.eval();
+                    return Py.truthy(v) ? v : r.eval();
                 };
             }
             return left;
@@ -130,7 +218,7 @@ public final class ConditionEvaluator {
                 Node r = parseNot();
                 left = () -> {
                     Object v = l.eval();
-                    return PythonValues.truthy(v) ? r.eval() : v;
+                    return Py.truthy(v) ? r.eval() : v;
                 };
             }
             return left;
@@ -139,7 +227,7 @@ public final class ConditionEvaluator {
         Node parseNot() {
             if (accept("not")) {
                 Node inner = parseNot();
-                return () -> !PythonValues.truthy(inner.eval());
+                return () -> !Py.truthy(inner.eval());
             }
             return parseComparison();
         }
@@ -164,7 +252,7 @@ public final class ConditionEvaluator {
                 Object left = operands.get(0).eval();
                 for (int i = 0; i < ops.size(); i++) {
                     Object right = operands.get(i + 1).eval();
-                    if (!PythonValues.applyComparison(ops.get(i), left, right)) {
+                    if (!compare(ops.get(i), left, right)) {
                         return false;
                     }
                     left = right;
@@ -199,7 +287,7 @@ public final class ConditionEvaluator {
                     }
                     pos++;
                     Node target = node;
-                    node = () -> PythonValues.attribute(target.eval(), name.text);
+                    node = () -> attribute(target.eval(), name.text);
                 } else if (accept("(")) {
                     List<Node> args = new ArrayList<>();
                     if (!accept(")")) {
@@ -216,11 +304,11 @@ public final class ConditionEvaluator {
                     if (accept(":")) {
                         Node upper = peek().text.equals("]") ? null : parseExpression();
                         expect("]");
-                        node = () -> PythonValues.slice(target.eval(), index == null ? null : index.eval(),
-                                upper == null ? null : upper.eval());
+                        node = () -> Py.slice(target.eval(), new PySlice(index == null ? null : index.eval(),
+                                upper == null ? null : upper.eval(), null));
                     } else {
                         expect("]");
-                        node = () -> PythonValues.index(target.eval(), index.eval());
+                        node = () -> Py.index(target.eval(), index.eval());
                     }
                 } else {
                     return node;
@@ -233,7 +321,7 @@ public final class ConditionEvaluator {
             switch (t.type) {
                 case NUMBER -> {
                     pos++;
-                    long v = Long.parseLong(t.text);
+                    Object v = Py.parseInt(t.text);
                     return () -> v;
                 }
                 case STRING -> {
@@ -257,12 +345,7 @@ public final class ConditionEvaluator {
                 case OP -> {
                     if (accept("-")) {
                         Node inner = parseAtom();
-                        return () -> {
-                            if (inner.eval() instanceof Long l) {
-                                return -l;
-                            }
-                            throw new EvalError("bad operand for unary -");
-                        };
+                        return () -> Py.neg(inner.eval());
                     }
                     if (accept("(") || accept("[")) {
                         String close = tokens.get(pos - 1).text.equals("(") ? ")" : "]";
@@ -284,7 +367,7 @@ public final class ConditionEvaluator {
                         if (!tuple) {
                             return items.get(0);
                         }
-                        return () -> items.stream().map(Node::eval).toList();
+                        return () -> new PyTuple(items.stream().map(Node::eval).toList());   // a list literal too
                     }
                     throw new EvalError("unexpected '" + t.text + "'");
                 }
@@ -295,7 +378,7 @@ public final class ConditionEvaluator {
 
     private static Object call(Object target, List<Node> args) {
         if (!(target instanceof PyFunction f)) {
-            throw new EvalError("'" + PythonValues.typeName(target) + "' object is not callable");
+            throw new EvalError("'" + typeName(target) + "' object is not callable");
         }
         List<Object> values = new ArrayList<>();
         for (Node a : args) {

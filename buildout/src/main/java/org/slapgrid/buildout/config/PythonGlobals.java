@@ -4,13 +4,17 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
-import org.slapgrid.buildout.config.PythonValues.EvalError;
-import org.slapgrid.buildout.config.PythonValues.MarkerString;
-import org.slapgrid.buildout.config.PythonValues.PyFunction;
+import org.slapgrid.buildout.config.ConditionEvaluator.EvalError;
+import org.slapgrid.buildout.python.Py;
+import org.slapgrid.buildout.python.PyObject;
+import org.slapgrid.buildout.python.PyStr;
+import org.slapgrid.buildout.python.PyTuple;
 
 /**
  * The names a section condition can use: buildout's {@code _default_globals()} ({@code python3},
@@ -22,7 +26,22 @@ final class PythonGlobals {
     private PythonGlobals() {
     }
 
-    /** The Python that the conditions are evaluated for. */
+    /** A string from a PEP 508 marker variable: compared as a version when both sides are versions. */
+    record MarkerString(String text) implements PyStr {
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /** A Python function of the subset ({@code os.path.isdir}, {@code platform.machine}...). */
+    @FunctionalInterface
+    interface PyFunction extends Function<List<Object>, Object>, PyObject {
+        @Override
+        default String typeName() {
+            return "function";
+        }
+    }
 
     /** The Python that the conditions are evaluated for. */
     static final int PY_MAJOR = 3;
@@ -81,7 +100,7 @@ final class PythonGlobals {
         String fullVersion = PY_MAJOR + "." + PY_MINOR + "." + PY_MICRO;
 
         Map<String, Object> sys = new HashMap<>();
-        sys.put("version_info", List.of((long) PY_MAJOR, (long) PY_MINOR, (long) PY_MICRO, "final", 0L));
+        sys.put("version_info", new PyTuple((long) PY_MAJOR, (long) PY_MINOR, (long) PY_MICRO, "final", 0L));
         sys.put("platform", platform);
         sys.put("byteorder", g.get("little_endian").equals(true) ? "little" : "big");
         sys.put("maxsize", bits64 ? Long.MAX_VALUE : (long) Integer.MAX_VALUE);
@@ -150,12 +169,7 @@ final class PythonGlobals {
         g.put("sys_platform", new MarkerString(platform));
         g.put("os_name", new MarkerString(windows ? "nt" : "posix"));
         g.put("platform_release", new MarkerString(System.getProperty("os.version", "")));
-        return Map.copyOf(withNulls(g));
-    }
-
-    private static Map<String, Object> withNulls(Map<String, Object> g) {
-        g.put("None", PythonValues.NONE);
-        return g;
+        return Collections.unmodifiableMap(g);   // not Map.copyOf: None is null
     }
 
     static String str(List<Object> args, int i) {
@@ -163,12 +177,9 @@ final class PythonGlobals {
             throw new EvalError("missing argument");
         }
         Object o = args.get(i);
-        if (o instanceof String s) {
-            return s;
+        if (Py.isStr(o)) {
+            return Py.str(o);
         }
-        if (o instanceof MarkerString m) {
-            return m.value();
-        }
-        throw new EvalError("expected a string, got " + PythonValues.repr(o));
+        throw new EvalError("expected a string, got " + Py.repr(o));
     }
 }

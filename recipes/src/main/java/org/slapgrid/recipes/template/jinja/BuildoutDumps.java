@@ -1,5 +1,6 @@
 package org.slapgrid.recipes.template.jinja;
 
+import org.slapgrid.buildout.python.Py;
 /**
  * {@code dumps(value)} as SlapOS profiles call it to write a Python value into a buildout option
  * so that a later {@code key} context line reads the same value back. A plain one-line string

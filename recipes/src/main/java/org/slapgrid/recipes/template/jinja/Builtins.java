@@ -10,13 +10,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slapgrid.buildout.python.Py;
+import org.slapgrid.buildout.python.PyException;
+import org.slapgrid.buildout.python.PyList;
+import org.slapgrid.buildout.python.PyRange;
+import org.slapgrid.buildout.python.PyTuple;
 import org.slapgrid.recipes.template.jinja.Values.Builtin;
 import org.slapgrid.recipes.template.jinja.Values.Namespace;
 import org.slapgrid.recipes.template.jinja.Values.PyCallable;
-import org.slapgrid.recipes.template.jinja.Values.PyList;
 import org.slapgrid.recipes.template.jinja.Values.PyModule;
-import org.slapgrid.recipes.template.jinja.Values.PyRange;
-import org.slapgrid.recipes.template.jinja.Values.PyTuple;
 import org.slapgrid.recipes.template.jinja.Values.PyType;
 
 /**
@@ -160,7 +162,7 @@ final class Builtins {
         fn(g, "sum", (args, kw) -> {
             Object total = args.size() > 1 ? args.get(1) : kw.getOrDefault("start", 0L);
             for (Object o : Py.iterate(a(args, 0))) {
-                total = Py.add(total, o);
+                total = JinjaOps.add(total, o);
             }
             return total;
         });
@@ -168,7 +170,7 @@ final class Builtins {
         fn(g, "max", (args, kw) -> extreme(args, kw, true));
         fn(g, "round", (args, kw) -> args.size() < 2 || args.get(1) == null
                 ? (Object) roundToInt(a(args, 0)) : Py.isInt(a(args, 0)) ? args.get(0) : round(Py.toDouble(args.get(0)), Py.toLong(args.get(1))));
-        fn(g, "divmod", (args, kw) -> new PyTuple(Py.floordiv(a(args, 0), a(args, 1)), Py.mod(args.get(0), args.get(1))));
+        fn(g, "divmod", (args, kw) -> new PyTuple(Py.floordiv(a(args, 0), a(args, 1)), JinjaOps.mod(args.get(0), args.get(1))));
         fn(g, "pow", (args, kw) -> Py.pow(a(args, 0), a(args, 1)));
         fn(g, "chr", (args, kw) -> new String(Character.toChars((int) Py.toLong(a(args, 0)))));
         fn(g, "ord", (args, kw) -> (long) Py.str(a(args, 0)).codePointAt(0));
@@ -179,10 +181,10 @@ final class Builtins {
         fn(g, "callable", (args, kw) -> a(args, 0) instanceof PyCallable);
         fn(g, "isinstance", (args, kw) -> isinstance(a(args, 0), a(args, 1)));
         fn(g, "getattr", (args, kw) -> {
-            Object v = Py.getattr(a(args, 0), Py.str(a(args, 1)));
+            Object v = JinjaOps.getattr(a(args, 0), Py.str(a(args, 1)));
             return v instanceof Values.Undefined && args.size() > 2 ? args.get(2) : v;
         });
-        fn(g, "hasattr", (args, kw) -> !(Py.getattr(a(args, 0), Py.str(a(args, 1))) instanceof Values.Undefined));
+        fn(g, "hasattr", (args, kw) -> !(JinjaOps.getattr(a(args, 0), Py.str(a(args, 1))) instanceof Values.Undefined));
         fn(g, "iter", (args, kw) -> Py.iterate(a(args, 0)).iterator());
         fn(g, "next", (args, kw) -> {
             java.util.Iterator<?> it = (java.util.Iterator<?>) a(args, 0);

@@ -6,10 +6,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slapgrid.buildout.python.DictView;
+import org.slapgrid.buildout.python.Py;
+import org.slapgrid.buildout.python.PyException;
+import org.slapgrid.buildout.python.PyList;
+import org.slapgrid.buildout.python.PyRange;
+import org.slapgrid.buildout.python.PyTuple;
 import org.slapgrid.recipes.template.jinja.Values.HasAttributes;
 import org.slapgrid.recipes.template.jinja.Values.Markup;
-import org.slapgrid.recipes.template.jinja.Values.PyList;
-import org.slapgrid.recipes.template.jinja.Values.PyTuple;
 import org.slapgrid.recipes.template.jinja.Values.Undefined;
 
 /** Jinja2 3.1's builtin filters, with their arguments and defaults. */
@@ -78,11 +82,11 @@ final class Filters {
             return item;
         }
         if (Py.isInt(attr)) {
-            return Py.getitem(item, attr);
+            return JinjaOps.getitem(item, attr);
         }
         Object v = item;
         for (String part : Py.str(attr).split("\\.")) {
-            v = part.chars().allMatch(Character::isDigit) && !part.isEmpty() ? Py.getitem(v, Long.parseLong(part)) : Py.getitem(v, part);
+            v = part.chars().allMatch(Character::isDigit) && !part.isEmpty() ? JinjaOps.getitem(v, Long.parseLong(part)) : JinjaOps.getitem(v, part);
         }
         return v;
     }
@@ -107,7 +111,7 @@ final class Filters {
             case "attr": {
                 // getattr only: a dict's keys are items, not attributes.
                 String attr = Py.str(args.get(0));
-                return v instanceof Map && !Methods.has(v, attr) ? Undefined.attribute(v, attr) : Py.getattr(v, attr);
+                return v instanceof Map && !Methods.has(v, attr) ? Undefined.attribute(v, attr) : JinjaOps.getattr(v, attr);
             }
             case "batch": {
                 long n = Py.toLong(args.get(0));
@@ -142,7 +146,7 @@ final class Filters {
                 boolean reverse = Py.truthy(opt(args, kw, 2, "reverse", false));
                 List<Object> items = new ArrayList<>();
                 if (!(v instanceof Map)) {
-                    throw new PyException("AttributeError", Py.objectTypeRepr(v) + " has no attribute 'items'");
+                    throw new PyException("AttributeError", JinjaOps.objectTypeRepr(v) + " has no attribute 'items'");
                 }
                 for (Map.Entry<?, ?> e : ((Map<?, ?>) v).entrySet()) {
                     items.add(new PyTuple(e.getKey(), e.getValue()));
@@ -262,7 +266,7 @@ final class Filters {
                 return first ? indention + rv : rv;
             }
             case "items":
-                return Values.Generator.of("generator", Py.toList(new Values.DictView("items", castMap(v))));
+                return Values.Generator.of("generator", Py.toList(new DictView("items", castMap(v))));
             case "join": {
                 String sep = Py.str(opt(args, kw, 0, "d", ""));
                 Object attr = opt(args, kw, 1, "attribute", null);
@@ -360,7 +364,7 @@ final class Filters {
                 }
                 PyList l = Py.toList(v);
                 java.util.Collections.reverse(l);
-                return v instanceof List || v instanceof Values.PyRange ? Values.Generator.of("list_reverseiterator", l) : l;
+                return v instanceof List || v instanceof PyRange ? Values.Generator.of("list_reverseiterator", l) : l;
             }
             case "round": {
                 long precision = Py.toLong(opt(args, kw, 0, "precision", 0L));
@@ -430,7 +434,7 @@ final class Filters {
                 Object attr = opt(args, kw, 0, "attribute", null);
                 Object total = opt(args, kw, 1, "start", 0L);
                 for (Object o : Py.iterate(v)) {
-                    total = Py.add(total, attribute(o, attr));
+                    total = JinjaOps.add(total, attribute(o, attr));
                 }
                 return total;
             }

@@ -4,7 +4,9 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
-import org.slapgrid.recipes.template.jinja.Values.PyTuple;
+import org.slapgrid.buildout.python.Py;
+import org.slapgrid.buildout.python.PyException;
+import org.slapgrid.buildout.python.PyTuple;
 
 /** Python's {@code 'fmt' % args}, {@code str.format} and {@code format(value, spec)}. */
 final class Format {
@@ -283,12 +285,12 @@ final class Format {
                         while (end < rest.length() && rest.charAt(end) != '.' && rest.charAt(end) != '[') {
                             end++;
                         }
-                        value = Py.getattr(value, rest.substring(1, end));
+                        value = JinjaOps.getattr(value, rest.substring(1, end));
                         rest = rest.substring(end);
                     } else {
                         int end = rest.indexOf(']');
                         String key = rest.substring(1, end);
-                        value = Py.getitem(value, key.chars().allMatch(Character::isDigit) ? (Object) Long.parseLong(key) : key);
+                        value = JinjaOps.getitem(value, key.chars().allMatch(Character::isDigit) ? (Object) Long.parseLong(key) : key);
                         rest = rest.substring(end + 1);
                     }
                 }

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
+import org.slapgrid.buildout.python.Py;
+import org.slapgrid.buildout.python.PyList;
+import org.slapgrid.buildout.python.PyTuple;
 import org.slapgrid.recipes.template.jinja.Nodes.Stmt;
-import org.slapgrid.recipes.template.jinja.Values.PyList;
 
 /**
  * A Jinja2 3.1 renderer with slapos.recipe.template's environment: StrictUndefined (an undefined
@@ -133,7 +135,7 @@ public final class Jinja2 {
             source.forEach((k, x) -> out.put(Py.key(fromJava(k)), fromJava(x)));
             return out;
         }
-        if (v instanceof Values.PyTuple) {
+        if (v instanceof PyTuple) {
             return v;
         }
         if (v instanceof List<?> l) {

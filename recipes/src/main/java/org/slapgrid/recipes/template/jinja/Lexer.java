@@ -2,6 +2,7 @@ package org.slapgrid.recipes.template.jinja;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.slapgrid.buildout.python.Py;
 
 /**
  * Splits a template into tokens as Jinja2's lexer does with the default delimiters, the default

@@ -2,6 +2,9 @@ package org.slapgrid.recipes.template.jinja;
 
 import java.util.List;
 import java.util.Map;
+import org.slapgrid.buildout.python.Py;
+import org.slapgrid.buildout.python.PyException;
+import org.slapgrid.buildout.python.PyTuple;
 import org.slapgrid.recipes.template.jinja.Values.HasAttributes;
 import org.slapgrid.recipes.template.jinja.Values.PyCallable;
 import org.slapgrid.recipes.template.jinja.Values.Undefined;
@@ -47,7 +50,7 @@ final class Loop implements HasAttributes, PyCallable {
                 return args.get(index % args.size());
             };
             case "changed" -> (PyCallable) (args, kw) -> {
-                Object value = new Values.PyTuple(args);
+                Object value = new PyTuple(args);
                 if (lastChanged == Values.MISSING || !Py.eq(lastChanged, value)) {
                     lastChanged = value;
                     return true;

@@ -2,15 +2,23 @@ package org.slapgrid.recipes.template.jinja;
 
 import java.util.List;
 import java.util.Map;
+import org.slapgrid.buildout.python.PyException;
+import org.slapgrid.buildout.python.PyList;
+import org.slapgrid.buildout.python.PyObject;
+import org.slapgrid.buildout.python.PyTuple;
 import org.slapgrid.recipes.template.jinja.Nodes.Expr;
 import org.slapgrid.recipes.template.jinja.Nodes.Stmt;
 import org.slapgrid.recipes.template.jinja.Values.HasAttributes;
 import org.slapgrid.recipes.template.jinja.Values.PyCallable;
-import org.slapgrid.recipes.template.jinja.Values.PyList;
-import org.slapgrid.recipes.template.jinja.Values.PyTuple;
 
 /** A {@code {% macro %}} (or the {@code caller} of a {@code {% call %}}): called, it renders its body in a new scope. */
-final class Macro implements PyCallable, HasAttributes {
+final class Macro implements PyCallable, HasAttributes, PyObject {
+
+    @Override
+    public String typeName() {
+        return "Macro";
+    }
+
 
     final String name;
     final List<String> params;

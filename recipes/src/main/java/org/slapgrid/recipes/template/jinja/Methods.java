@@ -5,10 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.slapgrid.recipes.template.jinja.Values.DictView;
+import org.slapgrid.buildout.python.DictView;
+import org.slapgrid.buildout.python.Py;
+import org.slapgrid.buildout.python.PyException;
+import org.slapgrid.buildout.python.PyList;
+import org.slapgrid.buildout.python.PySlice;
+import org.slapgrid.buildout.python.PyTuple;
 import org.slapgrid.recipes.template.jinja.Values.PyCallable;
-import org.slapgrid.recipes.template.jinja.Values.PyList;
-import org.slapgrid.recipes.template.jinja.Values.PyTuple;
 
 /** The methods of Python's str, list and dict that templates call ({@code s.split()}, {@code d.get(k, x)}...). */
 final class Methods {
@@ -131,7 +134,7 @@ final class Methods {
                 Object prefix = args.get(0);
                 String t = s;
                 if (args.size() > 1) {
-                    t = (String) Py.slice(s, new Values.PySlice(args.get(1), arg(args, 2, null), null));
+                    t = (String) Py.slice(s, new PySlice(args.get(1), arg(args, 2, null), null));
                 }
                 List<Object> options = prefix instanceof PyTuple tu ? tu : List.of(prefix);
                 for (Object o : options) {
@@ -479,7 +482,7 @@ final class Methods {
                 return null;
             }
             case "__getitem__":
-                return Py.getitem(l, args.get(0));
+                return JinjaOps.getitem(l, args.get(0));
             default:
                 throw PyException.type("list has no method " + name);
         }

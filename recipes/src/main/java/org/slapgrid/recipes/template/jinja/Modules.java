@@ -16,11 +16,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slapgrid.buildout.python.DictView;
+import org.slapgrid.buildout.python.Py;
+import org.slapgrid.buildout.python.PyException;
+import org.slapgrid.buildout.python.PyList;
+import org.slapgrid.buildout.python.PySlice;
+import org.slapgrid.buildout.python.PyTuple;
 import org.slapgrid.recipes.template.jinja.Values.HasAttributes;
 import org.slapgrid.recipes.template.jinja.Values.PyCallable;
-import org.slapgrid.recipes.template.jinja.Values.PyList;
 import org.slapgrid.recipes.template.jinja.Values.PyModule;
-import org.slapgrid.recipes.template.jinja.Values.PyTuple;
 
 /**
  * The Python modules an {@code import NAME module} context line may name, with the functions
@@ -73,13 +77,13 @@ final class Modules {
             case "operator" -> {
                 fn(m, "itemgetter", (args, kw) -> (PyCallable) (x, k) -> {
                     if (args.size() == 1) {
-                        return Py.getitem(a(x, 0), args.get(0));
+                        return JinjaOps.getitem(a(x, 0), args.get(0));
                     }
                     List<Object> out = new ArrayList<>();
-                    args.forEach(key -> out.add(Py.getitem(a(x, 0), key)));
+                    args.forEach(key -> out.add(JinjaOps.getitem(a(x, 0), key)));
                     return new PyTuple(out);
                 });
-                fn(m, "attrgetter", (args, kw) -> (PyCallable) (x, k) -> Py.getattr(a(x, 0), Py.str(args.get(0))));
+                fn(m, "attrgetter", (args, kw) -> (PyCallable) (x, k) -> JinjaOps.getattr(a(x, 0), Py.str(args.get(0))));
             }
             case "urllib" -> m.put("parse", module("urllib.parse"));
             case "six" -> six(m);
@@ -90,9 +94,9 @@ final class Modules {
 
     /** six, which slapos.recipe.template puts in every context: the Python 3 side of it. */
     private static void six(Map<String, Object> m) {
-        fn(m, "iteritems", (args, kw) -> new Values.DictView("items", cast((Map<?, ?>) a(args, 0))));
-        fn(m, "itervalues", (args, kw) -> new Values.DictView("values", cast((Map<?, ?>) a(args, 0))));
-        fn(m, "iterkeys", (args, kw) -> new Values.DictView("keys", cast((Map<?, ?>) a(args, 0))));
+        fn(m, "iteritems", (args, kw) -> new DictView("items", cast((Map<?, ?>) a(args, 0))));
+        fn(m, "itervalues", (args, kw) -> new DictView("values", cast((Map<?, ?>) a(args, 0))));
+        fn(m, "iterkeys", (args, kw) -> new DictView("keys", cast((Map<?, ?>) a(args, 0))));
         fn(m, "ensure_str", (args, kw) -> Py.str(a(args, 0)));
         fn(m, "ensure_text", (args, kw) -> Py.str(a(args, 0)));
         m.put("PY2", false);
@@ -139,7 +143,7 @@ final class Modules {
         fn(m, "islice", (args, kw) -> {
             Object stop = args.size() == 2 ? args.get(1) : args.get(2);
             Object start = args.size() == 2 ? null : args.get(1);
-            return Py.slice(Py.toList(a(args, 0)), new Values.PySlice(start, stop, args.size() > 3 ? args.get(3) : null));
+            return Py.slice(Py.toList(a(args, 0)), new PySlice(start, stop, args.size() > 3 ? args.get(3) : null));
         });
         fn(m, "repeat", (args, kw) -> {
             PyList out = new PyList();
@@ -163,7 +167,7 @@ final class Modules {
                 @Override
                 public Object next() {
                     Object v = current;
-                    current = Py.add(current, step);
+                    current = JinjaOps.add(current, step);
                     return v;
                 }
             };
@@ -377,7 +381,7 @@ final class Modules {
         fn(m, "urlencode", (args, kw) -> {
             List<String> parts = new ArrayList<>();
             Object q = a(args, 0);
-            Iterable<Object> pairs = q instanceof Map<?, ?> map ? new Values.DictView("items", cast(map)) : Py.iterate(q);
+            Iterable<Object> pairs = q instanceof Map<?, ?> map ? new DictView("items", cast(map)) : Py.iterate(q);
             for (Object pair : pairs) {
                 List<Object> kv = Py.toList(pair);
                 parts.add(quote(Py.str(kv.get(0)), " ").replace(' ', '+') + "=" + quote(Py.str(kv.get(1)), " ").replace(' ', '+'));

@@ -5,10 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.slapgrid.buildout.python.Py;
+import org.slapgrid.buildout.python.PyException;
+import org.slapgrid.buildout.python.PyList;
+import org.slapgrid.buildout.python.PySlice;
+import org.slapgrid.buildout.python.PyTuple;
 import org.slapgrid.recipes.template.jinja.Values.Namespace;
-import org.slapgrid.recipes.template.jinja.Values.PyList;
-import org.slapgrid.recipes.template.jinja.Values.PySlice;
-import org.slapgrid.recipes.template.jinja.Values.PyTuple;
 import org.slapgrid.recipes.template.jinja.Values.Undefined;
 
 /** The parsed template: expressions evaluate to Python values, statements write to the output. */
@@ -125,7 +127,7 @@ final class Nodes {
 
         @Override
         Object eval(Scope s, Renderer r) {
-            return Py.getattr(obj.eval(s, r), name);
+            return JinjaOps.getattr(obj.eval(s, r), name);
         }
     }
 
@@ -148,7 +150,7 @@ final class Nodes {
         @Override
         Object eval(Scope s, Renderer r) {
             Object o = obj.eval(s, r);
-            return Py.getitem(o, key.eval(s, r));
+            return JinjaOps.getitem(o, key.eval(s, r));
         }
     }
 
@@ -334,12 +336,12 @@ final class Nodes {
             }
             Object b = right.eval(s, r);
             return switch (op) {
-                case "+" -> Py.add(a, b);
+                case "+" -> JinjaOps.add(a, b);
                 case "-" -> Py.sub(a, b);
                 case "*" -> Py.mul(a, b);
                 case "/" -> Py.truediv(a, b);
                 case "//" -> Py.floordiv(a, b);
-                case "%" -> Py.mod(a, b);
+                case "%" -> JinjaOps.mod(a, b);
                 case "**" -> Py.pow(a, b);
                 case "~" -> Py.str(a) + Py.str(b);
                 default -> throw new IllegalStateException(op);

@@ -3,6 +3,7 @@ package org.slapgrid.recipes.template.jinja;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.slapgrid.buildout.python.Py;
 import org.slapgrid.recipes.template.jinja.Lexer.Kind;
 import org.slapgrid.recipes.template.jinja.Lexer.Token;
 import org.slapgrid.recipes.template.jinja.Nodes.Args;

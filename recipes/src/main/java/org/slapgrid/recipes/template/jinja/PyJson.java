@@ -1,13 +1,17 @@
 package org.slapgrid.recipes.template.jinja;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.slapgrid.buildout.python.DictView;
+import org.slapgrid.buildout.python.Py;
+import org.slapgrid.buildout.python.PyException;
+import org.slapgrid.buildout.python.PyList;
+import org.slapgrid.buildout.python.PyRange;
 import org.slapgrid.recipes.support.Json;
-import org.slapgrid.recipes.template.jinja.Values.PyList;
 
 /**
  * Python's {@code json.dumps} byte for byte (separators {@code ', '}/{@code ': '}, or {@code ','}
@@ -80,12 +84,12 @@ final class PyJson {
             }
             newline(o, out, level);
             out.append('}');
-        } else if (v instanceof Collection<?> || v instanceof Values.PyRange || v instanceof Values.DictView) {
+        } else if (v instanceof Collection<?> || v instanceof PyRange || v instanceof DictView) {
             if (!(v instanceof List<?>)) {
                 if (v instanceof java.util.Set) {
                     throw PyException.type("Object of type set is not JSON serializable");
                 }
-                if (!(v instanceof Values.PyRange || v instanceof Values.DictView)) {
+                if (!(v instanceof PyRange || v instanceof DictView)) {
                     throw PyException.type("Object of type " + Py.typeName(v) + " is not JSON serializable");
                 }
                 throw PyException.type("Object of type " + Py.typeName(v) + " is not JSON serializable");

@@ -3,6 +3,8 @@ package org.slapgrid.recipes.template.jinja;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slapgrid.buildout.python.Py;
+import org.slapgrid.buildout.python.PyException;
 import org.slapgrid.recipes.template.jinja.Nodes.Stmt;
 import org.slapgrid.recipes.template.jinja.Values.HasAttributes;
 

@@ -1,12 +1,14 @@
 package org.slapgrid.recipes.template.jinja;
 
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import org.slapgrid.buildout.python.Py;
+import org.slapgrid.buildout.python.PyException;
+import org.slapgrid.buildout.python.PyObject;
+import org.slapgrid.buildout.python.PyStr;
 
-/** The Python value types the interpreter needs beyond String, Long, Double, Boolean, null, List, Map and Set. */
+/** The Python value types Jinja2 templates need beyond those of {@link Py} (undefined, markup, modules, builtins...). */
 final class Values {
 
     private Values() {
@@ -25,103 +27,16 @@ final class Values {
 
     static final Object MISSING = new Object();
 
-    /** Python's list: an ArrayList (mutable, ordered). */
-    static final class PyList extends ArrayList<Object> {
-        PyList() {
-        }
-
-        PyList(Collection<?> items) {
-            super(items);
-        }
-    }
-
-    /** Python's tuple: immutable, hashable (a dict key). */
-    static class PyTuple extends java.util.AbstractList<Object> {
-        final Object[] items;
-
-        PyTuple(Object... items) {
-            this.items = items;
-        }
-
-        PyTuple(List<?> items) {
-            this.items = items.toArray();
-        }
-
-        @Override
-        public Object get(int index) {
-            return items[index];
-        }
-
-        @Override
-        public int size() {
-            return items.length;
-        }
-    }
-
-    /** Python's range: lazy, as big as asked (a loop stops early with break). */
-    record PyRange(long start, long stop, long step) implements Iterable<Object> {
-        long length() {
-            if (step > 0) {
-                return Math.max(0, (stop - start + step - 1) / step);
-            }
-            return Math.max(0, (start - stop - step - 1) / -step);
-        }
-
-        long at(long i) {
-            return start + i * step;
-        }
-
-        @Override
-        public Iterator<Object> iterator() {
-            return new Iterator<>() {
-                long i;
-
-                @Override
-                public boolean hasNext() {
-                    return i < length();
-                }
-
-                @Override
-                public Object next() {
-                    return at(i++);
-                }
-            };
-        }
-    }
-
-    /** {@code dict.keys()}, {@code .values()}, {@code .items()}: live views with Python's repr. */
-    record DictView(String kind, Map<Object, Object> map) implements Iterable<Object> {
-        @Override
-        public Iterator<Object> iterator() {
-            Iterator<Map.Entry<Object, Object>> entries = map.entrySet().iterator();
-            return new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return entries.hasNext();
-                }
-
-                @Override
-                public Object next() {
-                    Map.Entry<Object, Object> e = entries.next();
-                    return switch (kind) {
-                        case "keys" -> e.getKey();
-                        case "values" -> e.getValue();
-                        default -> new PyTuple(e.getKey(), e.getValue());
-                    };
-                }
-            };
-        }
-    }
-
-    /** A slice {@code a[start:stop:step]}; null bounds are Python's None. */
-    record PySlice(Object start, Object stop, Object step) {
-    }
-
     /** Text marked safe ({@code |safe}, {@code |e}): printed as it is, not escaped again. */
-    record Markup(String text) {
+    record Markup(String text) implements PyStr {
         @Override
         public String toString() {
             return text;
+        }
+
+        @Override
+        public String repr() {
+            return "Markup(" + PyStr.super.repr() + ")";
         }
     }
 
@@ -129,7 +44,7 @@ final class Values {
      * StrictUndefined: a missing name, attribute or item. It may be passed around and tested
      * ({@code is defined}, {@code |default}); any other use raises UndefinedError with Jinja2's words.
      */
-    static final class Undefined {
+    static final class Undefined implements PyObject {
         final String hint;
         /** Jinja2's plain Undefined (an if-expression without else): prints empty, is false. */
         final boolean lenient;
@@ -147,31 +62,77 @@ final class Values {
             return new PyException("UndefinedError", hint);
         }
 
+        @Override
+        public String typeName() {
+            return "StrictUndefined";
+        }
+
+        @Override
+        public boolean truthy() {
+            if (lenient) {
+                return false;
+            }
+            throw fail();
+        }
+
+        @Override
+        public String str() {
+            if (lenient) {
+                return "";
+            }
+            throw fail();
+        }
+
+        @Override
+        public String repr() {
+            throw fail();
+        }
+
+        @Override
+        public void check() {
+            throw fail();
+        }
+
         static Undefined name(String name) {
             return new Undefined("'" + name + "' is undefined");
         }
 
         static Undefined attribute(Object obj, String name) {
-            return new Undefined(Py.objectTypeRepr(obj) + " has no attribute " + Py.repr(name));
+            return new Undefined(JinjaOps.objectTypeRepr(obj) + " has no attribute " + Py.repr(name));
         }
 
         static Undefined element(Object obj, Object key) {
-            String type = Py.objectTypeRepr(obj);
+            String type = JinjaOps.objectTypeRepr(obj);
             return new Undefined((type.startsWith("'") ? type.substring(1, type.length() - 1) : type) + " has no element " + Py.repr(key));
         }
     }
 
     /** A Python module given to the template ({@code import NAME json}). */
-    record PyModule(String name, Map<String, Object> members) implements HasAttributes {
+    record PyModule(String name, Map<String, Object> members) implements HasAttributes, PyObject {
         @Override
         public Object attribute(String attr) {
             Object v = members.get(attr);
             return v == null && !members.containsKey(attr) ? MISSING : v;
         }
+
+        @Override
+        public String typeName() {
+            return "module";
+        }
+
+        @Override
+        public String repr() {
+            return "<module '" + name + "'>";
+        }
     }
 
     /** A bound method of a str, list or dict ({@code s.split}). */
-    record BoundMethod(Object self, String name) implements PyCallable {
+    record BoundMethod(Object self, String name) implements PyCallable, PyObject {
+        @Override
+        public String typeName() {
+            return "builtin_function_or_method";
+        }
+
         @Override
         public Object call(List<Object> args, Map<String, Object> kwargs) {
             return Methods.call(self, name, args, kwargs);
@@ -179,7 +140,17 @@ final class Values {
     }
 
     /** A Python type used as a function and in isinstance ({@code str}, {@code int}, {@code dict}...). */
-    record PyType(String name, PyCallable constructor) implements PyCallable, HasAttributes {
+    record PyType(String name, PyCallable constructor) implements PyCallable, HasAttributes, PyObject {
+        @Override
+        public String typeName() {
+            return "type";
+        }
+
+        @Override
+        public String repr() {
+            return "<class '" + name + "'>";
+        }
+
         @Override
         public Object call(List<Object> args, Map<String, Object> kwargs) {
             return constructor.call(args, kwargs);
@@ -203,7 +174,17 @@ final class Values {
     }
 
     /** A builtin function with its name (for repr). */
-    record Builtin(String name, PyCallable body) implements PyCallable {
+    record Builtin(String name, PyCallable body) implements PyCallable, PyObject {
+        @Override
+        public String typeName() {
+            return "builtin_function_or_method";
+        }
+
+        @Override
+        public String repr() {
+            return "<built-in function " + name + ">";
+        }
+
         @Override
         public Object call(List<Object> args, Map<String, Object> kwargs) {
             return body.call(args, kwargs);
@@ -224,7 +205,7 @@ final class Values {
      * A Python iterator (what map(), filter(), zip(), enumerate(), reversed() and the map/select
      * filters return): read once, always true, no len(), printed as {@code <map object at 0x...>}.
      */
-    static final class Generator implements Iterable<Object>, Iterator<Object> {
+    static final class Generator implements Iterable<Object>, Iterator<Object>, PyObject {
         final String type;
         private final Iterator<Object> source;
 
@@ -240,6 +221,11 @@ final class Values {
         @Override
         public Iterator<Object> iterator() {
             return this;
+        }
+
+        @Override
+        public String typeName() {
+            return type;
         }
 
         @Override

@@ -6,6 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.slapgrid.buildout.python.Py;
+import org.slapgrid.buildout.python.PyList;
+import org.slapgrid.buildout.python.PyTuple;
 
 /** {@code dumps} writes what a {@code key} context line reads back as the same value. */
 class BuildoutDumpsTest {
@@ -22,10 +25,10 @@ class BuildoutDumpsTest {
     void whatDumpsWritesLoadsBack() {
         Map<Object, Object> d = new LinkedHashMap<>();
         d.put("port", 80L);
-        d.put("hosts", new Values.PyList(List.of("a", "b")));
+        d.put("hosts", new PyList(List.of("a", "b")));
         d.put("none", null);
         d.put("flag", true);
-        d.put("pair", new Values.PyTuple(1.5, -2L));
+        d.put("pair", new PyTuple(1.5, -2L));
         d.put("text", "line\nwith 'quotes' and \"double\" and \\");
         String written = BuildoutDumps.dumps(d);
         // buildout gives the option back with $$ as $; nothing here has a $.

@@ -1,4 +1,4 @@
-package org.slapgrid.recipes.template.jinja;
+package org.slapgrid.buildout.python;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -7,41 +7,31 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.slapgrid.recipes.template.jinja.Values.BoundMethod;
-import org.slapgrid.recipes.template.jinja.Values.Builtin;
-import org.slapgrid.recipes.template.jinja.Values.DictView;
-import org.slapgrid.recipes.template.jinja.Values.HasAttributes;
-import org.slapgrid.recipes.template.jinja.Values.Markup;
-import org.slapgrid.recipes.template.jinja.Values.PyList;
-import org.slapgrid.recipes.template.jinja.Values.PyModule;
-import org.slapgrid.recipes.template.jinja.Values.PyRange;
-import org.slapgrid.recipes.template.jinja.Values.PySlice;
-import org.slapgrid.recipes.template.jinja.Values.PyTuple;
-import org.slapgrid.recipes.template.jinja.Values.PyType;
-import org.slapgrid.recipes.template.jinja.Values.Undefined;
 
 /**
- * Python's value semantics over Java values: None is null, bool Boolean, int Long, float Double,
- * str String, list {@link PyList}, tuple {@link PyTuple}, dict an insertion-ordered Map, set a Set.
- * str(), repr(), truth, ==, ordering (str vs int refused), arithmetic (floor division, modulo
- * with the sign of the divisor), membership, iteration, attribute and item lookup as Jinja2 does
- * them ({@code getattr} then item for {@code a.b}, item then attribute for {@code a['b']}).
+ * Python's value semantics over Java values, the project's one owner of them (Jinja2 templates
+ * and buildout's section conditions use it): None is null, bool Boolean, int Long (BigInteger
+ * beyond), float Double, str String (or a {@link PyStr}), list {@link PyList}, tuple
+ * {@link PyTuple}, dict an insertion-ordered Map, set a Set, range {@link PyRange}; other types
+ * are {@link PyObject}s. str(), repr(), truth, ==, ordering (str vs int refused), arithmetic
+ * (floor division, modulo with the sign of the divisor), membership, iteration, indexing and
+ * slicing, as CPython 3.11. Errors are {@link PyException}s with Python's class and words.
  */
-final class Py {
+public final class Py {
 
     private Py() {
     }
 
-    static Object parseInt(String digits) {
+    public static Object parseInt(String digits) {
         return normalize(new java.math.BigInteger(digits));
     }
 
     /** Python's int is unbounded: Long while it fits, BigInteger beyond. */
-    static Object normalize(java.math.BigInteger b) {
+    public static Object normalize(java.math.BigInteger b) {
         return b.bitLength() < 64 ? (Object) b.longValue() : b;
     }
 
-    static java.math.BigInteger big(Object v) {
+    public static java.math.BigInteger big(Object v) {
         return v instanceof java.math.BigInteger b ? b : java.math.BigInteger.valueOf(toLong(v));
     }
 
@@ -53,18 +43,19 @@ final class Py {
         return PyException.type(message);
     }
 
-    static Object check(Object value) {
-        if (value instanceof Undefined u) {
-            throw u.fail();
+    /** The value, once it said it may be used (a Jinja2 undefined fails here). */
+    public static Object check(Object value) {
+        if (value instanceof PyObject p) {
+            p.check();
         }
         return value;
     }
 
-    static String typeName(Object v) {
+    public static String typeName(Object v) {
         if (v == null) {
             return "NoneType";
         }
-        if (v instanceof String || v instanceof Markup) {
+        if (v instanceof String) {
             return "str";
         }
         if (v instanceof Boolean) {
@@ -94,42 +85,15 @@ final class Py {
         if (v instanceof DictView d) {
             return "dict_" + d.kind();
         }
-        if (v instanceof PyModule) {
-            return "module";
-        }
-        if (v instanceof PyType) {
-            return "type";
-        }
-        if (v instanceof Builtin) {
-            return "builtin_function_or_method";
-        }
-        if (v instanceof BoundMethod) {
-            return "builtin_function_or_method";
-        }
-        if (v instanceof Undefined) {
-            return "StrictUndefined";
-        }
-        if (v instanceof Values.Generator g) {
-            return g.type;
-        }
-        if (v instanceof Macro) {
-            return "Macro";
+        if (v instanceof PyObject p) {
+            return p.typeName();
         }
         return v.getClass().getSimpleName();
     }
 
-    /** Jinja2's object_type_repr, used in undefined messages: {@code 'dict object'}, {@code None}. */
-    static String objectTypeRepr(Object v) {
-        if (v == null) {
-            return "None";
-        }
-        String name = typeName(v);
-        return "'" + (v instanceof Macro ? "jinja2.runtime.Macro" : name) + " object'";
-    }
-
     // ---- truth, str, repr ----
 
-    static boolean truthy(Object v) {
+    public static boolean truthy(Object v) {
         if (v == null) {
             return false;
         }
@@ -148,9 +112,6 @@ final class Py {
         if (v instanceof String s) {
             return !s.isEmpty();
         }
-        if (v instanceof Markup m) {
-            return !m.text().isEmpty();
-        }
         if (v instanceof Collection<?> c) {
             return !c.isEmpty();
         }
@@ -163,32 +124,23 @@ final class Py {
         if (v instanceof DictView d) {
             return !d.map().isEmpty();
         }
-        if (v instanceof Undefined u) {
-            if (u.lenient) {
-                return false;
-            }
-            throw u.fail();
+        if (v instanceof PyObject p) {
+            return p.truthy();
         }
         return true;
     }
 
-    static String str(Object v) {
+    public static String str(Object v) {
         if (v instanceof String s) {
             return s;
         }
-        if (v instanceof Markup m) {
-            return m.text();
-        }
-        if (v instanceof Undefined u) {
-            if (u.lenient) {
-                return "";
-            }
-            throw u.fail();
+        if (v instanceof PyObject p) {
+            return p.str();
         }
         return repr(v);
     }
 
-    static String repr(Object v) {
+    public static String repr(Object v) {
         StringBuilder out = new StringBuilder();
         repr(v, out);
         return out.toString();
@@ -205,10 +157,8 @@ final class Py {
             out.append(floatRepr(d));
         } else if (v instanceof String s) {
             stringRepr(s, out);
-        } else if (v instanceof Markup m) {
-            out.append("Markup(");
-            stringRepr(m.text(), out);
-            out.append(')');
+        } else if (v instanceof PyObject p) {
+            out.append(p.repr());
         } else if (v instanceof PyTuple t) {
             out.append('(');
             for (int i = 0; i < t.size(); i++) {
@@ -265,20 +215,12 @@ final class Py {
             out.append("dict_").append(d.kind()).append('(');
             repr(toList(d), out);
             out.append(')');
-        } else if (v instanceof PyModule m) {
-            out.append("<module '").append(m.name()).append("'>");
-        } else if (v instanceof PyType t) {
-            out.append("<class '").append(t.name()).append("'>");
-        } else if (v instanceof Builtin b) {
-            out.append("<built-in function ").append(b.name()).append('>');
-        } else if (v instanceof Undefined u) {
-            throw u.fail();
         } else {
             out.append(v);
         }
     }
 
-    static void stringRepr(String s, StringBuilder out) {
+    public static void stringRepr(String s, StringBuilder out) {
         char quote = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
         out.append(quote);
         for (int i = 0; i < s.length(); ) {
@@ -312,7 +254,7 @@ final class Py {
     }
 
     /** Python's repr of a float: shortest round-trip digits, exponent form outside [1e-4, 1e16). */
-    static String floatRepr(double d) {
+    public static String floatRepr(double d) {
         if (Double.isNaN(d)) {
             return "nan";
         }
@@ -355,15 +297,15 @@ final class Py {
 
     // ---- numbers ----
 
-    static boolean isInt(Object v) {
+    public static boolean isInt(Object v) {
         return v instanceof Long || v instanceof Boolean || v instanceof Integer || v instanceof java.math.BigInteger;
     }
 
-    static boolean isNumber(Object v) {
+    public static boolean isNumber(Object v) {
         return isInt(v) || v instanceof Double;
     }
 
-    static long toLong(Object v) {
+    public static long toLong(Object v) {
         if (v instanceof Long l) {
             return l;
         }
@@ -379,7 +321,7 @@ final class Py {
         throw PyException.type("'" + typeName(v) + "' object cannot be interpreted as an integer");
     }
 
-    static double toDouble(Object v) {
+    public static double toDouble(Object v) {
         if (v instanceof Double d) {
             return d;
         }
@@ -397,7 +339,7 @@ final class Py {
         return PyException.type("unsupported operand type(s) for " + op + ": '" + typeName(a) + "' and '" + typeName(b) + "'");
     }
 
-    static Object add(Object a, Object b) {
+    public static Object add(Object a, Object b) {
         check(a);
         check(b);
         if (isInt(a) && isInt(b)) {
@@ -413,12 +355,6 @@ final class Py {
         }
         if (isNumber(a) && isNumber(b)) {
             return toDouble(a) + toDouble(b);
-        }
-        if (a instanceof Markup || b instanceof Markup) {
-            if (isStr(a) && isStr(b)) {
-                // Markup + str escapes the str (markupsafe), the result is markup.
-                return new Markup(Filters.escape(a) + Filters.escape(b));
-            }
         }
         if (isStr(a) && isStr(b)) {
             return str(a) + str(b);
@@ -442,11 +378,11 @@ final class Py {
         throw unsupported("+", a, b);
     }
 
-    static boolean isStr(Object v) {
-        return v instanceof String || v instanceof Markup;
+    public static boolean isStr(Object v) {
+        return v instanceof String || v instanceof PyStr;
     }
 
-    static Object sub(Object a, Object b) {
+    public static Object sub(Object a, Object b) {
         check(a);
         check(b);
         if (isInt(a) && isInt(b)) {
@@ -471,7 +407,7 @@ final class Py {
         throw unsupported("-", a, b);
     }
 
-    static Object mul(Object a, Object b) {
+    public static Object mul(Object a, Object b) {
         check(a);
         check(b);
         if (isInt(a) && isInt(b)) {
@@ -507,7 +443,7 @@ final class Py {
         throw PyException.type("can't multiply sequence by non-int of type '" + typeName(isStr(a) || a instanceof List ? b : a) + "'");
     }
 
-    static Object truediv(Object a, Object b) {
+    public static Object truediv(Object a, Object b) {
         check(a);
         check(b);
         if (!isNumber(a) || !isNumber(b)) {
@@ -520,7 +456,7 @@ final class Py {
         return toDouble(a) / d;
     }
 
-    static Object floordiv(Object a, Object b) {
+    public static Object floordiv(Object a, Object b) {
         check(a);
         check(b);
         if (isInt(a) && isInt(b)) {
@@ -550,15 +486,9 @@ final class Py {
         throw unsupported("//", a, b);
     }
 
-    static Object mod(Object a, Object b) {
+    public static Object mod(Object a, Object b) {
         check(a);
         check(b);
-        if (a instanceof Markup m) {
-            return new Markup(Format.percent(m.text(), b, true));
-        }
-        if (isStr(a)) {
-            return Format.percent(str(a), b);
-        }
         if (isInt(a) && isInt(b)) {
             if (big(b).signum() == 0) {
                 throw new PyException("ZeroDivisionError", "integer division or modulo by zero");
@@ -586,7 +516,7 @@ final class Py {
         throw unsupported("%", a, b);
     }
 
-    static Object pow(Object a, Object b) {
+    public static Object pow(Object a, Object b) {
         check(a);
         check(b);
         if (isInt(a) && isInt(b) && big(b).signum() >= 0) {
@@ -613,7 +543,7 @@ final class Py {
         throw unsupported("** or pow()", a, b);
     }
 
-    static Object neg(Object a) {
+    public static Object neg(Object a) {
         check(a);
         if (isInt(a)) {
             return normalize(big(a).negate());
@@ -624,7 +554,7 @@ final class Py {
         throw PyException.type("bad operand type for unary -: '" + typeName(a) + "'");
     }
 
-    static Object pos(Object a) {
+    public static Object pos(Object a) {
         check(a);
         if (isInt(a)) {
             return normalize(big(a));
@@ -637,7 +567,7 @@ final class Py {
 
     // ---- comparison ----
 
-    static boolean eq(Object a, Object b) {
+    public static boolean eq(Object a, Object b) {
         check(a);
         check(b);
         if (a == b) {
@@ -690,7 +620,7 @@ final class Py {
     }
 
     /** Python's ordering: numbers with numbers, str with str, sequences item by item; else TypeError. */
-    static int compare(Object a, Object b, String op) {
+    public static int compare(Object a, Object b, String op) {
         check(a);
         check(b);
         if (isNumber(a) && isNumber(b)) {
@@ -739,7 +669,7 @@ final class Py {
         return Integer.compare(a.length() - i, b.length() - j);
     }
 
-    static boolean contains(Object container, Object item) {
+    public static boolean contains(Object container, Object item) {
         check(container);
         if (isStr(container)) {
             if (!isStr(item)) {
@@ -756,8 +686,7 @@ final class Py {
         if (container instanceof Set<?> s) {
             return s.contains(key(check(item)));
         }
-        if (container instanceof PyRange || container instanceof Collection || container instanceof DictView
-                || container instanceof Values.Generator) {
+        if (container instanceof Iterable) {
             // Python compares item by item: an undefined item fails only if there is something to compare.
             for (Object o : iterate(container)) {
                 if (eq(o, item)) {
@@ -770,12 +699,12 @@ final class Py {
     }
 
     /** A value as a dict key: ints normalised to Long so 1 and 1 hash alike. */
-    static Object key(Object k) {
+    public static Object key(Object k) {
         if (k instanceof Integer i) {
             return (long) i;
         }
-        if (k instanceof Markup m) {
-            return m.text();
+        if (k instanceof PyStr s) {
+            return s.text();
         }
         if (k instanceof Double d && d == Math.rint(d) && !Double.isInfinite(d)) {
             return (long) (double) d;
@@ -792,13 +721,13 @@ final class Py {
     // ---- iteration, length ----
 
     @SuppressWarnings("unchecked")
-    static Iterable<Object> iterate(Object v) {
+    public static Iterable<Object> iterate(Object v) {
         check(v);
         if (v instanceof String s) {
             return () -> s.codePoints().mapToObj(c -> (Object) new String(Character.toChars(c))).iterator();
         }
-        if (v instanceof Markup m) {
-            return iterate(m.text());
+        if (v instanceof PyStr s) {
+            return iterate(s.text());
         }
         if (v instanceof Map<?, ?> m) {
             return (Iterable<Object>) (Iterable<?>) m.keySet();
@@ -812,7 +741,7 @@ final class Py {
         throw PyException.type("'" + typeName(v) + "' object is not iterable");
     }
 
-    static PyList toList(Object v) {
+    public static PyList toList(Object v) {
         PyList out = new PyList();
         for (Object o : iterate(v)) {
             out.add(o);
@@ -820,13 +749,13 @@ final class Py {
         return out;
     }
 
-    static long len(Object v) {
+    public static long len(Object v) {
         check(v);
         if (v instanceof String s) {
             return s.codePointCount(0, s.length());
         }
-        if (v instanceof Markup m) {
-            return len(m.text());
+        if (v instanceof PyStr s) {
+            return len(s.text());
         }
         if (v instanceof Collection<?> c) {
             return c.size();
@@ -843,71 +772,41 @@ final class Py {
         throw PyException.type("object of type '" + typeName(v) + "' has no len()");
     }
 
-    // ---- attribute and item lookup (Jinja2's Environment.getattr / getitem) ----
+    // ---- indexing and slicing ----
 
-    static Object getattr(Object obj, String name) {
-        check(obj);
-        if (obj instanceof HasAttributes h) {
-            Object v = h.attribute(name);
-            if (v != Values.MISSING) {
-                return v;
-            }
-            return Undefined.attribute(obj, name);
+    /**
+     * {@code seq[i]} for a list, tuple, str or range, with negative indices from the end;
+     * IndexError out of range, TypeError for what is not a sequence or an index that is not an int.
+     */
+    public static Object index(Object seq, Object i) {
+        check(seq);
+        check(i);
+        if (!(seq instanceof List<?> || isStr(seq) || seq instanceof PyRange)) {
+            throw type("'" + typeName(seq) + "' object is not subscriptable");
         }
-        if (Methods.has(obj, name)) {
-            return new BoundMethod(obj, name);
+        if (!isInt(i)) {
+            throw type(typeName(seq) + " indices must be integers or slices, not " + typeName(i));
         }
-        if (obj instanceof Map<?, ?> m) {
-            Object k = name;
-            if (m.containsKey(k)) {
-                return m.get(k);
-            }
+        long n = len(seq);
+        long k = toLong(i);
+        if (k < 0) {
+            k += n;
         }
-        return Undefined.attribute(obj, name);
+        if (k < 0 || k >= n) {
+            throw new PyException("IndexError", (seq instanceof PyRange ? "range object" : typeName(seq)) + " index out of range");
+        }
+        if (seq instanceof List<?> l) {
+            return l.get((int) k);
+        }
+        if (seq instanceof PyRange r) {
+            return r.at(k);
+        }
+        String s = str(seq);
+        int at = s.offsetByCodePoints(0, (int) k);
+        return new String(Character.toChars(s.codePointAt(at)));
     }
 
-    static Object getitem(Object obj, Object key) {
-        check(obj);
-        check(key);
-        if (key instanceof PySlice s) {
-            if (isStr(obj) || obj instanceof List || obj instanceof PyRange) {
-                return slice(obj, s);
-            }
-            // Jinja2 compiles a slice to a plain Python subscript (not its getitem): Python's TypeError.
-            throw type(obj instanceof Map ? "unhashable type: 'slice'" : "'" + typeName(obj) + "' object is not subscriptable");
-        }
-        if (obj instanceof Map<?, ?> m) {
-            Object k = key(key);
-            if (m.containsKey(k)) {
-                return m.get(k);
-            }
-        } else if ((obj instanceof List<?> || isStr(obj) || obj instanceof PyRange) && isInt(key)) {
-            long n = len(obj);
-            long i = toLong(key);
-            if (i < 0) {
-                i += n;
-            }
-            if (i >= 0 && i < n) {
-                if (obj instanceof List<?> l) {
-                    return l.get((int) i);
-                }
-                if (obj instanceof PyRange r) {
-                    return r.at(i);
-                }
-                String s = str(obj);
-                int at = s.offsetByCodePoints(0, (int) i);
-                return new String(Character.toChars(s.codePointAt(at)));
-            }
-        } else if (obj instanceof HasAttributes && isStr(key)) {
-            return getattr(obj, str(key));
-        }
-        if (isStr(key)) {
-            return getattr(obj, str(key));
-        }
-        return Undefined.element(obj, key);
-    }
-
-    static Object slice(Object obj, PySlice s) {
+    public static Object slice(Object obj, PySlice s) {
         long n = len(obj);
         long step = s.step() == null ? 1 : toLong(s.step());
         if (step == 0) {
