@@ -2,7 +2,23 @@ package org.slapgrid.cli;
 
 import java.util.List;
 
+import org.slapgrid.cli.buildout.BuildoutCommand;
 import org.slapgrid.cli.buildout.BuildoutRun;
+import org.slapgrid.cli.console.ClusterCommand;
+import org.slapgrid.cli.console.ComplianceCommand;
+import org.slapgrid.cli.console.ConsoleCommand;
+import org.slapgrid.cli.console.InfoCommand;
+import org.slapgrid.cli.console.LifecycleCommand;
+import org.slapgrid.cli.console.ListCommand;
+import org.slapgrid.cli.console.RemoveCommand;
+import org.slapgrid.cli.console.RequestCommand;
+import org.slapgrid.cli.console.SupplyCommand;
+import org.slapgrid.cli.console.TagActionCommands;
+import org.slapgrid.cli.console.TokenCommand;
+import org.slapgrid.cli.console.UserCommand;
+import org.slapgrid.cli.demo.DemoCommand;
+import org.slapgrid.cli.master.MasterCommand;
+import org.slapgrid.cli.node.NodeCommand;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,9 +42,10 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class Main implements Runnable {
 
     /**
-     * A verb: its name and the first line of its description (as in its {@code @Command}, which
-     * {@code MainTest} checks: {@code --help} lists them without reading any annotation) and its
-     * class, by name.
+     * A verb: its name, its class by name and its summary, the first line of its description:
+     * the command's {@code SUMMARY} constant, which its {@code @Command} uses too. javac copies a
+     * constant into the class that reads it, so {@code --help} lists the summaries without
+     * loading any command class or reading any annotation.
      */
     record Verb(String name, String className, String summary) {
     }
@@ -40,37 +57,37 @@ public final class Main implements Runnable {
     /** The verbs, in the order {@code --help} lists them (class names: nothing loads until needed). */
     static final List<Verb> VERBS = List.of(
             new Verb("master", "org.slapgrid.cli.master.MasterCommand",
-                    "Run the master: the HTTP API for nodes, instances and users (docs/protocol.md)."),
+                    MasterCommand.SUMMARY),
             new Verb("supply", "org.slapgrid.cli.console.SupplyCommand",
-                    "Ask NODE to install the software release URL."),
+                    SupplyCommand.SUMMARY),
             new Verb("request", "org.slapgrid.cli.console.RequestCommand",
-                    "Request instance NAME of the software release URL (again: update it)."),
+                    RequestCommand.SUMMARY),
             new Verb("remove", "org.slapgrid.cli.console.RemoveCommand",
-                    "Destroy instance NAME (and its children); its partition is freed once its node has destroyed it."),
+                    RemoveCommand.SUMMARY),
             new Verb("list", "org.slapgrid.cli.console.ListCommand",
-                    "List your instances (with the instances they requested)."),
+                    ListCommand.SUMMARY),
             new Verb("info", "org.slapgrid.cli.console.InfoCommand",
-                    "Show instance NAME with its parameters and connection parameters, and the status its node"),
+                    InfoCommand.SUMMARY),
             new Verb("console", "org.slapgrid.cli.console.ConsoleCommand",
-                    "Interactive shell with the verbs supply, request, remove, list and info (history, completion)."),
+                    ConsoleCommand.SUMMARY),
             new Verb("token", "org.slapgrid.cli.console.TokenCommand",
-                    "List, create and revoke the master's API tokens and secrets."),
+                    TokenCommand.SUMMARY),
             new Verb("user", "org.slapgrid.cli.console.UserCommand",
-                    "Show or set what a user may do: register nodes, how many partitions it may hold."),
+                    UserCommand.SUMMARY),
             new Verb("cluster", "org.slapgrid.cli.console.ClusterCommand",
-                    "Manage clusters: groups of instances spread over nodes, with roles, a topology and a primary."),
+                    ClusterCommand.SUMMARY),
             new Verb("compliance", "org.slapgrid.cli.console.ComplianceCommand",
-                    "Rulesets, modulesets and their attachment to nodes, instances and clusters; results."),
+                    ComplianceCommand.SUMMARY),
             new Verb("instance", "org.slapgrid.cli.console.TagActionCommands$InstanceCommand",
-                    "Act on the services of one of your instances by tag (desired state, kept by the master)."),
+                    TagActionCommands.InstanceCommand.SUMMARY),
             new Verb("lifecycle", "org.slapgrid.cli.console.LifecycleCommand",
-                    "Lifecycle hooks of cluster members: wait for a termination notice, complete it once drained."),
+                    LifecycleCommand.SUMMARY),
             new Verb("buildout", "org.slapgrid.cli.buildout.BuildoutCommand",
-                    "Run the buildout engine on a profile: install its parts (default), or show the resolved configuration."),
+                    BuildoutCommand.SUMMARY),
             new Verb("node", "org.slapgrid.cli.node.NodeCommand",
-                    "Commands run on a node, and the master's view of the nodes."),
+                    NodeCommand.SUMMARY),
             new Verb("demo", "org.slapgrid.cli.demo.DemoCommand",
-                    "Set up and run the whole product on this machine: a master, a node daemon under"));
+                    DemoCommand.SUMMARY));
 
     @CommandLine.Spec
     CommandSpec spec;

@@ -21,13 +21,17 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "buildout",
         mixinStandardHelpOptions = true,
-        description = "Run the buildout engine on a profile: install its parts (default), or show the resolved configuration.",
+        description = BuildoutCommand.SUMMARY,
         subcommands = {
                 BuildoutCommand.Install.class,
                 BuildoutCommand.Resolve.class,
                 BuildoutCommand.Annotate.class,
         })
 public final class BuildoutCommand implements Callable<Integer> {
+
+    /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
+    public static final String SUMMARY =
+            "Run the buildout engine on a profile: install its parts (default), or show the resolved configuration.";
 
     @Spec
     CommandSpec spec;

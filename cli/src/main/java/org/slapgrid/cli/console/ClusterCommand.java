@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
  * refusal prints the master's message (which names the rule) and exits 1; bad input exits 2.
  */
 @Command(name = "cluster", mixinStandardHelpOptions = true,
-        description = "Manage clusters: groups of instances spread over nodes, with roles, a topology and a primary.",
+        description = ClusterCommand.SUMMARY,
         subcommands = {ClusterCommand.Create.class, ClusterCommand.ListClusters.class, ClusterCommand.Show.class,
                 ClusterCommand.Grow.class, ClusterCommand.Shrink.class, ClusterCommand.Promote.class, ClusterCommand.Destroy.class,
                 TagActionCommands.ClusterStart.class, TagActionCommands.ClusterStop.class,
@@ -34,6 +34,11 @@ import picocli.CommandLine.Parameters;
                 ClusterBackupCommands.Delete.class, ClusterBackupCommands.Restore.class, ClusterBackupCommands.Restart.class,
                 ClusterStatusCommand.class})
 public final class ClusterCommand implements Runnable {
+
+    /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
+    public static final String SUMMARY =
+            "Manage clusters: groups of instances spread over nodes, with roles, a topology and a primary.";
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

@@ -21,13 +21,18 @@ import picocli.CommandLine.Parameters;
  * its owner or the admin. The runs are in {@link ComplianceRunCommands}.
  */
 @Command(name = "compliance", mixinStandardHelpOptions = true,
-        description = {"Rulesets, modulesets and their attachment to nodes, instances and clusters; results.",
+        description = {ComplianceCommand.SUMMARY,
                 "A node runs what is attached with `slapos node compliance check|fix|fixable|auto` (its daemon: auto, daily),",
                 "or when asked here with `slapos compliance run`."},
         subcommands = {ComplianceCommand.Ruleset.class, ComplianceCommand.ModulesetCmd.class, ComplianceCommand.Attach.class,
                 ComplianceCommand.Detach.class, ComplianceCommand.Attachments.class, ComplianceRunCommands.Run.class,
                 ComplianceRunCommands.RunStatus.class, ComplianceCommand.Results.class})
 public final class ComplianceCommand implements Runnable {
+
+    /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
+    public static final String SUMMARY =
+            "Rulesets, modulesets and their attachment to nodes, instances and clusters; results.";
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

@@ -29,8 +29,13 @@ import picocli.CommandLine.Option;
  * running the same verbs as the command line: supply, request, remove, list, info.
  */
 @Command(name = "console", mixinStandardHelpOptions = true,
-        description = "Interactive shell with the verbs supply, request, remove, list and info (history, completion).")
+        description = ConsoleCommand.SUMMARY)
 public final class ConsoleCommand implements Callable<Integer> {
+
+    /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
+    public static final String SUMMARY =
+            "Interactive shell with the verbs supply, request, remove, list and info (history, completion).";
+
     static final List<String> VERBS = List.of("supply", "request", "remove", "list", "info", "help", "exit");
 
     @Mixin

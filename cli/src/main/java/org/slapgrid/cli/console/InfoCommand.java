@@ -14,9 +14,14 @@ import picocli.CommandLine.Parameters;
 
 /** {@code slapos info NAME}: one instance, its parameters and connection parameters, and its status tree. */
 @Command(name = "info", mixinStandardHelpOptions = true, description = {
-        "Show instance NAME with its parameters and connection parameters, and the status its node",
+        InfoCommand.SUMMARY,
         "last reported (services with state, pid, uptime and restarts; promises; last error)."})
 public final class InfoCommand extends ClientCommand {
+
+    /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
+    public static final String SUMMARY =
+            "Show instance NAME with its parameters and connection parameters, and the status its node";
+
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 

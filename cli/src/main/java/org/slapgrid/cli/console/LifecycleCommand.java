@@ -13,9 +13,14 @@ import picocli.CommandLine.Parameters;
  * own scripts (with its instance secret, as {@code SLAPOS_TOKEN}) or its owner.
  */
 @Command(name = "lifecycle", mixinStandardHelpOptions = true,
-        description = "Lifecycle hooks of cluster members: wait for a termination notice, complete it once drained.",
+        description = LifecycleCommand.SUMMARY,
         subcommands = {LifecycleCommand.Wait.class, LifecycleCommand.Complete.class})
 public final class LifecycleCommand implements Runnable {
+
+    /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
+    public static final String SUMMARY =
+            "Lifecycle hooks of cluster members: wait for a termination notice, complete it once drained.";
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

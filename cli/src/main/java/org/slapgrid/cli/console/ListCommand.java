@@ -7,8 +7,13 @@ import org.slapgrid.slap.model.Instance;
 import picocli.CommandLine.Command;
 
 /** {@code slapos list}: your instances and their children. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = "List your instances (with the instances they requested).")
+@Command(name = "list", mixinStandardHelpOptions = true, description = ListCommand.SUMMARY)
 public final class ListCommand extends ClientCommand {
+
+    /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
+    public static final String SUMMARY =
+            "List your instances (with the instances they requested).";
+
     @Override
     int run(SlapClient client) throws Exception {
         List<Instance> all = client.list();

@@ -8,8 +8,13 @@ import picocli.CommandLine.Parameters;
 
 /** {@code slapos remove NAME}: ask for the destruction of an instance and its children. */
 @Command(name = "remove", mixinStandardHelpOptions = true,
-        description = "Destroy instance NAME (and its children); its partition is freed once its node has destroyed it.")
+        description = RemoveCommand.SUMMARY)
 public final class RemoveCommand extends ClientCommand {
+
+    /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
+    public static final String SUMMARY =
+            "Destroy instance NAME (and its children); its partition is freed once its node has destroyed it.";
+
     @Parameters(index = "0", paramLabel = "NAME")
     String name;
 

@@ -24,8 +24,13 @@ import picocli.CommandLine.Parameters;
  * publishes connection parameters, then prints them.
  */
 @Command(name = "request", mixinStandardHelpOptions = true,
-        description = "Request instance NAME of the software release URL (again: update it).")
+        description = RequestCommand.SUMMARY)
 public final class RequestCommand extends ClientCommand {
+
+    /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
+    public static final String SUMMARY =
+            "Request instance NAME of the software release URL (again: update it).";
+
     private static final char[] SPIN = {'|', '/', '-', '\\'};
 
     @Parameters(index = "0", paramLabel = "NAME")

@@ -8,8 +8,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code slapos supply URL NODE}: ask a node to install (or, with --destroy, remove) a software release. */
-@Command(name = "supply", mixinStandardHelpOptions = true, description = "Ask NODE to install the software release URL.")
+@Command(name = "supply", mixinStandardHelpOptions = true, description = SupplyCommand.SUMMARY)
 public final class SupplyCommand extends ClientCommand {
+
+    /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
+    public static final String SUMMARY =
+            "Ask NODE to install the software release URL.";
+
     @Parameters(index = "0", paramLabel = "URL", description = "the software release (software.cfg URL or path)")
     String url;
 

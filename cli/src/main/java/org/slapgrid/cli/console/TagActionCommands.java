@@ -114,9 +114,14 @@ public final class TagActionCommands {
 
     /** {@code slapos instance ...}: actions on one instance's services. */
     @Command(name = "instance", mixinStandardHelpOptions = true,
-            description = "Act on the services of one of your instances by tag (desired state, kept by the master).",
+            description = TagActionCommands.InstanceCommand.SUMMARY,
             subcommands = {InstanceStart.class, InstanceStop.class, InstanceRestart.class})
     public static final class InstanceCommand implements Runnable {
+
+        /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
+        public static final String SUMMARY =
+                "Act on the services of one of your instances by tag (desired state, kept by the master).";
+
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 

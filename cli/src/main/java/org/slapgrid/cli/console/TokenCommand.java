@@ -13,10 +13,15 @@ import picocli.CommandLine.Parameters;
 
 /** {@code slapos token list|create|revoke|login-link}: the master's credentials (tokens are shown once, at creation). */
 @Command(name = "token", mixinStandardHelpOptions = true,
-        description = "List, create and revoke the master's API tokens and secrets.",
+        description = TokenCommand.SUMMARY,
         subcommands = {TokenCommand.ListTokens.class, TokenCommand.Create.class, TokenCommand.Revoke.class,
                 TokenCommand.LoginLinkCommand.class})
 public final class TokenCommand implements Runnable {
+
+    /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
+    public static final String SUMMARY =
+            "List, create and revoke the master's API tokens and secrets.";
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

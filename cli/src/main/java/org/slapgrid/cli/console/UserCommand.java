@@ -10,9 +10,14 @@ import picocli.CommandLine.Parameters;
 
 /** {@code slapos user show|set}: what the admin allows a user (registering nodes, its partition quota). */
 @Command(name = "user", mixinStandardHelpOptions = true,
-        description = "Show or set what a user may do: register nodes, how many partitions it may hold.",
+        description = UserCommand.SUMMARY,
         subcommands = {UserCommand.Show.class, UserCommand.Set.class})
 public final class UserCommand implements Runnable {
+
+    /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
+    public static final String SUMMARY =
+            "Show or set what a user may do: register nodes, how many partitions it may hold.";
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 

@@ -35,10 +35,14 @@ import picocli.CommandLine.Option;
  * parameters, proves they work, and shows the node's status. A second run reuses all of it.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Set up and run the whole product on this machine: a master, a node daemon under",
+        description = {DemoCommand.SUMMARY,
                 "supervisord, a software release built and an instance deployed from it; then print its",
                 "connection parameters and how to explore. Run it again to reuse everything; --stop stops it."})
 public final class DemoCommand implements Callable<Integer> {
+
+    /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
+    public static final String SUMMARY =
+            "Set up and run the whole product on this machine: a master, a node daemon under";
 
     static final int PORT = 5080;
     static final String NODE_ID = "demo";

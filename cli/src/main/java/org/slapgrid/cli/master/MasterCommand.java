@@ -15,9 +15,13 @@ import picocli.CommandLine.Option;
 
 /** {@code slapos master}: runs the master in the foreground until interrupted. */
 @Command(name = "master", mixinStandardHelpOptions = true,
-        description = {"Run the master: the HTTP API for nodes, instances and users (docs/protocol.md).",
+        description = {MasterCommand.SUMMARY,
                 "On the first start it creates an admin API token in DATA_DIR/admin-token (mode 0600)."})
 public final class MasterCommand implements Callable<Integer> {
+
+    /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
+    public static final String SUMMARY =
+            "Run the master: the HTTP API for nodes, instances and users (docs/protocol.md).";
 
     @Option(names = "--db", paramLabel = "JDBC_URL",
             description = "jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB?user=U&password=P (default: SQLite DATA_DIR/master.db)")

@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code slapos node ...}: what runs on a node. */
 @Command(name = "node",
         mixinStandardHelpOptions = true,
-        description = {"Commands run on a node, and the master's view of the nodes.",
+        description = {NodeCommand.SUMMARY,
                 "On a node: format its partitions, build its software, converge its instances.",
                 "At the master (user token): list, disable, enable, share, unshare, delete."},
         subcommands = {
@@ -30,6 +30,10 @@ import picocli.CommandLine.Command;
                 org.slapgrid.cli.console.NodeAdminCommands.Delete.class,
         })
 public final class NodeCommand implements Runnable {
+
+    /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
+    public static final String SUMMARY =
+            "Commands run on a node, and the master's view of the nodes.";
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
