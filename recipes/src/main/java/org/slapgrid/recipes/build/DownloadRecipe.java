@@ -47,10 +47,7 @@ public final class DownloadRecipe implements Recipe {
     DownloadRecipe(BuildoutContext buildout, Options options) {
         this.buildout = buildout;
         this.section = options.sectionName();
-        this.url = options.required("url").strip();
-        if (url.isEmpty()) {
-            throw options.error("url", "must not be empty");
-        }
+        this.url = OptionValues.requiredText(options, "url");
         this.checksum = Checksum.fromOptions(options);
         // A downloaded file of a release is read by the instances (other users): 0644 unless told.
         this.mode = Modes.option(options, "mode", 0644);

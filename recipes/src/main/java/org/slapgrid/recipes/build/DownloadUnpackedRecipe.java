@@ -43,10 +43,7 @@ public final class DownloadUnpackedRecipe implements Recipe {
     DownloadUnpackedRecipe(BuildoutContext buildout, Options options) {
         this.buildout = buildout;
         this.section = options.sectionName();
-        this.url = options.required("url").strip();
-        if (url.isEmpty()) {
-            throw options.error("url", "must not be empty");
-        }
+        this.url = OptionValues.requiredText(options, "url");
         this.checksum = Checksum.fromOptions(options);
         this.strip = options.get("strip-top-level-dir", "").isBlank() ? null : Bools.option(options, "strip-top-level-dir", false);
         String dest = options.get("destination", "").strip();

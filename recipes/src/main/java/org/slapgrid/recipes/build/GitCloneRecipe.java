@@ -53,10 +53,7 @@ public final class GitCloneRecipe implements Recipe {
     GitCloneRecipe(BuildoutContext buildout, Options options) {
         this.buildout = buildout;
         this.section = options.sectionName();
-        this.repository = options.required("repository").strip();
-        if (repository.isEmpty()) {
-            throw options.error("repository", "must not be empty");
-        }
+        this.repository = OptionValues.requiredText(options, "repository");
         this.branch = options.get("branch", "master").strip();
         this.revision = options.get("revision", "").strip();
         if (!revision.isEmpty() && !revision.matches("[0-9a-fA-F]{7,40}")) {

@@ -36,24 +36,13 @@ public final class CheckPortListeningRecipe implements Recipe {
     CheckPortListeningRecipe(BuildoutContext buildout, Options options) {
         this.path = OptionValues.requiredPath(buildout, options, "path");
         this.tags = ServiceTags.option(options);
-        String host = options.required("hostname").strip();
-        if (!host.matches("[A-Za-z0-9.:_\\[\\]-]+")) {
-            throw options.error("hostname", "not a host name or address: '" + host + "'");
-        }
-        if (options.get("port", "").isBlank()) {
-            throw options.error("port", "missing mandatory option 'port'");
-        }
-        int port = OptionValues.integer(options, "port", 0, 1, 65535);
         int timeout = OptionValues.integer(options, "timeout", 20, 1, 3600);
-        this.script = PromiseScripts.portListening(host, port, timeout);
+        this.script = PromiseScripts.portListening(options, "hostname", "port", timeout);
     }
 
     @Override
     public Collection<Path> install() throws Exception {
-        AtomicFiles.writeIfChanged(path, script, 0700);
-        List<Path> installed = new java.util.ArrayList<>(List.of(path));
-        installed.addAll(ServiceTags.write(path, tags));
-        return installed;
+        return PromiseScripts.install(path, script, tags);
     }
 
     @Override

@@ -54,16 +54,8 @@ public final class PromisePluginRecipe implements Recipe {
         String kind = module.substring(module.lastIndexOf('.') + 1);
         int timeout = OptionValues.integer(options, "config-timeout", 20, 1, 3600);
         this.script = switch (kind) {
-            case "check_socket_listening", "check_port_listening" -> {
-                String host = options.required("config-host").strip();
-                if (!host.matches("[A-Za-z0-9.:_\\[\\]-]+")) {
-                    throw options.error("config-host", "not a host name or address: '" + host + "'");
-                }
-                if (options.get("config-port", "").isBlank()) {
-                    throw options.error("config-port", "missing mandatory option 'config-port'");
-                }
-                yield PromiseScripts.portListening(host, OptionValues.integer(options, "config-port", 0, 1, 65535), timeout);
-            }
+            case "check_socket_listening", "check_port_listening" ->
+                    PromiseScripts.portListening(options, "config-host", "config-port", timeout);
             case "check_url_available" -> {
                 String url = options.required("config-url").strip();
                 if (!url.matches("https?://\\S+")) {
@@ -73,11 +65,7 @@ public final class PromisePluginRecipe implements Recipe {
                         Bools.option(options, "config-verify", false), timeout);
             }
             case "check_command_execute" -> {
-                String command = options.required("config-command").strip();
-                if (command.isEmpty()) {
-                    throw options.error("config-command", "must not be empty");
-                }
-                yield PromiseScripts.commandSucceeds(command, timeout);
+                yield PromiseScripts.commandSucceeds(OptionValues.requiredText(options, "config-command"), timeout);
             }
             default -> throw options.error(option, "unknown promise '" + kind
                     + "' (supported: check_socket_listening, check_url_available, check_command_execute)");
@@ -86,10 +74,7 @@ public final class PromisePluginRecipe implements Recipe {
 
     @Override
     public Collection<Path> install() throws Exception {
-        AtomicFiles.writeIfChanged(output, script, 0700);
-        List<Path> installed = new java.util.ArrayList<>(List.of(output));
-        installed.addAll(ServiceTags.write(output, tags));
-        return installed;
+        return PromiseScripts.install(output, script, tags);
     }
 
     @Override

@@ -58,14 +58,8 @@ public final class RequestRecipe implements Recipe {
                 throw options.error(obsolete, "obsolete option: use '" + obsolete + "-<name>' options");
             }
         }
-        String name = options.required("name").strip();
-        String softwareUrl = options.required("software-url").strip();
-        if (name.isEmpty()) {
-            throw options.error("name", "must not be empty");
-        }
-        if (softwareUrl.isEmpty()) {
-            throw options.error("software-url", "must not be empty");
-        }
+        String name = OptionValues.requiredText(options, "name");
+        String softwareUrl = OptionValues.requiredText(options, "software-url");
         String softwareType = options.get("software-type", "default").strip();
         boolean shared = Bools.option(options, "shared", false);
         Map<String, Object> parameters = new TreeMap<>();

@@ -65,12 +65,17 @@ public final class OptionValues {
         return buildout.directory().resolve(value).normalize();
     }
 
-    /** The mandatory option as a path, resolved against the buildout directory. */
-    public static Path requiredPath(BuildoutContext buildout, Options options, String option) {
+    /** The mandatory option, stripped, which must not be empty. */
+    public static String requiredText(Options options, String option) {
         String value = options.required(option).strip();
         if (value.isEmpty()) {
             throw options.error(option, "must not be empty");
         }
-        return path(buildout, value);
+        return value;
+    }
+
+    /** The mandatory option as a path, resolved against the buildout directory. */
+    public static Path requiredPath(BuildoutContext buildout, Options options, String option) {
+        return path(buildout, requiredText(options, option));
     }
 }

@@ -135,6 +135,15 @@ class PromiseRecipesTest {
         assertThatThrownBy(() -> buildout.create("d")).hasMessageContaining("[d] port");
         buildout.section("e", "recipe", "slapos.cookbook:promise.plugin", "output", "x");
         assertThatThrownBy(() -> buildout.create("e")).hasMessageContaining("[e] module");
+        buildout.section("f", "recipe", "slapos.cookbook:promise.plugin", "output", "x", "module", "check_socket_listening",
+                "config-host", "h; rm -rf /", "config-port", "1");
+        assertThatThrownBy(() -> buildout.create("f")).hasMessageContaining("[f] config-host").hasMessageContaining("not a host name");
+        buildout.section("g", "recipe", "slapos.cookbook:promise.plugin", "output", "x", "module", "check_socket_listening",
+                "config-host", "h");
+        assertThatThrownBy(() -> buildout.create("g")).hasMessageContaining("[g] config-port").hasMessageContaining("missing mandatory option 'config-port'");
+        buildout.section("h", "recipe", "slapos.cookbook:promise.plugin", "output", "x", "module", "check_command_execute",
+                "config-command", " ");
+        assertThatThrownBy(() -> buildout.create("h")).hasMessageContaining("[h] config-command").hasMessageContaining("must not be empty");
     }
 
     @Test
