@@ -223,8 +223,8 @@ public final class Buildout {
             java.util.function.Supplier<RecipeRegistry> registry = () -> {   // only install needs recipes
                 RecipeRegistry r = new RecipeRegistry();
                 extra.forEach(r::register);
-                (loader == null ? RecipeRegistry.load() : RecipeRegistry.load(loader)).copyInto(r);
-                return r;
+                // ServiceLoader's only for a recipe the extra factories lack (it was a sixth of a re-run)
+                return r.orElse(() -> loader == null ? RecipeRegistry.load() : RecipeRegistry.load(loader));
             };
             return new Buildout(loaded, registry, Map.copyOf(services), log);
         }

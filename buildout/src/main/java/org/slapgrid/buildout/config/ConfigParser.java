@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,14 +28,16 @@ public final class ConfigParser {
     private static final Pattern SECTION_HEADER = Pattern.compile(
             "\\[\\s*([^\\s#\\[\\]:;{}]+)\\s*(?::([^#;]*))?\\s*\\]\\s*(?:[#;].*)?");
 
-    private final ConditionEvaluator conditions;
+    /** Asked for only when a section header has a condition: its Python globals take a while to build. */
+    private final Supplier<ConditionEvaluator> conditions;
 
     public ConfigParser(ConditionEvaluator conditions) {
-        this.conditions = conditions;
+        Objects.requireNonNull(conditions);
+        this.conditions = () -> conditions;
     }
 
     public ConfigParser() {
-        this(ConditionEvaluator.shared());
+        this.conditions = ConditionEvaluator::shared;
     }
 
     /** Mutable per-file state: the parser's cursor. */
@@ -121,7 +125,7 @@ public final class ConfigParser {
         if (expression != null && !expression.isBlank()) {
             SourceLocation where = new SourceLocation(file, lineNo);
             String expr = expression.replace("\\x23", "#").replace("\\x3b", ";");
-            included = conditions.evaluate(expr, where);
+            included = conditions.get().evaluate(expr, where);
         }
         st.included = included;
         st.sectionName = name;

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 
 import org.slapgrid.buildout.spi.RecipeFactory;
 
@@ -14,6 +15,14 @@ import org.slapgrid.buildout.spi.RecipeFactory;
 public final class RecipeRegistry {
 
     private final Map<String, RecipeFactory> byName = new HashMap<>();
+
+    /**
+     * Where names not registered yet are looked up, once, at the first miss (then dropped): the
+     * {@link ServiceLoader} scan, which reads every jar and module of the class path and
+     * instantiates every factory, so that a profile whose recipes were all registered up front
+     * never pays for it. Null: none.
+     */
+    private Supplier<RecipeRegistry> more;
 
     /** Found factories per class loader: scanning a large class path on every run would dominate a re-run. */
     private static final Map<ClassLoader, RecipeRegistry> FOUND = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
@@ -54,8 +63,22 @@ public final class RecipeRegistry {
         byName.forEach(other.byName::putIfAbsent);
     }
 
+    /** Consults {@code more} at the first name this registry lacks; names registered here first keep precedence. */
+    public RecipeRegistry orElse(Supplier<RecipeRegistry> more) {
+        this.more = more;
+        return this;
+    }
+
     public Optional<RecipeFactory> find(String recipe) {
-        return Optional.ofNullable(byName.get(normalise(recipe)));
+        String name = normalise(recipe);
+        RecipeFactory f = byName.get(name);
+        if (f == null && more != null) {
+            Supplier<RecipeRegistry> m = more;
+            more = null;
+            m.get().copyInto(this);
+            f = byName.get(name);
+        }
+        return Optional.ofNullable(f);
     }
 
     /** {@code "x"} and {@code "x:default"} name the same recipe; surrounding blanks are ignored. */

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.slapgrid.buildout.Buildout;
 import org.slapgrid.buildout.spi.BuildoutException;
 import org.slapgrid.cli.ExitCode;
+import org.slapgrid.recipes.BuiltinRecipes;
 
 /**
  * {@code slapos buildout}'s install, without picocli: {@link BuildoutCommand} runs it, and so does
@@ -66,6 +67,7 @@ public final class BuildoutRun {
     static Buildout.Builder builder(Options o) {
         Buildout.Builder b = Buildout.builder(o.config()).offline(o.offline()).newest(!o.notNewest());
         o.assignments().forEach(b::assign);
+        BuiltinRecipes.factories().forEach(b::recipe);   // no ServiceLoader scan unless a recipe is not one of them
         return b;
     }
 
