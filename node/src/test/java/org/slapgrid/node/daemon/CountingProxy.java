@@ -32,6 +32,7 @@ final class CountingProxy implements AutoCloseable {
     private final URI target;
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final java.util.List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile long lastWriteNanos = System.nanoTime();
 
     CountingProxy(URI target) throws IOException {
         this.target = target;
@@ -56,6 +57,11 @@ final class CountingProxy implements AutoCloseable {
         return java.util.List.copyOf(writes);
     }
 
+    /** How long ago the last request other than GET went through (since this proxy started if none did). */
+    Duration sinceLastWrite() {
+        return Duration.ofNanos(System.nanoTime() - lastWriteNanos);
+    }
+
     void reset() {
         counts.clear();
         writes.clear();
@@ -69,6 +75,7 @@ final class CountingProxy implements AutoCloseable {
                 body = in.readAllBytes();
             }
             if (!"GET".equals(ex.getRequestMethod())) {
+                lastWriteNanos = System.nanoTime();
                 String text = new String(body, java.nio.charset.StandardCharsets.UTF_8);
                 writes.add(ex.getRequestMethod() + " " + ex.getRequestURI() + " " + text.substring(0, Math.min(400, text.length())));
             }

@@ -59,6 +59,12 @@ class IdleNodeTest {
                         .allMatch(i -> converged(n.admin().info("i" + i))));
                 long settledAt = daemon.iterations();
                 await().atMost(Duration.ofSeconds(30)).until(() -> daemon.iterations() >= settledAt + 2); // two sweeps more
+                // A status tree that changed within STATUS_INTERVAL of the last one sent is sent when
+                // that interval has passed: the node is idle once nothing was written for longer
+                // than that (a node that kept writing would never get there, and this fails).
+                Duration quiet = NodeDaemon.STATUS_INTERVAL.plus(PERIOD.multipliedBy(2));
+                await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+                        .until(() -> master.sinceLastWrite().compareTo(quiet) > 0);
 
                 master.reset();
                 long sweeps = daemon.iterations();
