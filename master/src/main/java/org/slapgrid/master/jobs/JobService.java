@@ -335,14 +335,21 @@ public final class JobService {
     /** Fails every job still not final past its deadline (the node never answered); returns how many. */
     public int expireOverdue() {
         long now = System.currentTimeMillis();
+        List<String> expired = expireOverdue("partition_job", now);
+        expired.forEach(this::tell); // listeners hear of partition jobs only, as for a node's report
+        return expired.size() + expireOverdue("node_job", now).size();
+    }
+
+    /** Fails the jobs of {@code table} (partition_job or node_job) still not final past their deadline; their ids. */
+    private List<String> expireOverdue(String table, long now) {
         List<String> expired = new ArrayList<>();
         Changes.write(db, listener, c -> {
             Changes changes = new Changes();
-            for (String[] j : Sql.list(c, "SELECT id, node_id, created_at FROM partition_job WHERE state IN (?, ?) AND deadline_at < ?",
+            for (String[] j : Sql.list(c, "SELECT id, node_id, created_at FROM " + table + " WHERE state IN (?, ?) AND deadline_at < ?",
                     rs -> new String[] {rs.getString(1), rs.getString(2), Long.toString(rs.getLong(3))},
                     JobState.PENDING.name(), JobState.RUNNING.name(), now)) {
                 long waited = (now - Long.parseLong(j[2])) / 1000;
-                if (Sql.update(c, "UPDATE partition_job SET state = ?, finished_at = ?, output = ? WHERE id = ? AND state IN (?, ?)",
+                if (Sql.update(c, "UPDATE " + table + " SET state = ?, finished_at = ?, output = ? WHERE id = ? AND state IN (?, ?)",
                         JobState.FAILED.name(), now, "no result from node " + j[1] + " after " + waited + " s (job deadline)",
                         j[0], JobState.PENDING.name(), JobState.RUNNING.name()) == 1) {
                     expired.add(j[0]);
@@ -351,8 +358,7 @@ public final class JobService {
             }
             return changes;
         });
-        expired.forEach(this::tell);
-        return expired.size() + expireOverdueNodeJobs(now);
+        return expired;
     }
 
     /** Fails a job that is no longer wanted (its operation ended); a no-op for a final one. */
@@ -435,26 +441,6 @@ public final class JobService {
             changes.touch(node);
             return changes;
         });
-    }
-
-    private int expireOverdueNodeJobs(long now) {
-        int[] n = new int[1];
-        Changes.write(db, listener, c -> {
-            Changes changes = new Changes();
-            for (String[] j : Sql.list(c, "SELECT id, node_id, created_at FROM node_job WHERE state IN (?, ?) AND deadline_at < ?",
-                    rs -> new String[] {rs.getString(1), rs.getString(2), Long.toString(rs.getLong(3))},
-                    JobState.PENDING.name(), JobState.RUNNING.name(), now)) {
-                long waited = (now - Long.parseLong(j[2])) / 1000;
-                if (Sql.update(c, "UPDATE node_job SET state = ?, finished_at = ?, output = ? WHERE id = ? AND state IN (?, ?)",
-                        JobState.FAILED.name(), now, "no result from node " + j[1] + " after " + waited + " s (job deadline)",
-                        j[0], JobState.PENDING.name(), JobState.RUNNING.name()) == 1) {
-                    n[0]++;
-                    changes.touch(j[1]);
-                }
-            }
-            return changes;
-        });
-        return n[0];
     }
 
     private void tell(String jobId) {

@@ -18,6 +18,7 @@ import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.SlapException;
 import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceRequest;
+import org.slapgrid.slap.model.JobInfo;
 import org.slapgrid.slap.model.JobReport;
 import org.slapgrid.slap.model.JobState;
 import org.slapgrid.slap.model.NodeInfo;
@@ -143,5 +144,20 @@ class JobApiTest {
         assertThat(jobs.get(id).orElseThrow().state()).isEqualTo(JobState.FAILED);
         assertThat(jobs.get(id).orElseThrow().output()).contains("no result from node n1");
         assertThat(jobsOf(n1.nodeInfo("n1"))).isEmpty();
+    }
+
+    @Test
+    void aNodeLevelJobPastItsDeadlineIsFailedTooWithoutTellingThePartitionJobsListeners() {
+        JobService jobs = new JobService(m.master.database(), ids -> { }, tmp.resolve("jobs"), 1);
+        List<String> told = new java.util.ArrayList<>();
+        jobs.addListener(job -> told.add(job.id()));
+        String id = m.master.database().transaction(c -> JobService.createForNode(c, "n1", "compliance", Map.of(),
+                Duration.ofSeconds(-700), new Changes()));
+        assertThat(jobs.expireOverdue()).isEqualTo(1);
+        JobInfo job = m.master.database().read(c -> JobService.getNodeJob(c, id)).orElseThrow();
+        assertThat(job.state()).isEqualTo(JobState.FAILED);
+        assertThat(job.output()).contains("no result from node n1").contains("(job deadline)");
+        assertThat(told).isEmpty();
+        assertThat(jobs.expireOverdue()).as("once").isZero();
     }
 }
