@@ -35,13 +35,7 @@ public final class CredentialStore {
 
     /** Creates an API token for user {@code name}; returns the token (shown once). */
     public String createUserToken(String name, boolean admin) {
-        String token = Secrets.newToken("sgu_");
-        db.transaction(c -> {
-            insert(c, token, Principal.user(name, admin));
-            AuditLog.record(c, null, "token.create", "user:" + name, admin ? "admin" : null);
-            return null;
-        });
-        return token;
+        return userToken(null, name, admin);
     }
 
     /** The id of a token as listed and revoked: the first 16 hex digits of its hash (its hash is no secret). */
@@ -104,6 +98,11 @@ public final class CredentialStore {
             throw ApiException.forbidden("only an admin can create API tokens");
         }
         Validate.id("user name", name);
+        return userToken(caller, name, admin);
+    }
+
+    /** A new user token, audited as made by {@code caller} (null: the master itself, as at the first start). */
+    private String userToken(Principal caller, String name, boolean admin) {
         String token = Secrets.newToken("sgu_");
         db.transaction(c -> {
             insert(c, token, Principal.user(name, admin));
