@@ -234,7 +234,7 @@ public final class NodeBenchmark {
     }
 
     /** A release whose instances do nothing but publish: what is measured is the node itself. */
-    private static Path writeRelease(Path dir) throws Exception {
+    static Path writeRelease(Path dir) throws Exception {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("software.cfg"), "[buildout]\nparts = instance-profile\n\n[instance-profile]\n"
                 + "recipe = slapos.recipe.template:jinja2\nurl = ${:_profile_base_location_}/instance.cfg.in\n"
@@ -246,11 +246,11 @@ public final class NodeBenchmark {
         return dir.resolve("software.cfg");
     }
 
-    private static List<Long> rounded(List<Double> v) {
+    static List<Long> rounded(List<Double> v) {
         return v.stream().map(Math::round).toList();
     }
 
-    private static double median(List<Double> v) {
+    static double median(List<Double> v) {
         List<Double> s = new ArrayList<>(v);
         Collections.sort(s);
         return s.get(s.size() / 2);

@@ -15,7 +15,7 @@ import org.zeroturnaround.exec.InvalidExitValueException;
 import org.zeroturnaround.exec.ProcessExecutor;
 
 /**
- * Multi-user mode (root): partition N belongs to the system user {@code <prefix>N} (the node's
+ * Multi-user mode (root): partition N belongs to the user {@code <prefix>N} (the node's
  * {@code user_base_name}, {@code slapuserN} by default) and its own
  * group, created with {@code useradd} when missing, with a locked password, no login shell and
  * the partition as home directory.
@@ -30,7 +30,21 @@ public final class UnixAccounts implements PartitionAccounts {
 
     @Override
     public String ensureUser(int partitionIndex, Path home) throws IOException {
-        return ensureNamedUser(prefix + partitionIndex, home);
+        return ensurePartitionUser(prefix + partitionIndex, home);
+    }
+
+    /**
+     * A partition's user is a regular account (UID_MIN and up, as SlapOS's own format makes
+     * them), not a system one: the system range (100-999 on Debian) holds fewer than 900
+     * accounts for the whole machine, so a node of 1,000 partitions could not be formatted
+     * ("Can't get unique GID"). No subordinate UID/GID range: partitions run no user namespaces.
+     */
+    static synchronized String ensurePartitionUser(String user, Path home) throws IOException {
+        if (!exists(user)) {
+            run("useradd", "--user-group", "--no-create-home", "--home-dir", home.toString(),
+                    "--shell", "/usr/sbin/nologin", "-K", "SUB_UID_COUNT=0", "-K", "SUB_GID_COUNT=0", user);
+        }
+        return user;
     }
 
     /** Makes sure a system user of that name (and its own group) exists, e.g. a release's build user (one useradd at a time: it locks /etc/passwd). */

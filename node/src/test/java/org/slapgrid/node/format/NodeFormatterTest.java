@@ -101,10 +101,7 @@ class NodeFormatterTest {
 
     @Test
     void asRootEachPartitionHasItsOwnUserAndOthersCannotReadIt() throws Exception {
-        Require.root("creating partition users (CI runs the suite as root)");
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        NodeConfig c = new NodeConfig(null, "http://127.0.0.1:1", "node-1", dir.resolve("secret"), dir.resolve("opt"),
-                dir.resolve("srv"), 2, "127.1.0.0/16", Duration.ofDays(1), Duration.ofHours(1), 2, true);
+        NodeConfig c = rootConfig();
         var result = new NodeFormatter(c, new UnixAccounts(TEST_USER_PREFIX)).format();
         assertThat(result.partitions()).extracting(Partition::user).containsExactly("sgfmt0", "sgfmt1");
         for (Partition p : result.partitions()) {
@@ -125,6 +122,33 @@ class NodeFormatterTest {
         assertThat(other.outputUTF8()).contains("Permission denied");
 
         assertThat(new NodeFormatter(c, new UnixAccounts(TEST_USER_PREFIX)).format().changes()).isEmpty();
+    }
+
+    @Test
+    void asRootPartitionUsersAreRegularAccountsSoAThousandFit() throws Exception {
+        NodeConfig c = rootConfig();
+        new NodeFormatter(c, new UnixAccounts(TEST_USER_PREFIX)).format();
+        // the system range (SYS_UID_MIN..SYS_UID_MAX, 100-999) holds fewer than 900 accounts for the machine
+        long uidMin = Files.readAllLines(Path.of("/etc/login.defs")).stream().map(String::strip)
+                .filter(l -> l.matches("UID_MIN\\s+\\d+")).map(l -> Long.parseLong(l.split("\\s+")[1])).findFirst().orElse(1000L);
+        for (int i = 0; i < 2; i++) {
+            String user = TEST_USER_PREFIX + i;
+            long uid = Long.parseLong(new ProcessExecutor().command("id", "-u", user).readOutput(true)
+                    .timeout(30, TimeUnit.SECONDS).execute().outputUTF8().strip());
+            assertThat(uid).as(user + "'s uid").isGreaterThanOrEqualTo(uidMin);
+            Path subuid = Path.of("/etc/subuid");
+            if (Files.exists(subuid)) {
+                assertThat(Files.readAllLines(subuid)).noneMatch(l -> l.startsWith(user + ":"));
+            }
+        }
+    }
+
+    /** A multi-user node of two partitions in {@code dir} (as root only). */
+    private NodeConfig rootConfig() throws IOException {
+        Require.root("creating partition users (CI runs the suite as root)");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return new NodeConfig(null, "http://127.0.0.1:1", "node-1", dir.resolve("secret"), dir.resolve("opt"),
+                dir.resolve("srv"), 2, "127.1.0.0/16", Duration.ofDays(1), Duration.ofHours(1), 2, true);
     }
 
     private static boolean isRoot() {
