@@ -216,8 +216,7 @@ public final class PartitionReconciler {
     /** Runs the promises: the state to report is an error while one is broken, started when all are kept. */
     private Reconciled checkPromises(Partition partition, PartitionStateDirectory state, PartitionOutcome.Kind ifKept,
                                      ServiceHolds holds) throws IOException {
-        java.util.function.Predicate<Path> stoppedOnPurpose = promise -> !holds.none()
-                && holds.held(org.slapgrid.node.supervisor.PartitionPrograms.readTags(partition.directory(), promise));
+        java.util.function.Predicate<Path> stoppedOnPurpose = holds.promisesHeld(partition.directory());
         List<PromiseResult> results = withDiskCheck(promises.run(partition.directory(), partitionUser(partition), stoppedOnPurpose), partition,
                 ifKept == PartitionOutcome.Kind.CONVERGED);
         if (ifKept == PartitionOutcome.Kind.CONVERGED) {

@@ -49,6 +49,15 @@ public record ServiceHolds(List<TagRule> master, List<TagRule> local, boolean st
         return TagRules.stopped(master, tags) || TagRules.stopped(local, tags);
     }
 
+    /**
+     * The promises of the partition in {@code directory} held with their services (tagged like
+     * them): not run, since they would only report what was asked for. The one test the
+     * convergence and a restart job both use.
+     */
+    public java.util.function.Predicate<java.nio.file.Path> promisesHeld(java.nio.file.Path directory) {
+        return promise -> !none() && held(org.slapgrid.node.supervisor.PartitionPrograms.readTags(directory, promise));
+    }
+
     /** Nothing held: the common case, in which no tags file needs reading. */
     public boolean none() {
         return !standby && master.isEmpty() && local.isEmpty();

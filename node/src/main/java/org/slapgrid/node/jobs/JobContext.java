@@ -9,6 +9,7 @@ import org.slapgrid.node.exec.ExecResult;
 import org.slapgrid.node.exec.PartitionExecutor;
 import org.slapgrid.node.exec.RunAs;
 import org.slapgrid.node.format.Partition;
+import org.slapgrid.node.instance.ServiceHolds;
 import org.slapgrid.node.promise.PromiseRunner;
 import org.slapgrid.node.supervisor.Supervisor;
 import org.slapgrid.slap.SlapClient;
@@ -21,10 +22,24 @@ import org.slapgrid.slap.model.PartitionJob;
  * kind may need.
  *
  * @param multiUser true when the node runs as root with a user per partition
+ * @param holds     what of the partition is held stopped on purpose (stops by tag, a failover
+ *                  standby): a kind must neither start it nor run its promises
  */
 public record JobContext(PartitionJob job, Partition partition, RunAs partitionUser, Path workDirectory, Duration timeout,
                          boolean multiUser, String nodeId, SlapClient master, PartitionExecutor executor,
-                         Supervisor supervisor, PromiseRunner promises) {
+                         Supervisor supervisor, PromiseRunner promises, ServiceHolds holds) {
+
+    public JobContext {
+        holds = holds == null ? ServiceHolds.NONE : holds;
+    }
+
+    /** A context where nothing is held (kinds that start no service). */
+    public JobContext(PartitionJob job, Partition partition, RunAs partitionUser, Path workDirectory, Duration timeout,
+                      boolean multiUser, String nodeId, SlapClient master, PartitionExecutor executor,
+                      Supervisor supervisor, PromiseRunner promises) {
+        this(job, partition, partitionUser, workDirectory, timeout, multiUser, nodeId, master, executor, supervisor, promises,
+                ServiceHolds.NONE);
+    }
 
     /** Runs {@code command} as the partition's user, in its directory, with the job's timeout. */
     public ExecResult run(List<String> command, Map<String, String> environment) throws IOException {

@@ -16,6 +16,8 @@ import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.exec.PartitionExecutor;
 import org.slapgrid.node.exec.RunAs;
 import org.slapgrid.node.format.Partition;
+import org.slapgrid.node.instance.LocalTagRules;
+import org.slapgrid.node.instance.ServiceHolds;
 import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.node.limits.PartitionLimiter;
 import org.slapgrid.node.promise.PromiseRunner;
@@ -81,7 +83,7 @@ public final class JobRunner {
                 continue;
             }
             handled.put(job.id(), p.id());
-            JobReport end = run(job, partition);
+            JobReport end = run(job, partition, p);
             done.add("job " + job.id() + " " + job.kind() + ": " + end.state().name().toLowerCase()
                     + (end.state() == JobState.FAILED ? " (" + lastLine(end.output()) + ")" : ""));
             send(p.id(), job, end);
@@ -89,7 +91,7 @@ public final class JobRunner {
         return done;
     }
 
-    private JobReport run(PartitionJob job, Partition partition) {
+    private JobReport run(PartitionJob job, Partition partition, PartitionInfo p) {
         long start = System.nanoTime();
         JobKind kind = kinds.get(job.kind()).orElse(null);
         if (kind == null) {
@@ -102,8 +104,11 @@ public final class JobRunner {
         JobOutcome o;
         try {
             makeWorkDirectory(work);
+            // held as the convergence that just ran holds them: the master's stops by tag, this node's, a standby's
+            ServiceHolds holds = p.instance() == null ? ServiceHolds.NONE
+                    : ServiceHolds.of(p.instance(), LocalTagRules.load(config.stateDirectory(), partition.id()));
             o = kind.run(new JobContext(job, partition, partitionUser(partition), work, timeout, config.multiUser(), config.nodeId(),
-                    master, executor, supervisor, promises));
+                    master, executor, supervisor, promises, holds));
         } catch (IOException | RuntimeException e) {
             o = JobOutcome.failed(job.kind() + " job failed on node " + config.nodeId() + ": " + e.getMessage());
         } finally {
