@@ -62,7 +62,7 @@ public final class InfoCommand extends ClientCommand {
         }
         for (PartitionStatus.Service sv : s.services()) {
             String up = sv.startedAt() == null ? "" : ", up " + human(Duration.ofSeconds(Math.max(0, now - sv.startedAt())));
-            t.row("service." + sv.name(), (sv.stoppedOnPurpose() ? "stopped on purpose (by tag)" : sv.state())
+            t.row("service." + sv.name(), (sv.stoppedOnPurpose() ? held(sv) : sv.state())
                     + (sv.pid() == null ? "" : " pid " + sv.pid()) + up
                     + (sv.restarts() == 0 ? "" : ", " + sv.restarts() + " restart" + (sv.restarts() == 1 ? "" : "s"))
                     + (sv.tags().isEmpty() ? "" : "  [" + String.join(" ", sv.tags()) + "]"));
@@ -75,6 +75,15 @@ public final class InfoCommand extends ClientCommand {
             t.row("last-error", s.lastError().strip().lines().findFirst().orElse(""));
         }
         t.print(out());
+    }
+
+    /**
+     * Why a service is stopped on purpose: a stop by tag at the master or on its node (with the
+     * expression), or a failover standby (with the cluster). The node's words are printed only
+     * after the master checked them (a tag expression, a name without control characters).
+     */
+    static String held(PartitionStatus.Service sv) {
+        return "held: " + (sv.hold() == null ? "stopped on purpose" : sv.hold().label());
     }
 
     private static String human(Duration d) {

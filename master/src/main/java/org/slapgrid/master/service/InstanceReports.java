@@ -74,6 +74,33 @@ final class InstanceReports {
     }
 
     /**
+     * Why a service is held, as its node says: a known kind; a tag expression (canonical, so
+     * nothing but tag characters is ever shown) or a cluster's name without control characters.
+     */
+    private static void checkHold(PartitionStatus.Hold h) {
+        if (h == null) {
+            return;
+        }
+        if (!PartitionStatus.Hold.KINDS.contains(h.kind())) {
+            throw ApiException.badRequest("services[].hold.kind must be one of " + PartitionStatus.Hold.KINDS);
+        }
+        if (h.detail() == null) {
+            return;
+        }
+        if (h.kind().equals(PartitionStatus.Hold.STANDBY)) {
+            Validate.text("services[].hold.detail", h.detail(), 256);
+            return;
+        }
+        try {
+            if (!org.slapgrid.slap.tags.TagExpression.parse(h.detail()).toString().equals(h.detail())) {
+                throw ApiException.badRequest("services[].hold.detail: not a canonical tag expression");
+            }
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("services[].hold.detail: " + e.getMessage());
+        }
+    }
+
+    /**
      * A node's status tree of the instance in one of its partitions. Observed state: it is not
      * in the node's document, so it bumps no version and wakes no poll.
      */
@@ -95,6 +122,7 @@ final class InstanceReports {
                     throw ApiException.badRequest("services[].tags: " + e.getMessage());
                 }
             }
+            checkHold(sv.hold());
         }
         for (PartitionStatus.Promise pr : status.promises()) {
             Validate.text("promises[].name", pr.name(), 256);

@@ -32,6 +32,8 @@ import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.slap.model.NodeInfo;
 import org.slapgrid.slap.model.PartitionInfo;
+import org.slapgrid.node.instance.LocalTagRules;
+import org.slapgrid.node.instance.ServiceHolds;
 import org.slapgrid.slap.model.PartitionStatus;
 import org.slapgrid.slap.model.RequestedState;
 import org.slapgrid.slap.model.SoftwareSupply;
@@ -402,7 +404,7 @@ public final class NodeDaemon {
         } else if (partition != null) {
             PartitionStatus tree = status.observe(id, node.converger().reconciler().lastPromises(partition),
                     r.state() == InstanceState.ERROR ? r.message() : null, watcher,
-                    r.outcome().kind() != PartitionOutcome.Kind.SKIPPED);
+                    r.outcome().kind() != PartitionOutcome.Kind.SKIPPED, holdsOf(p));
             Duration wait = status.offer(id, tree);
             if (!wait.isZero()) {
                 queue.enqueue(id, wait, false); // changed too soon after the last one: sent then
@@ -417,6 +419,18 @@ public final class NodeDaemon {
             }
         }
         return logged(r.outcome());
+    }
+
+    /** What the partition holds stopped on purpose, and why, for its status (none when it cannot be read). */
+    private ServiceHolds holdsOf(PartitionInfo p) {
+        if (p.instance() == null) {
+            return ServiceHolds.NONE;
+        }
+        try {
+            return ServiceHolds.of(p.instance(), LocalTagRules.load(node.config().stateDirectory(), p.id()));
+        } catch (IOException e) {
+            return ServiceHolds.of(p.instance(), List.of());
+        }
     }
 
     private void retryLater(String id) {

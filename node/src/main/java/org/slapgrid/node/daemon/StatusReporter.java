@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
+import org.slapgrid.node.instance.ServiceHolds;
 import org.slapgrid.node.promise.PromiseResult;
 import org.slapgrid.node.supervisor.crash.CrashWatcher;
 import org.slapgrid.node.supervisor.rpc.ProcessInfo;
@@ -26,6 +27,9 @@ import org.slapgrid.slap.model.PartitionStatus;
 final class StatusReporter {
 
     private static final int OUTPUT_TAIL = 2000;
+
+    /** Held as last applied, though no hold selects it now: released at the next apply. */
+    private static final PartitionStatus.Hold UNSAID = new PartitionStatus.Hold(PartitionStatus.Hold.TAG, null);
 
     private record Sent(PartitionStatus status, long at) {
     }
@@ -74,9 +78,10 @@ final class StatusReporter {
     /**
      * The partition's tree now: its programs at supervisord, its promises as last run, its last
      * error. {@code servicesChanged}: its programs were just applied, so supervisord is asked afresh.
+     * {@code holds}: why a held service is held, as the convergence that just ran held it.
      */
     PartitionStatus observe(String partition, List<PromiseResult> promises, String lastError, CrashWatcher watcher,
-                            boolean servicesChanged) {
+                            boolean servicesChanged, ServiceHolds holds) {
         List<PartitionStatus.Service> services = new ArrayList<>();
         try {
             Map<String, Supervisor.Managed> managed = supervisor.managedPrograms();
@@ -87,10 +92,12 @@ final class StatusReporter {
                 }
                 boolean running = p.state() == ProcessState.RUNNING;
                 boolean runOnce = m.spec().kind() == ProgramSpec.Kind.RUN_ONCE;
+                PartitionStatus.Hold hold = !m.spec().held() ? null
+                        : java.util.Objects.requireNonNullElse(holds.hold(m.spec().tags()), UNSAID);
                 services.add(new PartitionStatus.Service(m.spec().name(), p.state().name(), running ? p.pid() : null,
                         running ? p.start() : null, watcher == null ? 0 : watcher.restarts(m.spec().name()),
                         List.copyOf(m.spec().tags()), m.spec().held(), runOnce,
-                        p.state().isEnded() ? p.exitStatus() : null));
+                        p.state().isEnded() ? p.exitStatus() : null, hold));
             }
         } catch (RuntimeException e) {
             // supervisord unreachable: the tree says no services rather than nothing at all

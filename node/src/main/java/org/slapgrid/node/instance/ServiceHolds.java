@@ -6,6 +6,7 @@ import java.util.Set;
 import org.slapgrid.slap.model.ClusterMembership;
 import org.slapgrid.slap.model.ClusterTopology;
 import org.slapgrid.slap.model.Instance;
+import org.slapgrid.slap.model.PartitionStatus;
 import org.slapgrid.slap.tags.TagRule;
 import org.slapgrid.slap.tags.TagRules;
 
@@ -18,12 +19,17 @@ import org.slapgrid.slap.tags.TagRules;
  * {@code standby = true}: up on the standby nodes too, a replica say). A service is held when
  * either list's rules stop it, or when it is a standby's.
  */
-public record ServiceHolds(List<TagRule> master, List<TagRule> local, boolean standby) {
+public record ServiceHolds(List<TagRule> master, List<TagRule> local, boolean standby, String cluster) {
 
     /** The tag of what runs on a failover cluster's standby members too. */
     public static final String STANDBY_TAG = "standby";
 
-    public static final ServiceHolds NONE = new ServiceHolds(List.of(), List.of(), false);
+    public static final ServiceHolds NONE = new ServiceHolds(List.of(), List.of(), false, null);
+
+    /** Holds of a partition in no cluster (or not told which). */
+    public ServiceHolds(List<TagRule> master, List<TagRule> local, boolean standby) {
+        this(master, local, standby, null);
+    }
 
     public ServiceHolds {
         master = master == null ? List.of() : List.copyOf(master);
@@ -32,7 +38,8 @@ public record ServiceHolds(List<TagRule> master, List<TagRule> local, boolean st
 
     /** The holds of {@code instance} on this node, its own stops by tag being {@code local}. */
     public static ServiceHolds of(Instance instance, List<TagRule> local) {
-        return new ServiceHolds(instance.tagRules(), local, standby(instance.cluster()));
+        return new ServiceHolds(instance.tagRules(), local, standby(instance.cluster()),
+                instance.cluster() == null ? null : instance.cluster().cluster());
     }
 
     /** A member of a failover cluster that is not its primary (the active member). */
@@ -61,6 +68,22 @@ public record ServiceHolds(List<TagRule> master, List<TagRule> local, boolean st
     /** Nothing held: the common case, in which no tags file needs reading. */
     public boolean none() {
         return !standby && master.isEmpty() && local.isEmpty();
+    }
+
+    /**
+     * Why a service tagged {@code tags} is held, as its status says it (the kind and the deciding
+     * rule's expression or the cluster), null when it is not: in the order of {@link #reason}.
+     */
+    public PartitionStatus.Hold hold(Set<String> tags) {
+        if (standby && !tags.contains(STANDBY_TAG)) {
+            return new PartitionStatus.Hold(PartitionStatus.Hold.STANDBY, cluster);
+        }
+        TagRule r = TagRules.stoppedBy(master, tags);
+        if (r != null) {
+            return new PartitionStatus.Hold(PartitionStatus.Hold.TAG, r.tags());
+        }
+        r = TagRules.stoppedBy(local, tags);
+        return r == null ? null : new PartitionStatus.Hold(PartitionStatus.Hold.NODE, r.tags());
     }
 
     /** Why a service tagged {@code tags} is held ("by tag", "by this node", "standby"), null when it is not. */

@@ -32,13 +32,20 @@ public record PartitionStatus(List<Service> services, List<Promise> promises, St
      * the master: not down, and not counted as down by any aggregation). {@code runOnce}: a
      * script of {@code etc/run}, meant to end (its {@code exitStatus}, null while it has not
      * ended, says how): one that exited with 0 did its work, it is not a service that went down.
-     * Reports of nodes from before these two fields read as a watched service.
+     * Reports of nodes from before these two fields read as a watched service. {@code hold}: why
+     * it is stopped on purpose (null when it is not, or from a node that does not say).
      */
     public record Service(String name, String state, Integer pid, Long startedAt, int restarts, List<String> tags,
-                          boolean stoppedOnPurpose, boolean runOnce, Integer exitStatus) {
+                          boolean stoppedOnPurpose, boolean runOnce, Integer exitStatus, Hold hold) {
 
         public Service {
             tags = tags == null ? List.of() : List.copyOf(tags);
+        }
+
+        /** A service that does not say why it is held. */
+        public Service(String name, String state, Integer pid, Long startedAt, int restarts, List<String> tags,
+                       boolean stoppedOnPurpose, boolean runOnce, Integer exitStatus) {
+            this(name, state, pid, startedAt, restarts, tags, stoppedOnPurpose, runOnce, exitStatus, null);
         }
 
         /** A watched service ({@code etc/service}). */
@@ -55,6 +62,31 @@ public record PartitionStatus(List<Service> services, List<Promise> promises, St
         /** A run-once script that ended with status 0: its work is done. */
         public boolean completed() {
             return runOnce && "EXITED".equals(state) && exitStatus != null && exitStatus == 0;
+        }
+    }
+
+    /**
+     * Why a service is held stopped on purpose (docs/tags.md): {@code kind} {@value #TAG} a stop
+     * by tag kept at the master ({@code slapos instance|cluster stop --tags}), {@value #NODE} one
+     * kept by its node ({@code slapos node stop --tags}), {@code detail} then being the deciding
+     * rule's tag expression; {@value #STANDBY} the partition is a standby member of a failover
+     * cluster, {@code detail} the cluster's name.
+     */
+    public record Hold(String kind, String detail) {
+        public static final String TAG = "tag";
+        public static final String NODE = "node";
+        public static final String STANDBY = "standby";
+        public static final List<String> KINDS = List.of(TAG, NODE, STANDBY);
+
+        /** What {@code slapos info} shows: "stopped by tag expression 'sm' at the master". */
+        public String label() {
+            String d = detail == null || detail.isEmpty() ? "" : " '" + detail + "'";
+            return switch (kind == null ? "" : kind) {
+                case TAG -> "stopped by tag expression" + d + " at the master";
+                case NODE -> "stopped by tag expression" + d + " on the node";
+                case STANDBY -> "failover standby" + (d.isEmpty() ? "" : " of cluster" + d);
+                default -> "stopped on purpose";
+            };
         }
     }
 

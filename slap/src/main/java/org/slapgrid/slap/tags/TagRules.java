@@ -20,16 +20,21 @@ public final class TagRules {
 
     /** Whether a service tagged {@code tags} is stopped on purpose under {@code rules}. */
     public static boolean stopped(List<TagRule> rules, Collection<String> tags) {
+        return stoppedBy(rules, tags) != null;
+    }
+
+    /** The stop that holds a service tagged {@code tags} (the last rule selecting it), null when none does. */
+    public static TagRule stoppedBy(List<TagRule> rules, Collection<String> tags) {
         if (rules == null || tags.isEmpty()) {
-            return false;
+            return null;
         }
-        boolean stopped = false;
+        TagRule last = null;
         for (TagRule r : rules) {
             if (r.expression().matches(tags)) {
-                stopped = r.stopped();
+                last = r;
             }
         }
-        return stopped;
+        return last != null && last.stopped() ? last : null;
     }
 
     /**
