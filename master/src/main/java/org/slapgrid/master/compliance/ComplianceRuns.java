@@ -69,8 +69,14 @@ public final class ComplianceRuns {
                     + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", id, caller.subject(), r.targetKind().name(), r.target(), action.name(),
                     moduleset, module, System.currentTimeMillis());
             switch (r.targetKind()) {
-                case node -> part(c, id, target, null, JobService.createForNode(c, target, KIND, args, TIMEOUT, changes));
-                case instance -> instancePart(c, id, target, args, changes);
+                case node -> {
+                    lock(c, id, "node:" + target, r);
+                    part(c, id, target, null, JobService.createForNode(c, target, KIND, args, TIMEOUT, changes));
+                }
+                case instance -> {
+                    lock(c, id, "instance:" + target, r);
+                    instancePart(c, id, target, args, changes);
+                }
                 case cluster -> {
                     List<String> members = Sql.list(c, "SELECT m.instance_id FROM cluster_member m JOIN instance i"
                             + " ON i.id = m.instance_id WHERE m.cluster_id = ? AND i.partition_id IS NOT NULL"
@@ -80,6 +86,7 @@ public final class ComplianceRuns {
                                 + "' has no member on a node: nothing to run compliance on");
                     }
                     for (String m : members) {
+                        lock(c, id, "instance:" + m, r);
                         instancePart(c, id, m, args, changes);
                     }
                 }
@@ -89,6 +96,48 @@ public final class ComplianceRuns {
             return changes;
         });
         return get(caller, id);
+    }
+
+    /**
+     * Takes the target's lock for {@code run}: refused (409 {@code compliance_run_busy}, naming the
+     * running run) while another run on the same node level or instance has not ended, since two
+     * runs of the same modules at once could fix against each other. A cluster's run takes each
+     * member's, so it waits for an instance's run on a member and the other way round. The lock
+     * of a run that ended is taken over; the primary key makes two masters' inserts one.
+     */
+    private static void lock(Connection c, String run, String key, Compliance.RunRequest r) throws SQLException {
+        var holder = Sql.one(c, "SELECT run_id FROM compliance_run_lock WHERE target_key = ?", rs -> rs.getString(1), key);
+        if (holder.isPresent()) {
+            if (!ended(c, holder.get())) {
+                throw busy(holder.get(), r);
+            }
+            Sql.update(c, "DELETE FROM compliance_run_lock WHERE target_key = ? AND run_id = ?", key, holder.get());
+        }
+        try {
+            Sql.update(c, "INSERT INTO compliance_run_lock (target_key, run_id) VALUES (?, ?)", key, run);
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+                throw busy("(being created)", r); // another run took it in the same instant
+            }
+            throw e;
+        }
+    }
+
+    private static ApiException busy(String running, Compliance.RunRequest r) {
+        return ApiException.conflict("compliance_run_busy", "compliance run " + running + " on " + r.targetKind() + " '"
+                + r.target() + "' has not ended: one run at a time per target (slapos compliance run-status " + running + ")");
+    }
+
+    /** Whether every part of {@code run} has ended (a part whose job is gone has). */
+    private static boolean ended(Connection c, String run) throws SQLException {
+        for (String[] row : Sql.list(c, "SELECT job_id, instance_id FROM compliance_run_job WHERE run_id = ?",
+                rs -> new String[] {rs.getString(1), rs.getString(2)}, run)) {
+            JobInfo job = (row[1] == null ? JobService.getNodeJob(c, row[0]) : JobService.get(c, row[0])).orElse(null);
+            if (job != null && !job.state().isFinal()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void instancePart(Connection c, String run, String instanceId, Map<String, Object> args, Changes changes)
