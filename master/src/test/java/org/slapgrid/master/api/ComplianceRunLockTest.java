@@ -35,15 +35,14 @@ import org.slapgrid.slap.model.SupplyState;
 class ComplianceRunLockTest {
     static final String SR = "https://example.org/sr/spdc.cfg";
 
-    @TempDir
-    Path tmp;
     MasterFixture m;
     SlapClient admin;
+    /** The nodes' own clients (their secrets): they read their documents and end their jobs. */
     SlapClient n1;
     SlapClient n2;
 
     @BeforeEach
-    void start() throws Exception {
+    void startMasterWithTwoNodes(@TempDir Path tmp) throws Exception {
         m = new MasterFixture(MasterConfig.defaults(tmp).withListen("127.0.0.1", 0).withAuthCacheTtl(java.time.Duration.ZERO));
         admin = m.admin();
         n1 = m.client(admin.registerNode("n1", List.of("slappart0", "slappart1", "slappart2")).secret());

@@ -1,6 +1,7 @@
 package org.slapgrid.node.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.slapgrid.node.tags.NodeTagStopTest.running;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,14 +10,11 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.node.NodeFixture;
 import org.slapgrid.node.instance.LocalTagRules;
-import org.slapgrid.node.supervisor.rpc.ProcessState;
 import org.slapgrid.slap.model.ClusterMembership;
 import org.slapgrid.slap.model.ClusterTopology;
 import org.slapgrid.slap.model.JobInfo;
@@ -34,14 +32,11 @@ import org.slapgrid.testing.Require;
  */
 class RestartHeldServicesTest {
 
-    @TempDir
-    Path tmp;
-
     @Test
-    void aRestartNeverRunsThePromisesOfHeldServices() throws Exception {
+    void aRestartNeverRunsThePromisesOfHeldServices(@TempDir Path tmp) throws Exception {
         Require.that(Files.isExecutable(Path.of("/usr/bin/supervisord")), "needs Debian's supervisor package (installed by .ci/run)");
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-        try (NodeFixture n = NodeFixture.start(Files.createDirectories(tmp.resolve("n")), "node-rhold", "sgltag", 1)) {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x")); // the partition users pass through
+        try (NodeFixture n = NodeFixture.start(Files.createDirectories(tmp.resolve("n")), "node-rhold", "sgrhold", 1)) {
             String url = NodeFixture.writeRelease(tmp.resolve("pods"), "[buildout]\nparts = instance-profile\n",
                     "[buildout]\nparts = directory pod01-sm pod01-db sm-alive\n\n[directory]\nrecipe = slapos.cookbook:mkdirectory\n"
                             + "service = ${buildout:directory}/etc/service\npromise = ${buildout:directory}/etc/promise\n"
@@ -100,14 +95,5 @@ class RestartHeldServicesTest {
     private static String wrapper(String name, String dir, String command, String tags) {
         return "\n[" + name + "]\nrecipe = slapos.cookbook:wrapper\ncommand-line = " + command + "\nwrapper-path = ${directory:"
                 + dir + "}/" + name + "\ntags = " + tags + "\n";
-    }
-
-    /** The scripts of the partition's programs that run. */
-    private static Set<String> running(NodeFixture n, String partition) {
-        Set<String> out = new TreeSet<>();
-        n.supervisor().managedPrograms().values().stream().filter(m -> m.spec().partitionId().equals(partition))
-                .filter(m -> n.supervisor().client().getProcessInfo(m.spec().name()).state() == ProcessState.RUNNING)
-                .forEach(m -> out.add(m.spec().scriptName()));
-        return out;
     }
 }

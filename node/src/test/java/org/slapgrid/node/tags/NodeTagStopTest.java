@@ -30,7 +30,7 @@ import org.slapgrid.testing.Require;
  * purpose by this node without the partition being down, and a start by the same tags brings
  * them back at the next convergence.
  */
-class NodeTagStopTest {
+public class NodeTagStopTest {
 
     @TempDir
     Path tmp;
@@ -86,7 +86,7 @@ class NodeTagStopTest {
     }
 
     /** The scripts of the partition's programs that run. */
-    private static Set<String> running(NodeFixture n, String partition) {
+    public static Set<String> running(NodeFixture n, String partition) {
         Set<String> out = new TreeSet<>();
         n.supervisor().managedPrograms().values().stream().filter(m -> m.spec().partitionId().equals(partition))
                 .filter(m -> n.supervisor().client().getProcessInfo(m.spec().name()).state() == ProcessState.RUNNING)
