@@ -244,15 +244,17 @@ public final class NodeFixture implements AutoCloseable {
     }
 
     /**
-     * A daemon of this node that outlived {@link #close()}'s shutdown may have started supervisord
-     * again on this node's configuration: such a supervisord would outlive the test (its directory
-     * deleted). Killed here, with whatever it runs.
+     * Kills a supervisord on this node's configuration that is still there after {@link #close()}'s
+     * shutdown, with whatever it runs, and says so: it would outlive the test (its directory deleted).
+     * A daemon's close waits for its workers, so this finds none unless something outlived its daemon.
      */
     private void killRevivedSupervisord() {
         String conf = SupervisorLayout.under(supervisorRoot).configFile().toString();
         ProcessHandle.allProcesses()
                 .filter(h -> h.info().commandLine().map(c -> c.contains("supervisord") && c.contains(conf)).orElse(false))
                 .forEach(h -> {
+                    System.err.println("NodeFixture " + nodeId + ": a supervisord (pid " + h.pid() + ") runs on " + conf
+                            + " after the shutdown: killed");
                     h.descendants().forEach(ProcessHandle::destroyForcibly);
                     h.destroyForcibly();
                 });
@@ -315,12 +317,22 @@ public final class NodeFixture implements AutoCloseable {
         return new RunningDaemon(daemon, thread);
     }
 
-    /** A daemon started by {@link #runDaemon}. */
+    /**
+     * A daemon started by {@link #runDaemon}. {@link #close()} returns once its thread ended, and
+     * its run ends only after every worker it started did (reconciles, crash watcher, timers), so
+     * nothing of it can start supervisord again after the fixture's shutdown.
+     */
     public record RunningDaemon(org.slapgrid.node.daemon.NodeDaemon daemon, Thread thread) implements AutoCloseable {
         @Override
         public void close() throws InterruptedException {
             daemon.stop();
-            thread.join(60_000);
+            // a reconcile may use its grace (20 s) and the queue 10 s more: a generous bound on a loaded machine
+            thread.join(180_000);
+            if (thread.isAlive()) {
+                AssertionError e = new AssertionError("the daemon " + thread.getName() + " did not stop within 180 s");
+                e.setStackTrace(thread.getStackTrace());
+                throw e;
+            }
         }
     }
 

@@ -52,8 +52,10 @@ import org.slapgrid.node.supervisor.crash.CrashWatcher;
  * on their own {@link SoftwareWorkers}: an instance waits for its own release only. After each
  * reconcile the partition's status tree goes to the master when it changed ({@link StatusReporter}).
  * The same timer samples the partitions' metrics ({@link MetricsStep}).
- * {@link #stop()} (SIGTERM) lets running reconciles finish for a while and leaves the services
- * to supervisord, so a restarted daemon takes them over without restarting them.
+ * {@link #stop()} (SIGTERM) lets running reconciles finish for a while (those only queued do not
+ * start), and {@link #run()} returns once every worker it started has ended (none is left to
+ * touch supervisord afterwards); the services stay with supervisord, so a restarted daemon takes
+ * them over without restarting them.
  */
 public final class NodeDaemon {
 
@@ -155,29 +157,35 @@ public final class NodeDaemon {
         try (PartitionQueue<PartitionOutcome> q = new PartitionQueue<>(workers, timeout, this::reconcile);
              SoftwareWorkers sw = new SoftwareWorkers(node.softwareInstaller(), Math.max(1, node.config().parallelism() / 2),
                      buildBackoff, log);
-             CrashWatcher crashes = node.watchCrashes(p -> {
-                 status.processesChanged(); // the next tree asks supervisord afresh
-                 q.enqueue(p);
-             });
-             ControlSocket control = ControlSocket.listen(ControlSocket.pathFor(node.config()), this::askedRound, log);
              MetricsStep metrics = new MetricsStep(node.master(), nodeId, node.limits(), metricSettings, node.config().multiUser(), log)) {
             queue = q;
             software = sw;
-            watcher = crashes;
             node.confine(org.slapgrid.node.format.NodeFormatter.formatted(node.config())); // before any service starts
+            // supervisord up before the crash watcher's first poll, which would otherwise start it (unconfined, as a revival)
             node.supervisor().ensureRunning();
-            timer.scheduleWithFixedDelay(this::everyPartition, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
-            if (metricSettings.enabled()) {
-                long every = metricSettings.interval().toMillis();
-                timer.scheduleWithFixedDelay(() -> metrics.offer(hosting()), every, every, TimeUnit.MILLISECONDS);
+            try (CrashWatcher crashes = node.watchCrashes(p -> {
+                     status.processesChanged(); // the next tree asks supervisord afresh
+                     q.enqueue(p);
+                 });
+                 ControlSocket control = ControlSocket.listen(ControlSocket.pathFor(node.config()), this::askedRound, log)) {
+                watcher = crashes;
+                timer.scheduleWithFixedDelay(this::everyPartition, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+                if (metricSettings.enabled()) {
+                    long every = metricSettings.interval().toMillis();
+                    timer.scheduleWithFixedDelay(() -> metrics.offer(hosting()), every, every, TimeUnit.MILLISECONDS);
+                }
+                ComplianceSchedule compliance = complianceEvery == null ? ComplianceSchedule.of(node.config())
+                        : ComplianceSchedule.of(node.config(), complianceEvery);
+                if (compliance.enabled()) {
+                    complianceTimer.scheduleWithFixedDelay(() -> complianceIfDue(compliance), 0, compliance.tick().toMillis(),
+                            TimeUnit.MILLISECONDS);
+                }
+                poll(nodeId);
+                // stop()'s interrupt was for the long-poll only: left set, it made every close below return at
+                // once (awaitTermination throws), and the reconciles, crash watcher and timers outlived run()
+                Thread.interrupted();
+                stopTimers(timer, complianceTimer); // no new event once stopping (then the watcher, the socket, the queue)
             }
-            ComplianceSchedule compliance = complianceEvery == null ? ComplianceSchedule.of(node.config())
-                    : ComplianceSchedule.of(node.config(), complianceEvery);
-            if (compliance.enabled()) {
-                complianceTimer.scheduleWithFixedDelay(() -> complianceIfDue(compliance), 0, compliance.tick().toMillis(),
-                        TimeUnit.MILLISECONDS);
-            }
-            poll(nodeId);
         } catch (IOException e) {
             log.accept("node " + nodeId + ": cannot open the control socket: " + e.getMessage());
         } finally {
@@ -185,6 +193,25 @@ public final class NodeDaemon {
             complianceTimer.shutdownNow();
         }
         log.accept("node " + nodeId + ": daemon stopped; services left running under supervisord");
+    }
+
+    /**
+     * Stops the timers and waits for a tick in progress (a metrics round's hand-over, a compliance
+     * run): nothing they start may outlive {@link #run()}.
+     */
+    private void stopTimers(ScheduledExecutorService... timers) {
+        for (ScheduledExecutorService t : timers) {
+            t.shutdownNow();
+        }
+        try {
+            for (ScheduledExecutorService t : timers) {
+                if (!t.awaitTermination(30, TimeUnit.SECONDS)) {
+                    log.accept("node " + node.config().nodeId() + ": a timer task did not end within 30 s of the stop");
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The long-poll, continuously: every new node document becomes events. */
@@ -357,6 +384,9 @@ public final class NodeDaemon {
     /** One partition, on a worker of the queue: reconcile, report once, schedule what comes next. */
     private PartitionOutcome reconcile(PartitionQueue.Work work, Throwable failedWith) {
         String id = work.partition();
+        if (stopped.getCount() == 0) {
+            return null; // queued before the stop: left to the next daemon (its first document queues every partition)
+        }
         NodeInfo info = desired.get();
         PartitionInfo p = info == null ? null : info.partitions().stream().filter(x -> x.id().equals(id)).findFirst().orElse(null);
         if (p == null || p.instance() == null) {

@@ -220,5 +220,10 @@ public final class MetricsStep implements AutoCloseable {
     @Override
     public void close() {
         round.shutdownNow();
+        try {
+            round.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS); // a round in progress does not outlive its daemon
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -95,6 +95,32 @@ class RealSupervisordTest {
         assertThat(supervisor.client().getState()).isEqualTo(new SupervisorClient.DaemonState(1, "RUNNING"));
     }
 
+    /**
+     * A shutdown while another thread starts supervisord (a crash watcher reviving it, as a test
+     * shuts its node down) stops what that start started: it used to find the socket not answering
+     * yet, return at once, and leave the new supervisord running for ever.
+     */
+    @Test
+    void aShutdownDuringAStartStopsTheSupervisordThatStartStarted() throws Exception {
+        String conf = supervisor.settings().layout().configFile().toString();
+        java.util.concurrent.CompletableFuture<Supervisor.StartOutcome> start =
+                java.util.concurrent.CompletableFuture.supplyAsync(supervisor::ensureRunning);
+        // supervisord is launched (the start is under way) but its socket may not answer yet
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5)).until(() -> !supervisords(conf).isEmpty());
+        supervisor.shutdown();
+
+        assertThat(start.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(Supervisor.StartOutcome.STARTED);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(supervisords(conf)).as("a supervisord left on " + conf).isEmpty());
+        assertThat(supervisor.client().isRunning()).isFalse();
+    }
+
+    private static List<Long> supervisords(String conf) {
+        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().commandLine().map(c -> c.contains("supervisord") && c.contains(conf)).orElse(false))
+                .map(ProcessHandle::pid).toList();
+    }
+
     @Test
     void generatedConfigurationIsAcceptedBySupervisordAtStartup() throws Exception {
         script(part0, "service", "web", "exec sleep 1000");

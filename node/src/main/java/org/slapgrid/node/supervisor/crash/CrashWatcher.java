@@ -49,6 +49,11 @@ public final class CrashWatcher implements AutoCloseable {
     private final RestartDuty restarts;
     private final AtomicLong polls = new AtomicLong();
     private volatile boolean closing;
+    /**
+     * Held while supervisord is being revived, and by {@link #close()} while it marks the watcher
+     * closing: a revival either ends before close goes on, or never starts.
+     */
+    private final Object reviving = new Object();
     private ScheduledExecutorService scheduler;
     /**
      * Reports go out on their own thread, in order: a listener that calls an unreachable master
@@ -92,7 +97,9 @@ public final class CrashWatcher implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        closing = true; // an RPC interrupted by the shutdown must not look like a dead supervisord
+        synchronized (reviving) {
+            closing = true; // an RPC interrupted by the shutdown must not look like a dead supervisord
+        }
         if (scheduler != null) {
             restarts.release();
             scheduler.shutdownNow();
@@ -120,17 +127,27 @@ public final class CrashWatcher implements AutoCloseable {
                 return;
             }
             if (settings.reviveSupervisord()) {
-                LOG.warn("supervisord does not answer ({}); starting it", e.getMessage());
-                try {
-                    supervisor.ensureRunning();
-                } catch (RuntimeException again) {
-                    LOG.error("cannot restart supervisord: {}", again.getMessage());
-                }
+                revive(e);
             } else {
                 LOG.warn("supervisord does not answer: {}", e.getMessage());
             }
         } catch (RuntimeException e) {
             LOG.error("crash watcher poll failed", e);
+        }
+    }
+
+    /** Starts supervisord again, unless the watcher is closing (then whoever closes it owns supervisord). */
+    private void revive(SupervisorUnreachable why) {
+        synchronized (reviving) {
+            if (closing) {
+                return;
+            }
+            LOG.warn("supervisord does not answer ({}); starting it", why.getMessage());
+            try {
+                supervisor.ensureRunning();
+            } catch (RuntimeException again) {
+                LOG.error("cannot restart supervisord: {}", again.getMessage());
+            }
         }
     }
 

@@ -183,8 +183,19 @@ public final class SupervisordProcess {
      * stop timeout plus a margin). Does nothing when it is not running.
      */
     public void shutdown() {
+        // a start in progress on another thread (the crash watcher reviving it) ends first and what it
+        // started is shut down too: checked alone, "not answering yet" returned at once and left it running
+        synchronized (starting) {
+            shutdownStarted();
+        }
+    }
+
+    private void shutdownStarted() {
         if (!client.isRunning()) {
-            return;
+            Optional<Long> recorded = recordedPid();
+            if (recorded.isEmpty() || !isSupervisord(recorded.get()) || !awaitAnswer()) {
+                return; // not running (a recorded one alive that never answers is ensureRunning's to refuse)
+            }
         }
         long pid = client.getPID();
         try {
