@@ -3,6 +3,9 @@
 # user feels them: a new process each time, launcher included.
 #
 #   benchmarks/whole-process.sh [RUNS]        (default 9; WORK=dir keeps the profiles there)
+#   OLD=/path/to/other/checkout/bin/slapos benchmarks/whole-process.sh 11
+#       also runs that launcher (another build: a baseline) alternately with this one, for the
+#       re-run, --version and --help, and prints new against old
 #
 # Scenarios, each run alternately (ours, theirs, ours, theirs...) so that a machine shared with
 # other work slows both alike; medians of wall time, CPU time (user+sys) and peak RSS
@@ -26,7 +29,10 @@ mkdir -p "$work"
 
 command -v buildout >/dev/null || { echo "needs zc.buildout: apt-get install -y python3-zc.buildout" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "needs /usr/bin/time: apt-get install -y time" >&2; exit 1; }
-"$slapos" --version >/dev/null   # builds the jar and its class-data archive if needed
+"$slapos" --version >/dev/null   # builds the jar and its class-data archives if needed
+old="${OLD:-}"
+[ -z "$old" ] || "$old" --version >/dev/null
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Debian 12's zc.buildout 2.13.2 imports collections.MutableMapping, gone since Python 3.10:
 # run /usr/bin/buildout's own entry point with that one name put back (no other change).
@@ -82,6 +88,7 @@ parts_profile() {   # $1: directory
 for who in ours theirs; do
   for kind in rerun first; do parts_profile "$work/$who-$kind"; done
 done
+[ -z "$old" ] || parts_profile "$work/old-rerun"
 {   # 1,000 sections: a macro each, and chains of 20 references (section to previous section)
   printf '[buildout]\nparts =\n\n[base]\nport = 8000\nhost = 127.0.0.1\n'
   for i in $(seq 1 1000); do
@@ -94,6 +101,7 @@ mkdir -p "$work/resolve-ours" "$work/resolve-theirs"
 # The re-run profiles are installed once before timing.
 (cd "$work/ours-rerun" && "$slapos" buildout -c buildout.cfg >/dev/null)
 (cd "$work/theirs-rerun" && "$zc" -c buildout.cfg >/dev/null)
+[ -z "$old" ] || (cd "$work/old-rerun" && "$old" buildout -c buildout.cfg >/dev/null)
 
 # --- timing ---------------------------------------------------------------------------------
 # measure NAME DIR CMD...: one run; appends "wall_ms cpu_ms rss_kib" to $work/NAME.times
@@ -121,6 +129,11 @@ for i in $(seq 1 "$runs"); do
   measure ours-version "$work" "$slapos" --version
   measure theirs-version "$work" "$zc" --version
   measure ours-help "$work" "$slapos" --help
+  if [ -n "$old" ]; then
+    measure old-rerun "$work/old-rerun" "$old" buildout -c buildout.cfg
+    measure old-version "$work" "$old" --version
+    measure old-help "$work" "$old" --help
+  fi
 done
 
 median() {  # $1: file, $2: column -> median
@@ -139,8 +152,16 @@ row() {  # $1 scenario label, $2 name
       printf "| %s | %.0f ms, %.0f ms CPU, %.1f MiB | | | | |\n", l, ow, oc, orss / 1024 }'
   fi
 }
+oldrow() {  # $1 scenario label, $2 name: this build against the OLD one
+  local ow oc orss nw nc nrss
+  nw=$(median "$work/ours-$2.times" 1); nc=$(median "$work/ours-$2.times" 2); nrss=$(median "$work/ours-$2.times" 3)
+  ow=$(median "$work/old-$2.times" 1); oc=$(median "$work/old-$2.times" 2); orss=$(median "$work/old-$2.times" 3)
+  awk -v l="$1" -v nw="$nw" -v nc="$nc" -v nr="$nrss" -v ow="$ow" -v oc="$oc" -v orr="$orss" 'BEGIN {
+    printf "| %s | %.0f ms, %.0f ms CPU, %.1f MiB | %.0f ms, %.0f ms CPU, %.1f MiB | %.2fx | %.2fx | %.2fx |\n",
+           l, nw, nc, nr / 1024, ow, oc, orr / 1024, ow / nw, oc / nc, nr / orr }'
+}
 echo
-echo "whole process, median of $runs alternating runs; $(date -u +%F), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "whole process, median of $runs alternating runs; $(date -u '+%F %H:%M') UTC, $(nproc) cores, load $load_start at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 echo "$(java -version 2>&1 | head -1); $("$zc" --version 2>&1 | head -1); work dir $work"
 echo
 echo "| scenario | slapos (wall, CPU, peak RSS) | zc.buildout | wall ratio (zc/ours) | CPU ratio | RSS ratio (ours/zc) |"
@@ -150,3 +171,13 @@ row "first install, 100 parts" first
 row "resolve 1,000 sections (zc: annotate)" resolve
 row "--version" version
 row "--help" help
+if [ -n "$old" ]; then
+  echo
+  echo "this build against OLD=$old, alternately"
+  echo
+  echo "| scenario | this build (wall, CPU, peak RSS) | old | wall ratio (old/new) | CPU ratio | RSS ratio (new/old) |"
+  echo "|---|---|---|---|---|---|"
+  oldrow "re-run, 100 unchanged parts" rerun
+  oldrow "--version" version
+  oldrow "--help" help
+fi
