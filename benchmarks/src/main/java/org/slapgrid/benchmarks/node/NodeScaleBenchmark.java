@@ -51,7 +51,7 @@ import org.slapgrid.slap.model.SupplyState;
  * <p>
  * Usage: {@code java -cp benchmarks/target/benchmarks.jar org.slapgrid.benchmarks.node.NodeScaleBenchmark
  * [--partitions 1000] [--runs 7] [--dir /var/tmp/slapgrid-node-bench-1k] [--port 21000] [--cp CLASSPATH]
- * [--no-in-process] [--hold SECONDS] [--cleanup]}
+ * [--no-in-process] [--daemon-jvm "OPTIONS"] [--hold SECONDS] [--cleanup]}
  */
 public final class NodeScaleBenchmark {
 
@@ -71,6 +71,7 @@ public final class NodeScaleBenchmark {
         boolean inProcess = true;
         boolean cleanup = false;
         int hold = 0;
+        List<String> daemonJvm = List.of();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--partitions" -> n = Integer.parseInt(args[++i]);
@@ -81,6 +82,7 @@ public final class NodeScaleBenchmark {
                 case "--no-in-process" -> inProcess = false;
                 case "--cleanup" -> cleanup = true;
                 case "--hold" -> hold = Integer.parseInt(args[++i]);
+                case "--daemon-jvm" -> daemonJvm = List.of(args[++i].trim().split("\\s+"));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
@@ -106,6 +108,8 @@ public final class NodeScaleBenchmark {
                 Files.writeString(prepared, n + "\n");
             } else {
                 config = new NodeConfigLoader(NodeLayout.forCurrentUser()).load(cfg);
+                // idempotent: re-creates what is missing (e.g. users removed by hand), changes nothing else
+                new NodeFormatter(config, new UnixAccounts(config.userBaseName())).format();
                 System.out.printf("reusing the node prepared in %s (%d partitions)%n", dir, n);
             }
             if (inProcess) {
@@ -131,8 +135,26 @@ public final class NodeScaleBenchmark {
             Path socket = ControlSocket.pathFor(config);
             Files.deleteIfExists(socket);
             // `slapos node daemon` as bin/slapos starts it: a long-running command, the JVM's defaults
-            daemon = new ProcessBuilder(java(), "-cp", cp, "org.slapgrid.cli.Main", "node", "daemon", "--config", cfg.toString())
+            List<String> daemonCommand = new ArrayList<>(List.of(java()));
+            daemonCommand.addAll(daemonJvm);
+            daemonCommand.addAll(List.of("-cp", cp, "org.slapgrid.cli.Main", "node", "daemon", "--config", cfg.toString()));
+            System.out.printf("daemon JVM options: %s%n", daemonJvm.isEmpty() ? "none (the JVM's defaults, as bin/slapos)" : daemonJvm);
+            Process started = daemon = new ProcessBuilder(daemonCommand)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("daemon.log").toFile()).start();
+            NodeConfig stopped = config;
+            // a SIGTERM to the benchmark (--hold) must not leave the daemon and its supervisord behind
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                started.destroy();
+                try {
+                    // the daemon's own SIGTERM hook waits up to 30 s for its main thread
+                    if (!started.waitFor(40, TimeUnit.SECONDS)) {
+                        started.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    started.destroyForcibly();
+                }
+                Node.supervisorOf(stopped).shutdown();
+            }));
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
             while (!Files.exists(socket)) {
                 if (!daemon.isAlive() || System.nanoTime() > deadline) {
@@ -250,10 +272,18 @@ public final class NodeScaleBenchmark {
             Node.supervisorOf(new NodeConfigLoader(NodeLayout.forCurrentUser()).load(cfg)).shutdown();
         }
         int removed = 0;
-        try (var lines = Files.lines(Path.of("/etc/passwd"))) {
-            for (String u : lines.map(l -> l.substring(0, l.indexOf(':'))).filter(u -> u.matches(USERS + "s?[0-9a-f]+")).toList()) {
-                run(List.of("userdel", u), null);
-                removed++;
+        if (Files.exists(cfg)) {
+            // exactly this node's users: its partitions' and its releases' build users (prefix and md5 digits)
+            NodeConfig config = new NodeConfigLoader(NodeLayout.forCurrentUser()).load(cfg);
+            String base = config.userBaseName();
+            String builders = config.buildUserPrefix();
+            int amount = config.partitionCount();
+            try (var lines = Files.lines(Path.of("/etc/passwd"))) {
+                for (String u : lines.map(l -> l.substring(0, l.indexOf(':'))).filter(u -> isPartitionUser(u, base, amount)
+                        || u.startsWith(builders) && u.substring(builders.length()).matches("[0-9a-f]+")).toList()) {
+                    run(List.of("userdel", u), null);
+                    removed++;
+                }
             }
         }
         if (Files.exists(dir)) {
@@ -264,6 +294,11 @@ public final class NodeScaleBenchmark {
             }
         }
         System.out.printf("removed %d users and %s%n", removed, dir);
+    }
+
+    private static boolean isPartitionUser(String user, String base, int amount) {
+        return user.startsWith(base) && user.substring(base.length()).matches("[0-9]{1,4}")
+                && Integer.parseInt(user.substring(base.length())) < amount;
     }
 
     private static String java() {
