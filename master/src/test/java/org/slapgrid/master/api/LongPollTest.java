@@ -28,14 +28,14 @@ class LongPollTest {
     void theNotifierWakesTheWaiterOfThatNode() {
         LongPoll poll = new LongPoll(notifier, Duration.ofSeconds(30), executor);
         CompletableFuture<Long> f = poll.await("n1", 1, Duration.ofSeconds(30), () -> OptionalLong.of(version.get()));
-        await().atMost(Duration.ofSeconds(5)).until(() -> notifier.waiters() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> notifier.waiters() == 1);
         notifier.changed(Set.of("n2"));
         assertThat(notifier.waiters()).as("another node's change leaves n1's waiter in place").isEqualTo(1);
         version.set(2);
         notifier.changed(Set.of("n1"));
-        await().atMost(Duration.ofSeconds(5)).until(f::isDone);
+        await().atMost(Duration.ofSeconds(30)).until(f::isDone);
         assertThat(f.join()).isEqualTo(2);
-        await().atMost(Duration.ofSeconds(5)).until(() -> notifier.waiters() == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> notifier.waiters() == 0);
     }
 
     @Test
@@ -50,6 +50,6 @@ class LongPollTest {
         version.set(5); // as if another master had changed it: no notification here
         await().atMost(Duration.ofSeconds(10)).until(f::isDone);
         assertThat(f.join()).isEqualTo(5);
-        await().atMost(Duration.ofSeconds(5)).until(() -> notifier.waiters() == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> notifier.waiters() == 0);
     }
 }

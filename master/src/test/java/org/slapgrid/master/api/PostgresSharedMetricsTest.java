@@ -72,7 +72,7 @@ class PostgresSharedMetricsTest {
 
             // read through B what was posted to A
             send(a, aliceA, secrets, "load", 2.5);
-            await().atMost(Duration.ofSeconds(5)).until(() -> aliceB.clusterMetrics("web", null, "load").series().size() == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> aliceB.clusterMetrics("web", null, "load").series().size() == 1);
             MetricSeries.Series seen = aliceB.clusterMetrics("web", null, "load").series().get(0);
             assertThat(seen.last()).isEqualTo(2.5);
             assertThat(seen.points()).extracting(MetricSeries.Point::avg).containsExactly(2.5);
@@ -80,7 +80,7 @@ class PostgresSharedMetricsTest {
                     .satisfies(s -> assertThat(s.last()).isEqualTo(2.5));
 
             // one master evaluates; the samples go to the other one only
-            await().atMost(Duration.ofSeconds(5)).until(() -> a.master.autoscaler().evaluates() || b.master.autoscaler().evaluates());
+            await().atMost(Duration.ofSeconds(30)).until(() -> a.master.autoscaler().evaluates() || b.master.autoscaler().evaluates());
             assertThat(a.master.autoscaler().evaluates() && b.master.autoscaler().evaluates()).as("never both").isFalse();
             MasterFixture evaluator = a.master.autoscaler().evaluates() ? a : b;
             MasterFixture other = evaluator == a ? b : a;

@@ -163,7 +163,7 @@ class ScalingHooksApiTest {
             report(other, onAdd, 0, "Processing db.2\nNew instance of db: db.2");
         }
         assertThat(jobsOf(member("db.2"))).as("the new member is not told of itself").isEmpty();
-        await().atMost(Duration.ofSeconds(5)).until(() -> events().stream().filter(e -> e.startsWith("hook-result: on-add")).count() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> events().stream().filter(e -> e.startsWith("hook-result: on-add")).count() == 2);
         assertThat(events()).anyMatch(e -> e.contains("on-add on db.0: exit 0 in 7 ms: New instance of db: db.2"));
         started(member("db.2"));
 
@@ -209,20 +209,20 @@ class ScalingHooksApiTest {
 
         long completed = System.nanoTime();
         db1Self.completeLifecycle("db", token);
-        await().atMost(Duration.ofSeconds(5)).until(() -> alice.info("db/db.1").requestedState() == RequestedState.DESTROYED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> alice.info("db/db.1").requestedState() == RequestedState.DESTROYED);
         long ms = (System.nanoTime() - completed) / 1_000_000;
         assertThat(ms).as("destroyed right after completion (ms)").isLessThan(3000);
         assertThatThrownBy(() -> db1Self.completeLifecycle("db", token))
                 .isInstanceOfSatisfying(SlapException.class, e -> assertThat(e.status()).isEqualTo(409));
         // the termination script that completed ends after its member left the cluster: its result is still told
         report(db1, termination, 0, "drained");
-        await().atMost(Duration.ofSeconds(5)).until(() -> events().contains("hook-result: lifecycle/termination on db.1: exit 0 in 7 ms: drained"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> events().contains("hook-result: lifecycle/termination on db.1: exit 0 in 7 ms: drained"));
 
         // the others are told (on-remove), and the task ends
         for (ClusterMember other : List.of(db0, member("db.2"))) {
             assertThat(job(other, "scaling-hook", "on-remove").args()).containsEntry("members", List.of("db.1"));
         }
-        await().atMost(Duration.ofSeconds(5)).until(() -> alice.cluster("db").task() == ClusterTask.NONE);
+        await().atMost(Duration.ofSeconds(30)).until(() -> alice.cluster("db").task() == ClusterTask.NONE);
         assertThat(events()).anyMatch(e -> e.contains("db.1 is WAITING_LIFECYCLE_COMPLETION"))
                 .anyMatch(e -> e.contains("lifecycle hook completed by instance:"))
                 .anyMatch(e -> e.contains("webhook for db/db.1: delivered"));
@@ -237,9 +237,10 @@ class ScalingHooksApiTest {
         report(db1, job(db1, "scaling-hook", "pre-scale"), 0, "");
         job(db1, "lifecycle-termination", null);
         long waiting = System.nanoTime();
-        await().atMost(Duration.ofSeconds(10)).until(() -> alice.info("db/db.1").requestedState() == RequestedState.DESTROYED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> alice.info("db/db.1").requestedState() == RequestedState.DESTROYED);
         long ms = (System.nanoTime() - waiting) / 1_000_000;
-        assertThat(ms).as("removed at hook_timeout (2 s), not before").isBetween(1500L, 6000L);
+        // not before the 2 s; the upper bound only tells it from the default 60 s (a loaded machine is late, not that late)
+        assertThat(ms).as("removed at hook_timeout (2 s), not before").isBetween(1500L, 30_000L);
         assertThat(events()).anyMatch(e -> e.contains("not completed within 2 s (hook_timeout); removing it anyway"));
     }
 
@@ -282,7 +283,7 @@ class ScalingHooksApiTest {
         assertThat(complete(aliceToken, t1)).as("the owner cannot reuse it either").isEqualTo(409);
         assertThat(complete(aliceToken, t2)).as("the cluster owner's credentials").isEqualTo(202);
         assertThat(complete(aliceToken, t2)).isEqualTo(409);
-        await().atMost(Duration.ofSeconds(5)).until(() -> alice.info("db/db.1").requestedState() == RequestedState.DESTROYED
+        await().atMost(Duration.ofSeconds(30)).until(() -> alice.info("db/db.1").requestedState() == RequestedState.DESTROYED
                 && alice.info("db/db.2").requestedState() == RequestedState.DESTROYED);
         assertThat(complete(db1Secret, t1)).as("reused after its member was destroyed").isEqualTo(409);
         assertThat(complete(bobToken, t2)).as("another user, even for a used token").isEqualTo(403);
@@ -303,12 +304,12 @@ class ScalingHooksApiTest {
         PartitionJob termination = job(db1, "lifecycle-termination", null);
         long reported = System.nanoTime();
         reportAbsent(db1, termination);
-        await().atMost(Duration.ofSeconds(5)).until(() -> alice.info("db/db.1").requestedState() == RequestedState.DESTROYED);
-        assertThat((System.nanoTime() - reported) / 1_000_000).as("removed at once, not at hook_timeout (ms)").isLessThan(3000);
+        await().atMost(Duration.ofSeconds(30)).until(() -> alice.info("db/db.1").requestedState() == RequestedState.DESTROYED);
+        assertThat((System.nanoTime() - reported) / 1_000_000).as("removed at once, not at hook_timeout (60 s; ms)").isLessThan(30_000);
         assertThat(events()).anyMatch(e -> e.startsWith("lifecycle: db.1: lifecycle hook completed by the master after")
                 && e.contains("no etc/lifecycle/termination, the cluster no webhook and nobody read its queue")
                 && e.endsWith("removing it now rather than at 60 s (hook_timeout)"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> alice.cluster("db").task() == ClusterTask.NONE);
+        await().atMost(Duration.ofSeconds(30)).until(() -> alice.cluster("db").task() == ClusterTask.NONE);
 
         // db.2: the same node report, but its application read the notification from its queue: the master waits for it
         alice.shrinkCluster("db", List.of("db.2"));
@@ -320,7 +321,7 @@ class ScalingHooksApiTest {
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(4)).until(() ->
                 alice.info("db/db.2").requestedState() == RequestedState.STARTED);
         db2Self.completeLifecycle("db", (String) second.args().get("token"));
-        await().atMost(Duration.ofSeconds(5)).until(() -> alice.info("db/db.2").requestedState() == RequestedState.DESTROYED);
+        await().atMost(Duration.ofSeconds(30)).until(() -> alice.info("db/db.2").requestedState() == RequestedState.DESTROYED);
         assertThat(events()).filteredOn(e -> e.contains("completed by the master")).as("only db.1's").hasSize(1);
     }
 
@@ -366,7 +367,7 @@ class ScalingHooksApiTest {
         ClusterMember db1 = member("db.1");
         alice.shrinkCluster("db", List.of("db.1"));
         report(db1, job(db1, "scaling-hook", "pre-scale"), 3, "cannot leave now");
-        await().atMost(Duration.ofSeconds(5)).until(() -> alice.cluster("db").task() == ClusterTask.NONE);
+        await().atMost(Duration.ofSeconds(30)).until(() -> alice.cluster("db").task() == ClusterTask.NONE);
         ClusterInfo c = alice.cluster("db");
         assertThat(c.members()).extracting(ClusterMember::name).containsExactly("db.0", "db.1");
         assertThat(c.roles().get(0).count()).isEqualTo(2);
@@ -388,7 +389,7 @@ class ScalingHooksApiTest {
         assertThat(instanceOn(db0.node(), db0.partition()).orElseThrow().cluster().resources()).as("nothing changed before pre-scale")
                 .isNull();
         report(db0, pre, 0, "Before VM resize");
-        await().atMost(Duration.ofSeconds(5)).until(() -> instanceOn(db0.node(), db0.partition()).orElseThrow().cluster().resources() != null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> instanceOn(db0.node(), db0.partition()).orElseThrow().cluster().resources() != null);
         Instance applied = instanceOn(db0.node(), db0.partition()).orElseThrow();
         assertThat(applied.cluster().resources().memoryBytes()).isEqualTo(64L << 20);
         assertThat(applied.cluster().resources().cpus()).isEqualTo(0.5);
@@ -396,7 +397,7 @@ class ScalingHooksApiTest {
         nodes.get(db0.node()).reportInstance(db0.node(), db0.partition(), InstanceState.STARTED, "", applied.timestamp());
         PartitionJob post = job(db0, "scaling-hook", "post-scale");
         report(db0, post, 0, "After VM resize");
-        await().atMost(Duration.ofSeconds(5)).until(() -> alice.cluster("db").task() == ClusterTask.NONE);
+        await().atMost(Duration.ofSeconds(30)).until(() -> alice.cluster("db").task() == ClusterTask.NONE);
         assertThat(alice.cluster("db").lastError()).isNull();
         assertThat(events()).anyMatch(e -> e.contains("vm_resize of db.0 done"));
     }
@@ -407,7 +408,7 @@ class ScalingHooksApiTest {
         ClusterMember db0 = member("db.0");
         alice.resizeMember("db", "db.0", "64M", null);
         report(db0, job(db0, "scaling-hook", "pre-scale"), 1, "busy");
-        await().atMost(Duration.ofSeconds(5)).until(() -> alice.cluster("db").task() == ClusterTask.NONE);
+        await().atMost(Duration.ofSeconds(30)).until(() -> alice.cluster("db").task() == ClusterTask.NONE);
         assertThat(alice.cluster("db").lastError()).contains("pre-scale failed on db.0 (exit 1").contains("nothing changed");
         assertThat(instanceOn(db0.node(), db0.partition()).orElseThrow().cluster().resources()).isNull();
     }

@@ -318,7 +318,7 @@ class WebUiHttpTest {
         node.reportStatus("node-1", db.partition(), new org.slapgrid.slap.model.PartitionStatus(
                 List.of(new org.slapgrid.slap.model.PartitionStatus.Service("mariadbd", "RUNNING", 4242, 1L, 0)),
                 List.of(), null, null));
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5))
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> "data: instance.status".equals(adminLines.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS)));
         assertThat(bobLines).as("bob sees nothing of the admin's instance").noneMatch(l -> l.contains("instance.status"));
     }

@@ -60,7 +60,7 @@ class PartitionExecutorTest {
             }
         });
         // The child is seen while the executable runs: the search below can find it.
-        await().atMost(Duration.ofSeconds(5)).until(() -> childrenNaming(marker) > 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> childrenNaming(marker) > 0);
         ExecResult r = run.get(30, TimeUnit.SECONDS);
         assertThat(r.timedOut()).isTrue();
         assertThat(r.exitCode()).isEqualTo(-1);
@@ -68,7 +68,7 @@ class PartitionExecutorTest {
         assertThat(r.summary()).startsWith("timed out");
         long childPid = Long.parseLong(Files.readString(pidFile).trim());
         // Nothing remains that could still create the marker, and it is never created.
-        await().atMost(Duration.ofSeconds(2)).until(() -> childrenNaming(marker) == 0
+        await().atMost(Duration.ofSeconds(30)).until(() -> childrenNaming(marker) == 0
                 && ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false) == false);
         await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4)).until(() -> Files.notExists(marker));
     }

@@ -165,7 +165,7 @@ class HostileReleaseTest {
             List<SoftwareOutcome> removed = n.software().install(n.node().nodeInfo(n.nodeId()).software(), false);
 
             long swapper = Long.parseLong(Files.readString(pids.resolve("swapper")).strip());
-            await().atMost(Duration.ofSeconds(5)).until(() -> !running(swapper));
+            await().atMost(Duration.ofSeconds(30)).until(() -> !running(swapper));
             try (Stream<Path> left = Files.list(target)) {
                 assertThat(left.count()).as("root's files next to the release").isEqualTo(200);
             }
