@@ -224,10 +224,20 @@ public final class NodeFixture implements AutoCloseable {
     public Process startDaemon(Path log) throws IOException {
         Path cfg = writeConfigFile();
         NodeRuntime rt = NodeRuntime.current();
-        return new ProcessBuilder(rt.java().toString(), "-cp", rt.classpathString(),
+        Process p = new ProcessBuilder(rt.java().toString(), "-cp", rt.classpathString(),
                 org.slapgrid.node.daemon.DaemonChild.class.getName(), cfg.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        daemons.add(p);
+        return p;
     }
+
+    /**
+     * The daemon JVMs this fixture started: {@link #close()} stops them before it shuts supervisord
+     * down. A try-with-resources closes the fixture before its {@code finally} runs, so a test's own
+     * {@link #stopDaemons} came too late: a daemon still alive revived the supervisord just shut
+     * down, and that one outlived the test.
+     */
+    private final List<Process> daemons = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * Stops daemons started by {@link #startDaemon}: SIGKILL, then waits for each to be gone, so
@@ -249,15 +259,29 @@ public final class NodeFixture implements AutoCloseable {
      * A daemon's close waits for its workers, so this finds none unless something outlived its daemon.
      */
     private void killRevivedSupervisord() {
+        // supervisord daemonises (its first process forks the one that stays, then exits): one look
+        // at the process table can see the first and miss the second, so look until none is seen
+        // for half a second
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .during(Duration.ofMillis(500)).until(() -> killSupervisordOnConfig() == 0);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            System.err.println("NodeFixture " + nodeId + ": a supervisord is still started on its configuration after 20 s");
+        }
+    }
+
+    private int killSupervisordOnConfig() {
         String conf = SupervisorLayout.under(supervisorRoot).configFile().toString();
-        ProcessHandle.allProcesses()
+        List<ProcessHandle> found = ProcessHandle.allProcesses()
                 .filter(h -> h.info().commandLine().map(c -> c.contains("supervisord") && c.contains(conf)).orElse(false))
-                .forEach(h -> {
-                    System.err.println("NodeFixture " + nodeId + ": a supervisord (pid " + h.pid() + ") runs on " + conf
-                            + " after the shutdown: killed");
-                    h.descendants().forEach(ProcessHandle::destroyForcibly);
-                    h.destroyForcibly();
-                });
+                .toList();
+        for (ProcessHandle h : found) {
+            System.err.println("NodeFixture " + nodeId + ": a supervisord (pid " + h.pid() + ") runs on " + conf
+                    + " after the shutdown: killed");
+            h.descendants().forEach(ProcessHandle::destroyForcibly);
+            h.destroyForcibly();
+        }
+        return found.size();
     }
 
     /** The last {@code lines} lines of each of {@code logs} that exists, for assertion messages. */
@@ -399,6 +423,7 @@ public final class NodeFixture implements AutoCloseable {
     @Override
     public void close() throws IOException, InterruptedException {
         try {
+            stopDaemons(daemons);
             supervisor.shutdown();
             killRevivedSupervisord();
         } finally {
