@@ -39,7 +39,11 @@ final class NodeServiceCommands {
                 description = "Only the services whose tags EXPR selects: ',' is or, '+' is and (sm+pod02,db).")
         String tags;
 
+        /** The verb's supervisord, once {@code --tags} is known good (a bad one: exit 2 before anything is touched). */
         Supervisor supervisor(NodeConfig config) {
+            if (tags != null) {
+                org.slapgrid.slap.tags.TagExpression.parse(tags);
+            }
             return org.slapgrid.node.Node.supervisorOf(config);
         }
 

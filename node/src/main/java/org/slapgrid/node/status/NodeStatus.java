@@ -111,7 +111,10 @@ public final class NodeStatus {
                     boolean runOnce = spec != null && spec.spec().kind() == ProgramSpec.Kind.RUN_ONCE;
                     String name = spec != null ? spec.spec().scriptName() : info.name().substring(p.id().length() + 1);
                     java.util.Set<String> tags = spec == null ? java.util.Set.of() : spec.spec().tags();
-                    String heldBy = org.slapgrid.slap.tags.TagRules.stopped(local, tags) ? "by this node"
+                    // a held program that runs was started by hand (`slapos node start --tags`, before the
+                    // next convergence applies it): it is running, not stopped on purpose
+                    String heldBy = info.state().isRunningState() ? null
+                            : org.slapgrid.slap.tags.TagRules.stopped(local, tags) ? "by this node"
                             : spec == null || !spec.spec().held() ? null
                             : standby && !tags.contains(ServiceHolds.STANDBY_TAG) ? "standby" : "by tag";
                     services.add(new Service(name, runOnce, info.state().name(), info.pid(), up, info.exitStatus(), tags,

@@ -40,10 +40,18 @@ public record TagExpression(List<Set<String>> anyOf) {
             throw new IllegalArgumentException("tags: at most " + MAX_LENGTH + " characters (got " + text.length() + ")");
         }
         List<Set<String>> alternatives = new ArrayList<>();
+        int at = 0; // where each tag starts in text: a bad one is named with its position (1 is the first character)
         for (String alternative : text.split(",", -1)) {
             Set<String> all = new LinkedHashSet<>();
             for (String tag : alternative.split("\\+", -1)) {
-                all.add(checkTag(tag.strip(), text));
+                int lead = tag.length() - tag.stripLeading().length();
+                try {
+                    all.add(checkTag(tag.strip(), text));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("tags: in '" + printable(text) + "' at position " + (at + lead + 1) + ": "
+                            + e.getMessage().substring("tags: ".length()), e);
+                }
+                at += tag.length() + 1;
             }
             alternatives.add(all);
         }

@@ -61,6 +61,10 @@ class TagExpressionTest {
         assertThatThrownBy(() -> TagExpression.parse("pod 16")).hasMessageContaining("'pod 16' is not a tag");
         assertThatThrownBy(() -> TagExpression.parse("-x")).hasMessageContaining("'-x' is not a tag");
         assertThatThrownBy(() -> TagExpression.parse("x".repeat(2000))).hasMessageContaining("at most");
+        // where: the position of the bad tag in the expression (1 is its first character, spaces counted)
+        assertThatThrownBy(() -> TagExpression.parse("a,,b")).hasMessageContaining("in 'a,,b' at position 3");
+        assertThatThrownBy(() -> TagExpression.parse("sm+pod01, db+p$d")).hasMessageContaining("at position 14: 'p$d' is not a tag");
+        assertThatThrownBy(() -> TagExpression.parse("sm+ -x")).hasMessageContaining("at position 5: '-x' is not a tag");
     }
 
     @Test
