@@ -72,6 +72,8 @@ public final class NodeDaemon {
     private final Backoff buildBackoff;
     private final Consumer<String> log;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Counted down when {@link #run()} returns: what a SIGTERM waits for (not the thread's end, see {@link #stopOnShutdown}). */
+    private final CountDownLatch returned = new CountDownLatch(1);
     private final AtomicReference<NodeInfo> desired = new AtomicReference<>();
     /** What the master wanted of each partition when it was last queued for a change. */
     private final Map<String, String> queuedFor = new ConcurrentHashMap<>();
@@ -142,6 +144,14 @@ public final class NodeDaemon {
 
     /** Runs until {@link #stop()}: this thread long-polls the master. */
     public void run() {
+        try {
+            loop();
+        } finally {
+            returned.countDown();
+        }
+    }
+
+    private void loop() {
         poller = Thread.currentThread();
         String nodeId = node.config().nodeId();
         log.accept("node " + nodeId + ": daemon started, master " + node.config().masterUrl());
@@ -533,15 +543,16 @@ public final class NodeDaemon {
     }
 
     /**
-     * Makes SIGTERM (JVM shutdown) stop the daemon cleanly: {@link #run()}, called next on this
-     * thread, returns and the JVM waits up to 30 s for it, leaving the services to supervisord.
+     * Makes SIGTERM (JVM shutdown) stop the daemon cleanly: {@link #run()}, called next, returns
+     * and the JVM waits up to 30 s for that, leaving the services to supervisord. It waits for
+     * run() to return, not for its thread to end: that thread goes on into {@code System.exit},
+     * which waits for this hook (joining it held every SIGTERM for the whole 30 s).
      */
     public NodeDaemon stopOnShutdown() {
-        Thread runner = Thread.currentThread();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             stop();
             try {
-                runner.join(30_000);
+                returned.await(30, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

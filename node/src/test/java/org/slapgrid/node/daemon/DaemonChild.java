@@ -31,5 +31,6 @@ public final class DaemonChild {
             System.out.flush();
         });
         daemon.stopOnShutdown().run();
+        System.exit(0); // as the cli's Main ends every command: on a SIGTERM, while the shutdown hook runs
     }
 }
