@@ -74,6 +74,9 @@ class TopologiesTest {
                 assertThat(a.admin().status("fo/db.1").services()).filteredOn(PartitionStatus.Service::stoppedOnPurpose)
                         .extracting(sv -> sv.name().substring(sv.name().indexOf('_') + 1))
                         .as("its untagged service and run-once held").containsExactlyInAnyOrder("web", "migrate-db.0"));
+        // the daemon's report says why (slapos info shows it): a failover standby of cluster fo
+        assertThat(a.admin().status("fo/db.1").services()).filteredOn(PartitionStatus.Service::stoppedOnPurpose)
+                .extracting(PartitionStatus.Service::hold).containsOnly(new PartitionStatus.Hold(PartitionStatus.Hold.STANDBY, "fo"));
         // slapos node status on the standby's node: stopped on purpose, as a standby; the partition up
         Members.Member standby = m.get("db.1");
         NodeStatus.PartitionStatus local = NodeStatus.collect(standby.node().config(), standby.node().supervisor()).partitions()
