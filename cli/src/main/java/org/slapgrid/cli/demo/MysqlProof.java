@@ -6,6 +6,9 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.zeroturnaround.exec.ProcessExecutor;
+import org.zeroturnaround.exec.ProcessResult;
 
 /**
  * Runs a real SQL query through a published {@code mysql://user:password@host:port/db} URL with
@@ -23,14 +26,18 @@ final class MysqlProof {
         String password = userInfo.length > 1 ? URLDecoder.decode(userInfo[1], StandardCharsets.UTF_8) : "";
         String db = url.getPath() == null ? "" : url.getPath().replaceFirst("^/", "");
         String sql = "SELECT VERSION() AS version, DATABASE() AS db, CURRENT_USER() AS user, NOW() AS now";
-        ProcessBuilder pb = new ProcessBuilder(List.of("mariadb", "--host", url.getHost(), "--port", Integer.toString(url.getPort()),
-                "--user", user, "--table", "--execute", sql, db)).redirectErrorStream(true);
-        pb.environment().put("MYSQL_PWD", password);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        boolean done = p.waitFor(30, TimeUnit.SECONDS);
+        ProcessResult r;
+        try {
+            r = new ProcessExecutor().command(List.of("mariadb", "--host", url.getHost(), "--port", Integer.toString(url.getPort()),
+                            "--user", user, "--table", "--execute", sql, db))
+                    .environment("MYSQL_PWD", password).readOutput(true).redirectErrorStream(true)
+                    .timeout(30, TimeUnit.SECONDS).execute();
+        } catch (TimeoutException e) {
+            progress.info("mariadb client, " + sql + ": no answer within 30 s");
+            return false;
+        }
         progress.info("mariadb client, " + sql + ":");
-        out.lines().forEach(l -> progress.info("  " + l));
-        return done && p.exitValue() == 0;
+        r.outputUTF8().lines().forEach(l -> progress.info("  " + l));
+        return r.getExitValue() == 0;
     }
 }

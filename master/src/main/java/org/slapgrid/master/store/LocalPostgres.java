@@ -2,7 +2,6 @@ package org.slapgrid.master.store;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,7 +13,10 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.zeroturnaround.exec.ProcessExecutor;
+import org.zeroturnaround.exec.ProcessResult;
 
 /**
  * A throwaway PostgreSQL server from Debian's binaries, for the store tests and the benchmark:
@@ -122,23 +124,22 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     private static void run(List<String> cmd, boolean fromTmp) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        ProcessExecutor pe = new ProcessExecutor().command(cmd).readOutput(true).redirectErrorStream(true)
+                .timeout(120, TimeUnit.SECONDS); // zt-exec stops it then, even while it holds its output open
         if (fromTmp) {
-            pb.directory(new java.io.File("/tmp")); // the postgres user may not enter the caller's directory
+            pe.directory(new java.io.File("/tmp")); // the postgres user may not enter the caller's directory
         }
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        ProcessResult r;
         try {
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("timed out: " + String.join(" ", cmd));
-            }
+            r = pe.execute();
+        } catch (TimeoutException e) {
+            throw new IOException("timed out: " + String.join(" ", cmd), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: " + String.join(" ", cmd), e);
         }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + "): " + out.strip());
+        if (r.getExitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed (exit " + r.getExitValue() + "): " + r.outputUTF8().strip());
         }
     }
 

@@ -8,7 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.zeroturnaround.exec.ProcessExecutor;
+import org.zeroturnaround.exec.ProcessResult;
 
 /**
  * Ends every process of an unprivileged Unix user, and says whether any is left. The kill is
@@ -96,15 +100,19 @@ public final class UserProcesses {
 
     /** The uid of a user (from the system's user database, as {@code id -u} reads it). */
     public static long uidOf(String user) throws IOException {
-        Process p = new ProcessBuilder("id", "-u", "--", user).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        ProcessResult r;
         try {
-            if (p.waitFor() != 0) {
-                throw new IOException("no user " + user + ": " + out);
-            }
+            r = new ProcessExecutor().command("id", "-u", "--", user).readOutput(true).redirectErrorStream(true)
+                    .timeout(30, TimeUnit.SECONDS).execute();
+        } catch (TimeoutException e) {
+            throw new IOException("no answer from id -u " + user + " within 30 s", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while looking up user " + user, e);
+        }
+        String out = r.outputUTF8().strip();
+        if (r.getExitValue() != 0) {
+            throw new IOException("no user " + user + ": " + out);
         }
         return Long.parseLong(out);
     }
