@@ -32,8 +32,6 @@ import org.slapgrid.slap.model.Instance;
 import org.slapgrid.slap.model.InstanceState;
 import org.slapgrid.slap.model.NodeInfo;
 import org.slapgrid.slap.model.PartitionInfo;
-import org.slapgrid.node.instance.LocalTagRules;
-import org.slapgrid.node.instance.ServiceHolds;
 import org.slapgrid.slap.model.PartitionStatus;
 import org.slapgrid.slap.model.RequestedState;
 import org.slapgrid.slap.model.SoftwareSupply;
@@ -444,7 +442,7 @@ public final class NodeDaemon {
         } else if (partition != null) {
             PartitionStatus tree = status.observe(id, node.converger().reconciler().lastPromises(partition),
                     r.state() == InstanceState.ERROR ? r.message() : null, watcher,
-                    r.outcome().kind() != PartitionOutcome.Kind.SKIPPED, holdsOf(p));
+                    r.outcome().kind() != PartitionOutcome.Kind.SKIPPED, node.converger().reconciler().lastHolds(id));
             Duration wait = status.offer(id, tree);
             if (!wait.isZero()) {
                 queue.enqueue(id, wait, false); // changed too soon after the last one: sent then
@@ -459,18 +457,6 @@ public final class NodeDaemon {
             }
         }
         return logged(r.outcome());
-    }
-
-    /** What the partition holds stopped on purpose, and why, for its status (none when it cannot be read). */
-    private ServiceHolds holdsOf(PartitionInfo p) {
-        if (p.instance() == null) {
-            return ServiceHolds.NONE;
-        }
-        try {
-            return ServiceHolds.of(p.instance(), LocalTagRules.load(node.config().stateDirectory(), p.id()));
-        } catch (IOException e) {
-            return ServiceHolds.of(p.instance(), List.of());
-        }
     }
 
     private void retryLater(String id) {

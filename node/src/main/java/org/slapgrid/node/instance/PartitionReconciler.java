@@ -66,6 +66,8 @@ public final class PartitionReconciler {
     private final PartitionExecutor executor;
     private final PartitionLimiter limits;
     private final Clock clock;
+    /** Per partition, what its last reconcile held stopped on purpose, and why: its status says so. */
+    private final Map<String, ServiceHolds> holdsSeen = new java.util.concurrent.ConcurrentHashMap<>();
     private final Consumer<String> log;
     private final java.util.concurrent.Semaphore buildoutSlots;
     private final MemberResourcesStep resources;
@@ -166,6 +168,7 @@ public final class PartitionReconciler {
                 inputs.hash(), clock.instant(), config.periodicity(), force);
         // what is held stopped on purpose: the master's stops by tag, this node's own, a failover standby's
         ServiceHolds holds = ServiceHolds.of(instance, LocalTagRules.load(config.stateDirectory(), id));
+        holdsSeen.put(id, holds);
         if (reason.isEmpty() && started && services.holdsChanged(id, partition.directory(), holds)) {
             // a stop or start by tag, nothing else: applied to the services, no buildout
             log.accept(id + ": services stopped or started on purpose (by tag, by this node, standby)");
@@ -202,6 +205,11 @@ public final class PartitionReconciler {
         new ConvergenceRecord(inputs.hash(), clock.instant()).save(state.convergedFile());
         return new Reconciled(new PartitionOutcome(id, PartitionOutcome.Kind.CONVERGED, reason.get()),
                 started ? InstanceState.STARTED : InstanceState.STOPPED, "");
+    }
+
+    /** What the partition's last reconcile held stopped on purpose, and why (none before one). */
+    public ServiceHolds lastHolds(String partitionId) {
+        return holdsSeen.getOrDefault(partitionId, ServiceHolds.NONE);
     }
 
     /** The partition's promises as last run (none before the first run). */
@@ -305,6 +313,7 @@ public final class PartitionReconciler {
         AtomicFiles.deleteTree(state.path());
         notes.addAll(drained.describe());
         String summary = String.join("\n", notes) + (drained.timedOut() ? "\nprerm timed out" : "");
+        holdsSeen.remove(id);
         return new Reconciled(new PartitionOutcome(id, PartitionOutcome.Kind.DESTROYED, drained.clean() ? "" : "drain not clean"),
                 InstanceState.DESTROYED, summary);
     }
