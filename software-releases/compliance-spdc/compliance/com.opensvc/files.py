@@ -9,13 +9,13 @@ Every environment variable whose name starts with PREFIX holds one file rule, a 
 1 not ok, 2 not applicable (no rule, or a rule naming a variable that is not set).
 """
 import grp
-import json
 import os
 import pwd
 import re
 import sys
-
-OK, NOK, NA = 0, 1, 2
+sys.dont_write_bytecode = True  # root runs the objects from a release's tree: leave no __pycache__ in it
+import comp  # noqa: E402 (beside this file)
+from comp import OK, NOK, NA  # noqa: E402
 
 
 class NotApplicable(Exception):
@@ -80,31 +80,17 @@ def fix(rule):
     path = subst(rule["path"])
     want = subst(rule.get("fmt", ""))
     os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
-    tmp = path + ".compliance-tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(want)
-    m = mode(rule)
-    if m is not None:
-        os.chmod(tmp, m)
     uid, gid = ids(rule)
-    if uid is not None or gid is not None:
-        os.chown(tmp, -1 if uid is None else uid, -1 if gid is None else gid)
-    os.replace(tmp, path)
+    comp.replace(path, want, mode(rule), -1 if uid is None else uid, -1 if gid is None else gid)
     print(path + " written")
     return OK
 
 
-def main():
-    if len(sys.argv) != 3 or sys.argv[2] not in ("check", "fix", "fixable"):
-        print("usage: files.py PREFIX check|fix|fixable", file=sys.stderr)
-        return NOK
-    prefix, action = sys.argv[1], sys.argv[2]
-    rules = [json.loads(v) for k, v in sorted(os.environ.items()) if k.startswith(prefix)]
-    if not rules:
-        print("no variable starts with " + prefix + ": not applicable")
-        return NA
-    if action == "fixable":
-        return OK
+def load(prefix):
+    return [rule for _, rule in comp.variables(prefix)]
+
+
+def act(rules, action):
     r = OK
     for rule in rules:
         try:
@@ -121,4 +107,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(comp.main("files.py", load, act))

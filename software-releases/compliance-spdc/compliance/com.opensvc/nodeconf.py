@@ -17,18 +17,16 @@ import json
 import os
 import re
 import sys
+sys.dont_write_bytecode = True  # root runs the objects from a release's tree: leave no __pycache__ in it
+import comp  # noqa: E402 (beside this file)
+from comp import OK, NOK  # noqa: E402
 
-OK, NOK, NA = 0, 1, 2
 SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*$")
 OPTION = re.compile(r"^([A-Za-z0-9_.-]+)\s*[=:]\s*(.*)$")
 
 
 def rules(prefix):
-    out = []
-    for k, v in sorted(os.environ.items()):
-        if k.startswith(prefix):
-            r = json.loads(v)
-            out.extend(r if isinstance(r, list) else [r])
+    out = comp.rule_list(prefix)
     for r in out:
         if "." not in r.get("key", ""):
             raise ValueError("rule %s: key is SECTION.OPTION" % json.dumps(r))
@@ -63,34 +61,18 @@ def conformant(have, rule):
         return have is None
     if have is None:
         return False
-    want = str(rule["value"])
-    if op == "=":
-        return have == want
-    try:
-        return int(have) >= int(want) if op == ">=" else int(have) <= int(want)
-    except ValueError:
-        return False
+    return comp.compare(have, op, str(rule["value"]))
 
 
-def main():
-    if len(sys.argv) != 3 or sys.argv[2] not in ("check", "fix", "fixable"):
-        print("usage: nodeconf.py PREFIX check|fix|fixable", file=sys.stderr)
-        return NOK
-    prefix, action = sys.argv[1], sys.argv[2]
-    try:
-        rs = rules(prefix)
-    except ValueError as e:
-        print("error: " + str(e), file=sys.stderr)
-        return NOK
+def no_target():
     target = os.environ.get("SLAPGRID_NODE_CONFIG")
-    if not rs:
-        print("no variable starts with " + prefix + ": not applicable")
-        return NA
     if not target or not os.path.isfile(target):
-        print("no node configuration file ($SLAPGRID_NODE_CONFIG): not applicable")
-        return NA
-    if action == "fixable":
-        return OK
+        return "no node configuration file ($SLAPGRID_NODE_CONFIG)"
+    return None
+
+
+def act(rs, action):
+    target = os.environ["SLAPGRID_NODE_CONFIG"]
     with open(target) as f:
         lines = f.read().splitlines()
     r, dirty = OK, False
@@ -119,13 +101,9 @@ def main():
         print("%s: [%s] %s set" % (target, section, option))
     if dirty:
         st = os.stat(target)
-        with open(target + ".compliance-tmp", "w") as f:
-            f.write("\n".join(lines) + "\n")
-        os.chmod(target + ".compliance-tmp", st.st_mode & 0o7777)
-        os.chown(target + ".compliance-tmp", st.st_uid, st.st_gid)
-        os.replace(target + ".compliance-tmp", target)
+        comp.replace(target, "\n".join(lines) + "\n", st.st_mode & 0o7777, st.st_uid, st.st_gid)
     return r
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(comp.main("nodeconf.py", rules, act, no_target))

@@ -10,23 +10,20 @@ dpkg-query's status "install ok installed". fix runs apt-get install / apt-get r
 (non-interactive) for what differs. Exit codes: 0 ok, 1 not ok, 2 not applicable (no rule, or
 no dpkg on this node).
 """
-import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-
-OK, NOK, NA = 0, 1, 2
+sys.dont_write_bytecode = True  # root runs the objects from a release's tree: leave no __pycache__ in it
+import comp  # noqa: E402 (beside this file)
+from comp import OK, NOK  # noqa: E402
 NAME = re.compile(r"^[a-z0-9][a-z0-9+.-]*(:[a-z0-9]+)?$")
 
 
 def rules(prefix):
     wanted = {}
-    for k, v in sorted(os.environ.items()):
-        if not k.startswith(prefix):
-            continue
-        names = json.loads(v)
+    for k, names in comp.variables(prefix):
         if isinstance(names, str):
             names = [names]
         for n in names:
@@ -56,24 +53,11 @@ def differing(wanted):
     return out
 
 
-def main():
-    if len(sys.argv) != 3 or sys.argv[2] not in ("check", "fix", "fixable"):
-        print("usage: packages.py PREFIX check|fix|fixable", file=sys.stderr)
-        return NOK
-    prefix, action = sys.argv[1], sys.argv[2]
-    try:
-        wanted = rules(prefix)
-    except ValueError as e:
-        print("error: " + str(e), file=sys.stderr)
-        return NOK
-    if not wanted:
-        print("no variable starts with " + prefix + ": not applicable")
-        return NA
-    if shutil.which("dpkg-query") is None:
-        print("no dpkg-query on this node: not applicable")
-        return NA
-    if action == "fixable":
-        return OK
+def no_dpkg():
+    return "no dpkg-query on this node" if shutil.which("dpkg-query") is None else None
+
+
+def act(wanted, action):
     wrong = differing(wanted)
     if action == "check" or not wrong:
         return NOK if wrong else OK
@@ -92,4 +76,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(comp.main("packages.py", rules, act, no_dpkg))

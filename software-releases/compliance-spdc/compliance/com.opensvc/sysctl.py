@@ -15,8 +15,9 @@ import json
 import os
 import re
 import sys
-
-OK, NOK, NA = 0, 1, 2
+sys.dont_write_bytecode = True  # root runs the objects from a release's tree: leave no __pycache__ in it
+import comp  # noqa: E402 (beside this file)
+from comp import OK, NOK  # noqa: E402
 KEY = re.compile(r"^[a-zA-Z0-9_][a-zA-Z0-9_.-]*$")
 PROC = "/proc/sys"
 
@@ -28,11 +29,7 @@ def path(key):
 
 
 def rules(prefix):
-    out = []
-    for k, v in sorted(os.environ.items()):
-        if k.startswith(prefix) and k != "OSVC_COMP_SYSCTL_FILE":
-            r = json.loads(v)
-            out.extend(r if isinstance(r, list) else [r])
+    out = comp.rule_list(prefix, skip=("OSVC_COMP_SYSCTL_FILE",))
     for r in out:
         if r.get("op", "=") not in ("=", ">=", "<="):
             raise ValueError("rule %s: op must be =, >= or <=" % json.dumps(r))
@@ -46,15 +43,7 @@ def read(key):
 
 
 def conformant(have, rule):
-    want = str(rule["value"])
-    op = rule.get("op", "=")
-    if op == "=":
-        return have == want
-    try:
-        h, w = int(have), int(want)
-    except ValueError:
-        return False
-    return h >= w if op == ">=" else h <= w
+    return comp.compare(have, rule.get("op", "="), str(rule["value"]))
 
 
 def check_one(rule):
@@ -76,27 +65,11 @@ def persist(values):
             lines = [l for l in f.read().splitlines() if l.split("=")[0].strip() not in values]
     lines += ["%s = %s" % (k, " ".join(v)) for k, v in sorted(values.items())]
     os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
-    with open(target + ".tmp", "w") as f:
-        f.write("\n".join(lines) + "\n")
-    os.replace(target + ".tmp", target)
+    comp.replace(target, "\n".join(lines) + "\n")
     print("kept in " + target)
 
 
-def main():
-    if len(sys.argv) != 3 or sys.argv[2] not in ("check", "fix", "fixable"):
-        print("usage: sysctl.py PREFIX check|fix|fixable", file=sys.stderr)
-        return NOK
-    prefix, action = sys.argv[1], sys.argv[2]
-    try:
-        rs = rules(prefix)
-    except (ValueError, KeyError) as e:
-        print("error: " + str(e), file=sys.stderr)
-        return NOK
-    if not rs:
-        print("no variable starts with " + prefix + ": not applicable")
-        return NA
-    if action == "fixable":
-        return OK
+def act(rs, action):
     r = OK
     changed = {}
     for rule in rs:
@@ -128,4 +101,4 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(comp.main("sysctl.py", rules, act))
