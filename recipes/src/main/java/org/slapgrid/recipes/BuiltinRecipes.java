@@ -8,12 +8,11 @@ import org.slapgrid.recipes.build.CommandRecipe;
 import org.slapgrid.recipes.build.DownloadRecipe;
 import org.slapgrid.recipes.build.DownloadUnpackedRecipe;
 import org.slapgrid.recipes.build.GitCloneRecipe;
-import org.slapgrid.recipes.cookbook.CheckPortListeningRecipe;
 import org.slapgrid.recipes.cookbook.CronEntryRecipe;
 import org.slapgrid.recipes.cookbook.FreePortRecipe;
 import org.slapgrid.recipes.cookbook.GeneratePasswordRecipe;
 import org.slapgrid.recipes.cookbook.MkDirectoryRecipe;
-import org.slapgrid.recipes.cookbook.PromisePluginRecipe;
+import org.slapgrid.recipes.cookbook.PromiseRecipe;
 import org.slapgrid.recipes.cookbook.SymbolicLinkRecipe;
 import org.slapgrid.recipes.cookbook.WrapperRecipe;
 import org.slapgrid.recipes.slap.PublishRecipe;
@@ -45,8 +44,7 @@ public final class BuiltinRecipes {
                 new SymbolicLinkRecipe.Factory(),
                 new FreePortRecipe.Factory(),
                 new GeneratePasswordRecipe.Factory(),
-                new CheckPortListeningRecipe.Factory(),
-                new PromisePluginRecipe.Factory(),
+                new PromiseRecipe.Factory(),
                 new SlapConfigurationRecipe.Factory(),
                 new PublishRecipe.Factory(),
                 new RequestRecipe.Factory(),

@@ -1,12 +1,6 @@
 package org.slapgrid.recipes.cookbook;
 
-import java.io.IOException;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.slapgrid.buildout.spi.Options;
-import org.slapgrid.files.AtomicFiles;
-import org.slapgrid.recipes.slap.ServiceTags;
 import org.slapgrid.recipes.support.OptionValues;
 import org.slapgrid.recipes.support.Shell;
 
@@ -18,14 +12,6 @@ import org.slapgrid.recipes.support.Shell;
 final class PromiseScripts {
 
     private PromiseScripts() {
-    }
-
-    /** Writes the promise (mode 0700, only if it changed) and its tags file: the paths the part installed. */
-    static List<Path> install(Path promise, String script, List<String> tags) throws IOException {
-        AtomicFiles.writeIfChanged(promise, script, 0700);
-        List<Path> installed = new ArrayList<>(List.of(promise));
-        installed.addAll(ServiceTags.write(promise, tags));
-        return installed;
     }
 
     /** The port-listening promise of options {@code hostOption} (validated) and {@code portOption} (mandatory, 1-65535). */
