@@ -76,10 +76,8 @@ public final class CmmiRecipe implements Recipe {
             throw options.error("path", "no such directory: " + sourcePath.get());
         }
         Checksum.fromOptions(options);
-        String locationValue = options.get("location", "").strip();
-        this.location = locationValue.isEmpty() ? buildout.partsDirectory().resolve(section) : OptionValues.path(buildout, locationValue);
-        String prefixValue = options.get("prefix", "").strip();
-        this.prefix = prefixValue.isEmpty() ? location : OptionValues.path(buildout, prefixValue);
+        this.location = OptionValues.partDirectory(buildout, options, "location");
+        this.prefix = OptionValues.optionalPath(buildout, options, "prefix").orElse(location);
         this.compileDirectory = location.resolveSibling(location.getFileName() + "__compile__");
         this.environment = new LinkedHashMap<>();
         // As SlapOS, values may use the node's environment: PATH=/opt/x/bin:%(PATH)s.

@@ -46,8 +46,7 @@ public final class DownloadUnpackedRecipe implements Recipe {
         this.url = OptionValues.requiredText(options, "url");
         this.checksum = Checksum.fromOptions(options);
         this.strip = options.get("strip-top-level-dir", "").isBlank() ? null : Bools.option(options, "strip-top-level-dir", false);
-        String dest = options.get("destination", "").strip();
-        this.destination = dest.isEmpty() ? buildout.partsDirectory().resolve(section) : OptionValues.path(buildout, dest);
+        this.destination = OptionValues.partDirectory(buildout, options, "destination");
         options.put("location", destination.toString());
         options.put("target", destination.toString());
     }

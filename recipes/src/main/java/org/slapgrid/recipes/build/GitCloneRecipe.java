@@ -60,8 +60,7 @@ public final class GitCloneRecipe implements Recipe {
             throw options.error("revision", "expected a commit id (hex), got '" + revision + "'");
         }
         this.develop = Bools.option(options, "develop", false);
-        String locationValue = options.get("location", "").strip();
-        this.location = locationValue.isEmpty() ? buildout.partsDirectory().resolve(section) : OptionValues.path(buildout, locationValue);
+        this.location = OptionValues.partDirectory(buildout, options, "location");
         options.put("location", location.toString());
     }
 

@@ -25,26 +25,14 @@ import org.slapgrid.recipes.support.OptionValues;
  * {@code set-default} ({@code main} or {@code none}, default none): fill missing parameters from
  * the schema's top-level {@code default}s; {@code validate-parameters} (default true).
  */
-final class ParameterSchema {
+record ParameterSchema(Path file, JsonNode schema, boolean setDefault, boolean validate) {
 
-    /** Draft 7 unless the schema says otherwise ($schema); SlapOS's software.cfg.json schemas are draft 7. */
     /** Databind here only (the validator works on its trees): a profile without a schema never loads it. */
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
+    /** Draft 7 unless the schema says otherwise ($schema); SlapOS's software.cfg.json schemas are draft 7. */
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7,
             builder -> builder.defaultMetaSchemaIri(SpecVersion.VersionFlag.V7.getId()));
-
-    private final Path file;
-    private final JsonNode schema;
-    private final boolean setDefault;
-    private final boolean validate;
-
-    private ParameterSchema(Path file, JsonNode schema, boolean setDefault, boolean validate) {
-        this.file = file;
-        this.schema = schema;
-        this.setDefault = setDefault;
-        this.validate = validate;
-    }
 
     static ParameterSchema fromOptions(BuildoutContext buildout, Options options, String softwareType) {
         Path file = OptionValues.requiredPath(buildout, options, "jsonschema");

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slapgrid.buildout.spi.BuildoutContext;
 import org.slapgrid.buildout.spi.Options;
 
@@ -63,6 +64,17 @@ public final class OptionValues {
     /** A path, relative ones resolved against the buildout directory. */
     public static Path path(BuildoutContext buildout, String value) {
         return buildout.directory().resolve(value).normalize();
+    }
+
+    /** The option as a path, resolved against the buildout directory; empty when absent or blank. */
+    public static Optional<Path> optionalPath(BuildoutContext buildout, Options options, String option) {
+        String value = options.get(option, "").strip();
+        return value.isEmpty() ? Optional.empty() : Optional.of(path(buildout, value));
+    }
+
+    /** Where a part puts what it makes: the option's path, by default the part's own {@code parts/<section>}. */
+    public static Path partDirectory(BuildoutContext buildout, Options options, String option) {
+        return optionalPath(buildout, options, option).orElse(buildout.partsDirectory().resolve(options.sectionName()));
     }
 
     /** The mandatory option, stripped, which must not be empty. */

@@ -57,8 +57,7 @@ public final class Jinja2Recipe implements Recipe {
 
     Jinja2Recipe(BuildoutContext buildout, Options options) {
         this.output = OutputFile.fromOptions(buildout, options);
-        String onceOption = options.get("once", "").strip();
-        this.once = onceOption.isEmpty() ? null : OptionValues.path(buildout, onceOption);
+        this.once = OptionValues.optionalPath(buildout, options, "once").orElse(null);
         this.pinned = options.has("md5sum");
         for (String extension : OptionValues.words(options, "extensions")) {
             if (!BUILT_IN_EXTENSIONS.contains(extension)) {
