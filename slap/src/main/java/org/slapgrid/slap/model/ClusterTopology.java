@@ -13,7 +13,7 @@ public enum ClusterTopology {
 
     @JsonValue
     public String json() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return Enums.json(this);
     }
 
     @JsonCreator

@@ -12,16 +12,21 @@ final class Enums {
     private Enums() {
     }
 
+    /** The constant's JSON name: its Java name in lower case. */
+    static String json(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
     static <E extends Enum<E>> E parse(Class<E> type, String s) {
         if (s == null) {
             return null;
         }
         for (E e : type.getEnumConstants()) {
-            if (e.name().toLowerCase(Locale.ROOT).equals(s)) {
+            if (json(e).equals(s)) {
                 return e;
             }
         }
         throw new IllegalArgumentException("'" + s + "' is not one of " + Arrays.stream(type.getEnumConstants())
-                .map(e -> e.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
+                .map(Enums::json).collect(Collectors.joining(", ")));
     }
 }

@@ -9,7 +9,7 @@ public enum RequestedState {
 
     @JsonValue
     public String json() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return Enums.json(this);
     }
 
     @JsonCreator

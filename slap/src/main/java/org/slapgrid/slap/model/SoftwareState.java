@@ -9,7 +9,7 @@ public enum SoftwareState {
 
     @JsonValue
     public String json() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return Enums.json(this);
     }
 
     @JsonCreator

@@ -9,7 +9,7 @@ public enum SupplyState {
 
     @JsonValue
     public String json() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return Enums.json(this);
     }
 
     @JsonCreator
