@@ -42,10 +42,11 @@ import picocli.CommandLine.Model.CommandSpec;
 public final class Main implements Runnable {
 
     /**
-     * A verb: its name, its class by name and its summary, the first line of its description:
-     * the command's {@code SUMMARY} constant, which its {@code @Command} uses too. javac copies a
-     * constant into the class that reads it, so {@code --help} lists the summaries without
-     * loading any command class or reading any annotation.
+     * A verb: its name, its class by name and its summary, the first line of its description.
+     * The name and the summary are the command's {@code NAME} and {@code SUMMARY} constants,
+     * which its {@code @Command} uses too, so each has one owner; javac copies a constant into
+     * the class that reads it, so {@code --help} lists them without loading any command class
+     * or reading any annotation.
      */
     record Verb(String name, String className, String summary) {
     }
@@ -56,37 +57,37 @@ public final class Main implements Runnable {
 
     /** The verbs, in the order {@code --help} lists them (class names: nothing loads until needed). */
     static final List<Verb> VERBS = List.of(
-            new Verb("master", "org.slapgrid.cli.master.MasterCommand",
+            new Verb(MasterCommand.NAME, "org.slapgrid.cli.master.MasterCommand",
                     MasterCommand.SUMMARY),
-            new Verb("supply", "org.slapgrid.cli.console.SupplyCommand",
+            new Verb(SupplyCommand.NAME, "org.slapgrid.cli.console.SupplyCommand",
                     SupplyCommand.SUMMARY),
-            new Verb("request", "org.slapgrid.cli.console.RequestCommand",
+            new Verb(RequestCommand.NAME, "org.slapgrid.cli.console.RequestCommand",
                     RequestCommand.SUMMARY),
-            new Verb("remove", "org.slapgrid.cli.console.RemoveCommand",
+            new Verb(RemoveCommand.NAME, "org.slapgrid.cli.console.RemoveCommand",
                     RemoveCommand.SUMMARY),
-            new Verb("list", "org.slapgrid.cli.console.ListCommand",
+            new Verb(ListCommand.NAME, "org.slapgrid.cli.console.ListCommand",
                     ListCommand.SUMMARY),
-            new Verb("info", "org.slapgrid.cli.console.InfoCommand",
+            new Verb(InfoCommand.NAME, "org.slapgrid.cli.console.InfoCommand",
                     InfoCommand.SUMMARY),
-            new Verb("console", "org.slapgrid.cli.console.ConsoleCommand",
+            new Verb(ConsoleCommand.NAME, "org.slapgrid.cli.console.ConsoleCommand",
                     ConsoleCommand.SUMMARY),
-            new Verb("token", "org.slapgrid.cli.console.TokenCommand",
+            new Verb(TokenCommand.NAME, "org.slapgrid.cli.console.TokenCommand",
                     TokenCommand.SUMMARY),
-            new Verb("user", "org.slapgrid.cli.console.UserCommand",
+            new Verb(UserCommand.NAME, "org.slapgrid.cli.console.UserCommand",
                     UserCommand.SUMMARY),
-            new Verb("cluster", "org.slapgrid.cli.console.ClusterCommand",
+            new Verb(ClusterCommand.NAME, "org.slapgrid.cli.console.ClusterCommand",
                     ClusterCommand.SUMMARY),
-            new Verb("compliance", "org.slapgrid.cli.console.ComplianceCommand",
+            new Verb(ComplianceCommand.NAME, "org.slapgrid.cli.console.ComplianceCommand",
                     ComplianceCommand.SUMMARY),
-            new Verb("instance", "org.slapgrid.cli.console.TagActionCommands$InstanceCommand",
+            new Verb(TagActionCommands.InstanceCommand.NAME, "org.slapgrid.cli.console.TagActionCommands$InstanceCommand",
                     TagActionCommands.InstanceCommand.SUMMARY),
-            new Verb("lifecycle", "org.slapgrid.cli.console.LifecycleCommand",
+            new Verb(LifecycleCommand.NAME, "org.slapgrid.cli.console.LifecycleCommand",
                     LifecycleCommand.SUMMARY),
-            new Verb("buildout", "org.slapgrid.cli.buildout.BuildoutCommand",
+            new Verb(BuildoutCommand.NAME, "org.slapgrid.cli.buildout.BuildoutCommand",
                     BuildoutCommand.SUMMARY),
-            new Verb("node", "org.slapgrid.cli.node.NodeCommand",
+            new Verb(NodeCommand.NAME, "org.slapgrid.cli.node.NodeCommand",
                     NodeCommand.SUMMARY),
-            new Verb("demo", "org.slapgrid.cli.demo.DemoCommand",
+            new Verb(DemoCommand.NAME, "org.slapgrid.cli.demo.DemoCommand",
                     DemoCommand.SUMMARY));
 
     @CommandLine.Spec
@@ -158,7 +159,7 @@ public final class Main implements Runnable {
             System.out.flush();
             return ExitCode.OK;
         }
-        if (args[0].equals("buildout")) {
+        if (args[0].equals(BuildoutCommand.NAME)) {
             return BuildoutRun.fastPath(java.util.Arrays.asList(args).subList(1, args.length));
         }
         return null;

@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * {@code slapos buildout [-c FILE] [-o] [-v] [-N] [section:option=value ...] [install|resolve|annotate]}:
  * the buildout engine on one profile. Without a command it installs, as {@code buildout} does.
  */
-@Command(name = "buildout",
+@Command(name = BuildoutCommand.NAME,
         mixinStandardHelpOptions = true,
         description = BuildoutCommand.SUMMARY,
         subcommands = {
@@ -28,6 +28,9 @@ import picocli.CommandLine.Spec;
                 BuildoutCommand.Annotate.class,
         })
 public final class BuildoutCommand implements Callable<Integer> {
+
+    /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
+    public static final String NAME = "buildout";
 
     /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
     public static final String SUMMARY =

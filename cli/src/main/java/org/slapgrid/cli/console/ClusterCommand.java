@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
  * {@code slapos cluster create|list|show|grow|shrink|promote|destroy} (docs/clusters.md). A
  * refusal prints the master's message (which names the rule) and exits 1; bad input exits 2.
  */
-@Command(name = "cluster", mixinStandardHelpOptions = true,
+@Command(name = ClusterCommand.NAME, mixinStandardHelpOptions = true,
         description = ClusterCommand.SUMMARY,
         subcommands = {ClusterCommand.Create.class, ClusterCommand.ListClusters.class, ClusterCommand.Show.class,
                 ClusterCommand.Grow.class, ClusterCommand.Shrink.class, ClusterCommand.Promote.class, ClusterCommand.Destroy.class,
@@ -34,6 +34,9 @@ import picocli.CommandLine.Parameters;
                 ClusterBackupCommands.Delete.class, ClusterBackupCommands.Restore.class, ClusterBackupCommands.Restart.class,
                 ClusterStatusCommand.class})
 public final class ClusterCommand implements Runnable {
+
+    /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
+    public static final String NAME = "cluster";
 
     /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
     public static final String SUMMARY =

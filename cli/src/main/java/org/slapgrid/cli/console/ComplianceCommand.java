@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
  * only their own rulesets and modulesets; attaching to a node, or running its compliance, needs
  * its owner or the admin. The runs are in {@link ComplianceRunCommands}.
  */
-@Command(name = "compliance", mixinStandardHelpOptions = true,
+@Command(name = ComplianceCommand.NAME, mixinStandardHelpOptions = true,
         description = {ComplianceCommand.SUMMARY,
                 "A node runs what is attached with `slapos node compliance check|fix|fixable|auto` (its daemon: auto, daily),",
                 "or when asked here with `slapos compliance run`."},
@@ -28,6 +28,9 @@ import picocli.CommandLine.Parameters;
                 ComplianceCommand.Detach.class, ComplianceCommand.Attachments.class, ComplianceRunCommands.Run.class,
                 ComplianceRunCommands.RunStatus.class, ComplianceCommand.Results.class})
 public final class ComplianceCommand implements Runnable {
+
+    /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
+    public static final String NAME = "compliance";
 
     /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
     public static final String SUMMARY =

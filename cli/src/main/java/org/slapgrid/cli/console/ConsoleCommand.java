@@ -28,9 +28,12 @@ import picocli.CommandLine.Option;
  * {@code slapos console}: an interactive shell (JLine: line editing, history, completion of verbs)
  * running the same verbs as the command line: supply, request, remove, list, info.
  */
-@Command(name = "console", mixinStandardHelpOptions = true,
+@Command(name = ConsoleCommand.NAME, mixinStandardHelpOptions = true,
         description = ConsoleCommand.SUMMARY)
 public final class ConsoleCommand implements Callable<Integer> {
+
+    /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
+    public static final String NAME = "console";
 
     /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
     public static final String SUMMARY =

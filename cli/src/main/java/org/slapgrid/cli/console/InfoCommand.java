@@ -13,10 +13,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code slapos info NAME}: one instance, its parameters and connection parameters, and its status tree. */
-@Command(name = "info", mixinStandardHelpOptions = true, description = {
+@Command(name = InfoCommand.NAME, mixinStandardHelpOptions = true, description = {
         InfoCommand.SUMMARY,
         "last reported (services with state, pid, uptime and restarts; promises; last error)."})
 public final class InfoCommand extends ClientCommand {
+
+    /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
+    public static final String NAME = "info";
 
     /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
     public static final String SUMMARY =

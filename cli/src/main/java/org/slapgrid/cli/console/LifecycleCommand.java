@@ -12,10 +12,13 @@ import picocli.CommandLine.Parameters;
  * {@code slapos lifecycle wait|complete} (docs/clusters.md, "Lifecycle hooks"): for a member's
  * own scripts (with its instance secret, as {@code SLAPOS_TOKEN}) or its owner.
  */
-@Command(name = "lifecycle", mixinStandardHelpOptions = true,
+@Command(name = LifecycleCommand.NAME, mixinStandardHelpOptions = true,
         description = LifecycleCommand.SUMMARY,
         subcommands = {LifecycleCommand.Wait.class, LifecycleCommand.Complete.class})
 public final class LifecycleCommand implements Runnable {
+
+    /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
+    public static final String NAME = "lifecycle";
 
     /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
     public static final String SUMMARY =

@@ -7,8 +7,11 @@ import org.slapgrid.slap.model.Instance;
 import picocli.CommandLine.Command;
 
 /** {@code slapos list}: your instances and their children. */
-@Command(name = "list", mixinStandardHelpOptions = true, description = ListCommand.SUMMARY)
+@Command(name = ListCommand.NAME, mixinStandardHelpOptions = true, description = ListCommand.SUMMARY)
 public final class ListCommand extends ClientCommand {
+
+    /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
+    public static final String NAME = "list";
 
     /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
     public static final String SUMMARY =

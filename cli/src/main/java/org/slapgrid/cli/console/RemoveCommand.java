@@ -7,9 +7,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code slapos remove NAME}: ask for the destruction of an instance and its children. */
-@Command(name = "remove", mixinStandardHelpOptions = true,
+@Command(name = RemoveCommand.NAME, mixinStandardHelpOptions = true,
         description = RemoveCommand.SUMMARY)
 public final class RemoveCommand extends ClientCommand {
+
+    /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
+    public static final String NAME = "remove";
 
     /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
     public static final String SUMMARY =

@@ -23,9 +23,12 @@ import picocli.CommandLine.Parameters;
  * parameters updates it. With {@code --wait}, shows a spinner on stderr until the instance
  * publishes connection parameters, then prints them.
  */
-@Command(name = "request", mixinStandardHelpOptions = true,
+@Command(name = RequestCommand.NAME, mixinStandardHelpOptions = true,
         description = RequestCommand.SUMMARY)
 public final class RequestCommand extends ClientCommand {
+
+    /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
+    public static final String NAME = "request";
 
     /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
     public static final String SUMMARY =

@@ -8,8 +8,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code slapos supply URL NODE}: ask a node to install (or, with --destroy, remove) a software release. */
-@Command(name = "supply", mixinStandardHelpOptions = true, description = SupplyCommand.SUMMARY)
+@Command(name = SupplyCommand.NAME, mixinStandardHelpOptions = true, description = SupplyCommand.SUMMARY)
 public final class SupplyCommand extends ClientCommand {
+
+    /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
+    public static final String NAME = "supply";
 
     /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
     public static final String SUMMARY =

@@ -113,10 +113,13 @@ public final class TagActionCommands {
     }
 
     /** {@code slapos instance ...}: actions on one instance's services. */
-    @Command(name = "instance", mixinStandardHelpOptions = true,
+    @Command(name = TagActionCommands.InstanceCommand.NAME, mixinStandardHelpOptions = true,
             description = TagActionCommands.InstanceCommand.SUMMARY,
             subcommands = {InstanceStart.class, InstanceStop.class, InstanceRestart.class})
     public static final class InstanceCommand implements Runnable {
+
+        /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
+        public static final String NAME = "instance";
 
         /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
         public static final String SUMMARY =

@@ -12,11 +12,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code slapos token list|create|revoke|login-link}: the master's credentials (tokens are shown once, at creation). */
-@Command(name = "token", mixinStandardHelpOptions = true,
+@Command(name = TokenCommand.NAME, mixinStandardHelpOptions = true,
         description = TokenCommand.SUMMARY,
         subcommands = {TokenCommand.ListTokens.class, TokenCommand.Create.class, TokenCommand.Revoke.class,
                 TokenCommand.LoginLinkCommand.class})
 public final class TokenCommand implements Runnable {
+
+    /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
+    public static final String NAME = "token";
 
     /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
     public static final String SUMMARY =

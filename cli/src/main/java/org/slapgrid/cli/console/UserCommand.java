@@ -9,10 +9,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code slapos user show|set}: what the admin allows a user (registering nodes, its partition quota). */
-@Command(name = "user", mixinStandardHelpOptions = true,
+@Command(name = UserCommand.NAME, mixinStandardHelpOptions = true,
         description = UserCommand.SUMMARY,
         subcommands = {UserCommand.Show.class, UserCommand.Set.class})
 public final class UserCommand implements Runnable {
+
+    /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
+    public static final String NAME = "user";
 
     /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
     public static final String SUMMARY =

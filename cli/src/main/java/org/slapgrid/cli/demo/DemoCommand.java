@@ -34,11 +34,14 @@ import picocli.CommandLine.Option;
  * supplies a release from this repository, requests an instance, waits for its connection
  * parameters, proves they work, and shows the node's status. A second run reuses all of it.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = DemoCommand.NAME, mixinStandardHelpOptions = true,
         description = {DemoCommand.SUMMARY,
                 "supervisord, a software release built and an instance deployed from it; then print its",
                 "connection parameters and how to explore. Run it again to reuse everything; --stop stops it."})
 public final class DemoCommand implements Callable<Integer> {
+
+    /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
+    public static final String NAME = "demo";
 
     /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
     public static final String SUMMARY =

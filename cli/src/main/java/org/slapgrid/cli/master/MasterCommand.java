@@ -14,10 +14,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code slapos master}: runs the master in the foreground until interrupted. */
-@Command(name = "master", mixinStandardHelpOptions = true,
+@Command(name = MasterCommand.NAME, mixinStandardHelpOptions = true,
         description = {MasterCommand.SUMMARY,
                 "On the first start it creates an admin API token in DATA_DIR/admin-token (mode 0600)."})
 public final class MasterCommand implements Callable<Integer> {
+
+    /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
+    public static final String NAME = "master";
 
     /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
     public static final String SUMMARY =

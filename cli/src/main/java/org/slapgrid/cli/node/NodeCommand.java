@@ -3,7 +3,7 @@ package org.slapgrid.cli.node;
 import picocli.CommandLine.Command;
 
 /** {@code slapos node ...}: what runs on a node. */
-@Command(name = "node",
+@Command(name = NodeCommand.NAME,
         mixinStandardHelpOptions = true,
         description = {NodeCommand.SUMMARY,
                 "On a node: format its partitions, build its software, converge its instances.",
@@ -30,6 +30,9 @@ import picocli.CommandLine.Command;
                 org.slapgrid.cli.console.NodeAdminCommands.Delete.class,
         })
 public final class NodeCommand implements Runnable {
+
+    /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
+    public static final String NAME = "node";
 
     /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
     public static final String SUMMARY =
