@@ -71,7 +71,7 @@ public final class CmmiRecipe implements Recipe {
             throw options.error("url", "You must provide either \"url\" or \"path\".");
         }
         this.url = urlValue.isEmpty() ? Optional.empty() : Optional.of(urlValue);
-        this.sourcePath = pathValue.isEmpty() ? Optional.empty() : Optional.of(OptionValues.path(buildout, pathValue));
+        this.sourcePath = OptionValues.optionalPath(buildout, options, "path");
         if (sourcePath.isPresent() && !Files.isDirectory(sourcePath.get())) {
             throw options.error("path", "no such directory: " + sourcePath.get());
         }
@@ -89,7 +89,7 @@ public final class CmmiRecipe implements Recipe {
                 throw options.error("patches", "expected path-or-url#<md5>, got '" + patch + "'");
             }
         }
-        this.timeout = OptionValues.integer(options, "timeout", 3600, 1, 7 * 24 * 3600);
+        this.timeout = ShellCommand.timeout(options);
         options.put("location", location.toString());
         options.put("prefix", prefix.toString());
         options.put("compile-directory", compileDirectory.toString());

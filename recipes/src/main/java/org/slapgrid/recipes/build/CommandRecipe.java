@@ -46,7 +46,7 @@ public final class CommandRecipe implements Recipe {
         this.command = options.get("command", "").strip();
         this.updateCommand = options.get("update-command", "").strip();
         this.stopOnError = Bools.option(options, "stop-on-error", false);
-        this.timeout = OptionValues.integer(options, "timeout", 3600, 1, 7 * 24 * 3600);
+        this.timeout = ShellCommand.timeout(options);
         this.locations = OptionValues.words(options, "location").stream().map(p -> OptionValues.path(buildout, p)).toList();
     }
 

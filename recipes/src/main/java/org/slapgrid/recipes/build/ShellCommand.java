@@ -6,6 +6,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slapgrid.buildout.spi.BuildoutContext;
+import org.slapgrid.buildout.spi.Options;
+import org.slapgrid.recipes.support.OptionValues;
 import org.zeroturnaround.exec.ProcessExecutor;
 import org.zeroturnaround.exec.StartedProcess;
 import org.zeroturnaround.exec.stream.LogOutputStream;
@@ -29,6 +31,11 @@ final class ShellCommand {
     }
 
     private ShellCommand() {
+    }
+
+    /** The recipe's {@code timeout} option: seconds a command may run, default an hour, at most a week. */
+    static int timeout(Options options) {
+        return OptionValues.integer(options, "timeout", 3600, 1, 7 * 24 * 3600);
     }
 
     static Result run(BuildoutContext buildout, String part, String command, Path directory,
