@@ -11,26 +11,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.revwalk.RevCommit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.buildout.spi.BuildoutException;
 import org.slapgrid.recipes.support.Checksum;
 import org.slapgrid.recipes.support.Modes;
-import org.slapgrid.recipes.testing.FakeBuildout;
+import org.slapgrid.recipes.testing.FakeBuildoutCase;
 import org.slapgrid.recipes.testing.Tools;
 
 /** slapos.recipe.cmmi, plone.recipe.command and slapos.recipe.build:gitclone. */
-class BuildRecipesTest {
-
-    @TempDir
-    Path dir;
-    FakeBuildout buildout;
-
-    @BeforeEach
-    void setUp() {
-        buildout = new FakeBuildout(dir);
-    }
+class BuildRecipesTest extends FakeBuildoutCase {
 
     /** A tiny autotools-like project: a hand-written configure that writes config.mk, and a C program. */
     static Map<String, String> project(String greeting) {

@@ -6,21 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.recipes.testing.FakeBuildout;
+import org.slapgrid.recipes.testing.FakeBuildoutCase;
 
-class CronEntryRecipeTest {
-
-    @TempDir
-    Path dir;
-    FakeBuildout buildout;
-
-    @BeforeEach
-    void setUp() {
-        buildout = new FakeBuildout(dir);
-    }
+class CronEntryRecipeTest extends FakeBuildoutCase {
 
     @Test
     void writesTheEntryOnceAndRewritesOnlyOnChange() throws Exception {

@@ -11,24 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.recipes.support.Modes;
-import org.slapgrid.recipes.testing.FakeBuildout;
+import org.slapgrid.recipes.testing.FakeBuildoutCase;
 import org.slapgrid.recipes.testing.Tools;
 import org.slapgrid.testing.Require;
 
-class PromiseRecipesTest {
-
-    @TempDir
-    Path dir;
-    FakeBuildout buildout;
-
-    @BeforeEach
-    void setUp() {
-        buildout = new FakeBuildout(dir);
-    }
+class PromiseRecipesTest extends FakeBuildoutCase {
 
     private static int run(Path script) throws Exception {
         Process p = new ProcessBuilder(script.toString()).redirectErrorStream(true).start();

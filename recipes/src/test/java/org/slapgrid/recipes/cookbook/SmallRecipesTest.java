@@ -9,23 +9,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.recipes.support.Modes;
 import org.slapgrid.recipes.testing.FakeBuildout;
+import org.slapgrid.recipes.testing.FakeBuildoutCase;
 
 /** mkdirectory, symbolic.link, free_port and generate.password. */
-class SmallRecipesTest {
-
-    @TempDir
-    Path dir;
-    FakeBuildout buildout;
-
-    @BeforeEach
-    void setUp() {
-        buildout = new FakeBuildout(dir);
-    }
+class SmallRecipesTest extends FakeBuildoutCase {
 
     @Test
     void mkdirectoryCreatesMissingDirectoriesWithModeAndNeverEmptiesThem() throws Exception {

@@ -7,22 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.recipes.support.Modes;
-import org.slapgrid.recipes.testing.FakeBuildout;
+import org.slapgrid.recipes.testing.FakeBuildoutCase;
 
-class WrapperRecipeTest {
-
-    @TempDir
-    Path dir;
-    FakeBuildout buildout;
-
-    @BeforeEach
-    void setUp() {
-        buildout = new FakeBuildout(dir);
-    }
+class WrapperRecipeTest extends FakeBuildoutCase {
 
     private static String run(Path script, String... args) throws Exception {
         String[] command = new String[args.length + 1];

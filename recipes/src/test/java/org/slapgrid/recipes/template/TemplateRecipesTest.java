@@ -10,20 +10,14 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.buildout.spi.BuildoutException;
 import org.slapgrid.recipes.support.Modes;
-import org.slapgrid.recipes.testing.FakeBuildout;
+import org.slapgrid.recipes.testing.FakeBuildoutCase;
 
-class TemplateRecipesTest {
-
-    @TempDir
-    Path dir;
-    FakeBuildout buildout;
+class TemplateRecipesTest extends FakeBuildoutCase {
 
     @BeforeEach
-    void setUp() {
-        buildout = new FakeBuildout(dir);
+    void site() {
         buildout.section("site", "name", "world", "port", "8080");
     }
 
