@@ -2,10 +2,15 @@ package org.slapgrid.master.api;
 
 import io.javalin.config.RoutesConfig;
 import org.slapgrid.master.cluster.ClusterService;
+import org.slapgrid.slap.model.ClusterDisk;
 import org.slapgrid.slap.model.ClusterGrow;
 import org.slapgrid.slap.model.ClusterPromote;
 import org.slapgrid.slap.model.ClusterRequest;
+import org.slapgrid.slap.model.ClusterResize;
 import org.slapgrid.slap.model.ClusterShrink;
+import org.slapgrid.slap.model.ClusterSwitch;
+import org.slapgrid.slap.model.DeletionPolicy;
+import org.slapgrid.slap.model.ServiceAction;
 
 /**
  * The cluster routes of docs/protocol.md (docs/clusters.md): authenticated as every /api route,
@@ -61,26 +66,17 @@ public final class ClusterRoutes {
             ctx.status(202);
             api.json(ctx, clusters.restart(MasterApi.caller(ctx), ctx.pathParam("name")));
         });
-        app.post("/api/v1/clusters/{name}/grow", ctx -> api.json(ctx,
-                clusters.grow(MasterApi.caller(ctx), ctx.pathParam("name"), api.body(ctx, ClusterGrow.class))));
-        app.post("/api/v1/clusters/{name}/shrink", ctx -> api.json(ctx,
-                clusters.shrink(MasterApi.caller(ctx), ctx.pathParam("name"), api.body(ctx, ClusterShrink.class))));
-        app.post("/api/v1/clusters/{name}/services", ctx -> api.json(ctx,
-                clusters.services(MasterApi.caller(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ServiceAction.class))));
-        app.post("/api/v1/clusters/{name}/switch", ctx -> api.json(ctx,
-                clusters.switchPrimary(MasterApi.caller(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterSwitch.class))));
-        app.post("/api/v1/clusters/{name}/promote", ctx -> api.json(ctx,
-                clusters.promote(MasterApi.caller(ctx), ctx.pathParam("name"), api.body(ctx, ClusterPromote.class))));
-        app.post("/api/v1/clusters/{name}/resize", ctx -> api.json(ctx,
-                clusters.resize(MasterApi.caller(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterResize.class))));
-        app.post("/api/v1/clusters/{name}/disk-attach", ctx -> api.json(ctx,
-                clusters.attachDisk(MasterApi.caller(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterDisk.class))));
-        app.post("/api/v1/clusters/{name}/disk-detach", ctx -> api.json(ctx,
-                clusters.detachDisk(MasterApi.caller(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterDisk.class))));
+        app.post("/api/v1/clusters/{name}/grow", api.callWithBody(ClusterGrow.class, clusters::grow));
+        app.post("/api/v1/clusters/{name}/shrink", api.callWithBody(ClusterShrink.class, clusters::shrink));
+        app.post("/api/v1/clusters/{name}/services", api.callWithBody(ServiceAction.class, clusters::services));
+        app.post("/api/v1/clusters/{name}/switch", api.callWithBody(ClusterSwitch.class, clusters::switchPrimary));
+        app.post("/api/v1/clusters/{name}/promote", api.callWithBody(ClusterPromote.class, clusters::promote));
+        app.post("/api/v1/clusters/{name}/resize", api.callWithBody(ClusterResize.class, clusters::resize));
+        app.post("/api/v1/clusters/{name}/disk-attach", api.callWithBody(ClusterDisk.class, clusters::attachDisk));
+        app.post("/api/v1/clusters/{name}/disk-detach", api.callWithBody(ClusterDisk.class, clusters::detachDisk));
         app.get("/api/v1/clusters/{name}/deletion-policy", ctx -> api.json(ctx,
                 clusters.deletionPolicy(MasterApi.caller(ctx), ctx.pathParam("name"))));
-        app.put("/api/v1/clusters/{name}/deletion-policy", ctx -> api.json(ctx, clusters.setDeletionPolicy(MasterApi.caller(ctx),
-                ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.DeletionPolicy.class))));
+        app.put("/api/v1/clusters/{name}/deletion-policy", api.callWithBody(DeletionPolicy.class, clusters::setDeletionPolicy));
         app.post("/api/v1/clusters/{name}/actions", ctx -> {
             clusters.completeLifecycle(MasterApi.caller(ctx), ctx.pathParam("name"), api.body(ctx, org.slapgrid.slap.model.ClusterAction.class));
             ctx.status(202);

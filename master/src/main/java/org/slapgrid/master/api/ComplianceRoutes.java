@@ -3,6 +3,10 @@ package org.slapgrid.master.api;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.slapgrid.master.auth.Principal;
 import org.slapgrid.master.compliance.ComplianceRuns;
 import org.slapgrid.master.compliance.ComplianceService;
 import org.slapgrid.master.service.ApiException;
@@ -26,26 +30,10 @@ public final class ComplianceRoutes {
 
     public void install(RoutesConfig app) {
         String base = "/api/v1/compliance/";
-        app.post(base + "rulesets", ctx -> api.created(ctx, compliance.createRuleset(MasterApi.caller(ctx),
-                api.body(ctx, Compliance.Ruleset.class))));
-        app.get(base + "rulesets", ctx -> api.json(ctx, compliance.rulesets(MasterApi.caller(ctx))));
-        app.get(base + "rulesets/{name}", ctx -> api.json(ctx, compliance.ruleset(MasterApi.caller(ctx), ctx.pathParam("name"))));
-        app.patch(base + "rulesets/{name}", ctx -> api.json(ctx, compliance.updateRuleset(MasterApi.caller(ctx),
-                ctx.pathParam("name"), api.body(ctx, Compliance.RulesetUpdate.class))));
-        app.delete(base + "rulesets/{name}", ctx -> {
-            compliance.deleteRuleset(MasterApi.caller(ctx), ctx.pathParam("name"));
-            ctx.status(204);
-        });
-        app.post(base + "modulesets", ctx -> api.created(ctx, compliance.createModuleset(MasterApi.caller(ctx),
-                api.body(ctx, Compliance.Moduleset.class))));
-        app.get(base + "modulesets", ctx -> api.json(ctx, compliance.modulesets(MasterApi.caller(ctx))));
-        app.get(base + "modulesets/{name}", ctx -> api.json(ctx, compliance.moduleset(MasterApi.caller(ctx), ctx.pathParam("name"))));
-        app.patch(base + "modulesets/{name}", ctx -> api.json(ctx, compliance.updateModuleset(MasterApi.caller(ctx),
-                ctx.pathParam("name"), api.body(ctx, Compliance.ModulesetUpdate.class))));
-        app.delete(base + "modulesets/{name}", ctx -> {
-            compliance.deleteModuleset(MasterApi.caller(ctx), ctx.pathParam("name"));
-            ctx.status(204);
-        });
+        namedCollection(app, base + "rulesets", Compliance.Ruleset.class, compliance::createRuleset, compliance::rulesets,
+                compliance::ruleset, Compliance.RulesetUpdate.class, compliance::updateRuleset, compliance::deleteRuleset);
+        namedCollection(app, base + "modulesets", Compliance.Moduleset.class, compliance::createModuleset, compliance::modulesets,
+                compliance::moduleset, Compliance.ModulesetUpdate.class, compliance::updateModuleset, compliance::deleteModuleset);
         app.post(base + "attach", ctx -> {
             compliance.attach(MasterApi.caller(ctx), api.body(ctx, Compliance.Attachment.class));
             ctx.status(204);
@@ -73,6 +61,23 @@ public final class ComplianceRoutes {
                         : List.of(ctx.queryParam("tags").strip().split("\\s+"))))));
         app.post("/api/v1/nodes/{node}/compliance/results", ctx -> {
             compliance.report(MasterApi.caller(ctx), ctx.pathParam("node"), api.body(ctx, Compliance.Report.class).results());
+            ctx.status(204);
+        });
+    }
+
+    /**
+     * The five routes of a user's collection of named things under {@code path} (rulesets,
+     * modulesets): create (201), list, read, update (PATCH) and delete (204) by name.
+     */
+    private <N, U> void namedCollection(RoutesConfig app, String path, Class<N> newType, BiFunction<Principal, N, ?> create,
+                                        Function<Principal, ?> list, BiFunction<Principal, String, ?> read,
+                                        Class<U> updateType, MasterApi.NamedCall<U> update, BiConsumer<Principal, String> delete) {
+        app.post(path, ctx -> api.created(ctx, create.apply(MasterApi.caller(ctx), api.body(ctx, newType))));
+        app.get(path, ctx -> api.json(ctx, list.apply(MasterApi.caller(ctx))));
+        app.get(path + "/{name}", ctx -> api.json(ctx, read.apply(MasterApi.caller(ctx), ctx.pathParam("name"))));
+        app.patch(path + "/{name}", api.callWithBody(updateType, update));
+        app.delete(path + "/{name}", ctx -> {
+            delete.accept(MasterApi.caller(ctx), ctx.pathParam("name"));
             ctx.status(204);
         });
     }

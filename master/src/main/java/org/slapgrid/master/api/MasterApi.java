@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 import io.javalin.http.HttpResponseException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -315,6 +316,21 @@ public final class MasterApi {
     /** The authenticated principal of this API request (set before every {@code /api/} route). */
     static Principal caller(Context ctx) {
         return ctx.attribute(PRINCIPAL);
+    }
+
+    /** A service call on the caller, the {@code {name}} of the path and the request's JSON body. */
+    @FunctionalInterface
+    interface NamedCall<T> {
+        Object apply(Principal caller, String name, T body);
+    }
+
+    /**
+     * The handler of a route on a named resource that takes a JSON body and answers with the JSON
+     * of one service call (a cluster's grow, shrink, promote..., a ruleset's update): the shape
+     * those routes share, built once.
+     */
+    <T> Handler callWithBody(Class<T> bodyType, NamedCall<T> call) {
+        return ctx -> json(ctx, call.apply(caller(ctx), ctx.pathParam("name"), body(ctx, bodyType)));
     }
 
     void created(Context ctx, Object value) {

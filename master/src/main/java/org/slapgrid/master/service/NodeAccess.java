@@ -3,6 +3,7 @@ package org.slapgrid.master.service;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import org.slapgrid.master.auth.Principal;
 import org.slapgrid.master.store.Sql;
 
@@ -50,12 +51,18 @@ public final class NodeAccess {
     /** The owner of {@code nodeId}, if {@code caller} (the admin or that owner) may manage it; 404 otherwise. */
     public static String requireManager(Connection c, Principal caller, String nodeId) throws SQLException {
         NodeService.requireUser(caller);
-        String owner = Sql.one(c, "SELECT owner FROM node WHERE id = ?", rs -> rs.getString(1), nodeId).orElse(null);
-        if (owner == null || (!caller.admin() && !owner.equals(caller.subject()))) {
-            // Another user's node is answered as missing: its name is not the caller's business.
-            throw ApiException.notFound("unknown_node", "you have no node '" + nodeId + "'");
-        }
-        return owner;
+        // Another user's node is answered as missing: its name is not the caller's business.
+        return managedOwner(c, caller, nodeId)
+                .orElseThrow(() -> ApiException.notFound("unknown_node", "you have no node '" + nodeId + "'"));
+    }
+
+    /**
+     * The owner of {@code nodeId} if {@code caller} is the admin or that owner (who may manage it and
+     * see its supplies and addresses); empty for an unknown node or another user's.
+     */
+    static Optional<String> managedOwner(Connection c, Principal caller, String nodeId) throws SQLException {
+        return Sql.one(c, "SELECT owner FROM node WHERE id = ?", rs -> rs.getString(1), nodeId)
+                .filter(owner -> caller.admin() || owner.equals(caller.subject()));
     }
 
     private static boolean isAdmin(Connection c, String user) throws SQLException {

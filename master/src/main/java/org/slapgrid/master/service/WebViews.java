@@ -1,7 +1,6 @@
 package org.slapgrid.master.service;
 
 import java.util.List;
-import java.util.Optional;
 import org.slapgrid.master.auth.Principal;
 import org.slapgrid.master.store.Database;
 import org.slapgrid.master.store.Sql;
@@ -76,32 +75,29 @@ public final class WebViews {
         return new Bang(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6));
     }
 
-    /** The releases supplied to a node the user may see, by URL. */
     /** The addresses the node reported for its partitions (at format), those it did not report left out; empty for a node the user may not see. */
     public List<String> partitionAddresses(Principal caller, String nodeId) {
-        NodeService.requireUser(caller);
-        return db.read(c -> {
-            Optional<String> owner = Sql.one(c, "SELECT owner FROM node WHERE id = ?", rs -> rs.getString(1), nodeId);
-            if (owner.isEmpty() || (!caller.admin() && !owner.get().equals(caller.subject()))) {
-                return List.of();
-            }
-            return Sql.list(c, "SELECT address FROM node_partition WHERE node_id = ? AND address IS NOT NULL",
-                    rs -> rs.getString(1), nodeId);
-        });
+        return ofVisibleNode(caller, nodeId, c -> Sql.list(c,
+                "SELECT address FROM node_partition WHERE node_id = ? AND address IS NOT NULL", rs -> rs.getString(1), nodeId));
     }
 
+    /** The releases supplied to a node the user may see, by URL; empty for a node the user may not see. */
     public List<SoftwareSupply> supplies(Principal caller, String nodeId) {
+        return ofVisibleNode(caller, nodeId, c -> Sql.list(c,
+                "SELECT url, requested_state, reported_state, error_log FROM supply WHERE node_id = ? ORDER BY url",
+                rs -> new SoftwareSupply(rs.getString(1), SupplyState.parse(rs.getString(2)),
+                        rs.getString(3) == null ? null : SoftwareState.parse(rs.getString(3)), rs.getString(4)),
+                nodeId));
+    }
+
+    /**
+     * A read about one node, for the user that may see it (the admin, or the node's owner: {@link
+     * NodeAccess#managedOwner}); empty for another user's node or an unknown one, so a page never
+     * tells which nodes exist.
+     */
+    private <T> List<T> ofVisibleNode(Principal caller, String nodeId, Database.Work<List<T>> read) {
         NodeService.requireUser(caller);
-        return db.read(c -> {
-            Optional<String> owner = Sql.one(c, "SELECT owner FROM node WHERE id = ?", rs -> rs.getString(1), nodeId);
-            if (owner.isEmpty() || (!caller.admin() && !owner.get().equals(caller.subject()))) {
-                return List.of();
-            }
-            return Sql.list(c, "SELECT url, requested_state, reported_state, error_log FROM supply WHERE node_id = ? ORDER BY url",
-                    rs -> new SoftwareSupply(rs.getString(1), SupplyState.parse(rs.getString(2)),
-                            rs.getString(3) == null ? null : SoftwareState.parse(rs.getString(3)), rs.getString(4)),
-                    nodeId);
-        });
+        return db.read(c -> NodeAccess.managedOwner(c, caller, nodeId).isEmpty() ? List.of() : read.run(c));
     }
 
     /** The releases the user may request: those supplied (available) to the user's nodes; every supplied one for an admin. */
