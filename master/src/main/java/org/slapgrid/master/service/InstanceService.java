@@ -50,10 +50,6 @@ public final class InstanceService {
         void reported(String instanceId, String owner);
     }
 
-    public InstanceService(Database db, ChangeListener listener) {
-        this(db, listener, Limits.defaults());
-    }
-
     public InstanceService(Database db, ChangeListener listener, Limits limits) {
         this.db = db;
         this.listener = listener;

@@ -51,10 +51,6 @@ public final class NodeService {
     /** Node information by node, valid for the version it was built at (any change bumps it); Caffeine's, bounded. */
     private final Cache<String, NodeInfo> infoCache = Caffeine.newBuilder().maximumSize(MAX_CACHED_DOCUMENTS).build();
 
-    public NodeService(Database db, ChangeListener listener) {
-        this(db, listener, Limits.defaults());
-    }
-
     public NodeService(Database db, ChangeListener listener, Limits limits) {
         this.db = db;
         this.listener = listener;

@@ -56,8 +56,8 @@ abstract class StoreContractTest {
     @BeforeEach
     void open() throws Exception {
         db = Database.open(newDatabaseUrl());
-        nodes = new NodeService(db, notified::add);
-        instances = new InstanceService(db, notified::add);
+        nodes = new NodeService(db, notified::add, Limits.defaults());
+        instances = new InstanceService(db, notified::add, Limits.defaults());
         credentials = new CredentialStore(db);
     }
 
