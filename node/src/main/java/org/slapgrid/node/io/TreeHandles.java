@@ -40,12 +40,7 @@ public final class TreeHandles {
     /** Deletes {@code dir} and everything below it; nothing if it is absent. A link at {@code dir} itself is removed, not followed. */
     public static void delete(Path dir) throws IOException {
         Path abs = dir.toAbsolutePath();
-        try (SecureDirectoryStream<Path> parent = open(abs.getParent())) {
-            Path name = abs.getFileName();
-            PosixFileAttributes a = attributes(parent, name);
-            if (a == null) {
-                return;
-            }
+        atTop(abs, (parent, name, a) -> {
             if (a.isDirectory()) {
                 try (SecureDirectoryStream<Path> top = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
                     deleteBelow(top, abs, 1);
@@ -54,7 +49,7 @@ public final class TreeHandles {
             } else {
                 parent.deleteFile(name);
             }
-        }
+        });
     }
 
     /** Deletes what is below {@code dir}: depth first, each directory once it is empty. */
@@ -141,12 +136,7 @@ public final class TreeHandles {
     /** Visits {@code dir} itself (top first, then its entries, depth first) through handles; an absent dir is nothing. */
     private static void walk(Path dir, Visitor visitor) throws IOException {
         Path abs = dir.toAbsolutePath();
-        try (SecureDirectoryStream<Path> parent = open(abs.getParent())) {
-            Path name = abs.getFileName();
-            PosixFileAttributes a = attributes(parent, name);
-            if (a == null) {
-                return;
-            }
+        atTop(abs, (parent, name, a) -> {
             if (!a.isDirectory()) {
                 throw new IOException(abs + " is not a directory");
             }
@@ -154,6 +144,25 @@ public final class TreeHandles {
                 if (visitor.visit(parent, name, abs, a)) {
                     walkBelow(top, abs, visitor, null, 1);
                 }
+            }
+        });
+    }
+
+    /** What to do with the top of a tree: its {@code name} in its {@code parent}, and its attributes. */
+    private interface Top {
+        void at(SecureDirectoryStream<Path> parent, Path name, PosixFileAttributes attributes) throws IOException;
+    }
+
+    /**
+     * The one way in to a tree: through a handle on its parent directory and the top entry's
+     * own attributes (a link is not followed); an absent top is nothing to do.
+     */
+    private static void atTop(Path abs, Top top) throws IOException {
+        try (SecureDirectoryStream<Path> parent = open(abs.getParent())) {
+            Path name = abs.getFileName();
+            PosixFileAttributes a = attributes(parent, name);
+            if (a != null) {
+                top.at(parent, name, a);
             }
         }
     }

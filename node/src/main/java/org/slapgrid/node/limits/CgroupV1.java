@@ -113,27 +113,36 @@ final class CgroupV1 extends KernelCgroups {
         return frozen && read(state).equals("FROZEN");
     }
 
-    @Override
-    public Optional<Usage> usage(String partitionId) {
+    /** A partition's directories in the two hierarchies every v1 node has, where its usage and limits are read. */
+    private record MemoryAndPids(Path memory, Path pids) {
+    }
+
+    /** Empty when either directory is missing: the partition has no cgroup (yet, or any more). */
+    private Optional<MemoryAndPids> memoryAndPids(String partitionId) {
         Path memory = dir("memory", partitionId);
         Path pids = dir("pids", partitionId);
         if (!Files.isDirectory(memory) || !Files.isDirectory(pids)) {
             return Optional.empty();
         }
-        return Optional.of(new Usage(number(memory.resolve("memory.usage_in_bytes")), number(pids.resolve("pids.current")),
-                counter(memory.resolve("memory.oom_control"), "oom_kill"), counter(pids.resolve("pids.events"), "max")));
+        return Optional.of(new MemoryAndPids(memory, pids));
+    }
+
+    @Override
+    public Optional<Usage> usage(String partitionId) {
+        return memoryAndPids(partitionId).map(d -> new Usage(number(d.memory().resolve("memory.usage_in_bytes")),
+                number(d.pids().resolve("pids.current")), counter(d.memory().resolve("memory.oom_control"), "oom_kill"),
+                counter(d.pids().resolve("pids.events"), "max")));
     }
 
     @Override
     public Optional<PartitionLimits> limits(String partitionId) {
-        Path memory = dir("memory", partitionId);
-        Path pids = dir("pids", partitionId);
-        if (!Files.isDirectory(memory) || !Files.isDirectory(pids)) {
+        Optional<MemoryAndPids> dirs = memoryAndPids(partitionId);
+        if (dirs.isEmpty()) {
             return Optional.empty();
         }
         try {
-            long mem = number(memory.resolve("memory.limit_in_bytes"));
-            String max = read(pids.resolve("pids.max"));
+            long mem = number(dirs.get().memory().resolve("memory.limit_in_bytes"));
+            String max = read(dirs.get().pids().resolve("pids.max"));
             double cpus = 0;
             Path cpu = dir("cpu", partitionId);
             if (cpu != null && Files.isDirectory(cpu)) {
