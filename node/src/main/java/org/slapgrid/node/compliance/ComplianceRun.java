@@ -210,8 +210,7 @@ public final class ComplianceRun {
                 found.putIfAbsent(f.name(), f);
             }
         }
-        RunAs runAs = (config.multiUser() ? new RunAs(p.user(), p.directory()) : RunAs.currentUser(p.directory()))
-                .entering(limits.enterCommand(p.id()));
+        RunAs runAs = limits.runAs(p, config.multiUser());
         return new Context(target, found, Map.of(), runAs, environment(target, p), null, place.built() ? null
                 : "release " + target.softwareUrl() + " is not built on this node");
     }

@@ -1,15 +1,13 @@
 package org.slapgrid.node.compliance;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import org.apache.commons.configuration2.INIConfiguration;
-import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.config.NodeConfigException;
+import org.slapgrid.node.config.NodeConfigLoader;
 import org.slapgrid.files.AtomicFiles;
 
 /**
@@ -17,18 +15,13 @@ import org.slapgrid.files.AtomicFiles;
  * slapos.cfg (default 86400, a day, as OpenSVC's daily compliance schedule; 0: never), counted
  * from the last run, which is kept in {@code var/compliance/last-auto} so a restarted daemon
  * does not run it again at once. A node that never ran it runs it at the daemon's start.
+ *
+ * @param every how often (zero: never)
+ * @param stamp the file that keeps when it last ran
  */
-public final class ComplianceSchedule {
+public record ComplianceSchedule(Duration every, Path stamp) {
     public static final Duration DEFAULT_INTERVAL = Duration.ofDays(1);
     public static final String OPTION = "compliance_interval";
-
-    private final Duration every;
-    private final Path stamp;
-
-    public ComplianceSchedule(Duration every, Path stamp) {
-        this.every = every;
-        this.stamp = stamp;
-    }
 
     public static ComplianceSchedule of(NodeConfig config) {
         return of(config, interval(config));
@@ -41,17 +34,8 @@ public final class ComplianceSchedule {
     /** The option's value; a bad value is an error naming the file, section and option. */
     public static Duration interval(NodeConfig config) {
         Path file = config.file();
-        if (file == null || !Files.isRegularFile(file)) {
-            return DEFAULT_INTERVAL;
-        }
-        INIConfiguration ini = new INIConfiguration();
-        try (Reader r = Files.newBufferedReader(file)) {
-            ini.read(r);
-        } catch (ConfigurationException | IOException e) {
-            throw new NodeConfigException(file + ": not a valid INI file: " + e.getMessage(), e);
-        }
-        String v = ini.getSection("slapos").getString(OPTION);
-        if (v == null || v.isBlank()) {
+        String v = NodeConfigLoader.rawOption(file, OPTION);
+        if (v == null) {
             return DEFAULT_INTERVAL;
         }
         try {

@@ -1,17 +1,15 @@
 package org.slapgrid.node.compliance;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.commons.configuration2.INIConfiguration;
-import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.config.NodeConfigException;
+import org.slapgrid.node.config.NodeConfigLoader;
 import org.slapgrid.slap.model.Compliance;
 
 /**
@@ -49,17 +47,8 @@ public final class NodeFacts {
 
     /** The node's tags; a bad tag is an error naming the file, section and option. */
     static List<String> tags(Path file) {
-        if (file == null || !Files.isRegularFile(file)) {
-            return List.of();
-        }
-        INIConfiguration ini = new INIConfiguration();
-        try (Reader r = Files.newBufferedReader(file)) {
-            ini.read(r);
-        } catch (ConfigurationException | IOException e) {
-            throw new NodeConfigException(file + ": not a valid INI file: " + e.getMessage(), e);
-        }
-        String v = ini.getSection("slapos").getString(TAGS_OPTION);
-        if (v == null || v.isBlank()) {
+        String v = NodeConfigLoader.rawOption(file, TAGS_OPTION);
+        if (v == null) {
             return List.of();
         }
         List<String> tags = Arrays.stream(v.strip().split("\\s+")).toList();

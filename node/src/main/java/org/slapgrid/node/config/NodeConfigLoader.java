@@ -83,13 +83,41 @@ public final class NodeConfigLoader {
         return parse(file, text);
     }
 
-    NodeConfig parse(Path file, String text) {
-        INIConfiguration ini = new INIConfiguration();
-        try (Reader r = new StringReader(text)) {
-            ini.read(r);
-        } catch (ConfigurationException | IOException e) {
-            throw new NodeConfigException(file + ": not a valid INI file: " + e.getMessage(), e);
+    /**
+     * The text of one {@code [slapos]} option, read from {@code file} on its own, for an option a
+     * part of the node reads (and checks) where it needs it: {@code compliance_interval}, {@code
+     * tags}. Null when the file or the option is missing or blank.
+     */
+    public static String rawOption(Path file, String option) {
+        if (file == null || !Files.isRegularFile(file)) {
+            return null;
         }
+        INIConfiguration ini;
+        try (Reader r = Files.newBufferedReader(file)) {
+            ini = ini(file, r);
+        } catch (IOException e) {
+            throw notIni(file, e);
+        }
+        String v = ini.getSection(SECTION).getString(option);
+        return v == null || v.isBlank() ? null : v;
+    }
+
+    private static INIConfiguration ini(Path file, Reader text) {
+        INIConfiguration ini = new INIConfiguration();
+        try {
+            ini.read(text);
+        } catch (ConfigurationException | IOException e) {
+            throw notIni(file, e);
+        }
+        return ini;
+    }
+
+    private static NodeConfigException notIni(Path file, Exception e) {
+        return new NodeConfigException(file + ": not a valid INI file: " + e.getMessage(), e);
+    }
+
+    NodeConfig parse(Path file, String text) {
+        INIConfiguration ini = ini(file, new StringReader(text));
         if (!ini.getSections().contains(SECTION)) {
             throw new NodeConfigException(file + ": missing section [" + SECTION + "]");
         }

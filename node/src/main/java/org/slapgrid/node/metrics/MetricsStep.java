@@ -141,8 +141,7 @@ public final class MetricsStep implements AutoCloseable {
             return List.of();
         }
         List<MetricBatch.Sample> out = new ArrayList<>();
-        RunAs who = (multiUser ? new RunAs(p.user(), p.directory()) : RunAs.currentUser(p.directory()))
-                .entering(limits.enterCommand(p.id()));
+        RunAs who = limits.runAs(p, multiUser);
         for (Path exe : found.stream().limit(MAX_EXECUTABLES).toList()) {
             String name = exe.getFileName().toString();
             String key = p.id() + "/" + name;
