@@ -11,9 +11,13 @@ import org.slapgrid.cli.ExitCode;
 import org.slapgrid.master.Master;
 import org.slapgrid.master.MasterConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code slapos master}: runs the master in the foreground until interrupted. */
+/**
+ * {@code slapos master}: runs the master in the foreground until interrupted. The options of the
+ * database, of TLS and of the limits are mixins that each turn theirs into the configuration.
+ */
 @Command(name = MasterCommand.NAME, mixinStandardHelpOptions = true,
         description = {MasterCommand.SUMMARY,
                 "On the first start it creates an admin API token in DATA_DIR/admin-token (mode 0600)."})
@@ -26,14 +30,6 @@ public final class MasterCommand implements Callable<Integer> {
     public static final String SUMMARY =
             "Run the master: the HTTP API for nodes, instances and users (docs/protocol.md).";
 
-    @Option(names = "--db", paramLabel = "JDBC_URL",
-            description = "jdbc:sqlite:FILE or jdbc:postgresql://HOST:PORT/DB?user=U&password=P (default: SQLite DATA_DIR/master.db)")
-    String db;
-
-    @Option(names = "--db-password-file", paramLabel = "FILE",
-            description = "file holding the database password (keeps it out of the command line)")
-    Path dbPasswordFile;
-
     @Option(names = "--listen", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:" + MasterConfig.DEFAULT_PORT,
             description = "address to listen on (default: ${DEFAULT-VALUE})")
     String listen;
@@ -41,31 +37,14 @@ public final class MasterCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "default database and admin token (default: ~/.slapos/master)")
     Path dataDir;
 
-    @Option(names = "--tls-keystore", paramLabel = "FILE.p12", description = "serve HTTPS with this PKCS#12 keystore")
-    Path tlsKeystore;
+    @Mixin
+    DatabaseOptions database;
 
-    @Option(names = "--tls-password-file", paramLabel = "FILE", description = "file holding the keystore password")
-    Path tlsPasswordFile;
+    @Mixin
+    TlsOptions tls;
 
-    @Option(names = "--partition-quota", paramLabel = "N", description = "partitions a user may hold unless the admin"
-            + " set its own quota (default: ${DEFAULT-VALUE}; admins have none)", defaultValue = "100")
-    long partitionQuota;
-
-    @Option(names = "--bangs-kept", paramLabel = "N", description = "newest bangs kept per instance (default: ${DEFAULT-VALUE})",
-            defaultValue = "50")
-    int bangsKept;
-
-    @Option(names = "--bang-retention-days", paramLabel = "DAYS", description = "bangs older than this are dropped"
-            + " (default: ${DEFAULT-VALUE})", defaultValue = "30")
-    int bangDays;
-
-    @Option(names = "--audit-rows-kept", paramLabel = "N", description = "newest audit rows kept (default: ${DEFAULT-VALUE})",
-            defaultValue = "200000")
-    long auditRows;
-
-    @Option(names = "--audit-retention-days", paramLabel = "DAYS", description = "audit rows older than this are dropped"
-            + " (default: ${DEFAULT-VALUE})", defaultValue = "90")
-    int auditDays;
+    @Mixin
+    LimitsOptions limits;
 
     @Option(names = "--autoscale-interval", paramLabel = "SECONDS", description = "how often the clusters' scaling"
             + " policies are evaluated (default: ${DEFAULT-VALUE})", defaultValue = "5")
@@ -159,21 +138,9 @@ public final class MasterCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("--listen: port " + port + " is out of range");
         }
-        MasterConfig config = MasterConfig.defaults(dir).withListen(host, port);
-        if (partitionQuota < 0 || bangsKept < 1 || bangDays < 1 || auditRows < 1 || auditDays < 1) {
-            throw new IllegalArgumentException("--partition-quota must be 0 or more; --bangs-kept, --bang-retention-days,"
-                    + " --audit-rows-kept and --audit-retention-days at least 1");
-        }
-        config = config.withLimits(config.limits().withDefaultPartitionQuota(partitionQuota)
-                .withRetention(bangsKept, Duration.ofDays(bangDays), auditRows, Duration.ofDays(auditDays)));
-        if (autoscaleSeconds < 1 || autoscaleSeconds > 3600) {
-            throw new IllegalArgumentException("--autoscale-interval must be 1 to 3600 seconds (got " + autoscaleSeconds + ")");
-        }
-        config = config.withAutoscaleInterval(Duration.ofSeconds(autoscaleSeconds));
-        if (contactSeconds < 1 || contactSeconds > 300) {
-            throw new IllegalArgumentException("--contact-interval must be 1 to 300 seconds (got " + contactSeconds + ")");
-        }
-        config = config.withContactInterval(Duration.ofSeconds(contactSeconds));
+        MasterConfig config = limits.applyTo(MasterConfig.defaults(dir).withListen(host, port))
+                .withAutoscaleInterval(seconds("--autoscale-interval", autoscaleSeconds, 3600))
+                .withContactInterval(seconds("--contact-interval", contactSeconds, 300));
         java.util.List<org.slapgrid.master.cluster.Cidr> allow = new java.util.ArrayList<>();
         for (String cidr : webhookAllow) {
             try {
@@ -182,38 +149,24 @@ public final class MasterCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--webhook-allow: " + e.getMessage());
             }
         }
-        config = config.withWebhookAllow(allow);
-        if (db != null) {
-            if (!db.startsWith("jdbc:sqlite:") && !db.startsWith("jdbc:postgresql:")) {
-                throw new IllegalArgumentException("--db must be a jdbc:sqlite: or jdbc:postgresql: URL");
-            }
-            String url = db;
-            if (dbPasswordFile != null) {
-                try {
-                    String pw = Files.readString(dbPasswordFile, StandardCharsets.UTF_8).strip();
-                    url += (url.contains("?") ? "&" : "?") + "password=" + java.net.URLEncoder.encode(pw, StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    throw new IllegalArgumentException("--db-password-file: cannot read " + dbPasswordFile + ": " + e.getMessage());
-                }
-            }
-            config = config.withDb(url);
-        } else if (dbPasswordFile != null) {
-            throw new IllegalArgumentException("--db-password-file needs --db");
+        return tls.applyTo(database.applyTo(config.withWebhookAllow(allow)));
+    }
+
+    /** An interval option, 1 to {@code max} seconds. */
+    private static Duration seconds(String option, int value, int max) {
+        if (value < 1 || value > max) {
+            throw new IllegalArgumentException(option + " must be 1 to " + max + " seconds (got " + value + ")");
         }
-        if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
-            throw new IllegalArgumentException("--tls-keystore and --tls-password-file go together");
+        return Duration.ofSeconds(value);
+    }
+
+    /** The password held in {@code file} (the value of {@code option}), without its surrounding white space. */
+    static String secret(String option, Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(option + ": cannot read " + file + ": " + e.getMessage());
         }
-        if (tlsKeystore != null) {
-            if (!Files.isReadable(tlsKeystore)) {
-                throw new IllegalArgumentException("--tls-keystore: cannot read " + tlsKeystore);
-            }
-            try {
-                config = config.withTls(tlsKeystore, Files.readString(tlsPasswordFile, StandardCharsets.UTF_8).strip().toCharArray());
-            } catch (IOException e) {
-                throw new IllegalArgumentException("--tls-password-file: cannot read " + tlsPasswordFile + ": " + e.getMessage());
-            }
-        }
-        return config;
     }
 
     private static String redact(String url) {
