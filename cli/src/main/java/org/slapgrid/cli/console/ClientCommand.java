@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import org.slapgrid.cli.ExitCode;
 import org.slapgrid.cli.Json;
 import org.slapgrid.slap.SlapClient;
@@ -13,11 +15,16 @@ import org.slapgrid.slap.SlapException;
 import org.slapgrid.slap.model.Instance;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
  * A verb that talks to the master with the user's token: resolves the settings, runs, and turns
- * the master's refusals into a message on stderr and an exit status (2 for bad input, 1 otherwise).
+ * the master's refusals and the user's bad input ({@link BadInput}) into a message on stderr and
+ * an exit status (2 for bad input, 1 otherwise). It also owns how a verb prints what the master
+ * answered: {@link #show} (JSON with {@code --json}, else its plain form), {@link #listed} (a
+ * table, one row per element) and {@link #report} (one line); a verb whose whole work is one call
+ * declares only that call ({@link Answer}).
  */
 abstract class ClientCommand implements Callable<Integer> {
     /** Options of an enclosing {@code slapos console}, inherited by the verbs it runs. */
@@ -32,6 +39,40 @@ abstract class ClientCommand implements Callable<Integer> {
     /** Runs the verb; returns the exit status. */
     abstract int run(SlapClient client) throws Exception;
 
+    /** Bad input the verb found itself (a malformed option value): its message, exit status 2. */
+    static final class BadInput extends Exception {
+        BadInput(String message) {
+            super(message);
+        }
+    }
+
+    /** How a verb prints an answer without {@code --json}. */
+    @FunctionalInterface
+    interface Plain<T> {
+        void print(T answer, PrintWriter out) throws Exception;
+    }
+
+    /**
+     * A verb whose work is one call to the master, its answer printed by {@link #show}: each such
+     * verb declares its parameters and the call, its family the plain form.
+     */
+    abstract static class Answer<T> extends ClientCommand {
+        abstract T call(SlapClient client) throws Exception;
+
+        abstract void plain(T answer, PrintWriter out) throws Exception;
+
+        @Override
+        final int run(SlapClient client) throws Exception {
+            return show(call(client), this::plain);
+        }
+    }
+
+    /** An {@link Answer} about the one thing its first parameter names. */
+    abstract static class Named<T> extends Answer<T> {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+    }
+
     @Override
     public final Integer call() throws Exception {
         options.inherit(SESSION.get());
@@ -43,6 +84,8 @@ abstract class ClientCommand implements Callable<Integer> {
         }
         try {
             return run(client);
+        } catch (BadInput e) {
+            return usage(e.getMessage());
         } catch (SlapException e) {
             return refuse(badInput(e) ? ExitCode.USAGE : ExitCode.FAILURE,
                     e.getMessage() + (e.status() > 0 ? " [" + e.code() + ", HTTP " + e.status() + "]" : ""));
@@ -95,6 +138,37 @@ abstract class ClientCommand implements Callable<Integer> {
         out().flush();
     }
 
+    /** {@code answer} as JSON with {@code --json}, else as {@code plain} prints it; exit status 0. */
+    <T> int show(T answer, Plain<? super T> plain) throws Exception {
+        if (json()) {
+            printJson(answer);
+            return ExitCode.OK;
+        }
+        plain.print(answer, out());
+        out().flush();
+        return ExitCode.OK;
+    }
+
+    /** A listing: {@code all} as JSON with {@code --json}, else {@code table} with the {@code row} of each. */
+    <E> int listed(List<E> all, Table table, Function<? super E, Object[]> row) throws Exception {
+        return show(all, (xs, out) -> {
+            xs.forEach(x -> table.row(row.apply(x)));
+            table.print(out);
+        });
+    }
+
+    /** What the verb did: {@code json} with {@code --json}, else the line {@code text}; exit status 0. */
+    int report(Object json, String text) throws Exception {
+        return show(json, (x, out) -> out.println(text));
+    }
+
+    /** One line on stdout, with or without {@code --json}: what the verb did; exit status 0. */
+    int done(String message) {
+        out().println(message);
+        out().flush();
+        return ExitCode.OK;
+    }
+
     static String state(Instance i) {
         String requested = i.requestedState() == null ? "?" : i.requestedState().json();
         return i.reportedState() == null ? requested + " (not reported)" : requested + " / " + i.reportedState().json();
@@ -107,12 +181,8 @@ abstract class ClientCommand implements Callable<Integer> {
         return i.node() == null ? null : i.node() + "/" + i.partition();
     }
 
-    /** Prints one instance as "key  value" lines, parameters and connection parameters included. */
-    void printInstance(Instance i) throws JsonProcessingException {
-        if (json()) {
-            printJson(i);
-            return;
-        }
+    /** One instance as "key  value" lines, parameters and connection parameters included. */
+    static void printInstance(Instance i, PrintWriter out) {
         Table t = new Table("FIELD", "VALUE")
                 .row("name", i.name())
                 .row("id", i.id())
@@ -131,6 +201,6 @@ abstract class ClientCommand implements Callable<Integer> {
         for (Map.Entry<String, Object> p : new TreeMap<>(i.connectionParameters()).entrySet()) {
             t.row("connection." + p.getKey(), p.getValue());
         }
-        t.print(out());
+        t.print(out);
     }
 }

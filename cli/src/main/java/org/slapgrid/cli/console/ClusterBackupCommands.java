@@ -1,5 +1,6 @@
 package org.slapgrid.cli.console;
 
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -8,7 +9,6 @@ import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.ClusterBackup;
 import org.slapgrid.slap.model.ClusterInfo;
-import org.slapgrid.slap.model.ClusterRole;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,11 +22,8 @@ final class ClusterBackupCommands {
     private ClusterBackupCommands() {
     }
 
-    static void print(ClientCommand cmd, List<ClusterBackup> backups) throws Exception {
-        if (cmd.json()) {
-            cmd.printJson(backups);
-            return;
-        }
+    /** Backups, one row each. */
+    static void plain(List<ClusterBackup> backups, PrintWriter out) {
         Table t = new Table("BACKUP", "CLUSTER", "TAKEN", "ROLES", "PARTS", "BYTES");
         for (ClusterBackup b : backups) {
             t.row(b.id(), b.cluster(), Instant.ofEpochMilli(b.createdAt()).toString(),
@@ -34,8 +31,7 @@ final class ClusterBackupCommands {
                     String.join(" ", b.parts().stream().map(p -> p.member() + ":" + p.sha256().substring(0, 12)).toList()),
                     Long.toString(b.parts().stream().mapToLong(ClusterBackup.Part::size).sum()));
         }
-        t.print(cmd.out());
-        cmd.out().flush();
+        t.print(out);
     }
 
     /** The backup verbs' wait: an hour by default (a backup or a restore moves data). */
@@ -43,6 +39,18 @@ final class ClusterBackupCommands {
         @Override
         Duration defaultTimeout() {
             return Duration.ofHours(1);
+        }
+    }
+
+    /** Restore and the rolling restart: started, waited for (unless --no-wait), the cluster printed unless it failed. */
+    abstract static class Rebuilding extends Waiting {
+        int awaited(SlapClient client, String name, ClusterInfo started) throws Exception {
+            ClusterInfo c = noWait ? started : waited(client, client.cluster(name));
+            int rc = outcome(c);
+            if (rc == ExitCode.OK) {
+                ClusterCommand.print(this, c);
+            }
+            return rc;
         }
     }
 
@@ -63,21 +71,22 @@ final class ClusterBackupCommands {
             int rc = outcome(waited(client, client.cluster(name)));
             if (rc == ExitCode.OK) {
                 List<ClusterBackup> all = client.clusterBackups(name);
-                print(this, all.isEmpty() ? List.of() : List.of(all.get(0)));
+                show(all.isEmpty() ? List.of() : List.of(all.get(0)), ClusterBackupCommands::plain);
             }
             return rc;
         }
     }
 
     @Command(name = "backups", mixinStandardHelpOptions = true, description = "The backups of cluster NAME, newest first.")
-    public static final class Backups extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
+    public static final class Backups extends ClientCommand.Named<List<ClusterBackup>> {
+        @Override
+        List<ClusterBackup> call(SlapClient client) {
+            return client.clusterBackups(name);
+        }
 
         @Override
-        int run(SlapClient client) throws Exception {
-            print(this, client.clusterBackups(name));
-            return ExitCode.OK;
+        void plain(List<ClusterBackup> backups, PrintWriter out) {
+            ClusterBackupCommands.plain(backups, out);
         }
     }
 
@@ -89,15 +98,14 @@ final class ClusterBackupCommands {
         @Override
         int run(SlapClient client) throws Exception {
             client.deleteBackup(id);
-            NodeAdminCommands.report(this, java.util.Map.of("deleted", id), "backup " + id + " deleted");
-            return ExitCode.OK;
+            return report(java.util.Map.of("deleted", id), "backup " + id + " deleted");
         }
     }
 
     @Command(name = "restore", mixinStandardHelpOptions = true,
             description = "Restore backup ID into a new cluster (same roles and size as the backup; refused otherwise,"
                     + " naming the difference); each member runs etc/restore with its part.")
-    public static final class Restore extends Waiting {
+    public static final class Restore extends Rebuilding {
         @Parameters(index = "0", paramLabel = "BACKUP")
         String id;
 
@@ -109,28 +117,14 @@ final class ClusterBackupCommands {
 
         @Override
         int run(SlapClient client) throws Exception {
-            List<ClusterRole> parsed = new ArrayList<>();
-            try {
-                for (String r : roles) {
-                    parsed.add(ClusterCommand.parseRole(r));
-                }
-            } catch (ClusterCommand.BadRole e) {
-                return usage(e.getMessage());
-            }
-            ClusterInfo started = client.restoreBackup(id, name, parsed);
-            ClusterInfo c = noWait ? started : waited(client, client.cluster(name));
-            int rc = outcome(c);
-            if (rc == ExitCode.OK) {
-                ClusterCommand.print(this, c);
-            }
-            return rc;
+            return awaited(client, name, client.restoreBackup(id, name, ClusterCommand.parseRoles(roles)));
         }
     }
 
     @Command(name = "restart", mixinStandardHelpOptions = true,
             description = "Rolling restart: one member at a time, each until its promises are kept again; refused while the"
                     + " cluster or a member is busy, or a member is in error.")
-    public static final class Restart extends Waiting {
+    public static final class Restart extends Rebuilding {
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
@@ -144,13 +138,7 @@ final class ClusterBackupCommands {
             if (tags != null) {
                 return TagActionCommands.restartTagged(this, client, name, tags);
             }
-            ClusterInfo started = client.restartCluster(name);
-            ClusterInfo c = noWait ? started : waited(client, client.cluster(name));
-            int rc = outcome(c);
-            if (rc == ExitCode.OK) {
-                ClusterCommand.print(this, c);
-            }
-            return rc;
+            return awaited(client, name, client.restartCluster(name));
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.slapgrid.cli.console;
 
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Parameters;
                 ClusterBackupCommands.Backup.class, ClusterBackupCommands.Backups.class,
                 ClusterBackupCommands.Delete.class, ClusterBackupCommands.Restore.class, ClusterBackupCommands.Restart.class,
                 ClusterStatusCommand.class})
-public final class ClusterCommand implements Runnable {
+public final class ClusterCommand extends GroupCommand {
 
     /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
     public static final String NAME = "cluster";
@@ -42,23 +43,8 @@ public final class ClusterCommand implements Runnable {
     public static final String SUMMARY =
             "Manage clusters: groups of instances spread over nodes, with roles, a topology and a primary.";
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    /** A bad {@code --role} value, reported with exit status 2. */
-    static final class BadRole extends Exception {
-        BadRole(String message) {
-            super(message);
-        }
-    }
-
     /** {@code db:count=3,min=2,max=9,type=mariadb} as a role (count defaults to 1, min to 1, max to count). */
-    static ClusterRole parseRole(String spec) throws BadRole {
+    static ClusterRole parseRole(String spec) throws ClientCommand.BadInput {
         int colon = spec.indexOf(':');
         String name = colon < 0 ? spec : spec.substring(0, colon);
         Integer count = null;
@@ -69,7 +55,7 @@ public final class ClusterCommand implements Runnable {
             for (String kv : spec.substring(colon + 1).split(",")) {
                 int eq = kv.indexOf('=');
                 if (eq < 0) {
-                    throw new BadRole("--role " + spec + ": '" + kv + "' is not KEY=VALUE (keys: count, min, max, type)");
+                    throw new ClientCommand.BadInput("--role " + spec + ": '" + kv + "' is not KEY=VALUE (keys: count, min, max, type)");
                 }
                 String key = kv.substring(0, eq);
                 String value = kv.substring(eq + 1);
@@ -78,27 +64,37 @@ public final class ClusterCommand implements Runnable {
                     case "min" -> min = number(spec, key, value);
                     case "max" -> max = number(spec, key, value);
                     case "type" -> type = value;
-                    default -> throw new BadRole("--role " + spec + ": unknown key '" + key + "' (keys: count, min, max, type)");
+                    default -> throw new ClientCommand.BadInput("--role " + spec + ": unknown key '" + key + "' (keys: count, min, max, type)");
                 }
             }
         }
         return new ClusterRole(name, type, null, count, min, max);
     }
 
-    private static int number(String spec, String key, String value) throws BadRole {
+    /** Each {@code --role} value as a role. */
+    static List<ClusterRole> parseRoles(List<String> specs) throws ClientCommand.BadInput {
+        List<ClusterRole> parsed = new ArrayList<>();
+        for (String r : specs) {
+            parsed.add(parseRole(r));
+        }
+        return parsed;
+    }
+
+    private static int number(String spec, String key, String value) throws ClientCommand.BadInput {
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new BadRole("--role " + spec + ": " + key + " must be a whole number (got '" + value + "')");
+            throw new ClientCommand.BadInput("--role " + spec + ": " + key + " must be a whole number (got '" + value + "')");
         }
     }
 
-    /** Prints a cluster: a summary, then its members (with their connection parameters), then the notes. */
+    /** Prints a cluster as the master answered (JSON with --json, else {@link #plain}). */
     static void print(ClientCommand cmd, ClusterInfo c) throws Exception {
-        if (cmd.json()) {
-            cmd.printJson(c);
-            return;
-        }
+        cmd.show(c, ClusterCommand::plain);
+    }
+
+    /** A cluster: a summary, then its members (with their connection parameters), then the notes. */
+    static void plain(ClusterInfo c, PrintWriter out) {
         Table t = new Table("FIELD", "VALUE")
                 .row("name", c.name())
                 .row("owner", c.owner())
@@ -113,7 +109,7 @@ public final class ClusterCommand implements Runnable {
         if (c.lastError() != null) {
             t.row("last error", c.lastError());
         }
-        t.print(cmd.out());
+        t.print(out);
         if (c.members() != null) {
             Table m = new Table("MEMBER", "ROLE", "NODE", "PARTITION", "STATE", "CONNECTION");
             for (ClusterMember x : c.members()) {
@@ -122,13 +118,20 @@ public final class ClusterCommand implements Runnable {
                 m.row(x.name(), x.role(), x.node(), x.partition(), state, new TreeMap<>(x.connectionParameters()).entrySet().stream()
                         .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
             }
-            cmd.out().println();
-            m.print(cmd.out());
+            out.println();
+            m.print(out);
         }
         for (String note : c.notes() == null ? List.<String>of() : c.notes()) {
-            cmd.out().println("note: " + note);
+            out.println("note: " + note);
         }
-        cmd.out().flush();
+    }
+
+    /** A verb on cluster NAME whose one call answers the cluster, printed whole. */
+    abstract static class OnCluster extends ClientCommand.Named<ClusterInfo> {
+        @Override
+        void plain(ClusterInfo c, PrintWriter out) {
+            ClusterCommand.plain(c, out);
+        }
     }
 
     /** {@code db=3 (2-9, mariadb)}, one per role. */
@@ -177,16 +180,13 @@ public final class ClusterCommand implements Runnable {
 
         @Override
         int run(SlapClient client) throws Exception {
-            List<ClusterRole> parsed = new ArrayList<>();
-            List<org.slapgrid.slap.model.ScalingPolicy> scaling = new ArrayList<>();
+            List<ClusterRole> parsed = parseRoles(roles);
             ClusterTopology top;
+            List<org.slapgrid.slap.model.ScalingPolicy> scaling = new ArrayList<>();
             try {
-                for (String r : roles) {
-                    parsed.add(parseRole(r));
-                }
                 top = topology == null ? null : ClusterTopology.parse(topology);
-            } catch (BadRole | IllegalArgumentException e) {
-                return usage((e instanceof BadRole ? "" : "--topology: ") + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                return usage("--topology: " + e.getMessage());
             }
             try {
                 for (String p : policies) {
@@ -209,53 +209,43 @@ public final class ClusterCommand implements Runnable {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Your clusters (the admin: every cluster): names, sizes, primary, task.")
-    public static final class ListClusters extends ClientCommand {
+    public static final class ListClusters extends ClientCommand.Answer<List<ClusterInfo>> {
         @Option(names = "--detailed", description = "every member too, with its node, state and connection parameters")
         boolean detailed;
 
         @Override
-        int run(SlapClient client) throws Exception {
-            List<ClusterInfo> all = client.clusters(detailed);
-            if (json()) {
-                printJson(all);
-                return ExitCode.OK;
-            }
+        List<ClusterInfo> call(SlapClient client) {
+            return client.clusters(detailed);
+        }
+
+        @Override
+        void plain(List<ClusterInfo> all, PrintWriter out) {
             if (detailed) {
                 for (ClusterInfo c : all) {
-                    print(this, c);
-                    out().println();
+                    ClusterCommand.plain(c, out);
+                    out.println();
                 }
-                out().flush();
-                return ExitCode.OK;
+                return;
             }
             Table t = new Table("NAME", "OWNER", "TOPOLOGY", "ROLES", "PRIMARY", "TASK");
             for (ClusterInfo c : all) {
                 t.row(c.name(), c.owner(), c.topology().json(), roles(c), c.primary(), c.task());
             }
-            t.print(out());
-            out().flush();
-            return ExitCode.OK;
+            t.print(out);
         }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "One cluster and every member.")
-    public static final class Show extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
+    public static final class Show extends OnCluster {
         @Override
-        int run(SlapClient client) throws Exception {
-            print(this, client.cluster(name));
-            return ExitCode.OK;
+        ClusterInfo call(SlapClient client) {
+            return client.cluster(name);
         }
     }
 
     @Command(name = "grow", mixinStandardHelpOptions = true,
             description = "Add members of a role (refused above the role's maximum, and while the cluster is busy).")
-    public static final class Grow extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
+    public static final class Grow extends OnCluster {
         @Option(names = "--role", required = true, paramLabel = "ROLE")
         String role;
 
@@ -263,19 +253,15 @@ public final class ClusterCommand implements Runnable {
         Integer count;
 
         @Override
-        int run(SlapClient client) throws Exception {
-            print(this, client.growCluster(name, role, count));
-            return ExitCode.OK;
+        ClusterInfo call(SlapClient client) {
+            return client.growCluster(name, role, count);
         }
     }
 
     @Command(name = "shrink", mixinStandardHelpOptions = true,
             description = "Drop members (db.2 or NAME/db.2), all at once; refused when a role would go under its minimum,"
                     + " for the primary, and while the cluster is busy.")
-    public static final class Shrink extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
+    public static final class Shrink extends OnCluster {
         @Parameters(index = "1..*", arity = "0..*", paramLabel = "MEMBER")
         List<String> members = new ArrayList<>();
 
@@ -287,21 +273,17 @@ public final class ClusterCommand implements Runnable {
         Integer count;
 
         @Override
-        int run(SlapClient client) throws Exception {
+        ClusterInfo call(SlapClient client) throws BadInput {
             if (members.isEmpty() == (role == null)) {
-                return usage("name the MEMBERs to drop, or give --role (and --count)");
+                throw new BadInput("name the MEMBERs to drop, or give --role (and --count)");
             }
-            print(this, role == null ? client.shrinkCluster(name, members) : client.shrinkCluster(name, role, count));
-            return ExitCode.OK;
+            return role == null ? client.shrinkCluster(name, members) : client.shrinkCluster(name, role, count);
         }
     }
 
     @Command(name = "promote", mixinStandardHelpOptions = true,
             description = "Make MEMBER the primary of a failover cluster; refused while the primary is healthy, unless --force.")
-    public static final class Promote extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
+    public static final class Promote extends OnCluster {
         @Parameters(index = "1", paramLabel = "MEMBER")
         String member;
 
@@ -309,9 +291,8 @@ public final class ClusterCommand implements Runnable {
         boolean force;
 
         @Override
-        int run(SlapClient client) throws Exception {
-            print(this, client.promoteCluster(name, member, force));
-            return ExitCode.OK;
+        ClusterInfo call(SlapClient client) {
+            return client.promoteCluster(name, member, force);
         }
     }
 
@@ -324,9 +305,8 @@ public final class ClusterCommand implements Runnable {
         @Override
         int run(SlapClient client) throws Exception {
             ClusterInfo c = client.destroyCluster(name);
-            NodeAdminCommands.report(this, c, "destroying cluster " + c.name() + ": its "
+            return report(c, "destroying cluster " + c.name() + ": its "
                     + (c.members() == null ? 0 : c.members().size()) + " members are being destroyed by their nodes");
-            return ExitCode.OK;
         }
     }
 }

@@ -1,6 +1,6 @@
 package org.slapgrid.cli.console;
 
-import org.slapgrid.cli.ExitCode;
+import java.io.PrintWriter;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.DeletionPolicy;
 import picocli.CommandLine.Command;
@@ -35,10 +35,10 @@ final class ClusterDeletionPolicyCommand extends ClientCommand {
         boolean set = criteria != null || hookTimeout != null || webhook != null;
         DeletionPolicy p = set ? client.setDeletionPolicy(name, new DeletionPolicy(criteria, hookTimeout, webhook, null))
                 : client.deletionPolicy(name);
-        if (json()) {
-            printJson(p);
-            return ExitCode.OK;
-        }
+        return show(p, ClusterDeletionPolicyCommand::plain);
+    }
+
+    private static void plain(DeletionPolicy p, PrintWriter out) {
         Table t = new Table("FIELD", "VALUE")
                 .row("criteria", p.criteria())
                 .row("hook timeout", p.hookTimeout() + " s")
@@ -46,8 +46,6 @@ final class ClusterDeletionPolicyCommand extends ClientCommand {
         if (p.webhookSecret() != null) {
             t.row("webhook secret", p.webhookSecret() + "  (shown once: keep it to check X-Slapgrid-Signature)");
         }
-        t.print(out());
-        out().flush();
-        return ExitCode.OK;
+        t.print(out);
     }
 }

@@ -1,7 +1,7 @@
 package org.slapgrid.cli.console;
 
+import java.io.PrintWriter;
 import java.time.Instant;
-import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.MetricSeries;
 import picocli.CommandLine.Command;
@@ -32,16 +32,14 @@ final class ClusterMetricsCommand extends ClientCommand {
         } catch (IllegalArgumentException e) {
             return usage("--since " + e.getMessage());
         }
-        MetricSeries s = client.clusterMetrics(name, System.currentTimeMillis() - seconds * 1000, metric);
-        if (json()) {
-            printJson(s);
-            return ExitCode.OK;
-        }
+        return show(client.clusterMetrics(name, System.currentTimeMillis() - seconds * 1000, metric), this::plain);
+    }
+
+    private void plain(MetricSeries s, PrintWriter out) {
         if (s.series().isEmpty()) {
-            out().println("no metrics from the members of " + s.cluster() + " since " + since + " ago"
+            out.println("no metrics from the members of " + s.cluster() + " since " + since + " ago"
                     + " (nodes send them every --metric-interval of `slapos node daemon`)");
-            out().flush();
-            return ExitCode.OK;
+            return;
         }
         Table t = new Table("MEMBER", "ROLE", "METRIC", "LAST", "AGE", "AVG", "MAX", "POINTS");
         long now = System.currentTimeMillis();
@@ -58,10 +56,8 @@ final class ClusterMetricsCommand extends ClientCommand {
                     x.lastAt() == null ? null : ((now - x.lastAt()) / 1000) + " s", n == 0 ? null : number(sum / n),
                     n == 0 ? null : number(max), x.points().size());
         }
-        t.print(out());
-        out().println("since " + Instant.ofEpochMilli(s.since()) + ", " + s.resolutionSeconds() + " s buckets");
-        out().flush();
-        return ExitCode.OK;
+        t.print(out);
+        out.println("since " + Instant.ofEpochMilli(s.since()) + ", " + s.resolutionSeconds() + " s buckets");
     }
 
     static String number(double v) {

@@ -1,5 +1,6 @@
 package org.slapgrid.cli.console;
 
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,29 +68,11 @@ final class ClusterPolicyCommand extends ClientCommand {
             if (metric != null || delete) {
                 return usage("--role is required to set or delete a policy");
             }
-            List<ScalingPolicy> all = client.scalingPolicies(name);
-            if (json()) {
-                printJson(all);
-            } else if (all.isEmpty()) {
-                out().println("cluster " + name + " has no scaling policy (set one with --role R --metric M ...)");
-                out().flush();
-            } else {
-                Table t = new Table("ROLE", "METRIC", "AGGREGATE", "SCALE OUT", "SCALE IN", "STEP", "COOLDOWN", "ENABLED");
-                for (ScalingPolicy p : all) {
-                    t.row(p.role(), p.metric(), p.aggregate(),
-                            p.scaleOutAbove() == null ? null : "> " + ClusterMetricsCommand.number(p.scaleOutAbove()) + " for " + p.scaleOutFor() + " s",
-                            p.scaleInBelow() == null ? null : "< " + ClusterMetricsCommand.number(p.scaleInBelow()) + " for " + p.scaleInFor() + " s",
-                            p.step(), p.cooldown() + " s", p.enabled() ? "yes" : "no");
-                }
-                t.print(out());
-            }
-            return ExitCode.OK;
+            return show(client.scalingPolicies(name), this::plain);
         }
         if (delete) {
             client.deleteScalingPolicy(name, role);
-            out().println("role " + role + " of cluster " + name + ": scaling policy removed");
-            out().flush();
-            return ExitCode.OK;
+            return done("role " + role + " of cluster " + name + ": scaling policy removed");
         }
         if (metric == null) {
             return usage("--metric is required to set a policy");
@@ -106,19 +89,30 @@ final class ClusterPolicyCommand extends ClientCommand {
         return ExitCode.OK;
     }
 
-    /** The policy as the master stored it: JSON, or one line. */
-    static void printSet(ClientCommand cmd, String cluster, ScalingPolicy set) throws Exception {
-        if (cmd.json()) {
-            cmd.printJson(set);
+    /** The cluster's policies, one row each. */
+    private void plain(List<ScalingPolicy> all, PrintWriter out) {
+        if (all.isEmpty()) {
+            out.println("cluster " + name + " has no scaling policy (set one with --role R --metric M ...)");
             return;
         }
-        cmd.out().println("role " + set.role() + " of cluster " + cluster + ": " + set.aggregate() + " " + set.metric()
+        Table t = new Table("ROLE", "METRIC", "AGGREGATE", "SCALE OUT", "SCALE IN", "STEP", "COOLDOWN", "ENABLED");
+        for (ScalingPolicy p : all) {
+            t.row(p.role(), p.metric(), p.aggregate(),
+                    p.scaleOutAbove() == null ? null : "> " + ClusterMetricsCommand.number(p.scaleOutAbove()) + " for " + p.scaleOutFor() + " s",
+                    p.scaleInBelow() == null ? null : "< " + ClusterMetricsCommand.number(p.scaleInBelow()) + " for " + p.scaleInFor() + " s",
+                    p.step(), p.cooldown() + " s", p.enabled() ? "yes" : "no");
+        }
+        t.print(out);
+    }
+
+    /** The policy as the master stored it: JSON, or one line. */
+    static void printSet(ClientCommand cmd, String cluster, ScalingPolicy set) throws Exception {
+        cmd.report(set, "role " + set.role() + " of cluster " + cluster + ": " + set.aggregate() + " " + set.metric()
                 + (set.scaleOutAbove() == null ? "" : ", +" + set.step() + " above " + ClusterMetricsCommand.number(set.scaleOutAbove())
                 + " for " + set.scaleOutFor() + " s")
                 + (set.scaleInBelow() == null ? "" : ", -" + set.step() + " below " + ClusterMetricsCommand.number(set.scaleInBelow())
                 + " for " + set.scaleInFor() + " s")
                 + ", cooldown " + set.cooldown() + " s" + (set.enabled() ? "" : " (disabled)"));
-        cmd.out().flush();
     }
 
     /**

@@ -1,27 +1,22 @@
 package org.slapgrid.cli.console;
 
-import org.slapgrid.cli.ExitCode;
+import java.io.PrintWriter;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.ClusterStatus;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 /** {@code slapos cluster status NAME [--json]}: the status tree, cluster → members → services and promises. */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "The cluster's status tree as OpenSVC prints it: overall, avail (services), accessory (promises),"
                 + " per member and for the cluster (up + down = warn; n/a is neutral; a flex role under its minimum: warn).")
-public final class ClusterStatusCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "NAME")
-    String name;
+public final class ClusterStatusCommand extends ClientCommand.Named<ClusterStatus> {
+    @Override
+    ClusterStatus call(SlapClient client) {
+        return client.clusterStatus(name);
+    }
 
     @Override
-    int run(SlapClient client) throws Exception {
-        ClusterStatus s = client.clusterStatus(name);
-        if (json()) {
-            printJson(s);
-            return ExitCode.OK;
-        }
-        var out = out();
+    void plain(ClusterStatus s, PrintWriter out) {
         out.println(s.cluster() + " (" + s.topology() + ")");
         out.println("|- overall    " + s.overall());
         out.println("|- avail      " + s.avail());
@@ -39,7 +34,5 @@ public final class ClusterStatusCommand extends ClientCommand {
         for (String note : s.notes()) {
             out.println("note: " + note);
         }
-        out.flush();
-        return ExitCode.OK;
     }
 }

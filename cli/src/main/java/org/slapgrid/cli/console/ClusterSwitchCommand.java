@@ -1,7 +1,7 @@
 package org.slapgrid.cli.console;
 
-import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
+import org.slapgrid.slap.model.ClusterInfo;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -11,16 +11,12 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "switch", mixinStandardHelpOptions = true,
         description = "Move the primary (active) role to MEMBER (refused when MEMBER is not up).")
-public final class ClusterSwitchCommand extends ClientCommand {
-    @Parameters(index = "0", paramLabel = "NAME")
-    String name;
-
+public final class ClusterSwitchCommand extends ClusterCommand.OnCluster {
     @Parameters(index = "1", paramLabel = "MEMBER", description = "e.g. db.1")
     String member;
 
     @Override
-    int run(SlapClient client) throws Exception {
-        ClusterCommand.print(this, client.switchCluster(name, member));
-        return ExitCode.OK;
+    ClusterInfo call(SlapClient client) {
+        return client.switchCluster(name, member);
     }
 }

@@ -1,7 +1,6 @@
 package org.slapgrid.cli.console;
 
 import java.time.Duration;
-import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.ClusterInfo;
 import picocli.CommandLine.Command;
@@ -20,6 +19,9 @@ final class ClusterVerticalCommands {
 
     /** The vertical verbs' wait: 15 minutes by default. */
     abstract static class VerticalCommand extends ClusterTaskWait.Verb {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
         @Override
         Duration defaultTimeout() {
             return Duration.ofMinutes(15);
@@ -37,9 +39,6 @@ final class ClusterVerticalCommands {
             description = "Give MEMBER memory and CPU limits (cgroups on its partition's processes, applied by its node):"
                     + " pre-scale (vm_resize), resize, re-converge, post-scale.")
     static final class Resize extends VerticalCommand {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
         @Parameters(index = "1", paramLabel = "MEMBER", description = "db.1 or NAME/db.1")
         String member;
 
@@ -62,9 +61,6 @@ final class ClusterVerticalCommands {
             description = "Give MEMBER a data disk at srv/disk/DISK (a loop-mounted ext4 image where its node can, else a"
                     + " directory; `slapos info` says which): pre-scale (disk_attach), attach, re-converge, post-scale.")
     static final class Attach extends VerticalCommand {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
         @Parameters(index = "1", paramLabel = "MEMBER")
         String member;
 
@@ -83,9 +79,6 @@ final class ClusterVerticalCommands {
     @Command(name = "disk-detach", mixinStandardHelpOptions = true,
             description = "Remove MEMBER's data disk DISK and what is on it, after its pre-scale (disk_detach).")
     static final class Detach extends VerticalCommand {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
         @Parameters(index = "1", paramLabel = "MEMBER")
         String member;
 

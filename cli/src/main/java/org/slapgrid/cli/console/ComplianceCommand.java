@@ -1,12 +1,14 @@
 package org.slapgrid.cli.console;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slapgrid.cli.ExitCode;
+import org.slapgrid.slap.ComplianceApi;
 import org.slapgrid.slap.Json;
+import org.slapgrid.cli.console.ClientCommand.BadInput;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.Compliance;
 import picocli.CommandLine.ArgGroup;
@@ -27,7 +29,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {ComplianceCommand.Ruleset.class, ComplianceCommand.ModulesetCmd.class, ComplianceCommand.Attach.class,
                 ComplianceCommand.Detach.class, ComplianceCommand.Attachments.class, ComplianceRunCommands.Run.class,
                 ComplianceRunCommands.RunStatus.class, ComplianceCommand.Results.class})
-public final class ComplianceCommand implements Runnable {
+public final class ComplianceCommand extends GroupCommand {
 
     /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
     public static final String NAME = "compliance";
@@ -36,32 +38,13 @@ public final class ComplianceCommand implements Runnable {
     public static final String SUMMARY =
             "Rulesets, modulesets and their attachment to nodes, instances and clusters; results.";
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
-
-    /** A command that only groups verbs (ruleset, moduleset): it prints its usage. */
-    abstract static class Group implements Runnable {
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(spec.commandLine().getOut());
-        }
-    }
-
     /** KEY=VALUE: a VALUE starting with '{', '[' or '"' is JSON (seed 002's values are), anything else a string. */
-    static Map<String, Object> variables(List<String> pairs) throws BadValue {
+    static Map<String, Object> variables(List<String> pairs) throws BadInput {
         Map<String, Object> out = new LinkedHashMap<>();
         for (String kv : pairs) {
             int eq = kv.indexOf('=');
             if (eq <= 0) {
-                throw new BadValue("'" + kv + "' is not KEY=VALUE");
+                throw new BadInput("'" + kv + "' is not KEY=VALUE");
             }
             String value = kv.substring(eq + 1);
             Object v = value;
@@ -70,7 +53,7 @@ public final class ComplianceCommand implements Runnable {
                 try {
                     v = Json.strict().readValue(t, Object.class);
                 } catch (JsonProcessingException e) {
-                    throw new BadValue(kv.substring(0, eq) + ": the value is not valid JSON: " + e.getOriginalMessage());
+                    throw new BadInput(kv.substring(0, eq) + ": the value is not valid JSON: " + e.getOriginalMessage());
                 }
             }
             out.put(kv.substring(0, eq), v);
@@ -79,17 +62,17 @@ public final class ComplianceCommand implements Runnable {
     }
 
     /** NAME or NAME:autofix. */
-    static Compliance.Module module(String spec) throws BadValue {
+    static Compliance.Module module(String spec) throws BadInput {
         if (spec.endsWith(":autofix")) {
             return new Compliance.Module(spec.substring(0, spec.length() - ":autofix".length()), true);
         }
         if (spec.contains(":")) {
-            throw new BadValue("--module " + spec + ": write NAME or NAME:autofix");
+            throw new BadInput("--module " + spec + ": write NAME or NAME:autofix");
         }
         return new Compliance.Module(spec, false);
     }
 
-    static List<Compliance.Module> modules(List<String> specs) throws BadValue {
+    static List<Compliance.Module> modules(List<String> specs) throws BadInput {
         List<Compliance.Module> out = new ArrayList<>();
         for (String m : specs) {
             out.add(module(m));
@@ -97,75 +80,50 @@ public final class ComplianceCommand implements Runnable {
         return out;
     }
 
-    static final class BadValue extends Exception {
-        BadValue(String message) {
-            super(message);
-        }
-    }
-
-    /** A verb on one named ruleset or moduleset. */
-    abstract static class Named extends Verb {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-    }
-
-    /** A verb whose bad input is reported with exit status 2. */
-    abstract static class Verb extends ClientCommand {
-        abstract int act(SlapClient client) throws Exception;
-
+    /** A verb on ruleset NAME whose one call answers the ruleset, printed whole. */
+    abstract static class OnRuleset extends ClientCommand.Named<Compliance.Ruleset> {
         @Override
-        final int run(SlapClient client) throws Exception {
-            try {
-                return act(client);
-            } catch (BadValue e) {
-                return usage(e.getMessage());
-            }
-        }
-
-        /** A listing: {@code value} as JSON with --json, else the table {@code rows} fills. */
-        int listed(Object value, Table table, java.util.function.Consumer<Table> rows) throws JsonProcessingException {
-            if (json()) {
-                printJson(value);
-                return ExitCode.OK;
-            }
-            rows.accept(table);
-            table.print(out());
-            out().flush();
-            return ExitCode.OK;
-        }
-
-        /** One line on stdout, flushed: what the verb did. */
-        int done(String message) {
-            out().println(message);
-            out().flush();
-            return ExitCode.OK;
-        }
-
-        void printRuleset(Compliance.Ruleset r) throws JsonProcessingException {
-            if (json()) {
-                printJson(r);
-                return;
-            }
+        void plain(Compliance.Ruleset r, PrintWriter out) throws JsonProcessingException {
             Table t = new Table("VARIABLE", "ENVIRONMENT", "VALUE");
             for (Map.Entry<String, Object> v : r.variables().entrySet()) {
                 t.row(v.getKey(), "OSVC_COMP_" + Compliance.envName(v.getKey()),
                         v.getValue() instanceof String s ? s : Json.lenient().writeValueAsString(v.getValue()));
             }
-            out().println("ruleset " + r.name() + " (" + r.variables().size() + " variables)");
-            t.print(out());
+            out.println("ruleset " + r.name() + " (" + r.variables().size() + " variables)");
+            t.print(out);
         }
+    }
 
-        void printModuleset(Compliance.Moduleset m) throws JsonProcessingException {
-            if (json()) {
-                printJson(m);
-                return;
-            }
+    /** A verb on moduleset NAME whose one call answers the moduleset, printed whole. */
+    abstract static class OnModuleset extends ClientCommand.Named<Compliance.Moduleset> {
+        @Override
+        void plain(Compliance.Moduleset m, PrintWriter out) {
             Table t = new Table("KIND", "NAME", "AUTOFIX");
             m.modules().forEach(x -> t.row("module", x.name(), x.autofix() ? "yes" : "no"));
             m.modulesets().forEach(x -> t.row("moduleset", x, null));
             m.rulesets().forEach(x -> t.row("ruleset", x, null));
-            out().println("moduleset " + m.name());
-            t.print(out());
+            out.println("moduleset " + m.name());
+            t.print(out);
+        }
+    }
+
+    /** Deleting ruleset or moduleset NAME: the call, then one line (with or without --json). */
+    abstract static class Delete extends ClientCommand {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        private final String kind;
+        private final java.util.function.BiConsumer<ComplianceApi, String> delete;
+
+        Delete(String kind, java.util.function.BiConsumer<ComplianceApi, String> delete) {
+            this.kind = kind;
+            this.delete = delete;
+        }
+
+        @Override
+        int run(SlapClient client) {
+            delete.accept(client.compliance(), name);
+            return done(kind + " " + name + " deleted");
         }
     }
 
@@ -173,61 +131,54 @@ public final class ComplianceCommand implements Runnable {
 
     @Command(name = "ruleset", mixinStandardHelpOptions = true, description = "Key/value sets given to modules as OSVC_COMP_<KEY>.",
             subcommands = {RulesetCreate.class, RulesetShow.class, RulesetList.class, RulesetSet.class, RulesetDelete.class})
-    static final class Ruleset extends Group {
+    static final class Ruleset extends GroupCommand {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a ruleset.")
-    static final class RulesetCreate extends Named {
+    static final class RulesetCreate extends OnRuleset {
         @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "variables; a value starting with {, [ or \" is JSON")
         List<String> vars = new ArrayList<>();
 
         @Override
-        int act(SlapClient client) throws Exception {
-            printRuleset(client.compliance().createRuleset(name, variables(vars)));
-            return ExitCode.OK;
+        Compliance.Ruleset call(SlapClient client) throws BadInput {
+            return client.compliance().createRuleset(name, variables(vars));
         }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a ruleset's variables.")
-    static final class RulesetShow extends Named {
-
+    static final class RulesetShow extends OnRuleset {
         @Override
-        int act(SlapClient client) throws Exception {
-            printRuleset(client.compliance().ruleset(name));
-            return ExitCode.OK;
+        Compliance.Ruleset call(SlapClient client) {
+            return client.compliance().ruleset(name);
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List your rulesets.")
-    static final class RulesetList extends Verb {
+    static final class RulesetList extends ClientCommand {
         @Override
-        int act(SlapClient client) throws Exception {
-            List<Compliance.Ruleset> all = client.compliance().rulesets();
-            return listed(all, new Table("NAME", "VARIABLES"), t -> all.forEach(r -> t.row(r.name(),
-                    String.join(" ", r.variables().keySet()))));
+        int run(SlapClient client) throws Exception {
+            return listed(client.compliance().rulesets(), new Table("NAME", "VARIABLES"), r -> new Object[] {r.name(),
+                    String.join(" ", r.variables().keySet())});
         }
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true, description = "Set (or replace) and remove variables of a ruleset.")
-    static final class RulesetSet extends Named {
+    static final class RulesetSet extends OnRuleset {
         @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "variables to set")
         List<String> vars = new ArrayList<>();
         @Option(names = "--unset", paramLabel = "KEY", description = "a variable to remove (repeatable)")
         List<String> unset = new ArrayList<>();
 
         @Override
-        int act(SlapClient client) throws Exception {
-            printRuleset(client.compliance().updateRuleset(name, variables(vars), unset));
-            return ExitCode.OK;
+        Compliance.Ruleset call(SlapClient client) throws BadInput {
+            return client.compliance().updateRuleset(name, variables(vars), unset);
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a ruleset (refused while a moduleset or a target uses it).")
-    static final class RulesetDelete extends Named {
-        @Override
-        int act(SlapClient client) {
-            client.compliance().deleteRuleset(name);
-            return done("ruleset " + name + " deleted");
+    static final class RulesetDelete extends Delete {
+        RulesetDelete() {
+            super("ruleset", ComplianceApi::deleteRuleset);
         }
     }
 
@@ -236,11 +187,11 @@ public final class ComplianceCommand implements Runnable {
     @Command(name = "moduleset", mixinStandardHelpOptions = true,
             description = "Groups of modules (with their autofix flag), of other modulesets and of rulesets.",
             subcommands = {ModulesetCreate.class, ModulesetShow.class, ModulesetList.class, ModulesetSet.class, ModulesetDelete.class})
-    static final class ModulesetCmd extends Group {
+    static final class ModulesetCmd extends GroupCommand {
     }
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a moduleset.")
-    static final class ModulesetCreate extends Named {
+    static final class ModulesetCreate extends OnModuleset {
         @Option(names = "--module", paramLabel = "NAME[:autofix]", description = "a module (repeatable); :autofix lets `auto` fix it")
         List<String> modules = new ArrayList<>();
         @Option(names = "--moduleset", paramLabel = "NAME", description = "a moduleset inside this one (repeatable; cycles refused)")
@@ -249,36 +200,32 @@ public final class ComplianceCommand implements Runnable {
         List<String> rulesets = new ArrayList<>();
 
         @Override
-        int act(SlapClient client) throws Exception {
-            printModuleset(client.compliance().createModuleset(new Compliance.Moduleset(name, null, modules(modules), modulesets,
-                    rulesets)));
-            return ExitCode.OK;
+        Compliance.Moduleset call(SlapClient client) throws BadInput {
+            return client.compliance().createModuleset(new Compliance.Moduleset(name, null, modules(modules), modulesets,
+                    rulesets));
         }
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a moduleset.")
-    static final class ModulesetShow extends Named {
-
+    static final class ModulesetShow extends OnModuleset {
         @Override
-        int act(SlapClient client) throws Exception {
-            printModuleset(client.compliance().moduleset(name));
-            return ExitCode.OK;
+        Compliance.Moduleset call(SlapClient client) {
+            return client.compliance().moduleset(name);
         }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List your modulesets.")
-    static final class ModulesetList extends Verb {
+    static final class ModulesetList extends ClientCommand {
         @Override
-        int act(SlapClient client) throws Exception {
-            List<Compliance.Moduleset> all = client.compliance().modulesets();
-            return listed(all, new Table("NAME", "MODULES", "MODULESETS", "RULESETS"), t -> all.forEach(m -> t.row(m.name(),
-                    String.join(" ", m.modules().stream().map(x -> x.name() + (x.autofix() ? ":autofix" : "")).toList()),
-                    String.join(" ", m.modulesets()), String.join(" ", m.rulesets()))));
+        int run(SlapClient client) throws Exception {
+            return listed(client.compliance().modulesets(), new Table("NAME", "MODULES", "MODULESETS", "RULESETS"), m -> new Object[] {
+                    m.name(), String.join(" ", m.modules().stream().map(x -> x.name() + (x.autofix() ? ":autofix" : "")).toList()),
+                    String.join(" ", m.modulesets()), String.join(" ", m.rulesets())});
         }
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true, description = "Add or remove modules, modulesets and rulesets.")
-    static final class ModulesetSet extends Named {
+    static final class ModulesetSet extends OnModuleset {
         @Option(names = "--add-module", paramLabel = "NAME[:autofix]") List<String> addModules = new ArrayList<>();
         @Option(names = "--remove-module", paramLabel = "NAME") List<String> removeModules = new ArrayList<>();
         @Option(names = "--add-moduleset", paramLabel = "NAME") List<String> addModulesets = new ArrayList<>();
@@ -287,19 +234,16 @@ public final class ComplianceCommand implements Runnable {
         @Option(names = "--remove-ruleset", paramLabel = "NAME") List<String> removeRulesets = new ArrayList<>();
 
         @Override
-        int act(SlapClient client) throws Exception {
-            printModuleset(client.compliance().updateModuleset(name, new Compliance.ModulesetUpdate(modules(addModules), removeModules,
-                    addModulesets, removeModulesets, addRulesets, removeRulesets)));
-            return ExitCode.OK;
+        Compliance.Moduleset call(SlapClient client) throws BadInput {
+            return client.compliance().updateModuleset(name, new Compliance.ModulesetUpdate(modules(addModules), removeModules,
+                    addModulesets, removeModulesets, addRulesets, removeRulesets));
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a moduleset (refused while inside another or attached).")
-    static final class ModulesetDelete extends Named {
-        @Override
-        int act(SlapClient client) {
-            client.compliance().deleteModuleset(name);
-            return done("moduleset " + name + " deleted");
+    static final class ModulesetDelete extends Delete {
+        ModulesetDelete() {
+            super("moduleset", ComplianceApi::deleteModuleset);
         }
     }
 
@@ -331,7 +275,7 @@ public final class ComplianceCommand implements Runnable {
     }
 
     /** Attach and detach: a target, and a moduleset or a ruleset. */
-    abstract static class AttachmentVerb extends Verb {
+    abstract static class AttachmentVerb extends ClientCommand {
         @ArgGroup(exclusive = true, multiplicity = "1") Target target;
         @ArgGroup(exclusive = true, multiplicity = "1") Item item;
 
@@ -355,7 +299,7 @@ public final class ComplianceCommand implements Runnable {
         String filterInstanceTags;
 
         @Override
-        int act(SlapClient client) {
+        int run(SlapClient client) {
             Compliance.Filter f = filterNode == null && filterOs == null && filterTags == null && filterInstanceTags == null ? null
                     : new Compliance.Filter(filterNode, filterOs, filterTags, filterInstanceTags);
             client.compliance().attach(new Compliance.Attachment(target.kind(), target.name(), item.moduleset, item.ruleset, f));
@@ -366,29 +310,28 @@ public final class ComplianceCommand implements Runnable {
     @Command(name = "detach", mixinStandardHelpOptions = true, description = "Detach a moduleset or a ruleset.")
     static final class Detach extends AttachmentVerb {
         @Override
-        int act(SlapClient client) {
+        int run(SlapClient client) {
             client.compliance().detach(new Compliance.Attachment(target.kind(), target.name(), item.moduleset, item.ruleset));
             return done(what() + " detached from " + target.kind() + " " + target.name());
         }
     }
 
     @Command(name = "attachments", mixinStandardHelpOptions = true, description = "What is attached to a node, an instance or a cluster.")
-    static final class Attachments extends Verb {
+    static final class Attachments extends ClientCommand {
         @ArgGroup(exclusive = true, multiplicity = "1") Target target;
 
         @Override
-        int act(SlapClient client) throws Exception {
-            List<Compliance.Attachment> all = client.compliance().attachments(target.kind(), target.name());
-            return listed(all, new Table("KIND", "NAME", "WHERE"), t -> all.forEach(a -> t.row(
-                    a.moduleset() != null ? "moduleset" : "ruleset", a.moduleset() != null ? a.moduleset() : a.ruleset(),
-                    a.filter() == null ? "everywhere" : a.filter().describe())));
+        int run(SlapClient client) throws Exception {
+            return listed(client.compliance().attachments(target.kind(), target.name()), new Table("KIND", "NAME", "WHERE"),
+                    a -> new Object[] {a.moduleset() != null ? "moduleset" : "ruleset", a.moduleset() != null ? a.moduleset() : a.ruleset(),
+                            a.filter() == null ? "everywhere" : a.filter().describe()});
         }
     }
 
     @Command(name = "results", mixinStandardHelpOptions = true,
             description = {"The newest compliance results of a node (its node-level modules) or of an instance, newest first.",
                     "TARGET is a node you manage, else one of your instances; --instance forces an instance."})
-    static final class Results extends Verb {
+    static final class Results extends ClientCommand {
         @Parameters(index = "0", paramLabel = "NODE|INSTANCE")
         String target;
         @Option(names = "--instance", description = "TARGET is an instance") boolean instance;
@@ -396,11 +339,11 @@ public final class ComplianceCommand implements Runnable {
         @Option(names = "--output", description = "print each result's output too") boolean output;
 
         @Override
-        int act(SlapClient client) throws Exception {
-            List<Compliance.Result> all = client.compliance().results(instance ? Compliance.TargetKind.instance : null, target, limit);
-            return listed(all, new Table("AT", "PARTITION", "MODULE", "ACTION", "EXIT", "MS", "OUTPUT"), t -> all.forEach(r ->
-                    t.row(java.time.Instant.ofEpochMilli(r.at()).toString(), r.partition(), r.module(), r.action(), r.exitCode(),
-                            r.durationMs(), output ? r.output().strip() : r.output().strip().lines().findFirst().orElse(""))));
+        int run(SlapClient client) throws Exception {
+            return listed(client.compliance().results(instance ? Compliance.TargetKind.instance : null, target, limit),
+                    new Table("AT", "PARTITION", "MODULE", "ACTION", "EXIT", "MS", "OUTPUT"), r -> new Object[] {
+                            java.time.Instant.ofEpochMilli(r.at()).toString(), r.partition(), r.module(), r.action(), r.exitCode(),
+                            r.durationMs(), output ? r.output().strip() : r.output().strip().lines().findFirst().orElse("")});
         }
     }
 }

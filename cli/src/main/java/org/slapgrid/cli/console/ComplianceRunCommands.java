@@ -23,7 +23,7 @@ final class ComplianceRunCommands {
     }
 
     /** {@code --wait} and {@code --timeout}, and how a run is shown. */
-    abstract static class Waiting extends ComplianceCommand.Verb {
+    abstract static class Waiting extends ClientCommand {
         @Option(names = "--wait", description = "wait until every node ended its part; exit 1 when a module is not ok")
         boolean waitForIt;
         @Option(names = "--timeout", paramLabel = "SECONDS", description = "how long --wait waits (default 3600)")
@@ -102,16 +102,16 @@ final class ComplianceRunCommands {
         String module;
 
         @Override
-        int act(SlapClient client) throws Exception {
+        int run(SlapClient client) throws Exception {
             int given = (node != null ? 1 : 0) + (instance != null ? 1 : 0) + (cluster != null ? 1 : 0);
             if (given != 1) {
-                throw new ComplianceCommand.BadValue("name exactly one target: NODE, --instance NAME or --cluster NAME");
+                throw new BadInput("name exactly one target: NODE, --instance NAME or --cluster NAME");
             }
             Compliance.Action a;
             try {
                 a = Compliance.Action.valueOf(action);
             } catch (IllegalArgumentException e) {
-                throw new ComplianceCommand.BadValue("--action " + action + ": write check, fix, fixable or auto");
+                throw new BadInput("--action " + action + ": write check, fix, fixable or auto");
             }
             Compliance.TargetKind kind = node != null ? Compliance.TargetKind.node
                     : instance != null ? Compliance.TargetKind.instance : Compliance.TargetKind.cluster;
@@ -127,7 +127,7 @@ final class ComplianceRunCommands {
         String id;
 
         @Override
-        int act(SlapClient client) throws Exception {
+        int run(SlapClient client) throws Exception {
             return shown(client, client.compliance().run(id));
         }
     }

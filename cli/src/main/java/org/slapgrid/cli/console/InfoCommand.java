@@ -1,10 +1,10 @@
 package org.slapgrid.cli.console;
 
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.SlapException;
 import org.slapgrid.slap.model.Instance;
@@ -32,17 +32,14 @@ public final class InfoCommand extends ClientCommand {
     int run(SlapClient client) throws Exception {
         Instance i = client.info(name);
         PartitionStatus status = statusOf(client);
-        if (json()) {
-            Map<String, Object> doc = org.slapgrid.cli.Json.fields(i);
-            doc.put("status", status);
-            printJson(doc);
-            return ExitCode.OK;
-        }
-        printInstance(i);
-        if (status != null) {
-            printStatus(status);
-        }
-        return ExitCode.OK;
+        Map<String, Object> doc = org.slapgrid.cli.Json.fields(i);
+        doc.put("status", status);
+        return show(doc, (d, out) -> {
+            printInstance(i, out);
+            if (status != null) {
+                printStatus(status, out);
+            }
+        });
     }
 
     /** The status tree, or null while the node has reported none. */
@@ -57,7 +54,7 @@ public final class InfoCommand extends ClientCommand {
         }
     }
 
-    private void printStatus(PartitionStatus s) {
+    private static void printStatus(PartitionStatus s, PrintWriter out) {
         long now = Instant.now().getEpochSecond();
         Table t = new Table("STATUS", "VALUE");
         if (s.reportedAt() != null) {
@@ -71,13 +68,13 @@ public final class InfoCommand extends ClientCommand {
                     + (sv.tags().isEmpty() ? "" : "  [" + String.join(" ", sv.tags()) + "]"));
         }
         for (PartitionStatus.Promise p : s.promises()) {
-            String out = p.output() == null ? "" : p.output().strip().lines().reduce((a, b) -> b).orElse("");
-            t.row("promise." + p.name(), (p.kept() ? "kept" : "broken") + (out.isEmpty() ? "" : ": " + out));
+            String last = p.output() == null ? "" : p.output().strip().lines().reduce((a, b) -> b).orElse("");
+            t.row("promise." + p.name(), (p.kept() ? "kept" : "broken") + (last.isEmpty() ? "" : ": " + last));
         }
         if (s.lastError() != null && !s.lastError().isBlank()) {
             t.row("last-error", s.lastError().strip().lines().findFirst().orElse(""));
         }
-        t.print(out());
+        t.print(out);
     }
 
     /**

@@ -1,7 +1,6 @@
 package org.slapgrid.cli.console;
 
 import java.util.List;
-import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.LifecycleNotification;
 import picocli.CommandLine.Command;
@@ -15,7 +14,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = LifecycleCommand.NAME, mixinStandardHelpOptions = true,
         description = LifecycleCommand.SUMMARY,
         subcommands = {LifecycleCommand.Wait.class, LifecycleCommand.Complete.class})
-public final class LifecycleCommand implements Runnable {
+public final class LifecycleCommand extends GroupCommand {
 
     /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
     public static final String NAME = "lifecycle";
@@ -23,14 +22,6 @@ public final class LifecycleCommand implements Runnable {
     /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
     public static final String SUMMARY =
             "Lifecycle hooks of cluster members: wait for a termination notice, complete it once drained.";
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
-    }
 
     @Command(name = "wait", mixinStandardHelpOptions = true,
             description = "Wait (with the member's instance secret) until this member is chosen for removal; print the"
@@ -46,13 +37,7 @@ public final class LifecycleCommand implements Runnable {
                 long left = (deadline - System.nanoTime()) / 1_000_000_000L;
                 List<LifecycleNotification> n = client.lifecycleQueue((int) Math.max(0, Math.min(20, left)));
                 if (!n.isEmpty()) {
-                    if (json()) {
-                        printJson(n.get(0));
-                    } else {
-                        out().println(n.get(0).lifecycleActionToken());
-                        out().flush();
-                    }
-                    return ExitCode.OK;
+                    return report(n.get(0), n.get(0).lifecycleActionToken());
                 }
                 if (left <= 0) {
                     return failure("no lifecycle notification within " + timeout + " s");
@@ -82,13 +67,8 @@ public final class LifecycleCommand implements Runnable {
                 }
             }
             client.completeLifecycle(name, token);
-            if (json()) {
-                printJson(java.util.Map.of("completed", true, "cluster", name));
-            } else {
-                out().println("lifecycle hook completed: the member of cluster " + name + " is being removed");
-                out().flush();
-            }
-            return ExitCode.OK;
+            return report(java.util.Map.of("completed", true, "cluster", name),
+                    "lifecycle hook completed: the member of cluster " + name + " is being removed");
         }
     }
 }

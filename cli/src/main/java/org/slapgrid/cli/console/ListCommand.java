@@ -1,7 +1,5 @@
 package org.slapgrid.cli.console;
 
-import java.util.List;
-import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.Instance;
 import picocli.CommandLine.Command;
@@ -19,17 +17,8 @@ public final class ListCommand extends ClientCommand {
 
     @Override
     int run(SlapClient client) throws Exception {
-        List<Instance> all = client.list();
-        if (json()) {
-            printJson(all);
-            return ExitCode.OK;
-        }
-        Table t = new Table("NAME", "STATE", "PARTITION", "TYPE", "SOFTWARE", "REQUESTED BY");
-        for (Instance i : all) {
-            t.row(i.name(), state(i), where(i), i.softwareType(), i.softwareUrl(),
-                    i.parent() == null ? i.requester() : "instance " + i.parent());
-        }
-        t.print(out());
-        return ExitCode.OK;
+        return listed(client.list(), new Table("NAME", "STATE", "PARTITION", "TYPE", "SOFTWARE", "REQUESTED BY"), (Instance i) ->
+                new Object[] {i.name(), state(i), where(i), i.softwareType(), i.softwareUrl(),
+                        i.parent() == null ? i.requester() : "instance " + i.parent()});
     }
 }

@@ -3,7 +3,6 @@ package org.slapgrid.cli.console;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.NodeDeletion;
 import org.slapgrid.slap.model.NodeSummary;
@@ -19,19 +18,11 @@ public final class NodeAdminCommands {
     private NodeAdminCommands() {
     }
 
-    static void printNodes(ClientCommand cmd, List<NodeSummary> nodes) throws Exception {
-        if (cmd.json()) {
-            cmd.printJson(nodes);
-            return;
-        }
-        Table t = new Table("NODE", "OWNER", "STATE", "SHARED WITH", "PARTITIONS", "FREE", "LAST CONTACT");
-        for (NodeSummary n : nodes) {
-            t.row(n.id(), n.owner(), n.disabled() ? "disabled" : "enabled",
-                    n.sharedWith().isEmpty() ? null : String.join(",", n.sharedWith()), n.partitions(), n.freePartitions(),
-                    n.lastContact() == null ? "never" : Instant.ofEpochMilli(n.lastContact()).toString());
-        }
-        t.print(cmd.out());
-        cmd.out().flush();
+    static int printNodes(ClientCommand cmd, List<NodeSummary> nodes) throws Exception {
+        return cmd.listed(nodes, new Table("NODE", "OWNER", "STATE", "SHARED WITH", "PARTITIONS", "FREE", "LAST CONTACT"), n ->
+                new Object[] {n.id(), n.owner(), n.disabled() ? "disabled" : "enabled",
+                        n.sharedWith().isEmpty() ? null : String.join(",", n.sharedWith()), n.partitions(), n.freePartitions(),
+                        n.lastContact() == null ? "never" : Instant.ofEpochMilli(n.lastContact()).toString()});
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -39,8 +30,7 @@ public final class NodeAdminCommands {
     public static final class ListNodes extends ClientCommand {
         @Override
         int run(SlapClient client) throws Exception {
-            printNodes(this, client.nodes());
-            return ExitCode.OK;
+            return printNodes(this, client.nodes());
         }
     }
 
@@ -53,8 +43,7 @@ public final class NodeAdminCommands {
 
         @Override
         int run(SlapClient client) throws Exception {
-            printNodes(this, List.of(client.setNodeDisabled(node, disabled())));
-            return ExitCode.OK;
+            return printNodes(this, List.of(client.setNodeDisabled(node, disabled())));
         }
     }
 
@@ -93,9 +82,8 @@ public final class NodeAdminCommands {
             } else {
                 client.unshareNode(node, user);
             }
-            report(this, Map.of("node", node, "user", user, "shared", shared()),
+            return report(Map.of("node", node, "user", user, "shared", shared()),
                     node + (shared() ? " shared with " : " no longer shared with ") + user);
-            return ExitCode.OK;
         }
     }
 
@@ -128,17 +116,7 @@ public final class NodeAdminCommands {
         @Override
         int run(SlapClient client) throws Exception {
             NodeDeletion d = client.deleteNode(node);
-            report(this, d, "deleted node " + d.node() + " and the " + d.instances() + " instances it hosted");
-            return ExitCode.OK;
-        }
-    }
-
-    static void report(ClientCommand cmd, Object json, String text) throws Exception {
-        if (cmd.json()) {
-            cmd.printJson(json);
-        } else {
-            cmd.out().println(text);
-            cmd.out().flush();
+            return report(d, "deleted node " + d.node() + " and the " + d.instances() + " instances it hosted");
         }
     }
 }

@@ -1,6 +1,5 @@
 package org.slapgrid.cli.console;
 
-import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.Instance;
 import picocli.CommandLine.Command;
@@ -24,12 +23,6 @@ public final class RemoveCommand extends ClientCommand {
     @Override
     int run(SlapClient client) throws Exception {
         Instance i = client.remove(name);
-        if (json()) {
-            printJson(i);
-        } else {
-            out().println("destruction of " + name + " requested" + (where(i) == null ? "" : " (" + where(i) + ")"));
-            out().flush();
-        }
-        return ExitCode.OK;
+        return report(i, "destruction of " + name + " requested" + (where(i) == null ? "" : " (" + where(i) + ")"));
     }
 }

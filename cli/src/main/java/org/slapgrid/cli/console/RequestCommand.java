@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.Json;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.Instance;
@@ -83,8 +82,7 @@ public final class RequestCommand extends ClientCommand {
         Instance i = client.request(new InstanceRequest(name, url, type, parameters, requested, shared,
                 node == null ? Map.of() : Map.of("node", node)));
         if (!await) {
-            printInstance(i);
-            return ExitCode.OK;
+            return show(i, ClientCommand::printInstance);
         }
         Instance ready = waitForConnection(client, i);
         if (ready == null) {
@@ -93,14 +91,11 @@ public final class RequestCommand extends ClientCommand {
         if (ready.reportedState() == InstanceState.ERROR) {
             return failure(name + " failed on its node:\n" + (ready.errorLog() == null ? "" : ready.errorLog()));
         }
-        if (json()) {
-            printJson(ready.connectionParameters());
-        } else {
+        return show(ready.connectionParameters(), (connection, out) -> {
             Table t = new Table("PARAMETER", "VALUE");
-            new TreeMap<>(ready.connectionParameters()).forEach(t::row);
-            t.print(out());
-        }
-        return ExitCode.OK;
+            new TreeMap<>(connection).forEach(t::row);
+            t.print(out);
+        });
     }
 
     /** Polls the instance until it has connection parameters, spinning on stderr; null on timeout. */

@@ -1,6 +1,5 @@
 package org.slapgrid.cli.console;
 
-import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.SupplyState;
 import picocli.CommandLine.Command;
@@ -31,12 +30,7 @@ public final class SupplyCommand extends ClientCommand {
     int run(SlapClient client) throws Exception {
         SupplyState state = destroy ? SupplyState.DESTROYED : SupplyState.AVAILABLE;
         client.supply(url, node, state);
-        if (json()) {
-            printJson(java.util.Map.of("url", url, "node", node, "state", state.json()));
-        } else {
-            out().println((destroy ? "removal of " : "supplied ") + url + (destroy ? " asked on " : " to ") + node);
-            out().flush();
-        }
-        return ExitCode.OK;
+        return report(java.util.Map.of("url", url, "node", node, "state", state.json()),
+                (destroy ? "removal of " : "supplied ") + url + (destroy ? " asked on " : " to ") + node);
     }
 }

@@ -1,6 +1,5 @@
 package org.slapgrid.cli.console;
 
-import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.ClusterInfo;
 import org.slapgrid.slap.model.Instance;
@@ -37,13 +36,9 @@ public final class TagActionCommands {
 
         @Override
         final int run(SlapClient client) throws Exception {
-            String canonical = canonical(this, tags);
-            if (canonical == null) {
-                return ExitCode.USAGE;
-            }
+            String canonical = canonical(tags);
             Object answer = act(client, canonical);
-            NodeAdminCommands.report(this, answer, describe(answer, canonical));
-            return ExitCode.OK;
+            return report(answer, describe(answer, canonical));
         }
     }
 
@@ -84,14 +79,12 @@ public final class TagActionCommands {
         }
     }
 
-    /** The canonical expression, or null once a bad one is reported (the caller exits 2: nothing was sent). */
-    static String canonical(ClientCommand cmd, String tags) {
+    /** The canonical expression; a bad one is bad input (exit 2: nothing was sent). */
+    static String canonical(String tags) throws ClientCommand.BadInput {
         try {
             return TagExpression.parse(tags).toString();
         } catch (IllegalArgumentException e) {
-            cmd.err().println(cmd.spec.qualifiedName() + ": " + e.getMessage());
-            cmd.err().flush();
-            return null;
+            throw new ClientCommand.BadInput(e.getMessage());
         }
     }
 
@@ -100,23 +93,19 @@ public final class TagActionCommands {
      * {@code --tags}): a restart job of the selected services on every member, at once.
      */
     static int restartTagged(ClientCommand cmd, SlapClient client, String name, String tags) throws Exception {
-        String canonical = canonical(cmd, tags);
-        if (canonical == null) {
-            return ExitCode.USAGE;
-        }
+        String canonical = canonical(tags);
         ClusterInfo c = client.clusterServices(name, "restart", canonical);
         int members = c.members() == null ? 0 : c.members().size();
-        NodeAdminCommands.report(cmd, c, "cluster " + c.name() + ": services tagged " + canonical + " being restarted on its "
+        return cmd.report(c, "cluster " + c.name() + ": services tagged " + canonical + " being restarted on its "
                 + members + " member" + (members == 1 ? "" : "s") + " (a restart job each; `slapos cluster events " + c.name()
                 + "` records it)");
-        return ExitCode.OK;
     }
 
     /** {@code slapos instance ...}: actions on one instance's services. */
     @Command(name = TagActionCommands.InstanceCommand.NAME, mixinStandardHelpOptions = true,
             description = TagActionCommands.InstanceCommand.SUMMARY,
             subcommands = {InstanceStart.class, InstanceStop.class, InstanceRestart.class})
-    public static final class InstanceCommand implements Runnable {
+    public static final class InstanceCommand extends GroupCommand {
 
         /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
         public static final String NAME = "instance";
@@ -124,14 +113,6 @@ public final class TagActionCommands {
         /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
         public static final String SUMMARY =
                 "Act on the services of one of your instances by tag (desired state, kept by the master).";
-
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public void run() {
-            spec.commandLine().usage(spec.commandLine().getOut());
-        }
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,

@@ -1,7 +1,6 @@
 package org.slapgrid.cli.console;
 
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
@@ -16,7 +15,7 @@ import picocli.CommandLine.Parameters;
         description = TokenCommand.SUMMARY,
         subcommands = {TokenCommand.ListTokens.class, TokenCommand.Create.class, TokenCommand.Revoke.class,
                 TokenCommand.LoginLinkCommand.class})
-public final class TokenCommand implements Runnable {
+public final class TokenCommand extends GroupCommand {
 
     /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
     public static final String NAME = "token";
@@ -25,12 +24,20 @@ public final class TokenCommand implements Runnable {
     public static final String SUMMARY =
             "List, create and revoke the master's API tokens and secrets.";
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    /**
+     * A secret made for the user: {@code json} with --json, else {@code secret} alone on stdout
+     * (for a script to take) and {@code note} about it on stderr.
+     */
+    static int printSecret(ClientCommand cmd, Object json, String secret, String note) throws Exception {
+        if (cmd.json()) {
+            cmd.printJson(json);
+            return ExitCode.OK;
+        }
+        cmd.out().println(secret);
+        cmd.err().println(note);
+        cmd.out().flush();
+        cmd.err().flush();
+        return ExitCode.OK;
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,
@@ -41,18 +48,8 @@ public final class TokenCommand implements Runnable {
 
         @Override
         int run(SlapClient client) throws Exception {
-            List<TokenInfo> tokens = client.tokens(kind);
-            if (json()) {
-                printJson(tokens);
-                return ExitCode.OK;
-            }
-            Table t = new Table("ID", "KIND", "SUBJECT", "ADMIN", "CREATED");
-            for (TokenInfo i : tokens) {
-                t.row(i.id(), i.kind(), i.subject(), i.admin() ? "yes" : "no", Instant.ofEpochMilli(i.createdAt()));
-            }
-            t.print(out());
-            out().flush();
-            return ExitCode.OK;
+            return listed(client.tokens(kind), new Table("ID", "KIND", "SUBJECT", "ADMIN", "CREATED"), (TokenInfo i) ->
+                    new Object[] {i.id(), i.kind(), i.subject(), i.admin() ? "yes" : "no", Instant.ofEpochMilli(i.createdAt())});
         }
     }
 
@@ -68,15 +65,8 @@ public final class TokenCommand implements Runnable {
         @Override
         int run(SlapClient client) throws Exception {
             UserToken t = client.createUserToken(user, admin);
-            if (json()) {
-                printJson(Map.of("id", t.id(), "user", t.user(), "admin", t.admin(), "token", t.token()));
-            } else {
-                out().println(t.token());
-                err().println("token " + t.id() + " for " + t.user() + (t.admin() ? " (admin)" : "") + ": shown once");
-                out().flush();
-                err().flush();
-            }
-            return ExitCode.OK;
+            return printSecret(this, Map.of("id", t.id(), "user", t.user(), "admin", t.admin(), "token", t.token()), t.token(),
+                    "token " + t.id() + " for " + t.user() + (t.admin() ? " (admin)" : "") + ": shown once");
         }
     }
 
@@ -89,8 +79,7 @@ public final class TokenCommand implements Runnable {
         @Override
         int run(SlapClient client) throws Exception {
             client.revokeToken(id);
-            NodeAdminCommands.report(this, Map.of("revoked", id), "revoked " + id);
-            return ExitCode.OK;
+            return report(Map.of("revoked", id), "revoked " + id);
         }
     }
 
@@ -101,15 +90,8 @@ public final class TokenCommand implements Runnable {
         @Override
         int run(SlapClient client) throws Exception {
             org.slapgrid.slap.model.LoginLink link = client.createLoginLink();
-            if (json()) {
-                printJson(Map.of("url", link.url(), "expiresAt", link.expiresAt()));
-            } else {
-                out().println(link.url());
-                err().println("works once, until " + Instant.ofEpochMilli(link.expiresAt()));
-                out().flush();
-                err().flush();
-            }
-            return ExitCode.OK;
+            return printSecret(this, Map.of("url", link.url(), "expiresAt", link.expiresAt()), link.url(),
+                    "works once, until " + Instant.ofEpochMilli(link.expiresAt()));
         }
     }
 }

@@ -1,6 +1,6 @@
 package org.slapgrid.cli.console;
 
-import org.slapgrid.cli.ExitCode;
+import java.io.PrintWriter;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.AccountUpdate;
 import org.slapgrid.slap.model.UserAccount;
@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = UserCommand.NAME, mixinStandardHelpOptions = true,
         description = UserCommand.SUMMARY,
         subcommands = {UserCommand.Show.class, UserCommand.Set.class})
-public final class UserCommand implements Runnable {
+public final class UserCommand extends GroupCommand {
 
     /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
     public static final String NAME = "user";
@@ -21,45 +21,32 @@ public final class UserCommand implements Runnable {
     public static final String SUMMARY =
             "Show or set what a user may do: register nodes, how many partitions it may hold.";
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
-
-    static void print(ClientCommand cmd, UserAccount a) throws Exception {
-        if (cmd.json()) {
-            cmd.printJson(a);
-            return;
-        }
-        new Table("FIELD", "VALUE")
-                .row("user", a.name())
-                .row("may register nodes", a.mayRegisterNodes() ? "yes" : "no")
-                .row("partition quota", a.partitionQuota() == null ? a.defaultPartitionQuota() + " (default)" : a.partitionQuota())
-                .row("partitions used", a.partitionsUsed())
-                .print(cmd.out());
-        cmd.out().flush();
-    }
-
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show what USER may do (the admin, or USER itself).")
-    public static final class Show extends ClientCommand {
+    /** A verb on USER whose one call answers the user's account, printed whole. */
+    abstract static class OnUser extends ClientCommand.Answer<UserAccount> {
         @Parameters(index = "0", paramLabel = "USER")
         String user;
 
         @Override
-        int run(SlapClient client) throws Exception {
-            print(this, client.user(user));
-            return ExitCode.OK;
+        void plain(UserAccount a, PrintWriter out) {
+            new Table("FIELD", "VALUE")
+                    .row("user", a.name())
+                    .row("may register nodes", a.mayRegisterNodes() ? "yes" : "no")
+                    .row("partition quota", a.partitionQuota() == null ? a.defaultPartitionQuota() + " (default)" : a.partitionQuota())
+                    .row("partitions used", a.partitionsUsed())
+                    .print(out);
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Show what USER may do (the admin, or USER itself).")
+    public static final class Show extends OnUser {
+        @Override
+        UserAccount call(SlapClient client) {
+            return client.user(user);
         }
     }
 
     @Command(name = "set", mixinStandardHelpOptions = true, description = "Change what USER may do (admin only).")
-    public static final class Set extends ClientCommand {
-        @Parameters(index = "0", paramLabel = "USER")
-        String user;
-
+    public static final class Set extends OnUser {
         @Option(names = "--may-register-nodes", arity = "0..1", paramLabel = "true|false",
                 description = "let USER register nodes (or not, with =false)")
         Boolean mayRegisterNodes;
@@ -68,9 +55,8 @@ public final class UserCommand implements Runnable {
         Long quota;
 
         @Override
-        int run(SlapClient client) throws Exception {
-            print(this, client.updateUser(user, new AccountUpdate(mayRegisterNodes, quota)));
-            return ExitCode.OK;
+        UserAccount call(SlapClient client) {
+            return client.updateUser(user, new AccountUpdate(mayRegisterNodes, quota));
         }
     }
 }
