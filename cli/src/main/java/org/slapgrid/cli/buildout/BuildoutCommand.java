@@ -2,16 +2,21 @@ package org.slapgrid.cli.buildout;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 import org.slapgrid.buildout.Buildout;
 import org.slapgrid.cli.ExitCode;
+import org.slapgrid.cli.Json;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
@@ -78,20 +83,27 @@ public final class BuildoutCommand implements Callable<Integer> {
         return new BuildoutRun.Options(config, offline, notNewest, verbose, all);
     }
 
-    Buildout.Builder builder(List<String> words) {
-        return BuildoutRun.builder(options(words));
+    /**
+     * Prints what {@code view} makes of the engine on the profile with {@code words} (after the
+     * subcommand); an engine error becomes one message on stderr and its exit status.
+     */
+    int show(List<String> words, Function<Buildout, String> view) {
+        PrintWriter out = spec.commandLine().getOut();
+        return BuildoutRun.guarded(verbose, spec.commandLine().getErr(), () -> {
+            out.print(view.apply(BuildoutRun.builder(options(words)).build()));
+            out.flush();
+            return ExitCode.OK;
+        });
     }
 
-    /** Runs {@code action}; an engine error becomes one message on stderr and its exit status. */
-    int guarded(Callable<Integer> action) {
-        return BuildoutRun.guarded(verbose, spec.commandLine().getErr(), action);
+    /** A subcommand: the profile, the options and the assignments before it are its parent's. */
+    abstract static class Subcommand implements Callable<Integer> {
+        @ParentCommand
+        BuildoutCommand parent;
     }
 
     @Command(name = "install", mixinStandardHelpOptions = true, description = "Install the profile's parts (the default).")
-    static final class Install implements Callable<Integer> {
-        @picocli.CommandLine.ParentCommand
-        BuildoutCommand parent;
-
+    static final class Install extends Subcommand {
         @Parameters(paramLabel = "section:option=value", arity = "0..*")
         List<String> words = new ArrayList<>();
 
@@ -103,10 +115,7 @@ public final class BuildoutCommand implements Callable<Integer> {
 
     @Command(name = "resolve", mixinStandardHelpOptions = true,
             description = "Print every section after extends, conditions, macros and substitution as one JSON object.")
-    static final class Resolve implements Callable<Integer> {
-        @picocli.CommandLine.ParentCommand
-        BuildoutCommand parent;
-
+    static final class Resolve extends Subcommand {
         @Option(names = "--json", description = "JSON output (the only format).")
         boolean json = true;
 
@@ -118,36 +127,22 @@ public final class BuildoutCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            PrintWriter out = parent.spec.commandLine().getOut();
-            return parent.guarded(() -> {
-                var all = parent.builder(words).build().resolveAll(recipes);
-                out.println(org.slapgrid.cli.Json.printSorted(all));
-                out.flush();
-                return ExitCode.OK;
-            });
+            return parent.show(words, b -> Json.printSorted(b.resolveAll(recipes)) + System.lineSeparator());
         }
     }
 
     @Command(name = "annotate", mixinStandardHelpOptions = true,
             description = "Print the merged configuration with the file each value came from, as buildout annotate.")
-    static final class Annotate implements Callable<Integer> {
-        @picocli.CommandLine.ParentCommand
-        BuildoutCommand parent;
-
+    static final class Annotate extends Subcommand {
         @Parameters(paramLabel = "section:option=value|section", arity = "0..*",
                 description = "Assignments, and the sections to show (all when none is named).")
         List<String> words = new ArrayList<>();
 
         @Override
         public Integer call() {
-            PrintWriter out = parent.spec.commandLine().getOut();
             List<String> assignments = words.stream().filter(w -> w.contains("=")).toList();
-            java.util.Set<String> sections = new java.util.LinkedHashSet<>(words.stream().filter(w -> !w.contains("=")).toList());
-            return parent.guarded(() -> {
-                out.print(parent.builder(assignments).build().annotate(parent.verbose, sections));
-                out.flush();
-                return ExitCode.OK;
-            });
+            Set<String> sections = new LinkedHashSet<>(words.stream().filter(w -> !w.contains("=")).toList());
+            return parent.show(assignments, b -> b.annotate(parent.verbose, sections));
         }
     }
 }
