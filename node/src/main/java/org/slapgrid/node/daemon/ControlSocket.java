@@ -40,8 +40,8 @@ public final class ControlSocket implements AutoCloseable {
 
     private static final ObjectMapper JSON = Json.plain();
 
-    /** A round asked for through the socket. */
-    public record Request(boolean force, String only) {
+    /** The wire form of the {@link InstanceConverger.Selection} a round is asked for with (its first line). */
+    record Request(boolean force, String only) {
     }
 
     record Outcome(String partition, String kind, String detail) {
@@ -63,7 +63,8 @@ public final class ControlSocket implements AutoCloseable {
     }
 
     /** Listens on {@code path} and answers each request with {@code round}. */
-    public static ControlSocket listen(Path path, java.util.function.Function<Request, List<PartitionOutcome>> round,
+    public static ControlSocket listen(Path path,
+                                       java.util.function.Function<InstanceConverger.Selection, List<PartitionOutcome>> round,
                                        Consumer<String> log) throws IOException {
         Files.createDirectories(path.getParent());
         Files.deleteIfExists(path);
@@ -86,7 +87,8 @@ public final class ControlSocket implements AutoCloseable {
         return new ControlSocket(path, server, acceptor);
     }
 
-    private static void serve(SocketChannel client, java.util.function.Function<Request, List<PartitionOutcome>> round)
+    private static void serve(SocketChannel client,
+                              java.util.function.Function<InstanceConverger.Selection, List<PartitionOutcome>> round)
             throws IOException {
         BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(client), StandardCharsets.UTF_8));
         OutputStream out = Channels.newOutputStream(client);
@@ -95,7 +97,7 @@ public final class ControlSocket implements AutoCloseable {
             return;
         }
         Request request = JSON.readValue(line, Request.class);
-        for (PartitionOutcome o : round.apply(request)) {
+        for (PartitionOutcome o : round.apply(new InstanceConverger.Selection(request.force(), request.only()))) {
             out.write((JSON.writeValueAsString(new Outcome(o.partition(), o.kind().name(), o.detail())) + "\n")
                     .getBytes(StandardCharsets.UTF_8));
         }

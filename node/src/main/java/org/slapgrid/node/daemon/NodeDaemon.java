@@ -492,13 +492,12 @@ public final class NodeDaemon {
      * A round asked for by {@code slapos node instance} through the control socket: the selected
      * partitions are queued like any event, and the answer waits for their runs.
      */
-    private List<PartitionOutcome> askedRound(ControlSocket.Request request) {
+    private List<PartitionOutcome> askedRound(InstanceConverger.Selection selection) {
         observe(node.master().nodeInfo(node.config().nodeId()));
-        InstanceConverger.Selection selection = new InstanceConverger.Selection(request.force(), request.only());
         List<CompletableFuture<PartitionOutcome>> runs = new ArrayList<>();
         for (PartitionInfo p : desired.get().partitions()) {
             if (p.instance() != null && selection.includes(p.id())) {
-                runs.add(queue.request(p.id(), request.force()));
+                runs.add(queue.request(p.id(), selection.force()));
             }
         }
         List<PartitionOutcome> out = new ArrayList<>();

@@ -20,26 +20,12 @@ import org.slapgrid.slap.model.PartitionInfo;
  * instance, in parallel (bounded by the node's parallelism), each through the
  * {@link PartitionReconciler} and its report sent once through the {@link ReportSender}. The
  * daemon does not use rounds: it reconciles each partition on its own events.
+ *
+ * @param reconciler  what converges one partition
+ * @param reports     what sends each partition's report, once
+ * @param parallelism how many partitions converge at once
  */
-public final class InstanceConverger {
-
-    private final PartitionReconciler reconciler;
-    private final ReportSender reports;
-    private final int parallelism;
-
-    public InstanceConverger(PartitionReconciler reconciler, ReportSender reports, int parallelism) {
-        this.reconciler = reconciler;
-        this.reports = reports;
-        this.parallelism = parallelism;
-    }
-
-    public PartitionReconciler reconciler() {
-        return reconciler;
-    }
-
-    public ReportSender reports() {
-        return reports;
-    }
+public record InstanceConverger(PartitionReconciler reconciler, ReportSender reports, int parallelism) {
 
     /** Which partitions, and whether to ignore the skip rule. */
     public record Selection(boolean force, String onlyPartition) {

@@ -42,18 +42,22 @@ public record PartitionInputs(String softwareReleaseUrl, String softwareType, Ma
             all.put("state", requestedState);
             all.put("profile", profileDigest);
             all.put("partition-profile", nodeWritten); // the key of older records: renaming it would re-converge all
-            byte[] json = CANONICAL.writeValueAsBytes(all);
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            return sha256(CANONICAL.writeValueAsBytes(all));
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot hash partition inputs", e);
         }
     }
 
+    /** A SHA-256 of {@code text} (UTF-8), in hex as {@link #hash()}: for an input that is itself a digest of something. */
     public static String digest(String text) {
+        return sha256(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String sha256(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 }
