@@ -259,11 +259,21 @@ public final class ComplianceCommand extends GroupCommand {
         String cluster;
 
         Compliance.TargetKind kind() {
+            return kind(node, instance);
+        }
+
+        String name() {
+            return name(node, instance, cluster);
+        }
+
+        /** The kind of the one target given: a node, else an instance, else a cluster (also `compliance run`'s). */
+        static Compliance.TargetKind kind(String node, String instance) {
             return node != null ? Compliance.TargetKind.node : instance != null ? Compliance.TargetKind.instance
                     : Compliance.TargetKind.cluster;
         }
 
-        String name() {
+        /** The name of the one target given. */
+        static String name(String node, String instance, String cluster) {
             return node != null ? node : instance != null ? instance : cluster;
         }
     }

@@ -113,10 +113,8 @@ final class ComplianceRunCommands {
             } catch (IllegalArgumentException e) {
                 throw new BadInput("--action " + action + ": write check, fix, fixable or auto");
             }
-            Compliance.TargetKind kind = node != null ? Compliance.TargetKind.node
-                    : instance != null ? Compliance.TargetKind.instance : Compliance.TargetKind.cluster;
-            String target = node != null ? node : instance != null ? instance : cluster;
-            return shown(client, client.compliance().run(new Compliance.RunRequest(kind, target, a, moduleset, module)));
+            return shown(client, client.compliance().run(new Compliance.RunRequest(ComplianceCommand.Target.kind(node, instance),
+                    ComplianceCommand.Target.name(node, instance, cluster), a, moduleset, module)));
         }
     }
 

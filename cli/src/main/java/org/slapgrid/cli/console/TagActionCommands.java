@@ -28,7 +28,10 @@ public final class TagActionCommands {
                 description = "The services whose tags EXPR selects: ',' is or, '+' is and (sm+pod02,db).")
         String tags;
 
-        abstract String action();
+        /** What the master is asked to do to the services: the verb's own name (start, stop, restart). */
+        String action() {
+            return spec.name();
+        }
 
         abstract Object act(SlapClient client, String canonical);
 
@@ -118,45 +121,25 @@ public final class TagActionCommands {
     @Command(name = "stop", mixinStandardHelpOptions = true,
             description = "Stop the instance's services that --tags selects; they stay stopped until started again.")
     public static final class InstanceStop extends InstanceVerb {
-        @Override
-        String action() {
-            return "stop";
-        }
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true,
             description = "Start again the instance's services that --tags selects.")
     public static final class InstanceStart extends InstanceVerb {
-        @Override
-        String action() {
-            return "start";
-        }
     }
 
     @Command(name = "restart", mixinStandardHelpOptions = true,
             description = "Restart, once, the instance's services that --tags selects (never one stopped on purpose).")
     public static final class InstanceRestart extends InstanceVerb {
-        @Override
-        String action() {
-            return "restart";
-        }
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true,
             description = "Stop, on every member, the services that --tags selects; they stay stopped until started again.")
     public static final class ClusterStop extends ClusterVerb {
-        @Override
-        String action() {
-            return "stop";
-        }
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true,
             description = "Start again, on every member, the services that --tags selects.")
     public static final class ClusterStart extends ClusterVerb {
-        @Override
-        String action() {
-            return "start";
-        }
     }
 }

@@ -142,7 +142,7 @@ class ConsoleCommandsTest extends ConsoleTest {
         console.options.masterUrl = master.url().toString();
         console.options.tokenFile = tokenFile;
         console.history = tmp.resolve("history");
-        console.in = new ByteArrayInputStream("request shell-made \"https://example.org/sr/software.cfg\" --param a=1\nlist\ninfo nope\ntoken list\nexit\n"
+        console.in = new ByteArrayInputStream("request shell-made \"https://example.org/sr/software.cfg\" --param a=1\nlist\ninfo nope\ntoken list\ntoken\nexit\n"
                 .getBytes(StandardCharsets.UTF_8));
         ByteArrayOutputStream screen = new ByteArrayOutputStream();
         console.out = screen;
@@ -150,6 +150,9 @@ class ConsoleCommandsTest extends ConsoleTest {
         String text = screen.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("parameter.a").contains("shell-made").contains("NAME").contains("(exit status 1)")
                 .contains("SUBJECT");
+        // A group without its verb prints its usage on the console's screen, not on the process's stdout.
+        assertThat(text).contains("login-link");
+        assertThat(stdout()).doesNotContain("login-link");
         assertThat(read(console.history)).contains("list").contains("info nope");
     }
 
