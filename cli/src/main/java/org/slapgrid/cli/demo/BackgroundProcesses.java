@@ -16,15 +16,7 @@ import org.slapgrid.node.buildout.NodeRuntime;
  * {@code setsid} (closing the terminal does not stop them), logged to {@code DIR/NAME.log},
  * remembered in {@code DIR/NAME.pid}, and recognised on the next run so they are reused.
  */
-final class BackgroundProcesses {
-
-    private final Path dir;
-    private final NodeRuntime runtime;
-
-    BackgroundProcesses(Path dir, NodeRuntime runtime) {
-        this.dir = dir;
-        this.runtime = runtime;
-    }
+record BackgroundProcesses(Path dir, NodeRuntime runtime) {
 
     Path log(String name) {
         return dir.resolve(name + ".log");

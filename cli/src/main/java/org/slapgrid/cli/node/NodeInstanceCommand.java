@@ -2,7 +2,6 @@ package org.slapgrid.cli.node;
 
 import java.util.List;
 
-import org.slapgrid.cli.ExitCode;
 import org.slapgrid.node.Node;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.daemon.ControlSocket;
@@ -40,14 +39,9 @@ final class NodeInstanceCommand extends NodeVerb {
             Node node = open(config);
             out = node.instance(node.master().nodeInfo(config.nodeId()), selection);
         }
-        out.forEach(o -> System.out.println(o));
-        if (out.isEmpty()) {
-            System.out.println(only == null ? "No instance is allocated on node " + config.nodeId() + "."
-                    : "Partition " + only + " hosts no instance.");
-        }
         // A broken promise is a failure of the instance, not bad usage (design section 7).
-        boolean failed = out.stream().anyMatch(o -> o.kind() == PartitionOutcome.Kind.FAILED
-                || o.kind() == PartitionOutcome.Kind.PROMISE_BROKEN);
-        return failed ? ExitCode.FAILURE : ExitCode.OK;
+        return report(out, only == null ? "No instance is allocated on node " + config.nodeId() + "."
+                        : "Partition " + only + " hosts no instance.",
+                o -> o.kind() == PartitionOutcome.Kind.FAILED || o.kind() == PartitionOutcome.Kind.PROMISE_BROKEN);
     }
 }

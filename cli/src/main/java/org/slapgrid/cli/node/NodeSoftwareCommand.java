@@ -2,7 +2,6 @@ package org.slapgrid.cli.node;
 
 import java.util.List;
 
-import org.slapgrid.cli.ExitCode;
 import org.slapgrid.node.Node;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.software.SoftwareOutcome;
@@ -24,10 +23,7 @@ final class NodeSoftwareCommand extends NodeVerb {
     int run(NodeConfig config) throws Exception {
         Node node = open(config);
         List<SoftwareOutcome> out = node.software(node.master().nodeInfo(config.nodeId()), force);
-        out.forEach(o -> System.out.println(o));
-        if (out.isEmpty()) {
-            System.out.println("No software release is supplied to node " + config.nodeId() + ".");
-        }
-        return out.stream().anyMatch(o -> o.kind() == SoftwareOutcome.Kind.FAILED) ? ExitCode.FAILURE : ExitCode.OK;
+        return report(out, "No software release is supplied to node " + config.nodeId() + ".",
+                o -> o.kind() == SoftwareOutcome.Kind.FAILED);
     }
 }

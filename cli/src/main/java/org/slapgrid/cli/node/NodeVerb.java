@@ -1,6 +1,8 @@
 package org.slapgrid.cli.node;
 
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 
 import org.slapgrid.cli.ExitCode;
 import org.slapgrid.node.Node;
@@ -41,5 +43,17 @@ abstract class NodeVerb implements Callable<Integer> {
 
     static Node open(NodeConfig config) throws java.io.IOException {
         return Node.open(config, line -> System.out.println(line));
+    }
+
+    /**
+     * Prints a round's outcomes, one a line, or {@code none} when there is none; the exit
+     * status: 1 when {@code failed} holds for one of them.
+     */
+    static <T> int report(List<T> outcomes, String none, Predicate<T> failed) {
+        outcomes.forEach(o -> System.out.println(o));
+        if (outcomes.isEmpty()) {
+            System.out.println(none);
+        }
+        return outcomes.stream().anyMatch(failed) ? ExitCode.FAILURE : ExitCode.OK;
     }
 }

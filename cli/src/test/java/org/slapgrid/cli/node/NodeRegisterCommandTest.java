@@ -5,46 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.cli.Main;
-import org.slapgrid.master.Master;
-import org.slapgrid.master.MasterConfig;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.config.NodeConfigLoader;
 import org.slapgrid.node.config.NodeLayout;
 import org.slapgrid.slap.SlapClient;
 
 /** `slapos node register` against a real master: the files it writes, and its refusals. */
-class NodeRegisterCommandTest {
-
-    @TempDir
-    Path tmp;
-
-    private Master master;
-    private Path adminToken;
-
-    @BeforeEach
-    void start() {
-        MasterConfig mc = MasterConfig.defaults(tmp.resolve("master")).withListen("127.0.0.1", 0).withAuthCacheTtl(Duration.ZERO);
-        master = Master.start(mc);
-        adminToken = mc.adminTokenFile();
-    }
-
-    @AfterEach
-    void stop() {
-        master.close();
-    }
+class NodeRegisterCommandTest extends MasterForNodes {
 
     @Test
     void writesAConfigurationAndAPrivateSecretThatTheMasterAccepts() throws Exception {
         Path cfg = tmp.resolve("etc/slapos.cfg");
-        int exit = Main.run("node", "register", "--config", cfg.toString(), "--master", master.url().toString(),
-                "--node-id", "n1", "--token-file", adminToken.toString(), "--partitions", "3",
+        int exit = register(cfg, "--node-id", "n1", "--partitions", "3",
                 "--instance-root", tmp.resolve("srv").toString(), "--ipv4-network", "127.5.0.0/16");
         assertThat(exit).isZero();
 
@@ -62,23 +37,15 @@ class NodeRegisterCommandTest {
     @Test
     void refusesToOverwriteBadIdsMissingTokensAndAnUnreachableMaster() throws Exception {
         Path cfg = tmp.resolve("etc/slapos.cfg");
-        String[] base = {"node", "register", "--config", cfg.toString(), "--master", master.url().toString(),
-                "--token-file", adminToken.toString()};
-        assertThat(Main.run(concat(base, "--node-id", "n2"))).isZero();
+        assertThat(register(cfg, "--node-id", "n2")).isZero();
         String written = Files.readString(cfg);
 
-        assertThat(Main.run(concat(base, "--node-id", "n3"))).as("exists: needs --force").isEqualTo(2);
+        assertThat(register(cfg, "--node-id", "n3")).as("exists: needs --force").isEqualTo(2);
         assertThat(Files.readString(cfg)).isEqualTo(written);
-        assertThat(Main.run(concat(base, "--node-id", "bad id", "--force"))).isEqualTo(2);
-        assertThat(Main.run(concat(base, "--node-id", "n2", "--force"))).as("already registered at the master").isEqualTo(1);
+        assertThat(register(cfg, "--node-id", "bad id", "--force")).isEqualTo(2);
+        assertThat(register(cfg, "--node-id", "n2", "--force")).as("already registered at the master").isEqualTo(1);
         assertThat(Main.run("node", "register", "--config", tmp.resolve("other.cfg").toString(), "--master",
                 "http://127.0.0.1:9", "--node-id", "n4", "--token-file", adminToken.toString())).as("unreachable").isEqualTo(1);
         assertThat(tmp.resolve("other.cfg")).doesNotExist();
-    }
-
-    private static String[] concat(String[] a, String... b) {
-        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
-        return out;
     }
 }

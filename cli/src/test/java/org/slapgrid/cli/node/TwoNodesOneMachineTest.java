@@ -4,17 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.cli.Main;
-import org.slapgrid.master.Master;
-import org.slapgrid.master.MasterConfig;
 import org.slapgrid.node.config.NodeConfig;
 import org.slapgrid.node.config.NodeConfigLoader;
 import org.slapgrid.node.config.NodeLayout;
@@ -29,24 +24,10 @@ import org.zeroturnaround.exec.ProcessExecutor;
  * prefix ({@code user_base_name}) and address range, formatted as root with real users: their
  * partitions' users and addresses are disjoint, and a node is not re-formatted with another prefix.
  */
-class TwoNodesOneMachineTest {
-
-    @TempDir
-    Path tmp;
-
-    private Master master;
-    private Path adminToken;
-
-    @BeforeEach
-    void start() {
-        MasterConfig mc = MasterConfig.defaults(tmp.resolve("master")).withListen("127.0.0.1", 0).withAuthCacheTtl(Duration.ZERO);
-        master = Master.start(mc);
-        adminToken = mc.adminTokenFile();
-    }
+class TwoNodesOneMachineTest extends MasterForNodes {
 
     @AfterEach
-    void stop() throws Exception {
-        master.close();
+    void removeUsersAndAddressTables() throws Exception {
         for (String prefix : List.of("sgtwa", "sgtwb")) {
             for (int i = 0; i < 2; i++) {
                 new ProcessExecutor().command("userdel", prefix + i).timeout(30, TimeUnit.SECONDS).execute();
@@ -60,8 +41,7 @@ class TwoNodesOneMachineTest {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Path cfg = dir.resolve("etc/slapos.cfg");
-        assertThat(Main.run("node", "register", "--config", cfg.toString(), "--master", master.url().toString(),
-                "--node-id", node, "--token-file", adminToken.toString(), "--partitions", "2",
+        assertThat(register(cfg, "--node-id", node, "--partitions", "2",
                 "--instance-root", dir.resolve("srv").toString(), "--software-root", dir.resolve("opt").toString(),
                 "--ipv4-network", network, "--user-base-name", prefix)).isZero();
         assertThat(Main.run("node", "format", "--config", cfg.toString())).isZero();
