@@ -100,12 +100,12 @@ final class FrameNames {
     }
 
     private void store(Target t) {
-        if (t.items != null) {
-            t.items.forEach(this::store);
-        } else if (t.attribute != null) {
-            load(t.name);   // ns.attr = ... reads ns
+        if (t.items() != null) {
+            t.items().forEach(this::store);
+        } else if (t.attribute() != null) {
+            load(t.name());   // ns.attr = ... reads ns
         } else {
-            store(t.name);
+            store(t.name());
         }
     }
 
@@ -157,38 +157,38 @@ final class FrameNames {
     private void visit(List<Stmt> body) {
         for (Stmt s : body) {
             if (s instanceof Nodes.Print p) {
-                expr(p.expr);
+                expr(p.expr());
             } else if (s instanceof Nodes.If i) {
-                visitIf(i.tests, i.bodies, i.otherwise);
+                visitIf(i.tests(), i.bodies(), i.otherwise());
             } else if (s instanceof Nodes.For f) {
-                expr(f.iterable);
+                expr(f.iterable());
             } else if (s instanceof Nodes.Set set) {
-                if (set.value != null) {
-                    expr(set.value);
+                if (set.value() != null) {
+                    expr(set.value());
                 }
-                store(set.target);
+                store(set.target());
             } else if (s instanceof Nodes.Do d) {
-                expr(d.expr);
+                expr(d.expr());
             } else if (s instanceof Nodes.MacroDef m) {
-                store(m.name);
+                store(m.name());
             } else if (s instanceof Nodes.CallBlock c) {
-                expr(c.call);
+                expr(c.call());
             } else if (s instanceof Nodes.FilterBlock fb) {
-                fb.filters.forEach(f -> args(f.args));
+                fb.filters().forEach(f -> args(f.args()));
             } else if (s instanceof Nodes.With w) {
-                w.values.forEach(this::expr);
+                w.values().forEach(this::expr);
             } else if (s instanceof Nodes.Load l) {
-                expr(l.template);
-                if (l.alias != null) {
-                    store(l.alias);
+                expr(l.template());
+                if (l.alias() != null) {
+                    store(l.alias());
                 }
-                if (l.aliases != null) {
-                    l.aliases.forEach(this::store);
+                if (l.aliases() != null) {
+                    l.aliases().forEach(this::store);
                 }
             } else if (s instanceof Nodes.Extends e) {
-                expr(e.parent);
+                expr(e.parent());
             } else if (s instanceof Nodes.AutoEscape a) {
-                expr(a.on);
+                expr(a.on());
             }
         }
     }
@@ -197,55 +197,107 @@ final class FrameNames {
     private void visitInner(List<Stmt> body) {
         for (Stmt s : body) {
             if (s instanceof Nodes.If i) {
-                i.bodies.forEach(this::visitInner);
-                if (i.otherwise != null) {
-                    visitInner(i.otherwise);
+                i.bodies().forEach(this::visitInner);
+                if (i.otherwise() != null) {
+                    visitInner(i.otherwise());
                 }
             } else if (s instanceof Nodes.For f) {
                 Set<String> params = new HashSet<>(Set.of("loop"));
-                collect(f.target, params);
-                f.bodyUnbound = analyse(f.body, this, params);
-                if (f.otherwise != null) {
-                    f.otherwiseUnbound = analyse(f.otherwise, this, Set.of());
+                collect(f.target(), params);
+                analyse(f.body(), params);
+                if (f.otherwise() != null) {
+                    analyse(f.otherwise(), Set.of());
                 }
-            } else if (s instanceof Nodes.Set set && set.body != null) {
-                set.bodyUnbound = analyse(set.body, this, Set.of());
+            } else if (s instanceof Nodes.Set set && set.body() != null) {
+                analyse(set.body(), Set.of());
             } else if (s instanceof Nodes.MacroDef m) {
-                macro(m.macro);
+                macro(m.macro());
             } else if (s instanceof Nodes.CallBlock c) {
-                macro(c.caller);
+                macro(c.caller());
             } else if (s instanceof Nodes.FilterBlock fb) {
-                fb.bodyUnbound = analyse(fb.body, this, Set.of());
+                analyse(fb.body(), Set.of());
             } else if (s instanceof Nodes.With w) {
                 Set<String> params = new HashSet<>();
-                w.targets.forEach(t -> collect(t, params));
-                w.bodyUnbound = analyse(w.body, this, params);
+                w.targets().forEach(t -> collect(t, params));
+                analyse(w.body(), params);
             } else if (s instanceof Nodes.AutoEscape a) {
-                a.bodyUnbound = analyse(a.body, this, Set.of());
+                analyse(a.body(), Set.of());
             }
             // Blocks render with the template's context, not its locals: nothing to declare.
         }
     }
 
+    /** Analyses a frame inside this one, {@code params} bound on entry, and records its set in it. */
+    private void analyse(Nodes.Body frame, Set<String> params) {
+        frame.unbound = analyse(frame.stmts, this, params);
+    }
+
     private void macro(Nodes.MacroBody m) {
         Set<String> params = new HashSet<>(m.params());
         params.addAll(Set.of("varargs", "kwargs", "caller"));
-        m.unbound = analyse(m.body(), this, params, m.defaults());
+        m.body().unbound = analyse(m.body().stmts, this, params, m.defaults());
     }
 
     private static void collect(Target t, Set<String> into) {
-        if (t.items != null) {
-            t.items.forEach(i -> collect(i, into));
-        } else if (t.attribute == null) {
-            into.add(t.name);
+        if (t.items() != null) {
+            t.items().forEach(i -> collect(i, into));
+        } else if (t.attribute() == null) {
+            into.add(t.name());
         }
     }
 
     private void args(Nodes.Args a) {
-        a.namesRead(this::load);
+        a.positional.forEach(this::expr);
+        a.keywords.forEach(this::expr);
+        expr(a.star);
+        expr(a.starStar);
     }
 
+    /** Loads the names {@code e} reads (null, an absent part, reads none). */
     private void expr(Expr e) {
-        Expr.namesRead(e, this::load);
+        if (e == null || e instanceof Nodes.Const) {
+            return;
+        }
+        if (e instanceof Nodes.Name n) {
+            load(n.name());
+        } else if (e instanceof Nodes.Display d) {
+            d.items().forEach(this::expr);
+            if (d.values() != null) {
+                d.values().forEach(this::expr);
+            }
+        } else if (e instanceof Nodes.GetAttr g) {
+            expr(g.obj());
+        } else if (e instanceof Nodes.GetItem g) {
+            expr(g.obj());
+            expr(g.key());
+        } else if (e instanceof Nodes.Slice sl) {
+            expr(sl.start());
+            expr(sl.stop());
+            expr(sl.step());
+        } else if (e instanceof Nodes.Call c) {
+            expr(c.fn());
+            args(c.args());
+        } else if (e instanceof Nodes.Filter f) {
+            expr(f.value());
+            args(f.args());
+        } else if (e instanceof Nodes.Test t) {
+            expr(t.value());
+            args(t.args());
+        } else if (e instanceof Nodes.Binary b) {
+            expr(b.left());
+            expr(b.right());
+        } else if (e instanceof Nodes.Unary u) {
+            expr(u.operand());
+        } else if (e instanceof Nodes.Compare c) {
+            expr(c.first());
+            c.rest().forEach(this::expr);
+        } else if (e instanceof Nodes.CondExpr c) {
+            expr(c.test());
+            expr(c.then());
+            expr(c.otherwise());
+        } else {
+            // Expr is sealed: a node added there without a case here would read no names, unseen.
+            throw new IllegalStateException("FrameNames does not know " + e.getClass().getSimpleName());
+        }
     }
 }

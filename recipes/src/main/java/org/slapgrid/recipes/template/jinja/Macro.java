@@ -7,7 +7,6 @@ import org.slapgrid.buildout.python.PyList;
 import org.slapgrid.buildout.python.PyObject;
 import org.slapgrid.buildout.python.PyTuple;
 import org.slapgrid.recipes.template.jinja.Nodes.Expr;
-import org.slapgrid.recipes.template.jinja.Nodes.Stmt;
 import org.slapgrid.recipes.template.jinja.Values.HasAttributes;
 import org.slapgrid.recipes.template.jinja.Values.PyCallable;
 
@@ -23,9 +22,7 @@ final class Macro implements PyCallable, HasAttributes, PyObject {
     final String name;
     final List<String> params;
     final List<Expr> defaults;
-    final List<Stmt> body;
-    /** Names the body binds before assigning them ({@link FrameNames}). */
-    private final java.util.Set<String> unbound;
+    final Nodes.Body body;
     /** Whether the body reads {@code varargs} / {@code kwargs}: only then extra arguments are accepted, as in Jinja2. */
     final boolean catchVarargs;
     final boolean catchKwargs;
@@ -37,7 +34,6 @@ final class Macro implements PyCallable, HasAttributes, PyObject {
         this.params = macro.params();
         this.defaults = macro.defaults();
         this.body = macro.body();
-        this.unbound = macro.unbound;
         this.catchVarargs = macro.uses().contains("varargs");
         this.catchKwargs = macro.uses().contains("kwargs");
         this.closure = closure;
@@ -60,7 +56,7 @@ final class Macro implements PyCallable, HasAttributes, PyObject {
                 }
             }
         }
-        Scope scope = Scope.frame(closure, unbound);
+        Scope scope = body.frame(closure);
         int firstDefault = params.size() - defaults.size();
         Map<String, Object> extraKw = new java.util.LinkedHashMap<>(kwargs);
         for (int i = 0; i < params.size(); i++) {
@@ -91,7 +87,7 @@ final class Macro implements PyCallable, HasAttributes, PyObject {
             kw.remove("caller");
         }
         StringBuilder out = new StringBuilder();
-        renderer.execute(body, scope, out);
+        renderer.execute(body.stmts, scope, out);
         // Under autoescape a macro's output is markup: printing it does not escape it again.
         return renderer.autoescape ? new Values.Markup(out.toString()) : out.toString();
     }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.slapgrid.buildout.python.Py;
 import org.slapgrid.buildout.python.PyException;
 import org.slapgrid.buildout.python.PyList;
@@ -13,88 +12,40 @@ import org.slapgrid.buildout.python.PyTuple;
 import org.slapgrid.recipes.template.jinja.Values.Namespace;
 import org.slapgrid.recipes.template.jinja.Values.Undefined;
 
-/** The parsed template: expressions evaluate to Python values, statements write to the output. */
+/**
+ * The parsed template: expressions evaluate to Python values, statements write to the output.
+ * Each node is a record of what the parser read (its line first); only a frame's {@link Body}
+ * is completed after parsing, by {@link FrameNames}.
+ */
 final class Nodes {
 
     private Nodes() {
     }
 
-    abstract static class Expr {
-        final int line;
+    sealed interface Expr {
+        int line();
 
-        Expr(int line) {
-            this.line = line;
-        }
-
-        abstract Object eval(Scope s, Renderer r);
-
-        /** The names this expression reads (a constant reads none): what a frame's analysis loads. */
-        void namesRead(Consumer<String> out) {
-        }
-
-        static void namesRead(Expr e, Consumer<String> out) {
-            if (e != null) {
-                e.namesRead(out);
-            }
-        }
+        Object eval(Scope s, Renderer r);
     }
 
-    static final class Const extends Expr {
-        final Object value;
-
-        Const(int line, Object value) {
-            super(line);
-            this.value = value;
-        }
-
+    record Const(int line, Object value) implements Expr {
         @Override
-        Object eval(Scope s, Renderer r) {
+        public Object eval(Scope s, Renderer r) {
             return value;
         }
     }
 
-    static final class Name extends Expr {
-        final String name;
-
-        Name(int line, String name) {
-            super(line);
-            this.name = name;
-        }
-
+    record Name(int line, String name) implements Expr {
         @Override
-        void namesRead(Consumer<String> out) {
-            out.accept(name);
-        }
-
-        @Override
-        Object eval(Scope s, Renderer r) {
+        public Object eval(Scope s, Renderer r) {
             return s.lookup(name);
         }
     }
 
-    /** A tuple, list or dict display; items evaluated left to right. */
-    static final class Display extends Expr {
-        final char kind; // '(' tuple, '[' list, '{' dict
-        final List<Expr> items;
-        final List<Expr> values;
-
-        Display(int line, char kind, List<Expr> items, List<Expr> values) {
-            super(line);
-            this.kind = kind;
-            this.items = items;
-            this.values = values;
-        }
-
+    /** A tuple, list or dict display ({@code kind} '(', '[' or '{'; {@code values} only for a dict); items evaluated left to right. */
+    record Display(int line, char kind, List<Expr> items, List<Expr> values) implements Expr {
         @Override
-        void namesRead(Consumer<String> out) {
-            items.forEach(e -> Expr.namesRead(e, out));
-            if (values != null) {
-                values.forEach(e -> Expr.namesRead(e, out));
-            }
-        }
-
-        @Override
-        Object eval(Scope s, Renderer r) {
+        public Object eval(Scope s, Renderer r) {
             if (kind == '{') {
                 Map<Object, Object> map = new LinkedHashMap<>();
                 for (int i = 0; i < items.size(); i++) {
@@ -110,90 +61,40 @@ final class Nodes {
         }
     }
 
-    static final class GetAttr extends Expr {
-        final Expr obj;
-        final String name;
-
-        GetAttr(int line, Expr obj, String name) {
-            super(line);
-            this.obj = obj;
-            this.name = name;
-        }
-
+    record GetAttr(int line, Expr obj, String name) implements Expr {
         @Override
-        void namesRead(Consumer<String> out) {
-            namesRead(obj, out);
-        }
-
-        @Override
-        Object eval(Scope s, Renderer r) {
+        public Object eval(Scope s, Renderer r) {
             return JinjaOps.getattr(obj.eval(s, r), name);
         }
     }
 
-    static final class GetItem extends Expr {
-        final Expr obj;
-        final Expr key;
-
-        GetItem(int line, Expr obj, Expr key) {
-            super(line);
-            this.obj = obj;
-            this.key = key;
-        }
-
+    record GetItem(int line, Expr obj, Expr key) implements Expr {
         @Override
-        void namesRead(Consumer<String> out) {
-            namesRead(obj, out);
-            namesRead(key, out);
-        }
-
-        @Override
-        Object eval(Scope s, Renderer r) {
+        public Object eval(Scope s, Renderer r) {
             Object o = obj.eval(s, r);
             return JinjaOps.getitem(o, key.eval(s, r));
         }
     }
 
-    static final class Slice extends Expr {
-        final Expr start;
-        final Expr stop;
-        final Expr step;
-
-        Slice(int line, Expr start, Expr stop, Expr step) {
-            super(line);
-            this.start = start;
-            this.stop = stop;
-            this.step = step;
+    /** {@code start:stop:step}, each part optional (null). */
+    record Slice(int line, Expr start, Expr stop, Expr step) implements Expr {
+        @Override
+        public Object eval(Scope s, Renderer r) {
+            return new PySlice(part(start, s, r), part(stop, s, r), part(step, s, r));
         }
 
-        @Override
-        void namesRead(Consumer<String> out) {
-            namesRead(start, out);
-            namesRead(stop, out);
-            namesRead(step, out);
-        }
-
-        @Override
-        Object eval(Scope s, Renderer r) {
-            return new PySlice(start == null ? null : Py.check(start.eval(s, r)), stop == null ? null : Py.check(stop.eval(s, r)),
-                    step == null ? null : Py.check(step.eval(s, r)));
+        private static Object part(Expr e, Scope s, Renderer r) {
+            return e == null ? null : Py.check(e.eval(s, r));
         }
     }
 
-    /** Call arguments: positional, keyword, {@code *args}, {@code **kwargs}. */
+    /** Call arguments: positional, keyword, {@code *args}, {@code **kwargs} (filled in by the parser). */
     static final class Args {
         final List<Expr> positional = new ArrayList<>();
         final List<String> names = new ArrayList<>();
         final List<Expr> keywords = new ArrayList<>();
         Expr star;
         Expr starStar;
-
-        void namesRead(Consumer<String> out) {
-            positional.forEach(e -> Expr.namesRead(e, out));
-            keywords.forEach(e -> Expr.namesRead(e, out));
-            Expr.namesRead(star, out);
-            Expr.namesRead(starStar, out);
-        }
 
         List<Object> positional(Scope s, Renderer r) {
             List<Object> out = new ArrayList<>(positional.size());
@@ -227,104 +128,46 @@ final class Nodes {
         }
     }
 
-    static final class Call extends Expr {
-        final Expr fn;
-        final Args args;
-
-        Call(int line, Expr fn, Args args) {
-            super(line);
-            this.fn = fn;
-            this.args = args;
-        }
-
+    record Call(int line, Expr fn, Args args) implements Expr {
         @Override
-        void namesRead(Consumer<String> out) {
-            namesRead(fn, out);
-            args.namesRead(out);
-        }
-
-        @Override
-        Object eval(Scope s, Renderer r) {
+        public Object eval(Scope s, Renderer r) {
             Object f = fn.eval(s, r);
             return Methods.callValue(f, args.positional(s, r), args.keywords(s, r));
         }
     }
 
-    static final class Filter extends Expr {
-        final Expr value; // null inside {% filter %} blocks
-        final String name;
-        final Args args;
-
-        Filter(int line, Expr value, String name, Args args) {
-            super(line);
-            this.value = value;
-            this.name = name;
-            this.args = args;
-        }
-
+    /** {@code value | name(args)}; {@code value} is null in the filters of a filter or set block. */
+    record Filter(int line, Expr value, String name, Args args) implements Expr {
         @Override
-        void namesRead(Consumer<String> out) {
-            namesRead(value, out);
-            args.namesRead(out);
-        }
-
-        @Override
-        Object eval(Scope s, Renderer r) {
+        public Object eval(Scope s, Renderer r) {
             return apply(value.eval(s, r), s, r);
         }
 
         Object apply(Object v, Scope s, Renderer r) {
             return Filters.apply(name, v, args.positional(s, r), args.keywords(s, r), s, r);
         }
+
+        /** {@code v} through each of {@code filters} in turn (what a filter or set block does to its output). */
+        static Object chain(List<Filter> filters, Object v, Scope s, Renderer r) {
+            for (Filter f : filters) {
+                v = f.apply(v, s, r);
+            }
+            return v;
+        }
     }
 
-    static final class Test extends Expr {
-        final Expr value;
-        final String name;
-        final Args args;
-        final boolean negated;
-
-        Test(int line, Expr value, String name, Args args, boolean negated) {
-            super(line);
-            this.value = value;
-            this.name = name;
-            this.args = args;
-            this.negated = negated;
-        }
-
+    /** {@code value is [not] name(args)}. */
+    record Test(int line, Expr value, String name, Args args, boolean negated) implements Expr {
         @Override
-        void namesRead(Consumer<String> out) {
-            namesRead(value, out);
-            args.namesRead(out);
-        }
-
-        @Override
-        Object eval(Scope s, Renderer r) {
+        public Object eval(Scope s, Renderer r) {
             boolean result = Tests.apply(name, value.eval(s, r), args.positional(s, r), args.keywords(s, r), s);
             return result != negated;
         }
     }
 
-    static final class Binary extends Expr {
-        final String op;
-        final Expr left;
-        final Expr right;
-
-        Binary(int line, String op, Expr left, Expr right) {
-            super(line);
-            this.op = op;
-            this.left = left;
-            this.right = right;
-        }
-
+    record Binary(int line, String op, Expr left, Expr right) implements Expr {
         @Override
-        void namesRead(Consumer<String> out) {
-            namesRead(left, out);
-            namesRead(right, out);
-        }
-
-        @Override
-        Object eval(Scope s, Renderer r) {
+        public Object eval(Scope s, Renderer r) {
             Object a = left.eval(s, r);
             switch (op) {
                 case "and":
@@ -349,23 +192,9 @@ final class Nodes {
         }
     }
 
-    static final class Unary extends Expr {
-        final String op;
-        final Expr operand;
-
-        Unary(int line, String op, Expr operand) {
-            super(line);
-            this.op = op;
-            this.operand = operand;
-        }
-
+    record Unary(int line, String op, Expr operand) implements Expr {
         @Override
-        void namesRead(Consumer<String> out) {
-            namesRead(operand, out);
-        }
-
-        @Override
-        Object eval(Scope s, Renderer r) {
+        public Object eval(Scope s, Renderer r) {
             Object v = operand.eval(s, r);
             return switch (op) {
                 case "not" -> !Py.truthy(v);
@@ -376,26 +205,9 @@ final class Nodes {
     }
 
     /** {@code a < b <= c}, {@code x in y}, {@code x not in y}: chained as in Python. */
-    static final class Compare extends Expr {
-        final Expr first;
-        final List<String> ops;
-        final List<Expr> rest;
-
-        Compare(int line, Expr first, List<String> ops, List<Expr> rest) {
-            super(line);
-            this.first = first;
-            this.ops = ops;
-            this.rest = rest;
-        }
-
+    record Compare(int line, Expr first, List<String> ops, List<Expr> rest) implements Expr {
         @Override
-        void namesRead(Consumer<String> out) {
-            namesRead(first, out);
-            rest.forEach(e -> Expr.namesRead(e, out));
-        }
-
-        @Override
-        Object eval(Scope s, Renderer r) {
+        public Object eval(Scope s, Renderer r) {
             Object a = first.eval(s, r);
             for (int i = 0; i < ops.size(); i++) {
                 Object b = rest.get(i).eval(s, r);
@@ -422,27 +234,10 @@ final class Nodes {
         }
     }
 
-    static final class CondExpr extends Expr {
-        final Expr test;
-        final Expr then;
-        final Expr otherwise;
-
-        CondExpr(int line, Expr test, Expr then, Expr otherwise) {
-            super(line);
-            this.test = test;
-            this.then = then;
-            this.otherwise = otherwise;
-        }
-
+    /** {@code then if test else otherwise}; {@code otherwise} null without else. */
+    record CondExpr(int line, Expr test, Expr then, Expr otherwise) implements Expr {
         @Override
-        void namesRead(Consumer<String> out) {
-            namesRead(test, out);
-            namesRead(then, out);
-            namesRead(otherwise, out);
-        }
-
-        @Override
-        Object eval(Scope s, Renderer r) {
+        public Object eval(Scope s, Renderer r) {
             if (Py.truthy(test.eval(s, r))) {
                 return then.eval(s, r);
             }
@@ -456,82 +251,100 @@ final class Nodes {
 
     // ---- statements ----
 
-    abstract static class Stmt {
-        final int line;
+    sealed interface Stmt {
+        int line();
 
-        Stmt(int line) {
-            this.line = line;
+        void exec(Scope s, Renderer r, StringBuilder out);
+
+        /** How an error message names the construct: its tag (a print: as written). */
+        default String construct() {
+            if (this instanceof Data) {
+                return "text";
+            } else if (this instanceof Print p) {
+                return "{{ " + p.source() + " }}";
+            }
+            return "{% " + tag(this) + " %}";
         }
 
-        /** How an error message names the construct. */
-        abstract String construct();
+        private static String tag(Stmt s) {
+            if (s instanceof Control c) {
+                return c.isBreak() ? "break" : "continue";
+            } else if (s instanceof MacroDef m) {
+                return "macro " + m.name();
+            } else if (s instanceof Block b) {
+                return "block " + b.name();
+            } else if (s instanceof Load l) {
+                return l.kind();
+            }
+            return s instanceof If ? "if"
+                    : s instanceof For ? "for"
+                    : s instanceof Set ? "set"
+                    : s instanceof Do ? "do"
+                    : s instanceof CallBlock ? "call"
+                    : s instanceof FilterBlock ? "filter"
+                    : s instanceof With ? "with"
+                    : s instanceof Extends ? "extends"
+                    : s instanceof AutoEscape ? "autoescape"
+                    : unknown(s);
+        }
 
-        abstract void exec(Scope s, Renderer r, StringBuilder out);
+        // Stmt is sealed: a statement added there without a tag here is a mistake of ours.
+        private static String unknown(Stmt s) {
+            throw new IllegalStateException("no tag for " + s.getClass().getSimpleName());
+        }
     }
 
-    static final class Data extends Stmt {
-        final String text;
+    /**
+     * The statements of a frame of their own (a loop body, a macro, a with, filter, set or
+     * autoescape block): what it sets stays inside, as in Jinja2.
+     */
+    static final class Body {
+        final List<Stmt> stmts;
+        /** Names the frame binds before assigning them ({@link FrameNames}), set once after parsing. */
+        java.util.Set<String> unbound = java.util.Set.of();
 
-        Data(int line, String text) {
-            super(line);
-            this.text = text;
+        Body(List<Stmt> stmts) {
+            this.stmts = stmts;
         }
 
-        @Override
-        String construct() {
-            return "text";
+        /** A new frame for these statements inside {@code outer}. */
+        Scope frame(Scope outer) {
+            return Scope.frame(outer, unbound);
         }
 
+        void run(Scope outer, Renderer r, StringBuilder out) {
+            r.execute(stmts, frame(outer), out);
+        }
+
+        /** What the statements print, run in a frame inside {@code outer}. */
+        String render(Scope outer, Renderer r) {
+            StringBuilder captured = new StringBuilder();
+            run(outer, r, captured);
+            return captured.toString();
+        }
+    }
+
+    record Data(int line, String text) implements Stmt {
         @Override
-        void exec(Scope s, Renderer r, StringBuilder out) {
+        public void exec(Scope s, Renderer r, StringBuilder out) {
             out.append(text);
         }
     }
 
-    static final class Print extends Stmt {
-        final Expr expr;
-        final String source;
-        final Boolean escape;   // null: as the {% autoescape %} being rendered says
-
-        Print(int line, Expr expr, String source, Boolean escape) {
-            super(line);
-            this.expr = expr;
-            this.source = source;
-            this.escape = escape;
-        }
-
+    /** {@code {{ expr }}}; {@code escape} null: as the {@code {% autoescape %}} being rendered says. */
+    record Print(int line, Expr expr, String source, Boolean escape) implements Stmt {
         @Override
-        String construct() {
-            return "{{ " + source + " }}";
-        }
-
-        @Override
-        void exec(Scope s, Renderer r, StringBuilder out) {
+        public void exec(Scope s, Renderer r, StringBuilder out) {
             Object v = expr.eval(s, r);
             boolean e = escape == null ? r.autoescape : escape;
             out.append(e ? Filters.escape(v) : Py.str(v));
         }
     }
 
-    static final class If extends Stmt {
-        final List<Expr> tests;
-        final List<List<Stmt>> bodies;
-        final List<Stmt> otherwise;
-
-        If(int line, List<Expr> tests, List<List<Stmt>> bodies, List<Stmt> otherwise) {
-            super(line);
-            this.tests = tests;
-            this.bodies = bodies;
-            this.otherwise = otherwise;
-        }
-
+    /** {@code {% if %}}: {@code bodies[i]} runs for the first true {@code tests[i]}, else {@code otherwise} (may be null). */
+    record If(int line, List<Expr> tests, List<List<Stmt>> bodies, List<Stmt> otherwise) implements Stmt {
         @Override
-        String construct() {
-            return "{% if %}";
-        }
-
-        @Override
-        void exec(Scope s, Renderer r, StringBuilder out) {
+        public void exec(Scope s, Renderer r, StringBuilder out) {
             for (int i = 0; i < tests.size(); i++) {
                 if (Py.truthy(tests.get(i).eval(s, r))) {
                     r.execute(bodies.get(i), s, out);
@@ -544,18 +357,8 @@ final class Nodes {
         }
     }
 
-    /** Where an assignment goes: a name, a tuple of targets, or a namespace attribute. */
-    static final class Target {
-        final String name;
-        final List<Target> items;
-        final String attribute;
-
-        Target(String name, List<Target> items, String attribute) {
-            this.name = name;
-            this.items = items;
-            this.attribute = attribute;
-        }
-
+    /** Where an assignment goes: a name, a tuple of targets ({@code items}), or a namespace attribute. */
+    record Target(String name, List<Target> items, String attribute) {
         void assign(Scope s, Object value) {
             if (items != null) {
                 List<Object> values = Py.toList(value);
@@ -579,34 +382,11 @@ final class Nodes {
         }
     }
 
-    static final class For extends Stmt {
-        final Target target;
-        final Expr iterable;
-        final Expr condition;
-        final boolean recursive;
-        final List<Stmt> body;
-        final List<Stmt> otherwise;
-        /** Names the body (the else) binds before assigning them ({@link FrameNames}), set once after parsing. */
-        java.util.Set<String> bodyUnbound = java.util.Set.of();
-        java.util.Set<String> otherwiseUnbound = java.util.Set.of();
-
-        For(int line, Target target, Expr iterable, Expr condition, boolean recursive, List<Stmt> body, List<Stmt> otherwise) {
-            super(line);
-            this.target = target;
-            this.iterable = iterable;
-            this.condition = condition;
-            this.recursive = recursive;
-            this.body = body;
-            this.otherwise = otherwise;
-        }
-
+    /** {@code {% for target in iterable if condition recursive %}}; {@code condition}, {@code otherwise} may be null. */
+    record For(int line, Target target, Expr iterable, Expr condition, boolean recursive, Body body, Body otherwise)
+            implements Stmt {
         @Override
-        String construct() {
-            return "{% for %}";
-        }
-
-        @Override
-        void exec(Scope s, Renderer r, StringBuilder out) {
+        public void exec(Scope s, Renderer r, StringBuilder out) {
             run(iterable.eval(s, r), s, r, out, 0);
         }
 
@@ -624,7 +404,7 @@ final class Nodes {
             }
             if (values.isEmpty()) {
                 if (otherwise != null) {
-                    r.execute(otherwise, Scope.frame(s, otherwiseUnbound), out);
+                    otherwise.run(s, r, out);
                 }
                 return;
             }
@@ -634,12 +414,12 @@ final class Nodes {
             boolean completed = false;
             for (int i = 0; i < values.size(); i++) {
                 // Each iteration has its own names: what one sets is gone in the next, as in Jinja2.
-                Scope scope = Scope.frame(s, bodyUnbound);
+                Scope scope = body.frame(s);
                 scope.set("loop", loop);
                 loop.index = i;
                 target.assign(scope, values.get(i));
                 try {
-                    r.execute(body, scope, out);
+                    r.execute(body.stmts, scope, out);
                     completed = true;
                 } catch (LoopControl c) {
                     if (c == LoopControl.BREAK) {
@@ -648,7 +428,7 @@ final class Nodes {
                 }
             }
             if (!completed && otherwise != null) {
-                r.execute(otherwise, Scope.frame(s, otherwiseUnbound), out);
+                otherwise.run(s, r, out);
             }
         }
     }
@@ -663,157 +443,50 @@ final class Nodes {
         }
     }
 
-    static final class Control extends Stmt {
-        final boolean isBreak;
-
-        Control(int line, boolean isBreak) {
-            super(line);
-            this.isBreak = isBreak;
-        }
-
+    record Control(int line, boolean isBreak) implements Stmt {
         @Override
-        String construct() {
-            return isBreak ? "{% break %}" : "{% continue %}";
-        }
-
-        @Override
-        void exec(Scope s, Renderer r, StringBuilder out) {
+        public void exec(Scope s, Renderer r, StringBuilder out) {
             throw isBreak ? LoopControl.BREAK : LoopControl.CONTINUE;
         }
     }
 
-    static final class Set extends Stmt {
-        final Target target;
-        final Expr value;
-        final List<Stmt> body; // block set
-        final List<Filter> filters;
-        /** Names the block binds before assigning them ({@link FrameNames}), set once after parsing. */
-        java.util.Set<String> bodyUnbound = java.util.Set.of();
-
-        Set(int line, Target target, Expr value, List<Stmt> body, List<Filter> filters) {
-            super(line);
-            this.target = target;
-            this.value = value;
-            this.body = body;
-            this.filters = filters;
-        }
-
+    /** {@code {% set target = value %}}, or the block set (value null): {@code body} through {@code filters}. */
+    record Set(int line, Target target, Expr value, Body body, List<Filter> filters) implements Stmt {
         @Override
-        String construct() {
-            return "{% set %}";
-        }
-
-        @Override
-        void exec(Scope s, Renderer r, StringBuilder out) {
+        public void exec(Scope s, Renderer r, StringBuilder out) {
             if (value != null) {
                 target.assign(s, value.eval(s, r));
                 return;
             }
-            // The block is a frame of its own: what it sets stays inside, as in Jinja2.
-            StringBuilder captured = new StringBuilder();
-            r.execute(body, Scope.frame(s, bodyUnbound), captured);
-            Object v = captured.toString();
-            for (Filter f : filters) {
-                v = f.apply(v, s, r);
-            }
-            target.assign(s, v);
+            target.assign(s, Filter.chain(filters, body.render(s, r), s, r));
         }
     }
 
-    static final class Do extends Stmt {
-        final Expr expr;
-
-        Do(int line, Expr expr) {
-            super(line);
-            this.expr = expr;
-        }
-
+    record Do(int line, Expr expr) implements Stmt {
         @Override
-        String construct() {
-            return "{% do %}";
-        }
-
-        @Override
-        void exec(Scope s, Renderer r, StringBuilder out) {
+        public void exec(Scope s, Renderer r, StringBuilder out) {
             expr.eval(s, r);
         }
     }
 
     /** What a macro (or the caller of a call block) is made of; {@code uses}: which of varargs/kwargs it reads. */
-    static final class MacroBody {
-        private final List<String> params;
-        private final List<Expr> defaults;
-        private final List<Stmt> body;
-        private final java.util.Set<String> uses;
-        /** Names the body binds before it assigns them ({@link FrameNames}), set once after parsing. */
-        java.util.Set<String> unbound = java.util.Set.of();
-
-        MacroBody(List<String> params, List<Expr> defaults, List<Stmt> body, java.util.Set<String> uses) {
-            this.params = params;
-            this.defaults = defaults;
-            this.body = body;
-            this.uses = uses;
-        }
-
-        List<String> params() {
-            return params;
-        }
-
-        List<Expr> defaults() {
-            return defaults;
-        }
-
-        List<Stmt> body() {
-            return body;
-        }
-
-        java.util.Set<String> uses() {
-            return uses;
-        }
+    record MacroBody(List<String> params, List<Expr> defaults, Body body, java.util.Set<String> uses) {
     }
 
-    static final class MacroDef extends Stmt {
-        final String name;
-        final MacroBody macro;
-
-        MacroDef(int line, String name, MacroBody macro) {
-            super(line);
-            this.name = name;
-            this.macro = macro;
-        }
-
+    record MacroDef(int line, String name, MacroBody macro) implements Stmt {
         @Override
-        String construct() {
-            return "{% macro " + name + " %}";
-        }
-
-        @Override
-        void exec(Scope s, Renderer r, StringBuilder out) {
+        public void exec(Scope s, Renderer r, StringBuilder out) {
             s.set(name, new Macro(name, macro, s, r));
         }
     }
 
-    static final class CallBlock extends Stmt {
-        final Call call;
-        final MacroBody caller;
-
-        CallBlock(int line, Call call, MacroBody caller) {
-            super(line);
-            this.call = call;
-            this.caller = caller;
-        }
-
+    record CallBlock(int line, Call call, MacroBody caller) implements Stmt {
         @Override
-        String construct() {
-            return "{% call %}";
-        }
-
-        @Override
-        void exec(Scope s, Renderer r, StringBuilder out) {
+        public void exec(Scope s, Renderer r, StringBuilder out) {
             Macro caller = new Macro("caller", this.caller, s, r);
-            Object fn = Py.check(call.fn.eval(s, r));
-            List<Object> args = call.args.positional(s, r);
-            Map<String, Object> kwargs = new LinkedHashMap<>(call.args.keywords(s, r));
+            Object fn = Py.check(call.fn().eval(s, r));
+            List<Object> args = call.args().positional(s, r);
+            Map<String, Object> kwargs = new LinkedHashMap<>(call.args().keywords(s, r));
             if (fn instanceof Macro m) {
                 out.append(Py.str(m.invoke(args, kwargs, caller)));
             } else {
@@ -823,94 +496,33 @@ final class Nodes {
         }
     }
 
-    static final class FilterBlock extends Stmt {
-        final List<Filter> filters;
-        final List<Stmt> body;
-        /** Names the block binds before assigning them ({@link FrameNames}), set once after parsing. */
-        java.util.Set<String> bodyUnbound = java.util.Set.of();
-
-        FilterBlock(int line, List<Filter> filters, List<Stmt> body) {
-            super(line);
-            this.filters = filters;
-            this.body = body;
-        }
-
+    record FilterBlock(int line, List<Filter> filters, Body body) implements Stmt {
         @Override
-        String construct() {
-            return "{% filter %}";
-        }
-
-        @Override
-        void exec(Scope s, Renderer r, StringBuilder out) {
-            // The block is a frame of its own: what it sets stays inside, as in Jinja2.
-            StringBuilder captured = new StringBuilder();
-            r.execute(body, Scope.frame(s, bodyUnbound), captured);
-            Object v = captured.toString();
-            for (Filter f : filters) {
-                v = f.apply(v, s, r);
-            }
-            out.append(Py.str(v));
+        public void exec(Scope s, Renderer r, StringBuilder out) {
+            out.append(Py.str(Filter.chain(filters, body.render(s, r), s, r)));
         }
     }
 
-    static final class With extends Stmt {
-        final List<Target> targets;
-        final List<Expr> values;
-        final List<Stmt> body;
-        /** Names the body binds before assigning them ({@link FrameNames}), set once after parsing. */
-        java.util.Set<String> bodyUnbound = java.util.Set.of();
-
-        With(int line, List<Target> targets, List<Expr> values, List<Stmt> body) {
-            super(line);
-            this.targets = targets;
-            this.values = values;
-            this.body = body;
-        }
-
+    /** {@code {% with t1 = v1, ... %}}: the values evaluated outside, assigned inside the body's frame. */
+    record With(int line, List<Target> targets, List<Expr> values, Body body) implements Stmt {
         @Override
-        String construct() {
-            return "{% with %}";
-        }
-
-        @Override
-        void exec(Scope s, Renderer r, StringBuilder out) {
-            Scope inner = Scope.frame(s, bodyUnbound);
+        public void exec(Scope s, Renderer r, StringBuilder out) {
+            Scope inner = body.frame(s);
             for (int i = 0; i < targets.size(); i++) {
                 targets.get(i).assign(inner, values.get(i).eval(s, r));
             }
-            r.execute(body, inner, out);
+            r.execute(body.stmts, inner, out);
         }
     }
 
-    /** {@code {% include %}}, {@code {% import %}} and {@code {% from ... import %}}. */
-    static final class Load extends Stmt {
-        final String kind;
-        final Expr template;
-        final String alias;
-        final List<String> names;
-        final List<String> aliases;
-        final boolean withContext;
-        final boolean ignoreMissing;
-
-        Load(int line, String kind, Expr template, String alias, List<String> names, List<String> aliases,
-             boolean withContext, boolean ignoreMissing) {
-            super(line);
-            this.kind = kind;
-            this.template = template;
-            this.alias = alias;
-            this.names = names;
-            this.aliases = aliases;
-            this.withContext = withContext;
-            this.ignoreMissing = ignoreMissing;
-        }
-
+    /**
+     * {@code {% include %}}, {@code {% import template as alias %}} and
+     * {@code {% from template import names as aliases %}} ({@code kind} the tag's name).
+     */
+    record Load(int line, String kind, Expr template, String alias, List<String> names, List<String> aliases,
+                boolean withContext, boolean ignoreMissing) implements Stmt {
         @Override
-        String construct() {
-            return "{% " + kind + " %}";
-        }
-
-        @Override
-        void exec(Scope s, Renderer r, StringBuilder out) {
+        public void exec(Scope s, Renderer r, StringBuilder out) {
             Object name = Py.check(template.eval(s, r));
             if (kind.equals("include")) {
                 r.include(name, s, out, ignoreMissing);
@@ -933,72 +545,28 @@ final class Nodes {
     }
 
     /** {@code {% block %}}: renders the most derived definition of the block (see Renderer). */
-    static final class Block extends Stmt {
-        final String name;
-        final boolean scoped;
-        final List<Stmt> body;
-
-        Block(int line, String name, boolean scoped, List<Stmt> body) {
-            super(line);
-            this.name = name;
-            this.scoped = scoped;
-            this.body = body;
-        }
-
+    record Block(int line, String name, boolean scoped, List<Stmt> body) implements Stmt {
         @Override
-        String construct() {
-            return "{% block " + name + " %}";
-        }
-
-        @Override
-        void exec(Scope s, Renderer r, StringBuilder out) {
+        public void exec(Scope s, Renderer r, StringBuilder out) {
             out.append(r.renderBlock(name, 0, s));
         }
     }
 
-    static final class Extends extends Stmt {
-        final Expr parent;
-
-        Extends(int line, Expr parent) {
-            super(line);
-            this.parent = parent;
-        }
-
+    record Extends(int line, Expr parent) implements Stmt {
         @Override
-        String construct() {
-            return "{% extends %}";
-        }
-
-        @Override
-        void exec(Scope s, Renderer r, StringBuilder out) {
+        public void exec(Scope s, Renderer r, StringBuilder out) {
             r.extend(Py.check(parent.eval(s, r)));
         }
     }
 
-    /** {@code {% autoescape true %}}: values printed inside are HTML-escaped (Markup is not). */
-    static final class AutoEscape extends Stmt {
-        final Expr on;
-        final List<Stmt> body;
-        /** Names the body binds before assigning them ({@link FrameNames}), set once after parsing. */
-        java.util.Set<String> bodyUnbound = java.util.Set.of();
-
-        AutoEscape(int line, Expr on, List<Stmt> body) {
-            super(line);
-            this.on = on;
-            this.body = body;
-        }
-
+    /** {@code {% autoescape on %}}: values printed inside are HTML-escaped (Markup is not). */
+    record AutoEscape(int line, Expr on, Body body) implements Stmt {
         @Override
-        String construct() {
-            return "{% autoescape %}";
-        }
-
-        @Override
-        void exec(Scope s, Renderer r, StringBuilder out) {
+        public void exec(Scope s, Renderer r, StringBuilder out) {
             boolean saved = r.autoescape;
             r.autoescape = Py.truthy(on.eval(s, r));
             try {
-                r.execute(body, Scope.frame(s, bodyUnbound), out);   // a frame of its own, as in Jinja2
+                body.run(s, r, out);
             } finally {
                 r.autoescape = saved;
             }

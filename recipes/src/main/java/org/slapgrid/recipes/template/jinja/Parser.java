@@ -60,10 +60,10 @@ final class Parser {
             return true;
         }
         if (e instanceof Nodes.Unary u) {
-            return u.op.equals("-") && u.operand instanceof Nodes.Const c && Py.isNumber(c.value);
+            return u.op().equals("-") && u.operand() instanceof Nodes.Const c && Py.isNumber(c.value());
         }
         if (e instanceof Nodes.Display d) {
-            return d.items.stream().allMatch(Parser::isLiteral) && (d.values == null || d.values.stream().allMatch(Parser::isLiteral));
+            return d.items().stream().allMatch(Parser::isLiteral) && (d.values() == null || d.values().stream().allMatch(Parser::isLiteral));
         }
         return false;
     }
@@ -240,11 +240,11 @@ final class Parser {
                 Boolean saved = autoescape;
                 // As Jinja2 compiles it: a constant switches escaping for the text inside;
                 // anything else is decided when rendering.
-                autoescape = on instanceof Nodes.Const c ? Py.truthy(c.value) : null;
+                autoescape = on instanceof Nodes.Const c ? Py.truthy(c.value()) : null;
                 List<Stmt> body = body(Set.of("endautoescape"));
                 autoescape = saved;
                 endTag();
-                yield new Nodes.AutoEscape(line, on, body);
+                yield new Nodes.AutoEscape(line, on, new Nodes.Body(body));
             }
             case "trans" -> throw error(
                     "the '" + t.text() + "' tag is not supported by this renderer (see recipes/README.md)", t);
@@ -281,7 +281,8 @@ final class Parser {
             otherwise = body(Set.of("endfor"));
         }
         endTag();
-        return new Nodes.For(line, target, iterable, condition, recursive, body, otherwise);
+        return new Nodes.For(line, target, iterable, condition, recursive, new Nodes.Body(body),
+                otherwise == null ? null : new Nodes.Body(otherwise));
     }
 
     private Stmt parseBlock(int line) {
@@ -343,7 +344,7 @@ final class Parser {
         }
         List<Stmt> body = body(Set.of("endset"));
         endTag();
-        return new Nodes.Set(line, target, null, body, filters);
+        return new Nodes.Set(line, target, null, new Nodes.Body(body), filters);
     }
 
     private Stmt parseMacro(int line) {
@@ -358,7 +359,7 @@ final class Parser {
         loopDepth = saved;
         Set<String> uses = namesUsed(from, pos, Set.of("varargs", "kwargs"));
         endTag();
-        return new Nodes.MacroDef(line, name, new Nodes.MacroBody(params, defaults, body, uses));
+        return new Nodes.MacroDef(line, name, new Nodes.MacroBody(params, defaults, new Nodes.Body(body), uses));
     }
 
     private void parseSignature(List<String> params, List<Expr> defaults) {
@@ -396,7 +397,7 @@ final class Parser {
         List<Stmt> body = body(Set.of("endcall"));
         Set<String> uses = namesUsed(from, pos, Set.of("varargs", "kwargs"));
         endTag();
-        return new Nodes.CallBlock(line, c, new Nodes.MacroBody(params, defaults, body, uses));
+        return new Nodes.CallBlock(line, c, new Nodes.MacroBody(params, defaults, new Nodes.Body(body), uses));
     }
 
     private Stmt parseFilterBlock(int line) {
@@ -407,7 +408,7 @@ final class Parser {
         }
         List<Stmt> body = body(Set.of("endfilter"));
         endTag();
-        return new Nodes.FilterBlock(line, filters, body);
+        return new Nodes.FilterBlock(line, filters, new Nodes.Body(body));
     }
 
     private Stmt parseWith(int line) {
@@ -423,7 +424,7 @@ final class Parser {
         }
         List<Stmt> body = body(Set.of("endwith"));
         endTag();
-        return new Nodes.With(line, targets, values, body);
+        return new Nodes.With(line, targets, values, new Nodes.Body(body));
     }
 
     private boolean parseContext(boolean dflt) {
@@ -516,14 +517,14 @@ final class Parser {
 
     private Target toTarget(Expr e, Token at) {
         if (e instanceof Nodes.Name n) {
-            if (Set.of("true", "false", "none", "True", "False", "None").contains(n.name)) {
-                throw error("Can't assign to " + n.name, at);
+            if (Set.of("true", "false", "none", "True", "False", "None").contains(n.name())) {
+                throw error("Can't assign to " + n.name(), at);
             }
-            return new Target(n.name, null, null);
+            return new Target(n.name(), null, null);
         }
-        if (e instanceof Nodes.Display d && d.kind == '(') {
+        if (e instanceof Nodes.Display d && d.kind() == '(') {
             List<Target> items = new ArrayList<>();
-            for (Expr item : d.items) {
+            for (Expr item : d.items()) {
                 items.add(toTarget(item, at));
             }
             return new Target(null, items, null);

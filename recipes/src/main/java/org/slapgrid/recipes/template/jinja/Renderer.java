@@ -88,7 +88,7 @@ final class Renderer {
         Scope inner = Scope.handOver(scope);   // a block renders with the context, not the template's locals
         inner.set("super", (Values.PyCallable) (args, kw) -> renderBlock(name, level + 1, scope));
         StringBuilder out = new StringBuilder();
-        execute(chain.get(level).body, inner, out);
+        execute(chain.get(level).body(), inner, out);
         return out.toString();
     }
 
@@ -114,19 +114,19 @@ final class Renderer {
             try {
                 stmt.exec(scope, this, out);
             } catch (PyException e) {
-                throw new TemplateError(e.kind, templateName, stmt.line, e.getMessage() + " (in " + stmt.construct() + ")");
+                throw new TemplateError(e.kind, templateName, stmt.line(), e.getMessage() + " (in " + stmt.construct() + ")");
             } catch (ArithmeticException e) {
-                throw new TemplateError("OverflowError", templateName, stmt.line, e.getMessage() + " (in " + stmt.construct() + ")");
+                throw new TemplateError("OverflowError", templateName, stmt.line(), e.getMessage() + " (in " + stmt.construct() + ")");
             } catch (ClassCastException | IndexOutOfBoundsException | NumberFormatException | NullPointerException
                      | UnsupportedOperationException | java.util.NoSuchElementException e) {
                 // A value of a type the operation does not take: Python would raise, so do we (never a crash).
                 String kind = e instanceof IndexOutOfBoundsException ? "IndexError"
                         : e instanceof NumberFormatException ? "ValueError"
                         : e instanceof java.util.NoSuchElementException ? "StopIteration" : "TypeError";
-                throw new TemplateError(kind, templateName, stmt.line, "unsupported value: " + e.getMessage()
+                throw new TemplateError(kind, templateName, stmt.line(), "unsupported value: " + e.getMessage()
                         + " (in " + stmt.construct() + ")");
             } catch (StackOverflowError e) {
-                throw new TemplateError("RecursionError", templateName, stmt.line, "maximum recursion depth exceeded (in " + stmt.construct() + ")");
+                throw new TemplateError("RecursionError", templateName, stmt.line(), "maximum recursion depth exceeded (in " + stmt.construct() + ")");
             }
         }
     }
