@@ -13,6 +13,8 @@ import org.slapgrid.cli.Json;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.SlapException;
 import org.slapgrid.slap.model.Instance;
+import org.slapgrid.slap.model.InstanceState;
+import org.slapgrid.slap.model.RequestedState;
 import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -170,8 +172,13 @@ abstract class ClientCommand implements Callable<Integer> {
     }
 
     static String state(Instance i) {
-        String requested = i.requestedState() == null ? "?" : i.requestedState().json();
-        return i.reportedState() == null ? requested + " (not reported)" : requested + " / " + i.reportedState().json();
+        return state(i.requestedState(), i.reportedState());
+    }
+
+    /** "started / started", "stopped (not reported)": what was asked, and what the node last said (an instance's, a member's). */
+    static String state(RequestedState requested, InstanceState reported) {
+        String asked = requested == null ? "?" : requested.json();
+        return reported == null ? asked + " (not reported)" : asked + " / " + reported.json();
     }
 
     static String where(Instance i) {

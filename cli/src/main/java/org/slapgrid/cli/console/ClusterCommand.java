@@ -113,10 +113,9 @@ public final class ClusterCommand extends GroupCommand {
         if (c.members() != null) {
             Table m = new Table("MEMBER", "ROLE", "NODE", "PARTITION", "STATE", "CONNECTION");
             for (ClusterMember x : c.members()) {
-                String state = (x.requestedState() == null ? "?" : x.requestedState().json())
-                        + (x.reportedState() == null ? " (not reported)" : " / " + x.reportedState().json());
-                m.row(x.name(), x.role(), x.node(), x.partition(), state, new TreeMap<>(x.connectionParameters()).entrySet().stream()
-                        .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
+                m.row(x.name(), x.role(), x.node(), x.partition(), ClientCommand.state(x.requestedState(), x.reportedState()),
+                        new TreeMap<>(x.connectionParameters()).entrySet().stream()
+                                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" ")));
             }
             out.println();
             m.print(out);
