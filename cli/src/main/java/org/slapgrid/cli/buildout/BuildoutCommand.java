@@ -44,20 +44,20 @@ public final class BuildoutCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "-c", paramLabel = "FILE", scope = ScopeType.INHERIT,
+    @Option(names = BuildoutRun.CONFIG, paramLabel = "FILE", scope = ScopeType.INHERIT,
             description = "The profile, a path or URL (default: buildout.cfg in the current directory).")
-    String config = "buildout.cfg";
+    String config = BuildoutRun.DEFAULT_CONFIG;
 
-    @Option(names = "-o", scope = ScopeType.INHERIT, description = "Offline: buildout:offline=true.")
+    @Option(names = BuildoutRun.OFFLINE, scope = ScopeType.INHERIT, description = "Offline: buildout:offline=true.")
     boolean offline;
 
-    @Option(names = "-N", scope = ScopeType.INHERIT, description = "Not newest: buildout:newest=false.")
+    @Option(names = BuildoutRun.NOT_NEWEST, scope = ScopeType.INHERIT, description = "Not newest: buildout:newest=false.")
     boolean notNewest;
 
-    @Option(names = "-v", scope = ScopeType.INHERIT, description = "Verbose: details on errors; verbose annotate.")
+    @Option(names = BuildoutRun.VERBOSE, scope = ScopeType.INHERIT, description = "Verbose: details on errors; verbose annotate.")
     boolean verbose;
 
-    @Option(names = "-U", scope = ScopeType.INHERIT,
+    @Option(names = BuildoutRun.NO_USER_DEFAULTS, scope = ScopeType.INHERIT,
             description = "Ignore user defaults (accepted for compatibility: ~/.buildout/default.cfg is never read).")
     boolean noUserDefaults;
 

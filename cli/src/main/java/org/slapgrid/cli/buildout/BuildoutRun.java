@@ -18,6 +18,17 @@ import org.slapgrid.recipes.BuiltinRecipes;
  */
 public final class BuildoutRun {
 
+    /**
+     * The options' names and the default profile: {@link BuildoutCommand}'s {@code @Option}s use
+     * these constants too, so the fast path reads exactly the words picocli parses.
+     */
+    static final String DEFAULT_CONFIG = "buildout.cfg";
+    static final String CONFIG = "-c";
+    static final String OFFLINE = "-o";
+    static final String NOT_NEWEST = "-N";
+    static final String VERBOSE = "-v";
+    static final String NO_USER_DEFAULTS = "-U";
+
     /** The options of an install: those of {@code slapos buildout}. */
     record Options(String config, boolean offline, boolean notNewest, boolean verbose, List<String> assignments) {
     }
@@ -31,7 +42,7 @@ public final class BuildoutRun {
      * written otherwise, bad usage), which picocli then parses and reports as ever.
      */
     public static Integer fastPath(List<String> args) {
-        String config = "buildout.cfg";
+        String config = DEFAULT_CONFIG;
         boolean offline = false;
         boolean notNewest = false;
         boolean verbose = false;
@@ -39,16 +50,16 @@ public final class BuildoutRun {
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
-                case "-c" -> {
+                case CONFIG -> {
                     if (i + 1 >= args.size() || args.get(i + 1).startsWith("-")) {
                         return null;
                     }
                     config = args.get(++i);
                 }
-                case "-o" -> offline = true;
-                case "-N" -> notNewest = true;
-                case "-v" -> verbose = true;
-                case "-U" -> {
+                case OFFLINE -> offline = true;
+                case NOT_NEWEST -> notNewest = true;
+                case VERBOSE -> verbose = true;
+                case NO_USER_DEFAULTS -> {
                     // accepted for compatibility, as BuildoutCommand says
                 }
                 default -> {

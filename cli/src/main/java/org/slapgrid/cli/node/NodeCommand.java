@@ -29,7 +29,7 @@ import picocli.CommandLine.Command;
                 org.slapgrid.cli.console.NodeAdminCommands.Unshare.class,
                 org.slapgrid.cli.console.NodeAdminCommands.Delete.class,
         })
-public final class NodeCommand implements Runnable {
+public final class NodeCommand extends org.slapgrid.cli.console.GroupCommand {
 
     /** The verb: {@code Main.VERBS} names it by this constant too (javac copies it there: nothing loads). */
     public static final String NAME = "node";
@@ -37,12 +37,4 @@ public final class NodeCommand implements Runnable {
     /** The first line of the description: {@code slapos --help} lists it (Main.VERBS, without loading this class). */
     public static final String SUMMARY =
             "Commands run on a node, and the master's view of the nodes.";
-
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
 }
