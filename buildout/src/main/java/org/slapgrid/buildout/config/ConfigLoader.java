@@ -18,7 +18,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import org.slapgrid.buildout.spi.BuildoutException;
 import org.slapgrid.buildout.spi.SourceLocation;
@@ -32,7 +31,6 @@ import org.slapgrid.buildout.spi.SourceLocation;
  */
 public final class ConfigLoader {
 
-    private static final Pattern URL = Pattern.compile("^[a-zA-Z0-9+.-]+://.*", Pattern.DOTALL);
 
     /**
      * zc.buildout's {@code _buildout_default_options}. {@code executable} is Python's
@@ -95,7 +93,20 @@ public final class ConfigLoader {
     }
 
     public static boolean isUrl(String s) {
-        return URL.matcher(s).matches();
+        // buildout's ^[a-zA-Z0-9+.-]+:// as a scan: no regular expression to compile at start-up
+        // (see ConfigParser.header); ScansTest checks it against the regex.
+        int scheme = s.indexOf("://");
+        if (scheme <= 0) {
+            return false;
+        }
+        for (int i = 0; i < scheme; i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' || c == '.' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

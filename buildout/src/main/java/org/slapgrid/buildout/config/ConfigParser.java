@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.slapgrid.buildout.spi.BuildoutException;
 import org.slapgrid.buildout.spi.SourceLocation;
@@ -25,8 +23,9 @@ public final class ConfigParser {
     public static final String PROFILE_BASE = "_profile_base_location_";
     private static final String PROFILE_BASE_REF = "${:" + PROFILE_BASE + "}";
 
-    private static final Pattern SECTION_HEADER = Pattern.compile(
-            "\\[\\s*([^\\s#\\[\\]:;{}]+)\\s*(?::([^#;]*))?\\s*\\]\\s*(?:[#;].*)?");
+    /** A section header line: its name and its condition ({@code [name: expression]}), null when it has none. */
+    record Header(String name, String expression) {
+    }
 
     /** Asked for only when a section header has a condition: its Python globals take a while to build. */
     private final Supplier<ConditionEvaluator> conditions;
@@ -91,8 +90,8 @@ public final class ConfigParser {
             st.section.put(st.option, new RawValue(old.value() + "\n" + piece, old.location()));
             return;
         }
-        Matcher header = first == '[' ? SECTION_HEADER.matcher(line) : null;
-        if (header != null && header.matches()) {
+        Header header = first == '[' ? header(line) : null;
+        if (header != null) {
             startSection(header, lineNo, file, sections, st);
             return;
         }
@@ -118,9 +117,9 @@ public final class ConfigParser {
         st.errors.add(String.format("%n\t[line %2d]: %s", lineNo, pyRepr(line)));
     }
 
-    private void startSection(Matcher header, int lineNo, String file, Map<String, Map<String, RawValue>> sections, State st) {
-        String name = header.group(1);
-        String expression = header.group(2);
+    private void startSection(Header header, int lineNo, String file, Map<String, Map<String, RawValue>> sections, State st) {
+        String name = header.name();
+        String expression = header.expression();
         boolean included = true;
         if (expression != null && !expression.isBlank()) {
             SourceLocation where = new SourceLocation(file, lineNo);
@@ -135,6 +134,71 @@ public final class ConfigParser {
         } else {
             st.section = new LinkedHashMap<>();   // parsed for syntax, then dropped
         }
+    }
+
+    /**
+     * The line as a section header, or null: buildout's header regex
+     * {@code \[\s*([^\s#\[\]:;{}]+)\s*(?::([^#;]*))?\s*\]\s*(?:[#;].*)?} (a whole-line match, Java's
+     * {@code \s}) written as a scan, for the same reason as {@link #optionEquals}: compiling a
+     * regular expression is a measurable part of a short {@code slapos buildout} run
+     * (docs/benchmarks.md). {@code ScansTest} checks it against the regex.
+     */
+    static Header header(String line) {
+        int n = line.length();
+        if (n == 0 || line.charAt(0) != '[') {
+            return null;
+        }
+        int i = skipRegexSpace(line, 1);
+        int nameStart = i;
+        while (i < n && isHeaderNameChar(line.charAt(i))) {
+            i++;
+        }
+        if (i == nameStart) {
+            return null;
+        }
+        String name = line.substring(nameStart, i);
+        i = skipRegexSpace(line, i);
+        String expression = null;
+        int close;
+        if (i < n && line.charAt(i) == ':') {
+            // The expression cannot hold '#' or ';': it ends at the last ']' before the first of
+            // them that only blanks follow (the regex's greedy group, backtracked).
+            int limit = i + 1;
+            while (limit < n && line.charAt(limit) != '#' && line.charAt(limit) != ';') {
+                limit++;
+            }
+            close = limit - 1;
+            while (close > i && isJavaRegexSpace(line.charAt(close))) {
+                close--;
+            }
+            if (close <= i || line.charAt(close) != ']') {
+                return null;
+            }
+            expression = line.substring(i + 1, close);
+        } else if (i < n && line.charAt(i) == ']') {
+            close = i;
+        } else {
+            return null;
+        }
+        int rest = skipRegexSpace(line, close + 1);
+        return rest == n || line.charAt(rest) == '#' || line.charAt(rest) == ';' ? new Header(name, expression) : null;
+    }
+
+    private static boolean isHeaderNameChar(char c) {
+        return !isJavaRegexSpace(c) && c != '#' && c != '[' && c != ']' && c != ':' && c != ';' && c != '{' && c != '}';
+    }
+
+    private static int skipRegexSpace(String s, int from) {
+        int i = from;
+        while (i < s.length() && isJavaRegexSpace(s.charAt(i))) {
+            i++;
+        }
+        return i;
+    }
+
+    /** Java's {@code \s}: {@code [ \t\n\x0B\f\r]}. */
+    private static boolean isJavaRegexSpace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
     /**

@@ -71,7 +71,7 @@ public final class BuildoutCommand implements Callable<Integer> {
     }
 
     int install(List<String> words) {
-        return BuildoutRun.install(options(words), spec.commandLine().getOut(), spec.commandLine().getErr());
+        return BuildoutRun.install(options(words), BuildoutRun.lines(spec.commandLine().getOut()), spec.commandLine().getErr());
     }
 
     /** The options with the assignments given before a subcommand, then {@code words} (after it). */
