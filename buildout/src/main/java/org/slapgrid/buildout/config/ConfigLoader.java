@@ -21,6 +21,7 @@ import java.util.Map;
 
 import org.slapgrid.buildout.spi.BuildoutException;
 import org.slapgrid.buildout.spi.SourceLocation;
+import org.slapgrid.buildout.spi.Words;
 
 /**
  * Reads a profile and everything it extends (reference §1.4-1.6, §1.9), with zc.buildout
@@ -147,10 +148,8 @@ public final class ConfigLoader {
         List<Map<String, Map<String, MergedValue>>> layers = new ArrayList<>();
         open(main, null, null, new ArrayList<>(), layers, true, directory);
         if (clExtends != null) {
-            for (String e : clExtends.value().split("\\s+")) {
-                if (!e.isEmpty()) {
-                    open(e, cwd.toAbsolutePath().toString(), SourceLocation.COMMAND_LINE, new ArrayList<>(), layers, false, directory);
-                }
+            for (String e : Words.split(clExtends.value())) {
+                open(e, cwd.toAbsolutePath().toString(), SourceLocation.COMMAND_LINE, new ArrayList<>(), layers, false, directory);
             }
         }
         for (Map<String, Map<String, MergedValue>> layer : layers) {
@@ -277,17 +276,12 @@ public final class ConfigLoader {
             }
         }
         if (extendsValue != null) {
-            for (String e : extendsValue.value().split("\\s+")) {
-                if (!e.isEmpty()) {
-                    open(e, fileBase, extendsValue.location(), stack, layers, false, directory);
-                }
+            for (String e : Words.split(extendsValue.value())) {
+                open(e, fileBase, extendsValue.location(), stack, layers, false, directory);
             }
         }
         if (optionalExtends != null) {
-            for (String e : optionalExtends.value().split("\\s+")) {
-                if (e.isEmpty()) {
-                    continue;
-                }
+            for (String e : Words.split(optionalExtends.value())) {
                 Path p = isUrl(fileBase) ? null : Path.of(fileBase).resolve(e);
                 if (p != null && Files.exists(p)) {
                     open(p.toString(), fileBase, optionalExtends.location(), stack, layers, false, directory);

@@ -19,6 +19,7 @@ import org.slapgrid.buildout.config.ConfigParser;
 import org.slapgrid.buildout.config.ParsedFile;
 import org.slapgrid.buildout.config.RawValue;
 import org.slapgrid.buildout.spi.BuildoutException;
+import org.slapgrid.buildout.spi.Words;
 
 /**
  * {@code .installed.cfg} (reference §2.8): one {@code [buildout]} section with {@code parts},
@@ -30,8 +31,12 @@ public final class InstalledDatabase {
     public static final String INSTALLED = "__buildout_installed__";
     public static final String SIGNATURE = "__buildout_signature__";
 
-    private static final Pattern SPACEY_NL = Pattern.compile(
-            "[ \\t\\r\\f\\u000B]*\\n[ \\t\\r\\f\\u000B\\n]*|^[ \\t\\r\\f\\u000B]+|[ \\t\\r\\f\\u000B]+$");
+    /** Compiled at the first write: an unchanged re-run only reads this file (see {@link Words}). */
+    private static final class Encoding {
+        static final Pattern SPACEY_NL = Pattern.compile(
+                "[ \\t\\r\\f\\u000B]*\\n[ \\t\\r\\f\\u000B\\n]*|^[ \\t\\r\\f\\u000B]+|[ \\t\\r\\f\\u000B]+$");
+    }
+
     private static final String[][] SPACEY = {
             {"%(__buildout_space__)s", " "},
             {"%(__buildout_space_n__)s", "\n"},
@@ -71,8 +76,8 @@ public final class InstalledDatabase {
         Map<String, String> b = options.remove("buildout");
         List<String> parts = new ArrayList<>();
         if (b != null && b.get("parts") != null) {
-            for (String p : b.get("parts").split("\\s+")) {
-                if (!p.isEmpty() && options.containsKey(p)) {
+            for (String p : Words.split(b.get("parts"))) {
+                if (options.containsKey(p)) {
                     parts.add(p);
                 }
             }
@@ -116,7 +121,7 @@ public final class InstalledDatabase {
 
     /** buildout's {@code _save_option} encoding of blanks at line ends and of newlines. */
     static String encode(String value) {
-        Matcher m = SPACEY_NL.matcher(value);
+        Matcher m = Encoding.SPACEY_NL.matcher(value);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String[] pieces = m.group().split("\n", 2);

@@ -24,6 +24,7 @@ import org.slapgrid.buildout.InstallReport.PartResult;
 import org.slapgrid.buildout.spi.BuildoutException;
 import org.slapgrid.buildout.spi.Recipe;
 import org.slapgrid.buildout.spi.RecipeFactory;
+import org.slapgrid.buildout.spi.Words;
 
 /**
  * The part lifecycle (reference §2.1-2.7): constructor phase for every part, then uninstalls
@@ -68,10 +69,7 @@ public final class Installer {
      * options each part of the install order would be recorded with (its signature included).
      */
     private Map<String, Map<String, String>> construct(Section buildout) {
-        for (String part : buildout.get("parts", "").split("\\s+")) {
-            if (part.isEmpty()) {
-                continue;
-            }
+        for (String part : Words.split(buildout.get("parts", ""))) {
             Section s = resolver.section(part, "buildout", "parts", buildout.locationOf("parts"));
             if (s.recipe() == null) {
                 throw BuildoutException.configuration(buildout.locationOf("parts"), part, "recipe",

@@ -16,6 +16,7 @@ import org.slapgrid.buildout.spi.Options;
 import org.slapgrid.buildout.spi.Recipe;
 import org.slapgrid.buildout.spi.RecipeFactory;
 import org.slapgrid.buildout.spi.SourceLocation;
+import org.slapgrid.buildout.spi.Words;
 
 /**
  * One initialized section (zc.buildout's {@code Options}): macros expanded, every option that
@@ -57,10 +58,8 @@ public final class Section implements Options {
             return;   // [buildout] is never a part
         }
         String deps = raw.containsKey("<part-dependencies>") ? get("<part-dependencies>") : "";
-        for (String dep : deps.isBlank() ? new String[0] : deps.strip().split("\\s+")) {
-            if (!dep.isEmpty()) {
-                resolver.section(dep, name, "<part-dependencies>", locationOf("<part-dependencies>"));
-            }
+        for (String dep : Words.split(deps)) {
+            resolver.section(dep, name, "<part-dependencies>", locationOf("<part-dependencies>"));
         }
         Optional<String> r = find("recipe");
         if (r.isPresent() && !r.get().isBlank() && resolver.recipesEnabled()) {

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.slapgrid.buildout.spi.BuildoutContext;
 import org.slapgrid.buildout.spi.Options;
+import org.slapgrid.buildout.spi.Words;
 
 /** Parsing helpers for option values, each error naming the section and option. */
 public final class OptionValues {
@@ -18,7 +19,7 @@ public final class OptionValues {
     /** Whitespace-separated words (lines and spaces alike), empty entries dropped. */
     public static List<String> words(Options options, String option) {
         String text = options.get(option, "").strip();
-        return text.isEmpty() ? List.of() : List.of(text.split("\\s+"));
+        return List.copyOf(Words.split(text));
     }
 
     /** Non-blank lines, stripped. */

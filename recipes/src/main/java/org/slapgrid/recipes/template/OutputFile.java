@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+
 import org.slapgrid.buildout.spi.BuildoutContext;
 import org.slapgrid.buildout.spi.Options;
+import org.slapgrid.buildout.spi.Words;
 import org.slapgrid.files.AtomicFiles;
 import org.slapgrid.recipes.support.Modes;
 import org.slapgrid.recipes.support.OptionValues;
@@ -36,8 +38,8 @@ record OutputFile(Path path, Integer mode) {
     private static int defaultMode(String text) {
         if (text.startsWith("#!")) {
             String interpreter = text.substring(2, text.indexOf('\n') < 0 ? text.length() : text.indexOf('\n')).strip();
-            String program = interpreter.split("\\s+")[0];
-            if (!program.isEmpty() && Files.isExecutable(Path.of(program))) {
+            List<String> words = Words.split(interpreter);
+            if (!words.isEmpty() && Files.isExecutable(Path.of(words.get(0)))) {
                 return 0755;
             }
         }
