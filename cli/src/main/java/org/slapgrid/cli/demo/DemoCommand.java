@@ -182,7 +182,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     SlapClient ensureMaster(DemoPlace place, BackgroundProcesses processes) throws IOException, InterruptedException {
-        Path tokenFile = place.masterData().resolve("admin-token");
+        Path tokenFile = place.adminToken();
         if (!answers(tokenFile)) {
             processes.ensure("master", List.of("master", "--listen", "127.0.0.1:" + port, "--data-dir", place.masterData().toString()));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -195,7 +195,7 @@ public final class DemoCommand implements Callable<Integer> {
                 Thread.sleep(200);
             }
         }
-        return client(Files.readString(tokenFile).strip());
+        return clientOf(tokenFile);
     }
 
     private boolean answers(Path tokenFile) {
@@ -203,7 +203,7 @@ public final class DemoCommand implements Callable<Integer> {
             return false;
         }
         try {
-            client(Files.readString(tokenFile).strip()).list();
+            clientOf(tokenFile).list();
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
@@ -214,8 +214,9 @@ public final class DemoCommand implements Callable<Integer> {
         return "http://127.0.0.1:" + port + "/";
     }
 
-    SlapClient client(String token) {
-        return SlapClient.builder(URI.create(masterUrl())).token(token).timeout(Duration.ofSeconds(20)).build();
+    /** A client of the demo's master with the admin's token or a node's secret: what {@code file} holds. */
+    SlapClient clientOf(Path file) throws IOException {
+        return SlapClient.builder(URI.create(masterUrl())).token(Files.readString(file).strip()).timeout(Duration.ofSeconds(20)).build();
     }
 
     private boolean ensureNode(DemoPlace place, DemoNode node) throws IOException {
@@ -224,7 +225,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (!registered) {
             List<String> args = new ArrayList<>(List.of("node", "register", "--config", cfg.toString(),
                     "--master", masterUrl(), "--node-id", node.id(), "--partitions", "4",
-                    "--token-file", place.masterData().resolve("admin-token").toString(),
+                    "--token-file", place.adminToken().toString(),
                     "--instance-root", node.instanceRoot().toString(),
                     "--software-root", node.directory().resolve("opt").toString(),
                     "--ipv4-network", node.network(), "--force"));
@@ -243,8 +244,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** True when the node's secret is still valid at this master (it may have been recreated). */
     private boolean nodeAnswers(DemoNode node) {
         try {
-            String secret = Files.readString(node.secret()).strip();
-            client(secret).nodeInfo(node.id());
+            clientOf(node.secret()).nodeInfo(node.id());
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
@@ -289,8 +289,7 @@ public final class DemoCommand implements Callable<Integer> {
     /** The release's state as the node reported it (read with the node's secret of this demo place). */
     SoftwareState softwareState(DemoNode node, String url) {
         try {
-            String secret = Files.readString(node.secret()).strip();
-            return client(secret).nodeInfo(node.id()).software().stream().filter(s -> s.url().equals(url))
+            return clientOf(node.secret()).nodeInfo(node.id()).software().stream().filter(s -> s.url().equals(url))
                     .map(s -> s.reportedState()).findFirst().orElse(null);
         } catch (IOException | RuntimeException e) {
             return null;
@@ -313,7 +312,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** The console options that reach this demo's master: none on the default port. */
     String consoleOptions(DemoPlace place) {
-        return port == PORT ? "" : " --master-url " + masterUrl() + " --token-file " + place.masterData().resolve("admin-token");
+        return port == PORT ? "" : " --master-url " + masterUrl() + " --token-file " + place.adminToken();
     }
 
     /** How to run this demo again. */
@@ -324,10 +323,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     void printWebUi(DemoPlace place) {
         System.out.println("Web UI:  " + masterUrl() + "ui/");
-        Path tokenFile = place.masterData().resolve("admin-token");
+        Path tokenFile = place.adminToken();
         try {
             // A link that works once and soon, rather than the admin's token on the screen.
-            var link = client(Files.readString(tokenFile).strip()).createLoginLink();
+            var link = clientOf(tokenFile).createLoginLink();
             System.out.println("Log in:  " + link.url());
             System.out.println("         (works once, within 10 minutes; a new one: bin/slapos token login-link"
                     + consoleOptions(place) + ";");

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.slapgrid.cli.Main;
+import org.slapgrid.master.MasterConfig;
 import org.slapgrid.node.software.ReleaseCopy;
 
 /**
@@ -23,6 +24,11 @@ record DemoPlace(Path repository, Path directory, Path masterData) {
         Path dir = dirOption != null ? dirOption.toAbsolutePath()
                 : root ? Path.of("/srv/slapgrid-demo") : home.resolve(".slapos/demo");
         return new DemoPlace(findRepository(), dir, port == DemoCommand.PORT ? home.resolve(".slapos/master") : dir.resolve("master"));
+    }
+
+    /** Where the demo's master writes its admin token: the master's own place for it in its data directory. */
+    Path adminToken() {
+        return MasterConfig.defaults(masterData).adminTokenFile();
     }
 
     Path nodeConfig() {
