@@ -5,6 +5,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +27,11 @@ public final class Schedule implements AutoCloseable {
     private final ScheduledThreadPoolExecutor executor;
 
     public Schedule() {
-        int[] n = {0};
+        // the executor makes its threads in whichever thread adds a worker, outside its lock: a
+        // Duty#wake from a request thread, a registration, a worker replacing itself
+        AtomicInteger n = new AtomicInteger();
         executor = new ScheduledThreadPoolExecutor(THREADS, r -> {
-            Thread t = new Thread(r, "slapgrid-schedule-" + (++n[0]));
+            Thread t = new Thread(r, "slapgrid-schedule-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
