@@ -51,7 +51,8 @@ public final class NodeConfigLoader {
     private static final Set<String> KNOWN = Set.of("master_url", "node_id", "computer_id", "credentials_file",
             "software_root", "instance_root", "partition_amount", "ipv4_network", "periodicity",
             "partition_timeout", "parallelism", "partition_memory_limit", "partition_max_processes",
-            "partition_cpu_limit", "partition_disk_quota", "cgroup_parent", "compliance_interval", "user_base_name");
+            "partition_cpu_limit", "partition_disk_quota", "cgroup_parent", "compliance_interval", "user_base_name",
+            "tags");
     private static final Pattern CIDR = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})/(\\d{1,2})");
 
     /** A partition user's name prefix: with a 4-digit index and as a build users' prefix, a valid Unix name. */

@@ -88,4 +88,13 @@ class NodeConfigLoaderTest {
         loader.load(file);
         assertThat(loader.warnings()).singleElement().asString().contains("partiton_amount");
     }
+
+    @Test
+    void theOptionsOtherPartsOfTheNodeReadAreKnown() throws IOException {
+        Path file = dir.resolve("slapos.cfg");
+        Files.writeString(file, "[slapos]\nmaster_url = http://x\nnode_id = n\ntags = db eu\ncompliance_interval = 600\n");
+        NodeConfigLoader loader = new NodeConfigLoader(layout);
+        loader.load(file);
+        assertThat(loader.warnings()).as("tags (NodeFacts) and compliance_interval (ComplianceSchedule)").isEmpty();
+    }
 }
