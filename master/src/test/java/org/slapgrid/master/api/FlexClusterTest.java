@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +42,11 @@ class FlexClusterTest {
     SlapClient alice;
     final Map<String, SlapClient> nodes = new ConcurrentHashMap<>();
     final Set<String> alive = ConcurrentHashMap.newKeySet();
-    Thread polling;
+    final ScheduledExecutorService polling = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "fake-daemons");
+        t.setDaemon(true);
+        return t;
+    });
 
     @BeforeEach
     void start() throws Exception {
@@ -52,29 +59,22 @@ class FlexClusterTest {
             alive.add(n);
         }
         alice = m.client(admin.createUserToken("alice", false).token());
-        polling = new Thread(() -> {
-            while (!Thread.currentThread().isInterrupted()) {
-                for (String n : alive) {
-                    try {
-                        nodes.get(n).nodeInfo(n); // what a node's daemon does: its contact is recorded
-                    } catch (RuntimeException e) {
-                        // the master is closing
-                    }
-                }
+        // what a node's daemon does, every 100 ms (its poll period): its contact is recorded
+        polling.scheduleWithFixedDelay(() -> {
+            for (String n : alive) {
                 try {
-                    Thread.sleep(100); // the fake daemons' poll period, not a test wait
-                } catch (InterruptedException e) {
-                    return;
+                    nodes.get(n).nodeInfo(n);
+                } catch (RuntimeException e) {
+                    // the master is closing
                 }
             }
-        }, "fake-daemons");
-        polling.start();
+        }, 0, 100, TimeUnit.MILLISECONDS);
     }
 
     @AfterEach
     void stop() throws Exception {
-        polling.interrupt();
-        polling.join(5000);
+        polling.shutdownNow();
+        polling.awaitTermination(5, TimeUnit.SECONDS);
         if (m != null) {
             m.close();
         }

@@ -264,8 +264,19 @@ class MetricsApiTest {
         assertThat(refused.message()).startsWith("the grow was refused: ");
         assertThat(refused.details()).containsKey("error").containsEntry("to", 10);
         assertThat(alice.cluster("web").members()).as("the 6 partitions of the two nodes").hasSize(6);
-        await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> true); // five more evaluations
-        assertThat(alice.clusterEvents("web")).filteredOn(e -> e.kind().equals("autoscale.scale_out_refused"))
-                .as("not asked again inside the cooldown").hasSize(1);
+        // the autoscaler evaluated again since (each change of what it decides is said): had the
+        // refusal not started the cooldown, that decision would be a second scale-out, refused again
+        await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100)).until(() -> !decisionsSinceRefusal().isEmpty());
+        assertThat(decisionsSinceRefusal()).as("not asked again inside the cooldown").first().isEqualTo("autoscale.cooldown");
+        // and five evaluations more (one each 200 ms) do not ask again either
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(alice.clusterEvents("web")).filteredOn(e -> e.kind().equals("autoscale.scale_out_refused"))
+                        .as("not asked again inside the cooldown").hasSize(1));
+    }
+
+    /** The kinds of the autoscaler's decisions on "web" after its first refused scale-out, in order. */
+    List<String> decisionsSinceRefusal() {
+        List<String> kinds = alice.clusterEvents("web").stream().map(ClusterEvent::kind).filter(k -> k.startsWith("autoscale.")).toList();
+        return kinds.subList(kinds.indexOf("autoscale.scale_out_refused") + 1, kinds.size());
     }
 }
