@@ -21,9 +21,13 @@ public final class BuildoutProcess {
     /** The child's entry point ({@code BuildoutMain}), by name: it runs in another JVM. */
     static final String MAIN_CLASS = "org.slapgrid.node.buildout.BuildoutMain";
 
-    /** Child JVM flags chosen for short runs: fast start, small heap. */
+    /**
+     * Child JVM flags chosen for short runs, as {@code bin/slapos} starts its short commands: fast
+     * start, small heap, no perf-data file (it would be written in /tmp as the partition user),
+     * a fixed set of compiler threads (no sysinfo(2) call per method queued for compiling).
+     */
     static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-Xshare:auto", "-Xmx256m");
+            "-Xshare:auto", "-Xmx256m", "-XX:-UsePerfData", "-XX:-UseDynamicNumberOfCompilerThreads");
 
     private final NodeRuntime runtime;
     private final PartitionExecutor executor;
