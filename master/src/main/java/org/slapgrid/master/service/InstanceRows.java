@@ -23,8 +23,12 @@ final class InstanceRows {
     private static final Logger LOG = LoggerFactory.getLogger(InstanceRows.class);
     static final ObjectMapper JSON = Json.lenient();
 
-    /** Every instance column plus the root's name; append a WHERE on alias {@code i}. */
-    static final String SELECT = "SELECT i.id, i.requester, i.name, i.owner, i.root_id, r.name, i.parent_id,"
+    /**
+     * Every instance column plus the root's name; append a WHERE on alias {@code i}. {@link #map}
+     * reads each column by its label (the column's own name, the root's as {@code root_name}: two
+     * columns called {@code name} would both answer to it), so the list's order is free.
+     */
+    static final String SELECT = "SELECT i.id, i.requester, i.name, i.owner, i.root_id, r.name AS root_name, i.parent_id,"
             + " i.software_url, i.software_type, i.parameters, i.requested_state, i.shared, i.node_filter,"
             + " i.node_id, i.partition_id, i.host_id, i.reported_state, i.connection_params, i.error_log, i.ts, i.reported_ts,"
             + " i.tag_rules FROM instance i LEFT JOIN instance r ON r.id = i.root_id ";
@@ -47,24 +51,24 @@ final class InstanceRows {
      */
     static Instance map(ResultSet rs) throws SQLException {
         List<String> damage = new ArrayList<>();
-        String id = rs.getString(1);
-        Map<String, Object> parameters = readMap("parameters", rs.getString(10), damage);
-        Map<String, Object> connection = readMap("connection parameters", rs.getString(18), damage);
+        String id = rs.getString("id");
+        Map<String, Object> parameters = readMap("parameters", rs.getString("parameters"), damage);
+        Map<String, Object> connection = readMap("connection parameters", rs.getString("connection_params"), damage);
         Map<String, String> filter;
         try {
-            filter = stringMap(rs.getString(13));
+            filter = stringMap(rs.getString("node_filter"));
         } catch (RuntimeException e) {
             damage.add("filter (" + e.getMessage() + ")");
             filter = Map.of();
         }
         RequestedState requested;
         try {
-            requested = RequestedState.parse(rs.getString(11));
+            requested = RequestedState.parse(rs.getString("requested_state"));
         } catch (RuntimeException e) {
             damage.add("requested state (" + e.getMessage() + ")");
             requested = RequestedState.STOPPED;
         }
-        String reported = rs.getString(17);
+        String reported = rs.getString("reported_state");
         InstanceState reportedState;
         try {
             reportedState = reported == null ? null : InstanceState.parse(reported);
@@ -72,19 +76,20 @@ final class InstanceRows {
             damage.add("reported state (" + e.getMessage() + ")");
             reportedState = InstanceState.ERROR;
         }
-        List<org.slapgrid.slap.tags.TagRule> tagRules = tagRules(rs.getString(22), damage);
-        String errorLog = rs.getString(19);
+        List<org.slapgrid.slap.tags.TagRule> tagRules = tagRules(rs.getString("tag_rules"), damage);
+        String errorLog = rs.getString("error_log");
         if (!damage.isEmpty()) {
             LOG.error("instance {}: stored {} unreadable; answered without them", id, String.join(", ", damage));
             errorLog = "the master cannot read this instance's stored " + String.join(", ", damage)
                     + (errorLog == null ? "" : "\n" + errorLog);
         }
-        return new Instance(id, rs.getString(3), rs.getString(2), rs.getString(4), rs.getString(5),
-                rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), parameters,
-                requested, rs.getBoolean(12), filter,
-                rs.getString(14), rs.getString(15), rs.getString(16),
-                reportedState, connection, errorLog, rs.getLong(20),
-                rs.getObject(21) == null ? null : rs.getLong(21), null, tagRules);
+        return new Instance(id, rs.getString("name"), rs.getString("requester"), rs.getString("owner"),
+                rs.getString("root_id"), rs.getString("root_name"), rs.getString("parent_id"),
+                rs.getString("software_url"), rs.getString("software_type"), parameters,
+                requested, rs.getBoolean("shared"), filter,
+                rs.getString("node_id"), rs.getString("partition_id"), rs.getString("host_id"),
+                reportedState, connection, errorLog, rs.getLong("ts"),
+                rs.getObject("reported_ts") == null ? null : rs.getLong("reported_ts"), null, tagRules);
     }
 
     /** The stops and starts by tag (a JSON list; null: none); a damaged column reads as none. */

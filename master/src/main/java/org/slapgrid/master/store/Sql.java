@@ -8,7 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** Small JDBC helpers: positional parameters, one row mapper, no framework. */
+/**
+ * Small JDBC helpers: positional parameters, one row mapper, no framework. A mapper reads its
+ * columns by label ({@code rs.getString("software_url")}, an {@code AS} where two columns share a
+ * name), never by position, so adding a column to a SELECT cannot shift the others' reads.
+ *
+ * <p>Why not Jdbi (issue 19): what it would add here is named parameters and reflective row
+ * mapping. The mappers build immutable protocol records and some must answer a damaged row
+ * rather than fail ({@code InstanceRows.map}), so they would stay hand-written {@code RowMapper}s;
+ * transactions are {@link Database#transaction}'s (one connection passed down, no handles);
+ * labels already give each read its column's name. Jdbi would cost jdbi3-core and its
+ * dependencies on the master's class path, their loading at start-up, and a second way to run
+ * SQL beside ~290 existing calls, for statements whose {@code ?}s are few and read in order.
+ */
 public final class Sql {
 
     /** Maps the current row of a result set. */

@@ -243,6 +243,8 @@ abstract class StoreContractTest {
         assertThat(child.root()).isEqualTo(root.id());
         assertThat(grandChild.root()).isEqualTo(root.id());
         assertThat(grandChild.parent()).isEqualTo(child.id());
+        assertThat(grandChild.name()).as("its own name, not its root's").isEqualTo("gc");
+        assertThat(grandChild.rootName()).isEqualTo("root");
         assertThat(grandChild.owner()).isEqualTo("alice");
         Instance unrelated = instances.request(alice, InstanceRequest.of("unrelated", SR, Map.of())).instance();
         long v2 = nodes.version("n2").orElseThrow();
