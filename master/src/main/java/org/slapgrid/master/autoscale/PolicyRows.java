@@ -20,9 +20,10 @@ final class PolicyRows {
             + " scale_in_below, scale_in_for, step, cooldown, enabled, last_action_at FROM cluster_policy ";
 
     private static Row row(ResultSet rs) throws SQLException {
-        return new Row(rs.getString(1), new ScalingPolicy(rs.getString(2), rs.getString(3), rs.getString(4),
-                nullableDouble(rs, 5), rs.getInt(6), nullableDouble(rs, 7), rs.getInt(8), rs.getInt(9), rs.getInt(10),
-                rs.getBoolean(11)), nullableLong(rs, 12));
+        return new Row(rs.getString("cluster_id"), new ScalingPolicy(rs.getString("role"), rs.getString("metric"),
+                rs.getString("aggregate"), nullableDouble(rs, "scale_out_above"), rs.getInt("scale_out_for"),
+                nullableDouble(rs, "scale_in_below"), rs.getInt("scale_in_for"), rs.getInt("step"), rs.getInt("cooldown"),
+                rs.getBoolean("enabled")), nullableLong(rs, "last_action_at"));
     }
 
     static List<Row> all(Connection c) throws SQLException {
@@ -49,13 +50,13 @@ final class PolicyRows {
         Sql.update(c, "UPDATE cluster_policy SET last_action_at = ? WHERE cluster_id = ? AND role = ?", at, clusterId, role);
     }
 
-    private static Double nullableDouble(ResultSet rs, int i) throws SQLException {
-        double v = rs.getDouble(i);
+    private static Double nullableDouble(ResultSet rs, String column) throws SQLException {
+        double v = rs.getDouble(column);
         return rs.wasNull() ? null : v;
     }
 
-    private static Long nullableLong(ResultSet rs, int i) throws SQLException {
-        long v = rs.getLong(i);
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
     }
 }

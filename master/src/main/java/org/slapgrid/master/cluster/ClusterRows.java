@@ -48,11 +48,12 @@ final class ClusterRows {
             + " task, last_error, flex_min, flex_max, primary_lost_after_ms FROM cluster ";
 
     private static Cluster cluster(java.sql.ResultSet rs) throws SQLException {
-        return new Cluster(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                ClusterTopology.parse(rs.getString(5)), map(rs.getString(6)), rs.getString(7),
-                ClusterTask.valueOf(rs.getString(8)), rs.getString(9),
-                rs.getObject(10) == null ? 1 : rs.getInt(10), rs.getObject(11) == null ? 0 : rs.getInt(11),
-                rs.getObject(12) == null ? DEFAULT_PRIMARY_LOST_AFTER_MS : rs.getLong(12));
+        return new Cluster(rs.getString("id"), rs.getString("owner"), rs.getString("name"), rs.getString("software_url"),
+                ClusterTopology.parse(rs.getString("topology")), map(rs.getString("parameters")),
+                rs.getString("primary_member"), ClusterTask.valueOf(rs.getString("task")), rs.getString("last_error"),
+                rs.getObject("flex_min") == null ? 1 : rs.getInt("flex_min"),
+                rs.getObject("flex_max") == null ? 0 : rs.getInt("flex_max"),
+                rs.getObject("primary_lost_after_ms") == null ? DEFAULT_PRIMARY_LOST_AFTER_MS : rs.getLong("primary_lost_after_ms"));
     }
 
     static Optional<Cluster> byId(Connection c, String id) throws SQLException {
@@ -65,8 +66,9 @@ final class ClusterRows {
 
     static List<Role> roles(Connection c, String clusterId) throws SQLException {
         return Sql.list(c, "SELECT name, software_type, parameters, wanted, min_count, max_count, next_index"
-                + " FROM cluster_role WHERE cluster_id = ? ORDER BY position", rs -> new Role(rs.getString(1),
-                rs.getString(2), map(rs.getString(3)), rs.getInt(4), rs.getInt(5), rs.getInt(6), rs.getInt(7)), clusterId);
+                + " FROM cluster_role WHERE cluster_id = ? ORDER BY position", rs -> new Role(rs.getString("name"),
+                rs.getString("software_type"), map(rs.getString("parameters")), rs.getInt("wanted"), rs.getInt("min_count"),
+                rs.getInt("max_count"), rs.getInt("next_index")), clusterId);
     }
 
     /** Members by role then index; an instance already gone (destroyed and freed) has null node and states. */
@@ -76,9 +78,10 @@ final class ClusterRows {
                 + " LEFT JOIN instance i ON i.id = m.instance_id"
                 + " LEFT JOIN node_partition p ON p.node_id = i.node_id AND p.id = i.partition_id"
                 + " WHERE m.cluster_id = ? ORDER BY m.role, m.idx",
-                rs -> new Member(rs.getString(1), rs.getInt(2), rs.getString(3), rs.getBoolean(4), rs.getString(5),
-                        rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10),
-                        map(rs.getString(11))), clusterId);
+                rs -> new Member(rs.getString("role"), rs.getInt("idx"), rs.getString("instance_id"), rs.getBoolean("leaving"),
+                        rs.getString("name"), rs.getString("node_id"), rs.getString("partition_id"), rs.getString("address"),
+                        rs.getString("requested_state"), rs.getString("reported_state"), map(rs.getString("connection_params"))),
+                clusterId);
     }
 
     static void setTask(Connection c, String clusterId, ClusterTask task) throws SQLException {

@@ -46,11 +46,13 @@ final class MemberStages {
             + " stage_job, stage_at, stage_deadline, pending, lifecycle_token FROM cluster_member ";
 
     private static Row row(java.sql.ResultSet rs) throws SQLException {
-        String stage = rs.getString(8);
-        return new Row(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getBoolean(5),
-                resources(rs.getString(6)), rs.getLong(7), stage == null ? null : Stage.valueOf(stage), rs.getString(9),
-                rs.getLong(10), rs.getLong(11), rs.getString(12) == null ? Map.of() : ClusterRows.map(rs.getString(12)),
-                rs.getString(13));
+        String stage = rs.getString("stage");
+        String pending = rs.getString("pending");
+        return new Row(rs.getString("cluster_id"), rs.getString("role"), rs.getInt("idx"), rs.getString("instance_id"),
+                rs.getBoolean("leaving"), resources(rs.getString("resources")), rs.getLong("created_at"),
+                stage == null ? null : Stage.valueOf(stage), rs.getString("stage_job"), rs.getLong("stage_at"),
+                rs.getLong("stage_deadline"), pending == null ? Map.of() : ClusterRows.map(pending),
+                rs.getString("lifecycle_token"));
     }
 
     static MemberResources resources(String json) {
