@@ -7,6 +7,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BinaryOperator;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.LongBinaryOperator;
 
 /**
  * Python's value semantics over Java values, the project's one owner of them (Jinja2 templates
@@ -51,36 +54,28 @@ public final class Py {
         return value;
     }
 
+    /** Python's names of the built-in types, the more specific first (a tuple is a List too). */
+    private static final List<Map.Entry<Class<?>, String>> TYPE_NAMES = List.of(
+            Map.entry(String.class, "str"),
+            Map.entry(Boolean.class, "bool"),
+            Map.entry(Long.class, "int"),
+            Map.entry(Integer.class, "int"),
+            Map.entry(java.math.BigInteger.class, "int"),
+            Map.entry(Double.class, "float"),
+            Map.entry(PyTuple.class, "tuple"),
+            Map.entry(List.class, "list"),
+            Map.entry(Map.class, "dict"),
+            Map.entry(Set.class, "set"),
+            Map.entry(PyRange.class, "range"));
+
     public static String typeName(Object v) {
         if (v == null) {
             return "NoneType";
         }
-        if (v instanceof String) {
-            return "str";
-        }
-        if (v instanceof Boolean) {
-            return "bool";
-        }
-        if (v instanceof Long || v instanceof Integer || v instanceof java.math.BigInteger) {
-            return "int";
-        }
-        if (v instanceof Double) {
-            return "float";
-        }
-        if (v instanceof PyTuple) {
-            return "tuple";
-        }
-        if (v instanceof List) {
-            return "list";
-        }
-        if (v instanceof Map) {
-            return "dict";
-        }
-        if (v instanceof Set) {
-            return "set";
-        }
-        if (v instanceof PyRange) {
-            return "range";
+        for (Map.Entry<Class<?>, String> t : TYPE_NAMES) {
+            if (t.getKey().isInstance(v)) {
+                return t.getValue();
+            }
         }
         if (v instanceof DictView d) {
             return "dict_" + d.kind();
@@ -112,17 +107,9 @@ public final class Py {
         if (v instanceof String s) {
             return !s.isEmpty();
         }
-        if (v instanceof Collection<?> c) {
-            return !c.isEmpty();
-        }
-        if (v instanceof Map<?, ?> m) {
-            return !m.isEmpty();
-        }
-        if (v instanceof PyRange r) {
-            return r.length() > 0;
-        }
-        if (v instanceof DictView d) {
-            return !d.map().isEmpty();
+        long n = containerLength(v);   // a container is true when not empty, as Python's len()
+        if (n >= 0) {
+            return n > 0;
         }
         if (v instanceof PyObject p) {
             return p.truthy();
@@ -339,22 +326,35 @@ public final class Py {
         return PyException.type("unsupported operand type(s) for " + op + ": '" + typeName(a) + "' and '" + typeName(b) + "'");
     }
 
-    public static Object add(Object a, Object b) {
+    /**
+     * {@code a op b} over Python's numbers, once both may be used ({@link #check}): two ints
+     * exactly (long while it fits, BigInteger beyond), else as floats; null when either is not a
+     * number (the operator's other types are then the caller's).
+     */
+    private static Object numeric(Object a, Object b, LongBinaryOperator exact, BinaryOperator<java.math.BigInteger> big,
+                                  DoubleBinaryOperator real) {
         check(a);
         check(b);
         if (isInt(a) && isInt(b)) {
             if (!isBig(a, b)) {
-                long x = toLong(a);
-                long y = toLong(b);
-                long r = x + y;
-                if (((x ^ r) & (y ^ r)) >= 0) {
-                    return r;
+                try {
+                    return exact.applyAsLong(toLong(a), toLong(b));
+                } catch (ArithmeticException overflow) {
+                    // on in BigInteger below
                 }
             }
-            return normalize(big(a).add(big(b)));
+            return normalize(big.apply(big(a), big(b)));
         }
         if (isNumber(a) && isNumber(b)) {
-            return toDouble(a) + toDouble(b);
+            return real.applyAsDouble(toDouble(a), toDouble(b));
+        }
+        return null;
+    }
+
+    public static Object add(Object a, Object b) {
+        Object sum = numeric(a, b, Math::addExact, java.math.BigInteger::add, Double::sum);
+        if (sum != null) {
+            return sum;
         }
         if (isStr(a) && isStr(b)) {
             return str(a) + str(b);
@@ -383,21 +383,9 @@ public final class Py {
     }
 
     public static Object sub(Object a, Object b) {
-        check(a);
-        check(b);
-        if (isInt(a) && isInt(b)) {
-            if (!isBig(a, b)) {
-                long x = toLong(a);
-                long y = toLong(b);
-                long r = x - y;
-                if (((x ^ y) & (x ^ r)) >= 0) {
-                    return r;
-                }
-            }
-            return normalize(big(a).subtract(big(b)));
-        }
-        if (isNumber(a) && isNumber(b)) {
-            return toDouble(a) - toDouble(b);
+        Object difference = numeric(a, b, Math::subtractExact, java.math.BigInteger::subtract, (x, y) -> x - y);
+        if (difference != null) {
+            return difference;
         }
         if (a instanceof Set<?> s && b instanceof Set<?> t) {
             Set<Object> out = new java.util.LinkedHashSet<>(s);
@@ -408,22 +396,9 @@ public final class Py {
     }
 
     public static Object mul(Object a, Object b) {
-        check(a);
-        check(b);
-        if (isInt(a) && isInt(b)) {
-            if (!isBig(a, b)) {
-                long x = toLong(a);
-                long y = toLong(b);
-                long hi = Math.multiplyHigh(x, y);
-                long lo = x * y;
-                if ((hi == 0 && lo >= 0) || (hi == -1 && lo < 0)) {
-                    return lo;
-                }
-            }
-            return normalize(big(a).multiply(big(b)));
-        }
-        if (isNumber(a) && isNumber(b)) {
-            return toDouble(a) * toDouble(b);
+        Object product = numeric(a, b, Math::multiplyExact, java.math.BigInteger::multiply, (x, y) -> x * y);
+        if (product != null) {
+            return product;
         }
         if (isStr(a) && isInt(b)) {
             return str(a).repeat((int) Math.max(0, toLong(b)));
@@ -449,20 +424,31 @@ public final class Py {
         if (!isNumber(a) || !isNumber(b)) {
             throw unsupported("/", a, b);
         }
+        double d = floatDivisor(b, isInt(a) && isInt(b) ? "division by zero" : "float division by zero");
+        return toDouble(a) / d;
+    }
+
+    /** The divisor of an int {@code //} or {@code %}: ZeroDivisionError when it is 0. */
+    private static void intDivisor(Object b) {
+        if (b instanceof java.math.BigInteger i ? i.signum() == 0 : toLong(b) == 0) {
+            throw new PyException("ZeroDivisionError", "integer division or modulo by zero");
+        }
+    }
+
+    /** The divisor of a float {@code /}, {@code //} or {@code %} as a double: ZeroDivisionError ({@code message}) when 0. */
+    private static double floatDivisor(Object b, String message) {
         double d = toDouble(b);
         if (d == 0) {
-            throw new PyException("ZeroDivisionError", isInt(a) && isInt(b) ? "division by zero" : "float division by zero");
+            throw new PyException("ZeroDivisionError", message);
         }
-        return toDouble(a) / d;
+        return d;
     }
 
     public static Object floordiv(Object a, Object b) {
         check(a);
         check(b);
         if (isInt(a) && isInt(b)) {
-            if (big(b).signum() == 0) {
-                throw new PyException("ZeroDivisionError", "integer division or modulo by zero");
-            }
+            intDivisor(b);
             if (isBig(a, b)) {
                 java.math.BigInteger[] qr = big(a).divideAndRemainder(big(b));
                 java.math.BigInteger q = qr[0];
@@ -477,10 +463,7 @@ public final class Py {
             return Math.floorDiv(toLong(a), toLong(b));
         }
         if (isNumber(a) && isNumber(b)) {
-            double d = toDouble(b);
-            if (d == 0) {
-                throw new PyException("ZeroDivisionError", "float floor division by zero");
-            }
+            double d = floatDivisor(b, "float floor division by zero");
             return Math.floor(toDouble(a) / d);
         }
         throw unsupported("//", a, b);
@@ -490,9 +473,7 @@ public final class Py {
         check(a);
         check(b);
         if (isInt(a) && isInt(b)) {
-            if (big(b).signum() == 0) {
-                throw new PyException("ZeroDivisionError", "integer division or modulo by zero");
-            }
+            intDivisor(b);
             if (isBig(a, b)) {
                 java.math.BigInteger r = big(a).mod(big(b).abs());
                 return normalize(big(b).signum() < 0 && r.signum() != 0 ? r.add(big(b)) : r);
@@ -501,10 +482,7 @@ public final class Py {
         }
         if (isNumber(a) && isNumber(b)) {
             double x = toDouble(a);
-            double y = toDouble(b);
-            if (y == 0) {
-                throw new PyException("ZeroDivisionError", "float modulo");
-            }
+            double y = floatDivisor(b, "float modulo");
             double r = x % y;
             if (r != 0 && (r < 0) != (y < 0)) {
                 r += y;
@@ -757,6 +735,15 @@ public final class Py {
         if (v instanceof PyStr s) {
             return len(s.text());
         }
+        long n = containerLength(v);
+        if (n >= 0) {
+            return n;
+        }
+        throw PyException.type("object of type '" + typeName(v) + "' has no len()");
+    }
+
+    /** The length of a list, tuple, dict, set, range or dict view; -1 for anything else. */
+    private static long containerLength(Object v) {
         if (v instanceof Collection<?> c) {
             return c.size();
         }
@@ -769,7 +756,7 @@ public final class Py {
         if (v instanceof DictView d) {
             return d.map().size();
         }
-        throw PyException.type("object of type '" + typeName(v) + "' has no len()");
+        return -1;
     }
 
     // ---- indexing and slicing ----
