@@ -550,21 +550,11 @@ final class Parser {
     }
 
     private Expr parseOr() {
-        int line = current().line();
-        Expr left = parseAnd();
-        while (skipName("or")) {
-            left = new Nodes.Binary(line, "or", left, parseAnd());
-        }
-        return left;
+        return binaryLevel(this::parseAnd, t -> t.isName("or"));
     }
 
     private Expr parseAnd() {
-        int line = current().line();
-        Expr left = parseNot();
-        while (skipName("and")) {
-            left = new Nodes.Binary(line, "and", left, parseNot());
-        }
-        return left;
+        return binaryLevel(this::parseNot, t -> t.isName("and"));
     }
 
     private Expr parseNot() {
@@ -602,39 +592,32 @@ final class Parser {
     }
 
     private Expr parseMath1() {
-        int line = current().line();
-        Expr left = parseConcat();
-        while (current().isOp("+") || current().isOp("-")) {
-            String op = next().text();
-            left = new Nodes.Binary(line, op, left, parseConcat());
-        }
-        return left;
+        return binaryLevel(this::parseConcat, t -> t.isOp("+") || t.isOp("-"));
     }
 
     private Expr parseConcat() {
-        int line = current().line();
-        Expr left = parseMath2();
-        while (skipOp("~")) {
-            left = new Nodes.Binary(line, "~", left, parseMath2());
-        }
-        return left;
+        return binaryLevel(this::parseMath2, t -> t.isOp("~"));
     }
 
     private Expr parseMath2() {
-        int line = current().line();
-        Expr left = parsePow();
-        while (current().isOp("*") || current().isOp("/") || current().isOp("//") || current().isOp("%")) {
-            String op = next().text();
-            left = new Nodes.Binary(line, op, left, parsePow());
-        }
-        return left;
+        return binaryLevel(this::parsePow, t -> t.isOp("*") || t.isOp("/") || t.isOp("//") || t.isOp("%"));
     }
 
     private Expr parsePow() {
+        return binaryLevel(() -> parseUnary(true), t -> t.isOp("**"));
+    }
+
+    /**
+     * One level of Jinja2's precedence: {@code operand (op operand)*} for the operators
+     * {@code isOperator} takes, left-associative ({@code **} too, as in Jinja2), each node on the
+     * line where the level starts.
+     */
+    private Expr binaryLevel(java.util.function.Supplier<Expr> operand, java.util.function.Predicate<Token> isOperator) {
         int line = current().line();
-        Expr left = parseUnary(true);
-        while (skipOp("**")) {
-            left = new Nodes.Binary(line, "**", left, parseUnary(true));
+        Expr left = operand.get();
+        while (isOperator.test(current())) {
+            String op = next().text();
+            left = new Nodes.Binary(line, op, left, operand.get());
         }
         return left;
     }
