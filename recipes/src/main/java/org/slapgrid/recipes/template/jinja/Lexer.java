@@ -64,19 +64,8 @@ final class Lexer {
         while (pos < src.length()) {
             int next = nextTagStart(pos);
             int end = next < 0 ? src.length() : next;
-            String data = src.substring(pos, end);
-            if (stripLeading) {
-                data = lstrip(data);
-            }
             boolean stripTrailing = next >= 0 && next + 2 < src.length() && src.charAt(next + 2) == '-';
-            if (stripTrailing) {
-                data = rstrip(data);
-            }
-            int dataLine = line;
-            countLines(pos, end);
-            if (!data.isEmpty()) {
-                tokens.add(new Token(Kind.DATA, data, null, dataLine));
-            }
+            data(src.substring(pos, end), stripLeading, stripTrailing, pos, end);
             pos = end;
             if (next < 0) {
                 break;
@@ -110,6 +99,23 @@ final class Lexer {
             }
             i = at + 1;
         }
+    }
+
+    /**
+     * Text outside tags, whitespace control applied: a DATA token on the current line (none when
+     * the text is empty), then the lines of the source from {@code from} to {@code to} counted.
+     */
+    private void data(String text, boolean stripStart, boolean stripEnd, int from, int to) {
+        if (stripStart) {
+            text = lstrip(text);
+        }
+        if (stripEnd) {
+            text = rstrip(text);
+        }
+        if (!text.isEmpty()) {
+            tokens.add(new Token(Kind.DATA, text, null, line));
+        }
+        countLines(from, to);
     }
 
     private void countLines(int from, int to) {
@@ -192,18 +198,7 @@ final class Lexer {
                     k++;
                 }
                 if (endsTag(k)) {
-                    String data = src.substring(i, open);
-                    if (stripAfterOpen) {
-                        data = lstrip(data);
-                    }
-                    if (stripBeforeClose) {
-                        data = rstrip(data);
-                    }
-                    int dataLine = line;
-                    countLines(pos, open);
-                    if (!data.isEmpty()) {
-                        tokens.add(new Token(Kind.DATA, data, null, dataLine));
-                    }
+                    data(src.substring(i, open), stripAfterOpen, stripBeforeClose, pos, open);
                     boolean strip = src.charAt(k) == '-';
                     int close = src.indexOf("%}", k) + 2;
                     countLines(open, close);
