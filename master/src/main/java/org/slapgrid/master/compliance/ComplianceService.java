@@ -643,9 +643,9 @@ public final class ComplianceService {
             }
             String select = "SELECT r.node_id, r.partition_id, i.name, r.module, r.action, r.exit_code, r.output, r.duration_ms,"
                     + " r.run_at FROM compliance_result r LEFT JOIN instance i ON i.id = r.instance_id ";
-            Sql.Row<Compliance.Result> row = rs -> new Compliance.Result(rs.getString(1), rs.getString(2), rs.getString(3),
-                    rs.getString(4), Compliance.Action.valueOf(rs.getString(5)), (int) rs.getLong(6), rs.getString(7),
-                    rs.getLong(8), rs.getLong(9));
+            Sql.Row<Compliance.Result> row = rs -> new Compliance.Result(rs.getString("node_id"), rs.getString("partition_id"),
+                    rs.getString("name"), rs.getString("module"), Compliance.Action.valueOf(rs.getString("action")),
+                    (int) rs.getLong("exit_code"), rs.getString("output"), rs.getLong("duration_ms"), rs.getLong("run_at"));
             return switch (k) {
                 case node -> {
                     NodeAccess.requireManager(c, caller, target);

@@ -143,12 +143,13 @@ public final class JobService {
             + " LEFT JOIN instance i ON i.id = j.instance_id ";
 
     private static JobInfo info(ResultSet rs) throws SQLException {
-        return new JobInfo(rs.getString(1), rs.getString(2), rs.getString(3), map(rs.getString(4)),
-                JobState.valueOf(rs.getString(5)), rs.getLong(6), longOrNull(rs, 7), longOrNull(rs, 8),
-                rs.getObject(9) == null ? null : rs.getInt(9), rs.getString(10), longOrNull(rs, 11), map(rs.getString(12)));
+        return new JobInfo(rs.getString("id"), rs.getString("name"), rs.getString("kind"), map(rs.getString("args")),
+                JobState.valueOf(rs.getString("state")), rs.getLong("created_at"), longOrNull(rs, "started_at"),
+                longOrNull(rs, "finished_at"), rs.getObject("exit_code") == null ? null : rs.getInt("exit_code"),
+                rs.getString("output"), longOrNull(rs, "duration_ms"), map(rs.getString("result")));
     }
 
-    private static Long longOrNull(ResultSet rs, int column) throws SQLException {
+    private static Long longOrNull(ResultSet rs, String column) throws SQLException {
         long v = rs.getLong(column);
         return rs.wasNull() ? null : v;
     }
@@ -403,7 +404,7 @@ public final class JobService {
 
     /** A node-level job as partition jobs read ({@code instance} null). */
     public static Optional<JobInfo> getNodeJob(Connection c, String id) throws SQLException {
-        return Sql.one(c, "SELECT j.id, NULL, j.kind, j.args, j.state, j.created_at, j.started_at, j.finished_at, j.exit_code,"
+        return Sql.one(c, "SELECT j.id, NULL AS name, j.kind, j.args, j.state, j.created_at, j.started_at, j.finished_at, j.exit_code,"
                 + " j.output, j.duration_ms, j.result FROM node_job j WHERE j.id = ?", JobService::info, id);
     }
 

@@ -62,8 +62,8 @@ public final class CredentialStore {
             args.add(kind);
         }
         sql.append(" ORDER BY kind, subject, created_at");
-        return db.read(c -> Sql.list(c, sql.toString(), rs -> new TokenInfo(rs.getString(1).substring(0, ID_LENGTH),
-                rs.getString(2), rs.getString(3), rs.getBoolean(4), rs.getLong(5)), args.toArray()));
+        return db.read(c -> Sql.list(c, sql.toString(), rs -> new TokenInfo(rs.getString("token_hash").substring(0, ID_LENGTH),
+                rs.getString("kind"), rs.getString("subject"), rs.getBoolean("admin"), rs.getLong("created_at")), args.toArray()));
     }
 
     /**
@@ -77,8 +77,8 @@ public final class CredentialStore {
         }
         return db.transaction(c -> {
             List<TokenInfo> found = Sql.list(c, "SELECT token_hash, kind, subject, admin, created_at FROM credential"
-                            + " WHERE token_hash LIKE ?", rs -> new TokenInfo(rs.getString(1), rs.getString(2), rs.getString(3),
-                            rs.getBoolean(4), rs.getLong(5)), id + "%");
+                            + " WHERE token_hash LIKE ?", rs -> new TokenInfo(rs.getString("token_hash"), rs.getString("kind"),
+                            rs.getString("subject"), rs.getBoolean("admin"), rs.getLong("created_at")), id + "%");
             TokenInfo t = found.stream().filter(f -> caller.admin() || (f.kind().equals("user") && f.subject().equals(caller.subject())))
                     .findFirst().orElseThrow(() -> ApiException.notFound("unknown_token", "no token with id " + id));
             if (t.admin() && Sql.one(c, "SELECT COUNT(*) FROM credential WHERE kind = 'user' AND admin = ?",

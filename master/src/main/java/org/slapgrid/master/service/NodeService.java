@@ -343,8 +343,8 @@ public final class NodeService {
     }
 
     /** A node's summary row (with its partition counts); append a WHERE, then {@link #SUMMARY_GROUP}. */
-    private static final String SUMMARY = "SELECT n.id, n.owner, n.disabled, n.last_contact, COUNT(p.id),"
-            + " SUM(CASE WHEN p.id IS NOT NULL AND p.instance_id IS NULL THEN 1 ELSE 0 END)"
+    private static final String SUMMARY = "SELECT n.id, n.owner, n.disabled, n.last_contact, COUNT(p.id) AS partition_count,"
+            + " SUM(CASE WHEN p.id IS NOT NULL AND p.instance_id IS NULL THEN 1 ELSE 0 END) AS free_count"
             + " FROM node n LEFT JOIN node_partition p ON p.node_id = n.id ";
     private static final String SUMMARY_GROUP = "GROUP BY n.id, n.owner, n.disabled, n.last_contact";
 
@@ -365,11 +365,11 @@ public final class NodeService {
     }
 
     private static NodeSummary summary(java.sql.ResultSet rs, Map<String, List<String>> shares) throws SQLException {
-        long last = rs.getLong(4);
+        long last = rs.getLong("last_contact");
         Long lastContact = rs.wasNull() ? null : last;
-        String id = rs.getString(1);
-        return new NodeSummary(id, rs.getString(2), rs.getBoolean(3), shares.getOrDefault(id, List.of()), rs.getInt(5),
-                rs.getInt(6), lastContact);
+        String id = rs.getString("id");
+        return new NodeSummary(id, rs.getString("owner"), rs.getBoolean("disabled"), shares.getOrDefault(id, List.of()),
+                rs.getInt("partition_count"), rs.getInt("free_count"), lastContact);
     }
 
     private NodeSummary summary(String nodeId) {

@@ -72,7 +72,8 @@ public final class WebViews {
     }
 
     private static Bang bang(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new Bang(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6));
+        return new Bang(rs.getString("id"), rs.getLong("at"), rs.getString("instance_id"), rs.getString("name"),
+                rs.getString("actor"), rs.getString("message"));
     }
 
     /** The addresses the node reported for its partitions (at format), those it did not report left out; empty for a node the user may not see. */
@@ -123,9 +124,9 @@ public final class WebViews {
 
     /** Every audit entry since {@code after} with the owner of its target instance or node (null for others): the live feed's source. */
     public List<OwnedEntry> auditSince(long after, int limit) {
-        return db.read(c -> Sql.list(c, "SELECT a.id, a.at, a.actor, a.action, a.target, a.detail, COALESCE(i.owner, n.owner) FROM audit a"
+        return db.read(c -> Sql.list(c, "SELECT a.id, a.at, a.actor, a.action, a.target, a.detail, COALESCE(i.owner, n.owner) AS owner FROM audit a"
                         + " LEFT JOIN instance i ON a.target = 'instance:' || i.id LEFT JOIN node n ON a.target = 'node:' || n.id WHERE a.at >= ? ORDER BY a.at, a.id LIMIT " + Math.max(1, limit),
-                rs -> new OwnedEntry(entry(rs), rs.getString(7)), after));
+                rs -> new OwnedEntry(entry(rs), rs.getString("owner")), after));
     }
 
     /** An audit entry and the user owning the instance it is about (null if none). */
@@ -133,7 +134,8 @@ public final class WebViews {
     }
 
     private static AuditEntry entry(java.sql.ResultSet rs) throws java.sql.SQLException {
-        return new AuditEntry(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6));
+        return new AuditEntry(rs.getString("id"), rs.getLong("at"), rs.getString("actor"), rs.getString("action"),
+                rs.getString("target"), rs.getString("detail"));
     }
 
     /** Records that the user was shown connection parameter {@code key} of the instance (its name, never its value). */

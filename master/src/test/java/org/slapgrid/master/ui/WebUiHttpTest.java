@@ -308,6 +308,16 @@ class WebUiHttpTest {
     }
 
     @Test
+    void aBangShowsOnTheOverviewAndOnThePageOfItsInstance() throws Exception {
+        Instance db = admin.request(InstanceRequest.of("db", release, Map.of()));
+        node.bang("node-1", db.partition(), "mariadbd exited 1");
+        String cookie = login(adminToken);
+        assertThat(get("/ui/", cookie).body()).contains("<a href=\"/ui/instances/" + db.id() + "\">db</a>")
+                .contains("mariadbd exited 1");
+        assertThat(get("/ui/instances/" + db.id(), cookie).body()).contains("<strong>db</strong>").contains("mariadbd exited 1");
+    }
+
+    @Test
     void aStatusReportWakesTheLiveFeedOfTheInstancesOwnerOnly() throws Exception {
         Instance db = admin.request(InstanceRequest.of("db", release, Map.of()));
         String bob = admin.createUserToken("bob", false).token();
