@@ -51,10 +51,13 @@ public final class Autoscaler implements AutoCloseable {
     private static final Set<Evaluation.Kind> BREACHES = EnumSet.of(Evaluation.Kind.HELD, Evaluation.Kind.COOLDOWN,
             Evaluation.Kind.AT_MAX, Evaluation.Kind.AT_MIN, Evaluation.Kind.BUSY);
 
-    /** Where decisions go: the cluster's events (one append method, owned by the cluster events). */
+    /**
+     * Where decisions go: the cluster's events (one append method, owned by the cluster events),
+     * each dated at its evaluation's instant, the one a cooldown counts from.
+     */
     @FunctionalInterface
     public interface DecisionLog {
-        void append(String clusterId, String kind, String message, Map<String, Object> details);
+        void append(String clusterId, long at, String kind, String message, Map<String, Object> details);
     }
 
     private record State(Evaluation.Breach breach, Evaluation.Kind said) {
@@ -156,7 +159,8 @@ public final class Autoscaler implements AutoCloseable {
         if (!d.kind().acts()) {
             boolean worthSaying = d.kind() != state.said() && (d.kind() != Evaluation.Kind.WITHIN || BREACHES.contains(state.said()));
             if (worthSaying) {
-                log.append(s.cluster().id(), "autoscale." + d.kind().name().toLowerCase(java.util.Locale.ROOT), d.reason(), d.details());
+                log.append(s.cluster().id(), now, "autoscale." + d.kind().name().toLowerCase(java.util.Locale.ROOT), d.reason(),
+                        d.details());
             }
             states.put(key, new State(d.breach(), d.kind()));
             return;
@@ -169,8 +173,9 @@ public final class Autoscaler implements AutoCloseable {
         Principal owner = Principal.user(s.cluster().owner(), false);
         Map<String, Object> details = new LinkedHashMap<>(d.details());
         String kind = d.kind() == Evaluation.Kind.SCALE_OUT ? "autoscale.scale_out" : "autoscale.scale_in";
-        // the decision first, so that the events read: decided, then what the operation did
-        log.append(s.cluster().id(), kind, d.reason(), details);
+        // the decision first, so that the events read: decided, then what the operation did; dated
+        // at the evaluation's instant, which the cooldown counts from (PolicyRows.acted below)
+        log.append(s.cluster().id(), now, kind, d.reason(), details);
         LOG.info("autoscaler: cluster {}/{}: {}", s.cluster().owner(), s.cluster().name(), d.reason());
         try {
             if (d.kind() == Evaluation.Kind.SCALE_OUT) {
@@ -184,7 +189,7 @@ public final class Autoscaler implements AutoCloseable {
             // so that a cluster that cannot grow is not asked again at every evaluation
             Map<String, Object> why = new LinkedHashMap<>(details);
             why.put("error", e.getMessage());
-            log.append(s.cluster().id(), kind + "_refused", "the " + (d.kind() == Evaluation.Kind.SCALE_OUT ? "grow" : "shrink")
+            log.append(s.cluster().id(), System.currentTimeMillis(), kind + "_refused", "the " + (d.kind() == Evaluation.Kind.SCALE_OUT ? "grow" : "shrink")
                     + " was refused: " + e.getMessage(), why);
         }
         db.transaction(c -> {

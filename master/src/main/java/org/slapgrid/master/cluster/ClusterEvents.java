@@ -35,6 +35,14 @@ public final class ClusterEvents {
         });
     }
 
+    /** Appends an entry dated {@code at} (see {@link #append(Connection, String, long, String, String, Map)}), in its own transaction. */
+    public void append(String clusterId, long at, String kind, String message, Map<String, Object> details) {
+        db.transaction(c -> {
+            append(c, clusterId, at, kind, message, details);
+            return null;
+        });
+    }
+
     /** Appends an entry in the caller's transaction. */
     public static void append(Connection c, String clusterId, String kind, String message, Map<String, Object> details)
             throws SQLException {
