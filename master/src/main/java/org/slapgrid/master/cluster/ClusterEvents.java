@@ -63,8 +63,8 @@ public final class ClusterEvents {
     /** The cluster's entries, oldest first (the newest {@link #MAX_LISTED}). */
     static List<ClusterEvent> list(Connection c, String clusterId) throws SQLException {
         List<ClusterEvent> newest = Sql.list(c, "SELECT at, kind, message, details FROM cluster_event WHERE cluster_id = ?"
-                + " ORDER BY id DESC LIMIT " + MAX_LISTED, rs -> new ClusterEvent(rs.getLong(1), rs.getString(2),
-                rs.getString(3), ClusterRows.map(rs.getString(4))), clusterId);
+                + " ORDER BY id DESC LIMIT " + MAX_LISTED, rs -> new ClusterEvent(rs.getLong("at"), rs.getString("kind"),
+                rs.getString("message"), ClusterRows.map(rs.getString("details"))), clusterId);
         java.util.Collections.reverse(newest);
         return newest;
     }

@@ -408,22 +408,28 @@ final class ClusterOperations {
     record Spec(Map<String, Object> parameters, List<ClusterRole> roles) {
     }
 
+    /** A {@code cluster_backup} row as stored (its parts are read once the backups' query is done). */
+    private record BackupRow(String id, String clusterName, String owner, String softwareUrl, String topology, String roles,
+                             long createdAt) {
+    }
+
     static List<ClusterBackup> backups(Connection c, String where, Object... args) throws SQLException {
         List<ClusterBackup> out = new ArrayList<>();
-        for (Object[] row : Sql.list(c, "SELECT id, cluster_name, owner, software_url, topology, roles, created_at"
-                + " FROM cluster_backup " + where, rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3),
-                rs.getString(4), rs.getString(5), rs.getString(6), rs.getLong(7)}, args)) {
+        for (BackupRow row : Sql.list(c, "SELECT id, cluster_name, owner, software_url, topology, roles, created_at"
+                + " FROM cluster_backup " + where, rs -> new BackupRow(rs.getString("id"), rs.getString("cluster_name"),
+                rs.getString("owner"), rs.getString("software_url"), rs.getString("topology"), rs.getString("roles"),
+                rs.getLong("created_at")), args)) {
             Spec spec;
             try {
-                spec = ClusterRows.JSON.readValue((String) row[5], new TypeReference<Spec>() { });
+                spec = ClusterRows.JSON.readValue(row.roles(), new TypeReference<Spec>() { });
             } catch (IOException e) {
                 spec = new Spec(Map.of(), List.of());
             }
             List<ClusterBackup.Part> parts = Sql.list(c, "SELECT member, role, size, sha256 FROM cluster_backup_part"
-                    + " WHERE backup_id = ? ORDER BY role, member", rs -> new ClusterBackup.Part(rs.getString(1), rs.getString(2),
-                    rs.getLong(3), rs.getString(4)), row[0]);
-            out.add(new ClusterBackup((String) row[0], (String) row[1], (String) row[2], (String) row[3],
-                    ClusterTopology.parse((String) row[4]), spec.parameters(), spec.roles(), (Long) row[6], parts));
+                    + " WHERE backup_id = ? ORDER BY role, member", rs -> new ClusterBackup.Part(rs.getString("member"),
+                    rs.getString("role"), rs.getLong("size"), rs.getString("sha256")), row.id());
+            out.add(new ClusterBackup(row.id(), row.clusterName(), row.owner(), row.softwareUrl(),
+                    ClusterTopology.parse(row.topology()), spec.parameters(), spec.roles(), row.createdAt(), parts));
         }
         return out;
     }

@@ -29,8 +29,8 @@ final class DeletionPolicies {
 
     static DeletionPolicy of(Connection c, String clusterId) throws SQLException {
         return Sql.one(c, "SELECT deletion_criteria, hook_timeout, webhook_url, webhook_secret FROM cluster WHERE id = ?",
-                rs -> new DeletionPolicy(DeletionPolicy.Criteria.valueOf(rs.getString(1)), rs.getInt(2), rs.getString(3),
-                        rs.getString(4)), clusterId).orElseThrow();
+                rs -> new DeletionPolicy(DeletionPolicy.Criteria.valueOf(rs.getString("deletion_criteria")),
+                        rs.getInt("hook_timeout"), rs.getString("webhook_url"), rs.getString("webhook_secret")), clusterId).orElseThrow();
     }
 
     /**

@@ -153,32 +153,44 @@ public final class ComplianceRuns {
                 run, job, node, instanceId);
     }
 
+    /** A {@code compliance_run} row. */
+    private record RunRow(String owner, String targetKind, String target, String action, String moduleset, String module,
+                          long createdAt) {
+    }
+
+    /** A {@code compliance_run_job} row with its instance's name and partition (null for a node-level job's). */
+    private record PartRow(String jobId, String node, String instanceId, String instanceName, String partition) {
+    }
+
     /** A run of the caller (the admin: any), with its parts as their jobs now are. */
     public Compliance.Run get(Principal caller, String id) {
         NodeService.requireUser(caller);
         return db.read(c -> {
-            Object[] head = Sql.one(c, "SELECT owner, target_kind, target, action, moduleset, module, created_at FROM compliance_run"
-                    + " WHERE id = ?", rs -> new Object[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                    rs.getString(5), rs.getString(6), rs.getLong(7)}, id)
-                    .filter(h -> caller.admin() || h[0].equals(caller.subject()))
+            RunRow head = Sql.one(c, "SELECT owner, target_kind, target, action, moduleset, module, created_at FROM compliance_run"
+                    + " WHERE id = ?", rs -> new RunRow(rs.getString("owner"), rs.getString("target_kind"), rs.getString("target"),
+                    rs.getString("action"), rs.getString("moduleset"), rs.getString("module"), rs.getLong("created_at")), id)
+                    .filter(h -> caller.admin() || h.owner().equals(caller.subject()))
                     .orElseThrow(() -> ApiException.notFound("unknown_run", "you have no compliance run '" + id + "'"));
             List<Compliance.RunPart> parts = new ArrayList<>();
-            for (String[] row : Sql.list(c, "SELECT x.job_id, x.node_id, x.instance_id, i.name, i.partition_id FROM compliance_run_job x"
+            for (PartRow row : Sql.list(c, "SELECT x.job_id, x.node_id, x.instance_id, i.name, i.partition_id FROM compliance_run_job x"
                     + " LEFT JOIN instance i ON i.id = x.instance_id WHERE x.run_id = ? ORDER BY x.job_id",
-                    rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)}, id)) {
-                JobInfo job = (row[2] == null ? JobService.getNodeJob(c, row[0]) : JobService.get(c, row[0])).orElse(null);
+                    rs -> new PartRow(rs.getString("job_id"), rs.getString("node_id"), rs.getString("instance_id"), rs.getString("name"),
+                            rs.getString("partition_id")), id)) {
+                JobInfo job = (row.instanceId() == null ? JobService.getNodeJob(c, row.jobId()) : JobService.get(c, row.jobId()))
+                        .orElse(null);
                 parts.add(part(row, job));
             }
             JobState state = state(parts);
             boolean ok = state == JobState.DONE && parts.stream().allMatch(Compliance.RunPart::ok);
-            return new Compliance.Run(id, Compliance.TargetKind.valueOf((String) head[1]), (String) head[2],
-                    Compliance.Action.valueOf((String) head[3]), (String) head[4], (String) head[5], (Long) head[6], state, ok, parts);
+            return new Compliance.Run(id, Compliance.TargetKind.valueOf(head.targetKind()), head.target(),
+                    Compliance.Action.valueOf(head.action()), head.moduleset(), head.module(), head.createdAt(), state, ok, parts);
         });
     }
 
-    private static Compliance.RunPart part(String[] row, JobInfo job) {
+    private static Compliance.RunPart part(PartRow row, JobInfo job) {
         if (job == null) {
-            return new Compliance.RunPart(row[1], row[4], row[3], row[0], JobState.FAILED, null, "the job is gone", List.of());
+            return new Compliance.RunPart(row.node(), row.partition(), row.instanceName(), row.jobId(), JobState.FAILED, null,
+                    "the job is gone", List.of());
         }
         List<Compliance.ModuleStatus> modules = new ArrayList<>();
         if (job.result() != null && job.result().get("modules") instanceof List<?> list) {
@@ -189,7 +201,8 @@ public final class ComplianceRuns {
                 }
             }
         }
-        return new Compliance.RunPart(row[1], row[4], row[3], row[0], job.state(), job.exitCode(), job.output(), modules);
+        return new Compliance.RunPart(row.node(), row.partition(), row.instanceName(), row.jobId(), job.state(), job.exitCode(),
+                job.output(), modules);
     }
 
     /** PENDING while no part started, DONE or FAILED once every part ended (FAILED: one did), RUNNING between. */

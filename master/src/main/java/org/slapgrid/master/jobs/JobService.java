@@ -112,8 +112,8 @@ public final class JobService {
     public static Map<String, List<PartitionJob>> openJobsOfNode(Connection c, String nodeId) throws SQLException {
         Map<String, List<PartitionJob>> out = new HashMap<>();
         for (Object[] row : Sql.list(c, "SELECT j.instance_id, j.id, j.kind, j.args FROM partition_job j"
-                + " WHERE j.node_id = ? AND j.state IN (?, ?) ORDER BY j.id", rs -> new Object[] {rs.getString(1),
-                new PartitionJob(rs.getString(2), rs.getString(3), map(rs.getString(4)))},
+                + " WHERE j.node_id = ? AND j.state IN (?, ?) ORDER BY j.id", rs -> new Object[] {rs.getString("instance_id"),
+                new PartitionJob(rs.getString("id"), rs.getString("kind"), map(rs.getString("args")))},
                 nodeId, JobState.PENDING.name(), JobState.RUNNING.name())) {
             out.computeIfAbsent((String) row[0], k -> new ArrayList<>()).add((PartitionJob) row[1]);
         }
@@ -398,7 +398,7 @@ public final class JobService {
     /** The node-level jobs a node's document carries (PENDING and RUNNING), oldest first. */
     public static List<PartitionJob> openNodeJobs(Connection c, String nodeId) throws SQLException {
         return Sql.list(c, "SELECT id, kind, args FROM node_job WHERE node_id = ? AND state IN (?, ?) ORDER BY id",
-                rs -> new PartitionJob(rs.getString(1), rs.getString(2), map(rs.getString(3))), nodeId,
+                rs -> new PartitionJob(rs.getString("id"), rs.getString("kind"), map(rs.getString("args"))), nodeId,
                 JobState.PENDING.name(), JobState.RUNNING.name());
     }
 

@@ -103,17 +103,17 @@ final class SharedSamples implements AutoCloseable {
         db.read(c -> {
             // the width inline (a number of ours): PostgreSQL does not see two parameters as one GROUP BY expression
             String bucket = "at / " + width;
-            Sql.list(c, "SELECT metric, " + bucket + " AS b, AVG(value), MAX(value), COUNT(*) FROM metric_sample"
+            Sql.list(c, "SELECT metric, " + bucket + " AS b, AVG(value) AS average, MAX(value) AS peak, COUNT(*) AS n FROM metric_sample"
                     + " WHERE instance_id = ? AND at >= ? GROUP BY metric, " + bucket + " ORDER BY metric, b", rs -> {
-                        out.computeIfAbsent(rs.getString(1), k -> new SeriesData()).points.add(new MetricSeries.Point(
-                                rs.getLong(2) * width, rs.getDouble(3), rs.getDouble(4), rs.getInt(5)));
+                        out.computeIfAbsent(rs.getString("metric"), k -> new SeriesData()).points.add(new MetricSeries.Point(
+                                rs.getLong("b") * width, rs.getDouble("average"), rs.getDouble("peak"), rs.getInt("n")));
                         return null;
                     }, instanceId, start);
             Sql.list(c, "SELECT s.metric, s.at, s.value FROM metric_sample s WHERE s.instance_id = ? AND s.at ="
                     + " (SELECT MAX(t.at) FROM metric_sample t WHERE t.instance_id = s.instance_id AND t.metric = s.metric)", rs -> {
-                        SeriesData d = out.computeIfAbsent(rs.getString(1), k -> new SeriesData());
-                        d.lastAt = rs.getLong(2);
-                        d.last = rs.getDouble(3);
+                        SeriesData d = out.computeIfAbsent(rs.getString("metric"), k -> new SeriesData());
+                        d.lastAt = rs.getLong("at");
+                        d.last = rs.getDouble("value");
                         return null;
                     }, instanceId);
             return null;

@@ -26,9 +26,9 @@ public final class CredentialStore {
         String hash = Secrets.hash(token);
         return db.read(c -> Sql.one(c, "SELECT token_hash, kind, subject, admin FROM credential WHERE token_hash = ?"
                         + " AND kind IN ('user', 'node', 'instance')",
-                rs -> Secrets.sameHash(hash, rs.getString(1))
-                        ? new Principal(Principal.Kind.valueOf(rs.getString(2).toUpperCase(java.util.Locale.ROOT)),
-                        rs.getString(3), rs.getBoolean(4))
+                rs -> Secrets.sameHash(hash, rs.getString("token_hash"))
+                        ? new Principal(Principal.Kind.valueOf(rs.getString("kind").toUpperCase(java.util.Locale.ROOT)),
+                        rs.getString("subject"), rs.getBoolean("admin"))
                         : null,
                 hash));
     }

@@ -183,18 +183,19 @@ public final class NodeService {
      * misread), its error log saying what was wrong.
      */
     private static SoftwareSupply supplyRow(java.sql.ResultSet rs) throws SQLException {
-        String url = rs.getString(1);
-        String log = rs.getString(4);
+        String url = rs.getString("url");
+        String log = rs.getString("error_log");
         SupplyState requested;
         try {
-            requested = SupplyState.parse(rs.getString(2));
+            requested = SupplyState.parse(rs.getString("requested_state"));
         } catch (IllegalArgumentException e) {
             requested = SupplyState.AVAILABLE;
             log = "the master cannot read this supply's requested state: " + e.getMessage();
         }
         SoftwareState reported;
         try {
-            reported = rs.getString(3) == null ? null : SoftwareState.parse(rs.getString(3));
+            String state = rs.getString("reported_state");
+            reported = state == null ? null : SoftwareState.parse(state);
         } catch (IllegalArgumentException e) {
             reported = null;
             log = "the master cannot read this supply's reported state: " + e.getMessage();

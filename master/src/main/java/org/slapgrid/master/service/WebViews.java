@@ -86,8 +86,9 @@ public final class WebViews {
     public List<SoftwareSupply> supplies(Principal caller, String nodeId) {
         return ofVisibleNode(caller, nodeId, c -> Sql.list(c,
                 "SELECT url, requested_state, reported_state, error_log FROM supply WHERE node_id = ? ORDER BY url",
-                rs -> new SoftwareSupply(rs.getString(1), SupplyState.parse(rs.getString(2)),
-                        rs.getString(3) == null ? null : SoftwareState.parse(rs.getString(3)), rs.getString(4)),
+                rs -> new SoftwareSupply(rs.getString("url"), SupplyState.parse(rs.getString("requested_state")),
+                        rs.getString("reported_state") == null ? null : SoftwareState.parse(rs.getString("reported_state")),
+                        rs.getString("error_log")),
                 nodeId));
     }
 
