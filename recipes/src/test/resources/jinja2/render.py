@@ -2,7 +2,8 @@
 """Renders differential test cases with the real Jinja2, in slapos.recipe.template's environment.
 
 Reads a JSON list of cases on stdin: {"name", "template", "context", "imports", "files"}.
-Writes a JSON object on stdout: name -> {"output": text} or {"error": class name, "message": text}.
+Writes a JSON object on stdout: name -> {"output": text} or {"error": class name, "message": text,
+"line": the template line the error is reported at, as Jinja2's traceback gives it (0: none)}.
 Used by Jinja2DifferentialTest (recipes), which renders the same cases with the Java renderer
 and compares the outputs byte for byte.
 """
@@ -10,6 +11,7 @@ import builtins
 import importlib
 import json
 import sys
+import traceback
 
 import jinja2
 import six
@@ -24,6 +26,15 @@ def _assert(x, *args):
     if x:
         return ''
     raise AssertionError(*args)
+
+
+def error_line(e, case):
+    """The line Jinja2 reports: a syntax error's own, else the innermost template frame's."""
+    if isinstance(e, jinja2.TemplateSyntaxError):
+        return e.lineno or 0
+    names = {'<template>'} | set(case.get('files') or {})
+    frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename in names]
+    return frames[-1].lineno if frames else 0
 
 
 def main():
@@ -44,8 +55,8 @@ def main():
         try:
             template = env.from_string(case['template'])
             results[case['name']] = {'output': template.render(**context)}
-        except Exception as e:  # the class is what the Java side compares
-            results[case['name']] = {'error': type(e).__name__, 'message': str(e)}
+        except Exception as e:  # the class and the line are what the Java side compares
+            results[case['name']] = {'error': type(e).__name__, 'message': str(e), 'line': str(error_line(e, case))}
     json.dump(results, sys.stdout)
 
 

@@ -163,11 +163,9 @@ final class Lexer {
         return src.startsWith("%}", i) || src.startsWith("-%}", i) || src.startsWith("+%}", i);
     }
 
+    /** Past the blanks from {@code i}; only looks ahead: the lines are counted where the text is consumed. */
     private int skipSpaces(int i) {
         while (i < src.length() && Character.isWhitespace(src.charAt(i))) {
-            if (src.charAt(i) == '\n') {
-                line++;
-            }
             i++;
         }
         return i;
