@@ -87,6 +87,10 @@ final class Lifecycle {
         return out;
     }
 
+    /** A {@code lifecycle_token} row: whose it is and whether it is still ISSUED. */
+    private record Issued(String clusterId, String instanceId, String member, String state) {
+    }
+
     /**
      * Completes {@code token} for {@code caller} on cluster {@code clusterId} (already found for the
      * caller, or null when the caller is an instance). Returns the member now READY.
@@ -95,20 +99,21 @@ final class Lifecycle {
         if (token == null || token.isBlank()) {
             throw ApiException.badRequest("complete_lifecycle.lifecycle_action_token is required");
         }
-        String[] issued = Sql.one(c, "SELECT cluster_id, instance_id, member, state FROM lifecycle_token WHERE token_sha256 = ?",
-                rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}, sha256(token)).orElse(null);
-        boolean allowed = issued != null && (named == null || named.id().equals(issued[0]))
-                && (caller.kind() == Principal.Kind.INSTANCE ? caller.subject().equals(issued[1])
-                : caller.isUser() && (caller.admin() || ownerOf(c, issued[0]).equals(caller.subject())));
+        Issued issued = Sql.one(c, "SELECT cluster_id, instance_id, member, state FROM lifecycle_token WHERE token_sha256 = ?",
+                rs -> new Issued(rs.getString("cluster_id"), rs.getString("instance_id"), rs.getString("member"),
+                        rs.getString("state")), sha256(token)).orElse(null);
+        boolean allowed = issued != null && (named == null || named.id().equals(issued.clusterId()))
+                && (caller.kind() == Principal.Kind.INSTANCE ? caller.subject().equals(issued.instanceId())
+                : caller.isUser() && (caller.admin() || ownerOf(c, issued.clusterId()).equals(caller.subject())));
         if (!allowed) {
             throw ApiException.forbidden("this lifecycle token is not one of yours for this cluster");
         }
-        if (!"ISSUED".equals(issued[3])) {
-            throw ApiException.conflict("token_used", "lifecycle token of " + issued[2] + " was already "
-                    + ("COMPLETED".equals(issued[3]) ? "completed" : "expired (hook_timeout reached)"));
+        if (!"ISSUED".equals(issued.state())) {
+            throw ApiException.conflict("token_used", "lifecycle token of " + issued.member() + " was already "
+                    + ("COMPLETED".equals(issued.state()) ? "completed" : "expired (hook_timeout reached)"));
         }
         MemberStages.Row m = MemberStages.byToken(c, token).orElseThrow(() -> ApiException.conflict("token_used",
-                "member " + issued[2] + " is not waiting for its lifecycle hook any more"));
+                "member " + issued.member() + " is not waiting for its lifecycle hook any more"));
         Sql.update(c, "UPDATE lifecycle_token SET state = 'COMPLETED', ended_at = ? WHERE token_sha256 = ?",
                 System.currentTimeMillis(), sha256(token));
         MemberStages.set(c, m, MemberStages.Stage.READY, null, 0);

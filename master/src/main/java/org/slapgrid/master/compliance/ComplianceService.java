@@ -467,6 +467,10 @@ public final class ComplianceService {
         return plan(caller, nodeId, Compliance.Facts.NONE);
     }
 
+    /** A partition of the node and the instance it hosts. */
+    private record Hosted(String partition, String instanceId, String name, String softwareUrl) {
+    }
+
     /**
      * The plan of a node that told its facts (OS, tags): an attachment with a filter is in it
      * only when the filter matches this node.
@@ -480,17 +484,19 @@ public final class ComplianceService {
             if (!node.modules().isEmpty()) {
                 targets.add(node);
             }
-            List<String[]> hosted = Sql.list(c, "SELECT p.id, i.id, i.name, i.software_url FROM node_partition p JOIN instance i"
+            List<Hosted> hosted = Sql.list(c, "SELECT p.id AS partition_id, i.id AS instance_id, i.name, i.software_url"
+                    + " FROM node_partition p JOIN instance i"
                     + " ON i.id = p.instance_id WHERE p.node_id = ? AND i.requested_state <> 'destroyed' ORDER BY p.id",
-                    rs -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)}, nodeId);
-            for (String[] h : hosted) {
-                Set<String> tags = instanceTags(c, h[1]);
+                    rs -> new Hosted(rs.getString("partition_id"), rs.getString("instance_id"), rs.getString("name"),
+                            rs.getString("software_url")), nodeId);
+            for (Hosted h : hosted) {
+                Set<String> tags = instanceTags(c, h.instanceId());
                 java.util.function.Predicate<String> here = f -> f == null || readFilter(f).matches(nodeId, facts, tags);
-                List<String[]> items = new ArrayList<>(attached(c, "instance", List.of(h[1]), here));
+                List<String[]> items = new ArrayList<>(attached(c, "instance", List.of(h.instanceId()), here));
                 List<String> clusters = Sql.list(c, "SELECT cluster_id FROM cluster_member WHERE instance_id = ?",
-                        rs -> rs.getString(1), h[1]);
+                        rs -> rs.getString(1), h.instanceId());
                 items.addAll(attached(c, "cluster", clusters, here));
-                Compliance.Target t = expand(c, h[0], h[2], h[3], items);
+                Compliance.Target t = expand(c, h.partition(), h.name(), h.softwareUrl(), items);
                 if (!t.modules().isEmpty()) {
                     targets.add(t);
                 }
