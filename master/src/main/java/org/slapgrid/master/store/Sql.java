@@ -9,9 +9,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Small JDBC helpers: positional parameters, one row mapper, no framework. A mapper reads its
- * columns by label ({@code rs.getString("software_url")}, an {@code AS} where two columns share a
- * name), never by position, so adding a column to a SELECT cannot shift the others' reads.
+ * Small JDBC helpers: positional parameters, one row mapper, no framework. A mapper of four
+ * columns or more reads them by label ({@code rs.getString("software_url")}; an {@code AS} where
+ * two columns share a name or one is computed), so adding a column to a SELECT cannot shift the
+ * others' reads; a query of one to three columns, its SELECT beside the reads, reads by position.
  *
  * <p>Why not Jdbi (issue 19): what it would add here is named parameters and reflective row
  * mapping. The mappers build immutable protocol records and some must answer a damaged row
