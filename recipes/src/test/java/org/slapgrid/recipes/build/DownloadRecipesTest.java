@@ -13,17 +13,14 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.buildout.spi.BuildoutException;
 import org.slapgrid.recipes.support.Checksum;
 import org.slapgrid.recipes.support.Modes;
 import org.slapgrid.recipes.testing.FakeBuildout;
+import org.slapgrid.recipes.testing.FakeBuildoutCase;
 
-class DownloadRecipesTest {
+class DownloadRecipesTest extends FakeBuildoutCase {
 
-    @TempDir
-    Path dir;
-    FakeBuildout buildout;
     FileServer server;
 
     static final Map<String, String> TREE = new LinkedHashMap<>();
@@ -37,7 +34,6 @@ class DownloadRecipesTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        buildout = new FakeBuildout(dir);
         server = new FileServer();
     }
 

@@ -10,22 +10,18 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.slapgrid.buildout.spi.BuildoutException;
 import org.slapgrid.recipes.support.Json;
 import org.slapgrid.recipes.testing.FakeBuildout;
+import org.slapgrid.recipes.testing.FakeBuildoutCase;
 
 /** slapconfiguration, publish and request through the local file-backed SlapInstance. */
-class SlapRecipesTest {
+class SlapRecipesTest extends FakeBuildoutCase {
 
-    @TempDir
-    Path dir;
-    FakeBuildout buildout;
     LocalSlapInstance local;
 
     @BeforeEach
     void setUp() throws Exception {
-        buildout = new FakeBuildout(dir);
         writeInstance(Map.of("ram", 2048, "name", "", "tags", List.of("a", "b"), "weird=key", "x", "nested", Map.of("k", true)));
         buildout.section("slap-connection", "instance-file", "instance.json", "requested-state", "stopped");
         local = LocalSlapInstance.beside(dir.resolve("instance.json"));
