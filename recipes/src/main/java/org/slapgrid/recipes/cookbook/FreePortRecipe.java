@@ -56,10 +56,8 @@ public final class FreePortRecipe implements Recipe {
         if (minimum > maximum) {
             throw options.error("maximum", "must not be below minimum (" + minimum + ")");
         }
-        String storageOption = options.get("storage-path", "").strip();
-        this.storage = storageOption.isEmpty()
-                ? buildout.partsDirectory().resolve(options.sectionName() + ".port.json")
-                : OptionValues.path(buildout, storageOption);
+        this.storage = OptionValues.optionalPath(buildout, options, "storage-path")
+                .orElse(buildout.partsDirectory().resolve(options.sectionName() + ".port.json"));
         Integer stored = stored(storage, ip);
         if (stored != null && stored >= minimum && stored <= maximum) {
             this.port = stored;
