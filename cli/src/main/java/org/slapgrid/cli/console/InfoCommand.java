@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
+import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.SlapException;
 import org.slapgrid.slap.model.Instance;
@@ -32,14 +33,20 @@ public final class InfoCommand extends ClientCommand {
     int run(SlapClient client) throws Exception {
         Instance i = client.info(name);
         PartitionStatus status = statusOf(client);
-        Map<String, Object> doc = org.slapgrid.cli.Json.fields(i);
-        doc.put("status", status);
-        return show(doc, (d, out) -> {
-            printInstance(i, out);
-            if (status != null) {
-                printStatus(status, out);
-            }
-        });
+        if (json()) {
+            // The instance's fields and its status in one object: built only for --json (the
+            // conversion starts Jackson's printer, which the plain form does not need).
+            Map<String, Object> doc = org.slapgrid.cli.Json.fields(i);
+            doc.put("status", status);
+            printJson(doc);
+            return ExitCode.OK;
+        }
+        printInstance(i, out());
+        if (status != null) {
+            printStatus(status, out());
+        }
+        out().flush();
+        return ExitCode.OK;
     }
 
     /** The status tree, or null while the node has reported none. */
