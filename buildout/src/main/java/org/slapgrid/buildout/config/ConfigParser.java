@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import org.slapgrid.buildout.spi.BuildoutException;
 import org.slapgrid.buildout.spi.SourceLocation;
+import org.slapgrid.buildout.spi.Words;
 
 /**
  * zc.buildout's line parser (reference §1.1-1.3), written as a small state machine over the
@@ -139,7 +140,7 @@ public final class ConfigParser {
     /**
      * The line as a section header, or null: buildout's header regex
      * {@code \[\s*([^\s#\[\]:;{}]+)\s*(?::([^#;]*))?\s*\]\s*(?:[#;].*)?} (a whole-line match, Java's
-     * {@code \s}) written as a scan, for the same reason as {@link #optionEquals}: compiling a
+     * {@code \s}) written as a scan, as {@link #optionEquals} is; here because compiling a
      * regular expression is a measurable part of a short {@code slapos buildout} run
      * (docs/benchmarks.md). {@code ScansTest} checks it against the regex.
      */
@@ -168,7 +169,7 @@ public final class ConfigParser {
                 limit++;
             }
             close = limit - 1;
-            while (close > i && isJavaRegexSpace(line.charAt(close))) {
+            while (close > i && Words.isSpace(line.charAt(close))) {
                 close--;
             }
             if (close <= i || line.charAt(close) != ']') {
@@ -185,20 +186,15 @@ public final class ConfigParser {
     }
 
     private static boolean isHeaderNameChar(char c) {
-        return !isJavaRegexSpace(c) && c != '#' && c != '[' && c != ']' && c != ':' && c != ';' && c != '{' && c != '}';
+        return !Words.isSpace(c) && c != '#' && c != '[' && c != ']' && c != ':' && c != ';' && c != '{' && c != '}';
     }
 
     private static int skipRegexSpace(String s, int from) {
         int i = from;
-        while (i < s.length() && isJavaRegexSpace(s.charAt(i))) {
+        while (i < s.length() && Words.isSpace(s.charAt(i))) {
             i++;
         }
         return i;
-    }
-
-    /** Java's {@code \s}: {@code [ \t\n\x0B\f\r]}. */
-    private static boolean isJavaRegexSpace(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
     }
 
     /**

@@ -29,10 +29,7 @@ public final class ClusterEvents {
 
     /** Appends an entry in its own transaction. */
     public void append(String clusterId, String kind, String message, Map<String, Object> details) {
-        db.transaction(c -> {
-            append(c, clusterId, kind, message, details);
-            return null;
-        });
+        append(clusterId, System.currentTimeMillis(), kind, message, details);
     }
 
     /** Appends an entry dated {@code at} (see {@link #append(Connection, String, long, String, String, Map)}), in its own transaction. */
