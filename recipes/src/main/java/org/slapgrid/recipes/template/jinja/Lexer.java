@@ -196,7 +196,8 @@ final class Lexer {
                     k++;
                 }
                 if (endsTag(k)) {
-                    data(src.substring(i, open), stripAfterOpen, stripBeforeClose, pos, open);
+                    countLines(pos, i);   // the opening tag's own lines: the text starts after it
+                    data(src.substring(i, open), stripAfterOpen, stripBeforeClose, i, open);
                     boolean strip = src.charAt(k) == '-';
                     int close = src.indexOf("%}", k) + 2;
                     countLines(open, close);
