@@ -33,8 +33,8 @@ import org.slapgrid.recipes.support.OptionValues;
  */
 public final class PromiseRecipe implements Recipe {
 
-    static final String CHECK_PORT_LISTENING = "slapos.cookbook:check_port_listening";
-    static final String PROMISE_PLUGIN = "slapos.cookbook:promise.plugin";
+    private static final String CHECK_PORT_LISTENING = "slapos.cookbook:check_port_listening";
+    private static final String PROMISE_PLUGIN = "slapos.cookbook:promise.plugin";
 
     public static final class Factory extends NamedFactory {
         public Factory() {
