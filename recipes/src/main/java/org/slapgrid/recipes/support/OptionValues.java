@@ -18,8 +18,7 @@ public final class OptionValues {
 
     /** Whitespace-separated words (lines and spaces alike), empty entries dropped. */
     public static List<String> words(Options options, String option) {
-        String text = options.get(option, "").strip();
-        return List.copyOf(Words.split(text));
+        return List.copyOf(Words.split(options.get(option, "")));
     }
 
     /** Non-blank lines, stripped. */
