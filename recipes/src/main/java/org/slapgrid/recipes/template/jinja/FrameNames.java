@@ -53,11 +53,7 @@ final class FrameNames {
 
     /** Analyses a template's body and every frame inside it; returns the template's own set. */
     static Set<String> analyseTemplate(List<Stmt> body) {
-        return analyse(body, null, Set.of());
-    }
-
-    private static Set<String> analyse(List<Stmt> body, FrameNames parent, Set<String> params) {
-        return analyse(body, parent, params, List.of());
+        return analyse(body, null, Set.of(), List.of());
     }
 
     /** {@code first}: expressions the frame evaluates before its body (a macro's defaults). */
@@ -229,13 +225,18 @@ final class FrameNames {
 
     /** Analyses a frame inside this one, {@code params} bound on entry, and records its set in it. */
     private void analyse(Nodes.Body frame, Set<String> params) {
-        frame.unbound = analyse(frame.stmts, this, params);
+        analyse(frame, params, List.of());
+    }
+
+    /** {@code first}: expressions the frame evaluates before its body (a macro's defaults). */
+    private void analyse(Nodes.Body frame, Set<String> params, List<Expr> first) {
+        frame.unbound = analyse(frame.stmts, this, params, first);
     }
 
     private void macro(Nodes.MacroBody m) {
         Set<String> params = new HashSet<>(m.params());
         params.addAll(Set.of("varargs", "kwargs", "caller"));
-        m.body().unbound = analyse(m.body().stmts, this, params, m.defaults());
+        analyse(m.body(), params, m.defaults());
     }
 
     private static void collect(Target t, Set<String> into) {
