@@ -18,7 +18,9 @@ public final class OptionValues {
 
     /** Whitespace-separated words (lines and spaces alike), empty entries dropped. */
     public static List<String> words(Options options, String option) {
-        return List.copyOf(Words.split(options.get(option, "")));
+        // strip() first: it also drops Unicode blanks at the ends (U+2003...), which Words, splitting
+        // on the regex's ASCII \s as String.split did, keeps
+        return List.copyOf(Words.split(options.get(option, "").strip()));
     }
 
     /** Non-blank lines, stripped. */
