@@ -27,7 +27,7 @@ public final class ClusterEvents {
         this.db = db;
     }
 
-    /** Appends an entry in its own transaction. */
+    /** Appends an entry dated now, in its own transaction. */
     public void append(String clusterId, String kind, String message, Map<String, Object> details) {
         append(clusterId, System.currentTimeMillis(), kind, message, details);
     }
