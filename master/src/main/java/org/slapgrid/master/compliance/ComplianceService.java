@@ -643,8 +643,7 @@ public final class ComplianceService {
         return db.read(c -> {
             Compliance.TargetKind k = kind;
             if (k == null) {
-                boolean node = Sql.one(c, "SELECT owner FROM node WHERE id = ?", rs -> rs.getString(1), target)
-                        .filter(owner -> caller.admin() || owner.equals(caller.subject())).isPresent();
+                boolean node = NodeAccess.managedOwner(c, caller, target).isPresent();
                 k = node ? Compliance.TargetKind.node : Compliance.TargetKind.instance;
             }
             String select = "SELECT r.node_id, r.partition_id, i.name, r.module, r.action, r.exit_code, r.output, r.duration_ms,"

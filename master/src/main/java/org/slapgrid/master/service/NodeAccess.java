@@ -60,7 +60,7 @@ public final class NodeAccess {
      * The owner of {@code nodeId} if {@code caller} is the admin or that owner (who may manage it and
      * see its supplies and addresses); empty for an unknown node or another user's.
      */
-    static Optional<String> managedOwner(Connection c, Principal caller, String nodeId) throws SQLException {
+    public static Optional<String> managedOwner(Connection c, Principal caller, String nodeId) throws SQLException {
         return Sql.one(c, "SELECT owner FROM node WHERE id = ?", rs -> rs.getString(1), nodeId)
                 .filter(owner -> caller.admin() || owner.equals(caller.subject()));
     }
