@@ -53,7 +53,8 @@ public final class Autoscaler implements AutoCloseable {
 
     /**
      * Where decisions go: the cluster's events (one append method, owned by the cluster events),
-     * each dated at its evaluation's instant, the one a cooldown counts from.
+     * each dated at its evaluation's instant, the one a cooldown counts from; a refused grow or
+     * shrink is dated when it was refused (it tells what the operation did, not a decision).
      */
     @FunctionalInterface
     public interface DecisionLog {
@@ -189,8 +190,8 @@ public final class Autoscaler implements AutoCloseable {
             // so that a cluster that cannot grow is not asked again at every evaluation
             Map<String, Object> why = new LinkedHashMap<>(details);
             why.put("error", e.getMessage());
-            log.append(s.cluster().id(), System.currentTimeMillis(), kind + "_refused", "the " + (d.kind() == Evaluation.Kind.SCALE_OUT ? "grow" : "shrink")
-                    + " was refused: " + e.getMessage(), why);
+            log.append(s.cluster().id(), System.currentTimeMillis(), kind + "_refused",
+                    "the " + (d.kind() == Evaluation.Kind.SCALE_OUT ? "grow" : "shrink") + " was refused: " + e.getMessage(), why);
         }
         db.transaction(c -> {
             PolicyRows.acted(c, s.cluster().id(), p.role(), now);
