@@ -4,7 +4,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slapgrid.cli.ExitCode;
 import org.slapgrid.slap.SlapClient;
 import org.slapgrid.slap.model.ScalingPolicy;
 import picocli.CommandLine.Command;
@@ -85,8 +84,7 @@ final class ClusterPolicyCommand extends ClientCommand {
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
         }
-        printSet(this, name, client.setScalingPolicy(name, p));
-        return ExitCode.OK;
+        return printSet(this, name, client.setScalingPolicy(name, p));
     }
 
     /** The cluster's policies, one row each. */
@@ -105,9 +103,9 @@ final class ClusterPolicyCommand extends ClientCommand {
         t.print(out);
     }
 
-    /** The policy as the master stored it: JSON, or one line. */
-    static void printSet(ClientCommand cmd, String cluster, ScalingPolicy set) throws Exception {
-        cmd.report(set, "role " + set.role() + " of cluster " + cluster + ": " + set.aggregate() + " " + set.metric()
+    /** The policy as the master stored it: JSON, or one line; exit status 0. */
+    static int printSet(ClientCommand cmd, String cluster, ScalingPolicy set) throws Exception {
+        return cmd.report(set, "role " + set.role() + " of cluster " + cluster + ": " + set.aggregate() + " " + set.metric()
                 + (set.scaleOutAbove() == null ? "" : ", +" + set.step() + " above " + ClusterMetricsCommand.number(set.scaleOutAbove())
                 + " for " + set.scaleOutFor() + " s")
                 + (set.scaleInBelow() == null ? "" : ", -" + set.step() + " below " + ClusterMetricsCommand.number(set.scaleInBelow())
