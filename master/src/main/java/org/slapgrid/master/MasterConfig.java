@@ -3,6 +3,7 @@ package org.slapgrid.master;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.slapgrid.master.service.Limits;
+import org.slapgrid.master.store.Database;
 
 /**
  * How to run a master. {@code dataDir} holds the default SQLite file ({@code master.db}) and the
@@ -92,7 +93,7 @@ public record MasterConfig(
 
     @Override
     public String toString() {
-        return "MasterConfig[db=" + effectiveDbUrl().replaceAll("(?i)(password=)[^&]*", "$1***") + ", listen=" + host + ":" + port
+        return "MasterConfig[db=" + Database.redact(effectiveDbUrl()) + ", listen=" + host + ":" + port
                 + ", tls=" + (tlsKeystore != null) + "]";
     }
 }

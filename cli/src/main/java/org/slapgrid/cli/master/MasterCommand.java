@@ -10,6 +10,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slapgrid.cli.ExitCode;
 import org.slapgrid.master.Master;
 import org.slapgrid.master.MasterConfig;
+import org.slapgrid.master.store.Database;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -101,7 +102,7 @@ public final class MasterCommand implements Callable<Integer> {
             }
         }, "slapos-master-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        System.out.println("slapos master: listening on " + master.url() + " (database " + redact(config.effectiveDbUrl()) + ")");
+        System.out.println("slapos master: listening on " + master.url() + " (database " + Database.redact(config.effectiveDbUrl()) + ")");
         master.createdAdminToken().ifPresentOrElse(
                 f -> System.out.println("slapos master: created the admin API token in " + f + " (mode 0600)"),
                 () -> System.out.println("slapos master: admin API token in " + config.adminTokenFile() + " (if you kept it there)"));
@@ -167,9 +168,5 @@ public final class MasterCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new IllegalArgumentException(option + ": cannot read " + file + ": " + e.getMessage());
         }
-    }
-
-    private static String redact(String url) {
-        return url.replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 }

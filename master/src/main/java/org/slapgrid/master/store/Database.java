@@ -122,8 +122,8 @@ public final class Database implements AutoCloseable {
                 .migrate();
     }
 
-    /** A JDBC URL without its password parameter, for error messages. */
-    static String redact(String url) {
+    /** A JDBC URL without its password parameter, for messages and logs (the one owner of that rule). */
+    public static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 
