@@ -2,7 +2,7 @@ package org.slapgrid.cli.buildout;
 
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -78,15 +78,17 @@ public final class BuildoutRun {
     }
 
     /**
-     * Progress lines ("Updating part1.") written to stdout as they come, as UTF-8 bytes: printed
-     * as text, each line went through two writers and a charset encoder, a measurable part of an
-     * unchanged re-run of 100 parts (docs/benchmarks.md). {@code PrintStream} keeps its contract:
-     * errors (a pipe whose reader left) do not stop the install.
+     * Progress lines ("Updating part1.") written to stdout as they come, as bytes of the default
+     * charset (what {@code System.out} and picocli's writer encode with, so both paths print the
+     * same): printed as text, each line went through two writers and a charset encoder, a
+     * measurable part of an unchanged re-run of 100 parts (docs/benchmarks.md). {@code PrintStream}
+     * keeps its contract: errors (a pipe whose reader left) do not stop the install.
      */
     private static Consumer<String> rawLines() {
         PrintStream stdout = System.out;
+        Charset charset = Charset.defaultCharset();
         return line -> {
-            byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = (line + "\n").getBytes(charset);
             stdout.write(bytes, 0, bytes.length);
             stdout.flush();
         };
